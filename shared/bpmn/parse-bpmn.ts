@@ -1,0 +1,254 @@
+import { BpmnModdle } from 'bpmn-moddle';
+import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { BpmnParseError } from './errors.ts';
+import { readElement, type NodeDraft } from './read-element.ts';
+import { type FlowNode, multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
+import { child, children, type ModdleElement, text } from './moddle-types.ts';
+import { ProblemCollector, readExecutionListeners } from './parse-extensions.ts';
+
+const moddle = new BpmnModdle({ camunda: camundaSchema });
+
+/** Elements that carry no behaviour and are skipped silently. */
+const IGNORED_TYPES = new Set([
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+  'bpmn:TextAnnotation',
+  'bpmn:Association',
+  'bpmn:Group',
+]);
+
+/**
+ * Parses BPMN 2.0 XML into one immutable model per executable process. Anything the engine cannot
+ * run is refused here, all problems at once, so a deployment never holds a model that fails later.
+ */
+export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Promise<ProcessModel[]> {
+  let definitions: ModdleElement;
+  let warnings: { message: string }[];
+  try {
+    const result = await moddle.fromXML(xml, 'bpmn:Definitions');
+    definitions = result.rootElement as unknown as ModdleElement;
+    warnings = result.warnings as { message: string }[];
+  } catch (error) {
+    throw new BpmnParseError(resourceName, [{ message: `Malformed BPMN XML: ${(error as Error).message}` }]);
+  }
+  const problems = new ProblemCollector();
+  for (const warning of warnings) problems.add(undefined, warning.message.split('\n')[0] ?? warning.message);
+  const processes = children(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
+  if (processes.length === 0) problems.add(undefined, 'The BPMN file contains no process');
+  const seenIds = new Map<string, string>();
+  const models = processes.map((process) => buildProcess(process, problems, seenIds));
+  if (problems.problems.length > 0) throw new BpmnParseError(resourceName, problems.problems);
+  return models.filter((m) => m.isExecutable);
+}
+
+function buildProcess(process: ModdleElement, problems: ProblemCollector, seenIds: Map<string, string>): ProcessModel {
+  const processId = process.id ?? '';
+  if (!processId) problems.add(undefined, 'A process needs an id');
+  const drafts = new Map<string, NodeDraft>();
+  const flowElements: { flow: ModdleElement; scopeId: string }[] = [];
+
+  const visitScope = (container: ModdleElement, scopeId: string): string[] => {
+    const ids: string[] = [];
+    for (const element of children(container, 'flowElements')) {
+      const id = element.id ?? '';
+      if (!id) {
+        problems.add(undefined, `A ${element.$type} needs an id`);
+        continue;
+      }
+      if (seenIds.has(id)) {
+        problems.add(id, `Duplicate id '${id}'`);
+        continue;
+      }
+      seenIds.set(id, element.$type);
+      if (element.$type === 'bpmn:SequenceFlow') {
+        flowElements.push({ flow: element, scopeId });
+        continue;
+      }
+      if (IGNORED_TYPES.has(element.$type)) continue;
+      const draft = readElement(element, scopeId, problems);
+      if (!draft) continue;
+      drafts.set(draft.id, draft);
+      ids.push(draft.id);
+      if (draft.kind === 'subProcess' || draft.kind === 'eventSubProcess') {
+        draft.childIds = visitScope(element, draft.id);
+      }
+    }
+    return ids;
+  };
+
+  const rootDraft: NodeDraft = {
+    id: processId,
+    name: process.name,
+    kind: 'subProcess',
+    activityType: 'processDefinition',
+    scopeId: '',
+    incoming: [],
+    outgoing: [],
+    asyncBefore: false,
+    asyncAfter: false,
+    listeners: readExecutionListeners(process, ['start', 'end'], problems),
+    taskListeners: [],
+    inputs: [],
+    outputs: [],
+    boundaryEventIds: [],
+    interrupting: false,
+    childIds: [],
+    eventSubProcessIds: [],
+  };
+  drafts.set(processId, rootDraft);
+  rootDraft.childIds = visitScope(process, processId);
+
+  wrapMultiInstanceActivities(drafts);
+  const flows = connectFlows(flowElements, drafts, problems);
+  attachBoundaryEvents(drafts, problems);
+  resolveScopeStarts(drafts, problems);
+
+  const nodes = new Map<string, FlowNode>();
+  for (const [id, draft] of drafts) nodes.set(id, Object.freeze(draft) as FlowNode);
+  return {
+    id: processId,
+    name: process.name,
+    isExecutable: process.isExecutable !== false,
+    root: nodes.get(processId)!,
+    nodes,
+    flows,
+  };
+}
+
+/**
+ * Camunda runs a looping activity inside a multi-instance body `<id>#multiInstanceBody`: the body takes
+ * the activity's place in its scope (flows, boundary events) and the activity becomes its only child.
+ */
+function wrapMultiInstanceActivities(drafts: Map<string, NodeDraft>): void {
+  for (const inner of [...drafts.values()]) {
+    if (!inner.multiInstance) continue;
+    const bodyId = multiInstanceBodyId(inner.id);
+    const body: NodeDraft = {
+      id: bodyId,
+      name: inner.name,
+      kind: 'multiInstanceBody',
+      activityType: 'multiInstanceBody',
+      scopeId: inner.scopeId,
+      incoming: [],
+      outgoing: [],
+      asyncBefore: false,
+      asyncAfter: false,
+      listeners: [],
+      taskListeners: [],
+      inputs: [],
+      outputs: [],
+      boundaryEventIds: [],
+      interrupting: false,
+      childIds: [inner.id],
+      eventSubProcessIds: [],
+      multiInstance: inner.multiInstance,
+      innerActivityId: inner.id,
+    };
+    const parent = drafts.get(inner.scopeId);
+    if (parent) parent.childIds = parent.childIds.map((id) => (id === inner.id ? bodyId : id));
+    drafts.set(bodyId, body);
+    inner.scopeId = bodyId;
+    inner.multiInstance = undefined;
+  }
+}
+
+/** The node a flow or boundary event really connects to: the body for a multi-instance activity. */
+function connectionTarget(drafts: Map<string, NodeDraft>, id: string): NodeDraft | undefined {
+  return drafts.get(multiInstanceBodyId(id)) ?? drafts.get(id);
+}
+
+function connectFlows(
+  flowElements: { flow: ModdleElement; scopeId: string }[],
+  drafts: Map<string, NodeDraft>,
+  problems: ProblemCollector,
+): Map<string, SequenceFlow> {
+  const flows = new Map<string, SequenceFlow>();
+  for (const { flow, scopeId } of flowElements) {
+    const id = flow.id!;
+    const sourceRef = child(flow, 'sourceRef')?.id;
+    const targetRef = child(flow, 'targetRef')?.id;
+    const source = sourceRef ? connectionTarget(drafts, sourceRef) : undefined;
+    const target = targetRef ? connectionTarget(drafts, targetRef) : undefined;
+    if (!source || !target) {
+      problems.add(id, `Sequence flow '${id}' connects to a missing element (source '${sourceRef ?? ''}', target '${targetRef ?? ''}')`);
+      continue;
+    }
+    if (source.scopeId !== scopeId || target.scopeId !== scopeId) {
+      problems.add(id, `Sequence flow '${id}' crosses a scope boundary`);
+      continue;
+    }
+    const conditionElement = child(flow, 'conditionExpression');
+    let condition: SequenceFlow['condition'];
+    if (conditionElement) {
+      if (text(conditionElement, 'language')) {
+        problems.add(id, 'Script conditions are not supported; use an expression ${...}');
+      } else {
+        condition = problems.expression(id, (text(conditionElement, 'body') ?? '').trim());
+      }
+    }
+    flows.set(id, {
+      id,
+      name: flow.name,
+      sourceId: source.id,
+      targetId: target.id,
+      condition,
+      listeners: readExecutionListeners(flow, ['take'], problems),
+    });
+    source.outgoing = [...source.outgoing, id];
+    target.incoming = [...target.incoming, id];
+    if (source.kind === 'startEvent' && target.kind === 'startEvent') {
+      problems.add(id, 'A start event cannot be the target of a sequence flow');
+    }
+  }
+  for (const draft of drafts.values()) {
+    if (draft.defaultFlowId && !draft.outgoing.includes(draft.defaultFlowId)) {
+      problems.add(draft.id, `Default flow '${draft.defaultFlowId}' is not an outgoing flow of '${draft.id}'`);
+    }
+    if ((draft.kind === 'startEvent' || draft.attachedToId) && draft.incoming.length > 0) {
+      problems.add(draft.id, `'${draft.id}' (${draft.activityType}) cannot have incoming sequence flows`);
+    }
+  }
+  return flows;
+}
+
+function attachBoundaryEvents(drafts: Map<string, NodeDraft>, problems: ProblemCollector): void {
+  for (const draft of drafts.values()) {
+    if (!draft.attachedToId) continue;
+    const host = connectionTarget(drafts, draft.attachedToId);
+    if (!host || host.scopeId !== draft.scopeId) {
+      problems.add(draft.id, `Boundary event '${draft.id}' is attached to a missing element '${draft.attachedToId}'`);
+      continue;
+    }
+    draft.attachedToId = host.id;
+    host.boundaryEventIds = [...host.boundaryEventIds, draft.id];
+  }
+}
+
+function resolveScopeStarts(drafts: Map<string, NodeDraft>, problems: ProblemCollector): void {
+  for (const scope of drafts.values()) {
+    if (scope.kind !== 'subProcess' && scope.kind !== 'eventSubProcess') continue;
+    const members = scope.childIds.map((id) => drafts.get(id)!).filter(Boolean);
+    scope.eventSubProcessIds = members.filter((m) => m.kind === 'eventSubProcess').map((m) => m.id);
+    const starts = members.filter((m) => m.kind === 'startEvent');
+    if (scope.kind === 'eventSubProcess') {
+      const triggers = starts.filter((s) => s.timer || s.messageName);
+      if (triggers.length !== 1 || starts.length !== 1) {
+        problems.add(scope.id, 'An event sub-process needs exactly one message or timer start event');
+        continue;
+      }
+      scope.triggerStartEventId = triggers[0]!.id;
+      scope.interrupting = triggers[0]!.interrupting;
+      continue;
+    }
+    const noneStarts = starts.filter((s) => !s.timer && !s.messageName);
+    if (noneStarts.length > 1) problems.add(scope.id, `'${scope.id}' has more than one none start event`);
+    if (noneStarts.length === 0) problems.add(scope.id, `'${scope.id}' has no none start event`);
+    for (const s of starts) {
+      if (s.timer || s.messageName) {
+        problems.add(s.id, `Start event '${s.id}' (${s.activityType}) is only supported in an event sub-process`);
+      }
+    }
+    scope.noneStartEventId = noneStarts[0]?.id;
+  }
+}

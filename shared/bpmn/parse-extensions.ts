@@ -1,0 +1,134 @@
+import { type CompiledExpression, parseExpression } from '../expression/index.ts';
+import type { BpmnProblem } from './errors.ts';
+import type { Implementation, IoParameter, IoValue, ListenerDef } from './model.ts';
+import { children, extensionValues, type ModdleElement, text } from './moddle-types.ts';
+
+/** Collects problems instead of throwing so one deployment reports every broken element at once. */
+export class ProblemCollector {
+  readonly problems: BpmnProblem[] = [];
+
+  add(elementId: string | undefined, message: string): void {
+    this.problems.push({ elementId, message });
+  }
+
+  expression(elementId: string | undefined, source: string): CompiledExpression | undefined {
+    try {
+      return parseExpression(source);
+    } catch (error) {
+      this.add(elementId, `Invalid expression '${source}': ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+}
+
+/** Reads camunda:class / expression / delegateExpression from a listener or a service task. */
+export function readImplementation(
+  element: ModdleElement,
+  ownerId: string | undefined,
+  problems: ProblemCollector,
+): Implementation | undefined {
+  const className = text(element, 'class');
+  const expression = text(element, 'expression');
+  const delegateExpression = text(element, 'delegateExpression');
+  const given = [className, expression, delegateExpression].filter((v) => v !== undefined).length;
+  if (given > 1) {
+    problems.add(ownerId, 'Only one of class, expression or delegateExpression may be set');
+    return undefined;
+  }
+  if (className !== undefined) return { type: 'class', className };
+  if (expression !== undefined) {
+    const compiled = problems.expression(ownerId, expression);
+    return compiled && { type: 'expression', expression: compiled };
+  }
+  if (delegateExpression !== undefined) {
+    const compiled = problems.expression(ownerId, delegateExpression);
+    return compiled && { type: 'delegateExpression', expression: compiled };
+  }
+  return undefined;
+}
+
+function readListeners(
+  element: ModdleElement,
+  moddleType: string,
+  allowedEvents: readonly string[],
+  problems: ProblemCollector,
+): ListenerDef[] {
+  const listeners: ListenerDef[] = [];
+  for (const value of extensionValues(element)) {
+    if (value.$type !== moddleType) continue;
+    const event = text(value, 'event') ?? '';
+    if (!allowedEvents.includes(event)) {
+      problems.add(element.id, `Unsupported ${moddleType} event '${event}'; supported: ${allowedEvents.join(', ')}`);
+      continue;
+    }
+    if (value.script) {
+      problems.add(element.id, `Script listeners are not supported (${moddleType} on event '${event}')`);
+      continue;
+    }
+    const implementation = readImplementation(value, element.id, problems);
+    if (!implementation) {
+      problems.add(element.id, `${moddleType} on event '${event}' needs class, expression or delegateExpression`);
+      continue;
+    }
+    listeners.push({ event, implementation });
+  }
+  return listeners;
+}
+
+export function readExecutionListeners(
+  element: ModdleElement,
+  allowedEvents: readonly string[],
+  problems: ProblemCollector,
+): ListenerDef[] {
+  return readListeners(element, 'camunda:ExecutionListener', allowedEvents, problems);
+}
+
+export function readTaskListeners(element: ModdleElement, problems: ProblemCollector): ListenerDef[] {
+  return readListeners(element, 'camunda:TaskListener', ['create', 'complete', 'delete'], problems);
+}
+
+function readIoValue(
+  parameter: ModdleElement,
+  definition: ModdleElement | undefined,
+  ownerId: string | undefined,
+  problems: ProblemCollector,
+): IoValue {
+  if (definition) {
+    switch (definition.$type) {
+      case 'camunda:List':
+        return {
+          type: 'list',
+          items: children(definition, 'items').map((item) => readIoValue(item, item.$type === 'camunda:Value' ? undefined : item, ownerId, problems)),
+        };
+      case 'camunda:Map':
+        return {
+          type: 'map',
+          entries: children(definition, 'entries').map((entry) => ({
+            key: text(entry, 'key') ?? '',
+            value: readIoValue(entry, entry.definition as ModdleElement | undefined, ownerId, problems),
+          })),
+        };
+      default:
+        problems.add(ownerId, `Unsupported input/output definition ${definition.$type}`);
+        return { type: 'null' };
+    }
+  }
+  const raw = text(parameter, 'value');
+  if (raw === undefined || raw === '') return { type: 'null' };
+  const expression = problems.expression(ownerId, raw);
+  return expression ? { type: 'expression', expression } : { type: 'null' };
+}
+
+export function readInputOutput(
+  element: ModdleElement,
+  problems: ProblemCollector,
+): { inputs: IoParameter[]; outputs: IoParameter[] } {
+  const io = extensionValues(element).find((v) => v.$type === 'camunda:InputOutput');
+  if (!io) return { inputs: [], outputs: [] };
+  const read = (key: string) =>
+    children(io, key).map((parameter) => ({
+      name: text(parameter, 'name') ?? '',
+      value: readIoValue(parameter, parameter.definition as ModdleElement | undefined, element.id, problems),
+    }));
+  return { inputs: read('inputParameters'), outputs: read('outputParameters') };
+}

@@ -1,0 +1,71 @@
+/**
+ * User code the engine calls: execution listeners, task listeners and service-task delegates.
+ * Camunda resolves `camunda:class` by loading a Java class and `camunda:delegateExpression` through
+ * beans; here both resolve through one registry of named TypeScript objects.
+ */
+
+/** What listeners and delegates see of the token they run for (Camunda's DelegateExecution). */
+export interface DelegateExecution {
+  readonly id: string;
+  readonly processInstanceId: string;
+  readonly processDefinitionId: string;
+  readonly processBusinessKey: string | undefined;
+  readonly activityInstanceId: string;
+  readonly currentActivityId: string;
+  readonly currentActivityName: string | undefined;
+  /** The listener event: start, end or take (undefined for delegates). */
+  readonly eventName: string | undefined;
+  getVariable(name: string): unknown;
+  getVariableLocal(name: string): unknown;
+  hasVariable(name: string): boolean;
+  getVariables(): Record<string, unknown>;
+  setVariable(name: string, value: unknown): void;
+  setVariableLocal(name: string, value: unknown): void;
+  removeVariable(name: string): void;
+}
+
+/** What task listeners see (Camunda's DelegateTask). */
+export interface DelegateTask {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly taskDefinitionKey: string;
+  readonly eventName: string;
+  readonly assignee: string | undefined;
+  readonly execution: DelegateExecution;
+  setAssignee(assignee: string | undefined): void;
+  getVariable(name: string): unknown;
+  setVariable(name: string, value: unknown): void;
+}
+
+export interface ExecutionListener {
+  notify(execution: DelegateExecution): void;
+}
+
+export interface TaskListener {
+  notify(task: DelegateTask): void;
+}
+
+export interface JavaDelegate {
+  execute(execution: DelegateExecution): void;
+}
+
+/** A registered object may play any of the three roles; the engine calls the method the role needs. */
+export type Delegate = Partial<JavaDelegate> & { notify?(target: never): void };
+
+export class DelegateRegistry {
+  private readonly byName = new Map<string, Delegate>();
+
+  /** Registers a delegate under a class name (camunda:class) or bean name (`${name}`). */
+  register(name: string, delegate: Delegate): this {
+    this.byName.set(name, delegate);
+    return this;
+  }
+
+  get(name: string): Delegate | undefined {
+    return this.byName.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Engine errors carry the simple class name Camunda would throw, so the REST layer can map them to
+ * `{type, message, code}` in one place: BadUserRequest-like types → 400, the rest → 500.
+ */
+export type EngineExceptionType =
+  | 'ProcessEngineException'
+  | 'NotValidException'
+  | 'BadUserRequestException'
+  | 'NotFoundException'
+  | 'OptimisticLockingException'
+  | 'MismatchingMessageCorrelationException'
+  | 'TaskAlreadyClaimedException';
+
+export class EngineError extends Error {
+  constructor(
+    readonly type: EngineExceptionType,
+    message: string,
+    /** Camunda's error code: 0 for engine exceptions, 1 for optimistic locking. */
+    readonly code = 0,
+  ) {
+    super(message);
+    this.name = type;
+  }
+
+  /** Camunda maps these to HTTP 400; everything else from the engine is a 500. */
+  get isUserError(): boolean {
+    return (
+      this.type === 'NotValidException' ||
+      this.type === 'BadUserRequestException' ||
+      this.type === 'NotFoundException' ||
+      this.type === 'MismatchingMessageCorrelationException'
+    );
+  }
+}
+
+export const processEngineError = (message: string) => new EngineError('ProcessEngineException', message);
+export const notValid = (message: string) => new EngineError('NotValidException', message);
+export const badUserRequest = (message: string) => new EngineError('BadUserRequestException', message);
+export const notFound = (message: string) => new EngineError('NotFoundException', message);
+
+/** Message correlation found no or several matching executions (Camunda maps it to 400). */
+export const mismatchingMessage = (message: string) => new EngineError('MismatchingMessageCorrelationException', message);

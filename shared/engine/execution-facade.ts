@@ -1,0 +1,136 @@
+import { type ExpressionContext, INVOKE } from '../expression/index.ts';
+import type { DelegateExecution, DelegateTask } from './delegates.ts';
+import { processEngineError } from './errors.ts';
+import type { Runtime } from './runtime.ts';
+import type { ActivityInstanceState } from './state.ts';
+
+/** Camunda's execution id for a token: the uuid part of its activity instance id. */
+export function executionIdOf(instance: ActivityInstanceState, processInstanceId: string): string {
+  if (instance.id === processInstanceId || instance.transition) return instance.id;
+  const colon = instance.id.lastIndexOf(':');
+  return colon >= 0 ? instance.id.slice(colon + 1) : instance.id;
+}
+
+/** The `execution` object listeners, delegates and expressions see for a token. */
+export function createDelegateExecution(runtime: Runtime, instance: ActivityInstanceState, eventName?: string): DelegateExecution {
+  const definition = runtime.model.nodes.get(instance.activityId);
+  const execution: DelegateExecution & { [INVOKE](method: string, args: unknown[]): unknown } = {
+    id: executionIdOf(instance, runtime.state.id),
+    processInstanceId: runtime.state.id,
+    processDefinitionId: runtime.state.definitionId,
+    processBusinessKey: runtime.state.businessKey,
+    activityInstanceId: instance.id,
+    currentActivityId: instance.activityId,
+    currentActivityName: definition?.name,
+    eventName,
+    getVariable: (name) => runtime.getVariable(instance, name) ?? null,
+    getVariableLocal: (name) => instance.variables?.[name]?.value ?? null,
+    hasVariable: (name) => runtime.variableOwner(instance, name) !== undefined,
+    getVariables: () => Object.fromEntries(Object.entries(runtime.visibleVariables(instance)).map(([k, v]) => [k, v.value])),
+    setVariable: (name, value) => runtime.setVariable(instance, name, value),
+    setVariableLocal: (name, value) => runtime.setVariableLocal(instance, name, value),
+    removeVariable: (name) => {
+      const owner = runtime.variableOwner(instance, name);
+      if (owner?.variables) delete owner.variables[name];
+    },
+    [INVOKE](method, args) {
+      const [first, second] = args;
+      switch (method) {
+        case 'getVariable':
+          return execution.getVariable(String(first));
+        case 'getVariableLocal':
+          return execution.getVariableLocal(String(first));
+        case 'hasVariable':
+          return execution.hasVariable(String(first));
+        case 'setVariable':
+          execution.setVariable(String(first), second);
+          return null;
+        case 'setVariableLocal':
+          execution.setVariableLocal(String(first), second);
+          return null;
+        case 'getProcessInstanceId':
+          return execution.processInstanceId;
+        case 'getProcessDefinitionId':
+          return execution.processDefinitionId;
+        case 'getActivityId':
+        case 'getCurrentActivityId':
+          return execution.currentActivityId;
+        case 'getActivityInstanceId':
+          return execution.activityInstanceId;
+        case 'getBusinessKey':
+        case 'getProcessBusinessKey':
+          return execution.processBusinessKey ?? null;
+        case 'getEventName':
+          return execution.eventName ?? null;
+        case 'getId':
+          return execution.id;
+        default:
+          throw processEngineError(`Method not found: execution.${method}`);
+      }
+    },
+  };
+  return execution;
+}
+
+/** The `task` object task listeners and expressions see for a user task instance. */
+export function createDelegateTask(runtime: Runtime, instance: ActivityInstanceState, eventName: string): DelegateTask {
+  const task = instance.task!;
+  const execution = createDelegateExecution(runtime, instance);
+  const definition = runtime.model.nodes.get(instance.activityId);
+  const delegate: DelegateTask & { [INVOKE](method: string, args: unknown[]): unknown } = {
+    id: task.id,
+    name: definition?.name,
+    taskDefinitionKey: instance.activityId,
+    eventName,
+    get assignee() {
+      return task.assignee;
+    },
+    execution,
+    setAssignee: (assignee) => {
+      if (assignee === undefined || assignee === null) delete task.assignee;
+      else task.assignee = assignee;
+    },
+    getVariable: (name) => execution.getVariable(name),
+    setVariable: (name, value) => execution.setVariable(name, value),
+    [INVOKE](method, args) {
+      switch (method) {
+        case 'getId':
+          return task.id;
+        case 'getName':
+          return delegate.name ?? null;
+        case 'getTaskDefinitionKey':
+          return delegate.taskDefinitionKey;
+        case 'getAssignee':
+          return task.assignee ?? null;
+        case 'setAssignee':
+          delegate.setAssignee(args[0] === null ? undefined : String(args[0]));
+          return null;
+        case 'getEventName':
+          return eventName;
+        case 'getExecution':
+          return execution;
+        default:
+          return (execution as unknown as { [INVOKE](m: string, a: unknown[]): unknown })[INVOKE](method, args);
+      }
+    },
+  };
+  return delegate;
+}
+
+/**
+ * Identifier resolution as in Camunda's EL: `execution` and `task` first, then variables from the
+ * token outwards, then registered beans (the delegates registry).
+ */
+export function createExpressionContext(runtime: Runtime, instance: ActivityInstanceState, taskEvent?: string): ExpressionContext {
+  return {
+    resolve(name) {
+      if (name === 'execution') return { value: createDelegateExecution(runtime, instance) };
+      if (name === 'task' && instance.task) return { value: createDelegateTask(runtime, instance, taskEvent ?? '') };
+      const owner = runtime.variableOwner(instance, name);
+      if (owner) return { value: owner.variables![name]!.value };
+      const bean = runtime.env.registry.get(name);
+      if (bean !== undefined) return { value: bean };
+      return undefined;
+    },
+  };
+}

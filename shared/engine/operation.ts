@@ -1,0 +1,48 @@
+import type { ProcessModel } from '../bpmn/model.ts';
+import type { EngineEnvironment } from './environment.ts';
+import { processEngineError } from './errors.ts';
+import type { EngineEvent } from './events.ts';
+import { type RunOptions, Runtime } from './runtime.ts';
+import type { ActivityInstanceState, ProcessInstanceState, TypedValue, Variables } from './state.ts';
+
+/** What every engine operation returns: the new state (the input is never mutated) and what happened. */
+export interface OperationResult {
+  state: ProcessInstanceState;
+  events: EngineEvent[];
+}
+
+/**
+ * Runs `body` on a private copy of the state and drives every token to a wait state. Any exception
+ * propagates and the copy is dropped, so the caller's state is untouched: all or nothing.
+ */
+export function runOperation(
+  state: ProcessInstanceState,
+  model: ProcessModel,
+  env: EngineEnvironment,
+  body: (runtime: Runtime) => void,
+  options?: Partial<RunOptions>,
+): OperationResult {
+  const copy = structuredClone(state);
+  const runtime = new Runtime(copy, model, env);
+  if (options) runtime.options = { ...runtime.options, ...options };
+  body(runtime);
+  runtime.runToWaitStates();
+  return { state: copy, events: runtime.events };
+}
+
+export function requireActive(state: ProcessInstanceState): void {
+  if (state.status !== 'ACTIVE') {
+    throw processEngineError(`Process instance '${state.id}' has ended (${state.status})`);
+  }
+}
+
+/** Sets typed variables with Camunda scoping (local: on the node itself). */
+export function applyVariables(runtime: Runtime, instance: ActivityInstanceState, variables: Variables | undefined, local = false): void {
+  for (const [name, value] of Object.entries(variables ?? {})) setTyped(runtime, instance, name, value, local);
+}
+
+export function setTyped(runtime: Runtime, instance: ActivityInstanceState, name: string, value: TypedValue, local: boolean): void {
+  const owner = local ? instance : (runtime.variableOwner(instance, name) ?? runtime.state.root);
+  if (!owner.variables) owner.variables = {};
+  owner.variables[name] = value;
+}

@@ -1,0 +1,313 @@
+import type { FlowNode, ProcessModel, SequenceFlow } from '../bpmn/model.ts';
+import { type CompiledExpression, evaluate, evaluateCondition } from '../expression/index.ts';
+import { executeBehavior } from './behaviors/execute.ts';
+import { createExpressionContext, createDelegateExecution } from './execution-facade.ts';
+import type { EngineEnvironment } from './environment.ts';
+import type { EngineEvent } from './events.ts';
+import { fireExecutionListeners, runInputMappings, runOutputMappings } from './listeners.ts';
+import { registerBoundaryEvents, registerEventSubProcesses } from './behaviors/event-registration.ts';
+import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
+import { TreeIndex } from './tree-index.ts';
+import { toTypedValue } from './typed-values.ts';
+import { processEngineError } from './errors.ts';
+import { fireTaskListeners } from './task-listeners.ts';
+import { multiInstanceChildEnded } from './behaviors/multi-instance.ts';
+
+/** Switches of Camunda's modification API that also apply to everything a request starts or ends. */
+export interface RunOptions {
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+}
+
+/** A unit of work on the agenda; `target` lets the inclusive join see tokens still in flight. */
+interface AgendaItem {
+  scope: ActivityInstanceState;
+  targetActivityId: string;
+  run: () => void;
+}
+
+export interface EnterOptions {
+  /** The async-before job of this token already ran: enter the activity now. */
+  skipAsyncBefore?: boolean;
+  /** Variables created local to the new activity (or transition) instance. */
+  localVariables?: Variables;
+  /** The sequence flow the token arrived on, for gateways. */
+  viaFlowId?: string;
+}
+
+/**
+ * One engine operation in progress. It owns a private copy of the instance state, mutates it while
+ * running tokens to their wait states through a FIFO agenda, and records what happened. Callers
+ * discard the copy on failure, which is what makes every operation all-or-nothing.
+ */
+export class Runtime {
+  readonly tree: TreeIndex;
+  readonly events: EngineEvent[] = [];
+  options: RunOptions = { skipCustomListeners: false, skipIoMappings: false };
+  /** During a modification the process instance survives being empty until the last instruction. */
+  preserveRoot = false;
+  /** Set when the root ran empty through an end event while preserved. */
+  rootCompletedWhilePreserved = false;
+  private readonly agenda: AgendaItem[] = [];
+
+  constructor(
+    readonly state: ProcessInstanceState,
+    readonly model: ProcessModel,
+    readonly env: EngineEnvironment,
+  ) {
+    this.tree = new TreeIndex(state.root);
+  }
+
+  // ---- model and tree lookups -------------------------------------------------------------------
+
+  def(activityId: string): FlowNode {
+    const node = this.model.nodes.get(activityId);
+    if (!node) throw processEngineError(`ENGINE-13025 Activity '${activityId}' does not exist in process '${this.state.definitionId}'`);
+    return node;
+  }
+
+  defOf(instance: ActivityInstanceState): FlowNode {
+    return this.def(instance.activityId);
+  }
+
+  flow(flowId: string): SequenceFlow {
+    const flow = this.model.flows.get(flowId);
+    if (!flow) throw processEngineError(`Sequence flow '${flowId}' does not exist`);
+    return flow;
+  }
+
+  parentOf(instance: ActivityInstanceState): ActivityInstanceState {
+    const parent = this.tree.parentOf(instance);
+    if (!parent) throw processEngineError(`Activity instance '${instance.id}' has no parent scope`);
+    return parent;
+  }
+
+  get isEnded(): boolean {
+    return this.state.status !== 'ACTIVE';
+  }
+
+  // ---- ids and clock ----------------------------------------------------------------------------
+
+  now(): number {
+    return this.env.now();
+  }
+
+  /** Camunda's activity instance id: `<activityId>:<id>`, or the bare id when that exceeds 64 chars. */
+  newActivityInstanceId(activityId: string): string {
+    const id = this.env.newId();
+    const full = `${activityId}:${id}`;
+    return full.length > 64 ? id : full;
+  }
+
+  newJob(kind: JobState['kind'], activityId: string, dueDate?: number): JobState {
+    const job: JobState = { id: this.env.newId(), kind, activityId, retries: this.env.defaultRetries ?? 3, created: this.now() };
+    if (dueDate !== undefined) job.dueDate = dueDate;
+    return job;
+  }
+
+  // ---- agenda -----------------------------------------------------------------------------------
+
+  schedule(scope: ActivityInstanceState, targetActivityId: string, run: () => void): void {
+    this.agenda.push({ scope, targetActivityId, run });
+  }
+
+  /** Runs every scheduled step until each token waits or ends. */
+  runToWaitStates(): void {
+    for (let item = this.agenda.shift(); item; item = this.agenda.shift()) {
+      if (this.tree.isAttached(item.scope)) item.run();
+    }
+  }
+
+  /** Tokens scheduled but not yet arrived, per scope: the inclusive join must wait for them. */
+  pendingTargets(scope: ActivityInstanceState): string[] {
+    return this.agenda.filter((item) => item.scope === scope).map((item) => item.targetActivityId);
+  }
+
+  // ---- expressions and variables ----------------------------------------------------------------
+
+  evaluate(expression: CompiledExpression, instance: ActivityInstanceState): unknown {
+    return evaluate(expression, createExpressionContext(this, instance));
+  }
+
+  evaluateCondition(expression: CompiledExpression, instance: ActivityInstanceState): boolean {
+    return evaluateCondition(expression, createExpressionContext(this, instance));
+  }
+
+  /** Nearest scope (this node, then its ancestors) holding the variable. */
+  variableOwner(instance: ActivityInstanceState, name: string): ActivityInstanceState | undefined {
+    for (const node of this.tree.ancestry(instance)) if (node.variables && name in node.variables) return node;
+    return undefined;
+  }
+
+  getVariable(instance: ActivityInstanceState, name: string): unknown {
+    return this.variableOwner(instance, name)?.variables?.[name]?.value;
+  }
+
+  /** Camunda scoping: update the nearest scope that has the name, else create it on the process instance. */
+  setVariable(instance: ActivityInstanceState, name: string, value: unknown): void {
+    const owner = this.variableOwner(instance, name) ?? this.state.root;
+    this.setVariableLocal(owner, name, value);
+  }
+
+  setVariableLocal(instance: ActivityInstanceState, name: string, value: unknown): void {
+    if (!instance.variables) instance.variables = {};
+    instance.variables[name] = toTypedValue(value);
+  }
+
+  /** Variables visible from a node: nearer scopes shadow outer ones. */
+  visibleVariables(instance: ActivityInstanceState): Variables {
+    const result: Variables = {};
+    for (const node of this.tree.ancestry(instance)) {
+      for (const [name, value] of Object.entries(node.variables ?? {})) if (!(name in result)) result[name] = value;
+    }
+    return result;
+  }
+
+  // ---- entering and leaving activities ----------------------------------------------------------
+
+  /** Creates a token for `definition` in `scope` and runs its behaviour (or parks it before an async job). */
+  enter(scope: ActivityInstanceState, definition: FlowNode, options: EnterOptions = {}): ActivityInstanceState {
+    if (definition.asyncBefore && !options.skipAsyncBefore) {
+      const transition: ActivityInstanceState = { id: this.env.newId(), activityId: definition.id, transition: 'before' };
+      if (options.localVariables) transition.variables = options.localVariables;
+      transition.jobs = [this.newJob('async-before', definition.id)];
+      this.tree.add(scope, transition);
+      return transition;
+    }
+    const instance = this.createActivityInstance(scope, definition, options.localVariables);
+    executeBehavior(this, instance, definition, options);
+    return instance;
+  }
+
+  /**
+   * Creates an activity instance with everything that belongs to its start — input mappings, start
+   * listeners, boundary events, event sub-process triggers — but without running its behaviour.
+   * Modification uses this directly to build missing parent scopes.
+   */
+  createActivityInstance(scope: ActivityInstanceState, definition: FlowNode, localVariables?: Variables): ActivityInstanceState {
+    const instance: ActivityInstanceState = { id: this.newActivityInstanceId(definition.id), activityId: definition.id };
+    if (localVariables) instance.variables = localVariables;
+    this.tree.add(scope, instance);
+    this.events.push({ type: 'activityStart', activityInstanceId: instance.id, activityId: definition.id, parentActivityInstanceId: scope.id, time: this.now() });
+    if (!this.options.skipIoMappings) runInputMappings(this, instance, definition);
+    fireExecutionListeners(this, instance, definition.listeners, 'start', definition.id);
+    registerBoundaryEvents(this, instance, definition);
+    if (definition.kind === 'subProcess' || definition.kind === 'eventSubProcess') registerEventSubProcesses(this, instance, definition);
+    return instance;
+  }
+
+  /** Ends an activity instance normally: output mappings, end listeners, then removal. */
+  endActivityInstance(instance: ActivityInstanceState): void {
+    const definition = this.defOf(instance);
+    if (!this.options.skipIoMappings) runOutputMappings(this, instance, definition);
+    fireExecutionListeners(this, instance, definition.listeners, 'end', definition.id);
+    this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: false, time: this.now() });
+    this.tree.remove(instance);
+  }
+
+  /** The token completed the activity: continue on `flows` (default: the implicit split of its outgoing flows). */
+  leave(instance: ActivityInstanceState, flows?: readonly SequenceFlow[]): void {
+    const definition = this.defOf(instance);
+    const scope = this.parentOf(instance);
+    const chosen = flows ?? this.outgoingToTake(instance, definition);
+    this.endActivityInstance(instance);
+    if (definition.asyncAfter) {
+      const transition: ActivityInstanceState = { id: this.env.newId(), activityId: definition.id, transition: 'after' };
+      transition.jobs = [this.newJob('async-after', definition.id)];
+      this.tree.add(scope, transition);
+      return;
+    }
+    this.takeFlows(scope, definition, chosen);
+  }
+
+  /** Continues after an activity on the given flows; with none, the token ends in its scope. */
+  takeFlows(scope: ActivityInstanceState, source: FlowNode, flows: readonly SequenceFlow[]): void {
+    if (flows.length === 0) {
+      this.tokenEnded(scope, source.id);
+      return;
+    }
+    for (const flow of flows) this.schedule(scope, flow.targetId, () => this.takeFlow(scope, flow));
+  }
+
+  takeFlow(scope: ActivityInstanceState, flow: SequenceFlow): void {
+    fireExecutionListeners(this, scope, flow.listeners, 'take', flow.id);
+    this.enter(scope, this.def(flow.targetId), { viaFlowId: flow.id });
+  }
+
+  /**
+   * Camunda's default outgoing behaviour for non-gateway activities: every flow without a condition
+   * or with a true one; the default flow only when nothing else matched.
+   */
+  outgoingToTake(instance: ActivityInstanceState, definition: FlowNode): SequenceFlow[] {
+    const flows = definition.outgoing.map((id) => this.flow(id));
+    if (flows.length === 0) return [];
+    const chosen = flows.filter((f) => f.id !== definition.defaultFlowId && (!f.condition || this.evaluateCondition(f.condition, instance)));
+    if (chosen.length > 0) return chosen;
+    if (definition.defaultFlowId) return [this.flow(definition.defaultFlowId)];
+    throw processEngineError(`ENGINE-02004 No outgoing sequence flow for the element with id '${definition.id}' could be selected for continuing the process.`);
+  }
+
+  /** A token ended inside `scope` (end event, or an activity with no outgoing flow). */
+  tokenEnded(scope: ActivityInstanceState, _activityId: string): void {
+    const definition = this.defOf(scope);
+    if (definition.kind === 'multiInstanceBody') {
+      // The body decides whether another instance runs or the loop is done.
+      this.schedule(scope, scope.activityId, () => multiInstanceChildEnded(this, scope));
+      return;
+    }
+    if (scope.children && scope.children.length > 0) return;
+    this.completeScope(scope);
+  }
+
+  /** A scope ran out of tokens: a sub-process leaves normally, the process instance completes. */
+  completeScope(scope: ActivityInstanceState): void {
+    if (scope === this.state.root) {
+      if (this.preserveRoot) {
+        this.rootCompletedWhilePreserved = true;
+        return;
+      }
+      this.endProcessInstance('COMPLETED');
+      return;
+    }
+    this.leave(scope);
+  }
+
+  endProcessInstance(status: 'COMPLETED' | 'EXTERNALLY_TERMINATED' | 'INTERNALLY_TERMINATED'): void {
+    if (this.isEnded) return;
+    for (const child of [...(this.state.root.children ?? [])]) this.cancel(child);
+    fireExecutionListeners(this, this.state.root, this.model.root.listeners, 'end', this.model.root.id);
+    this.state.root.jobs = undefined;
+    this.state.root.subscriptions = undefined;
+    this.state.status = status;
+    this.state.endTime = this.now();
+    this.events.push({ type: 'processEnd', processInstanceId: this.state.id, time: this.now(), status });
+  }
+
+  // ---- cancellation -----------------------------------------------------------------------------
+
+  /**
+   * Cancels an instance and everything below it, innermost first: task delete listeners, output
+   * mappings and end listeners (each unless skipped), then removal with its jobs and subscriptions.
+   */
+  cancel(instance: ActivityInstanceState): void {
+    for (const child of [...(instance.children ?? [])].reverse()) this.cancel(child);
+    if (instance === this.state.root) return;
+    if (instance.transition) {
+      this.tree.remove(instance);
+      return;
+    }
+    const definition = this.defOf(instance);
+    if (instance.task) {
+      fireTaskListeners(this, instance, definition, 'delete');
+      this.events.push({ type: 'taskDelete', taskId: instance.task.id, time: this.now() });
+    }
+    if (!this.options.skipIoMappings) runOutputMappings(this, instance, definition);
+    fireExecutionListeners(this, instance, definition.listeners, 'end', definition.id);
+    this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: true, time: this.now() });
+    this.tree.remove(instance);
+  }
+
+  createDelegateExecution(instance: ActivityInstanceState, eventName?: string) {
+    return createDelegateExecution(this, instance, eventName);
+  }
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The machines are shared and noisy: tests assert behaviour, never timings.
+    testTimeout: 30_000,
+  },
+});
