@@ -33,7 +33,12 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
     throw new BpmnParseError(resourceName, [{ message: `Malformed BPMN XML: ${(error as Error).message}` }]);
   }
   const problems = new ProblemCollector();
-  for (const warning of warnings) problems.add(undefined, warning.message.split('\n')[0] ?? warning.message);
+  // Unresolved references are checked where they matter (flows, boundary hosts, messages); diagram
+  // references to missing elements are harmless, as in Camunda.
+  for (const warning of warnings) {
+    const message = warning.message.split('\n')[0] ?? warning.message;
+    if (!message.startsWith('unresolved reference')) problems.add(undefined, message);
+  }
   const processes = children(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
   if (processes.length === 0) problems.add(undefined, 'The BPMN file contains no process');
   const seenIds = new Map<string, string>();
@@ -46,11 +51,18 @@ function buildProcess(process: ModdleElement, problems: ProblemCollector, seenId
   const processId = process.id ?? '';
   if (!processId) problems.add(undefined, 'A process needs an id');
   const drafts = new Map<string, NodeDraft>();
-  const flowElements: { flow: ModdleElement; scopeId: string }[] = [];
+  const flowElements: { flow: ModdleElement; id: string; scopeId: string }[] = [];
 
+  let unnamedFlows = 0;
   const visitScope = (container: ModdleElement, scopeId: string): string[] => {
     const ids: string[] = [];
     for (const element of children(container, 'flowElements')) {
+      if (element.$type === 'bpmn:SequenceFlow' && !element.id) {
+        // Camunda accepts sequence flows without id; give them a stable one (never addressable by clients).
+        unnamedFlows += 1;
+        flowElements.push({ flow: element, id: `${processId}#sequenceFlow${unnamedFlows}`, scopeId });
+        continue;
+      }
       const id = element.id ?? '';
       if (!id) {
         problems.add(undefined, `A ${element.$type} needs an id`);
@@ -62,7 +74,7 @@ function buildProcess(process: ModdleElement, problems: ProblemCollector, seenId
       }
       seenIds.set(id, element.$type);
       if (element.$type === 'bpmn:SequenceFlow') {
-        flowElements.push({ flow: element, scopeId });
+        flowElements.push({ flow: element, id, scopeId });
         continue;
       }
       if (IGNORED_TYPES.has(element.$type)) continue;
@@ -159,13 +171,12 @@ function connectionTarget(drafts: Map<string, NodeDraft>, id: string): NodeDraft
 }
 
 function connectFlows(
-  flowElements: { flow: ModdleElement; scopeId: string }[],
+  flowElements: { flow: ModdleElement; id: string; scopeId: string }[],
   drafts: Map<string, NodeDraft>,
   problems: ProblemCollector,
 ): Map<string, SequenceFlow> {
   const flows = new Map<string, SequenceFlow>();
-  for (const { flow, scopeId } of flowElements) {
-    const id = flow.id!;
+  for (const { flow, id, scopeId } of flowElements) {
     const sourceRef = child(flow, 'sourceRef')?.id;
     const targetRef = child(flow, 'targetRef')?.id;
     const source = sourceRef ? connectionTarget(drafts, sourceRef) : undefined;

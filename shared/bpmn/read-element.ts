@@ -47,6 +47,7 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   const definition = definitions[0];
   const timer = definition?.$type === 'bpmn:TimerEventDefinition' ? readTimer(definition, id, problems) : undefined;
   const messageName = definition?.$type === 'bpmn:MessageEventDefinition' ? readMessageName(definition, id, problems) : undefined;
+  if (definition?.$type === 'bpmn:MessageEventDefinition' && !messageName) return undefined;
   const classified = classify(element, definition?.$type, problems);
   if (!classified) return undefined;
   const [kind, activityType] = classified;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: JUEL expression texts are written with ${...} in plain strings.
 import { describe, expect, it } from 'vitest';
 import { ExpressionEvaluationError, INVOKE, type Invocable } from '../../../shared/expression/index.ts';
 import { errorOf, run } from './helpers.ts';
