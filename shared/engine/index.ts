@@ -7,3 +7,4 @@ export * from './lookup.ts';
 export * from './operation.ts';
 export * from './operations.ts';
 export * from './state.ts';
+export * from './modification/index.ts';

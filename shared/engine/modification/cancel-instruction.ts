@@ -1,0 +1,62 @@
+import { notValid } from '../errors.ts';
+import type { Runtime } from '../runtime.ts';
+import type { ActivityInstanceState } from '../state.ts';
+import { integer } from '../typed-values.ts';
+import { describeInstruction, type ModificationInstruction } from './instructions.ts';
+
+type CancelInstruction = Extract<ModificationInstruction, { type: 'cancel' }>;
+
+/**
+ * Cancels the named instances, then every enclosing scope instance left without tokens (reference
+ * §2.6). The process instance itself is only emptied here; the modification decides at the end.
+ */
+export function executeCancelInstruction(runtime: Runtime, instruction: CancelInstruction, snapshot: ReadonlySet<string>): void {
+  const describe = describeInstruction(instruction);
+  let targets: ActivityInstanceState[];
+  if ('activityInstanceId' in instruction) {
+    const found = runtime.tree.find((n) => n.id === instruction.activityInstanceId && !n.transition);
+    if (!found) {
+      throw notValid(`Cannot perform instruction: ${describe}; Activity instance '${instruction.activityInstanceId}' does not exist: activityInstance is null`);
+    }
+    targets = [found];
+  } else if ('transitionInstanceId' in instruction) {
+    const found = runtime.tree.find((n) => n.id === instruction.transitionInstanceId && n.transition !== undefined);
+    if (!found) {
+      throw notValid(`Cannot perform instruction: ${describe}; Transition instance '${instruction.transitionInstanceId}' does not exist: transitionInstance is null`);
+    }
+    targets = [found];
+  } else {
+    const onlySnapshot = instruction.cancelCurrentActiveActivityInstances === true;
+    targets = [...runtime.tree.all()].filter(
+      (n) => n !== runtime.state.root && n.activityId === instruction.activityId && (!onlySnapshot || snapshot.has(n.id)),
+    );
+  }
+  for (const target of targets) {
+    if (runtime.tree.isAttached(target)) cancelAndPropagate(runtime, target);
+  }
+}
+
+function cancelAndPropagate(runtime: Runtime, target: ActivityInstanceState): void {
+  if (target === runtime.state.root) {
+    runtime.cancel(target);
+    return;
+  }
+  let parent = runtime.parentOf(target);
+  runtime.cancel(target);
+  if (runtime.defOf(parent).kind === 'multiInstanceBody' && !target.transition) shrinkMultiInstanceBody(parent);
+  while (parent !== runtime.state.root && !(parent.children && parent.children.length > 0)) {
+    const next = runtime.parentOf(parent);
+    runtime.cancel(parent);
+    parent = next;
+  }
+}
+
+/** A cancelled inner instance no longer counts toward the body's instances. */
+function shrinkMultiInstanceBody(body: ActivityInstanceState): void {
+  const count = (name: string) => Number(body.variables?.[name]?.value ?? 0);
+  body.variables = {
+    ...body.variables,
+    nrOfInstances: integer(Math.max(0, count('nrOfInstances') - 1)),
+    nrOfActiveInstances: integer(Math.max(0, count('nrOfActiveInstances') - 1)),
+  };
+}

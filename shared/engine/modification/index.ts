@@ -1,0 +1,2 @@
+export * from './instructions.ts';
+export { instanceCannotBeModified, modifyProcessInstance } from './modify.ts';

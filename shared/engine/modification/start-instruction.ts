@@ -1,0 +1,144 @@
+import type { FlowNode, SequenceFlow } from '../../bpmn/model.ts';
+import { notValid, processEngineError } from '../errors.ts';
+import { setTyped } from '../operation.ts';
+import type { Runtime } from '../runtime.ts';
+import type { ActivityInstanceState, Variables } from '../state.ts';
+import { integer } from '../typed-values.ts';
+import { describeInstruction, type InstructionVariables, type ModificationInstruction } from './instructions.ts';
+import { resolveTargetScope } from './scope-resolution.ts';
+
+type StartInstruction = Extract<ModificationInstruction, { type: 'startBeforeActivity' | 'startAfterActivity' | 'startTransition' }>;
+
+function elementMissing(runtime: Runtime, describe: string, id: string): Error {
+  return notValid(`Cannot perform instruction: ${describe}; Element '${id}' does not exist in process '${runtime.state.definitionId}': element is null`);
+}
+
+function findActivity(runtime: Runtime, id: string): FlowNode | undefined {
+  return id === runtime.model.root.id ? undefined : runtime.model.nodes.get(id);
+}
+
+/** Runs one start instruction: resolves (or creates) the target scope, sets variables, enters. */
+export function executeStartInstruction(runtime: Runtime, instruction: StartInstruction): void {
+  const describe = describeInstruction(instruction);
+  switch (instruction.type) {
+    case 'startBeforeActivity': {
+      const target = findActivity(runtime, instruction.activityId);
+      if (!target) throw elementMissing(runtime, describe, instruction.activityId);
+      startBefore(runtime, target, instruction, describe);
+      return;
+    }
+    case 'startAfterActivity': {
+      const source = findActivity(runtime, instruction.activityId);
+      if (!source) {
+        throw notValid(`Cannot perform instruction: ${describe}; Activity '${instruction.activityId}' does not exist: activity is null`);
+      }
+      if (source.outgoing.length === 0) {
+        throw processEngineError(`Cannot start after activity ${source.id}; activity has no outgoing sequence flow to take`);
+      }
+      if (source.outgoing.length > 1) {
+        throw processEngineError(`Cannot start after activity ${source.id}; activity has more than one outgoing sequence flow`);
+      }
+      startOnFlow(runtime, runtime.flow(source.outgoing[0]!), instruction, describe);
+      return;
+    }
+    case 'startTransition': {
+      const flow = runtime.model.flows.get(instruction.transitionId);
+      if (!flow) throw elementMissing(runtime, describe, instruction.transitionId);
+      startOnFlow(runtime, flow, instruction, describe);
+      return;
+    }
+  }
+}
+
+/**
+ * Splits instruction variables: non-local ones are set with normal scoping before the target is
+ * entered; local ones land on a scope the instruction just created, else on the new token itself.
+ */
+function applyInstructionVariables(
+  runtime: Runtime,
+  scope: ActivityInstanceState,
+  scopeIsNew: boolean,
+  variables: InstructionVariables | undefined,
+): Variables | undefined {
+  let tokenLocals: Variables | undefined;
+  for (const [name, { value, local }] of Object.entries(variables ?? {})) {
+    if (!local) setTyped(runtime, scope, name, value, false);
+    else if (scopeIsNew) setTyped(runtime, scope, name, value, true);
+    else tokenLocals = { ...tokenLocals, [name]: value };
+  }
+  return tokenLocals;
+}
+
+function startBefore(runtime: Runtime, target: FlowNode, instruction: StartInstruction, describe: string): void {
+  const eventSubProcess = interruptibleEventSubProcess(runtime, target);
+  if (eventSubProcess) {
+    startEventSubProcess(runtime, eventSubProcess, target, instruction, describe);
+    return;
+  }
+  const { scope, created } = resolveTargetScope(runtime, target.scopeId, instruction.ancestorActivityInstanceId, describe, target.id);
+  let locals = applyInstructionVariables(runtime, scope, created.length > 0, instruction.variables);
+  const scopeDefinition = runtime.defOf(scope);
+  if (scopeDefinition.kind === 'multiInstanceBody') locals = { ...addInnerInstance(scope, scopeDefinition, created.includes(scope)), ...locals };
+  if (target.attachedToId && target.interrupting) {
+    for (const host of [...(scope.children ?? [])]) if (host.activityId === target.attachedToId) runtime.cancel(host);
+  }
+  runtime.enter(scope, target, { localVariables: locals });
+}
+
+/**
+ * Starting before a multi-instance body's inner activity adds one instance: the next loop counter,
+ * with the counters raised; a sequential body refuses a second concurrent instance.
+ */
+function addInnerInstance(body: ActivityInstanceState, definition: FlowNode, bodyIsNew: boolean): Variables {
+  const count = (name: string) => Number(body.variables?.[name]?.value ?? 0);
+  if (!bodyIsNew && definition.multiInstance?.isSequential && (body.children?.length ?? 0) > 0) {
+    throw processEngineError(`Concurrent instantiation not possible for activities in scope ${definition.id}`);
+  }
+  const loopCounter = count('nrOfInstances');
+  body.variables = {
+    ...body.variables,
+    nrOfInstances: integer(loopCounter + 1),
+    nrOfActiveInstances: integer(count('nrOfActiveInstances') + 1),
+    nrOfCompletedInstances: integer(count('nrOfCompletedInstances')),
+  };
+  return { loopCounter: integer(loopCounter) };
+}
+
+/** The event sub-process that starting `target` triggers (the sub-process itself or its start event). */
+function interruptibleEventSubProcess(runtime: Runtime, target: FlowNode): FlowNode | undefined {
+  if (target.kind === 'eventSubProcess') return target;
+  if (target.kind === 'startEvent') {
+    const scope = runtime.model.nodes.get(target.scopeId);
+    if (scope?.kind === 'eventSubProcess' && scope.triggerStartEventId === target.id) return scope;
+  }
+  return undefined;
+}
+
+/** Starting an event sub-process (or its start event) behaves like the event: interrupting ones cancel their scope's tokens first. */
+function startEventSubProcess(runtime: Runtime, eventSubProcess: FlowNode, target: FlowNode, instruction: StartInstruction, describe: string): void {
+  const { scope, created } = resolveTargetScope(runtime, eventSubProcess.scopeId, instruction.ancestorActivityInstanceId, describe, target.id);
+  if (eventSubProcess.interrupting) {
+    for (const child of [...(scope.children ?? [])]) if (!created.includes(child)) runtime.cancel(child);
+  }
+  const locals = applyInstructionVariables(runtime, scope, created.length > 0, instruction.variables);
+  if (target === eventSubProcess) {
+    runtime.enter(scope, eventSubProcess, { localVariables: locals });
+    return;
+  }
+  const instance = runtime.createActivityInstance(scope, eventSubProcess, locals);
+  runtime.enter(instance, target);
+}
+
+/** startAfterActivity and startTransition: a token on the flow, in the flow scope of its source. */
+function startOnFlow(runtime: Runtime, flow: SequenceFlow, instruction: StartInstruction, describe: string): void {
+  const source = runtime.def(flow.sourceId);
+  const { scope, created } = resolveTargetScope(runtime, source.scopeId, instruction.ancestorActivityInstanceId, describe, flow.id);
+  const locals = applyInstructionVariables(runtime, scope, created.length > 0, instruction.variables);
+  if (locals) setLocalsOnScope(runtime, scope, locals);
+  runtime.takeFlow(scope, flow);
+}
+
+/** A flow carries no token instance to hold local variables; Camunda's execution is the scope's. */
+function setLocalsOnScope(runtime: Runtime, scope: ActivityInstanceState, locals: Variables): void {
+  for (const [name, value] of Object.entries(locals)) setTyped(runtime, scope, name, value, true);
+}
