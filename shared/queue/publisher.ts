@@ -1,0 +1,26 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsConnection } from '../store/client.ts';
+
+/** Sends JSON messages in batches of ten (SQS's limit); throws if any entry was not accepted. */
+export class QueuePublisher {
+  private readonly sqs: SQSClient;
+
+  constructor(connection: AwsConnection, sqs?: SQSClient) {
+    this.sqs = sqs ?? new SQSClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 });
+  }
+
+  async send(queueUrl: string, bodies: readonly unknown[], delaySeconds = 0): Promise<void> {
+    for (let i = 0; i < bodies.length; i += 10) {
+      const chunk = bodies.slice(i, i + 10);
+      const result = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((body, index) => ({ Id: String(index), MessageBody: JSON.stringify(body), DelaySeconds: delaySeconds })),
+        }),
+      );
+      if (result.Failed && result.Failed.length > 0) {
+        throw new Error(`SQS refused ${result.Failed.length} message(s): ${result.Failed.map((f) => f.Message ?? f.Code).join('; ')}`);
+      }
+    }
+  }
+}

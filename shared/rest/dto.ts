@@ -1,0 +1,173 @@
+import type { ProcessInstanceState } from '../engine/state.ts';
+import type { DefinitionRecord, DeploymentRecord } from '../store/definition-repository.ts';
+import type { Item } from '../store/projections.ts';
+import { formatDate } from './dates.ts';
+
+/** Camunda response DTOs, built from stored records. Field names and order follow Camunda's DTO classes. */
+
+export function processDefinitionDto(d: DefinitionRecord) {
+  return {
+    id: d.id,
+    key: d.key,
+    category: 'http://bpmn.io/schema/bpmn',
+    description: null,
+    name: d.name,
+    version: d.version,
+    resource: d.resourceName,
+    deploymentId: d.deploymentId,
+    diagram: null,
+    suspended: false,
+    tenantId: d.tenantId,
+    versionTag: null,
+    historyTimeToLive: null,
+    startableInTasklist: true,
+  };
+}
+
+export function deploymentDto(d: DeploymentRecord, baseUrl: string) {
+  return {
+    links: [{ method: 'GET', href: `${baseUrl}/deployment/${d.id}`, rel: 'self' }],
+    id: d.id,
+    name: d.name,
+    source: d.source,
+    deploymentTime: formatDate(d.deploymentTime),
+    tenantId: d.tenantId,
+  };
+}
+
+export function processInstanceDto(state: ProcessInstanceState, baseUrl: string) {
+  return {
+    links: [{ method: 'GET', href: `${baseUrl}/process-instance/${state.id}`, rel: 'self' }],
+    id: state.id,
+    definitionId: state.definitionId,
+    definitionKey: state.definitionKey,
+    businessKey: state.businessKey ?? null,
+    caseInstanceId: null,
+    ended: state.status !== 'ACTIVE',
+    suspended: false,
+    tenantId: state.tenantId ?? null,
+  };
+}
+
+export function taskDto(item: Item) {
+  return {
+    id: item.id,
+    name: item.name ?? null,
+    assignee: item.assignee ?? null,
+    owner: null,
+    created: formatDate(item.created as number),
+    lastUpdated: null,
+    due: null,
+    followUp: null,
+    delegationState: null,
+    description: null,
+    executionId: item.executionId,
+    parentTaskId: null,
+    priority: 50,
+    processDefinitionId: item.processDefinitionId,
+    processInstanceId: item.processInstanceId,
+    caseExecutionId: null,
+    caseDefinitionId: null,
+    caseInstanceId: null,
+    taskDefinitionKey: item.taskDefinitionKey,
+    suspended: false,
+    formKey: null,
+    camundaFormRef: null,
+    tenantId: item.tenantId ?? null,
+  };
+}
+
+export function externalTaskDto(item: Item) {
+  return {
+    activityId: item.activityId,
+    activityInstanceId: item.activityInstanceId,
+    errorMessage: item.errorMessage ?? null,
+    executionId: item.executionId,
+    id: item.id,
+    lockExpirationTime: formatDate(item.lockExpirationTime as number | null),
+    createTime: formatDate(item.created as number),
+    processDefinitionId: item.processDefinitionId,
+    processDefinitionKey: item.processDefinitionKey,
+    processDefinitionVersionTag: null,
+    processInstanceId: item.processInstanceId,
+    retries: item.retries ?? null,
+    suspended: false,
+    workerId: item.workerId ?? null,
+    topicName: item.topicName,
+    tenantId: item.tenantId ?? null,
+    priority: item.priority ?? 0,
+    businessKey: item.businessKey ?? null,
+  };
+}
+
+/** Job definitions are per activity and job kind; their ids are derived so they are stable. */
+export function jobDefinitionId(processDefinitionId: string, activityId: string, jobKind: string): string {
+  return `${processDefinitionId}#${activityId}#${jobKind}`;
+}
+
+export function jobDto(item: Item) {
+  return {
+    id: item.id,
+    jobDefinitionId: jobDefinitionId(item.processDefinitionId as string, item.activityId as string, item.jobKind as string),
+    dueDate: formatDate(item.dueDate as number | null),
+    processInstanceId: item.processInstanceId,
+    executionId: item.executionId,
+    processDefinitionId: item.processDefinitionId,
+    processDefinitionKey: item.processDefinitionKey,
+    retries: item.retries,
+    exceptionMessage: item.exceptionMessage ?? null,
+    failedActivityId: item.exceptionMessage ? item.activityId : null,
+    suspended: false,
+    priority: 0,
+    tenantId: item.tenantId ?? null,
+    createTime: formatDate(item.created as number),
+    batchId: null,
+  };
+}
+
+export function incidentDto(item: Item) {
+  const jobKind = item.incidentType === 'failedJob' ? 'job' : null;
+  return {
+    id: item.id,
+    processDefinitionId: item.processDefinitionId,
+    processInstanceId: item.processInstanceId,
+    executionId: item.executionId,
+    incidentTimestamp: formatDate(item.created as number),
+    incidentType: item.incidentType,
+    activityId: item.activityId,
+    failedActivityId: item.activityId,
+    causeIncidentId: item.id,
+    rootCauseIncidentId: item.id,
+    configuration: item.configuration,
+    tenantId: item.tenantId ?? null,
+    incidentMessage: item.incidentMessage ?? null,
+    jobDefinitionId: jobKind ? null : null,
+    annotation: null,
+  };
+}
+
+export function historicProcessInstanceDto(item: Item, definitionVersion: number | null) {
+  const start = item.startTime as number;
+  const end = item.endTime as number | null;
+  return {
+    id: item.id,
+    businessKey: item.businessKey ?? null,
+    processDefinitionId: item.processDefinitionId,
+    processDefinitionKey: item.processDefinitionKey,
+    processDefinitionName: item.processDefinitionName ?? null,
+    processDefinitionVersion: definitionVersion,
+    startTime: formatDate(start),
+    endTime: formatDate(end),
+    removalTime: null,
+    durationInMillis: end === null || end === undefined ? null : end - start,
+    startUserId: null,
+    startActivityId: item.startActivityId ?? null,
+    deleteReason: item.state === 'EXTERNALLY_TERMINATED' || item.state === 'INTERNALLY_TERMINATED' ? 'deleted' : null,
+    rootProcessInstanceId: item.id,
+    superProcessInstanceId: null,
+    superCaseInstanceId: null,
+    caseInstanceId: null,
+    tenantId: item.tenantId ?? null,
+    state: item.state,
+  };
+}

@@ -1,0 +1,42 @@
+import { EngineError } from '../engine/errors.ts';
+import { ExpressionEvaluationError } from '../expression/index.ts';
+import { BpmnParseError } from '../bpmn/errors.ts';
+
+/** Camunda's ExceptionDto. */
+export interface ExceptionDto {
+  type: string;
+  message: string;
+  code: number | null;
+}
+
+/** An error raised by the REST layer itself, with Camunda's type name and an explicit status. */
+export class RestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: 'InvalidRequestException' | 'RestException' = 'InvalidRequestException',
+    readonly code: number | null = null,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export const invalidRequest = (message: string, status = 400) => new RestError(status, message);
+export const notFoundError = (message: string) => new RestError(404, message);
+
+/**
+ * The one place errors become responses, following Camunda's ExceptionHandlerHelper: user errors 400,
+ * other engine errors 500 with code 0 (1 for optimistic locking), REST errors their own status with
+ * code null. Unknown errors are 500 without internals.
+ */
+export function toErrorResponse(error: unknown): { status: number; body: ExceptionDto } {
+  if (error instanceof RestError) return { status: error.status, body: { type: error.type, message: error.message, code: error.code } };
+  if (error instanceof EngineError) {
+    return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };
+  }
+  if (error instanceof BpmnParseError) return { status: 400, body: { type: 'ParseException', message: error.message, code: 0 } };
+  if (error instanceof ExpressionEvaluationError) return { status: 500, body: { type: 'ProcessEngineException', message: error.message, code: 0 } };
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 500, body: { type: 'ProcessEngineException', message, code: 0 } };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { ModificationInstruction, InstructionVariables } from '../engine/modification/instructions.ts';
+import { invalidRequest } from './errors.ts';
+import { fromVariableDto, VariableValueDto } from './variables.ts';
+
+const TriggerVariableValueDto = VariableValueDto.extend({ local: z.boolean().nullish() });
+
+/** One instruction as received; which fields matter depends on `type` (others are ignored, as in Camunda). */
+export const InstructionDto = z
+  .object({
+    type: z.unknown().optional(),
+    activityId: z.string().nullish(),
+    transitionId: z.string().nullish(),
+    activityInstanceId: z.string().nullish(),
+    transitionInstanceId: z.string().nullish(),
+    ancestorActivityInstanceId: z.string().nullish(),
+    variables: z.record(z.string(), TriggerVariableValueDto).nullish(),
+    cancelCurrentActiveActivityInstances: z.boolean().nullish(),
+  })
+  .passthrough();
+export type InstructionDto = z.infer<typeof InstructionDto>;
+
+export const ModificationBody = z
+  .object({
+    skipCustomListeners: z.boolean().nullish(),
+    skipIoMappings: z.boolean().nullish(),
+    instructions: z.array(InstructionDto).nullish(),
+    annotation: z.string().nullish(),
+  })
+  .passthrough();
+export type ModificationBody = z.infer<typeof ModificationBody>;
+
+const TYPES = ['cancel', 'startBeforeActivity', 'startAfterActivity', 'startTransition'];
+
+function convertVariables(dto: InstructionDto): InstructionVariables | undefined {
+  if (!dto.variables) return undefined;
+  const result: InstructionVariables = {};
+  for (const [name, value] of Object.entries(dto.variables)) result[name] = { value: fromVariableDto(value), local: value.local === true };
+  return result;
+}
+
+/**
+ * Validates instructions in array order exactly as Camunda's DTOs do (reference §1.5): the first
+ * invalid one answers 400 with `For instruction type '<type>': ...`; a missing or unknown type is the
+ * empty-message 400 Jackson produces.
+ */
+export function toInstructions(dtos: readonly InstructionDto[]): ModificationInstruction[] {
+  return dtos.map((dto) => {
+    const type = dto.type;
+    if (typeof type !== 'string' || !TYPES.includes(type)) throw invalidRequest('');
+    const missing = (field: string) => invalidRequest(`For instruction type '${type}': '${field}' must be set`);
+    const ancestor = dto.ancestorActivityInstanceId ?? undefined;
+    switch (type) {
+      case 'startBeforeActivity':
+      case 'startAfterActivity':
+        if (!dto.activityId) throw missing('activityId');
+        return { type, activityId: dto.activityId, ancestorActivityInstanceId: ancestor, variables: convertVariables(dto) };
+      case 'startTransition':
+        if (!dto.transitionId) throw missing('transitionId');
+        return { type, transitionId: dto.transitionId, ancestorActivityInstanceId: ancestor, variables: convertVariables(dto) };
+      default: {
+        const given = [dto.activityId, dto.activityInstanceId, dto.transitionInstanceId].filter((v) => v !== undefined && v !== null);
+        if (given.length !== 1) {
+          throw invalidRequest(`For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required`);
+        }
+        if (dto.activityInstanceId) return { type: 'cancel', activityInstanceId: dto.activityInstanceId };
+        if (dto.transitionInstanceId) return { type: 'cancel', transitionInstanceId: dto.transitionInstanceId };
+        return { type: 'cancel', activityId: dto.activityId!, cancelCurrentActiveActivityInstances: dto.cancelCurrentActiveActivityInstances ?? false };
+      }
+    }
+  });
+}

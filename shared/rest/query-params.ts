@@ -1,0 +1,60 @@
+import { invalidRequest } from './errors.ts';
+
+type Query = Record<string, string | undefined>;
+
+const cannotSet = (name: string, value: string) => invalidRequest(`Cannot set query parameter '${name}' to value '${value}'`);
+
+export function stringParam(query: Query, name: string): string | undefined {
+  const value = query[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function booleanParam(query: Query, name: string): boolean | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw cannotSet(name, value);
+}
+
+export function integerParam(query: Query, name: string): number | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Math.abs(Number(value)) > 2147483647) throw cannotSet(name, value);
+  return Number(value);
+}
+
+export function listParam(query: Query, name: string): string[] | undefined {
+  const value = stringParam(query, name);
+  return value === undefined ? undefined : value.split(',').filter((v) => v !== '');
+}
+
+/** Camunda's paging: with either bound present the other defaults to 0 / Integer.MAX_VALUE. */
+export function page<T>(items: readonly T[], query: Query): T[] {
+  const first = integerParam(query, 'firstResult');
+  const max = integerParam(query, 'maxResults');
+  if (first === undefined && max === undefined) return [...items];
+  const start = Math.max(0, first ?? 0);
+  return items.slice(start, start + Math.max(0, max ?? 2147483647));
+}
+
+/** sortBy/sortOrder must come together and name allowed values. */
+export function sorting(query: Query, allowed: readonly string[]): { by: string; descending: boolean } | undefined {
+  const by = stringParam(query, 'sortBy');
+  const order = stringParam(query, 'sortOrder');
+  if (by === undefined && order === undefined) return undefined;
+  if (by !== undefined && !allowed.includes(by)) throw cannotSet('sortBy', by);
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw cannotSet('sortOrder', order);
+  if (by === undefined || order === undefined) throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
+  return { by, descending: order === 'desc' };
+}
+
+export function sortItems<T>(items: T[], sort: { by: string; descending: boolean } | undefined, pick: (item: T, by: string) => string | number | null | undefined): T[] {
+  if (!sort) return items;
+  const sorted = [...items].sort((a, b) => {
+    const x = pick(a, sort.by) ?? '';
+    const y = pick(b, sort.by) ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return sort.descending ? sorted.reverse() : sorted;
+}

@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import type { EngineService } from '../service/engine-service.ts';
+import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
+import type { RestRequest, RestResponse } from './http.ts';
+
+export interface RouteContext {
+  req: RestRequest;
+  params: Record<string, string>;
+  service: EngineService;
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<RestResponse>;
+
+export interface Route {
+  method: string;
+  pattern: string;
+  handler: RouteHandler;
+}
+
+interface CompiledRoute extends Route {
+  regex: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.pattern.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, regex: new RegExp(`^${source}/?$`), names };
+}
+
+/** Reads the JSON body against its zod schema; malformed JSON and wrong shapes are 400s. */
+export function readBody<S extends z.ZodType>(req: RestRequest, schema: S): z.infer<S> {
+  const text = req.body.toString('utf8');
+  let parsed: unknown;
+  if (text.trim() === '') parsed = {};
+  else {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw invalidRequest('');
+    }
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    throw invalidRequest(`Cannot deserialize request body${path ? ` at '${path}'` : ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/**
+ * Matches method + path against the route table. Unknown paths answer 404 and known paths with
+ * another method 405, both with Camunda's error body.
+ */
+export class Router {
+  private readonly routes: CompiledRoute[];
+
+  constructor(routes: Route[]) {
+    this.routes = routes.map(compile);
+  }
+
+  async handle(req: RestRequest, service: EngineService): Promise<RestResponse> {
+    try {
+      let pathMatched = false;
+      for (const route of this.routes) {
+        const match = route.regex.exec(req.path);
+        if (!match) continue;
+        pathMatched = true;
+        if (route.method !== req.method) continue;
+        const params: Record<string, string> = {};
+        route.names.forEach((name, i) => {
+          try {
+            params[name] = decodeURIComponent(match[i + 1]!);
+          } catch {
+            throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
+          }
+        });
+        return await route.handler({ req, params, service });
+      }
+      if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
+      throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
+    } catch (error) {
+      const { status, body } = toErrorResponse(error);
+      return { status, body };
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { Route } from '../router.ts';
+import { deploymentRoutes } from './deployment.ts';
+import { engineInfoRoutes } from './engine-info.ts';
+import { externalTaskRoutes } from './external-task.ts';
+import { historyRoutes } from './history.ts';
+import { jobRoutes } from './job.ts';
+import { messageRoutes } from './message.ts';
+import { processDefinitionRoutes } from './process-definition.ts';
+import { processInstanceRoutes } from './process-instance.ts';
+import { taskRoutes } from './task.ts';
+
+/** Every route of the API, in match order (literal segments before `{id}` patterns within a file). */
+export const allRoutes: Route[] = [
+  ...engineInfoRoutes,
+  ...deploymentRoutes,
+  ...processDefinitionRoutes,
+  ...processInstanceRoutes,
+  ...taskRoutes,
+  ...externalTaskRoutes,
+  ...messageRoutes,
+  ...jobRoutes,
+  ...historyRoutes,
+];

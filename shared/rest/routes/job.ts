@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { executeJob, setJobRetries } from '../../engine/operations.ts';
+import { jobDto, incidentDto } from '../dto.ts';
+import { invalidRequest, RestError } from '../errors.ts';
+import { json, noContent } from '../http.ts';
+import { booleanParam, page, stringParam } from '../query-params.ts';
+import { readBody, type Route, type RouteContext } from '../router.ts';
+import { EngineError } from '../../engine/errors.ts';
+
+const Retries = z.object({ retries: z.number().int() });
+
+async function queryJobs(ctx: RouteContext) {
+  const q = ctx.req.query;
+  const pi = stringParam(q, 'processInstanceId');
+  const jobDefinitionId = stringParam(q, 'jobDefinitionId');
+  const withException = booleanParam(q, 'withException');
+  const noRetriesLeft = booleanParam(q, 'noRetriesLeft');
+  const executable = booleanParam(q, 'executable');
+  const items = pi ? await ctx.service.deps.items.ofInstance(pi, 'JOB#') : await ctx.service.deps.items.byKind('JOB');
+  const now = ctx.service.env.now();
+  return items
+    .map((item) => ({ item, dto: jobDto(item) }))
+    .filter(
+      ({ item, dto }) =>
+        (!jobDefinitionId || dto.jobDefinitionId === jobDefinitionId) &&
+        (!withException || item.exceptionMessage) &&
+        (!noRetriesLeft || item.retries === 0) &&
+        (!executable || ((item.retries as number) > 0 && ((item.dueDate as number | null) ?? 0) <= now)),
+    )
+    .map(({ dto }) => dto);
+}
+
+async function jobItem(ctx: RouteContext) {
+  const item = await ctx.service.deps.items.getJob(ctx.params.id!);
+  if (!item) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
+  return item;
+}
+
+export const jobRoutes: Route[] = [
+  { method: 'GET', pattern: '/job', handler: async (ctx) => json(200, page(await queryJobs(ctx), ctx.req.query)) },
+  { method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: (await queryJobs(ctx)).length }) },
+  { method: 'GET', pattern: '/job/{id}', handler: async (ctx) => json(200, jobDto(await jobItem(ctx))) },
+  {
+    method: 'POST',
+    pattern: '/job/{id}/execute',
+    handler: async (ctx) => {
+      const item = await jobItem(ctx);
+      let failure: Error | undefined;
+      await ctx.service.update(item.processInstanceId as string, (state, model) => {
+        const result = executeJob(state, model, ctx.params.id!, ctx.service.env);
+        failure = result.failure;
+        return result;
+      }, () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
+      if (failure) throw failure instanceof EngineError ? failure : new EngineError('ProcessEngineException', failure.message);
+      return noContent();
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: '/job/{id}/retries',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, Retries);
+      if (body.retries < 0) throw invalidRequest(`The number of job retries must be a non-negative Integer, but '${body.retries}' has been provided.`, 500);
+      const item = await jobItem(ctx);
+      await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id!, body.retries), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
+      await ctx.service.sweepDueJobs();
+      return noContent();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/incident',
+    handler: async (ctx) => {
+      const q = ctx.req.query;
+      const pi = stringParam(q, 'processInstanceId');
+      const type = stringParam(q, 'incidentType');
+      const items = (pi ? await ctx.service.deps.items.ofInstance(pi, 'INCIDENT#') : await ctx.service.deps.items.byKind('INCIDENT')).filter((i) => !type || i.incidentType === type);
+      return json(200, page(items, q).map(incidentDto));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/incident/count',
+    handler: async (ctx) => json(200, { count: (await ctx.service.deps.items.byKind('INCIDENT')).length }),
+  },
+];

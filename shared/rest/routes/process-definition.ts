@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { DefinitionRecord } from '../../store/definition-repository.ts';
+import type { EngineService } from '../../service/engine-service.ts';
+import { processDefinitionDto, processInstanceDto } from '../dto.ts';
+import { RestError, invalidRequest } from '../errors.ts';
+import { json } from '../http.ts';
+import { booleanParam, integerParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
+import { readBody, type Route, type RouteContext } from '../router.ts';
+import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
+
+const StartBody = z.object({
+  variables: VariableMapDto.nullish(),
+  businessKey: z.string().nullish(),
+  withVariablesInReturn: z.boolean().nullish(),
+  skipCustomListeners: z.boolean().nullish(),
+  skipIoMappings: z.boolean().nullish(),
+});
+
+async function byId(service: EngineService, id: string): Promise<DefinitionRecord> {
+  const definition = await service.definition(id);
+  if (!definition) throw new RestError(404, `No matching definition with id ${id}`);
+  return definition;
+}
+
+async function byKey(service: EngineService, key: string, tenantId: string | null = null): Promise<DefinitionRecord> {
+  const definition = await service.deps.definitions.latestDefinition(key, tenantId);
+  if (!definition) {
+    throw new RestError(404, `No matching process definition with key: ${key} and ${tenantId === null ? 'no tenant-id' : `tenant-id: ${tenantId}`}`);
+  }
+  return definition;
+}
+
+async function start({ req, service }: RouteContext, definition: DefinitionRecord) {
+  const body = readBody(req, StartBody);
+  const state = await service.start(definition, { variables: fromVariableMap(body.variables), businessKey: body.businessKey ?? undefined });
+  const dto = processInstanceDto(state, req.baseUrl);
+  return json(200, body.withVariablesInReturn ? { ...dto, variables: toVariableMapDto(state.root.variables) } : dto);
+}
+
+const DEFINITION_SORT = ['category', 'key', 'id', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'];
+
+async function queryDefinitions({ req, service }: RouteContext): Promise<DefinitionRecord[]> {
+  const q = req.query;
+  const sort = sorting(q, DEFINITION_SORT);
+  const id = stringParam(q, 'processDefinitionId');
+  const ids = listParam(q, 'processDefinitionIdIn');
+  const key = stringParam(q, 'key');
+  const keys = listParam(q, 'keysIn');
+  const keyLike = stringParam(q, 'keyLike');
+  const name = stringParam(q, 'name');
+  const deploymentId = stringParam(q, 'deploymentId');
+  const version = integerParam(q, 'version');
+  const latest = booleanParam(q, 'latestVersion');
+  const tenants = listParam(q, 'tenantIdIn');
+  const withoutTenant = booleanParam(q, 'withoutTenantId');
+  const withoutTenantIncluded = booleanParam(q, 'includeProcessDefinitionsWithoutTenantId');
+  let all = await service.deps.definitions.listDefinitions();
+  if (latest) {
+    const newest = new Map<string, DefinitionRecord>();
+    for (const d of all) {
+      const k = `${d.tenantId ?? ''}#${d.key}`;
+      if ((newest.get(k)?.version ?? 0) < d.version) newest.set(k, d);
+    }
+    all = [...newest.values()];
+  }
+  const like = keyLike ? new RegExp(`^${keyLike.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`) : undefined;
+  const filtered = all.filter(
+    (d) =>
+      (id === undefined || d.id === id) &&
+      (ids === undefined || ids.includes(d.id)) &&
+      (key === undefined || d.key === key) &&
+      (keys === undefined || keys.includes(d.key)) &&
+      (like === undefined || like.test(d.key)) &&
+      (name === undefined || d.name === name) &&
+      (deploymentId === undefined || d.deploymentId === deploymentId) &&
+      (version === undefined || d.version === version) &&
+      (tenants === undefined || (d.tenantId !== null && tenants.includes(d.tenantId)) || (withoutTenantIncluded === true && d.tenantId === null)) &&
+      (!withoutTenant || d.tenantId === null),
+  );
+  return sortItems(filtered, sort, (d, by) => (by === 'version' ? d.version : (d as unknown as Record<string, string | null>)[by] ?? null));
+}
+
+export const processDefinitionRoutes: Route[] = [
+  { method: 'GET', pattern: '/process-definition', handler: async (ctx) => json(200, page(await queryDefinitions(ctx), ctx.req.query).map(processDefinitionDto)) },
+  { method: 'GET', pattern: '/process-definition/count', handler: async (ctx) => json(200, { count: (await queryDefinitions(ctx)).length }) },
+  { method: 'GET', pattern: '/process-definition/key/{key}', handler: async ({ params, service }) => json(200, processDefinitionDto(await byKey(service, params.key!))) },
+  {
+    method: 'GET',
+    pattern: '/process-definition/key/{key}/xml',
+    handler: async ({ params, service }) => {
+      const d = await byKey(service, params.key!);
+      return json(200, { id: d.id, bpmn20Xml: d.xml });
+    },
+  },
+  { method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, await byKey(ctx.service, ctx.params.key!)) },
+  {
+    method: 'POST',
+    pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/start',
+    handler: async (ctx) => start(ctx, await byKey(ctx.service, ctx.params.key!, ctx.params.tenantId!)),
+  },
+  { method: 'GET', pattern: '/process-definition/{id}', handler: async ({ params, service }) => json(200, processDefinitionDto(await byId(service, params.id!))) },
+  {
+    method: 'GET',
+    pattern: '/process-definition/{id}/xml',
+    handler: async ({ params, service }) => {
+      const d = await byId(service, params.id!);
+      return json(200, { id: d.id, bpmn20Xml: d.xml });
+    },
+  },
+  { method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, await byId(ctx.service, ctx.params.id!)) },
+];
+
+export { invalidRequest };

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { buildActivityInstanceTree } from '../../engine/activity-instance-tree.ts';
+import { notFound } from '../../engine/errors.ts';
+import { instanceCannotBeModified, modifyProcessInstance } from '../../engine/modification/modify.ts';
+import { modifyVariables } from '../../engine/operations.ts';
+import type { ActivityInstanceState, ProcessInstanceState } from '../../engine/state.ts';
+import { processInstanceDto } from '../dto.ts';
+import { notFoundError } from '../errors.ts';
+import { json, noContent } from '../http.ts';
+import { ModificationBody, toInstructions } from '../modification-dto.ts';
+import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
+import { readBody, type Route, type RouteContext } from '../router.ts';
+import { fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from '../variables.ts';
+
+const missingInstance = (id: string) => () => notFoundError(`Process instance with id ${id} does not exist`);
+
+function activeActivityIds(state: ProcessInstanceState): Set<string> {
+  const ids = new Set<string>();
+  const visit = (node: ActivityInstanceState) => {
+    for (const child of node.children ?? []) {
+      ids.add(child.activityId);
+      visit(child);
+    }
+  };
+  visit(state.root);
+  return ids;
+}
+
+/** A process instance query as Camunda's ProcessInstanceQueryDto (query string or POST body). */
+export const ProcessInstanceQuery = z
+  .object({
+    processInstanceIds: z.array(z.string()).nullish(),
+    processDefinitionId: z.string().nullish(),
+    processDefinitionKey: z.string().nullish(),
+    businessKey: z.string().nullish(),
+    activityIdIn: z.array(z.string()).nullish(),
+    tenantIdIn: z.array(z.string()).nullish(),
+    withoutTenantId: z.boolean().nullish(),
+  })
+  .passthrough();
+export type ProcessInstanceQuery = z.infer<typeof ProcessInstanceQuery>;
+
+export async function queryProcessInstances(ctx: Pick<RouteContext, 'service'>, query: ProcessInstanceQuery): Promise<ProcessInstanceState[]> {
+  const stored = await ctx.service.deps.instances.list(query.processDefinitionId ? { processDefinitionId: query.processDefinitionId } : {});
+  return stored
+    .map((s) => s.state)
+    .filter(
+      (s) =>
+        (!query.processInstanceIds || query.processInstanceIds.includes(s.id)) &&
+        (!query.processDefinitionKey || s.definitionKey === query.processDefinitionKey) &&
+        (!query.businessKey || s.businessKey === query.businessKey) &&
+        (!query.tenantIdIn || (s.tenantId !== undefined && query.tenantIdIn.includes(s.tenantId))) &&
+        (!query.withoutTenantId || s.tenantId === undefined) &&
+        (!query.activityIdIn || query.activityIdIn.some((id) => activeActivityIds(s).has(id))),
+    )
+    .sort((a, b) => a.startTime - b.startTime);
+}
+
+function queryFromString(q: Record<string, string | undefined>): ProcessInstanceQuery {
+  return {
+    processInstanceIds: listParam(q, 'processInstanceIds'),
+    processDefinitionId: stringParam(q, 'processDefinitionId'),
+    processDefinitionKey: stringParam(q, 'processDefinitionKey'),
+    businessKey: stringParam(q, 'businessKey'),
+    activityIdIn: listParam(q, 'activityIdIn'),
+    tenantIdIn: listParam(q, 'tenantIdIn'),
+    withoutTenantId: booleanParam(q, 'withoutTenantId'),
+  };
+}
+
+const INSTANCE_SORT = ['instanceId', 'definitionKey', 'definitionId', 'tenantId', 'businessKey'];
+
+function sortInstances(instances: ProcessInstanceState[], q: Record<string, string | undefined>): ProcessInstanceState[] {
+  const sort = sorting(q, INSTANCE_SORT);
+  return sortItems(instances, sort, (s, by) =>
+    by === 'instanceId' ? s.id : by === 'definitionKey' ? s.definitionKey : by === 'definitionId' ? s.definitionId : by === 'tenantId' ? (s.tenantId ?? null) : (s.businessKey ?? null),
+  );
+}
+
+const VariablesModification = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
+
+async function loadActive(ctx: RouteContext) {
+  const loaded = await ctx.service.load(ctx.params.id!);
+  if (!loaded) throw missingInstance(ctx.params.id!)();
+  return loaded;
+}
+
+export const processInstanceRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/process-instance',
+    handler: async (ctx) => {
+      const instances = sortInstances(await queryProcessInstances(ctx, queryFromString(ctx.req.query)), ctx.req.query);
+      return json(200, page(instances, ctx.req.query).map((s) => processInstanceDto(s, ctx.req.baseUrl)));
+    },
+  },
+  { method: 'GET', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: (await queryProcessInstances(ctx, queryFromString(ctx.req.query))).length }) },
+  {
+    method: 'POST',
+    pattern: '/process-instance',
+    handler: async (ctx) => {
+      const instances = await queryProcessInstances(ctx, readBody(ctx.req, ProcessInstanceQuery));
+      return json(200, page(sortInstances(instances, ctx.req.query), ctx.req.query).map((s) => processInstanceDto(s, ctx.req.baseUrl)));
+    },
+  },
+  { method: 'POST', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: (await queryProcessInstances(ctx, readBody(ctx.req, ProcessInstanceQuery))).length }) },
+  { method: 'GET', pattern: '/process-instance/{id}', handler: async (ctx) => json(200, processInstanceDto((await loadActive(ctx)).stored.state, ctx.req.baseUrl)) },
+  {
+    method: 'DELETE',
+    pattern: '/process-instance/{id}',
+    handler: async (ctx) => {
+      if (!(await ctx.service.load(ctx.params.id!))) throw missingInstance(ctx.params.id!)();
+      await ctx.service.deleteInstance(ctx.params.id!, {
+        skipCustomListeners: booleanParam(ctx.req.query, 'skipCustomListeners') ?? false,
+        skipIoMappings: booleanParam(ctx.req.query, 'skipIoMappings') ?? false,
+      });
+      return noContent();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/process-instance/{id}/activity-instances',
+    handler: async (ctx) => {
+      const { stored, model } = await loadActive(ctx);
+      return json(200, buildActivityInstanceTree(stored.state, model));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/process-instance/{id}/modification',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, ModificationBody);
+      const instructions = toInstructions(body.instructions ?? []);
+      if (instructions.length === 0) return noContent();
+      const id = ctx.params.id!;
+      await ctx.service.update(
+        id,
+        (state, model) =>
+          modifyProcessInstance(state, model, { instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false, externallyTerminated: true }, ctx.service.env),
+        () => instanceCannotBeModified(id),
+      );
+      return noContent();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/process-instance/{id}/variables',
+    handler: async (ctx) => json(200, toVariableMapDto((await loadActive(ctx)).stored.state.root.variables)),
+  },
+  {
+    method: 'POST',
+    pattern: '/process-instance/{id}/variables',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, VariablesModification);
+      const modifications = fromVariableMap(body.modifications);
+      await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, modifications, body.deletions ?? [], ctx.service.env), missingInstance(ctx.params.id!));
+      return noContent();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/process-instance/{id}/variables/{name}',
+    handler: async (ctx) => {
+      const value = (await loadActive(ctx)).stored.state.root.variables?.[ctx.params.name!];
+      if (!value) throw notFoundError(`process instance variable with name ${ctx.params.name} does not exist`);
+      return json(200, toVariableDto(value));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: '/process-instance/{id}/variables/{name}',
+    handler: async (ctx) => {
+      const value = fromVariableDto(readBody(ctx.req, VariableValueDto));
+      await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, { [ctx.params.name!]: value }, [], ctx.service.env), missingInstance(ctx.params.id!));
+      return noContent();
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/process-instance/{id}/variables/{name}',
+    handler: async (ctx) => {
+      await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, {}, [ctx.params.name!], ctx.service.env), missingInstance(ctx.params.id!));
+      return noContent();
+    },
+  },
+];
+
+export { notFound };

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { TypedValue, Variables, VariableTypeName } from '../engine/state.ts';
+import { toTypedValue } from '../engine/typed-values.ts';
+import { formatDate, parseDate } from './dates.ts';
+import { RestError, invalidRequest } from './errors.ts';
+
+/** Camunda's VariableValueDto as received: `value`, optional `type`, optional `valueInfo`. */
+export const VariableValueDto = z.object({
+  value: z.unknown().optional(),
+  type: z.string().nullish(),
+  valueInfo: z.record(z.string(), z.unknown()).nullish(),
+});
+export type VariableValueDto = z.infer<typeof VariableValueDto>;
+
+export const VariableMapDto = z.record(z.string(), VariableValueDto);
+
+const JAVA_TYPES: Record<string, string> = {
+  Integer: 'java.lang.Integer',
+  Long: 'java.lang.Long',
+  Short: 'java.lang.Short',
+  Double: 'java.lang.Double',
+  Boolean: 'java.lang.Boolean',
+  Date: 'java.util.Date',
+  String: 'java.lang.String',
+};
+
+const cannotConvert = (value: unknown, type: string) =>
+  invalidRequest(`Cannot convert value '${typeof value === 'string' ? value : JSON.stringify(value)}' of type '${type}' to java type ${JAVA_TYPES[type] ?? type}`);
+
+function toNumber(value: unknown, type: string, min: number, max: number, integral: boolean): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n) || (integral && !Number.isInteger(n)) || n < min || n > max) throw cannotConvert(value, type);
+  return n;
+}
+
+/**
+ * Converts a REST variable to a typed engine value exactly where Camunda's VariableValueDto#toTypedValue
+ * would fail: unknown types, unconvertible primitives, non-string serialized values.
+ */
+export function fromVariableDto(dto: VariableValueDto): TypedValue {
+  const { value } = dto;
+  if (dto.type === undefined || dto.type === null || dto.type === '') return toTypedValue(value ?? null);
+  const type = dto.type.charAt(0).toUpperCase() + dto.type.slice(1);
+  if (value === null || value === undefined) {
+    if (!(type in JAVA_TYPES) && !['Null', 'Json', 'Object', 'Xml'].includes(type)) throw new RestError(400, `Unsupported value type '${dto.type}'`, 'RestException');
+    return { type: type === 'Short' ? 'Integer' : (type as VariableTypeName), value: null };
+  }
+  switch (type) {
+    case 'String':
+      if (typeof value === 'object') throw cannotConvert(value, type);
+      return { type: 'String', value: String(value) };
+    case 'Integer':
+      return { type: 'Integer', value: toNumber(value, type, -2147483648, 2147483647, true) };
+    case 'Short':
+      return { type: 'Integer', value: toNumber(value, type, -32768, 32767, true) };
+    case 'Long':
+      return { type: 'Long', value: toNumber(value, type, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true) };
+    case 'Double':
+      return { type: 'Double', value: toNumber(value, type, -Number.MAX_VALUE, Number.MAX_VALUE, false) };
+    case 'Boolean':
+      if (typeof value === 'boolean') return { type: 'Boolean', value };
+      if (value === 'true' || value === 'false') return { type: 'Boolean', value: value === 'true' };
+      throw cannotConvert(value, type);
+    case 'Date': {
+      const time = typeof value === 'string' ? parseDate(value) : undefined;
+      if (time === undefined) throw cannotConvert(value, type);
+      return { type: 'Date', value: new Date(time).toISOString() };
+    }
+    case 'Null':
+      return { type: 'Null', value: null };
+    case 'Json':
+    case 'Object':
+    case 'Xml':
+      if (typeof value !== 'string') throw invalidRequest(`Must provide 'null' or String value for value of SerializableValue type '${dto.type}'.`);
+      if (type === 'Xml') throw new RestError(400, `Unsupported value type '${dto.type}'`, 'RestException');
+      return { type: type as VariableTypeName, value };
+    default:
+      throw new RestError(400, `Unsupported value type '${dto.type}'`, 'RestException');
+  }
+}
+
+export function fromVariableMap(dtos: Record<string, VariableValueDto> | null | undefined): Variables {
+  const result: Variables = {};
+  for (const [name, dto] of Object.entries(dtos ?? {})) result[name] = fromVariableDto(dto);
+  return result;
+}
+
+/** A stored value as Camunda's VariableValueDto (dates in Camunda's format, objects serialized). */
+export function toVariableDto(typed: TypedValue): { type: string; value: unknown; valueInfo: Record<string, unknown> } {
+  switch (typed.type) {
+    case 'Date':
+      return { type: 'Date', value: typeof typed.value === 'string' ? formatDate(Date.parse(typed.value)) : null, valueInfo: {} };
+    case 'Object':
+      return {
+        type: 'Object',
+        value: typeof typed.value === 'string' ? typed.value : JSON.stringify(typed.value),
+        valueInfo: { objectTypeName: Array.isArray(typed.value) ? 'java.util.ArrayList' : 'java.util.LinkedHashMap', serializationDataFormat: 'application/json' },
+      };
+    default:
+      return { type: typed.type, value: typed.value, valueInfo: {} };
+  }
+}
+
+export function toVariableMapDto(variables: Variables | undefined): Record<string, ReturnType<typeof toVariableDto>> {
+  return Object.fromEntries(Object.entries(variables ?? {}).map(([name, value]) => [name, toVariableDto(value)]));
+}

@@ -1,0 +1,72 @@
+import { parseBpmn } from '../bpmn/parse-bpmn.ts';
+import type { DefinitionRecord, DefinitionRepository, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
+import type { EngineEnvironment } from '../engine/environment.ts';
+
+export interface DeploymentRequest {
+  name: string | null;
+  source: string | null;
+  tenantId: string | null;
+  enableDuplicateFiltering: boolean;
+  deployChangedOnly: boolean;
+  resources: { name: string; xml: string }[];
+}
+
+export interface DeploymentOutcome {
+  deployment: DeploymentRecord;
+  /** Definitions this request created; empty when duplicate filtering returned an earlier deployment. */
+  definitions: DefinitionRecord[];
+}
+
+function isBpmn(name: string): boolean {
+  return name.endsWith('.bpmn') || name.endsWith('.bpmn20.xml');
+}
+
+/**
+ * Deploys BPMN resources as Camunda does: every resource parsed first (a broken one refuses the whole
+ * deployment), each process a new version of its key, duplicate filtering against the last deployment
+ * of the same name.
+ */
+export async function deploy(definitions: DefinitionRepository, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
+  const parsed = await Promise.all(
+    request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name) })),
+  );
+  let toDeploy = parsed;
+  if (request.enableDuplicateFiltering && request.name) {
+    const previous = (await definitions.listDeployments())
+      .filter((d) => d.name === request.name && d.tenantId === request.tenantId)
+      .sort((a, b) => b.deploymentTime - a.deploymentTime)[0];
+    if (previous) {
+      const previousResources = new Map((await definitions.listResources(previous.id)).map((r) => [r.name, r.xml]));
+      const changed = parsed.filter(({ resource }) => previousResources.get(resource.name) !== resource.xml);
+      const sameSet = previousResources.size === request.resources.length;
+      if (changed.length === 0 && sameSet) return { deployment: previous, definitions: [] };
+      if (request.deployChangedOnly) toDeploy = changed;
+    }
+  }
+  const deployment: DeploymentRecord = {
+    id: env.newId(),
+    name: request.name,
+    source: request.source,
+    deploymentTime: env.now(),
+    tenantId: request.tenantId,
+  };
+  const resources: ResourceRecord[] = request.resources.map((r) => ({ deploymentId: deployment.id, name: r.name, xml: r.xml }));
+  const created: DefinitionRecord[] = [];
+  for (const { resource, models } of toDeploy) {
+    for (const model of models) {
+      const version = await definitions.nextVersion(model.id, request.tenantId);
+      created.push({
+        id: `${model.id}:${version}:${env.newId()}`,
+        key: model.id,
+        name: model.name ?? null,
+        version,
+        deploymentId: deployment.id,
+        resourceName: resource.name,
+        tenantId: request.tenantId,
+        xml: resource.xml,
+      });
+    }
+  }
+  await definitions.saveDeployment(deployment, resources, created);
+  return { deployment, definitions: created };
+}

@@ -1,0 +1,163 @@
+import type { ProcessModel } from '../bpmn/model.ts';
+import type { EngineEnvironment } from '../engine/environment.ts';
+import { EngineError } from '../engine/errors.ts';
+import { listJobs } from '../engine/lookup.ts';
+import type { OperationResult } from '../engine/operation.ts';
+import { deleteProcessInstance, executeJob, type StartInput, startProcessInstance } from '../engine/operations.ts';
+import type { ProcessInstanceState } from '../engine/state.ts';
+import type { JobMessage } from '../queue/job-messages.ts';
+import type { QueuePublisher } from '../queue/publisher.ts';
+import type { DefinitionRecord, DefinitionRepository } from '../store/definition-repository.ts';
+import { ConcurrentModificationError } from '../store/errors.ts';
+import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
+import type { QueryItemRepository } from '../store/query-items.ts';
+import type { ModelCache } from './model-cache.ts';
+
+export interface EngineServiceDeps {
+  definitions: DefinitionRepository;
+  instances: InstanceRepository;
+  items: QueryItemRepository;
+  publisher: QueuePublisher;
+  jobQueueUrl: string;
+  env: EngineEnvironment;
+  models: ModelCache;
+  /** How often a write that lost an optimistic-locking race is retried on fresh state. */
+  conflictRetries?: number;
+}
+
+export interface LoadedInstance {
+  stored: StoredInstance;
+  model: ProcessModel;
+  definition: DefinitionRecord;
+}
+
+/** What an instance update does with the fresh state it is given. */
+export type InstanceUpdate = (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState;
+
+/**
+ * The use cases the handlers share: load an instance with its model, apply an engine operation and
+ * store the result with optimistic locking, then hand newly due jobs to the job queue.
+ */
+export class EngineService {
+  constructor(readonly deps: EngineServiceDeps) {}
+
+  get env(): EngineEnvironment {
+    return this.deps.env;
+  }
+
+  async definition(id: string): Promise<DefinitionRecord | undefined> {
+    return this.deps.definitions.getDefinition(id);
+  }
+
+  async model(definition: DefinitionRecord): Promise<ProcessModel> {
+    return this.deps.models.get(definition);
+  }
+
+  async load(processInstanceId: string): Promise<LoadedInstance | undefined> {
+    const stored = await this.deps.instances.get(processInstanceId);
+    if (!stored) return undefined;
+    const definition = await this.deps.definitions.getDefinition(stored.state.definitionId);
+    if (!definition) throw new EngineError('ProcessEngineException', `Process definition '${stored.state.definitionId}' of instance '${processInstanceId}' is missing`);
+    return { stored, model: await this.deps.models.get(definition), definition };
+  }
+
+  async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>): Promise<ProcessInstanceState> {
+    const model = await this.deps.models.get(definition);
+    const result = startProcessInstance(model, { ...input, definitionId: definition.id, tenantId: definition.tenantId ?? undefined }, this.env);
+    await this.deps.instances.create(result.state, model);
+    await this.dispatchNewJobs(undefined, result.state);
+    return result.state;
+  }
+
+  /**
+   * Applies `update` to the stored instance. A concurrent writer makes the conditional write fail;
+   * the update is then re-applied on the fresh state (it must be safe to repeat), and after the last
+   * retry Camunda's OptimisticLockingException surfaces. `missing` builds the error for an unknown id.
+   */
+  async update(processInstanceId: string, update: InstanceUpdate, missing: () => Error): Promise<ProcessInstanceState> {
+    const attempts = (this.deps.conflictRetries ?? 3) + 1;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(processInstanceId);
+      if (!loaded) throw missing();
+      const outcome = update(loaded.stored.state, loaded.model);
+      const next = 'state' in outcome && 'events' in outcome ? outcome.state : (outcome as ProcessInstanceState);
+      if (next === loaded.stored.state) return next;
+      try {
+        await this.deps.instances.save(loaded.stored, next, loaded.model);
+      } catch (error) {
+        if (error instanceof ConcurrentModificationError && attempt < attempts) continue;
+        if (error instanceof ConcurrentModificationError) throw new EngineError('OptimisticLockingException', error.message, 1);
+        throw error;
+      }
+      await this.dispatchNewJobs(loaded.stored.state, next);
+      return next;
+    }
+  }
+
+  /** Deletes (cancels) a running instance: EXTERNALLY_TERMINATED, as Camunda's REST delete. */
+  async deleteInstance(processInstanceId: string, options: { skipCustomListeners?: boolean; skipIoMappings?: boolean } = {}): Promise<void> {
+    await this.update(
+      processInstanceId,
+      (state, model) => deleteProcessInstance(state, model, this.env, options),
+      () => new EngineError('NotFoundException', `No process instance found for id '${processInstanceId}'`),
+    );
+  }
+
+  /**
+   * Async continuations are due at once: each new one gets a job-queue message. Losing the send is
+   * safe: the periodic sweeper finds every due job in the job index.
+   */
+  async dispatchNewJobs(before: ProcessInstanceState | undefined, after: ProcessInstanceState): Promise<void> {
+    if (after.status !== 'ACTIVE') return;
+    const known = new Set(before ? listJobs(before).map(({ job }) => job.id) : []);
+    const now = this.env.now();
+    const due: JobMessage[] = listJobs(after)
+      .filter(({ job }) => !known.has(job.id) && job.retries > 0 && (job.dueDate === undefined || job.dueDate <= now))
+      .map(({ job }) => ({ processInstanceId: after.id, jobId: job.id }));
+    if (due.length === 0) return;
+    try {
+      await this.deps.publisher.send(this.deps.jobQueueUrl, due);
+    } catch {
+      // The sweeper re-drives due jobs from the job index; the state change itself is committed.
+    }
+  }
+
+  /**
+   * Runs one job from the job queue. A job that is gone (already executed, instance ended) is a
+   * no-op, so redelivered messages are harmless. A failure is recorded on the job; with retries left
+   * the job is queued again at once (Camunda retries without backoff).
+   */
+  async runJob(message: JobMessage): Promise<'executed' | 'failed' | 'skipped'> {
+    const run = { outcome: 'skipped' as 'executed' | 'failed' | 'skipped', retriesLeft: 0 };
+    try {
+      await this.update(
+        message.processInstanceId,
+        (state, model) => {
+          const job = state.status === 'ACTIVE' ? listJobs(state).find(({ job: j }) => j.id === message.jobId)?.job : undefined;
+          if (!job || job.retries <= 0 || (job.dueDate !== undefined && job.dueDate > this.env.now())) {
+            run.outcome = 'skipped';
+            return state;
+          }
+          const result = executeJob(state, model, message.jobId, this.env);
+          run.outcome = result.failure ? 'failed' : 'executed';
+          run.retriesLeft = result.failure ? (listJobs(result.state).find(({ job: j }) => j.id === message.jobId)?.job.retries ?? 0) : 0;
+          return result;
+        },
+        () => new EngineError('NotFoundException', `Process instance ${message.processInstanceId} does not exist`),
+      );
+    } catch (error) {
+      if (error instanceof EngineError && error.type === 'NotFoundException') return 'skipped';
+      throw error;
+    }
+    if (run.outcome === 'failed' && run.retriesLeft > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, [message]);
+    return run.outcome;
+  }
+
+  /** The timer/sweeper trigger: every due job with retries left goes to the job queue. */
+  async sweepDueJobs(): Promise<number> {
+    const due = (await this.deps.items.dueJobs(this.env.now())).filter((item) => (item.retries as number) > 0);
+    const messages: JobMessage[] = due.map((item) => ({ processInstanceId: item.processInstanceId as string, jobId: item.id as string }));
+    if (messages.length > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, messages);
+    return messages.length;
+  }
+}

@@ -1,0 +1,139 @@
+import type { ProcessModel } from '../bpmn/model.ts';
+import { executionIdOf } from '../engine/execution-facade.ts';
+import type { ActivityInstanceState, ProcessInstanceState } from '../engine/state.ts';
+import { keys, timeKey } from './keys.ts';
+
+/** A DynamoDB item as a plain object. */
+export type Item = Record<string, unknown> & { pk: string; sk: string };
+
+/**
+ * The query items derived from an instance's state: one per task, external task, job, message
+ * subscription and incident. They are written in the same transaction as the state, so queries never
+ * see a task the stored instance does not have. Pure: the diff against the previous state's items
+ * decides what to put and delete.
+ */
+export function projectQueryItems(state: ProcessInstanceState, model: ProcessModel): Item[] {
+  if (state.status !== 'ACTIVE') return [];
+  const items: Item[] = [];
+  const common = {
+    processInstanceId: state.id,
+    processDefinitionId: state.definitionId,
+    processDefinitionKey: state.definitionKey,
+    tenantId: state.tenantId ?? null,
+    gsi2pk: `PI#${state.id}`,
+  };
+  const visit = (node: ActivityInstanceState) => {
+    const definition = model.nodes.get(node.activityId);
+    const executionId = executionIdOf(node, state.id);
+    if (node.task) {
+      items.push({
+        ...keys.task(node.task.id),
+        kind: 'task',
+        ...common,
+        id: node.task.id,
+        name: definition?.name ?? null,
+        assignee: node.task.assignee ?? null,
+        created: node.task.created,
+        taskDefinitionKey: node.activityId,
+        activityInstanceId: node.id,
+        executionId,
+        gsi1pk: 'TASK',
+        gsi1sk: `${timeKey(node.task.created)}#${node.task.id}`,
+        gsi2sk: `TASK#${node.task.id}`,
+      });
+    }
+    if (node.externalTask) {
+      const t = node.externalTask;
+      items.push({
+        ...keys.externalTask(t.id),
+        kind: 'externalTask',
+        ...common,
+        id: t.id,
+        topicName: t.topic,
+        workerId: t.workerId ?? null,
+        lockExpirationTime: t.lockExpiration ?? null,
+        retries: t.retries ?? null,
+        errorMessage: t.errorMessage ?? null,
+        priority: t.priority,
+        activityId: node.activityId,
+        activityInstanceId: node.id,
+        executionId,
+        businessKey: state.businessKey ?? null,
+        created: t.created,
+        gsi1pk: `EXTTASK#${t.topic}`,
+        gsi1sk: `${timeKey(t.created)}#${t.id}`,
+        gsi2sk: `EXTTASK#${t.id}`,
+      });
+    }
+    for (const job of node.jobs ?? []) {
+      const due = job.dueDate ?? job.created;
+      items.push({
+        ...keys.job(job.id),
+        kind: 'job',
+        ...common,
+        id: job.id,
+        jobKind: job.kind,
+        activityId: job.activityId,
+        executionId,
+        dueDate: job.dueDate ?? null,
+        retries: job.retries,
+        exceptionMessage: job.exceptionMessage ?? null,
+        created: job.created,
+        gsi1pk: 'JOB',
+        gsi1sk: `${timeKey(due)}#${job.id}`,
+        gsi2sk: `JOB#${job.id}`,
+      });
+    }
+    for (const subscription of node.subscriptions ?? []) {
+      items.push({
+        ...keys.subscription(subscription.id),
+        kind: 'subscription',
+        ...common,
+        id: subscription.id,
+        eventType: subscription.eventType,
+        eventName: subscription.eventName,
+        activityId: subscription.activityId,
+        executionId,
+        created: subscription.created,
+        gsi1pk: `MSG#${subscription.eventName}`,
+        gsi1sk: `${timeKey(subscription.created)}#${subscription.id}`,
+        gsi2sk: `SUB#${subscription.id}`,
+      });
+    }
+    for (const incident of node.incidents ?? []) {
+      items.push({
+        ...keys.incident(incident.id),
+        kind: 'incident',
+        ...common,
+        id: incident.id,
+        incidentType: incident.type,
+        activityId: incident.activityId,
+        incidentMessage: incident.message ?? null,
+        configuration: incident.configuration,
+        executionId,
+        created: incident.created,
+        gsi1pk: 'INCIDENT',
+        gsi1sk: `${timeKey(incident.created)}#${incident.id}`,
+        gsi2sk: `INCIDENT#${incident.id}`,
+      });
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(state.root);
+  return items;
+}
+
+export interface ItemChanges {
+  puts: Item[];
+  deletes: { pk: string; sk: string }[];
+}
+
+/** What must be written to move the stored query items from `before` to `after` (unchanged ones skipped). */
+export function diffItems(before: readonly Item[], after: readonly Item[]): ItemChanges {
+  const old = new Map(before.map((item) => [item.pk, JSON.stringify(item)]));
+  const next = new Set(after.map((item) => item.pk));
+  return {
+    puts: after.filter((item) => old.get(item.pk) !== JSON.stringify(item)),
+    deletes: before.filter((item) => !next.has(item.pk)).map(({ pk, sk }) => ({ pk, sk })),
+  };
+}
