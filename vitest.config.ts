@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The machines are shared and noisy: tests assert behaviour, never timings.
     testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/support/global-setup.ts'],
+    pool: 'forks',
   },
 });

@@ -1,0 +1,16 @@
+import { ensureEmulator, type Emulator } from '../../local/emulator.ts';
+
+let emulator: Emulator | undefined;
+
+/**
+ * One emulator for the whole run: an AWS_ENDPOINT_URL that is set is used as it is; otherwise
+ * moto_server is started here and stopped at the end. Test files isolate themselves by resource prefix.
+ */
+export async function setup(): Promise<void> {
+  emulator = await ensureEmulator();
+  process.env.AWS_ENDPOINT_URL = emulator.endpoint;
+}
+
+export async function teardown(): Promise<void> {
+  await emulator?.stop();
+}
