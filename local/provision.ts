@@ -6,7 +6,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ENGINE_TABLE, JOB_QUEUE, physicalName, type QueueDefinition, type TableDefinition } from '../shared/infrastructure/resources.ts';
+import { ENGINE_TABLE, EXECUTE_QUEUE, JOB_QUEUE, MONITOR_QUEUE, physicalName, type QueueDefinition, SEED_QUEUE, type TableDefinition } from '../shared/infrastructure/resources.ts';
 
 export interface ProvisionedQueue {
   definition: QueueDefinition;
@@ -17,6 +17,9 @@ export interface ProvisionedQueue {
 export interface ProvisionedResources {
   tableName: string;
   jobQueue: ProvisionedQueue;
+  seedQueue: ProvisionedQueue;
+  executeQueue: ProvisionedQueue;
+  monitorQueue: ProvisionedQueue;
 }
 
 /** Creates a table from its shared definition (on-demand, as in AWS); an existing one is reused. */
@@ -72,6 +75,8 @@ export async function provision(connection: { region: string; endpoint: string }
   const sqs = new SQSClient(connection);
   const tableName = physicalName(prefix, ENGINE_TABLE.id);
   await ensureTable(dynamo, ENGINE_TABLE, tableName);
-  const jobQueue = await ensureQueue(sqs, JOB_QUEUE, physicalName(prefix, JOB_QUEUE.id));
-  return { tableName, jobQueue };
+  const [jobQueue, seedQueue, executeQueue, monitorQueue] = await Promise.all(
+    [JOB_QUEUE, SEED_QUEUE, EXECUTE_QUEUE, MONITOR_QUEUE].map((definition) => ensureQueue(sqs, definition, physicalName(prefix, definition.id))),
+  );
+  return { tableName, jobQueue: jobQueue!, seedQueue: seedQueue!, executeQueue: executeQueue!, monitorQueue: monitorQueue! };
 }

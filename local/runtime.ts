@@ -1,12 +1,17 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { createApiHandler } from '../functions/api/handler.ts';
+import { createBatchExecuteHandler } from '../functions/batch-execute/handler.ts';
+import { createBatchMonitorHandler } from '../functions/batch-monitor/handler.ts';
+import { createBatchSeedHandler } from '../functions/batch-seed/handler.ts';
 import { createJobExecutorHandler } from '../functions/job-executor/handler.ts';
 import type { DelegateRegistry } from '../shared/engine/delegates.ts';
-import { createEngineService } from '../shared/service/compose.ts';
-import type { EngineService } from '../shared/service/engine-service.ts';
+import type { QueuePublisher } from '../shared/queue/publisher.ts';
+import type { EngineConfig } from '../shared/service/config.ts';
+import { createServices, type Services } from '../shared/service/compose.ts';
 import { ensureEmulator } from './emulator.ts';
 import { startHttpServer } from './http-server.ts';
-import { provision, type ProvisionedResources } from './provision.ts';
+import { type ProvisionedQueue, provision, type ProvisionedResources } from './provision.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -20,45 +25,69 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Tests drive the workers themselves when false. */
   startWorkers?: boolean;
+  /** Overrides of the engine configuration (batch sizes, poll time, retries). */
+  config?: Partial<EngineConfig>;
+  /** A publisher to use instead of the SQS one (fault injection in tests). */
+  publisher?: QueuePublisher;
 }
 
 export interface LocalRuntime {
   url: string;
   endpoint: string;
+  config: EngineConfig;
   resources: ProvisionedResources;
-  service: EngineService;
-  pollers: SqsPoller[];
+  services: Services;
+  pollers: Record<'jobs' | 'seed' | 'execute' | 'monitor', SqsPoller>;
   stop(): Promise<void>;
 }
 
 /**
  * The whole product on one machine: the emulator (started when AWS_ENDPOINT_URL is unset), the
- * resources from the shared definitions, the API handler behind HTTP, SQS pollers for the workers
- * and a timer sweeper. `stop()` ends exactly what this call started.
+ * resources from the shared definitions, the API handler behind HTTP, an SQS poller per worker
+ * (Lambda's event source mapping) and a timer sweeper. `stop()` ends exactly what this call started.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
   const emulator = await ensureEmulator();
   const region = process.env.AWS_REGION ?? 'us-east-1';
-  const prefix = options.prefix ?? 'camunda-local';
-  const resources = await provision({ region, endpoint: emulator.endpoint }, prefix);
-  const config = { region, endpoint: emulator.endpoint, tableName: resources.tableName, jobQueueUrl: resources.jobQueue.url, defaultJobRetries: 3 };
-  const service = createEngineService(config, options.registry);
-  const server = await startHttpServer(createApiHandler(service), options.port ?? 8080, log);
+  const resources = await provision({ region, endpoint: emulator.endpoint }, options.prefix ?? 'camunda-local');
+  const config: EngineConfig = {
+    region,
+    endpoint: emulator.endpoint,
+    tableName: resources.tableName,
+    jobQueueUrl: resources.jobQueue.url,
+    batchSeedQueueUrl: resources.seedQueue.url,
+    batchExecuteQueueUrl: resources.executeQueue.url,
+    batchMonitorQueueUrl: resources.monitorQueue.url,
+    defaultJobRetries: 3,
+    batchJobsPerSeed: 100,
+    invocationsPerBatchJob: 1,
+    invocationsPerBatchJobByType: {},
+    batchPollTimeSeconds: 1,
+    ...options.config,
+  };
+  const services = createServices(config, options.registry, options.publisher);
+  const server = await startHttpServer(createApiHandler(services), options.port ?? 8080, log);
   const sqs = new SQSClient({ region, endpoint: emulator.endpoint });
-  const jobHandler = createJobExecutorHandler(service);
-  const pollers = [
+  const jobHandler = createJobExecutorHandler(services.engine);
+  const poller = (name: string, queue: ProvisionedQueue, handler: (event: SQSEvent) => Promise<unknown>) =>
     new SqsPoller(sqs, {
-      queueUrl: resources.jobQueue.url,
-      batchSize: resources.jobQueue.definition.batchSize,
+      queueUrl: queue.url,
+      batchSize: queue.definition.batchSize,
+      // Short locally so a crashed delivery comes back quickly; AWS uses the definition's value.
       visibilityTimeoutSeconds: 5,
-      handler: (event) => jobHandler(event),
-      onError: (error) => log(`job-executor error: ${(error as Error).message}`),
-    }),
-  ];
+      handler,
+      onError: (error) => log(`${name} error: ${(error as Error).message}`),
+    });
+  const pollers = {
+    jobs: poller('job-executor', resources.jobQueue, (event) => jobHandler(event)),
+    seed: poller('batch-seed', resources.seedQueue, createBatchSeedHandler(services.batches)),
+    execute: poller('batch-execute', resources.executeQueue, createBatchExecuteHandler(services.batches)),
+    monitor: poller('batch-monitor', resources.monitorQueue, createBatchMonitorHandler(services.batches)),
+  };
   let sweeper: NodeJS.Timeout | undefined;
   if (options.startWorkers !== false) {
-    for (const poller of pollers) poller.start();
+    for (const p of Object.values(pollers)) p.start();
     sweeper = setInterval(() => {
       jobHandler({ source: 'local.schedule', 'detail-type': 'Scheduled Event' }).catch((error) => log(`sweeper error: ${(error as Error).message}`));
     }, options.sweepIntervalMs ?? 1000);
@@ -66,13 +95,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   return {
     url: server.url,
     endpoint: emulator.endpoint,
+    config,
     resources,
-    service,
+    services,
     pollers,
     async stop() {
       if (sweeper) clearInterval(sweeper);
       await server.close();
-      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all(Object.values(pollers).map((p) => p.stop()));
       await emulator.stop();
     },
   };

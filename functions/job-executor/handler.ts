@@ -1,8 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { JobMessage } from '../../shared/queue/job-messages.ts';
 import { configFromEnvironment } from '../../shared/service/config.ts';
-import { createEngineService } from '../../shared/service/compose.ts';
+import { createServices } from '../../shared/service/compose.ts';
 import type { EngineService } from '../../shared/service/engine-service.ts';
 
 /** EventBridge's scheduled event: the periodic trigger that makes due timers run. */
@@ -20,20 +20,16 @@ function isSqsEvent(event: SQSEvent | ScheduledEvent): event is SQSEvent {
  * redelivery); the scheduled trigger sweeps due jobs into the queue.
  */
 export function createJobExecutorHandler(service: EngineService) {
-  const processor = new BatchProcessor(EventType.SQS);
-  const runRecord = async (record: SQSRecord) => {
-    const message = JobMessage.parse(JSON.parse(record.body));
-    await service.runJob(message);
-  };
+  const worker = sqsWorker(JobMessage, (message) => service.runJob(message));
   return async (event: SQSEvent | ScheduledEvent): Promise<SQSBatchResponse | { swept: number }> => {
     if (!isSqsEvent(event)) return { swept: await service.sweepDueJobs() };
-    return processPartialResponse(event, runRecord, processor);
+    return worker(event);
   };
 }
 
 let lambdaHandler: ReturnType<typeof createJobExecutorHandler> | undefined;
 
 export const handler = (event: SQSEvent | ScheduledEvent) => {
-  lambdaHandler ??= createJobExecutorHandler(createEngineService(configFromEnvironment()));
+  lambdaHandler ??= createJobExecutorHandler(createServices(configFromEnvironment()).engine);
   return lambdaHandler(event);
 };

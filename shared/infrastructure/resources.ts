@@ -47,7 +47,12 @@ export const ENGINE_TABLE: TableDefinition = {
 
 export const JOB_QUEUE: QueueDefinition = { id: 'jobs', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, batchSize: 10 };
 
-export const QUEUES: readonly QueueDefinition[] = [JOB_QUEUE];
+export const SEED_QUEUE: QueueDefinition = { id: 'batch-seed', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, batchSize: 1 };
+/** maxReceiveCount above the job retries: failed executions are retried by the handler, not by SQS. */
+export const EXECUTE_QUEUE: QueueDefinition = { id: 'batch-execute', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, batchSize: 10 };
+export const MONITOR_QUEUE: QueueDefinition = { id: 'batch-monitor', visibilityTimeoutSeconds: 180, maxReceiveCount: 5, batchSize: 1 };
+
+export const QUEUES: readonly QueueDefinition[] = [JOB_QUEUE, SEED_QUEUE, EXECUTE_QUEUE, MONITOR_QUEUE];
 
 export function physicalName(prefix: string, id: string): string {
   return `${prefix}-${id}`;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BatchService } from '../service/batch-service.ts';
 import type { EngineService } from '../service/engine-service.ts';
 import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
 import type { RestRequest, RestResponse } from './http.ts';
@@ -7,6 +8,13 @@ export interface RouteContext {
   req: RestRequest;
   params: Record<string, string>;
   service: EngineService;
+  batches: BatchService;
+}
+
+/** What routes work with. */
+export interface Services {
+  engine: EngineService;
+  batches: BatchService;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<RestResponse>;
@@ -63,7 +71,7 @@ export class Router {
     this.routes = routes.map(compile);
   }
 
-  async handle(req: RestRequest, service: EngineService): Promise<RestResponse> {
+  async handle(req: RestRequest, services: Services): Promise<RestResponse> {
     try {
       let pathMatched = false;
       for (const route of this.routes) {
@@ -79,7 +87,7 @@ export class Router {
             throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
           }
         });
-        return await route.handler({ req, params, service });
+        return await route.handler({ req, params, service: services.engine, batches: services.batches });
       }
       if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
       throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');

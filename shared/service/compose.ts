@@ -1,30 +1,52 @@
 import { randomUUID } from 'node:crypto';
+import { INSTANCE_MODIFICATION } from '../batch/batch.ts';
 import { DelegateRegistry } from '../engine/delegates.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
 import { QueuePublisher } from '../queue/publisher.ts';
+import { BatchRepository } from '../store/batch-repository.ts';
 import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
+import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
 import { EngineService } from './engine-service.ts';
 import { ModelCache } from './model-cache.ts';
+
+export interface Services {
+  engine: EngineService;
+  batches: BatchService;
+}
 
 /**
  * The composition root: real clock, UUIDs and AWS clients around the pure engine. The only place
  * that reads the wall clock and generates random ids.
  */
-export function createEngineService(config: EngineConfig, registry = new DelegateRegistry()): EngineService {
+export function createServices(config: EngineConfig, registry = new DelegateRegistry(), publisher?: QueuePublisher): Services {
   const connection = { region: config.region, endpoint: config.endpoint };
   const doc = createDocumentClient(connection);
   const env: EngineEnvironment = { now: () => Date.now(), newId: () => randomUUID(), registry, defaultRetries: config.defaultJobRetries };
-  return new EngineService({
+  const queues = publisher ?? new QueuePublisher(connection);
+  const engine = new EngineService({
     definitions: new DefinitionRepository(doc, config.tableName),
     instances: new InstanceRepository(doc, config.tableName),
     items: new QueryItemRepository(doc, config.tableName),
-    publisher: new QueuePublisher(connection),
+    publisher: queues,
     jobQueueUrl: config.jobQueueUrl,
     env,
     models: new ModelCache(),
   });
+  const batches = new BatchService(
+    engine,
+    new BatchRepository(doc, config.tableName),
+    queues,
+    { seed: config.batchSeedQueueUrl, execute: config.batchExecuteQueueUrl, monitor: config.batchMonitorQueueUrl },
+    {
+      batchJobsPerSeed: config.batchJobsPerSeed,
+      invocationsPerBatchJob: config.invocationsPerBatchJobByType[INSTANCE_MODIFICATION] ?? config.invocationsPerBatchJob,
+      batchPollTimeSeconds: config.batchPollTimeSeconds,
+      defaultRetries: config.defaultJobRetries,
+    },
+  );
+  return { engine, batches };
 }

@@ -6,7 +6,15 @@ const EnvSchema = z.object({
   AWS_ENDPOINT_URL: z.string().url().optional(),
   TABLE_NAME: z.string().min(1),
   JOB_QUEUE_URL: z.string().min(1),
+  BATCH_SEED_QUEUE_URL: z.string().min(1),
+  BATCH_EXECUTE_QUEUE_URL: z.string().min(1),
+  BATCH_MONITOR_QUEUE_URL: z.string().min(1),
   DEFAULT_JOB_RETRIES: z.coerce.number().int().min(0).default(3),
+  BATCH_JOBS_PER_SEED: z.coerce.number().int().min(1).max(1000).default(100),
+  INVOCATIONS_PER_BATCH_JOB: z.coerce.number().int().min(1).default(1),
+  /** Per batch type, e.g. `{"instance-modification": 5}`. */
+  INVOCATIONS_PER_BATCH_JOB_BY_TYPE: z.string().optional(),
+  BATCH_POLL_TIME_SECONDS: z.coerce.number().int().min(0).max(900).default(30),
 });
 
 export interface EngineConfig {
@@ -14,7 +22,14 @@ export interface EngineConfig {
   endpoint?: string;
   tableName: string;
   jobQueueUrl: string;
+  batchSeedQueueUrl: string;
+  batchExecuteQueueUrl: string;
+  batchMonitorQueueUrl: string;
   defaultJobRetries: number;
+  batchJobsPerSeed: number;
+  invocationsPerBatchJob: number;
+  invocationsPerBatchJobByType: Record<string, number>;
+  batchPollTimeSeconds: number;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -23,5 +38,24 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = parsed.data;
-  return { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL, tableName: e.TABLE_NAME, jobQueueUrl: e.JOB_QUEUE_URL, defaultJobRetries: e.DEFAULT_JOB_RETRIES };
+  let byType: Record<string, number> = {};
+  if (e.INVOCATIONS_PER_BATCH_JOB_BY_TYPE) {
+    const result = z.record(z.string(), z.number().int().min(1)).safeParse(JSON.parse(e.INVOCATIONS_PER_BATCH_JOB_BY_TYPE));
+    if (!result.success) throw new Error('Invalid configuration: INVOCATIONS_PER_BATCH_JOB_BY_TYPE must map batch types to positive integers');
+    byType = result.data;
+  }
+  return {
+    region: e.AWS_REGION,
+    endpoint: e.AWS_ENDPOINT_URL,
+    tableName: e.TABLE_NAME,
+    jobQueueUrl: e.JOB_QUEUE_URL,
+    batchSeedQueueUrl: e.BATCH_SEED_QUEUE_URL,
+    batchExecuteQueueUrl: e.BATCH_EXECUTE_QUEUE_URL,
+    batchMonitorQueueUrl: e.BATCH_MONITOR_QUEUE_URL,
+    defaultJobRetries: e.DEFAULT_JOB_RETRIES,
+    batchJobsPerSeed: e.BATCH_JOBS_PER_SEED,
+    invocationsPerBatchJob: e.INVOCATIONS_PER_BATCH_JOB,
+    invocationsPerBatchJobByType: byType,
+    batchPollTimeSeconds: e.BATCH_POLL_TIME_SECONDS,
+  };
 }

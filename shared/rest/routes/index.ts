@@ -1,10 +1,12 @@
 import type { Route } from '../router.ts';
+import { batchRoutes } from './batch.ts';
 import { deploymentRoutes } from './deployment.ts';
 import { engineInfoRoutes } from './engine-info.ts';
 import { externalTaskRoutes } from './external-task.ts';
 import { historyRoutes } from './history.ts';
 import { jobRoutes } from './job.ts';
 import { messageRoutes } from './message.ts';
+import { modificationRoutes } from './modification.ts';
 import { processDefinitionRoutes } from './process-definition.ts';
 import { processInstanceRoutes } from './process-instance.ts';
 import { taskRoutes } from './task.ts';
@@ -14,10 +16,12 @@ export const allRoutes: Route[] = [
   ...engineInfoRoutes,
   ...deploymentRoutes,
   ...processDefinitionRoutes,
+  ...modificationRoutes,
   ...processInstanceRoutes,
   ...taskRoutes,
   ...externalTaskRoutes,
   ...messageRoutes,
   ...jobRoutes,
   ...historyRoutes,
+  ...batchRoutes,
 ];

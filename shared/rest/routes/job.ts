@@ -6,11 +6,31 @@ import { json, noContent } from '../http.ts';
 import { booleanParam, page, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
 import { EngineError } from '../../engine/errors.ts';
+import { batchJobDto } from '../batch-dto.ts';
+import type { BatchJob } from '../../batch/batch.ts';
 
 const Retries = z.object({ retries: z.number().int() });
 
-async function queryJobs(ctx: RouteContext) {
+/** Batch execution jobs are jobs too (reference §4.5): listed by their batch job definition. */
+async function queryBatchJobs(ctx: RouteContext, jobDefinitionId: string) {
+  const batch = (await ctx.batches.repository.list()).find((b) => b.batchJobDefinitionId === jobDefinitionId);
+  if (!batch) return undefined;
   const q = ctx.req.query;
+  const withException = booleanParam(q, 'withException');
+  const noRetriesLeft = booleanParam(q, 'noRetriesLeft');
+  return (await ctx.batches.repository.jobs(batch.id))
+    .filter((job) => (!withException || job.exceptionMessage) && (!noRetriesLeft || job.retries === 0))
+    .map((job) => batchJobDto(job, batch));
+}
+
+async function batchJob(ctx: RouteContext): Promise<BatchJob | undefined> {
+  return ctx.batches.repository.getJob(ctx.params.id!);
+}
+
+async function queryJobs(ctx: RouteContext): Promise<object[]> {
+  const q = ctx.req.query;
+  const batchJobs = stringParam(q, 'jobDefinitionId') ? await queryBatchJobs(ctx, stringParam(q, 'jobDefinitionId')!) : undefined;
+  if (batchJobs) return batchJobs;
   const pi = stringParam(q, 'processInstanceId');
   const jobDefinitionId = stringParam(q, 'jobDefinitionId');
   const withException = booleanParam(q, 'withException');
@@ -39,7 +59,25 @@ async function jobItem(ctx: RouteContext) {
 export const jobRoutes: Route[] = [
   { method: 'GET', pattern: '/job', handler: async (ctx) => json(200, page(await queryJobs(ctx), ctx.req.query)) },
   { method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: (await queryJobs(ctx)).length }) },
-  { method: 'GET', pattern: '/job/{id}', handler: async (ctx) => json(200, jobDto(await jobItem(ctx))) },
+  {
+    method: 'GET',
+    pattern: '/job/{id}',
+    handler: async (ctx) => {
+      const job = await batchJob(ctx);
+      if (job) return json(200, batchJobDto(job, await ctx.batches.repository.get(job.batchId)));
+      return json(200, jobDto(await jobItem(ctx)));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/job/{id}',
+    handler: async (ctx) => {
+      const job = await batchJob(ctx);
+      if (!job) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
+      await ctx.batches.deleteJob(job);
+      return noContent();
+    },
+  },
   {
     method: 'POST',
     pattern: '/job/{id}/execute',
@@ -61,6 +99,11 @@ export const jobRoutes: Route[] = [
     handler: async (ctx) => {
       const body = readBody(ctx.req, Retries);
       if (body.retries < 0) throw invalidRequest(`The number of job retries must be a non-negative Integer, but '${body.retries}' has been provided.`, 500);
+      const job = await batchJob(ctx);
+      if (job) {
+        await ctx.batches.setJobRetries(job, body.retries);
+        return noContent();
+      }
       const item = await jobItem(ctx);
       await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id!, body.retries), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
       await ctx.service.sweepDueJobs();

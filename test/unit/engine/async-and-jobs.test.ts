@@ -82,6 +82,20 @@ describe('async before', () => {
     ]);
   });
 
+  it('arms the boundary timer of an async-before scope task in a sub-process only after its job ran (nestedParallelAsyncBeforeOneScopeTaskProcess)', async () => {
+    // given
+    const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.nestedParallelAsyncBeforeOneScopeTaskProcess.bpmn20.xml'));
+    expect(driver.shape).toBe('root{outerTask, subProcess{~innerTask}}');
+    expect(driver.jobs().map((j) => j.kind)).toEqual(['async-before']);
+
+    // when
+    driver.executeJob();
+
+    // then
+    expect(driver.shape).toBe('root{outerTask, subProcess{innerTask}}');
+    expect(driver.jobs()).toEqual([expect.objectContaining({ kind: 'timer', activityId: 'boundaryTimer', ownerActivityId: 'innerTask' })]);
+  });
+
   it('parks both concurrent inner tasks of nestedParallelAsyncBeforeConcurrentScopeTaskProcess as transition instances inside the sub-process', async () => {
     // given
     const model = await loadModel('ProcessInstanceModificationTest.nestedParallelAsyncBeforeConcurrentScopeTaskProcess.bpmn20.xml');

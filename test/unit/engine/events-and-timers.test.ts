@@ -144,6 +144,19 @@ describe('timer boundary events', () => {
     expect(driver.jobs().map((j) => j.activityId)).toEqual(['outerTimer']);
   });
 
+  it('fires the timer of the inner task inside the concurrent sub-process (nestedParallelOneScopeTaskProcess)', async () => {
+    // given
+    const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.nestedParallelOneScopeTaskProcess.bpmn20.xml'));
+    expect(driver.shape).toBe('root{outerTask, subProcess{innerTask}}');
+    expect(driver.jobs()).toEqual([expect.objectContaining({ activityId: 'boundaryTimer', ownerActivityId: 'innerTask', dueDate: driver.env.clock + HOUR })]);
+
+    // when
+    driver.executeJob();
+
+    // then
+    expect(driver.shape).toBe('root{outerTask, subProcess{afterBoundaryTask}}');
+  });
+
   it('arms one timer per concurrent scope task (parallelGatewayScopeTasks)', async () => {
     // when
     const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.parallelGatewayScopeTasks.bpmn20.xml'));

@@ -48,7 +48,7 @@ export function recordingListener(): { registry: DelegateRegistry; calls: { acti
     notify(execution: DelegateExecution) {
       calls.push({ activityId: execution.currentActivityId, event: execution.eventName });
     },
-  } as never);
+  });
   return { registry, calls };
 }
 

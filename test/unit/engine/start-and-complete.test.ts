@@ -140,6 +140,25 @@ describe('completing a process instance', () => {
     expect(driver.state.status).toBe('COMPLETED');
   });
 
+  it('runs a parallel outer task and a sub-process to one shared end event (nestedParallelOneTaskProcess)', async () => {
+    // given
+    const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.nestedParallelOneTaskProcess.bpmn20.xml'));
+    expect(driver.shape).toBe('root{outerTask, subProcess{innerTask}}');
+
+    // when
+    driver.completeTask('innerTask');
+
+    // then
+    expect(driver.shape).toBe('root{outerTask}');
+    expect(driver.state.status).toBe('ACTIVE');
+
+    // when
+    driver.completeTask('outerTask');
+
+    // then
+    expect(driver.state.status).toBe('COMPLETED');
+  });
+
   it('runs the call-activity child model as an ordinary one-task process', async () => {
     // given
     const model = await loadModel('ProcessInstanceModificationTest.testCancelCallActivityChildProcess.bpmn');

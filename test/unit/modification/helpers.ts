@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { BpmnParseError } from '../../../shared/bpmn/errors.ts';
 import { parseBpmn } from '../../../shared/bpmn/index.ts';
 import type { ProcessModel } from '../../../shared/bpmn/index.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type OperationResult,
   type TypedValue,
 } from '../../../shared/engine/index.ts';
-import { type InstanceDriver, loadModel, testEnvironment } from '../../support/engine-harness.ts';
+import { type InstanceDriver, loadModel, readFixture, testEnvironment } from '../../support/engine-harness.ts';
 
 /** Fixture file names of the Camunda models used by the modification tests (reference §8). */
 export const M = {
@@ -46,6 +47,9 @@ export const M = {
   intermediateTimerCatch: 'ProcessInstanceModificationTest.intermediateTimerCatch.bpmn20.xml',
   oneTaskProcess: 'oneTaskProcess.bpmn20.xml',
   transactionWithCompensation: 'ProcessInstanceModificationTest.testTransactionWithCompensation.bpmn20.xml',
+  messageStart: 'ProcessInstanceModificationTest.messageStart.bpmn20.xml',
+  timerStart: 'ProcessInstanceModificationTest.timerStart.bpmn20.xml',
+  eventSubProcessWithEscalation: 'ProcessInstanceModificationEventSubProcessTest.testCancelAndRestart.bpmn20.xml',
   callActivityParent: 'ProcessInstanceModificationTest.testCancelCallActivityParentProcess.bpmn',
 } as const;
 
@@ -137,6 +141,11 @@ export async function inlineModel(processBody: string, processId = 'inlineProces
   const [parsed] = await parseBpmn(xml, 'inline.bpmn');
   if (!parsed) throw new Error('inline model has no executable process');
   return parsed;
+}
+
+/** Expects a fixture to be refused at deployment (unsupported BPMN elements). */
+export async function expectRefusedAtDeployment(name: ModelName): Promise<void> {
+  await expect(parseBpmn(readFixture(M[name]), M[name])).rejects.toBeInstanceOf(BpmnParseError);
 }
 
 /** Sorted activity ids of the open user tasks. */

@@ -3,11 +3,9 @@
  * async continuations and transition instances, end events, intermediate timers, parallel joins.
  */
 import { describe, expect, it } from 'vitest';
-import { parseBpmn } from '../../../shared/bpmn/index.ts';
-import { BpmnParseError } from '../../../shared/bpmn/errors.ts';
 import type { ActivityInstanceState } from '../../../shared/engine/index.ts';
-import { InstanceDriver, readFixture, testEnvironment } from '../../support/engine-harness.ts';
-import { expectModificationError, inlineModel, jobRows, M, model, modify, taskIds } from './helpers.ts';
+import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
+import { expectModificationError, expectRefusedAtDeployment, inlineModel, jobRows, model, modify, taskIds } from './helpers.ts';
 
 const BODY = 'miTasks#multiInstanceBody';
 const int = (value: number) => ({ type: 'Integer', value });
@@ -279,6 +277,27 @@ describe('S29 cancel in MI', () => {
     ]);
   });
 
+  it('subprocess variant: cancelling one inner sub-process instance shrinks the body', async () => {
+    const driver = InstanceDriver.start(await model('parallelSubprocess'), testEnvironment());
+    driver.completeTask('beforeTask');
+    const [victim] = driver.instancesOf('miSubProcess');
+    modify(driver, [{ type: 'cancel', activityInstanceId: victim!.id }]);
+    expect(driver.shape).toBe('root{miSubProcess#multiInstanceBody{miSubProcess{subProcessTask}, miSubProcess{subProcessTask}}}');
+    expect(counters(only(driver, 'miSubProcess#multiInstanceBody'))).toEqual({ nrOfInstances: 2, nrOfActiveInstances: 2, nrOfCompletedInstances: 0 });
+    completeAll(driver, 'subProcessTask');
+    expect(driver.shape).toBe('root{afterTask}');
+  });
+
+  // BUG: cancelling the task inside one inner instance of a parallel MI sub-process removes that inner sub-process instance by propagation but leaves the body counters untouched (nrOfInstances/nrOfActiveInstances stay 3 with 2 inner instances).
+  it.skip('subprocess variant: cancelling the task inside one inner sub-process instance shrinks the body too', async () => {
+    const driver = InstanceDriver.start(await model('parallelSubprocess'), testEnvironment());
+    driver.completeTask('beforeTask');
+    const [victim] = driver.instancesOf('subProcessTask');
+    modify(driver, [{ type: 'cancel', activityInstanceId: victim!.id }]);
+    expect(driver.shape).toBe('root{miSubProcess#multiInstanceBody{miSubProcess{subProcessTask}, miSubProcess{subProcessTask}}}');
+    expect(counters(only(driver, 'miSubProcess#multiInstanceBody'))).toEqual({ nrOfInstances: 2, nrOfActiveInstances: 2, nrOfCompletedInstances: 0 });
+  });
+
   it('sequential: cancelling the active inner instance ends the instance', async () => {
     const driver = await inMultiInstance('sequentialTasks');
     modify(driver, [{ type: 'cancel', activityInstanceId: only(driver, 'miTasks').id }]);
@@ -470,7 +489,7 @@ describe('S36 compensation boundary', () => {
   it.skip('startBefore / startAfter compensateBoundaryEvent (model refused at deployment)', () => {});
 
   it('the model is refused at deployment', async () => {
-    await expect(parseBpmn(readFixture(M.transactionWithCompensation), M.transactionWithCompensation)).rejects.toBeInstanceOf(BpmnParseError);
+    await expectRefusedAtDeployment('transactionWithCompensation');
   });
 });
 
@@ -539,7 +558,7 @@ describe('S38 call activity propagation', () => {
   it.skip('cancelling the called instance propagates to the caller (model refused at deployment)', () => {});
 
   it('the calling model is refused at deployment', async () => {
-    await expect(parseBpmn(readFixture(M.callActivityParent), M.callActivityParent)).rejects.toBeInstanceOf(BpmnParseError);
+    await expectRefusedAtDeployment('callActivityParent');
   });
 });
 

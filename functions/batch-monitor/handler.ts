@@ -1,0 +1,18 @@
+import type { SQSEvent } from 'aws-lambda';
+import { MonitorMessage } from '../../shared/queue/batch-messages.ts';
+import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
+import type { BatchService } from '../../shared/service/batch-service.ts';
+import { configFromEnvironment } from '../../shared/service/config.ts';
+import { createServices } from '../../shared/service/compose.ts';
+
+/** The batch-monitor Lambda: one monitor message per record, partial batch failures for the rest. */
+export function createBatchMonitorHandler(batches: BatchService) {
+  return sqsWorker(MonitorMessage, (message) => batches.monitor(message));
+}
+
+let lambdaHandler: ReturnType<typeof createBatchMonitorHandler> | undefined;
+
+export const handler = (event: SQSEvent) => {
+  lambdaHandler ??= createBatchMonitorHandler(createServices(configFromEnvironment()).batches);
+  return lambdaHandler(event);
+};

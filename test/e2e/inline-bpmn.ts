@@ -1,0 +1,40 @@
+/** Wraps process content in a BPMN definitions document with the camunda namespace (deployable as is). */
+export function bpmnXml(processId: string, processBody: string, definitions = ''): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+  targetNamespace="Examples">
+  ${definitions}
+  <process id="${processId}" isExecutable="true">
+    ${processBody}
+  </process>
+</definitions>`;
+}
+
+/** start → userTask per id, in a row → end. */
+export function userTaskChain(processId: string, taskIds: string[]): string {
+  const nodes = ['start', ...taskIds, 'end'];
+  const flows = nodes.slice(1).map((target, i) => `<sequenceFlow id="f${i}" sourceRef="${nodes[i]}" targetRef="${target}"/>`);
+  const tasks = taskIds.map((id) => `<userTask id="${id}" name="${id} name"/>`);
+  return bpmnXml(processId, `<startEvent id="start"/>${tasks.join('')}<endEvent id="end"/>${flows.join('')}`);
+}
+
+/** Camunda's activity-instance tree as sorted activity ids: `root{a, sub{b}, ~c}` (~ = transition instance). */
+export interface TreeNode {
+  id: string;
+  activityId: string;
+  childActivityInstances: TreeNode[];
+  childTransitionInstances: { id: string; activityId: string }[];
+}
+
+export function treeShape(node: TreeNode, isRoot = true): string {
+  const parts = [...node.childActivityInstances.map((c) => treeShape(c, false)), ...node.childTransitionInstances.map((t) => `~${t.activityId}`)].sort();
+  const label = isRoot ? 'root' : node.activityId;
+  return parts.length > 0 ? `${label}{${parts.join(', ')}}` : label;
+}
+
+/** All activity instances of the tree (depth first), for looking up instance ids by activity. */
+export function treeNodes(node: TreeNode): TreeNode[] {
+  return [node, ...node.childActivityInstances.flatMap((c) => treeNodes(c))];
+}
