@@ -25,7 +25,7 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
   const multi: Record<string, string[]> = {};
   for (const [key, value] of url.searchParams) {
     query[key] = value;
-    (multi[key] ??= []).push(value);
+    multi[key] = [...(multi[key] ?? []), value];
   }
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[key] = value;

@@ -151,7 +151,7 @@ function resolveIncidentsOf(owner: ActivityInstanceState, configuration: string)
 
 /** `PUT /job/{id}/retries`: new retries; a positive count resolves the job's incident. */
 export function setJobRetries(state: ProcessInstanceState, jobId: string, retries: number): ProcessInstanceState {
-  if (retries < 0) throw badUserRequest('The number of job retries must be a non-negative Integer, but \'' + retries + '\' has been provided.');
+  if (retries < 0) throw badUserRequest(`The number of job retries must be a non-negative Integer, but '${retries}' has been provided.`);
   const copy = structuredClone(state);
   const { owner, job } = findJob(new TreeIndex(copy.root), jobId);
   job.retries = retries;

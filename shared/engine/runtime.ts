@@ -13,6 +13,16 @@ import { processEngineError } from './errors.ts';
 import { fireTaskListeners } from './task-listeners.ts';
 import { multiInstanceChildEnded } from './behaviors/multi-instance.ts';
 
+/**
+ * Whether an activity runs in its enclosing execution (Camunda's non-scope activities), so the
+ * token's local variables travel on with it. Scopes (sub-processes, bodies, activities with I/O
+ * mappings or boundary events) own their variables and drop them when they end.
+ */
+function carriesExecution(definition: FlowNode): boolean {
+  const scopeKinds = ['subProcess', 'eventSubProcess', 'multiInstanceBody'];
+  return !scopeKinds.includes(definition.kind) && definition.inputs.length === 0 && definition.outputs.length === 0 && definition.boundaryEventIds.length === 0 && !definition.scopeId.endsWith('#multiInstanceBody');
+}
+
 /** Switches of Camunda's modification API that also apply to everything a request starts or ends. */
 export interface RunOptions {
   skipCustomListeners: boolean;
@@ -217,21 +227,25 @@ export class Runtime {
       this.tree.add(scope, transition);
       return;
     }
-    this.takeFlows(scope, definition, chosen);
+    this.takeFlows(scope, definition, chosen, carriesExecution(definition) ? instance.variables : undefined);
   }
 
-  /** Continues after an activity on the given flows; with none, the token ends in its scope. */
-  takeFlows(scope: ActivityInstanceState, source: FlowNode, flows: readonly SequenceFlow[]): void {
+  /**
+   * Continues after an activity on the given flows; with none, the token ends in its scope. A single
+   * outgoing token keeps `tokenVariables` (Camunda's execution moves on with its local variables).
+   */
+  takeFlows(scope: ActivityInstanceState, source: FlowNode, flows: readonly SequenceFlow[], tokenVariables?: Variables): void {
     if (flows.length === 0) {
       this.tokenEnded(scope, source.id);
       return;
     }
-    for (const flow of flows) this.schedule(scope, flow.targetId, () => this.takeFlow(scope, flow));
+    const carried = flows.length === 1 && tokenVariables && Object.keys(tokenVariables).length > 0 ? tokenVariables : undefined;
+    for (const flow of flows) this.schedule(scope, flow.targetId, () => this.takeFlow(scope, flow, carried ? { localVariables: { ...carried } } : {}));
   }
 
-  takeFlow(scope: ActivityInstanceState, flow: SequenceFlow): void {
+  takeFlow(scope: ActivityInstanceState, flow: SequenceFlow, options: EnterOptions = {}): void {
     fireExecutionListeners(this, scope, flow.listeners, 'take', flow.id);
-    this.enter(scope, this.def(flow.targetId), { viaFlowId: flow.id });
+    this.enter(scope, this.def(flow.targetId), { ...options, viaFlowId: flow.id });
   }
 
   /**

@@ -22,7 +22,10 @@ export function createExternalTask(runtime: Runtime, instance: ActivityInstanceS
 
 export function executeExpressionTask(runtime: Runtime, instance: ActivityInstanceState, definition: FlowNode): void {
   const implementation = definition.implementation;
-  if (implementation?.type !== 'expression') return runtime.leave(instance);
+  if (implementation?.type !== 'expression') {
+    runtime.leave(instance);
+    return;
+  }
   const result = evaluate(implementation.expression, createExpressionContext(runtime, instance));
   if (definition.resultVariable) runtime.setVariable(instance, definition.resultVariable, result);
   runtime.leave(instance);

@@ -41,13 +41,13 @@ function cancelAndPropagate(runtime: Runtime, target: ActivityInstanceState): vo
     runtime.cancel(target);
     return;
   }
-  let parent = runtime.parentOf(target);
-  runtime.cancel(target);
-  if (runtime.defOf(parent).kind === 'multiInstanceBody' && !target.transition) shrinkMultiInstanceBody(parent);
-  while (parent !== runtime.state.root && !(parent.children && parent.children.length > 0)) {
-    const next = runtime.parentOf(parent);
-    runtime.cancel(parent);
-    parent = next;
+  let node = target;
+  for (;;) {
+    const parent = runtime.parentOf(node);
+    runtime.cancel(node);
+    if (runtime.defOf(parent).kind === 'multiInstanceBody' && !node.transition) shrinkMultiInstanceBody(parent);
+    if (parent === runtime.state.root || (parent.children && parent.children.length > 0)) return;
+    node = parent;
   }
 }
 

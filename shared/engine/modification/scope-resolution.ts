@@ -1,7 +1,7 @@
 import type { FlowNode } from '../../bpmn/model.ts';
 import { notValid, processEngineError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import type { ActivityInstanceState } from '../state.ts';
+import type { ActivityInstanceState, Variables } from '../state.ts';
 import { integer } from '../typed-values.ts';
 
 /** Where a start instruction's token goes, and which scope instances the instruction had to create. */
@@ -41,6 +41,8 @@ export function resolveTargetScope(
   ancestorActivityInstanceId: string | undefined,
   describe: string,
   elementId: string,
+  /** The flow scope Camunda names in the ambiguity error (the target's own, which may lie below `flowScopeId`). */
+  reportedScopeId = flowScopeId,
 ): ResolvedScope {
   const chain = scopeChain(runtime, flowScopeId);
   let start: ActivityInstanceState;
@@ -64,7 +66,7 @@ export function resolveTargetScope(
       instances = instancesOfScope(runtime, chain[at]!);
     }
     if (instances.length > 1) {
-      throw processEngineError(`Ancestor activity execution is ambiguous for activity ${describeScope(runtime, flowScopeId)}`);
+      throw processEngineError(`Ancestor activity execution is ambiguous for activity ${describeScope(runtime, reportedScopeId)}`);
     }
     start = instances[0]!;
     toCreate = chain.slice(0, at).reverse();
@@ -72,15 +74,37 @@ export function resolveTargetScope(
   const created: ActivityInstanceState[] = [];
   let scope = start;
   for (const scopeId of toCreate) {
-    scope = createMissingScope(runtime, scope, runtime.def(scopeId));
+    const parentDefinition = runtime.defOf(scope);
+    const locals = parentDefinition.kind === 'multiInstanceBody' ? addInnerInstance(scope, parentDefinition, created.includes(scope)) : undefined;
+    scope = createMissingScope(runtime, scope, runtime.def(scopeId), locals);
     created.push(scope);
   }
   return { scope, created };
 }
 
+/**
+ * Starting a multi-instance body's inner activity adds one instance: the next loop counter, with the
+ * counters raised; a sequential body refuses a second concurrent instance. Returns the new
+ * instance's local variables.
+ */
+export function addInnerInstance(body: ActivityInstanceState, definition: FlowNode, bodyIsNew: boolean): Variables {
+  const count = (name: string) => Number(body.variables?.[name]?.value ?? 0);
+  if (!bodyIsNew && definition.multiInstance?.isSequential && (body.children?.length ?? 0) > 0) {
+    throw processEngineError(`Concurrent instantiation not possible for activities in scope ${definition.id}`);
+  }
+  const loopCounter = count('nrOfInstances');
+  body.variables = {
+    ...body.variables,
+    nrOfInstances: integer(loopCounter + 1),
+    nrOfActiveInstances: integer(count('nrOfActiveInstances') + 1),
+    nrOfCompletedInstances: integer(count('nrOfCompletedInstances')),
+  };
+  return { loopCounter: integer(loopCounter) };
+}
+
 /** A scope instantiated on the way to a target: entered, but its normal start is not run. */
-function createMissingScope(runtime: Runtime, parent: ActivityInstanceState, definition: FlowNode): ActivityInstanceState {
-  const instance = runtime.createActivityInstance(parent, definition);
+function createMissingScope(runtime: Runtime, parent: ActivityInstanceState, definition: FlowNode, locals?: Variables): ActivityInstanceState {
+  const instance = runtime.createActivityInstance(parent, definition, locals);
   if (definition.kind === 'multiInstanceBody') {
     // A body created around a single started inner activity counts exactly that one instance.
     instance.variables = {

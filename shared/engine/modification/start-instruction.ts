@@ -3,9 +3,8 @@ import { notValid, processEngineError } from '../errors.ts';
 import { setTyped } from '../operation.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
-import { integer } from '../typed-values.ts';
 import { describeInstruction, type InstructionVariables, type ModificationInstruction } from './instructions.ts';
-import { resolveTargetScope } from './scope-resolution.ts';
+import { addInnerInstance, resolveTargetScope } from './scope-resolution.ts';
 
 type StartInstruction = Extract<ModificationInstruction, { type: 'startBeforeActivity' | 'startAfterActivity' | 'startTransition' }>;
 
@@ -80,28 +79,11 @@ function startBefore(runtime: Runtime, target: FlowNode, instruction: StartInstr
   const scopeDefinition = runtime.defOf(scope);
   if (scopeDefinition.kind === 'multiInstanceBody') locals = { ...addInnerInstance(scope, scopeDefinition, created.includes(scope)), ...locals };
   if (target.attachedToId && target.interrupting) {
-    for (const host of [...(scope.children ?? [])]) if (host.activityId === target.attachedToId) runtime.cancel(host);
+    const hosts = (scope.children ?? []).filter((child) => child.activityId === target.attachedToId && !child.transition);
+    if (hosts.length > 1) throw processEngineError(`Executions for activity Activity(${target.attachedToId}) ambiguous`);
+    for (const host of hosts) runtime.cancel(host);
   }
   runtime.enter(scope, target, { localVariables: locals });
-}
-
-/**
- * Starting before a multi-instance body's inner activity adds one instance: the next loop counter,
- * with the counters raised; a sequential body refuses a second concurrent instance.
- */
-function addInnerInstance(body: ActivityInstanceState, definition: FlowNode, bodyIsNew: boolean): Variables {
-  const count = (name: string) => Number(body.variables?.[name]?.value ?? 0);
-  if (!bodyIsNew && definition.multiInstance?.isSequential && (body.children?.length ?? 0) > 0) {
-    throw processEngineError(`Concurrent instantiation not possible for activities in scope ${definition.id}`);
-  }
-  const loopCounter = count('nrOfInstances');
-  body.variables = {
-    ...body.variables,
-    nrOfInstances: integer(loopCounter + 1),
-    nrOfActiveInstances: integer(count('nrOfActiveInstances') + 1),
-    nrOfCompletedInstances: integer(count('nrOfCompletedInstances')),
-  };
-  return { loopCounter: integer(loopCounter) };
 }
 
 /** The event sub-process that starting `target` triggers (the sub-process itself or its start event). */
@@ -116,7 +98,7 @@ function interruptibleEventSubProcess(runtime: Runtime, target: FlowNode): FlowN
 
 /** Starting an event sub-process (or its start event) behaves like the event: interrupting ones cancel their scope's tokens first. */
 function startEventSubProcess(runtime: Runtime, eventSubProcess: FlowNode, target: FlowNode, instruction: StartInstruction, describe: string): void {
-  const { scope, created } = resolveTargetScope(runtime, eventSubProcess.scopeId, instruction.ancestorActivityInstanceId, describe, target.id);
+  const { scope, created } = resolveTargetScope(runtime, eventSubProcess.scopeId, instruction.ancestorActivityInstanceId, describe, target.id, target.scopeId);
   if (eventSubProcess.interrupting) {
     for (const child of [...(scope.children ?? [])]) if (!created.includes(child)) runtime.cancel(child);
   }
@@ -134,11 +116,5 @@ function startOnFlow(runtime: Runtime, flow: SequenceFlow, instruction: StartIns
   const source = runtime.def(flow.sourceId);
   const { scope, created } = resolveTargetScope(runtime, source.scopeId, instruction.ancestorActivityInstanceId, describe, flow.id);
   const locals = applyInstructionVariables(runtime, scope, created.length > 0, instruction.variables);
-  if (locals) setLocalsOnScope(runtime, scope, locals);
-  runtime.takeFlow(scope, flow);
-}
-
-/** A flow carries no token instance to hold local variables; Camunda's execution is the scope's. */
-function setLocalsOnScope(runtime: Runtime, scope: ActivityInstanceState, locals: Variables): void {
-  for (const [name, value] of Object.entries(locals)) setTyped(runtime, scope, name, value, true);
+  runtime.takeFlow(scope, flow, { localVariables: locals });
 }

@@ -613,7 +613,7 @@ describe('reading camunda extensions into the model', () => {
       boundaryEventIds: ['timeout'],
     });
     expect(body.multiInstance?.isSequential).toBe(true);
-    expect((body.multiInstance?.collection as { text: string }).text).toBe('${items}');
+    expect(body.multiInstance!.collection).toMatchObject({ text: '${items}' });
     expect(body.multiInstance?.elementVariable).toBe('item');
     expect(body.multiInstance?.completionCondition?.text).toBe('${nrOfCompletedInstances == 2}');
     expect(inner).toMatchObject({ kind: 'userTask', scopeId: 'x#multiInstanceBody', incoming: [], outgoing: [] });

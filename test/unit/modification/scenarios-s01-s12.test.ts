@@ -134,9 +134,14 @@ describe('S3 start after start event', () => {
     driver.completeTask('task1');
     expect(driver.state.status).toBe('COMPLETED');
   });
-});
 
-describe('S3 start after start event (message / timer start events)', () => {
+  it('startBeforeActivity theStart (none start event) just runs on from it', async () => {
+    const driver = await exclusive();
+    modify(driver, [{ type: 'startBeforeActivity', activityId: 'theStart' }]);
+    expect(driver.shape).toBe('root{task1, task1}');
+    expect(driver.state.status).toBe('ACTIVE');
+  });
+
   // Not applicable: process-level message and timer start events are refused at deployment, so
   // "startBefore a message/timer start event just runs on from it" cannot be reproduced.
   it.skip('startBefore a process-level message or timer start event (models refused at deployment)', () => {});
