@@ -64,6 +64,9 @@ export interface MultiInstanceDef {
   readonly collection?: CompiledExpression | string;
   readonly elementVariable?: string;
   readonly completionCondition?: CompiledExpression;
+  /** camunda:asyncBefore/asyncAfter on the loop characteristics apply to each inner instance. */
+  readonly innerAsyncBefore: boolean;
+  readonly innerAsyncAfter: boolean;
 }
 
 export interface FlowNode {

@@ -29,6 +29,7 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
     const result = await moddle.fromXML(xml, 'bpmn:Definitions');
     definitions = result.rootElement as unknown as ModdleElement;
     warnings = result.warnings as { message: string }[];
+    resolvePrefixedReferences(result as unknown as ModdleResult);
   } catch (error) {
     throw new BpmnParseError(resourceName, [{ message: `Malformed BPMN XML: ${(error as Error).message}` }]);
   }
@@ -36,7 +37,9 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
   // Unresolved references are checked where they matter (flows, boundary hosts, messages); diagram
   // references to missing elements are harmless, as in Camunda.
   for (const warning of warnings) {
-    const message = warning.message.split('\n')[0] ?? warning.message;
+    const lines = warning.message.split('\n').map((l) => l.trim());
+    const nested = lines.find((l) => l.startsWith('nested error:'))?.replace('nested error: ', '');
+    const message = nested ? `${lines[0]}: ${nested}` : (lines[0] ?? warning.message);
     if (!message.startsWith('unresolved reference')) problems.add(undefined, message);
   }
   const processes = children(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
@@ -45,6 +48,26 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
   const models = processes.map((process) => buildProcess(process, problems, seenIds));
   if (problems.problems.length > 0) throw new BpmnParseError(resourceName, problems.problems);
   return models.filter((m) => m.isExecutable);
+}
+
+interface ModdleResult {
+  elementsById: Record<string, ModdleElement>;
+  references: { element: Record<string, unknown>; property: string; id: string }[];
+}
+
+/**
+ * Camunda resolves QName references such as `messageRef="tns:message"` by their local part;
+ * bpmn-moddle leaves them unresolved, so they are resolved here.
+ */
+function resolvePrefixedReferences(result: ModdleResult): void {
+  for (const reference of result.references ?? []) {
+    const colon = reference.id.indexOf(':');
+    if (colon < 0) continue;
+    const property = reference.property.replace(/^bpmn:/, '');
+    if (reference.element[property] !== undefined) continue;
+    const target = result.elementsById?.[reference.id.slice(colon + 1)];
+    if (target) reference.element[property] = target;
+  }
 }
 
 function buildProcess(process: ModdleElement, problems: ProblemCollector, seenIds: Map<string, string>): ProcessModel {
@@ -160,6 +183,11 @@ function wrapMultiInstanceActivities(drafts: Map<string, NodeDraft>): void {
     const parent = drafts.get(inner.scopeId);
     if (parent) parent.childIds = parent.childIds.map((id) => (id === inner.id ? bodyId : id));
     drafts.set(bodyId, body);
+    // Camunda: the activity's async flags belong to the body, the loop's flags to each inner instance.
+    body.asyncBefore = inner.asyncBefore;
+    body.asyncAfter = inner.asyncAfter;
+    inner.asyncBefore = inner.multiInstance.innerAsyncBefore;
+    inner.asyncAfter = inner.multiInstance.innerAsyncAfter;
     inner.scopeId = bodyId;
     inner.multiInstance = undefined;
   }

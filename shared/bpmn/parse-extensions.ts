@@ -113,7 +113,8 @@ function readIoValue(
         return { type: 'null' };
     }
   }
-  const raw = text(parameter, 'value');
+  // Camunda trims parameter text; whitespace only means null.
+  const raw = text(parameter, 'value')?.trim();
   if (raw === undefined || raw === '') return { type: 'null' };
   const expression = problems.expression(ownerId, raw);
   return expression ? { type: 'expression', expression } : { type: 'null' };

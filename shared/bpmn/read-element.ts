@@ -46,8 +46,9 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   }
   const definition = definitions[0];
   const timer = definition?.$type === 'bpmn:TimerEventDefinition' ? readTimer(definition, id, problems) : undefined;
-  const messageName = definition?.$type === 'bpmn:MessageEventDefinition' ? readMessageName(definition, id, problems) : undefined;
-  if (definition?.$type === 'bpmn:MessageEventDefinition' && !messageName) return undefined;
+  const messageName =
+    definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask' ? readMessageName(definition ?? element, id, problems) : undefined;
+  if ((definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask') && !messageName) return undefined;
   const classified = classify(element, definition?.$type, problems);
   if (!classified) return undefined;
   const [kind, activityType] = classified;
@@ -78,6 +79,10 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   };
   if (element.$type === 'bpmn:BoundaryEvent') {
     draft.attachedToId = child(element, 'attachedToRef')?.id;
+    if (!draft.attachedToId) {
+      problems.add(id, `Invalid reference in boundary event '${id}': attachedToRef does not name an activity`);
+      return undefined;
+    }
     draft.interrupting = element.cancelActivity !== false;
   }
   if (element.$type === 'bpmn:StartEvent') draft.interrupting = element.isInterrupting !== false;
@@ -202,5 +207,7 @@ function readMultiInstance(loop: ModdleElement, id: string, problems: ProblemCol
     collection: collection === undefined ? undefined : collection.includes('${') || collection.includes('#{') ? problems.expression(id, collection) : collection,
     elementVariable: text(loop, 'elementVariable'),
     completionCondition: completion ? problems.expression(id, completion.trim()) : undefined,
+    innerAsyncBefore: loop.asyncBefore === true,
+    innerAsyncAfter: loop.asyncAfter === true,
   };
 }

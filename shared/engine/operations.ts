@@ -150,12 +150,18 @@ function resolveIncidentsOf(owner: ActivityInstanceState, configuration: string)
 }
 
 /** `PUT /job/{id}/retries`: new retries; a positive count resolves the job's incident. */
-export function setJobRetries(state: ProcessInstanceState, jobId: string, retries: number): ProcessInstanceState {
+export function setJobRetries(state: ProcessInstanceState, jobId: string, retries: number, env: EngineEnvironment): ProcessInstanceState {
   if (retries < 0) throw badUserRequest(`The number of job retries must be a non-negative Integer, but '${retries}' has been provided.`);
   const copy = structuredClone(state);
   const { owner, job } = findJob(new TreeIndex(copy.root), jobId);
+  const before = job.retries;
   job.retries = retries;
   if (retries > 0) resolveIncidentsOf(owner, jobId);
+  // Camunda's JobEntity.setRetries: going from some retries to none raises a failedJob incident.
+  if (retries === 0 && before > 0) {
+    if (!owner.incidents) owner.incidents = [];
+    owner.incidents.push({ id: env.newId(), type: 'failedJob', activityId: job.activityId, message: job.exceptionMessage, configuration: job.id, created: env.now() });
+  }
   return copy;
 }
 

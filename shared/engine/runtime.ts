@@ -258,7 +258,8 @@ export class Runtime {
     const chosen = flows.filter((f) => f.id !== definition.defaultFlowId && (!f.condition || this.evaluateCondition(f.condition, instance)));
     if (chosen.length > 0) return chosen;
     if (definition.defaultFlowId) return [this.flow(definition.defaultFlowId)];
-    throw processEngineError(`ENGINE-02004 No outgoing sequence flow for the element with id '${definition.id}' could be selected for continuing the process.`);
+    // Camunda's BpmnActivityBehavior ends the execution when no conditional flow matches.
+    return [];
   }
 
   /** A token ended inside `scope` (end event, or an activity with no outgoing flow). */

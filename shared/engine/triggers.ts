@@ -1,5 +1,5 @@
 import type { FlowNode } from '../bpmn/model.ts';
-import { armEvent, disarm } from './behaviors/event-registration.ts';
+import { armEvent, disarm, disarmEventSubProcesses } from './behaviors/event-registration.ts';
 import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, JobState } from './state.ts';
 
@@ -30,6 +30,7 @@ export function fireEvent(runtime: Runtime, owner: ActivityInstanceState, catchD
       const eventSubProcess = runtime.def(catchDefinition.scopeId);
       if (catchDefinition.interrupting) {
         for (const child of [...(owner.children ?? [])]) runtime.cancel(child);
+        disarmEventSubProcesses(runtime, owner);
       } else {
         rearm(runtime, owner, catchDefinition, firedJob);
       }

@@ -38,6 +38,15 @@ export function registerEventSubProcesses(runtime: Runtime, scope: ActivityInsta
   }
 }
 
+/** An interrupting event sub-process ends its scope's other event sub-process triggers. */
+export function disarmEventSubProcesses(runtime: Runtime, scope: ActivityInstanceState): void {
+  const triggers = new Set(runtime.defOf(scope).eventSubProcessIds.map((id) => runtime.def(id).triggerStartEventId));
+  scope.jobs = scope.jobs?.filter((job) => !triggers.has(job.activityId));
+  if (scope.jobs?.length === 0) delete scope.jobs;
+  scope.subscriptions = scope.subscriptions?.filter((subscription) => !triggers.has(subscription.activityId));
+  if (scope.subscriptions?.length === 0) delete scope.subscriptions;
+}
+
 /** Removes a fired job or subscription from its owner. */
 export function disarm(owner: ActivityInstanceState, kind: 'job' | 'subscription', id: string): void {
   if (kind === 'job') {

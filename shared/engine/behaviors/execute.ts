@@ -16,12 +16,10 @@ export function executeBehavior(runtime: Runtime, instance: ActivityInstanceStat
     case 'boundaryMessage':
       runtime.leave(instance);
       return;
-    case 'noneEndEvent': {
-      const scope = runtime.parentOf(instance);
-      runtime.endActivityInstance(instance);
-      runtime.tokenEnded(scope, definition.id);
+    case 'noneEndEvent':
+      // No outgoing flow: leaving ends the token in its scope (after an async-after job if configured).
+      runtime.leave(instance);
       return;
-    }
     case 'terminateEndEvent':
       terminate(runtime, instance);
       return;

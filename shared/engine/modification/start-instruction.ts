@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
 import { describeInstruction, type InstructionVariables, type ModificationInstruction } from './instructions.ts';
 import { addInnerInstance, resolveTargetScope } from './scope-resolution.ts';
+import { disarmEventSubProcesses } from '../behaviors/event-registration.ts';
 
 type StartInstruction = Extract<ModificationInstruction, { type: 'startBeforeActivity' | 'startAfterActivity' | 'startTransition' }>;
 
@@ -101,6 +102,7 @@ function startEventSubProcess(runtime: Runtime, eventSubProcess: FlowNode, targe
   const { scope, created } = resolveTargetScope(runtime, eventSubProcess.scopeId, instruction.ancestorActivityInstanceId, describe, target.id, target.scopeId);
   if (eventSubProcess.interrupting) {
     for (const child of [...(scope.children ?? [])]) if (!created.includes(child)) runtime.cancel(child);
+    disarmEventSubProcesses(runtime, scope);
   }
   const locals = applyInstructionVariables(runtime, scope, created.length > 0, instruction.variables);
   if (target === eventSubProcess) {

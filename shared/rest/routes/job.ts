@@ -105,7 +105,7 @@ export const jobRoutes: Route[] = [
         return noContent();
       }
       const item = await jobItem(ctx);
-      await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id!, body.retries), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
+      await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id!, body.retries, ctx.service.env), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
       await ctx.service.sweepDueJobs();
       return noContent();
     },
