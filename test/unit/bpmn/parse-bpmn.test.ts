@@ -209,7 +209,7 @@ describe('parsing the Camunda test models', () => {
     expect(error.message).toContain("Start event 'theStart' (startTimerEvent) is only supported in an event sub-process");
   });
 
-  // BUG: a messageRef with a namespace prefix (tns:message) is not resolved, so the message start is refused for "needs a messageRef" instead of for being a process-level message start
+  // Regression (found while writing this suite, fixed): a messageRef with a namespace prefix (tns:message) is not resolved, so the message start is refused for "needs a messageRef" instead of for being a process-level message start
   it('refuses a process-level message start event because of its position, not because of its prefixed messageRef', async () => {
     // when
     const error = await parseError(readFixture('ProcessInstanceModificationTest.messageStart.bpmn20.xml'));
@@ -256,7 +256,7 @@ describe('refusing broken BPMN', () => {
     expect(error.message).toContain('The BPMN file contains no process');
   });
 
-  // BUG: bpmn-moddle reports duplicates as "unparsable content <userTask> detected ... nested error: duplicate ID <t>"; the parser keeps only the first line, so the duplicated id is never named
+  // Regression (found while writing this suite, fixed): bpmn-moddle reports duplicates as "unparsable content <userTask> detected ... nested error: duplicate ID <t>"; the parser keeps only the first line, so the duplicated id is never named
   it('refuses duplicate element ids naming the duplicated id', async () => {
     // given
     const xml = bpmnXml('<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/><userTask id="t"/><userTask id="t"/>');
@@ -384,7 +384,7 @@ describe('refusing broken BPMN', () => {
     expect(error.message).toContain("Sequence flow 'out' crosses a scope boundary");
   });
 
-  // BUG: a boundary event whose attachedToRef does not resolve is accepted silently as an unattached event that never fires (Camunda refuses: "Invalid reference in boundary event")
+  // Regression (found while writing this suite, fixed): a boundary event whose attachedToRef does not resolve is accepted silently as an unattached event that never fires (Camunda refuses: "Invalid reference in boundary event")
   it('refuses a boundary event attached to a missing activity', async () => {
     // given
     const xml = bpmnXml(
@@ -513,7 +513,7 @@ describe('reading camunda extensions into the model', () => {
     expect(x.outputs.map((p) => [p.name, ioShape(p.value)])).toEqual([['result', '${sum}']]);
   });
 
-  // BUG: input/output parameter text is not trimmed (Camunda's BpmnParseUtil.parseParamValueProvider trims it; whitespace-only means null)
+  // Regression (found while writing this suite, fixed): input/output parameter text is not trimmed (Camunda's BpmnParseUtil.parseParamValueProvider trims it; whitespace-only means null)
   it('trims the text of input parameters and treats whitespace-only text as null', async () => {
     // when
     const model = await parseOne(`${START}<userTask id="x"><extensionElements><camunda:inputOutput>
@@ -637,7 +637,7 @@ describe('reading camunda extensions into the model', () => {
     expect(node(model, 'y#multiInstanceBody').multiInstance?.collection).toBe('names');
   });
 
-  // BUG: camunda:asyncBefore/asyncAfter on a multi-instance activity belong to the multi-instance body (Camunda BpmnParse.parseAsynchronousContinuationForActivity); the parser leaves them on the inner activity and ignores them on multiInstanceLoopCharacteristics
+  // Regression (found while writing this suite, fixed): camunda:asyncBefore/asyncAfter on a multi-instance activity belong to the multi-instance body (Camunda BpmnParse.parseAsynchronousContinuationForActivity); the parser leaves them on the inner activity and ignores them on multiInstanceLoopCharacteristics
   it('puts the async flags of a multi-instance activity on its body and those of the loop characteristics on the inner activity', async () => {
     // when
     const model = await parseOne(`${START}<userTask id="x" camunda:asyncBefore="true"><multiInstanceLoopCharacteristics camunda:asyncAfter="true"><loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics></userTask>`);
@@ -672,7 +672,7 @@ describe('reading camunda extensions into the model', () => {
     expect(node(model, 'espStart')).toMatchObject({ activityType: 'startTimerEvent', scopeId: 'esp' });
   });
 
-  // BUG: a receive task's messageRef is not read into messageName, so the engine never subscribes it to its message
+  // Regression (found while writing this suite, fixed): a receive task's messageRef is not read into messageName, so the engine never subscribes it to its message
   it('reads the message name of a receive task', async () => {
     // when
     const model = await parseOne(`${START}<receiveTask id="x" messageRef="m"/>`, '<message id="m" name="paymentReceived"/>');
@@ -681,7 +681,7 @@ describe('reading camunda extensions into the model', () => {
     expect(node(model, 'x')).toMatchObject({ kind: 'receiveTask', activityType: 'receiveTask', messageName: 'paymentReceived' });
   });
 
-  // BUG: a messageRef written as a QName (tns:m with xmlns:tns = targetNamespace) is not resolved; Camunda resolves the prefix and deploys the model
+  // Regression (found while writing this suite, fixed): a messageRef written as a QName (tns:m with xmlns:tns = targetNamespace) is not resolved; Camunda resolves the prefix and deploys the model
   it('resolves a namespace-prefixed messageRef', async () => {
     // given
     const xml = bpmnXml(`${START}<userTask id="x"/><boundaryEvent id="b" attachedToRef="x"><messageEventDefinition messageRef="tns:m"/></boundaryEvent>`, {

@@ -228,7 +228,7 @@ describe('async after', () => {
     expect(driver.shape).toBe('root{outerTask}');
   });
 
-  // BUG: camunda:asyncAfter on a none end event is ignored: the token ends at once instead of waiting as transition instance ~subProcessEnd with an async-after job
+  // Regression (found while writing this suite, fixed): camunda:asyncAfter on a none end event is ignored: the token ends at once instead of waiting as transition instance ~subProcessEnd with an async-after job
   it('parks the token after an asyncAfter end event inside its sub-process (nestedParallelAsyncAfterEndEventProcess)', async () => {
     // when
     const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.nestedParallelAsyncAfterEndEventProcess.bpmn20.xml'));
@@ -244,7 +244,7 @@ describe('async after', () => {
     expect(driver.shape).toBe('root{outerTask}');
   });
 
-  // BUG: camunda:asyncAfter on a none end event is ignored, so the sub-process end listener fires at start instead of when the async-after job runs
+  // Regression (found while writing this suite, fixed): camunda:asyncAfter on a none end event is ignored, so the sub-process end listener fires at start instead of when the async-after job runs
   it('fires the sub-process end listener only when the async-after job of its end event runs', async () => {
     // given
     const { registry } = recordingListener();
@@ -400,7 +400,7 @@ describe('failing jobs', () => {
     expect((error as EngineError).message).toBe("The number of job retries must be a non-negative Integer, but '-1' has been provided.");
   });
 
-  // BUG: setting a job's retries to 0 via setJobRetries creates no incident; Camunda's JobEntity.setRetries creates a failedJob incident when retries go from >0 to 0
+  // Regression (found while writing this suite, fixed): setting a job's retries to 0 via setJobRetries creates no incident; Camunda's JobEntity.setRetries creates a failedJob incident when retries go from >0 to 0
   it('creates a failedJob incident when retries are set to 0', async () => {
     // given
     const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.asyncBeforeOneTaskProcess.bpmn20.xml'));

@@ -507,7 +507,7 @@ describe('message event sub-processes', () => {
     expect(driver.state.status).toBe('COMPLETED');
   });
 
-  // BUG: an interrupting event sub-process leaves the scope's other event-sub-process subscriptions and timer jobs in place; Camunda removes them (InterruptingEventSubProcessTest.testCancelEventSubscriptionsWhenReceivingAMessage: 0 subscriptions afterwards)
+  // Regression (found while writing this suite, fixed): an interrupting event sub-process leaves the scope's other event-sub-process subscriptions and timer jobs in place; Camunda removes them (InterruptingEventSubProcessTest.testCancelEventSubscriptionsWhenReceivingAMessage: 0 subscriptions afterwards)
   it('removes the other event sub-process triggers of the scope when an interrupting one fires', async () => {
     // given
     const model = await inlineModel(
@@ -594,7 +594,7 @@ describe('intermediate message catch events and receive tasks', () => {
     );
   });
 
-  // BUG: a receive task never gets a message subscription (the parser does not read its messageRef into messageName), so it waits forever and correlation fails
+  // Regression (found while writing this suite, fixed): a receive task never gets a message subscription (the parser does not read its messageRef into messageName), so it waits forever and correlation fails
   it('waits at a receive task until its message is correlated', async () => {
     // given
     const model = await inlineModel(

@@ -359,7 +359,7 @@ describe('conditional sequence flows leaving activities', () => {
     expect(driver.shape).toBe('root{b}');
   });
 
-  // BUG: when no conditional flow of a non-gateway activity holds (and there is no default flow), Camunda's BpmnActivityBehavior ends the token ("No outgoing sequence flow found ... Ending execution."); the engine throws ENGINE-02004 instead
+  // Regression (found while writing this suite, fixed): when no conditional flow of a non-gateway activity holds (and there is no default flow), Camunda's BpmnActivityBehavior ends the token ("No outgoing sequence flow found ... Ending execution."); the engine throws ENGINE-02004 instead
   it('ends the token when no conditional flow of an activity holds and there is no default flow', async () => {
     // given
     const model = await inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/><userTask id="t"/>

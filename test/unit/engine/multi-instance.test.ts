@@ -357,7 +357,7 @@ describe('cardinality and collections', () => {
 });
 
 describe('async continuations on multi-instance activities', () => {
-  // BUG: camunda:asyncBefore on a multi-instance activity must make the multi-instance body async (one transition instance ~mi#multiInstanceBody); the engine creates one async-before job per inner instance instead
+  // Regression (found while writing this suite, fixed): camunda:asyncBefore on a multi-instance activity must make the multi-instance body async (one transition instance ~mi#multiInstanceBody); the engine creates one async-before job per inner instance instead
   it('parks the token before the multi-instance body when the activity is asyncBefore', async () => {
     // given
     const model = await inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="mi"/>
@@ -377,7 +377,7 @@ describe('async continuations on multi-instance activities', () => {
     expect(driver.shape).toBe('root{mi#multiInstanceBody{mi, mi}}');
   });
 
-  // BUG: camunda:asyncAfter on multiInstanceLoopCharacteristics (async of the inner activity) is ignored by the parser, so the inner instances never park after completing
+  // Regression (found while writing this suite, fixed): camunda:asyncAfter on multiInstanceLoopCharacteristics (async of the inner activity) is ignored by the parser, so the inner instances never park after completing
   it('parks each inner instance after it completes when the loop characteristics are asyncAfter', async () => {
     // given
     const model = await inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="mi"/>

@@ -316,7 +316,7 @@ describe('modification atomicity and validity (property)', () => {
     });
   }
 
-  // BUG: the multi-instance counters of a parallel MI sub-process go wrong under modification (inner sub-process instances created for a nested start instruction are not counted; inner instances cancelled by propagation are not subtracted), so "nrOfActiveInstances = inner instances" fails here. See the S26/S27/S29 sub-process variants.
+  // Regression (found while writing this suite, fixed): the multi-instance counters of a parallel MI sub-process go wrong under modification (inner sub-process instances created for a nested start instruction are not counted; inner instances cancelled by propagation are not subtracted), so "nrOfActiveInstances = inner instances" fails here. See the S26/S27/S29 sub-process variants.
   it(`parallelSubprocess: ${RUNS_PER_MODEL} random requests either fail cleanly or leave a valid state`, async () => {
     await runProperty('parallelSubprocess');
   });

@@ -106,7 +106,7 @@ describe('S15 variables', () => {
     expect(only(driver, 'task2').variables).toBeUndefined();
   });
 
-  // BUG: a local instruction variable of startTransition / startAfterActivity lands on the enclosing scope instance (here the process instance) instead of the new token that enters task2.
+  // Regression (found while writing this suite, fixed): a local instruction variable of startTransition / startAfterActivity lands on the enclosing scope instance (here the process instance) instead of the new token that enters task2.
   it('startTransition / startAfterActivity: a local variable belongs to the new task2 instance', async () => {
     for (const instruction of [
       { type: 'startTransition', transitionId: 'flow4' },
@@ -546,7 +546,7 @@ describe('S22 interrupting boundary', () => {
     expect(driver.state.status).toBe('COMPLETED');
   });
 
-  // BUG: startBefore an interrupting boundary event whose host has two active instances cancels both hosts instead of failing with Camunda's "Executions for activity Activity(theTask) ambiguous" (AbstractInstantiationCmd CANCEL_EVENT_SCOPE → getSingleExecutionForScope; from Camunda source, not in the reference catalogue).
+  // Regression (found while writing this suite, fixed): startBefore an interrupting boundary event whose host has two active instances cancels both hosts instead of failing with Camunda's "Executions for activity Activity(theTask) ambiguous" (AbstractInstantiationCmd CANCEL_EVENT_SCOPE → getSingleExecutionForScope; from Camunda source, not in the reference catalogue).
   it('two active host instances: startBefore the interrupting boundary event is ambiguous', async () => {
     const driver = InstanceDriver.start(await model('oneScopeTaskProcess'), testEnvironment());
     modify(driver, [{ type: 'startBeforeActivity', activityId: 'theTask' }]);
@@ -645,7 +645,7 @@ describe('S24 event subprocess', () => {
     );
   });
 
-  // BUG: the ambiguity error for startBefore an event sub-process START EVENT names the sub-process around the event sub-process (Activity(subProcess)) instead of the start event's flow scope Activity(eventSubProcess).
+  // Regression (found while writing this suite, fixed): the ambiguity error for startBefore an event sub-process START EVENT names the sub-process around the event sub-process (Activity(subProcess)) instead of the start event's flow scope Activity(eventSubProcess).
   it('event sub-process inside a sub-process: the ambiguity for startBefore eventProcessStart names Activity(eventSubProcess)', async () => {
     const driver = InstanceDriver.start(await model('interruptingEventSubProcessInsideSubProcess'), testEnvironment());
     driver.completeTask('task1');
