@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 
 /** Text table with right-aligned numeric-looking cells. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number))[]): string {
+export function formatTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cells = rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
   const numeric = headers.map((_, i) => cells.every((row) => /^[-+]?[\d.,]+( ?[a-zA-Zµ%×/]+)?$|^-$|^n\/a$/.test(row[i] ?? '')));

@@ -1,0 +1,108 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** AWS API calls seen while counting, by `Service.Command`, plus the total. */
+export interface CallCounts {
+  total: number;
+  byCommand: Record<string, number>;
+}
+
+type Send = (this: unknown, command: unknown, ...rest: unknown[]) => unknown;
+
+/**
+ * Counts every AWS API call made through any DynamoDB, DynamoDB document or SQS client in this
+ * process — including the clients the product creates internally (local runtime, services,
+ * pollers), which no benchmark can reach to attach middleware to — by wrapping `send` on the client
+ * prototypes. `stop()` restores the originals. One logical call counts once (SDK retries happen
+ * inside `send`). The document client is wrapped too: it extends the SDK's base Client, not
+ * DynamoDBClient, so its calls never pass through DynamoDBClient.prototype.send (no double counting).
+ */
+export function countAwsCalls(): { counts: CallCounts; reset(): void; stop(): void } {
+  const counts: CallCounts = { total: 0, byCommand: {} };
+  const targets: [prototype: { send: Send }, service: string][] = [
+    [DynamoDBClient.prototype as unknown as { send: Send }, 'DynamoDB'],
+    [DynamoDBDocumentClient.prototype as unknown as { send: Send }, 'DynamoDB'],
+    [SQSClient.prototype as unknown as { send: Send }, 'SQS'],
+  ];
+  const restore: (() => void)[] = [];
+  for (const [prototype, service] of targets) {
+    const hadOwn = Object.prototype.hasOwnProperty.call(prototype, 'send');
+    const original = prototype.send;
+    prototype.send = function countedSend(this: unknown, command: unknown, ...rest: unknown[]) {
+      const name = `${service}.${((command as object)?.constructor?.name ?? 'unknown').replace(/Command$/, '')}`;
+      counts.total += 1;
+      counts.byCommand[name] = (counts.byCommand[name] ?? 0) + 1;
+      return original.call(this, command, ...rest);
+    };
+    restore.push(() => {
+      if (hadOwn) prototype.send = original;
+      else delete (prototype as { send?: Send }).send;
+    });
+  }
+  return {
+    counts,
+    reset() {
+      counts.total = 0;
+      counts.byCommand = {};
+    },
+    stop() {
+      for (const undo of restore.reverse()) undo();
+    },
+  };
+}
+
+/** `DynamoDB.Get×2, DynamoDB.TransactWrite×1` style summary, most frequent first. */
+export function describeCounts(counts: CallCounts, per = 1): string {
+  return Object.entries(counts.byCommand)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name}×${formatPer(n / per)}`)
+    .join(', ');
+}
+
+function formatPer(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+interface StackOwner {
+  middlewareStack: {
+    add(middleware: unknown, options: { step: 'initialize'; name: string; override?: boolean }): void;
+    remove(name: string): boolean;
+  };
+}
+
+let middlewareSeq = 0;
+
+/**
+ * The documented way for a client you hold: an `initialize`-step middleware on its middleware stack
+ * (a DynamoDB document client shares the stack of the DynamoDBClient it wraps). Optionally hands
+ * each command's input to `onInput` (to capture the shape of a request for a like-for-like floor).
+ */
+export function attachCallCounter(
+  client: StackOwner,
+  service: string,
+  onInput?: (command: string, input: unknown) => void,
+): { counts: CallCounts; reset(): void; detach(): void } {
+  const counts: CallCounts = { total: 0, byCommand: {} };
+  const name = `benchCallCounter${++middlewareSeq}`;
+  client.middlewareStack.add(
+    (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
+      const command = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+      counts.total += 1;
+      counts.byCommand[command] = (counts.byCommand[command] ?? 0) + 1;
+      onInput?.(command, args.input);
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    counts,
+    reset() {
+      counts.total = 0;
+      counts.byCommand = {};
+    },
+    detach() {
+      client.middlewareStack.remove(name);
+    },
+  };
+}
