@@ -6,6 +6,17 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface CallCounts {
   total: number;
   byCommand: Record<string, number>;
+  /** Milliseconds spent waiting for each command (summed over calls, overlapping calls add up). */
+  msByCommand?: Record<string, number>;
+  /** Calls that ended in an error (after the SDK's own retries). */
+  errors?: number;
+}
+
+export interface CountOptions {
+  /** Calls for which this returns true are not counted (e.g. the benchmark's own observation requests). */
+  ignore?: () => boolean;
+  /** Sees every counted call's command name and input (to capture request shapes). */
+  onCall?: (command: string, input: unknown) => void;
 }
 
 type Send = (this: unknown, command: unknown, ...rest: unknown[]) => unknown;
@@ -18,8 +29,8 @@ type Send = (this: unknown, command: unknown, ...rest: unknown[]) => unknown;
  * inside `send`). The document client is wrapped too: it extends the SDK's base Client, not
  * DynamoDBClient, so its calls never pass through DynamoDBClient.prototype.send (no double counting).
  */
-export function countAwsCalls(): { counts: CallCounts; reset(): void; stop(): void } {
-  const counts: CallCounts = { total: 0, byCommand: {} };
+export function countAwsCalls(options: CountOptions = {}): { counts: CallCounts; reset(): void; stop(): void } {
+  const counts: CallCounts = { total: 0, byCommand: {}, msByCommand: {}, errors: 0 };
   const targets: [prototype: { send: Send }, service: string][] = [
     [DynamoDBClient.prototype as unknown as { send: Send }, 'DynamoDB'],
     [DynamoDBDocumentClient.prototype as unknown as { send: Send }, 'DynamoDB'],
@@ -30,10 +41,35 @@ export function countAwsCalls(): { counts: CallCounts; reset(): void; stop(): vo
     const hadOwn = Object.prototype.hasOwnProperty.call(prototype, 'send');
     const original = prototype.send;
     prototype.send = function countedSend(this: unknown, command: unknown, ...rest: unknown[]) {
+      if (options.ignore?.()) return original.call(this, command, ...rest);
       const name = `${service}.${((command as object)?.constructor?.name ?? 'unknown').replace(/Command$/, '')}`;
       counts.total += 1;
       counts.byCommand[name] = (counts.byCommand[name] ?? 0) + 1;
-      return original.call(this, command, ...rest);
+      options.onCall?.(name, (command as { input?: unknown }).input);
+      const started = performance.now();
+      const result = original.call(this, command, ...rest);
+      if (!(result instanceof Promise)) return result;
+      return result.then(
+        (output: unknown) => {
+          let key = name;
+          // An empty long-poll is the event source mapping idling (Lambda's own polling in AWS), not work.
+          const empty = name === 'SQS.ReceiveMessage' && !(output as { Messages?: unknown[] })?.Messages?.length;
+          // (A call still in flight across reset() is not moved into the fresh counts.)
+          if (empty && (counts.byCommand[name] ?? 0) > 0) {
+            key = 'SQS.ReceiveMessage(empty)';
+            counts.byCommand[name]! -= 1;
+            if (counts.byCommand[name] === 0) delete counts.byCommand[name];
+            counts.byCommand[key] = (counts.byCommand[key] ?? 0) + 1;
+          }
+          counts.msByCommand![key] = (counts.msByCommand![key] ?? 0) + (performance.now() - started);
+          return output;
+        },
+        (error: unknown) => {
+          counts.errors! += 1;
+          counts.msByCommand![name] = (counts.msByCommand![name] ?? 0) + (performance.now() - started);
+          throw error;
+        },
+      );
     };
     restore.push(() => {
       if (hadOwn) prototype.send = original;
@@ -45,6 +81,8 @@ export function countAwsCalls(): { counts: CallCounts; reset(): void; stop(): vo
     reset() {
       counts.total = 0;
       counts.byCommand = {};
+      counts.msByCommand = {};
+      counts.errors = 0;
     },
     stop() {
       for (const undo of restore.reverse()) undo();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 
 export const SeedMessage = z.object({ batchId: z.string().min(1) });
 export const ExecuteMessage = z.object({ batchId: z.string().min(1), jobId: z.string().min(1) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 
 /** The message the job queue carries: which job of which instance is due. */
 export const JobMessage = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import type { ModificationInstruction, InstructionVariables } from '../engine/modification/instructions.ts';
 import { invalidRequest } from './errors.ts';
 import { fromVariableDto, VariableValueDto } from './variables.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import type { TypedValue, Variables, VariableTypeName } from '../engine/state.ts';
 import { toTypedValue } from '../engine/typed-values.ts';
 import { formatDate, parseDate } from './dates.ts';

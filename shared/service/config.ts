@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 
 /** Handler configuration, validated once at cold start: a missing variable fails loudly. */
 const EnvSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { type Batch, batchStatistics } from '../../batch/batch.ts';
 import { batchDto, batchStatisticsDto, historicBatchDto } from '../batch-dto.ts';
 import { parseDate } from '../dates.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { deploy } from '../../service/deployment-service.ts';
 import { deploymentDto, processDefinitionDto } from '../dto.ts';
 import { invalidRequest, notFoundError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { completeExternalTask, extendExternalTaskLock, failExternalTask, lockExternalTask, unlockExternalTask } from '../../engine/operations.ts';
 import { EngineError } from '../../engine/errors.ts';
 import type { ProcessInstanceState } from '../../engine/state.ts';

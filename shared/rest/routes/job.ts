@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { executeJob, setJobRetries } from '../../engine/operations.ts';
 import { jobDto, incidentDto } from '../dto.ts';
 import { invalidRequest, RestError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { correlateMessage } from '../../engine/operations.ts';
 import { mismatchingMessage } from '../../engine/errors.ts';
 import { json, noContent } from '../http.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import type { ModificationInstruction } from '../../engine/modification/instructions.ts';
 import { instanceCannotBeModified, modifyProcessInstance } from '../../engine/modification/modify.ts';
 import { EngineError, processEngineError } from '../../engine/errors.ts';

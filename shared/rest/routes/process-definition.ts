@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import type { DefinitionRecord } from '../../store/definition-repository.ts';
 import type { EngineService } from '../../service/engine-service.ts';
 import { processDefinitionDto, processInstanceDto } from '../dto.ts';

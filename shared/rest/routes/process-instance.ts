@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { buildActivityInstanceTree } from '../../engine/activity-instance-tree.ts';
 import { notFound } from '../../engine/errors.ts';
 import { instanceCannotBeModified, modifyProcessInstance } from '../../engine/modification/modify.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { claimTask, completeTask } from '../../engine/operations.ts';
 import { taskDto } from '../dto.ts';
 import { RestError } from '../errors.ts';

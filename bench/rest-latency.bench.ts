@@ -1,0 +1,208 @@
+/**
+ * REST handler latency against the emulator, in process: the API Lambda handler (createApiHandler)
+ * is called with API Gateway events. Each endpoint is timed interleaved with the bare DynamoDB calls
+ * it cannot avoid, issued through the same SDK client against the same emulator:
+ *  - GET  /process-instance/{id}/activity-instances  vs GetItem(instance) + GetItem(definition)
+ *  - POST /process-instance/{id}/modification (sync) vs GetItem(instance) + GetItem(definition)
+ *        + a TransactWriteItems of the same actions and item sizes (written to scratch keys)
+ * The model is cached after the first request, as in a warm Lambda. Target: ≤ 1.5× (median; p99 shown too).
+ * AWS calls per request are counted with an SDK middleware on the handler's clients.
+ */
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createApiHandler } from '../functions/api/handler.ts';
+import type { ProcessInstanceState } from '../shared/engine/state.ts';
+import { integer } from '../shared/engine/typed-values.ts';
+import { keys } from '../shared/store/keys.ts';
+import { apiEvent, benchPrefix, clientsOf, deployXml, provisionServices } from './support/aws-setup.ts';
+import { attachCallCounter, describeCounts } from './support/count-aws-calls.ts';
+import { startBenchEmulator } from './support/emulator.ts';
+import { parallelMultiInstance } from './support/models.ts';
+import { formatTable, heading, ms, publish, type RatioResult, ratio } from './support/report.ts';
+import { elapsedUs, median, nowNs, p99 } from './support/timing.ts';
+
+const BENCH = 'rest-latency';
+const TARGET = 1.5;
+const TOKEN_COUNTS = [10, 1_000];
+const SAMPLES = Number(process.env.BENCH_REST_SAMPLES ?? 200);
+/** Per measurement; at least 30 samples are taken even when the budget runs out first. */
+const BUDGET_MS = 20_000;
+/** The 1,000-token modification is slow in the emulator (large transaction): a longer budget keeps its p99 meaningful. */
+const LARGE_WRITE_BUDGET_MS = 45_000;
+
+type Action = Record<string, Record<string, unknown>>;
+
+const emulator = await startBenchEmulator();
+const results: RatioResult[] = [];
+try {
+  const { services, config } = await provisionServices(emulator.endpoint, benchPrefix('rest'));
+  const { doc, sqs } = clientsOf(services);
+  const definition = await deployXml(services, 'restBench', parallelMultiInstance('restBench'));
+  const handler = createApiHandler(services);
+
+  // What the handler sends, captured by the counting middleware: the floor replays the same requests.
+  let captured: { command: string; input: unknown }[] = [];
+  const dynamoCounter = attachCallCounter(doc, 'DynamoDB', (command, input) => captured.push({ command, input: structuredClone(input) }));
+  const sqsCounter = attachCallCounter(sqs, 'SQS');
+  const snapshot = () => structuredClone({ dynamo: dynamoCounter.counts, sqs: sqsCounter.counts });
+  const resetCounters = () => {
+    captured = [];
+    dynamoCounter.reset();
+    sqsCounter.reset();
+  };
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await handler(apiEvent(method, path, body));
+    if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${response.body}`);
+    return response;
+  };
+  const getInput = (command: string, n: number) => {
+    const found = captured.filter((c) => c.command === command)[n];
+    if (!found) throw new Error(`no ${command} #${n} captured (saw ${captured.map((c) => c.command).join(', ')})`);
+    return found.input as ConstructorParameters<typeof GetCommand>[0];
+  };
+
+  for (const tokens of TOKEN_COUNTS) {
+    const state = await services.engine.start(definition, { variables: { n: integer(tokens) } });
+    const id = state.id;
+
+    // ---- GET activity-instances ---------------------------------------------------------------------
+    heading(`GET /process-instance/{id}/activity-instances — instance with ${tokens} tokens`);
+    resetCounters();
+    await call('GET', `/process-instance/${id}/activity-instances`);
+    const readCalls = snapshot();
+    const instanceGet = getInput('DynamoDB.GetItem', 0);
+    const definitionGet = getInput('DynamoDB.GetItem', 1);
+    const readFloor = async () => {
+      await doc.send(new GetCommand(instanceGet));
+      await doc.send(new GetCommand(definitionGet));
+    };
+    const readHandler = () => call('GET', `/process-instance/${id}/activity-instances`);
+    const [h, f] = await interleave(readHandler, readFloor, async () => {}, BUDGET_MS);
+    report(`activity-instances (${tokens} tokens)`, h, f, readCalls);
+
+    // ---- sync modification --------------------------------------------------------------------------
+    heading(`POST /process-instance/{id}/modification (sync, 3 instructions) — instance with ${tokens} tokens`);
+    // The floor writes the same actions to scratch keys, with its own version guard on the instance copy.
+    let floorVersion = 0;
+    let lastTransaction: Action[] | undefined;
+    const victim = async () => {
+      const { Item } = await doc.send(new GetCommand({ TableName: config.tableName, Key: keys.instance(id), ConsistentRead: true }));
+      const current = JSON.parse(Item!.state as string) as ProcessInstanceState;
+      const inner = current.root.children!.find((c) => c.activityId.endsWith('#multiInstanceBody'))!.children!;
+      return inner[inner.length >> 1]!.id;
+    };
+    let nextVictim = await victim();
+    const body = () => ({
+      instructions: [
+        { type: 'cancel', activityInstanceId: nextVictim },
+        { type: 'startBeforeActivity', activityId: 'work' },
+        { type: 'startAfterActivity', activityId: 'review' },
+      ],
+    });
+    const modifyHandler = async () => {
+      resetCounters();
+      await call('POST', `/process-instance/${id}/modification`, body());
+      lastTransaction = (captured.find((c) => c.command === 'DynamoDB.TransactWriteItems')?.input as { TransactItems: Action[] }).TransactItems;
+    };
+    const writeFloor = async () => {
+      await doc.send(new GetCommand(instanceGet));
+      await doc.send(new GetCommand(definitionGet));
+      floorVersion += 1;
+      await doc.send(new TransactWriteCommand({ TransactItems: toScratch(lastTransaction!, floorVersion) as never }));
+    };
+    // One request first: its transaction is the shape the floor replays.
+    await modifyHandler();
+    const writeCalls = snapshot();
+    const actions = lastTransaction!.map((a) => Object.keys(a)[0]).join(' + ');
+    const transactionBytes = JSON.stringify(lastTransaction).length;
+    await doc.send(new TransactWriteCommand({ TransactItems: toScratch(lastTransaction!, 0, true) as never }));
+    nextVictim = await victim();
+    const [mh, mf] = await interleave(
+      modifyHandler,
+      writeFloor,
+      async () => {
+        nextVictim = await victim();
+      },
+      tokens >= 1_000 ? LARGE_WRITE_BUDGET_MS : BUDGET_MS,
+    );
+    report(`sync modification (${tokens} tokens)`, mh, mf, writeCalls, `transaction: ${actions} (${(transactionBytes / 1024).toFixed(1)} KB)`);
+  }
+  dynamoCounter.detach();
+  sqsCounter.detach();
+} finally {
+  await emulator.stop();
+}
+publish(results);
+
+/**
+ * Alternates handler and floor (A, B, A, B …) so both see the same machine and emulator noise;
+ * `between` runs untimed before each handler call. Warm-up first; bounded by count and time.
+ */
+async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, between: () => Promise<void>, budgetMs: number): Promise<[number[], number[]]> {
+  for (let i = 0; i < 10; i++) {
+    await between();
+    await a();
+    await b();
+  }
+  const usA: number[] = [];
+  const usB: number[] = [];
+  const deadline = Date.now() + budgetMs;
+  while (usA.length < SAMPLES && (usA.length < 30 || Date.now() < deadline)) {
+    await between();
+    let start = nowNs();
+    await a();
+    usA.push(elapsedUs(start));
+    start = nowNs();
+    await b();
+    usB.push(elapsedUs(start));
+  }
+  return [usA, usB];
+}
+
+function report(name: string, handlerUs: number[], floorUs: number[], calls: { dynamo: { total: number; byCommand: Record<string, number> }; sqs: { total: number; byCommand: Record<string, number> } }, note?: string): void {
+  const medianRatio = median(handlerUs) / median(floorUs);
+  const p99Ratio = p99(handlerUs) / p99(floorUs);
+  const callList = [describeCounts(calls.dynamo), describeCounts(calls.sqs)].filter(Boolean).join(', ');
+  console.log(
+    formatTable(
+      ['', 'median', 'p99', 'samples'],
+      [
+        ['handler', ms(median(handlerUs)), ms(p99(handlerUs)), handlerUs.length],
+        ['floor (bare DynamoDB calls)', ms(median(floorUs)), ms(p99(floorUs)), floorUs.length],
+        ['handler − floor (time in the handler itself)', ms(median(handlerUs) - median(floorUs)), ms(p99(handlerUs) - p99(floorUs)), ''],
+        ['ratio', ratio(medianRatio), ratio(p99Ratio), ''],
+      ],
+    ),
+  );
+  if (handlerUs.length < 100) console.log(`(only ${handlerUs.length} samples within the time budget: p99 is close to the maximum)`);
+  console.log(`AWS calls per request: ${calls.dynamo.total + calls.sqs.total} (${callList})${note ? `; ${note}` : ''}`);
+  results.push(
+    { bench: BENCH, metric: `${name}: median / floor`, value: medianRatio, target: TARGET, unit: '×', detail: `${ms(median(handlerUs))} vs ${ms(median(floorUs))}` },
+    { bench: BENCH, metric: `${name}: p99 / floor p99`, value: p99Ratio, target: TARGET, unit: '×', detail: `${ms(p99(handlerUs))} vs ${ms(p99(floorUs))}` },
+    { bench: BENCH, metric: `${name}: AWS calls / request`, value: calls.dynamo.total + calls.sqs.total, target: Number.NaN, unit: 'calls', detail: callList, informational: true },
+  );
+}
+
+/**
+ * The handler's transaction moved to scratch keys (`FLOOR#…`): same actions, same item sizes, same
+ * index attributes. The instance put keeps a version guard, against the floor's own copy. `seed`
+ * writes the copy unguarded (version 0) before the first timed floor call.
+ */
+function toScratch(actions: Action[], version: number, seed = false): Action[] {
+  return actions.map((action) => {
+    const [kind, body] = Object.entries(action)[0]!;
+    const copy = structuredClone(body) as Record<string, unknown> & { Item?: Record<string, unknown>; Key?: Record<string, unknown>; ConditionExpression?: string; ExpressionAttributeValues?: Record<string, unknown> };
+    if (copy.Item) copy.Item.pk = `FLOOR#${copy.Item.pk}`;
+    if (copy.Key) copy.Key.pk = `FLOOR#${copy.Key.pk}`;
+    if (copy.ConditionExpression?.includes(':expected')) {
+      if (seed) {
+        delete copy.ConditionExpression;
+        delete copy.ExpressionAttributeValues;
+      } else {
+        copy.ExpressionAttributeValues = { ...copy.ExpressionAttributeValues, ':expected': version - 1 };
+      }
+      if (copy.Item) copy.Item.version = seed ? 0 : version;
+    }
+    return { [kind]: copy };
+  });
+}

@@ -1,0 +1,29 @@
+import * as z from 'zod/v4';
+
+/**
+ * Deployment settings, from CDK context (`cdk deploy -c alarmEmail=...`). Validated here so a typo
+ * fails the synth instead of the deployment.
+ */
+export const StackConfig = z.object({
+  /** Physical name prefix of tables and queues. */
+  prefix: z.string().regex(/^[a-zA-Z0-9-]{1,40}$/).default('camunda'),
+  /** E-mail address subscribed to the alarm topic (optional; subscribe later in SNS otherwise). */
+  alarmEmail: z.string().email().optional(),
+  logRetentionDays: z.coerce.number().int().positive().default(30),
+  apiThrottleRatePerSecond: z.coerce.number().positive().default(200),
+  apiThrottleBurst: z.coerce.number().int().positive().default(400),
+  batchJobsPerSeed: z.coerce.number().int().min(1).max(1000).default(100),
+  invocationsPerBatchJob: z.coerce.number().int().min(1).default(1),
+  batchPollTimeSeconds: z.coerce.number().int().min(1).max(900).default(30),
+  defaultJobRetries: z.coerce.number().int().min(0).max(10).default(3),
+  /** Upper bound of concurrent batch executions: protects DynamoDB from a large batch. */
+  batchExecuteMaxConcurrency: z.coerce.number().int().min(2).max(1000).default(20),
+  /** Keep tables on `cdk destroy` (recommended for production). */
+  retainData: z.coerce.boolean().default(true),
+});
+export type StackConfig = z.infer<typeof StackConfig>;
+
+export function stackConfigFromContext(read: (key: string) => unknown): StackConfig {
+  const keys = Object.keys(StackConfig.shape);
+  return StackConfig.parse(Object.fromEntries(keys.map((key) => [key, read(key)]).filter(([, value]) => value !== undefined)));
+}

@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { ESBUILD_OPTIONS, type FunctionName } from '../bundling.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface EngineFunctionProps {
+  name: FunctionName;
+  functionName: string;
+  timeout: Duration;
+  memorySize: number;
+  environment: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  alarmTopic: sns.ITopic;
+}
+
+/**
+ * One Lambda per handler: Node 24 on arm64, bundled by the local esbuild (no Docker), JSON logs in a
+ * log group with a set retention, and alarms on errors and throttles.
+ */
+export class EngineFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: EngineFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${props.functionName}`, retention: props.logRetention });
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      entry: `${ROOT}functions/${props.name}/handler.ts`,
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: `${ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: ESBUILD_OPTIONS.target,
+        minify: ESBUILD_OPTIONS.minify,
+        sourceMap: ESBUILD_OPTIONS.sourcemap,
+        mainFields: [...ESBUILD_OPTIONS.mainFields],
+        externalModules: [...ESBUILD_OPTIONS.external],
+        banner: ESBUILD_OPTIONS.banner.js,
+      },
+    });
+    const alarmAction = new actions.SnsAction(props.alarmTopic);
+    new cloudwatch.Alarm(this, 'ErrorAlarm', {
+      alarmDescription: `${props.functionName} raised errors`,
+      metric: this.fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+    new cloudwatch.Alarm(this, 'ThrottleAlarm', {
+      alarmDescription: `${props.functionName} was throttled`,
+      metric: this.fn.metricThrottles({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+  }
+}
