@@ -1,7 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ENGINE_TABLE, EXECUTE_QUEUE, JOB_QUEUE, MONITOR_QUEUE, physicalName, SEED_QUEUE } from '../shared/infrastructure/resources.ts';
 import type { StackConfig } from './config.ts';
+import { alarmAbove } from './constructs/alarm.ts';
 import { EngineFunction } from './constructs/engine-function.ts';
 import { WorkQueue } from './constructs/worker.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
@@ -128,18 +128,15 @@ export class EngineStack extends Stack {
     const engineRest = this.api.root.addResource('engine-rest');
     engineRest.addProxy({ defaultIntegration: new apigateway.LambdaIntegration(api), anyMethod: true });
 
-    new cloudwatch.Alarm(this, 'Api5xxAlarm', {
-      alarmDescription: 'More than 5% of API requests answered 5xx',
+    alarmAbove(this, 'Api5xxAlarm', {
+      description: 'More than 5% of API requests answered 5xx',
       metric: new cloudwatch.MathExpression({
         expression: '100 * errors / MAX([requests, 1])',
         usingMetrics: { errors: this.api.metricServerError({ period: Duration.minutes(5) }), requests: this.api.metricCount({ period: Duration.minutes(5) }) },
         period: Duration.minutes(5),
       }),
       threshold: 5,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new actions.SnsAction(alarmTopic));
+    }, alarmTopic);
 
     new CfnOutput(this, 'EngineRestUrl', { value: `${this.api.url}engine-rest`, description: 'Base URL of the Camunda REST API' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe to receive alarms' });

@@ -1,12 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { alarmAbove } from './alarm.ts';
 import { ESBUILD_OPTIONS, type FunctionName } from '../bundling.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,22 +55,7 @@ export class EngineFunction extends Construct {
         banner: ESBUILD_OPTIONS.banner.js,
       },
     });
-    const alarmAction = new actions.SnsAction(props.alarmTopic);
-    new cloudwatch.Alarm(this, 'ErrorAlarm', {
-      alarmDescription: `${props.functionName} raised errors`,
-      metric: this.fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
-    new cloudwatch.Alarm(this, 'ThrottleAlarm', {
-      alarmDescription: `${props.functionName} was throttled`,
-      metric: this.fn.metricThrottles({ period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
+    alarmAbove(this, 'ErrorAlarm', { description: `${props.functionName} raised errors`, metric: this.fn.metricErrors({ period: Duration.minutes(5) }), threshold: 0 }, props.alarmTopic);
+    alarmAbove(this, 'ThrottleAlarm', { description: `${props.functionName} was throttled`, metric: this.fn.metricThrottles({ period: Duration.minutes(5) }), threshold: 0 }, props.alarmTopic);
   }
 }

@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmAbove } from './alarm.ts';
 import type { QueueDefinition } from '../../shared/infrastructure/resources.ts';
 
 export interface WorkQueueProps {
@@ -39,23 +38,17 @@ export class WorkQueue extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.definition.maxReceiveCount },
     });
-    const alarmAction = new actions.SnsAction(props.alarmTopic);
-    new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `A message landed in ${props.queueName}-dlq: a worker failed it ${props.definition.maxReceiveCount} times`,
+    alarmAbove(this, 'DeadLetterAlarm', {
+      description: `A message landed in ${props.queueName}-dlq: a worker failed it ${props.definition.maxReceiveCount} times`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
-    new cloudwatch.Alarm(this, 'AgeAlarm', {
-      alarmDescription: `The oldest message in ${props.queueName} waits longer than 10 minutes`,
+    }, props.alarmTopic);
+    alarmAbove(this, 'AgeAlarm', {
+      description: `The oldest message in ${props.queueName} waits longer than 10 minutes`,
       metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) }),
       threshold: 600,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
+    }, props.alarmTopic);
   }
 
   /**

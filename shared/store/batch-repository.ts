@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Batch, BatchJob, HistoricBatch } from '../batch/batch.ts';
+import { queryAllPages, withoutKeys } from './paging.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
 import { isConditionalFailure } from './errors.ts';
@@ -11,7 +12,7 @@ export const batchKeys = {
 };
 
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  const rest = withoutKeys<Record<string, unknown>>(item);
   // Times not yet reached are absent in the table (so if_not_exists can set them once); null outside.
   if (item.kind === 'batch' || item.kind === 'historicBatch') rest.executionStartTime ??= null;
   if (item.kind === 'historicBatch') rest.endTime ??= null;
@@ -221,14 +222,7 @@ export class BatchRepository {
     await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: this.tableName, Key: batchKeys.historic(batchId), ConditionExpression: 'attribute_exists(pk)' } }] }));
   }
 
-  private async query(input: Record<string, unknown>): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey } as never));
-      items.push(...((page.Items ?? []) as Item[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private query(input: Record<string, unknown>): Promise<Item[]> {
+    return queryAllPages(this.doc, { TableName: this.tableName, ...input });
   }
 }

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAllPages, withoutKeys } from './paging.ts';
 import { keys, timeKey, versionKey } from './keys.ts';
 import type { Item } from './projections.ts';
 
@@ -25,11 +26,6 @@ export interface ResourceRecord {
   deploymentId: string;
   name: string;
   xml: string;
-}
-
-function strip<T>(item: Item): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
-  return rest as T;
 }
 
 /** Deployments, their BPMN resources and the process definitions they produced. */
@@ -74,11 +70,11 @@ export class DefinitionRepository {
 
   async getDeployment(id: string): Promise<DeploymentRecord | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.deployment(id) }));
-    return item ? strip<DeploymentRecord>(item as Item) : undefined;
+    return item ? withoutKeys<DeploymentRecord>(item as Item) : undefined;
   }
 
   async listDeployments(): Promise<DeploymentRecord[]> {
-    return (await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'DEPLOYMENT' } })).map((i) => strip<DeploymentRecord>(i));
+    return (await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'DEPLOYMENT' } })).map((i) => withoutKeys<DeploymentRecord>(i));
   }
 
   async listResources(deploymentId: string): Promise<ResourceRecord[]> {
@@ -87,12 +83,12 @@ export class DefinitionRepository {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': `DEPLOYMENT#${deploymentId}`, ':prefix': 'RESOURCE#' },
       })
-    ).map((i) => strip<ResourceRecord>(i));
+    ).map((i) => withoutKeys<ResourceRecord>(i));
   }
 
   async getDefinition(id: string): Promise<DefinitionRecord | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.definition(id) }));
-    return item ? strip<DefinitionRecord>(item as Item) : undefined;
+    return item ? withoutKeys<DefinitionRecord>(item as Item) : undefined;
   }
 
   async latestDefinition(key: string, tenantId: string | null): Promise<DefinitionRecord | undefined> {
@@ -103,11 +99,11 @@ export class DefinitionRepository {
       ScanIndexForward: false,
       Limit: 1,
     }, 1);
-    return items[0] ? strip<DefinitionRecord>(items[0]) : undefined;
+    return items[0] ? withoutKeys<DefinitionRecord>(items[0]) : undefined;
   }
 
   async listDefinitions(): Promise<DefinitionRecord[]> {
-    return (await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'DEFINITION' } })).map((i) => strip<DefinitionRecord>(i));
+    return (await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'DEFINITION' } })).map((i) => withoutKeys<DefinitionRecord>(i));
   }
 
   async deleteDeployment(deploymentId: string, definitionIds: string[]): Promise<void> {
@@ -122,14 +118,7 @@ export class DefinitionRepository {
     }
   }
 
-  private async query(input: Record<string, unknown>, max = Number.POSITIVE_INFINITY): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey } as never));
-      items.push(...((page.Items ?? []) as Item[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < max);
-    return items;
+  private query(input: Record<string, unknown>, max = Number.POSITIVE_INFINITY): Promise<Item[]> {
+    return queryAllPages(this.doc, { TableName: this.tableName, ...input }, max);
   }
 }

@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { ConcurrentModificationError, isConditionalFailure } from './errors.ts';
 import { historicInstanceItem } from './history-items.ts';
 import { keys, timeKey } from './keys.ts';
+import { queryAllPages } from './paging.ts';
 import { diffItems, type Item, projectQueryItems } from './projections.ts';
 
 /** A stored instance with the version its next conditional write must match. */
@@ -79,15 +80,8 @@ export class InstanceRepository {
     return items.map((item) => ({ state: JSON.parse(item.state as string) as ProcessInstanceState, version: item.version as number }));
   }
 
-  async queryAll(input: Record<string, unknown>): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey } as never));
-      items.push(...((page.Items ?? []) as Item[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  queryAll(input: Record<string, unknown>): Promise<Item[]> {
+    return queryAllPages(this.doc, { TableName: this.tableName, ...input });
   }
 
   private instanceItem(state: ProcessInstanceState, version: number): Item {

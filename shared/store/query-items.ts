@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAllPages } from './paging.ts';
 import { keys, timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
 
@@ -55,14 +56,7 @@ export class QueryItemRepository {
     });
   }
 
-  private async query(input: Record<string, unknown>): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey } as never));
-      items.push(...((page.Items ?? []) as Item[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private query(input: Record<string, unknown>): Promise<Item[]> {
+    return queryAllPages(this.doc, { TableName: this.tableName, ...input });
   }
 }

@@ -68,7 +68,7 @@ describe('an external task worker built with camunda-external-task-client-js', (
     const id = await start('chargeProcess', { businessKey: 'order-42', variables: { amount: { value: 21, type: 'Integer' } } });
 
     // when the worker fetches, locks and completes the task
-    await eventually(async () => (await shape(id)) === 'root{review}');
+    await eventually(async () => (await shape(id)) === 'root{review}', 30_000);
 
     // then
     const task = seen.find((t) => t.processInstanceId === id);
@@ -88,21 +88,21 @@ describe('an external task worker built with camunda-external-task-client-js', (
     expect(tasks.map((t: { taskDefinitionKey: string }) => t.taskDefinitionKey)).toEqual(['review']);
     expect((await api.get(`/external-task?processInstanceId=${id}`)).body).toEqual([]);
     expect((await api.get(`/external-task/${task!.id}`)).status).toBe(404);
-  });
+  }, 60_000);
 
   it('serves several instances, each task to the worker exactly once', async () => {
     // given
     const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => start('chargeProcess', { businessKey: `batch-${n}`, variables: { amount: { value: n, type: 'Integer' } } })));
 
     // when
-    await eventually(async () => (await Promise.all(ids.map(shape))).every((s) => s === 'root{review}'));
+    await eventually(async () => (await Promise.all(ids.map(shape))).every((s) => s === 'root{review}'), 45_000);
 
     // then
     for (const [i, id] of ids.entries()) {
       expect(seen.filter((t) => t.processInstanceId === id)).toHaveLength(1);
       expect((await api.get(`/process-instance/${id}/variables/chargedAmount`)).body.value).toBe((i + 1) * 2);
     }
-  });
+  }, 60_000);
 
   it('records handleFailure: retried while retries are left, then an incident at 0 retries', async () => {
     // given
@@ -112,7 +112,7 @@ describe('an external task worker built with camunda-external-task-client-js', (
     const incidents = await eventually(async () => {
       const found = (await api.get(`/incident?processInstanceId=${id}`)).body;
       return found.length > 0 ? found : undefined;
-    });
+    }, 30_000);
 
     // then
     const [externalTask] = (await api.get(`/external-task?processInstanceId=${id}`)).body;
@@ -130,5 +130,5 @@ describe('an external task worker built with camunda-external-task-client-js', (
     const fetched = await api.post('/external-task/fetchAndLock', { workerId: 'another-worker', maxTasks: 10, topics: [{ topicName: 'refund', lockDuration: 1000 }] });
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -546,7 +546,7 @@ describe('synchronous process instance modification over REST', () => {
       const transition = await eventually(async () => {
         const t = await tree(id);
         return t.childTransitionInstances.length === 1 && (await api.get(`/incident?processInstanceId=${id}`)).body.length === 1 ? t.childTransitionInstances[0] : undefined;
-      });
+      }, 45_000);
       expect(transition.activityId).toBe('task2');
       expect((await api.get(`/job?processInstanceId=${id}&noRetriesLeft=true`)).body).toHaveLength(1);
 
@@ -559,6 +559,6 @@ describe('synchronous process instance modification over REST', () => {
       expect((await api.get(`/job?processInstanceId=${id}`)).body).toEqual([]);
       expect((await api.get(`/incident?processInstanceId=${id}`)).body).toEqual([]);
       expect((await api.get(`/history/process-instance/${id}`)).body.state).toBe('EXTERNALLY_TERMINATED');
-    });
+    }, 90_000);
   });
 });

@@ -385,7 +385,7 @@ describe('the process lifecycle over the Camunda REST API', () => {
       const shape = await eventually(async () => {
         const s = treeShape(await tree(id));
         return s === 'root{outerTask, subProcess{innerTask}}' ? s : undefined;
-      });
+      }, 30_000);
       expect(shape).toBe('root{outerTask, subProcess{innerTask}}');
       expect((await api.get(`/job?processInstanceId=${id}`)).body).toEqual([]);
     });
@@ -401,10 +401,10 @@ describe('the process lifecycle over the Camunda REST API', () => {
       const [job] = (await api.get(`/job?processInstanceId=${id}`)).body;
       expect(job).toMatchObject({ processInstanceId: id, retries: 3, exceptionMessage: null, processDefinitionKey: 'timerPT1SProcess' });
       expect(job.dueDate).toMatch(CAMUNDA_DATE);
-      await eventually(async () => (await tasksOf(id)).some((t) => t.taskDefinitionKey === 'afterTimer'), 10_000);
+      await eventually(async () => (await tasksOf(id)).some((t) => t.taskDefinitionKey === 'afterTimer'), 30_000);
       expect(treeShape(await tree(id))).toBe('root{afterTimer}');
       expect((await api.get(`/job/${job.id}`)).status).toBe(404);
-    });
+    }, 60_000);
 
     it('filters jobs and executes a not yet due timer job on request', async () => {
       // given
@@ -454,7 +454,7 @@ describe('the process lifecycle over the Camunda REST API', () => {
       const job = await eventually(async () => {
         const [j] = (await api.get(`/job?processInstanceId=${id}&noRetriesLeft=true`)).body;
         return j;
-      });
+      }, 45_000);
       expect(job).toMatchObject({ retries: 0, exceptionMessage: 'boom', failedActivityId: 'task2', processInstanceId: id });
       expect((await api.get(`/job?processInstanceId=${id}&withException=true`)).body.map((j: { id: string }) => j.id)).toEqual([job.id]);
       const incidents = (await api.get(`/incident?processInstanceId=${id}`)).body;
@@ -471,10 +471,10 @@ describe('the process lifecycle over the Camunda REST API', () => {
 
       // then
       expect(retried.status).toBe(204);
-      await eventually(async () => (await api.get(`/process-instance/${id}`)).status === 404);
+      await eventually(async () => (await api.get(`/process-instance/${id}`)).status === 404, 45_000);
       expect((await api.get(`/history/process-instance/${id}`)).body.state).toBe('COMPLETED');
       expect((await api.get(`/incident?processInstanceId=${id}`)).body).toEqual([]);
-    });
+    }, 120_000);
 
     it('refuses negative job retries and unknown jobs', async () => {
       // when

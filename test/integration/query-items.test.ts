@@ -124,7 +124,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     // given a started instance whose failing job has used up its retries
     const started = await api.post('/process-definition/key/everythingProcess/start', { businessKey: 'items-1' });
     const id = started.body.id as string;
-    await eventually(async () => (await engine.deps.items.ofInstance(id, 'INCIDENT#')).length === 1);
+    await eventually(async () => (await engine.deps.items.ofInstance(id, 'INCIDENT#')).length === 1, 45_000);
 
     // then
     let items = await expectItemsMatchState(id);
@@ -165,7 +165,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     await eventually(async () => {
       const incidents = await engine.deps.items.ofInstance(id, 'INCIDENT#');
       return incidents.length === 1 && incidents[0]!.id !== firstIncident.id;
-    });
+    }, 45_000);
 
     // then the old incident item is gone and the new one is there
     items = await expectItemsMatchState(id);
@@ -199,7 +199,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     expect(await expectItemsMatchState(id)).toEqual([]);
     expect(await scanItemsOf(id)).toEqual([]);
     expect((await api.get(`/history/process-instance/${id}`)).body.state).toBe('EXTERNALLY_TERMINATED');
-  });
+  }, 150_000);
 
   it('writes and removes more than one transaction’s worth of items for a 150-fold multi-instance task', async () => {
     // when
@@ -244,7 +244,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     expect(await expectItemsMatchState(id)).toEqual([]);
     expect(await scanItemsOf(id)).toEqual([]);
     expect((await api.get(`/task/count?processInstanceId=${id}`)).body).toEqual({ count: 0 });
-  });
+  }, 120_000);
 
   // BUG: item changes beyond the first transaction (>99) are written by BatchWriteItem after the guarded transaction commits, so a writer that commits in between (here: completing a task whose item is still in the unwritten tail) has its delete overwritten and a stale task item stays behind
   it.skip('leaves no stale item when another writer commits while the item tail of a large change is still being written', async () => {
