@@ -21,8 +21,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 /** An HTTP request as API Gateway's REST proxy integration would hand it to Lambda. */
 export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const query: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // Null prototypes: a parameter named `constructor` or `__proto__` is just a parameter.
+  const query: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [key, value] of url.searchParams) {
     query[key] = value;
     multi[key] = [...(multi[key] ?? []), value];
@@ -36,8 +37,8 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
     resource: '/engine-rest/{proxy+}',
     headers: { ...headers, 'x-forwarded-proto': 'http' },
     multiValueHeaders: {},
-    queryStringParameters: Object.keys(query).length > 0 ? query : null,
-    multiValueQueryStringParameters: Object.keys(multi).length > 0 ? multi : null,
+    queryStringParameters: Object.keys(query).length > 0 ? { ...query } : null,
+    multiValueQueryStringParameters: Object.keys(multi).length > 0 ? { ...multi } : null,
     pathParameters: { proxy: url.pathname.replace(/^\/engine-rest\/?/, '') },
     stageVariables: null,
     body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),

@@ -80,7 +80,7 @@ export interface NewBatchInput {
 
 export function createBatch(input: NewBatchInput): Batch {
   const ids = input.configuration.processInstanceIds.length;
-  const invocations = input.singleInstance ? 1 : Math.max(1, input.settings.invocationsPerBatchJob);
+  const invocations = Math.max(1, input.settings.invocationsPerBatchJob);
   return {
     id: input.id,
     type: INSTANCE_MODIFICATION,

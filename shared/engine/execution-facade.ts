@@ -3,6 +3,7 @@ import type { DelegateExecution, DelegateTask } from './delegates.ts';
 import { processEngineError } from './errors.ts';
 import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState } from './state.ts';
+import { getOwn } from './own-properties.ts';
 
 /** Camunda's execution id for a token: the uuid part of its activity instance id. */
 export function executionIdOf(instance: ActivityInstanceState, processInstanceId: string): string {
@@ -24,7 +25,7 @@ export function createDelegateExecution(runtime: Runtime, instance: ActivityInst
     currentActivityName: definition?.name,
     eventName,
     getVariable: (name) => runtime.getVariable(instance, name) ?? null,
-    getVariableLocal: (name) => instance.variables?.[name]?.value ?? null,
+    getVariableLocal: (name) => getOwn(instance.variables, name)?.value ?? null,
     hasVariable: (name) => runtime.variableOwner(instance, name) !== undefined,
     getVariables: () => Object.fromEntries(Object.entries(runtime.visibleVariables(instance)).map(([k, v]) => [k, v.value])),
     setVariable: (name, value) => runtime.setVariable(instance, name, value),
@@ -127,7 +128,7 @@ export function createExpressionContext(runtime: Runtime, instance: ActivityInst
       if (name === 'execution') return { value: createDelegateExecution(runtime, instance) };
       if (name === 'task' && instance.task) return { value: createDelegateTask(runtime, instance, taskEvent ?? '') };
       const owner = runtime.variableOwner(instance, name);
-      if (owner) return { value: owner.variables![name]!.value };
+      if (owner) return { value: getOwn(owner.variables, name)!.value };
       const bean = runtime.env.registry.get(name);
       if (bean !== undefined) return { value: bean };
       return undefined;

@@ -3,6 +3,7 @@ import type { EngineEnvironment } from './environment.ts';
 import { processEngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { type RunOptions, Runtime } from './runtime.ts';
+import { setOwn } from './own-properties.ts';
 import type { ActivityInstanceState, ProcessInstanceState, TypedValue, Variables } from './state.ts';
 
 /** What every engine operation returns: the new state (the input is never mutated) and what happened. */
@@ -44,5 +45,5 @@ export function applyVariables(runtime: Runtime, instance: ActivityInstanceState
 export function setTyped(runtime: Runtime, instance: ActivityInstanceState, name: string, value: TypedValue, local: boolean): void {
   const owner = local ? instance : (runtime.variableOwner(instance, name) ?? runtime.state.root);
   if (!owner.variables) owner.variables = {};
-  owner.variables[name] = value;
+  setOwn(owner.variables, name, value);
 }

@@ -9,6 +9,7 @@ import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { fireTaskListeners } from './task-listeners.ts';
 import { TreeIndex } from './tree-index.ts';
+import { setOwn } from './own-properties.ts';
 import { fireEvent } from './triggers.ts';
 
 export interface StartInput {
@@ -135,9 +136,11 @@ function runJob(runtime: Runtime, owner: ActivityInstanceState, job: JobState): 
 function recordJobFailure(state: ProcessInstanceState, jobId: string, error: Error, env: EngineEnvironment): OperationResult {
   const copy = structuredClone(state);
   const { owner, job } = findJob(new TreeIndex(copy.root), jobId);
-  job.retries = Math.max(0, job.retries - 1);
+  const before = job.retries;
+  job.retries = Math.max(0, before - 1);
   job.exceptionMessage = error.message;
-  if (job.retries === 0) {
+  // Only the step from some retries to none raises an incident (Camunda's JobEntity.setRetries).
+  if (job.retries === 0 && before > 0) {
     if (!owner.incidents) owner.incidents = [];
     owner.incidents.push({ id: env.newId(), type: 'failedJob', activityId: job.activityId, message: error.message, configuration: job.id, created: env.now() });
   }
@@ -254,7 +257,7 @@ export function modifyVariables(state: ProcessInstanceState, model: ProcessModel
   return runOperation(state, model, env, (runtime) => {
     const root = runtime.state.root;
     if (!root.variables) root.variables = {};
-    for (const [name, value] of Object.entries(modifications ?? {})) root.variables[name] = value;
+    for (const [name, value] of Object.entries(modifications ?? {})) setOwn(root.variables, name, value);
     for (const name of deletions) delete root.variables[name];
     if (Object.keys(root.variables).length === 0) delete root.variables;
   });

@@ -8,6 +8,7 @@ import { fireExecutionListeners, runInputMappings, runOutputMappings } from './l
 import { registerBoundaryEvents, registerEventSubProcesses } from './behaviors/event-registration.ts';
 import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { TreeIndex } from './tree-index.ts';
+import { getOwn, hasOwn, setOwn } from './own-properties.ts';
 import { toTypedValue } from './typed-values.ts';
 import { processEngineError } from './errors.ts';
 import { fireTaskListeners } from './task-listeners.ts';
@@ -145,12 +146,12 @@ export class Runtime {
 
   /** Nearest scope (this node, then its ancestors) holding the variable. */
   variableOwner(instance: ActivityInstanceState, name: string): ActivityInstanceState | undefined {
-    for (const node of this.tree.ancestry(instance)) if (node.variables && name in node.variables) return node;
+    for (const node of this.tree.ancestry(instance)) if (hasOwn(node.variables, name)) return node;
     return undefined;
   }
 
   getVariable(instance: ActivityInstanceState, name: string): unknown {
-    return this.variableOwner(instance, name)?.variables?.[name]?.value;
+    return getOwn(this.variableOwner(instance, name)?.variables, name)?.value;
   }
 
   /** Camunda scoping: update the nearest scope that has the name, else create it on the process instance. */
@@ -161,14 +162,14 @@ export class Runtime {
 
   setVariableLocal(instance: ActivityInstanceState, name: string, value: unknown): void {
     if (!instance.variables) instance.variables = {};
-    instance.variables[name] = toTypedValue(value);
+    setOwn(instance.variables, name, toTypedValue(value));
   }
 
   /** Variables visible from a node: nearer scopes shadow outer ones. */
   visibleVariables(instance: ActivityInstanceState): Variables {
     const result: Variables = {};
     for (const node of this.tree.ancestry(instance)) {
-      for (const [name, value] of Object.entries(node.variables ?? {})) if (!(name in result)) result[name] = value;
+      for (const [name, value] of Object.entries(node.variables ?? {})) if (!hasOwn(result, name)) setOwn(result, name, value);
     }
     return result;
   }

@@ -18,7 +18,7 @@ export function toRestRequest(event: APIGatewayProxyEvent): RestRequest {
   return {
     method: event.httpMethod.toUpperCase(),
     path,
-    query: { ...(event.queryStringParameters ?? {}) },
+    query: Object.assign(Object.create(null), event.queryStringParameters ?? {}),
     headers,
     body: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0),
     baseUrl: `${proto}://${headers.host ?? 'localhost'}${stage}${BASE_PATH}`,

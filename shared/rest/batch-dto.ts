@@ -45,7 +45,7 @@ export function historicBatchDto(h: HistoricBatch) {
 }
 
 /** A batch execution job as Camunda's JobDto: no process relation, the batch job definition. */
-export function batchJobDto(job: BatchJob, batch: Pick<Batch, 'batchJobDefinitionId'> | undefined) {
+export function batchJobDto(job: BatchJob, batch: Pick<Batch, 'batchJobDefinitionId' | 'suspended'> | undefined) {
   return {
     id: job.id,
     jobDefinitionId: batch?.batchJobDefinitionId ?? null,
@@ -57,10 +57,31 @@ export function batchJobDto(job: BatchJob, batch: Pick<Batch, 'batchJobDefinitio
     retries: job.retries,
     exceptionMessage: job.exceptionMessage,
     failedActivityId: null,
-    suspended: false,
+    suspended: batch?.suspended ?? false,
     priority: 0,
     tenantId: job.tenantId,
     createTime: formatDate(job.created),
     batchId: job.batchId,
+  };
+}
+
+/** A batch job without retries is an incident (failedJob) without process relation, as in Camunda. */
+export function batchJobIncidentDto(job: BatchJob, batch: Pick<Batch, 'batchJobDefinitionId'>) {
+  return {
+    id: `${job.id}-incident`,
+    processDefinitionId: null,
+    processInstanceId: null,
+    executionId: null,
+    incidentTimestamp: formatDate(job.created),
+    incidentType: 'failedJob',
+    activityId: null,
+    failedActivityId: null,
+    causeIncidentId: `${job.id}-incident`,
+    rootCauseIncidentId: `${job.id}-incident`,
+    configuration: job.id,
+    tenantId: job.tenantId,
+    incidentMessage: job.exceptionMessage,
+    jobDefinitionId: batch.batchJobDefinitionId,
+    annotation: null,
   };
 }

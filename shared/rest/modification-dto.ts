@@ -1,7 +1,7 @@
 import * as z from 'zod/v4';
 import type { ModificationInstruction, InstructionVariables } from '../engine/modification/instructions.ts';
 import { invalidRequest } from './errors.ts';
-import { fromVariableDto, VariableValueDto } from './variables.ts';
+import { fromVariableDto, ownRecord, VariableValueDto } from './variables.ts';
 
 const TriggerVariableValueDto = VariableValueDto.extend({ local: z.boolean().nullish() });
 
@@ -14,7 +14,7 @@ export const InstructionDto = z
     activityInstanceId: z.string().nullish(),
     transitionInstanceId: z.string().nullish(),
     ancestorActivityInstanceId: z.string().nullish(),
-    variables: z.record(z.string(), TriggerVariableValueDto).nullish(),
+    variables: ownRecord(TriggerVariableValueDto).nullish(),
     cancelCurrentActiveActivityInstances: z.boolean().nullish(),
   })
   .passthrough();
@@ -34,9 +34,7 @@ const TYPES = ['cancel', 'startBeforeActivity', 'startAfterActivity', 'startTran
 
 function convertVariables(dto: InstructionDto): InstructionVariables | undefined {
   if (!dto.variables) return undefined;
-  const result: InstructionVariables = {};
-  for (const [name, value] of Object.entries(dto.variables)) result[name] = { value: fromVariableDto(value), local: value.local === true };
-  return result;
+  return Object.fromEntries(Object.entries(dto.variables).map(([name, value]) => [name, { value: fromVariableDto(value), local: value.local === true }]));
 }
 
 /**
@@ -45,9 +43,10 @@ function convertVariables(dto: InstructionDto): InstructionVariables | undefined
  * empty-message 400 Jackson produces.
  */
 export function toInstructions(dtos: readonly InstructionDto[]): ModificationInstruction[] {
+  // Jackson rejects an unknown subtype while reading the body, before any instruction is validated.
+  if (dtos.some((dto) => typeof dto.type !== 'string' || !TYPES.includes(dto.type))) throw invalidRequest('');
   return dtos.map((dto) => {
-    const type = dto.type;
-    if (typeof type !== 'string' || !TYPES.includes(type)) throw invalidRequest('');
+    const type = dto.type as string;
     const missing = (field: string) => invalidRequest(`For instruction type '${type}': '${field}' must be set`);
     const ancestor = dto.ancestorActivityInstanceId ?? undefined;
     switch (type) {

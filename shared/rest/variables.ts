@@ -12,7 +12,20 @@ export const VariableValueDto = z.object({
 });
 export type VariableValueDto = z.infer<typeof VariableValueDto>;
 
-export const VariableMapDto = z.record(z.string(), VariableValueDto);
+/**
+ * A JSON object used as a map with client-chosen keys. Unlike z.record it keeps every own key,
+ * including `__proto__`, which JSON.parse creates as an ordinary property.
+ */
+export function ownRecord<S extends z.ZodType>(schema: S) {
+  return z
+    .custom<Record<string, z.input<S>>>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => schema.safeParse(entry).success),
+      { message: 'expected an object of variable values' },
+    )
+    .transform((value) => Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, schema.parse(entry) as z.output<S>])));
+}
+
+export const VariableMapDto = ownRecord(VariableValueDto);
 
 const JAVA_TYPES: Record<string, string> = {
   Integer: 'java.lang.Integer',
@@ -80,9 +93,7 @@ export function fromVariableDto(dto: VariableValueDto): TypedValue {
 }
 
 export function fromVariableMap(dtos: Record<string, VariableValueDto> | null | undefined): Variables {
-  const result: Variables = {};
-  for (const [name, dto] of Object.entries(dtos ?? {})) result[name] = fromVariableDto(dto);
-  return result;
+  return Object.fromEntries(Object.entries(dtos ?? {}).map(([name, dto]) => [name, fromVariableDto(dto)]));
 }
 
 /** A stored value as Camunda's VariableValueDto (dates in Camunda's format, objects serialized). */

@@ -5,7 +5,7 @@ import type { ExecuteMessage, MonitorMessage, SeedMessage } from '../queue/batch
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
 import { ConcurrentModificationError } from '../store/errors.ts';
-import type { EngineService } from './engine-service.ts';
+import type { EngineService, LoadedInstance } from './engine-service.ts';
 
 export interface BatchQueues {
   seed: string;
@@ -86,6 +86,11 @@ export class BatchService {
     let job = await this.repository.getJob(message.jobId);
     if (!batch || !job || batch.suspended || job.retries <= 0) return 'skipped';
     try {
+      // A job over several instances fails as a whole before anything is written (Camunda runs it
+      // in one transaction): every remaining instance must exist and take the modification.
+      if (job.processInstanceIds.length - job.done.length > 1) {
+        for (const id of job.processInstanceIds) if (!job.done.includes(id)) await this.dryRun(batch, id);
+      }
       for (const processInstanceId of job.processInstanceIds) {
         if (job.done.includes(processInstanceId)) continue;
         const progressed = await this.applyToInstance(batch, job, processInstanceId);
@@ -97,11 +102,37 @@ export class BatchService {
       if (retries > 0) await this.publisher.send(this.queues.execute, [message]);
       return 'failed';
     }
-    if (batch.executionStartTime === null) await this.repository.syncHistoricExecutionStart(batch.id, this.engine.env.now());
+    if (batch.executionStartTime === null) {
+      // History shows the batch's own value, whichever job set it.
+      const started = (await this.repository.get(batch.id))?.executionStartTime;
+      if (started !== null && started !== undefined) await this.repository.syncHistoricExecutionStart(batch.id, started);
+    }
     if (isBatchComplete({ ...batch, jobsCreated: (await this.repository.get(batch.id))?.jobsCreated ?? batch.jobsCreated }, (await this.repository.jobs(batch.id)).length)) {
       await this.publisher.send(this.queues.monitor, [{ batchId: batch.id } satisfies MonitorMessage]);
     }
     return 'completed';
+  }
+
+  /** Loads, checks and modifies an instance in memory only, to fail a job before any write. */
+  private async dryRun(batch: Batch, processInstanceId: string): Promise<void> {
+    const loaded = await this.engine.load(processInstanceId);
+    if (!loaded) throw instanceCannotBeModified(processInstanceId);
+    this.modifyLoaded(batch, processInstanceId, loaded);
+  }
+
+  /** The batch's modification of one loaded instance (ENGINE-13037 if it changed definition); errors name the instance. */
+  private modifyLoaded(batch: Batch, processInstanceId: string, loaded: LoadedInstance) {
+    const config = batch.configuration;
+    const state = loaded.stored.state;
+    if (state.definitionId !== config.processDefinitionId) {
+      throw processEngineError(`ENGINE-13037 Process instance '${processInstanceId}' cannot be modified. Its process definition '${state.definitionId}' does not match given process definition '${config.processDefinitionId}'`);
+    }
+    try {
+      return modifyProcessInstance(state, loaded.model, { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings }, this.engine.env);
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new EngineError(error instanceof EngineError ? error.type : 'ProcessEngineException', message.includes(processInstanceId) ? message : `${message} [process instance '${processInstanceId}']`);
+    }
   }
 
   /**
@@ -109,21 +140,11 @@ export class BatchService {
    * the batch's executionStartTime are one transaction. Returns false if another delivery already did it.
    */
   private async applyToInstance(batch: Batch, job: BatchJob, processInstanceId: string): Promise<boolean> {
-    const config = batch.configuration;
     for (let attempt = 0; attempt < 5; attempt++) {
       const loaded = await this.engine.load(processInstanceId);
       if (!loaded) throw instanceCannotBeModified(processInstanceId);
       const state = loaded.stored.state;
-      if (state.definitionId !== config.processDefinitionId) {
-        throw processEngineError(`ENGINE-13037 Process instance '${processInstanceId}' cannot be modified. Its process definition '${state.definitionId}' does not match given process definition '${config.processDefinitionId}'`);
-      }
-      let result: ReturnType<typeof modifyProcessInstance>;
-      try {
-        result = modifyProcessInstance(state, loaded.model, { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings }, this.engine.env);
-      } catch (error) {
-        const message = (error as Error).message;
-        throw new EngineError(error instanceof EngineError ? error.type : 'ProcessEngineException', message.includes(processInstanceId) ? message : `${message} [process instance '${processInstanceId}']`);
-      }
+      const result = this.modifyLoaded(batch, processInstanceId, loaded);
       try {
         await this.engine.deps.instances.save(loaded.stored, result.state, loaded.model, this.repository.jobProgressActions(job, processInstanceId, this.engine.env.now()));
         await this.engine.dispatchNewJobs(state, result.state);

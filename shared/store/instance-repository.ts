@@ -11,6 +11,8 @@ import { diffItems, type Item, projectQueryItems } from './projections.ts';
 export interface StoredInstance {
   state: ProcessInstanceState;
   version: number;
+  /** Set while a change too large for one transaction is still writing its query items. */
+  itemsIncomplete?: boolean;
 }
 
 /** DynamoDB allows 100 actions per transaction; the instance write takes one. */
@@ -31,17 +33,28 @@ export class InstanceRepository {
   async get(id: string): Promise<StoredInstance | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true }));
     if (!item) return undefined;
-    return { state: JSON.parse(item.state as string) as ProcessInstanceState, version: item.version as number };
+    return { state: JSON.parse(item.state as string) as ProcessInstanceState, version: item.version as number, itemsIncomplete: item.itemsIncomplete === true };
+  }
+
+  /** The query items actually stored for an instance (used when a previous change may not have finished them). */
+  async storedItems(processInstanceId: string): Promise<Item[]> {
+    const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `PI#${processInstanceId}` } });
+    return items.filter((item) => item.kind !== 'instance');
   }
 
   /** Writes a new instance (and its history row); an ended-at-start instance only leaves history. */
   async create(state: ProcessInstanceState, model: ProcessModel): Promise<StoredInstance> {
-    const actions: WriteAction[] = [{ Put: { TableName: this.tableName, Item: historicInstanceItem(state, model) } }];
-    if (state.status === 'ACTIVE') {
-      actions.push({ Put: { TableName: this.tableName, Item: this.instanceItem(state, 1), ConditionExpression: 'attribute_not_exists(pk)' } });
-      for (const item of projectQueryItems(state, model)) actions.push({ Put: { TableName: this.tableName, Item: item } });
+    const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model) } };
+    if (state.status !== 'ACTIVE') {
+      await this.write(state.id, [history]);
+      return { state, version: 1 };
     }
-    await this.write(state.id, actions);
+    const actions: WriteAction[] = [
+      { Put: { TableName: this.tableName, Item: this.instanceItem(state, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      history,
+      ...projectQueryItems(state, model).map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
+    ];
+    await this.write(state.id, actions, 1);
     return { state, version: 1 };
   }
 
@@ -62,10 +75,12 @@ export class InstanceRepository {
     if (previous.state.status !== next.status || previous.state.businessKey !== next.businessKey) {
       actions.push({ Put: { TableName: this.tableName, Item: historicInstanceItem(next, model) } });
     }
-    const changes = diffItems(projectQueryItems(previous.state, model), projectQueryItems(next, model));
+    // After a change that did not finish its items, diff against what is really stored.
+    const before = previous.itemsIncomplete ? await this.storedItems(next.id) : projectQueryItems(previous.state, model);
+    const changes = diffItems(before, projectQueryItems(next, model));
     for (const item of changes.puts) actions.push({ Put: { TableName: this.tableName, Item: item } });
     for (const key of changes.deletes) actions.push({ Delete: { TableName: this.tableName, Key: key } });
-    await this.write(next.id, actions);
+    await this.write(next.id, actions, next.status === 'ACTIVE' ? version : undefined);
     return { state: next, version };
   }
 
@@ -102,20 +117,51 @@ export class InstanceRepository {
   }
 
   /**
-   * One transaction for the guarded instance write and as many item changes as fit; the rest are
-   * idempotent query-item puts/deletes written right after (only very large changes need that).
+   * One transaction for the guarded instance write and as many item changes as fit. A larger change
+   * marks the instance `itemsIncomplete` and writes the rest in further transactions, each guarded by
+   * the new version; the last one clears the mark. If another writer moves the instance on first,
+   * the remaining chunks are dropped and that writer reconciles against the stored items instead.
    */
-  private async write(instanceId: string, actions: WriteAction[]): Promise<void> {
+  private async write(instanceId: string, actions: WriteAction[], newVersion?: number): Promise<void> {
+    const split = actions.length > TRANSACTION_LIMIT && newVersion !== undefined;
     const first = actions.slice(0, TRANSACTION_LIMIT);
+    if (split) ((first[0] as { Put: { Item: Item } }).Put.Item).itemsIncomplete = true;
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: first as never }));
     } catch (error) {
       if (isConditionalFailure(error)) throw new ConcurrentModificationError(instanceId);
       throw error;
     }
+    if (!split) {
+      await this.writeUnguarded(actions.slice(TRANSACTION_LIMIT));
+      return;
+    }
     const rest = actions.slice(TRANSACTION_LIMIT);
-    for (let i = 0; i < rest.length; i += 25) {
-      const requests = rest.slice(i, i + 25).map((action) =>
+    const chunk = TRANSACTION_LIMIT - 1;
+    for (let i = 0; i < rest.length; i += chunk) {
+      const last = i + chunk >= rest.length;
+      const guard = {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.instance(instanceId),
+          UpdateExpression: last ? 'REMOVE itemsIncomplete' : 'SET itemsIncomplete = :t',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: last ? { ':v': newVersion } : { ':v': newVersion, ':t': true },
+        },
+      };
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: [guard, ...rest.slice(i, i + chunk)] as never }));
+      } catch (error) {
+        if (isConditionalFailure(error)) return;
+        throw error;
+      }
+    }
+  }
+
+  /** Items of an instance that just ended (no instance item left to guard): idempotent deletes. */
+  private async writeUnguarded(actions: WriteAction[]): Promise<void> {
+    for (let i = 0; i < actions.length; i += 25) {
+      const requests = actions.slice(i, i + 25).map((action) =>
         'Put' in action ? { PutRequest: { Item: (action.Put as { Item: Item }).Item } } : { DeleteRequest: { Key: (action.Delete as { Key: unknown }).Key } },
       );
       let pending: unknown = { [this.tableName]: requests };

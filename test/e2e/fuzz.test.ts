@@ -82,9 +82,6 @@ const HOSTILE_STRINGS = [
 /** Percent sequences a decoder must reject or survive; sent raw. */
 const ODD_ENCODINGS = ['%zz', '%', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%25zz', '%00', '%FF%FE', 'x%zzy', '%%'];
 
-/** JSON values of every type, for fields that expect another. */
-const WRONG_VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, 'text', '', [], [[[[1]]]], {}, { nested: { deeper: [null] } }];
-
 const VARIABLE_WITH_WRONG_VALUE: unknown[] = [
   { a: { value: 'abc', type: 'Integer' } },
   { a: { value: 2147483648, type: 'Integer' } },
@@ -593,7 +590,7 @@ describe('1,000 malformed and hostile requests', () => {
   });
 
   // BUG: the local HTTP adapter (local/http-server.ts toProxyEvent) builds multiValueQueryStringParameters in a plain object, so a query parameter named constructor, __proto__, toString, ... makes every request answer 500 ProcessEngineException "(multi[key] ?? []) is not iterable"
-  it.skip('ignores query parameters named like Object.prototype members', async () => {
+  it('ignores query parameters named like Object.prototype members', async () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       // when
       const response = await api.get(`/process-definition?${name}=x`);
@@ -606,7 +603,7 @@ describe('1,000 malformed and hostile requests', () => {
 
   describe('variable names that are Object.prototype members', () => {
     // BUG: GET /process-instance/{id}/variables/{name} answers 200 {"valueInfo":{}} for names like constructor, toString, hasOwnProperty, valueOf, __proto__ that the instance does not have (plain-object lookup hits Object.prototype) instead of 404
-    it.skip('answers 404 for a variable named like an Object.prototype member that does not exist', async () => {
+    it('answers 404 for a variable named like an Object.prototype member that does not exist', async () => {
       for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
         // when
         const response = await api.get(`/process-instance/${real.instanceId}/variables/${name}`);
@@ -618,7 +615,7 @@ describe('1,000 malformed and hostile requests', () => {
     });
 
     // BUG: a variable named "__proto__" is acknowledged (204 / 200 on PUT, POST /variables, start, task completion) but silently dropped: it never appears in GET /variables
-    it.skip('stores a variable named __proto__ like any other name', async () => {
+    it('stores a variable named __proto__ like any other name', async () => {
       // given
       const started = await api.post('/process-definition/key/oneTaskProcess/start', {});
       const id = started.body.id as string;
@@ -628,7 +625,10 @@ describe('1,000 malformed and hostile requests', () => {
 
       // then
       expect(put.status).toBe(204);
-      expect((await api.get(`/process-instance/${id}/variables`)).body).toEqual({ __proto__: { type: 'String', value: 'kept', valueInfo: {} } });
+      // (an object literal `{ __proto__: … }` would set a prototype, so the own key is checked directly)
+      const variables = (await api.get(`/process-instance/${id}/variables`)).body as Record<string, unknown>;
+      expect(Object.keys(variables)).toEqual(['__proto__']);
+      expect(Object.getOwnPropertyDescriptor(variables, '__proto__')?.value).toEqual({ type: 'String', value: 'kept', valueInfo: {} });
     });
 
     it('stores variables named constructor and toString like any other name', async () => {

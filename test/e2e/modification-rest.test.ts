@@ -45,13 +45,11 @@ describe('synchronous process instance modification over REST', () => {
     return node.id;
   };
   /** Everything a client can observe of an instance: tree, variables, tasks, jobs. */
-  const snapshot = async (id: string) => ({
-    tree: (await api.get(`/process-instance/${id}/activity-instances`)).body,
-    variables: (await api.get(`/process-instance/${id}/variables`)).body,
-    tasks: (await api.get(`/task?processInstanceId=${id}`)).body,
-    jobs: (await api.get(`/job?processInstanceId=${id}`)).body,
-    incidents: (await api.get(`/incident?processInstanceId=${id}`)).body,
-  });
+  const snapshot = async (id: string) => {
+    const paths = { tree: `/process-instance/${id}/activity-instances`, variables: `/process-instance/${id}/variables`, tasks: `/task?processInstanceId=${id}`, jobs: `/job?processInstanceId=${id}`, incidents: `/incident?processInstanceId=${id}` };
+    const bodies = await Promise.all(Object.values(paths).map(async (path) => (await api.get(path)).body));
+    return Object.fromEntries(Object.keys(paths).map((name, i) => [name, bodies[i]]));
+  };
   /** Sends a request that must fail and checks that the stored instance is exactly as before. */
   const expectRejected = async (id: string, body: unknown, status: number, error: unknown) => {
     const before = await snapshot(id);
@@ -157,7 +155,7 @@ describe('synchronous process instance modification over REST', () => {
     });
 
     // BUG: an unknown instruction type after an instruction missing its field answers the field message; Camunda's Jackson fails on the unknown subtype while reading the body, before any applyTo validation, so the message is ""
-    it.skip('reports an unknown type anywhere in the array before any field validation, as Jackson does', async () => {
+    it('reports an unknown type anywhere in the array before any field validation, as Jackson does', async () => {
       // when / then
       await expectRejected(id, { instructions: [{ type: 'startTransition' }, { type: 'bogus' }] }, 400, invalidRequest(''));
     });
@@ -543,9 +541,12 @@ describe('synchronous process instance modification over REST', () => {
     it('cancels a failed async transition instance together with its job and incident', async () => {
       // given
       const { id } = await start('failingAfterBeforeTask');
+      // the job executor exhausts the retries in the background; executing the job helps it along
       const transition = await eventually(async () => {
+        const [job] = (await api.get(`/job?processInstanceId=${id}`)).body;
+        if (job && job.retries > 0) await api.post(`/job/${job.id}/execute`);
         const t = await tree(id);
-        return t.childTransitionInstances.length === 1 && (await api.get(`/incident?processInstanceId=${id}`)).body.length === 1 ? t.childTransitionInstances[0] : undefined;
+        return t.childTransitionInstances.length === 1 && (await api.get(`/incident?processInstanceId=${id}`)).body.length > 0 ? t.childTransitionInstances[0] : undefined;
       }, 45_000);
       expect(transition.activityId).toBe('task2');
       expect((await api.get(`/job?processInstanceId=${id}&noRetriesLeft=true`)).body).toHaveLength(1);

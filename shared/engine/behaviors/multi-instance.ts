@@ -3,6 +3,7 @@ import { processEngineError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
 import { integer, toTypedValue } from '../typed-values.ts';
+import { setOwn } from '../own-properties.ts';
 
 const NR_OF_INSTANCES = 'nrOfInstances';
 const NR_OF_ACTIVE = 'nrOfActiveInstances';
@@ -41,7 +42,7 @@ function cardinality(runtime: Runtime, body: ActivityInstanceState, definition: 
 export function startInnerInstance(runtime: Runtime, body: ActivityInstanceState, definition: FlowNode, loopCounter: number, element?: unknown): ActivityInstanceState {
   const locals: Variables = { [LOOP_COUNTER]: integer(loopCounter) };
   const elementVariable = definition.multiInstance?.elementVariable;
-  if (elementVariable && element !== undefined) locals[elementVariable] = toTypedValue(element);
+  if (elementVariable && element !== undefined) setOwn(locals, elementVariable, toTypedValue(element));
   return runtime.enter(body, runtime.def(definition.innerActivityId!), { localVariables: locals });
 }
 

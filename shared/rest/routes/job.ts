@@ -6,7 +6,7 @@ import { json, noContent } from '../http.ts';
 import { booleanParam, page, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { batchJobDto } from '../batch-dto.ts';
+import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import type { BatchJob } from '../../batch/batch.ts';
 
 const Retries = z.object({ retries: z.number().int() });
@@ -21,6 +21,15 @@ async function queryBatchJobs(ctx: RouteContext, jobDefinitionId: string) {
   return (await ctx.batches.repository.jobs(batch.id))
     .filter((job) => (!withException || job.exceptionMessage) && (!noRetriesLeft || job.retries === 0))
     .map((job) => batchJobDto(job, batch));
+}
+
+/** Failed batch execution jobs (retries 0) surface as failedJob incidents. */
+async function batchIncidents(ctx: RouteContext): Promise<object[]> {
+  const incidents: object[] = [];
+  for (const batch of await ctx.batches.repository.list()) {
+    for (const job of await ctx.batches.repository.jobs(batch.id)) if (job.retries === 0) incidents.push(batchJobIncidentDto(job, batch));
+  }
+  return incidents;
 }
 
 async function batchJob(ctx: RouteContext): Promise<BatchJob | undefined> {
@@ -118,12 +127,14 @@ export const jobRoutes: Route[] = [
       const pi = stringParam(q, 'processInstanceId');
       const type = stringParam(q, 'incidentType');
       const items = (pi ? await ctx.service.deps.items.ofInstance(pi, 'INCIDENT#') : await ctx.service.deps.items.byKind('INCIDENT')).filter((i) => !type || i.incidentType === type);
-      return json(200, page(items, q).map(incidentDto));
+      const incidents: object[] = items.map(incidentDto);
+      if (!pi && (!type || type === 'failedJob')) incidents.push(...(await batchIncidents(ctx)));
+      return json(200, page(incidents, q));
     },
   },
   {
     method: 'GET',
     pattern: '/incident/count',
-    handler: async (ctx) => json(200, { count: (await ctx.service.deps.items.byKind('INCIDENT')).length }),
+    handler: async (ctx) => json(200, { count: (await ctx.service.deps.items.byKind('INCIDENT')).length + (await batchIncidents(ctx)).length }),
   },
 ];

@@ -39,9 +39,10 @@ function toMultipleInstructions(dtos: z.infer<typeof InstructionDto>[]): Modific
 /** Engine-side validation of §1.8 in Camunda's order; each failure a 400 with the engine's message. */
 async function resolveMultiple(ctx: RouteContext) {
   const body = readBody(ctx.req, MultipleModificationBody);
-  const instructions = toMultipleInstructions(body.instructions ?? []);
   const fail = (message: string) => invalidRequest(message);
+  // Camunda's builder constructor checks the definition id before the instructions are applied.
   if (!body.processDefinitionId) throw fail('processDefinitionId is null');
+  const instructions = toMultipleInstructions(body.instructions ?? []);
   if (instructions.length === 0) throw fail('Modification instructions cannot be empty is empty');
   const ids = new Set<string | null>(body.processInstanceIds ?? []);
   if (body.processInstanceQuery) for (const s of await queryProcessInstances(ctx, body.processInstanceQuery)) ids.add(s.id);

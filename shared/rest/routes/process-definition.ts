@@ -25,7 +25,7 @@ async function byId(service: EngineService, id: string): Promise<DefinitionRecor
 async function byKey(service: EngineService, key: string, tenantId: string | null = null): Promise<DefinitionRecord> {
   const definition = await service.deps.definitions.latestDefinition(key, tenantId);
   if (!definition) {
-    throw new RestError(404, `No matching process definition with key: ${key} and ${tenantId === null ? 'no tenant-id' : `tenant-id: ${tenantId}`}`);
+    throw new RestError(404, `No matching process definition with key: ${key} and ${tenantId === null ? 'no tenant-id' : `tenant-id: ${tenantId}`}`, 'RestException');
   }
   return definition;
 }

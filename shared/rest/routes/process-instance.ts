@@ -4,6 +4,7 @@ import { notFound } from '../../engine/errors.ts';
 import { instanceCannotBeModified, modifyProcessInstance } from '../../engine/modification/modify.ts';
 import { modifyVariables } from '../../engine/operations.ts';
 import type { ActivityInstanceState, ProcessInstanceState } from '../../engine/state.ts';
+import { getOwn } from '../../engine/own-properties.ts';
 import { processInstanceDto } from '../dto.ts';
 import { notFoundError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
@@ -161,7 +162,7 @@ export const processInstanceRoutes: Route[] = [
     method: 'GET',
     pattern: '/process-instance/{id}/variables/{name}',
     handler: async (ctx) => {
-      const value = (await loadActive(ctx)).stored.state.root.variables?.[ctx.params.name!];
+      const value = getOwn((await loadActive(ctx)).stored.state.root.variables, ctx.params.name!);
       if (!value) throw notFoundError(`process instance variable with name ${ctx.params.name} does not exist`);
       return json(200, toVariableDto(value));
     },
