@@ -5,6 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -67,6 +68,12 @@ export class EngineStack extends Stack {
       monitor: new WorkQueue(this, 'MonitorQueue', { definition: MONITOR_QUEUE, queueName: name(MONITOR_QUEUE.id), alarmTopic }),
     };
 
+    // The first administrator: user `admin` with a generated password, read by the api function.
+    const adminSecret = new secretsmanager.Secret(this, 'AdminCredentials', {
+      description: 'First administrator of the Camunda engine (member of camunda-admin)',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 32 },
+    });
+
     const environment = {
       TABLE_NAME: this.table.tableName,
       JOB_QUEUE_URL: queues.jobs.queue.queueUrl,
@@ -77,6 +84,8 @@ export class EngineStack extends Stack {
       BATCH_JOBS_PER_SEED: String(config.batchJobsPerSeed),
       INVOCATIONS_PER_BATCH_JOB: String(config.invocationsPerBatchJob),
       BATCH_POLL_TIME_SECONDS: String(config.batchPollTimeSeconds),
+      AUTH_MODE: 'basic',
+      ADMIN_SECRET_ARN: adminSecret.secretArn,
     };
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const fn = (id: string, fnName: ConstructorParameters<typeof EngineFunction>[2]['name'], timeout: Duration, memorySize: number) =>
@@ -91,6 +100,7 @@ export class EngineStack extends Stack {
     // Least privilege through construct grants: every function reads/writes the table; each worker
     // consumes only its own queue; senders get send rights only.
     for (const f of [api, jobExecutor, seed, execute, monitor]) this.table.grantReadWriteData(f);
+    adminSecret.grantRead(api);
     for (const q of Object.values(queues)) q.queue.grantSendMessages(api);
     queues.jobs.queue.grantSendMessages(jobExecutor);
     queues.jobs.queue.grantSendMessages(execute);
@@ -139,6 +149,7 @@ export class EngineStack extends Stack {
     }, alarmTopic);
 
     new CfnOutput(this, 'EngineRestUrl', { value: `${this.api.url}engine-rest`, description: 'Base URL of the Camunda REST API' });
+    new CfnOutput(this, 'AdminSecretArn', { value: adminSecret.secretArn, description: 'Credentials of the first administrator' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe to receive alarms' });
 
     applyNagSuppressions(this);

@@ -35,6 +35,10 @@ export function applyNagSuppressions(stack: Stack): void {
       reason: 'WAF is left to the operator (a web ACL costs money even at rest); stage throttling limits request rates.',
     },
     {
+      id: 'AwsSolutions-SMG4',
+      reason: 'The first administrator secret seeds one user at cold start; its password is changed through the Camunda API (PUT /user/{id}/credentials), which rotation of the secret would not reach.',
+    },
+    {
       id: 'AwsSolutions-SNS2',
       reason: 'The alarm topic carries only alarm state changes (no data); SSE with a customer key would add a KMS key cost at rest.',
     },

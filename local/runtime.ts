@@ -9,6 +9,7 @@ import type { DelegateRegistry } from '../shared/engine/delegates.ts';
 import type { QueuePublisher } from '../shared/queue/publisher.ts';
 import type { EngineConfig } from '../shared/service/config.ts';
 import { createServices, type Services } from '../shared/service/compose.ts';
+import { ensureAdministrator } from '../shared/service/bootstrap-admin.ts';
 import { ensureEmulator } from './emulator.ts';
 import { startHttpServer } from './http-server.ts';
 import { type ProvisionedQueue, provision, type ProvisionedResources } from './provision.ts';
@@ -64,9 +65,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     invocationsPerBatchJob: 1,
     invocationsPerBatchJobByType: {},
     batchPollTimeSeconds: 1,
+    authMode: process.env.AUTH_MODE === 'basic' ? 'basic' : 'off',
     ...options.config,
   };
   const services = createServices(config, options.registry, options.publisher);
+  if (config.authMode === 'basic') {
+    // Camunda Run's demo user unless ADMIN_USER / ADMIN_PASSWORD say otherwise.
+    await ensureAdministrator(services.identities, process.env.ADMIN_USER ?? 'demo', process.env.ADMIN_PASSWORD ?? 'demo');
+  }
   const server = await startHttpServer(createApiHandler(services), options.port ?? 8080, log);
   const sqs = new SQSClient({ region, endpoint: emulator.endpoint });
   const jobHandler = createJobExecutorHandler(services.engine);

@@ -1,6 +1,7 @@
 import { EngineError } from '../engine/errors.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
+import { AuthorizationError } from '../auth/auth-context.ts';
 
 /** Camunda's ExceptionDto. */
 export interface ExceptionDto {
@@ -31,6 +32,7 @@ export const notFoundError = (message: string) => new RestError(404, message);
  * code null. Unknown errors are 500 without internals.
  */
 export function toErrorResponse(error: unknown): { status: number; body: ExceptionDto } {
+  if (error instanceof AuthorizationError) return { status: 403, body: error.toDto() };
   if (error instanceof RestError) return { status: error.status, body: { type: error.type, message: error.message, code: error.code } };
   if (error instanceof EngineError) {
     return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };

@@ -1,5 +1,8 @@
 import type * as z from 'zod/v4';
+import { AuthContext } from '../auth/auth-context.ts';
 import type { BatchService } from '../service/batch-service.ts';
+import type { IdentityRepository } from '../store/identity-repository.ts';
+import { authenticate } from './authentication.ts';
 import type { EngineService } from '../service/engine-service.ts';
 import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
 import type { RestRequest, RestResponse } from './http.ts';
@@ -9,12 +12,18 @@ export interface RouteContext {
   params: Record<string, string>;
   service: EngineService;
   batches: BatchService;
+  identities: IdentityRepository;
+  /** The caller and their permissions (every check passes when authentication is off). */
+  auth: AuthContext;
 }
 
 /** What routes work with. */
 export interface Services {
   engine: EngineService;
   batches: BatchService;
+  identities: IdentityRepository;
+  /** `basic`: HTTP Basic against stored users, Camunda's authorization checks on; `off`: open. */
+  authMode: 'off' | 'basic';
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<RestResponse>;
@@ -73,6 +82,8 @@ export class Router {
 
   async handle(req: RestRequest, services: Services): Promise<RestResponse> {
     try {
+      const auth = services.authMode === 'basic' ? await authenticate(req, services.identities) : AuthContext.anonymous();
+      if (!auth) return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="default"' } };
       let pathMatched = false;
       for (const route of this.routes) {
         const match = route.regex.exec(req.path);
@@ -87,7 +98,7 @@ export class Router {
             throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
           }
         });
-        return await route.handler({ req, params, service: services.engine, batches: services.batches });
+        return await route.handler({ req, params, service: services.engine, batches: services.batches, identities: services.identities, auth });
       }
       if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
       throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');

@@ -8,6 +8,7 @@ import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
+import { IdentityRepository } from '../store/identity-repository.ts';
 import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
 import { EngineService } from './engine-service.ts';
@@ -16,6 +17,8 @@ import { ModelCache } from './model-cache.ts';
 export interface Services {
   engine: EngineService;
   batches: BatchService;
+  identities: IdentityRepository;
+  authMode: 'off' | 'basic';
 }
 
 /**
@@ -48,5 +51,5 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
       defaultRetries: config.defaultJobRetries,
     },
   );
-  return { engine, batches };
+  return { engine, batches, identities: new IdentityRepository(doc, config.tableName), authMode: config.authMode };
 }

@@ -15,6 +15,9 @@ const EnvSchema = z.object({
   /** Per batch type, e.g. `{"instance-modification": 5}`. */
   INVOCATIONS_PER_BATCH_JOB_BY_TYPE: z.string().optional(),
   BATCH_POLL_TIME_SECONDS: z.coerce.number().int().min(0).max(900).default(30),
+  AUTH_MODE: z.enum(['off', 'basic']).default('off'),
+  /** Secrets Manager secret `{"username","password"}` of the first administrator (AWS deployments). */
+  ADMIN_SECRET_ARN: z.string().min(1).optional(),
 });
 
 export interface EngineConfig {
@@ -30,6 +33,8 @@ export interface EngineConfig {
   invocationsPerBatchJob: number;
   invocationsPerBatchJobByType: Record<string, number>;
   batchPollTimeSeconds: number;
+  authMode: 'off' | 'basic';
+  adminSecretArn?: string;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -57,5 +62,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     invocationsPerBatchJob: e.INVOCATIONS_PER_BATCH_JOB,
     invocationsPerBatchJobByType: byType,
     batchPollTimeSeconds: e.BATCH_POLL_TIME_SECONDS,
+    authMode: e.AUTH_MODE,
+    adminSecretArn: e.ADMIN_SECRET_ARN,
   };
 }

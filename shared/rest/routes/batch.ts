@@ -6,6 +6,7 @@ import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
+import { canSeeBatch, filterAllowed } from '../access.ts';
 
 const Suspension = z.object({ suspended: z.boolean().nullish() });
 
@@ -36,7 +37,7 @@ async function queryBatches(ctx: RouteContext) {
   const q = ctx.req.query;
   const sort = sorting(q, ['batchId', 'tenantId']);
   const filter = baseFilter(q);
-  const batches = (await ctx.batches.repository.list()).filter(filter);
+  const batches = await filterAllowed((await ctx.batches.repository.list()).filter(filter), (b) => canSeeBatch(ctx, b));
   return sortItems(batches, sort, (b, by) => (by === 'batchId' ? b.id : b.tenantId));
 }
 
@@ -49,7 +50,8 @@ async function queryStatistics(ctx: RouteContext) {
   const startedAfter = dateParam(q, 'startedAfter');
   const withFailures = booleanParam(q, 'withFailures');
   const withoutFailures = booleanParam(q, 'withoutFailures');
-  const batches = (await ctx.batches.repository.list()).filter(
+  const listed = await filterAllowed(await ctx.batches.repository.list(), (b) => canSeeBatch(ctx, b));
+  const batches = listed.filter(
     (b) => filter(b) && (createdBy === undefined || b.createUserId === createdBy) && (startedBefore === undefined || b.startTime <= startedBefore) && (startedAfter === undefined || b.startTime >= startedAfter),
   );
   const withStats = await Promise.all(batches.map(async (b) => ({ batch: b, stats: batchStatistics(b, await ctx.batches.repository.jobs(b.id)) })));
@@ -65,7 +67,8 @@ async function queryHistoric(ctx: RouteContext) {
   const completed = booleanParam(q, 'completed');
   const tenants = listParam(q, 'tenantIdIn');
   const withoutTenant = booleanParam(q, 'withoutTenantId');
-  const items = (await ctx.batches.repository.listHistoric()).filter(
+  const readable = await filterAllowed(await ctx.batches.repository.listHistoric(), (h) => canSeeBatch(ctx, h, 'READ_HISTORY'));
+  const items = readable.filter(
     (h) =>
       (batchId === undefined || h.id === batchId) &&
       (type === undefined || h.type === type) &&
@@ -90,7 +93,8 @@ export const batchRoutes: Route[] = [
     pattern: '/batch/{id}',
     handler: async (ctx) => {
       const batch = await ctx.batches.repository.get(ctx.params.id!);
-      if (!batch) throw new RestError(404, `Batch with id '${ctx.params.id}' does not exist`);
+      // Read through the authorization-filtered query: an unreadable batch is a 404 (reference §1.9).
+      if (!batch || !(await canSeeBatch(ctx, batch))) throw new RestError(404, `Batch with id '${ctx.params.id}' does not exist`);
       return json(200, batchDto(batch));
     },
   },
@@ -101,7 +105,8 @@ export const batchRoutes: Route[] = [
       // Camunda reads a primitive boolean: a missing field means false (activate).
       const suspended = readBody(ctx.req, Suspension).suspended ?? false;
       const batch = await ctx.batches.repository.get(ctx.params.id!);
-      if (!batch) throw new RestError(400, `Unable to ${suspended ? 'suspend' : 'activate'} batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
+      if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to ${suspended ? 'suspend' : 'activate'} batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
+      await ctx.auth.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
       await ctx.batches.setSuspended(batch.id, suspended);
       return noContent();
     },
@@ -112,7 +117,8 @@ export const batchRoutes: Route[] = [
     handler: async (ctx) => {
       const cascade = booleanParam(ctx.req.query, 'cascade') ?? false;
       const batch = await ctx.batches.repository.get(ctx.params.id!);
-      if (!batch) throw new RestError(400, `Unable to delete batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
+      if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to delete batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
+      await ctx.auth.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
       await ctx.batches.repository.remove(batch.id, ctx.service.env.now(), cascade);
       return noContent();
     },
@@ -124,7 +130,7 @@ export const batchRoutes: Route[] = [
     pattern: '/history/batch/{id}',
     handler: async (ctx) => {
       const historic = await ctx.batches.repository.getHistoric(ctx.params.id!);
-      if (!historic) throw new RestError(404, `Historic batch with id '${ctx.params.id}' does not exist`);
+      if (!historic || !(await canSeeBatch(ctx, historic, 'READ_HISTORY'))) throw new RestError(404, `Historic batch with id '${ctx.params.id}' does not exist`);
       return json(200, historicBatchDto(historic));
     },
   },
@@ -133,7 +139,8 @@ export const batchRoutes: Route[] = [
     pattern: '/history/batch/{id}',
     handler: async (ctx) => {
       const historic = await ctx.batches.repository.getHistoric(ctx.params.id!);
-      if (!historic) throw new RestError(400, `Unable to delete historic batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
+      if (!historic || !ctx.auth.canSeeTenant(historic.tenantId)) throw new RestError(400, `Unable to delete historic batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
+      await ctx.auth.require({ permission: 'DELETE_HISTORY', resource: 'Batch', resourceId: historic.id });
       await ctx.batches.repository.deleteHistoric(historic.id);
       return noContent();
     },

@@ -7,6 +7,7 @@ import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { booleanParam, page, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
+import { filterAllowed, mayInstanceItem, requireInstanceItem } from '../access.ts';
 import { fromVariableMap, toVariableDto, VariableMapDto } from '../variables.ts';
 import type { Item } from '../../store/projections.ts';
 
@@ -61,7 +62,11 @@ async function fetchOnce(ctx: RouteContext, request: z.infer<typeof FetchAndLock
   for (const topic of request.topics ?? []) {
     if (locked.length >= max) break;
     const now = ctx.service.env.now();
-    const candidates = (await ctx.service.deps.items.byKind(`EXTTASK#${topic.topicName}`)).filter(
+    const topicTasks = await filterAllowed(
+      await ctx.service.deps.items.byKind(`EXTTASK#${topic.topicName}`),
+      async (item) => (await mayInstanceItem(ctx, item, 'READ')) && (await mayInstanceItem(ctx, item, 'UPDATE')),
+    );
+    const candidates = topicTasks.filter(
       (item) =>
         fetchable(item, now) &&
         (!topic.businessKey || item.businessKey === topic.businessKey) &&
@@ -109,7 +114,8 @@ function findItemState(state: ProcessInstanceState, externalTaskId: string) {
 
 async function ownerOf(ctx: RouteContext): Promise<string> {
   const item = await ctx.service.deps.items.getExternalTask(ctx.params.id!);
-  if (!item) throw new RestError(404, `External task with id ${ctx.params.id} does not exist`);
+  if (!item || !(await mayInstanceItem(ctx, item, 'READ'))) throw new RestError(404, `External task with id ${ctx.params.id} does not exist`);
+  await requireInstanceItem(ctx, item, 'UPDATE');
   return item.processInstanceId as string;
 }
 
@@ -143,7 +149,8 @@ export const externalTaskRoutes: Route[] = [
         : pi
           ? await ctx.service.deps.items.ofInstance(pi, 'EXTTASK#')
           : [];
-      const filtered = items.filter((i) => (!pi || i.processInstanceId === pi) && (locked === undefined || locked === !fetchable(i, now)));
+      const readable = await filterAllowed(items, (i) => mayInstanceItem(ctx, i, 'READ'));
+      const filtered = readable.filter((i) => (!pi || i.processInstanceId === pi) && (locked === undefined || locked === !fetchable(i, now)));
       return json(200, page(filtered, q).map(externalTaskDto));
     },
   },
@@ -152,7 +159,7 @@ export const externalTaskRoutes: Route[] = [
     pattern: '/external-task/{id}',
     handler: async (ctx) => {
       const item = await ctx.service.deps.items.getExternalTask(ctx.params.id!);
-      if (!item) throw new RestError(404, `External task with id ${ctx.params.id} does not exist`);
+      if (!item || !(await mayInstanceItem(ctx, item, 'READ'))) throw new RestError(404, `External task with id ${ctx.params.id} does not exist`);
       return json(200, externalTaskDto(item));
     },
   },

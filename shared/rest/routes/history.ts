@@ -3,6 +3,7 @@ import { RestError } from '../errors.ts';
 import { json } from '../http.ts';
 import { booleanParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
 import type { Route, RouteContext } from '../router.ts';
+import { filterAllowed, mayReadHistory } from '../access.ts';
 import type { Item } from '../../store/projections.ts';
 
 async function versionOf(ctx: RouteContext, definitionId: string): Promise<number | null> {
@@ -19,7 +20,8 @@ async function queryHistory(ctx: RouteContext): Promise<Item[]> {
   const finished = booleanParam(q, 'finished');
   const unfinished = booleanParam(q, 'unfinished');
   const state = stringParam(q, 'state');
-  const items = (await ctx.service.deps.items.byKind('HPI')).filter(
+  const readable = await filterAllowed(await ctx.service.deps.items.byKind('HPI'), (i) => mayReadHistory(ctx, i));
+  const items = readable.filter(
     (i) =>
       (!id || i.id === id) &&
       (!definitionId || i.processDefinitionId === definitionId) &&
@@ -48,7 +50,7 @@ export const historyRoutes: Route[] = [
     pattern: '/history/process-instance/{id}',
     handler: async (ctx) => {
       const item = await ctx.service.deps.items.getHistoricInstance(ctx.params.id!);
-      if (!item) throw new RestError(404, `Historic process instance with id ${ctx.params.id} does not exist`);
+      if (!item || !(await mayReadHistory(ctx, item))) throw new RestError(404, `Historic process instance with id ${ctx.params.id} does not exist`);
       return json(200, historicProcessInstanceDto(item, await versionOf(ctx, item.processDefinitionId as string)));
     },
   },

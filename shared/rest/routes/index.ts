@@ -4,6 +4,8 @@ import { deploymentRoutes } from './deployment.ts';
 import { engineInfoRoutes } from './engine-info.ts';
 import { externalTaskRoutes } from './external-task.ts';
 import { historyRoutes } from './history.ts';
+import { authorizationRoutes } from './authorization.ts';
+import { identityRoutes } from './identity.ts';
 import { jobRoutes } from './job.ts';
 import { messageRoutes } from './message.ts';
 import { modificationRoutes } from './modification.ts';
@@ -24,4 +26,6 @@ export const allRoutes: Route[] = [
   ...jobRoutes,
   ...historyRoutes,
   ...batchRoutes,
+  ...identityRoutes,
+  ...authorizationRoutes,
 ];

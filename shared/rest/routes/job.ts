@@ -5,6 +5,7 @@ import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { booleanParam, page, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
+import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from '../access.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import type { BatchJob } from '../../batch/batch.ts';
@@ -15,6 +16,7 @@ const Retries = z.object({ retries: z.number().int() });
 async function queryBatchJobs(ctx: RouteContext, jobDefinitionId: string) {
   const batch = (await ctx.batches.repository.list()).find((b) => b.batchJobDefinitionId === jobDefinitionId);
   if (!batch) return undefined;
+  if (!(await canSeeBatch(ctx, batch))) return [];
   const q = ctx.req.query;
   const withException = booleanParam(q, 'withException');
   const noRetriesLeft = booleanParam(q, 'noRetriesLeft');
@@ -26,14 +28,23 @@ async function queryBatchJobs(ctx: RouteContext, jobDefinitionId: string) {
 /** Failed batch execution jobs (retries 0) surface as failedJob incidents. */
 async function batchIncidents(ctx: RouteContext): Promise<object[]> {
   const incidents: object[] = [];
-  for (const batch of await ctx.batches.repository.list()) {
+  for (const batch of await filterAllowed(await ctx.batches.repository.list(), (b) => canSeeBatch(ctx, b))) {
     for (const job of await ctx.batches.repository.jobs(batch.id)) if (job.retries === 0) incidents.push(batchJobIncidentDto(job, batch));
   }
   return incidents;
 }
 
+/** A batch execution job the caller may see (Batch READ); unreadable ones are reported as missing. */
 async function batchJob(ctx: RouteContext): Promise<BatchJob | undefined> {
-  return ctx.batches.repository.getJob(ctx.params.id!);
+  const job = await ctx.batches.repository.getJob(ctx.params.id!);
+  if (!job) return undefined;
+  const batch = await ctx.batches.repository.get(job.batchId);
+  if (batch && !(await canSeeBatch(ctx, batch))) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
+  return job;
+}
+
+async function requireBatchUpdate(ctx: RouteContext, job: BatchJob): Promise<void> {
+  await ctx.auth.require({ permission: 'UPDATE', resource: 'Batch', resourceId: job.batchId });
 }
 
 async function queryJobs(ctx: RouteContext): Promise<object[]> {
@@ -45,7 +56,7 @@ async function queryJobs(ctx: RouteContext): Promise<object[]> {
   const withException = booleanParam(q, 'withException');
   const noRetriesLeft = booleanParam(q, 'noRetriesLeft');
   const executable = booleanParam(q, 'executable');
-  const items = pi ? await ctx.service.deps.items.ofInstance(pi, 'JOB#') : await ctx.service.deps.items.byKind('JOB');
+  const items = await filterAllowed(pi ? await ctx.service.deps.items.ofInstance(pi, 'JOB#') : await ctx.service.deps.items.byKind('JOB'), (item) => mayInstanceItem(ctx, item, 'READ'));
   const now = ctx.service.env.now();
   return items
     .map((item) => ({ item, dto: jobDto(item) }))
@@ -61,7 +72,7 @@ async function queryJobs(ctx: RouteContext): Promise<object[]> {
 
 async function jobItem(ctx: RouteContext) {
   const item = await ctx.service.deps.items.getJob(ctx.params.id!);
-  if (!item) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
+  if (!item || !(await mayInstanceItem(ctx, item, 'READ'))) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
   return item;
 }
 
@@ -83,6 +94,7 @@ export const jobRoutes: Route[] = [
     handler: async (ctx) => {
       const job = await batchJob(ctx);
       if (!job) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
+      await requireBatchUpdate(ctx, job);
       await ctx.batches.deleteJob(job);
       return noContent();
     },
@@ -92,6 +104,7 @@ export const jobRoutes: Route[] = [
     pattern: '/job/{id}/execute',
     handler: async (ctx) => {
       const item = await jobItem(ctx);
+      await requireInstanceItem(ctx, item, 'UPDATE');
       let failure: Error | undefined;
       await ctx.service.update(item.processInstanceId as string, (state, model) => {
         const result = executeJob(state, model, ctx.params.id!, ctx.service.env);
@@ -110,10 +123,12 @@ export const jobRoutes: Route[] = [
       if (body.retries < 0) throw invalidRequest(`The number of job retries must be a non-negative Integer, but '${body.retries}' has been provided.`, 500);
       const job = await batchJob(ctx);
       if (job) {
+        await requireBatchUpdate(ctx, job);
         await ctx.batches.setJobRetries(job, body.retries);
         return noContent();
       }
       const item = await jobItem(ctx);
+      await requireInstanceItem(ctx, item, 'UPDATE');
       await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id!, body.retries, ctx.service.env), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
       await ctx.service.sweepDueJobs();
       return noContent();
@@ -126,7 +141,8 @@ export const jobRoutes: Route[] = [
       const q = ctx.req.query;
       const pi = stringParam(q, 'processInstanceId');
       const type = stringParam(q, 'incidentType');
-      const items = (pi ? await ctx.service.deps.items.ofInstance(pi, 'INCIDENT#') : await ctx.service.deps.items.byKind('INCIDENT')).filter((i) => !type || i.incidentType === type);
+      const listed = pi ? await ctx.service.deps.items.ofInstance(pi, 'INCIDENT#') : await ctx.service.deps.items.byKind('INCIDENT');
+      const items = (await filterAllowed(listed, (i) => mayInstanceItem(ctx, i, 'READ'))).filter((i) => !type || i.incidentType === type);
       const incidents: object[] = items.map(incidentDto);
       if (!pi && (!type || type === 'failedJob')) incidents.push(...(await batchIncidents(ctx)));
       return json(200, page(incidents, q));
@@ -135,6 +151,9 @@ export const jobRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/incident/count',
-    handler: async (ctx) => json(200, { count: (await ctx.service.deps.items.byKind('INCIDENT')).length + (await batchIncidents(ctx)).length }),
+    handler: async (ctx) => {
+      const readable = await filterAllowed(await ctx.service.deps.items.byKind('INCIDENT'), (i) => mayInstanceItem(ctx, i, 'READ'));
+      return json(200, { count: readable.length + (await batchIncidents(ctx)).length });
+    },
   },
 ];

@@ -3,6 +3,7 @@ import { correlateMessage } from '../../engine/operations.ts';
 import { mismatchingMessage } from '../../engine/errors.ts';
 import { json, noContent } from '../http.ts';
 import { readBody, type Route } from '../router.ts';
+import { mayInstance, requireInstance } from '../access.ts';
 import { fromVariableDto, fromVariableMap, VariableMapDto } from '../variables.ts';
 import type { TypedValue } from '../../engine/state.ts';
 
@@ -41,6 +42,7 @@ export const messageRoutes: Route[] = [
         const loaded = await ctx.service.load(id);
         if (!loaded) continue;
         const state = loaded.stored.state;
+        if (!(await mayInstance(ctx, state, 'READ'))) continue;
         if (body.businessKey && state.businessKey !== body.businessKey) continue;
         if (!keys.every(([name, value]) => sameValue(state.root.variables?.[name], value))) continue;
         matching.push(id);
@@ -50,6 +52,10 @@ export const messageRoutes: Route[] = [
       }
       if (matching.length > 1 && !body.all) {
         throw mismatchingMessage(`Cannot correlate message '${body.messageName}': ${matching.length} executions match the correlation keys`);
+      }
+      for (const id of matching) {
+        const loaded = await ctx.service.load(id);
+        if (loaded) await requireInstance(ctx, loaded.stored.state, 'UPDATE');
       }
       for (const id of matching) {
         await ctx.service.update(id, (state, model) => correlateMessage(state, model, body.messageName, variables, ctx.service.env), () =>

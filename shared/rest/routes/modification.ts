@@ -8,6 +8,7 @@ import { json, noContent } from '../http.ts';
 import { InstructionDto, ModificationBody, toInstructions } from '../modification-dto.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
 import { ConcurrentModificationError } from '../../store/errors.ts';
+import { requireInstance } from '../access.ts';
 import { ProcessInstanceQuery, queryProcessInstances } from './process-instance.ts';
 
 /** POST /modification/execute(Async): many instances of one definition (reference §1.8). */
@@ -75,6 +76,8 @@ export const modificationRoutes: Route[] = [
       const loaded = await ctx.service.load(ctx.params.id!);
       if (!loaded) throw instanceCannotBeModified(ctx.params.id!);
       const state = loaded.stored.state;
+      // Camunda checks only the batch permission here; instance permissions are not checked by the job executor.
+      await ctx.auth.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
       const batch = await ctx.batches.createModificationBatch({
         configuration: {
           processDefinitionId: state.definitionId,
@@ -84,7 +87,7 @@ export const modificationRoutes: Route[] = [
           skipIoMappings: body.skipIoMappings ?? false,
         },
         tenantId: state.tenantId ?? null,
-        createUserId: null,
+        createUserId: ctx.auth.userId,
         singleInstance: true,
       });
       return json(200, batchDto(batch));
@@ -95,10 +98,11 @@ export const modificationRoutes: Route[] = [
     pattern: '/modification/executeAsync',
     handler: async (ctx) => {
       const { body, instructions, definition, processInstanceIds } = await resolveMultiple(ctx);
+      await ctx.auth.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
       const batch = await ctx.batches.createModificationBatch({
         configuration: { processDefinitionId: definition.id, processInstanceIds, instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false },
         tenantId: definition.tenantId,
-        createUserId: null,
+        createUserId: ctx.auth.userId,
         singleInstance: false,
       });
       return json(200, batchDto(batch));
@@ -114,10 +118,12 @@ export const modificationRoutes: Route[] = [
       for (const id of processInstanceIds) {
         const loaded = await ctx.service.load(id);
         if (!loaded) throw instanceCannotBeModified(id);
+        await requireInstance(ctx, loaded.stored.state, 'UPDATE');
         if (loaded.stored.state.definitionId !== definition.id) {
           throw processEngineError(`ENGINE-13037 Process instance '${id}' cannot be modified. Its process definition '${loaded.stored.state.definitionId}' does not match given process definition '${definition.id}'`);
         }
         const result = modifyProcessInstance(loaded.stored.state, loaded.model, { instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false }, ctx.service.env);
+        if (result.state.status !== 'ACTIVE') await requireInstance(ctx, loaded.stored.state, 'DELETE');
         planned.push({ loaded, result });
       }
       for (const { loaded, result } of planned) {

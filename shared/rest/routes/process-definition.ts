@@ -1,11 +1,11 @@
 import * as z from 'zod/v4';
 import type { DefinitionRecord } from '../../store/definition-repository.ts';
-import type { EngineService } from '../../service/engine-service.ts';
 import { processDefinitionDto, processInstanceDto } from '../dto.ts';
 import { RestError, invalidRequest } from '../errors.ts';
 import { json } from '../http.ts';
 import { booleanParam, integerParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
+import { canSeeDefinition, filterAllowed, requireDefinition } from '../access.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
 const StartBody = z.object({
@@ -16,22 +16,25 @@ const StartBody = z.object({
   skipIoMappings: z.boolean().nullish(),
 });
 
-async function byId(service: EngineService, id: string): Promise<DefinitionRecord> {
-  const definition = await service.definition(id);
-  if (!definition) throw new RestError(404, `No matching definition with id ${id}`);
+async function byId(ctx: RouteContext, id: string): Promise<DefinitionRecord> {
+  const definition = await ctx.service.definition(id);
+  if (!definition || !(await canSeeDefinition(ctx, definition))) throw new RestError(404, `No matching definition with id ${id}`);
   return definition;
 }
 
-async function byKey(service: EngineService, key: string, tenantId: string | null = null): Promise<DefinitionRecord> {
-  const definition = await service.deps.definitions.latestDefinition(key, tenantId);
-  if (!definition) {
+async function byKey(ctx: RouteContext, key: string, tenantId: string | null = null): Promise<DefinitionRecord> {
+  const definition = await ctx.service.deps.definitions.latestDefinition(key, tenantId);
+  if (!definition || !(await canSeeDefinition(ctx, definition))) {
     throw new RestError(404, `No matching process definition with key: ${key} and ${tenantId === null ? 'no tenant-id' : `tenant-id: ${tenantId}`}`, 'RestException');
   }
   return definition;
 }
 
-async function start({ req, service }: RouteContext, definition: DefinitionRecord) {
+async function start(ctx: RouteContext, definition: DefinitionRecord) {
+  const { req, service } = ctx;
   const body = readBody(req, StartBody);
+  await requireDefinition(ctx, definition, 'CREATE_INSTANCE');
+  await ctx.auth.require({ permission: 'CREATE', resource: 'ProcessInstance' });
   const state = await service.start(definition, { variables: fromVariableMap(body.variables), businessKey: body.businessKey ?? undefined });
   const dto = processInstanceDto(state, req.baseUrl);
   return json(200, body.withVariablesInReturn ? { ...dto, variables: toVariableMapDto(state.root.variables) } : dto);
@@ -39,7 +42,8 @@ async function start({ req, service }: RouteContext, definition: DefinitionRecor
 
 const DEFINITION_SORT = ['category', 'key', 'id', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'];
 
-async function queryDefinitions({ req, service }: RouteContext): Promise<DefinitionRecord[]> {
+async function queryDefinitions(ctx: RouteContext): Promise<DefinitionRecord[]> {
+  const { req, service } = ctx;
   const q = req.query;
   const sort = sorting(q, DEFINITION_SORT);
   const id = stringParam(q, 'processDefinitionId');
@@ -54,7 +58,7 @@ async function queryDefinitions({ req, service }: RouteContext): Promise<Definit
   const tenants = listParam(q, 'tenantIdIn');
   const withoutTenant = booleanParam(q, 'withoutTenantId');
   const withoutTenantIncluded = booleanParam(q, 'includeProcessDefinitionsWithoutTenantId');
-  let all = await service.deps.definitions.listDefinitions();
+  let all = await filterAllowed(await service.deps.definitions.listDefinitions(), (d) => canSeeDefinition(ctx, d));
   if (latest) {
     const newest = new Map<string, DefinitionRecord>();
     for (const d of all) {
@@ -83,31 +87,31 @@ async function queryDefinitions({ req, service }: RouteContext): Promise<Definit
 export const processDefinitionRoutes: Route[] = [
   { method: 'GET', pattern: '/process-definition', handler: async (ctx) => json(200, page(await queryDefinitions(ctx), ctx.req.query).map(processDefinitionDto)) },
   { method: 'GET', pattern: '/process-definition/count', handler: async (ctx) => json(200, { count: (await queryDefinitions(ctx)).length }) },
-  { method: 'GET', pattern: '/process-definition/key/{key}', handler: async ({ params, service }) => json(200, processDefinitionDto(await byKey(service, params.key!))) },
+  { method: 'GET', pattern: '/process-definition/key/{key}', handler: async (ctx) => json(200, processDefinitionDto(await byKey(ctx, ctx.params.key!))) },
   {
     method: 'GET',
     pattern: '/process-definition/key/{key}/xml',
-    handler: async ({ params, service }) => {
-      const d = await byKey(service, params.key!);
+    handler: async (ctx) => {
+      const d = await byKey(ctx, ctx.params.key!);
       return json(200, { id: d.id, bpmn20Xml: d.xml });
     },
   },
-  { method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, await byKey(ctx.service, ctx.params.key!)) },
+  { method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, await byKey(ctx, ctx.params.key!)) },
   {
     method: 'POST',
     pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/start',
-    handler: async (ctx) => start(ctx, await byKey(ctx.service, ctx.params.key!, ctx.params.tenantId!)),
+    handler: async (ctx) => start(ctx, await byKey(ctx, ctx.params.key!, ctx.params.tenantId!)),
   },
-  { method: 'GET', pattern: '/process-definition/{id}', handler: async ({ params, service }) => json(200, processDefinitionDto(await byId(service, params.id!))) },
+  { method: 'GET', pattern: '/process-definition/{id}', handler: async (ctx) => json(200, processDefinitionDto(await byId(ctx, ctx.params.id!))) },
   {
     method: 'GET',
     pattern: '/process-definition/{id}/xml',
-    handler: async ({ params, service }) => {
-      const d = await byId(service, params.id!);
+    handler: async (ctx) => {
+      const d = await byId(ctx, ctx.params.id!);
       return json(200, { id: d.id, bpmn20Xml: d.xml });
     },
   },
-  { method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, await byId(ctx.service, ctx.params.id!)) },
+  { method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, await byId(ctx, ctx.params.id!)) },
 ];
 
 export { invalidRequest };

@@ -6,6 +6,8 @@ import { modifyVariables } from '../../engine/operations.ts';
 import type { ActivityInstanceState, ProcessInstanceState } from '../../engine/state.ts';
 import { getOwn } from '../../engine/own-properties.ts';
 import { processInstanceDto } from '../dto.ts';
+import { filterAllowed, mayInstance, requireInstance } from '../access.ts';
+import { AuthorizationError } from '../../auth/auth-context.ts';
 import { notFoundError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { ModificationBody, toInstructions } from '../modification-dto.ts';
@@ -41,9 +43,10 @@ export const ProcessInstanceQuery = z
   .passthrough();
 export type ProcessInstanceQuery = z.infer<typeof ProcessInstanceQuery>;
 
-export async function queryProcessInstances(ctx: Pick<RouteContext, 'service'>, query: ProcessInstanceQuery): Promise<ProcessInstanceState[]> {
+export async function queryProcessInstances(ctx: RouteContext, query: ProcessInstanceQuery): Promise<ProcessInstanceState[]> {
   const stored = await ctx.service.deps.instances.list(query.processDefinitionId ? { processDefinitionId: query.processDefinitionId } : {});
-  return stored
+  const readable = await filterAllowed(stored, (s) => mayInstance(ctx, s.state, 'READ'));
+  return readable
     .map((s) => s.state)
     .filter(
       (s) =>
@@ -80,9 +83,11 @@ function sortInstances(instances: ProcessInstanceState[], q: Record<string, stri
 
 const VariablesModification = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
 
-async function loadActive(ctx: RouteContext) {
+/** Loads a running instance the caller may read (an unreadable one is reported like a missing one). */
+async function loadActive(ctx: RouteContext, action: 'READ' | 'UPDATE' = 'READ') {
   const loaded = await ctx.service.load(ctx.params.id!);
-  if (!loaded) throw missingInstance(ctx.params.id!)();
+  if (!loaded || !(await mayInstance(ctx, loaded.stored.state, 'READ'))) throw missingInstance(ctx.params.id!)();
+  if (action !== 'READ') await requireInstance(ctx, loaded.stored.state, action);
   return loaded;
 }
 
@@ -110,7 +115,8 @@ export const processInstanceRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/process-instance/{id}',
     handler: async (ctx) => {
-      if (!(await ctx.service.load(ctx.params.id!))) throw missingInstance(ctx.params.id!)();
+      const loaded = await loadActive(ctx);
+      await requireInstance(ctx, loaded.stored.state, 'DELETE');
       await ctx.service.deleteInstance(ctx.params.id!, {
         skipCustomListeners: booleanParam(ctx.req.query, 'skipCustomListeners') ?? false,
         skipIoMappings: booleanParam(ctx.req.query, 'skipIoMappings') ?? false,
@@ -134,10 +140,23 @@ export const processInstanceRoutes: Route[] = [
       const instructions = toInstructions(body.instructions ?? []);
       if (instructions.length === 0) return noContent();
       const id = ctx.params.id!;
+      const current = await ctx.service.load(id);
+      if (!current) throw instanceCannotBeModified(id);
+      await requireInstance(ctx, current.stored.state, 'UPDATE');
+      // Ending the instance also needs DELETE (Camunda checks it when the modification cancels it).
+      const mayDelete = await mayInstance(ctx, current.stored.state, 'DELETE');
       await ctx.service.update(
         id,
-        (state, model) =>
-          modifyProcessInstance(state, model, { instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false, externallyTerminated: true }, ctx.service.env),
+        (state, model) => {
+          const result = modifyProcessInstance(state, model, { instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false, externallyTerminated: true }, ctx.service.env);
+          if (result.state.status !== 'ACTIVE' && !mayDelete) {
+            throw new AuthorizationError(ctx.auth.userId ?? '', [
+              { permission: 'DELETE', resource: 'ProcessInstance', resourceId: id },
+              { permission: 'DELETE_INSTANCE', resource: 'ProcessDefinition', resourceId: state.definitionKey },
+            ]);
+          }
+          return result;
+        },
         () => instanceCannotBeModified(id),
       );
       return noContent();
@@ -154,6 +173,7 @@ export const processInstanceRoutes: Route[] = [
     handler: async (ctx) => {
       const body = readBody(ctx.req, VariablesModification);
       const modifications = fromVariableMap(body.modifications);
+      await loadActive(ctx, 'UPDATE');
       await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, modifications, body.deletions ?? [], ctx.service.env), missingInstance(ctx.params.id!));
       return noContent();
     },
@@ -172,6 +192,7 @@ export const processInstanceRoutes: Route[] = [
     pattern: '/process-instance/{id}/variables/{name}',
     handler: async (ctx) => {
       const value = fromVariableDto(readBody(ctx.req, VariableValueDto));
+      await loadActive(ctx, 'UPDATE');
       await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, { [ctx.params.name!]: value }, [], ctx.service.env), missingInstance(ctx.params.id!));
       return noContent();
     },
@@ -180,6 +201,7 @@ export const processInstanceRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/process-instance/{id}/variables/{name}',
     handler: async (ctx) => {
+      await loadActive(ctx, 'UPDATE');
       await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, {}, [ctx.params.name!], ctx.service.env), missingInstance(ctx.params.id!));
       return noContent();
     },

@@ -5,12 +5,14 @@ import { RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { page, sorting, sortItems, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
+import { filterAllowed, mayTask, requireTask } from '../access.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
 const CompleteBody = z.object({ variables: VariableMapDto.nullish(), withVariablesInReturn: z.boolean().nullish() });
 const ClaimBody = z.object({ userId: z.string().nullish() });
 
-async function queryTasks({ req, service }: RouteContext) {
+async function queryTasks(ctx: RouteContext) {
+  const { req, service } = ctx;
   const q = req.query;
   const sort = sorting(q, ['id', 'name', 'assignee', 'created', 'processInstanceId', 'taskDefinitionKey']);
   const filters: [string, string | undefined][] = [
@@ -21,13 +23,14 @@ async function queryTasks({ req, service }: RouteContext) {
     ['assignee', stringParam(q, 'assignee')],
     ['id', stringParam(q, 'taskId')],
   ];
-  const items = (await service.deps.items.byKind('TASK')).filter((item) => filters.every(([field, value]) => value === undefined || item[field] === value));
+  const matching = (await service.deps.items.byKind('TASK')).filter((item) => filters.every(([field, value]) => value === undefined || item[field] === value));
+  const items = await filterAllowed(matching, (item) => mayTask(ctx, item, 'READ'));
   return sortItems(items, sort, (item, by) => item[by] as string | number | null);
 }
 
 async function taskItem(ctx: RouteContext) {
   const item = await ctx.service.deps.items.getTask(ctx.params.id!);
-  if (!item) throw new RestError(404, `No matching task with id ${ctx.params.id}`);
+  if (!item || !(await mayTask(ctx, item, 'READ'))) throw new RestError(404, `No matching task with id ${ctx.params.id}`);
   return item;
 }
 
@@ -41,6 +44,7 @@ export const taskRoutes: Route[] = [
     handler: async (ctx) => {
       const body = readBody(ctx.req, ClaimBody);
       const item = await taskItem(ctx);
+      await requireTask(ctx, item, 'UPDATE');
       await ctx.service.update(item.processInstanceId as string, (state, model) => claimTask(state, model, ctx.params.id!, body.userId ?? undefined, ctx.service.env), () => new RestError(404, `No matching task with id ${ctx.params.id}`));
       return noContent();
     },
@@ -50,6 +54,7 @@ export const taskRoutes: Route[] = [
     pattern: '/task/{id}/unclaim',
     handler: async (ctx) => {
       const item = await taskItem(ctx);
+      await requireTask(ctx, item, 'UPDATE');
       await ctx.service.update(item.processInstanceId as string, (state, model) => claimTask(state, model, ctx.params.id!, undefined, ctx.service.env), () => new RestError(404, `No matching task with id ${ctx.params.id}`));
       return noContent();
     },
@@ -61,7 +66,8 @@ export const taskRoutes: Route[] = [
       const body = readBody(ctx.req, CompleteBody);
       const variables = fromVariableMap(body.variables);
       const item = await ctx.service.deps.items.getTask(ctx.params.id!);
-      if (!item) throw new RestError(404, `Cannot complete task ${ctx.params.id}: task with id ${ctx.params.id} does not exist`, 'RestException');
+      if (!item || !(await mayTask(ctx, item, 'READ'))) throw new RestError(404, `Cannot complete task ${ctx.params.id}: task with id ${ctx.params.id} does not exist`, 'RestException');
+      await requireTask(ctx, item, 'UPDATE');
       const state = await ctx.service.update(item.processInstanceId as string, (s, model) => completeTask(s, model, ctx.params.id!, variables, ctx.service.env), () => new RestError(404, `No matching task with id ${ctx.params.id}`));
       return body.withVariablesInReturn ? json(200, toVariableMapDto(state.root.variables)) : noContent();
     },
