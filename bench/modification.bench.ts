@@ -14,7 +14,7 @@ import { sampleInterleavedSync } from './support/timing.ts';
 
 const BENCH = 'modification';
 const TARGET = 2;
-const SIZES = [10, 100, 1_000, 10_000];
+const SIZES = (process.env.BENCH_MOD_SIZES ?? '10,100,1000,10000').split(',').map(Number);
 
 const model = await parseOne(parallelMultiInstance('modBench'));
 const env = testEnvironment();

@@ -8,13 +8,14 @@
  * The model is cached after the first request, as in a warm Lambda. Target: ≤ 1.5× (median; p99 shown too).
  * AWS calls per request are counted with an SDK middleware on the handler's clients.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../functions/api/handler.ts';
 import type { ProcessInstanceState } from '../shared/engine/state.ts';
 import { integer } from '../shared/engine/typed-values.ts';
 import { keys } from '../shared/store/keys.ts';
 import { apiEvent, benchPrefix, clientsOf, deployXml, provisionServices } from './support/aws-setup.ts';
-import { attachCallCounter, describeCounts } from './support/count-aws-calls.ts';
+import { attachCallCounter, awsMs, describeCounts } from './support/count-aws-calls.ts';
 import { startBenchEmulator } from './support/emulator.ts';
 import { parallelMultiInstance } from './support/models.ts';
 import { formatTable, heading, ms, publish, type RatioResult, ratio } from './support/report.ts';
@@ -22,15 +23,20 @@ import { elapsedUs, median, nowNs, p99 } from './support/timing.ts';
 
 const BENCH = 'rest-latency';
 const TARGET = 1.5;
-const TOKEN_COUNTS = [10, 1_000];
+const TOKEN_COUNTS = (process.env.BENCH_REST_TOKENS ?? '10,1000').split(',').map(Number);
 const SAMPLES = Number(process.env.BENCH_REST_SAMPLES ?? 200);
 /** Per measurement; at least 30 samples are taken even when the budget runs out first. */
-const BUDGET_MS = 20_000;
+const BUDGET_MS = 15_000;
 /** The 1,000-token modification is slow in the emulator (large transaction): a longer budget keeps its p99 meaningful. */
-const LARGE_WRITE_BUDGET_MS = 45_000;
+const LARGE_WRITE_BUDGET_MS = 30_000;
 
 type Action = Record<string, Record<string, unknown>>;
 
+/** Mean time the handler spent waiting for AWS calls in the last interleaved measurement (ms). */
+let lastAwsMs = Number.NaN;
+
+/** The floor's own calls run inside this scope: the counting middleware leaves them out. */
+const floorScope = new AsyncLocalStorage<boolean>();
 const emulator = await startBenchEmulator();
 const results: RatioResult[] = [];
 try {
@@ -39,18 +45,25 @@ try {
   const definition = await deployXml(services, 'restBench', parallelMultiInstance('restBench'));
   const handler = createApiHandler(services);
 
-  // What the handler sends, captured by the counting middleware: the floor replays the same requests.
+  // What the handler sends, captured by the counting middleware (by reference: no copying inside the
+  // timed request; the SDK marshals into new objects and never changes its input): the floor replays it.
   let captured: { command: string; input: unknown }[] = [];
-  const dynamoCounter = attachCallCounter(doc, 'DynamoDB', (command, input) => captured.push({ command, input: structuredClone(input) }));
-  const sqsCounter = attachCallCounter(sqs, 'SQS');
+  const inFloor = () => floorScope.getStore() === true;
+  const dynamoCounter = attachCallCounter(doc, 'DynamoDB', (command, input) => captured.push({ command, input }), inFloor);
+  const sqsCounter = attachCallCounter(sqs, 'SQS', undefined, inFloor);
+  /** AWS time of the handler's requests so far (ms), across resets. */
+  let handlerAwsMs = 0;
+  let handlerRequests = 0;
   const snapshot = () => structuredClone({ dynamo: dynamoCounter.counts, sqs: sqsCounter.counts });
   const resetCounters = () => {
+    handlerAwsMs += awsMs(dynamoCounter.counts) + awsMs(sqsCounter.counts);
     captured = [];
     dynamoCounter.reset();
     sqsCounter.reset();
   };
 
   const call = async (method: string, path: string, body?: unknown) => {
+    handlerRequests += 1;
     const response = await handler(apiEvent(method, path, body));
     if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${response.body}`);
     return response;
@@ -72,12 +85,13 @@ try {
     const readCalls = snapshot();
     const instanceGet = getInput('DynamoDB.GetItem', 0);
     const definitionGet = getInput('DynamoDB.GetItem', 1);
-    const readFloor = async () => {
-      await doc.send(new GetCommand(instanceGet));
-      await doc.send(new GetCommand(definitionGet));
-    };
+    const readFloor = () =>
+      floorScope.run(true, async () => {
+        await doc.send(new GetCommand(instanceGet));
+        await doc.send(new GetCommand(definitionGet));
+      });
     const readHandler = () => call('GET', `/process-instance/${id}/activity-instances`);
-    const [h, f] = await interleave(readHandler, readFloor, async () => {}, BUDGET_MS);
+    const [h, f] = await interleave(readHandler, readFloor, async () => {}, BUDGET_MS, awsTime);
     report(`activity-instances (${tokens} tokens)`, h, f, readCalls);
 
     // ---- sync modification --------------------------------------------------------------------------
@@ -85,7 +99,8 @@ try {
     // The floor writes the same actions to scratch keys, with its own version guard on the instance copy.
     let floorVersion = 0;
     let lastTransaction: Action[] | undefined;
-    const victim = async () => {
+    const victim = () => floorScope.run(true, () => readVictim());
+    const readVictim = async () => {
       const { Item } = await doc.send(new GetCommand({ TableName: config.tableName, Key: keys.instance(id), ConsistentRead: true }));
       const current = JSON.parse(Item!.state as string) as ProcessInstanceState;
       const inner = current.root.children!.find((c) => c.activityId.endsWith('#multiInstanceBody'))!.children!;
@@ -102,20 +117,23 @@ try {
     const modifyHandler = async () => {
       resetCounters();
       await call('POST', `/process-instance/${id}/modification`, body());
-      lastTransaction = (captured.find((c) => c.command === 'DynamoDB.TransactWriteItems')?.input as { TransactItems: Action[] }).TransactItems;
+      const write = captured.find((c) => c.command === 'DynamoDB.TransactWriteItems');
+      if (!write) throw new Error('the modification request sent no TransactWriteItems');
+      lastTransaction = (write.input as { TransactItems: Action[] }).TransactItems;
     };
-    const writeFloor = async () => {
-      await doc.send(new GetCommand(instanceGet));
-      await doc.send(new GetCommand(definitionGet));
-      floorVersion += 1;
-      await doc.send(new TransactWriteCommand({ TransactItems: toScratch(lastTransaction!, floorVersion) as never }));
-    };
+    const writeFloor = () =>
+      floorScope.run(true, async () => {
+        await doc.send(new GetCommand(instanceGet));
+        await doc.send(new GetCommand(definitionGet));
+        floorVersion += 1;
+        await doc.send(new TransactWriteCommand({ TransactItems: toScratch(lastTransaction!, floorVersion) as never }));
+      });
     // One request first: its transaction is the shape the floor replays.
     await modifyHandler();
     const writeCalls = snapshot();
     const actions = lastTransaction!.map((a) => Object.keys(a)[0]).join(' + ');
     const transactionBytes = JSON.stringify(lastTransaction).length;
-    await doc.send(new TransactWriteCommand({ TransactItems: toScratch(lastTransaction!, 0, true) as never }));
+    await floorScope.run(true, () => doc.send(new TransactWriteCommand({ TransactItems: toScratch(lastTransaction!, 0, true) as never })));
     nextVictim = await victim();
     const [mh, mf] = await interleave(
       modifyHandler,
@@ -124,8 +142,17 @@ try {
         nextVictim = await victim();
       },
       tokens >= 1_000 ? LARGE_WRITE_BUDGET_MS : BUDGET_MS,
+      awsTime,
     );
     report(`sync modification (${tokens} tokens)`, mh, mf, writeCalls, `transaction: ${actions} (${(transactionBytes / 1024).toFixed(1)} KB)`);
+  }
+  /** Mean AWS time per handler request since the last call (for "where the time goes"). */
+  function awsTime(): number {
+    resetCounters();
+    const mean = handlerRequests > 0 ? handlerAwsMs / handlerRequests : Number.NaN;
+    handlerAwsMs = 0;
+    handlerRequests = 0;
+    return mean;
   }
   dynamoCounter.detach();
   sqsCounter.detach();
@@ -138,16 +165,26 @@ publish(results);
  * Alternates handler and floor (A, B, A, B …) so both see the same machine and emulator noise;
  * `between` runs untimed before each handler call. Warm-up first; bounded by count and time.
  */
-async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, between: () => Promise<void>, budgetMs: number): Promise<[number[], number[]]> {
-  for (let i = 0; i < 10; i++) {
+async function interleave(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  between: () => Promise<void>,
+  budgetMs: number,
+  awsTimeOfA: () => number,
+): Promise<[number[], number[]]> {
+  const warmup = budgetMs > BUDGET_MS ? 5 : 10;
+  for (let i = 0; i < warmup; i++) {
     await between();
     await a();
     await b();
   }
+  awsTimeOfA(); // forget the warm-up
   const usA: number[] = [];
   const usB: number[] = [];
   const deadline = Date.now() + budgetMs;
-  while (usA.length < SAMPLES && (usA.length < 30 || Date.now() < deadline)) {
+  // At least 30 samples, unless even that would take more than twice the budget.
+  const hardStop = Date.now() + 2 * budgetMs;
+  while (usA.length < SAMPLES && (usA.length < 30 || Date.now() < deadline) && Date.now() < hardStop) {
     await between();
     let start = nowNs();
     await a();
@@ -156,6 +193,7 @@ async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, 
     await b();
     usB.push(elapsedUs(start));
   }
+  lastAwsMs = awsTimeOfA();
   return [usA, usB];
 }
 
@@ -174,6 +212,8 @@ function report(name: string, handlerUs: number[], floorUs: number[], calls: { d
       ],
     ),
   );
+  const meanHandlerMs = handlerUs.reduce((x, y) => x + y, 0) / handlerUs.length / 1000;
+  console.log(`where a request's time goes (means): ${meanHandlerMs.toFixed(1)} ms in the handler, ${lastAwsMs.toFixed(1)} ms of it waiting for AWS calls, ${(meanHandlerMs - lastAwsMs).toFixed(1)} ms in the process`);
   if (handlerUs.length < 100) console.log(`(only ${handlerUs.length} samples within the time budget: p99 is close to the maximum)`);
   console.log(`AWS calls per request: ${calls.dynamo.total + calls.sqs.total} (${callList})${note ? `; ${note}` : ''}`);
   results.push(

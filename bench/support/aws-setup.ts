@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { provision, type ProvisionedResources } from '../../local/provision.ts';
-import type { EngineConfig } from '../../shared/service/config.ts';
+import { configFromEnvironment, type EngineConfig } from '../../shared/service/config.ts';
 import { createServices, type Services } from '../../shared/service/compose.ts';
 import { deploy } from '../../shared/service/deployment-service.ts';
 import type { DefinitionRecord } from '../../shared/store/definition-repository.ts';
@@ -17,21 +17,21 @@ export function benchPrefix(name: string): string {
 export async function provisionServices(endpoint: string, prefix: string, overrides: Partial<EngineConfig> = {}) {
   const region = process.env.AWS_REGION ?? 'us-east-1';
   const resources: ProvisionedResources = await provision({ region, endpoint }, prefix);
+  // Through the product's own configuration parsing, so new settings get their defaults here too;
+  // the values are those of the local runtime (local/runtime.ts).
   const config: EngineConfig = {
-    region,
-    endpoint,
-    tableName: resources.tableName,
-    jobQueueUrl: resources.jobQueue.url,
-    batchSeedQueueUrl: resources.seedQueue.url,
-    batchExecuteQueueUrl: resources.executeQueue.url,
-    batchMonitorQueueUrl: resources.monitorQueue.url,
-    defaultJobRetries: 3,
-    batchJobsPerSeed: 100,
-    invocationsPerBatchJob: 1,
-    invocationsPerBatchJobByType: {},
-    batchPollTimeSeconds: 1,
+    ...configFromEnvironment({
+      AWS_REGION: region,
+      AWS_ENDPOINT_URL: endpoint,
+      TABLE_NAME: resources.tableName,
+      JOB_QUEUE_URL: resources.jobQueue.url,
+      BATCH_SEED_QUEUE_URL: resources.seedQueue.url,
+      BATCH_EXECUTE_QUEUE_URL: resources.executeQueue.url,
+      BATCH_MONITOR_QUEUE_URL: resources.monitorQueue.url,
+      BATCH_POLL_TIME_SECONDS: '1',
+    }),
     ...overrides,
-  };
+  } as EngineConfig;
   return { resources, config, services: createServices(config) };
 }
 
@@ -41,7 +41,9 @@ export async function provisionServices(endpoint: string, prefix: string, overri
  * attach middleware to, and issue its floor calls through, the very client the handlers use.
  */
 export function clientsOf(services: Services): { doc: DynamoDBDocumentClient; sqs: SQSClient } {
+  // biome-ignore lint/complexity/useLiteralKeys: element access is what lets TypeScript reach a private member
   const doc = services.engine.deps.instances['doc'];
+  // biome-ignore lint/complexity/useLiteralKeys: as above
   const sqs = services.engine.deps.publisher['sqs'];
   return { doc, sqs };
 }

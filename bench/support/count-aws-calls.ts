@@ -38,7 +38,7 @@ export function countAwsCalls(options: CountOptions = {}): { counts: CallCounts;
   ];
   const restore: (() => void)[] = [];
   for (const [prototype, service] of targets) {
-    const hadOwn = Object.prototype.hasOwnProperty.call(prototype, 'send');
+    const hadOwn = Object.hasOwn(prototype, 'send');
     const original = prototype.send;
     prototype.send = function countedSend(this: unknown, command: unknown, ...rest: unknown[]) {
       if (options.ignore?.()) return original.call(this, command, ...rest);
@@ -91,6 +91,11 @@ export function countAwsCalls(options: CountOptions = {}): { counts: CallCounts;
 }
 
 /** `DynamoDB.Get×2, DynamoDB.TransactWrite×1` style summary, most frequent first. */
+/** Milliseconds spent in AWS calls so far (summed over commands). */
+export function awsMs(counts: CallCounts): number {
+  return Object.values(counts.msByCommand ?? {}).reduce((a, b) => a + b, 0);
+}
+
 export function describeCounts(counts: CallCounts, per = 1): string {
   return Object.entries(counts.byCommand)
     .sort((a, b) => b[1] - a[1])
@@ -120,16 +125,26 @@ export function attachCallCounter(
   client: StackOwner,
   service: string,
   onInput?: (command: string, input: unknown) => void,
+  ignore?: () => boolean,
 ): { counts: CallCounts; reset(): void; detach(): void } {
-  const counts: CallCounts = { total: 0, byCommand: {} };
+  const counts: CallCounts = { total: 0, byCommand: {}, msByCommand: {}, errors: 0 };
   const name = `benchCallCounter${++middlewareSeq}`;
   client.middlewareStack.add(
     (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
+      if (ignore?.()) return next(args);
       const command = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
       counts.total += 1;
       counts.byCommand[command] = (counts.byCommand[command] ?? 0) + 1;
       onInput?.(command, args.input);
-      return next(args);
+      const started = performance.now();
+      try {
+        return await next(args);
+      } catch (error) {
+        counts.errors! += 1;
+        throw error;
+      } finally {
+        counts.msByCommand![command] = (counts.msByCommand![command] ?? 0) + (performance.now() - started);
+      }
     },
     { step: 'initialize', name },
   );
@@ -138,6 +153,8 @@ export function attachCallCounter(
     reset() {
       counts.total = 0;
       counts.byCommand = {};
+      counts.msByCommand = {};
+      counts.errors = 0;
     },
     detach() {
       client.middlewareStack.remove(name);

@@ -64,10 +64,17 @@ export function showValue(value: number, unit: string): string {
   return unit === '×' ? ratio(value) : `${formatNumber(value)} ${unit}`;
 }
 
+/** The value as shown in a verdict row: with an extra digit when rounding would hide which side of the target it is on. */
+export function showVerdictValue(result: RatioResult): string {
+  const shown = showValue(result.value, result.unit);
+  if (result.informational || !Number.isFinite(result.value) || shown !== showValue(result.target, result.unit)) return shown;
+  return result.unit === '×' ? `${result.value.toFixed(3)}×` : `${result.value.toFixed(3)} ${result.unit}`;
+}
+
 export function resultsTable(results: readonly RatioResult[]): string {
   return formatTable(
     ['bench', 'metric', 'value', 'target', 'verdict', 'raw'],
-    results.map((r) => [r.bench, r.metric, showValue(r.value, r.unit), r.informational ? '-' : `≤ ${showValue(r.target, r.unit)}`, verdict(r), r.detail]),
+    results.map((r) => [r.bench, r.metric, showVerdictValue(r), r.informational ? '-' : `≤ ${showValue(r.target, r.unit)}`, verdict(r), r.detail]),
   );
 }
 

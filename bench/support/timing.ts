@@ -158,3 +158,41 @@ export function blackholeValue(): unknown {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Times several functions in rotation, so that slow phases of a noisy machine hit all of them alike:
+ * each turn runs one function for about `turnMs`, discarding what it measures during its first
+ * `settleMs` (garbage the previous function left can still be collected there, and would be charged
+ * to the wrong one), then the next function gets its turn, until the budget is spent. `innerLoops[i]`
+ * runs fn i that many times per sample (the average is recorded). Returns one Samples per function.
+ */
+export function sampleRoundRobinSync(
+  fns: readonly (() => unknown)[],
+  options: { warmupRounds?: number; turnMs?: number; settleMs?: number; minTurns?: number; budgetMs?: number; innerLoops?: readonly number[] } = {},
+): Samples[] {
+  const { warmupRounds = 20, turnMs = 40, settleMs = 10, minTurns = 3, budgetMs = 8_000, innerLoops = fns.map(() => 1) } = options;
+  let sink: unknown;
+  for (let r = 0; r < warmupRounds; r++) for (const fn of fns) sink = fn();
+  const samples: number[][] = fns.map(() => []);
+  const deadline = Date.now() + budgetMs;
+  const hardStop = Date.now() + 3 * budgetMs;
+  for (let turn = 0; (turn < minTurns * fns.length || Date.now() < deadline) && Date.now() < hardStop; turn++) {
+    const i = turn % fns.length;
+    const fn = fns[i]!;
+    const loops = innerLoops[i] ?? 1;
+    const turnStart = performance.now();
+    let kept = 0;
+    // At least one kept sample per turn, however slow the function.
+    while (performance.now() - turnStart < turnMs || kept === 0) {
+      const start = nowNs();
+      for (let k = 0; k < loops; k++) sink = fn();
+      const us = elapsedUs(start) / loops;
+      if (performance.now() - turnStart >= settleMs || kept === 0 && performance.now() - turnStart >= turnMs) {
+        samples[i]!.push(us);
+        kept += 1;
+      }
+    }
+  }
+  keep(sink);
+  return samples.map(summarize);
+}

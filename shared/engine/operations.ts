@@ -4,7 +4,7 @@ import type { EngineEnvironment } from './environment.ts';
 import { EngineError, badUserRequest, mismatchingMessage, notFound, processEngineError } from './errors.ts';
 import { fireExecutionListeners } from './listeners.ts';
 import { findExternalTaskOwner, findJob, findSubscriptions, findTaskOwner } from './lookup.ts';
-import { applyVariables, type OperationResult, requireActive, runOperation } from './operation.ts';
+import { applyVariables, cloneState, type OperationResult, requireActive, runOperation } from './operation.ts';
 import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { fireTaskListeners } from './task-listeners.ts';
@@ -134,7 +134,7 @@ function runJob(runtime: Runtime, owner: ActivityInstanceState, job: JobState): 
 }
 
 function recordJobFailure(state: ProcessInstanceState, jobId: string, error: Error, env: EngineEnvironment): OperationResult {
-  const copy = structuredClone(state);
+  const copy = cloneState(state);
   const { owner, job } = findJob(new TreeIndex(copy.root), jobId);
   const before = job.retries;
   job.retries = Math.max(0, before - 1);
@@ -155,7 +155,7 @@ function resolveIncidentsOf(owner: ActivityInstanceState, configuration: string)
 /** `PUT /job/{id}/retries`: new retries; a positive count resolves the job's incident. */
 export function setJobRetries(state: ProcessInstanceState, jobId: string, retries: number, env: EngineEnvironment): ProcessInstanceState {
   if (retries < 0) throw badUserRequest(`The number of job retries must be a non-negative Integer, but '${retries}' has been provided.`);
-  const copy = structuredClone(state);
+  const copy = cloneState(state);
   const { owner, job } = findJob(new TreeIndex(copy.root), jobId);
   const before = job.retries;
   job.retries = retries;
@@ -171,7 +171,7 @@ export function setJobRetries(state: ProcessInstanceState, jobId: string, retrie
 // ---- external tasks ---------------------------------------------------------------------------
 
 export function lockExternalTask(state: ProcessInstanceState, externalTaskId: string, workerId: string, lockDuration: number, env: EngineEnvironment): ProcessInstanceState {
-  const copy = structuredClone(state);
+  const copy = cloneState(state);
   const task = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId).externalTask!;
   task.workerId = workerId;
   task.lockExpiration = env.now() + lockDuration;
@@ -217,7 +217,7 @@ export interface ExternalTaskFailure {
 /** Records a worker's failure; at 0 retries the task gets an incident and is no longer fetched. */
 export function failExternalTask(state: ProcessInstanceState, externalTaskId: string, failure: ExternalTaskFailure, env: EngineEnvironment): ProcessInstanceState {
   requireActive(state);
-  const copy = structuredClone(state);
+  const copy = cloneState(state);
   const owner = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId);
   const task = owner.externalTask!;
   requireLockedBy(externalTaskId, task, failure.workerId, 'failed', env);
@@ -234,7 +234,7 @@ export function failExternalTask(state: ProcessInstanceState, externalTaskId: st
 }
 
 export function unlockExternalTask(state: ProcessInstanceState, externalTaskId: string): ProcessInstanceState {
-  const copy = structuredClone(state);
+  const copy = cloneState(state);
   const task = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId).externalTask!;
   delete task.workerId;
   delete task.lockExpiration;
@@ -242,7 +242,7 @@ export function unlockExternalTask(state: ProcessInstanceState, externalTaskId: 
 }
 
 export function extendExternalTaskLock(state: ProcessInstanceState, externalTaskId: string, workerId: string, newDuration: number, env: EngineEnvironment): ProcessInstanceState {
-  const copy = structuredClone(state);
+  const copy = cloneState(state);
   const task = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId).externalTask!;
   requireLockedBy(externalTaskId, task, workerId, 'extended', env);
   task.lockExpiration = env.now() + newDuration;

@@ -107,7 +107,8 @@ export class BatchService {
       const started = (await this.repository.get(batch.id))?.executionStartTime;
       if (started !== null && started !== undefined) await this.repository.syncHistoricExecutionStart(batch.id, started);
     }
-    if (isBatchComplete({ ...batch, jobsCreated: (await this.repository.get(batch.id))?.jobsCreated ?? batch.jobsCreated }, (await this.repository.jobs(batch.id)).length)) {
+    // The last job triggers the monitor at once (it re-checks completion itself).
+    if (!(await this.repository.hasJobs(batch.id))) {
       await this.publisher.send(this.queues.monitor, [{ batchId: batch.id } satisfies MonitorMessage]);
     }
     return 'completed';

@@ -86,25 +86,43 @@ export class BatchRepository {
    * Returns false when the chunk was already created (a redelivered seed message).
    */
   async createJobs(batch: Batch, jobs: BatchJob[], jobsCreated: number): Promise<boolean> {
-    const actions: Record<string, unknown>[] = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: batchKeys.batch(batch.id),
-          UpdateExpression: 'SET jobsCreated = :next',
-          ConditionExpression: 'jobsCreated = :current',
-          ExpressionAttributeValues: { ':next': jobsCreated, ':current': batch.jobsCreated },
+    // DynamoDB allows 100 actions per transaction: the counter update plus up to 99 jobs each.
+    // Every transaction advances jobsCreated exactly over the jobs it creates, so a redelivered seed
+    // finds the counter moved and creates nothing twice.
+    const chunk = 99;
+    let current = batch.jobsCreated;
+    let created = false;
+    for (let i = 0; i < jobs.length; i += chunk) {
+      const part = jobs.slice(i, i + chunk);
+      const next = i + chunk >= jobs.length ? jobsCreated : current + part.length;
+      const actions: Record<string, unknown>[] = [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: batchKeys.batch(batch.id),
+            UpdateExpression: 'SET jobsCreated = :next',
+            ConditionExpression: 'jobsCreated = :current',
+            ExpressionAttributeValues: { ':next': next, ':current': current },
+          },
         },
-      },
-      ...jobs.map((job) => ({ Put: { TableName: this.tableName, Item: this.jobItem(job), ConditionExpression: 'attribute_not_exists(pk)' } })),
-    ];
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: actions as never }));
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
+        ...part.map((job) => ({ Put: { TableName: this.tableName, Item: this.jobItem(job), ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ];
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: actions as never }));
+        created = true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return created;
+        throw error;
+      }
+      current = next;
     }
+    return created;
+  }
+
+  /** Whether any execution job of the batch is left (one item read, whatever the batch size). */
+  async hasJobs(batchId: string): Promise<boolean> {
+    const items = await queryAllPages(this.doc, { TableName: this.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` }, Limit: 1 }, 1);
+    return items.length > 0;
   }
 
   /** The actions that complete one instance of a job inside the instance's own transaction. */

@@ -5,6 +5,7 @@ import { ConcurrentModificationError, isConditionalFailure } from './errors.ts';
 import { historicInstanceItem } from './history-items.ts';
 import { keys, timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
+import { decodeState, encodeState } from './state-codec.ts';
 import { diffItems, type Item, projectQueryItems } from './projections.ts';
 
 /** A stored instance with the version its next conditional write must match. */
@@ -33,7 +34,7 @@ export class InstanceRepository {
   async get(id: string): Promise<StoredInstance | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true }));
     if (!item) return undefined;
-    return { state: JSON.parse(item.state as string) as ProcessInstanceState, version: item.version as number, itemsIncomplete: item.itemsIncomplete === true };
+    return { state: decodeState(item.state as string), version: item.version as number, itemsIncomplete: item.itemsIncomplete === true };
   }
 
   /** The query items actually stored for an instance (used when a previous change may not have finished them). */
@@ -92,7 +93,7 @@ export class InstanceRepository {
       KeyConditionExpression: byDefinition ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': byDefinition ? `PIDEF#${filter.processDefinitionId}` : 'PI' },
     });
-    return items.map((item) => ({ state: JSON.parse(item.state as string) as ProcessInstanceState, version: item.version as number }));
+    return items.map((item) => ({ state: decodeState(item.state as string), version: item.version as number }));
   }
 
   queryAll(input: Record<string, unknown>): Promise<Item[]> {
@@ -104,7 +105,7 @@ export class InstanceRepository {
       ...keys.instance(state.id),
       kind: 'instance',
       version,
-      state: JSON.stringify(state),
+      state: encodeState(state),
       definitionId: state.definitionId,
       definitionKey: state.definitionKey,
       businessKey: state.businessKey ?? null,

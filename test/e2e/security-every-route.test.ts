@@ -1,0 +1,452 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { hashPassword, verifyPassword } from '../../shared/auth/password.ts';
+import { RESOURCE_TYPES } from '../../shared/auth/resources.ts';
+import { allRoutes } from '../../shared/rest/routes/index.ts';
+import { startTestRuntime } from '../support/runtime.ts';
+import { bpmnXml } from './inline-bpmn.ts';
+
+/**
+ * Every route of `allRoutes`, three ways: without credentials (401 with Camunda's challenge, except
+ * the public GET /version and GET /engine), with a wrong password (401), and as an authenticated
+ * user with no authorizations and no tenant — who must learn nothing about the administrator's
+ * objects and change none of them. The route table is enumerated from `allRoutes`, so a route added
+ * without a request here fails the suite.
+ */
+
+const ADMIN = 'demo';
+const ADMIN_PW = 'demo';
+const NOBODY = 'sec-nobody';
+const NOBODY_PW = 'nobody-secret-pw';
+const ALICE = 'alice-sec';
+const ALICE_PW = 'alice-secret-pw';
+const GROUP = 'sec-group';
+const TENANT = 'sec-tenant';
+const AUTH_ID = 'sec-auth-1';
+const KEY = 'secProcess';
+const TOPIC = 'secTopic';
+const MESSAGE = 'secMessage';
+const SECRET = 'sec-secret-value-4711';
+const BUSINESS_KEY = 'sec-business-key';
+const DEPLOYMENT_NAME = 'sec-deployment-name';
+
+/** start → fork → (user task | external task | timer | message catch), each to its own end. */
+const MODEL = bpmnXml(
+  KEY,
+  `<startEvent id="start"/>
+   <parallelGateway id="fork"/>
+   <userTask id="approve" name="Sec approve name"/>
+   <serviceTask id="extWork" camunda:type="external" camunda:topic="${TOPIC}"/>
+   <intermediateCatchEvent id="waitTimer"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+   <intermediateCatchEvent id="waitMsg"><messageEventDefinition messageRef="secMsg"/></intermediateCatchEvent>
+   <endEvent id="end1"/><endEvent id="end2"/><endEvent id="end3"/><endEvent id="end4"/>
+   <sequenceFlow id="f0" sourceRef="start" targetRef="fork"/>
+   <sequenceFlow id="f1" sourceRef="fork" targetRef="approve"/>
+   <sequenceFlow id="f2" sourceRef="fork" targetRef="extWork"/>
+   <sequenceFlow id="f3" sourceRef="fork" targetRef="waitTimer"/>
+   <sequenceFlow id="f4" sourceRef="fork" targetRef="waitMsg"/>
+   <sequenceFlow id="f5" sourceRef="approve" targetRef="end1"/>
+   <sequenceFlow id="f6" sourceRef="extWork" targetRef="end2"/>
+   <sequenceFlow id="f7" sourceRef="waitTimer" targetRef="end3"/>
+   <sequenceFlow id="f8" sourceRef="waitMsg" targetRef="end4"/>`,
+  `<message id="secMsg" name="${MESSAGE}"/>`,
+);
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const PUBLIC = ['GET /engine', 'GET /version'];
+
+interface Request {
+  /** Path with query, below /engine-rest. */
+  path: string;
+  body?: unknown;
+  /** A multipart upload instead of JSON. */
+  form?: () => FormData;
+}
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+/** The administrator's objects, created in beforeAll. */
+interface Fixture {
+  deploymentId: string;
+  tenantDeploymentId: string;
+  definitionId: string;
+  tenantDefinitionId: string;
+  instanceId: string;
+  taskId: string;
+  jobId: string;
+  externalTaskId: string;
+  batchId: string;
+  batchJobDefinitionIds: string[];
+  incidentId: string;
+}
+
+let runtime: LocalRuntime;
+let url: string;
+let fx: Fixture;
+
+async function send(method: string, request: Request, authorization?: string): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (authorization) headers.authorization = authorization;
+  let body: BodyInit | undefined;
+  if (request.form) body = request.form();
+  else if (request.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.body);
+  }
+  const response = await fetch(`${url}${request.path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+const asAdmin = (method: string, request: Request) => send(method, request, basic(ADMIN, ADMIN_PW));
+
+function deploymentForm(name: string, xml: string, tenantId?: string): FormData {
+  const form = new FormData();
+  form.set('deployment-name', name);
+  if (tenantId) form.set('tenant-id', tenantId);
+  form.append('model.bpmn', new Blob([xml], { type: 'application/xml' }), 'model.bpmn');
+  return form;
+}
+
+async function ok(reply: Promise<Reply>, status = 200): Promise<any> {
+  const r = await reply;
+  expect(r.status, r.text).toBe(status);
+  return r.body;
+}
+
+const instructions = [{ type: 'startBeforeActivity', activityId: 'approve' }];
+
+/** One concrete request per route, against the administrator's objects. */
+function requests(f: Fixture): Record<string, Request> {
+  const pi = f.instanceId;
+  return {
+    'GET /version': { path: '/version' },
+    'GET /engine': { path: '/engine' },
+    'POST /deployment/create': { path: '/deployment/create', form: () => deploymentForm('mallory-deployment', bpmnXml('malloryProcess', '<startEvent id="s"/>')) },
+    'GET /deployment': { path: '/deployment' },
+    'GET /deployment/count': { path: '/deployment/count' },
+    'GET /deployment/{id}': { path: `/deployment/${f.deploymentId}` },
+    'DELETE /deployment/{id}': { path: `/deployment/${f.deploymentId}?cascade=true` },
+    'GET /process-definition': { path: '/process-definition' },
+    'GET /process-definition/count': { path: '/process-definition/count' },
+    'GET /process-definition/key/{key}': { path: `/process-definition/key/${KEY}` },
+    'GET /process-definition/key/{key}/xml': { path: `/process-definition/key/${KEY}/xml` },
+    'POST /process-definition/key/{key}/start': { path: `/process-definition/key/${KEY}/start`, body: {} },
+    'POST /process-definition/key/{key}/tenant-id/{tenantId}/start': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/start`, body: {} },
+    'GET /process-definition/{id}': { path: `/process-definition/${f.definitionId}` },
+    'GET /process-definition/{id}/xml': { path: `/process-definition/${f.definitionId}/xml` },
+    'POST /process-definition/{id}/start': { path: `/process-definition/${f.definitionId}/start`, body: {} },
+    'POST /process-instance/{id}/modification-async': { path: `/process-instance/${pi}/modification-async`, body: { instructions } },
+    'POST /modification/executeAsync': { path: '/modification/executeAsync', body: { processDefinitionId: f.definitionId, instructions, processInstanceIds: [pi] } },
+    'POST /modification/execute': { path: '/modification/execute', body: { processDefinitionId: f.definitionId, instructions, processInstanceIds: [pi] } },
+    'GET /process-instance': { path: '/process-instance' },
+    'GET /process-instance/count': { path: '/process-instance/count' },
+    'POST /process-instance': { path: '/process-instance', body: {} },
+    'POST /process-instance/count': { path: '/process-instance/count', body: {} },
+    'GET /process-instance/{id}': { path: `/process-instance/${pi}` },
+    'DELETE /process-instance/{id}': { path: `/process-instance/${pi}` },
+    'GET /process-instance/{id}/activity-instances': { path: `/process-instance/${pi}/activity-instances` },
+    'POST /process-instance/{id}/modification': { path: `/process-instance/${pi}/modification`, body: { instructions } },
+    'GET /process-instance/{id}/variables': { path: `/process-instance/${pi}/variables` },
+    'POST /process-instance/{id}/variables': { path: `/process-instance/${pi}/variables`, body: { modifications: { injected: { value: 1, type: 'Integer' } }, deletions: ['secretVar'] } },
+    'GET /process-instance/{id}/variables/{name}': { path: `/process-instance/${pi}/variables/secretVar` },
+    'PUT /process-instance/{id}/variables/{name}': { path: `/process-instance/${pi}/variables/secretVar`, body: { value: 'overwritten', type: 'String' } },
+    'DELETE /process-instance/{id}/variables/{name}': { path: `/process-instance/${pi}/variables/secretVar` },
+    'GET /task': { path: '/task' },
+    'GET /task/count': { path: '/task/count' },
+    'GET /task/{id}': { path: `/task/${f.taskId}` },
+    'POST /task/{id}/claim': { path: `/task/${f.taskId}/claim`, body: { userId: NOBODY } },
+    'POST /task/{id}/unclaim': { path: `/task/${f.taskId}/unclaim`, body: {} },
+    'POST /task/{id}/complete': { path: `/task/${f.taskId}/complete`, body: {} },
+    'POST /external-task/fetchAndLock': { path: '/external-task/fetchAndLock', body: { workerId: 'mallory', maxTasks: 10, topics: [{ topicName: TOPIC, lockDuration: 60_000 }] } },
+    'GET /external-task': { path: `/external-task?topicName=${TOPIC}` },
+    'GET /external-task/{id}': { path: `/external-task/${f.externalTaskId}` },
+    'POST /external-task/{id}/complete': { path: `/external-task/${f.externalTaskId}/complete`, body: { workerId: 'mallory' } },
+    'POST /external-task/{id}/failure': { path: `/external-task/${f.externalTaskId}/failure`, body: { workerId: 'mallory', errorMessage: 'x', retries: 0 } },
+    'POST /external-task/{id}/extendLock': { path: `/external-task/${f.externalTaskId}/extendLock`, body: { workerId: 'mallory', newDuration: 60_000 } },
+    'POST /external-task/{id}/unlock': { path: `/external-task/${f.externalTaskId}/unlock`, body: {} },
+    'POST /message': { path: '/message', body: { messageName: MESSAGE, all: true, resultEnabled: true } },
+    'GET /job': { path: '/job' },
+    'GET /job/count': { path: '/job/count' },
+    'GET /job/{id}': { path: `/job/${f.jobId}` },
+    'DELETE /job/{id}': { path: `/job/${f.jobId}` },
+    'POST /job/{id}/execute': { path: `/job/${f.jobId}/execute` },
+    'PUT /job/{id}/retries': { path: `/job/${f.jobId}/retries`, body: { retries: 3 } },
+    'GET /incident': { path: '/incident' },
+    'GET /incident/count': { path: '/incident/count' },
+    'GET /history/process-instance': { path: '/history/process-instance' },
+    'GET /history/process-instance/count': { path: '/history/process-instance/count' },
+    'GET /history/process-instance/{id}': { path: `/history/process-instance/${pi}` },
+    'GET /batch': { path: '/batch' },
+    'GET /batch/count': { path: '/batch/count' },
+    'GET /batch/statistics': { path: '/batch/statistics' },
+    'GET /batch/statistics/count': { path: '/batch/statistics/count' },
+    'GET /batch/{id}': { path: `/batch/${f.batchId}` },
+    'PUT /batch/{id}/suspended': { path: `/batch/${f.batchId}/suspended`, body: { suspended: true } },
+    'DELETE /batch/{id}': { path: `/batch/${f.batchId}` },
+    'GET /history/batch': { path: '/history/batch' },
+    'GET /history/batch/count': { path: '/history/batch/count' },
+    'GET /history/batch/{id}': { path: `/history/batch/${f.batchId}` },
+    'DELETE /history/batch/{id}': { path: `/history/batch/${f.batchId}` },
+    'GET /user': { path: '/user' },
+    'GET /user/count': { path: '/user/count' },
+    'POST /user/create': { path: '/user/create', body: { profile: { id: 'mallory' }, credentials: { password: 'mallory' } } },
+    'GET /user/{id}/profile': { path: `/user/${ALICE}/profile` },
+    'PUT /user/{id}/profile': { path: `/user/${ALICE}/profile`, body: { id: ALICE, firstName: 'Hacked' } },
+    'PUT /user/{id}/credentials': { path: `/user/${ALICE}/credentials`, body: { password: 'hacked', authenticatedUserPassword: NOBODY_PW } },
+    'DELETE /user/{id}': { path: `/user/${ALICE}` },
+    'GET /group': { path: '/group' },
+    'GET /group/count': { path: '/group/count' },
+    'POST /group/create': { path: '/group/create', body: { id: 'mallory-group', name: 'Mallory' } },
+    'GET /group/{id}': { path: `/group/${GROUP}` },
+    'PUT /group/{id}': { path: `/group/${GROUP}`, body: { id: GROUP, name: 'Hacked' } },
+    'DELETE /group/{id}': { path: `/group/${GROUP}` },
+    // The classic escalation: joining the administrators.
+    'PUT /group/{id}/members/{userId}': { path: `/group/camunda-admin/members/${NOBODY}` },
+    'DELETE /group/{id}/members/{userId}': { path: `/group/${GROUP}/members/${ALICE}` },
+    'GET /identity/groups': { path: `/identity/groups?userId=${ALICE}` },
+    'POST /identity/verify': { path: '/identity/verify', body: { username: ALICE, password: 'wrong' } },
+    'GET /tenant': { path: '/tenant' },
+    'GET /tenant/count': { path: '/tenant/count' },
+    'POST /tenant/create': { path: '/tenant/create', body: { id: 'mallory-tenant' } },
+    'GET /tenant/{id}': { path: `/tenant/${TENANT}` },
+    'PUT /tenant/{id}': { path: `/tenant/${TENANT}`, body: { id: TENANT, name: 'Hacked' } },
+    'DELETE /tenant/{id}': { path: `/tenant/${TENANT}` },
+    'PUT /tenant/{id}/user-members/{userId}': { path: `/tenant/${TENANT}/user-members/${NOBODY}` },
+    'DELETE /tenant/{id}/user-members/{userId}': { path: `/tenant/${TENANT}/user-members/${ALICE}` },
+    'PUT /tenant/{id}/group-members/{groupId}': { path: `/tenant/${TENANT}/group-members/mallory-group` },
+    'DELETE /tenant/{id}/group-members/{groupId}': { path: `/tenant/${TENANT}/group-members/${GROUP}` },
+    'GET /authorization': { path: '/authorization' },
+    'GET /authorization/count': { path: '/authorization/count' },
+    'GET /authorization/check': { path: `/authorization/check?permissionName=READ&resourceName=ProcessDefinition&resourceType=${RESOURCE_TYPES.ProcessDefinition}&resourceId=${KEY}` },
+    'POST /authorization/create': {
+      path: '/authorization/create',
+      body: { type: 1, permissions: ['ALL'], userId: NOBODY, groupId: null, resourceType: RESOURCE_TYPES.ProcessDefinition, resourceId: '*' },
+    },
+    'GET /authorization/{id}': { path: `/authorization/${AUTH_ID}` },
+    'PUT /authorization/{id}': { path: `/authorization/${AUTH_ID}`, body: { permissions: ['ALL'], userId: NOBODY, groupId: null, resourceType: RESOURCE_TYPES.ProcessDefinition, resourceId: '*' } },
+    'DELETE /authorization/{id}': { path: `/authorization/${AUTH_ID}` },
+  };
+}
+
+/** 200 answers the user without authorizations may get that are neither an empty list nor a zero count. */
+function expectedPlainAnswer(key: string): unknown {
+  switch (key) {
+    case 'GET /version':
+      return { version: expect.any(String) };
+    case 'GET /engine':
+      return [{ name: 'default' }];
+    case 'GET /identity/groups':
+      return { groups: [], groupUsers: [] };
+    case 'POST /identity/verify':
+      return { authenticatedUser: ALICE, authenticated: false };
+    case 'GET /authorization/check':
+      return { permissionName: 'READ', resourceName: 'ProcessDefinition', resourceId: KEY, authorized: false };
+    default:
+      return undefined;
+  }
+}
+
+/** Every id and value of the administrator's world the user without authorizations must never see. */
+function secrets(f: Fixture): string[] {
+  return [
+    ADMIN,
+    'camunda-admin',
+    ALICE,
+    GROUP,
+    TENANT,
+    AUTH_ID,
+    KEY,
+    SECRET,
+    BUSINESS_KEY,
+    DEPLOYMENT_NAME,
+    'Sec approve name',
+    f.deploymentId,
+    f.tenantDeploymentId,
+    f.definitionId,
+    f.tenantDefinitionId,
+    f.instanceId,
+    f.taskId,
+    f.jobId,
+    f.externalTaskId,
+    f.batchId,
+    ...f.batchJobDefinitionIds,
+    f.incidentId,
+  ];
+}
+
+const keyOf = (route: { method: string; pattern: string }) => `${route.method} ${route.pattern}`;
+
+describe('security of every route', () => {
+  const notChallenged = new Set<string>();
+  const covered = new Set<string>();
+  let table: Record<string, Request>;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ config: { authMode: 'basic' }, startWorkers: false });
+    url = runtime.url;
+    const ids = runtime.services.identities;
+    await ids.saveUser({ id: NOBODY, firstName: null, lastName: null, email: null, passwordHash: hashPassword(NOBODY_PW) }, false);
+    await ids.saveUser({ id: ALICE, firstName: 'Alice', lastName: 'Sec', email: 'alice@example.com', passwordHash: hashPassword(ALICE_PW) }, false);
+    await ids.saveGroup({ id: GROUP, name: 'Sec Group', type: 'WORKFLOW' }, false);
+    await ids.addGroupMember(GROUP, ALICE);
+    await ids.saveTenant({ id: TENANT, name: 'Sec Tenant' }, false);
+    await ids.addTenantUser(TENANT, ALICE);
+    await ids.addTenantGroup(TENANT, GROUP);
+    await ids.saveAuthorization({ id: AUTH_ID, type: 1, permissions: ['READ'], userId: ALICE, groupId: null, resourceType: RESOURCE_TYPES.ProcessDefinition, resourceId: KEY });
+
+    const deployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm(DEPLOYMENT_NAME, MODEL) }));
+    const tenantDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm(DEPLOYMENT_NAME, MODEL, TENANT) }));
+    const definitionId = Object.keys(deployment.deployedProcessDefinitions)[0]!;
+    const tenantDefinitionId = Object.keys(tenantDeployment.deployedProcessDefinitions)[0]!;
+    const instance = await ok(
+      asAdmin('POST', { path: `/process-definition/${definitionId}/start`, body: { businessKey: BUSINESS_KEY, variables: { secretVar: { value: SECRET, type: 'String' } } } }),
+    );
+    const pi = instance.id as string;
+    const [task] = await ok(asAdmin('GET', { path: `/task?processInstanceId=${pi}` }));
+    const [job] = await ok(asAdmin('GET', { path: `/job?processInstanceId=${pi}` }));
+    const [externalTask] = await ok(asAdmin('GET', { path: `/external-task?processInstanceId=${pi}` }));
+    const batch = await ok(asAdmin('POST', { path: `/process-instance/${pi}/modification-async`, body: { instructions } }));
+    // A failedJob incident: the timer job without retries.
+    await ok(asAdmin('PUT', { path: `/job/${job.id}/retries`, body: { retries: 0 } }), 204);
+    const [incident] = await ok(asAdmin('GET', { path: `/incident?processInstanceId=${pi}` }));
+    fx = {
+      deploymentId: deployment.id,
+      tenantDeploymentId: tenantDeployment.id,
+      definitionId,
+      tenantDefinitionId,
+      instanceId: pi,
+      taskId: task.id,
+      jobId: job.id,
+      externalTaskId: externalTask.id,
+      batchId: batch.id,
+      batchJobDefinitionIds: [batch.seedJobDefinitionId, batch.monitorJobDefinitionId, batch.batchJobDefinitionId],
+      incidentId: incident.id,
+    };
+    for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);
+    table = requests(fx);
+  });
+  afterAll(async () => runtime?.stop());
+
+  describe.concurrent('each route', () => {
+    for (const route of allRoutes) {
+      const key = keyOf(route);
+      it(key, async ({ expect }) => {
+        const request = table[key];
+        expect(request, `no request defined for ${key}: add one to requests()`).toBeDefined();
+        const isPublic = PUBLIC.includes(key);
+
+        // (a) no credentials
+        const anonymous = await send(route.method, request!);
+        if (anonymous.status !== 401) notChallenged.add(key);
+        if (isPublic) expect(anonymous.status, anonymous.text).toBe(200);
+        else {
+          expect(anonymous.status, anonymous.text).toBe(401);
+          expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="default"');
+          expect(anonymous.text).toBe('');
+        }
+
+        // (b) a wrong password
+        const wrong = await send(route.method, request!, basic(NOBODY, 'not-the-password'));
+        if (isPublic) expect(wrong.status, wrong.text).toBe(200);
+        else {
+          expect(wrong.status, wrong.text).toBe(401);
+          expect(wrong.headers.get('www-authenticate')).toBe('Basic realm="default"');
+        }
+
+        // (c) authenticated, but without any authorization or tenant
+        const reply = await send(route.method, request!, basic(NOBODY, NOBODY_PW));
+        const plain = expectedPlainAnswer(key);
+        const describeReply = `${key} → ${reply.status} ${reply.text}`;
+        if (reply.status === 200) {
+          if (plain !== undefined) expect(reply.body, describeReply).toEqual(plain);
+          else expect([[], { count: 0 }], describeReply).toContainEqual(reply.body);
+        } else if (reply.status === 204) {
+          expect(reply.text, describeReply).toBe('');
+        } else if (reply.status === 403) {
+          expect(reply.body, describeReply).toMatchObject({ type: 'AuthorizationException', userId: NOBODY, code: 0 });
+          expect(reply.body.missingAuthorizations.length, describeReply).toBeGreaterThan(0);
+        } else {
+          expect([400, 404], describeReply).toContain(reply.status);
+          expect(reply.body, describeReply).toMatchObject({ type: expect.any(String), message: expect.any(String) });
+        }
+        // Error messages may repeat what the request named (its path, query or body) and, in a 403,
+        // the definition key Camunda names as the alternative permission; nothing else.
+        const echoed = `${request!.path} ${JSON.stringify(request!.body ?? {})}`;
+        let visible = reply.text;
+        if (reply.status >= 400) {
+          for (const s of secrets(fx)) if (echoed.includes(s)) visible = visible.split(s).join('<echo>');
+          if (reply.status === 403) {
+            visible = visible.split(`'${KEY}' of type 'ProcessDefinition'`).join('<key>');
+            visible = visible.split(`"resourceName":"ProcessDefinition","resourceId":"${KEY}"`).join('<key>');
+          }
+        } else if (key === 'POST /identity/verify' || key === 'GET /authorization/check') {
+          for (const s of secrets(fx)) if (echoed.includes(s)) visible = visible.split(s).join('<echo>');
+        }
+        for (const s of secrets(fx)) expect(visible, `${describeReply} reveals '${s}'`).not.toContain(s);
+
+        // The administrator gets data from every read: the empty answers above are filtering, not bad requests.
+        if (route.method === 'GET' && !isPublic) {
+          const admin = await asAdmin('GET', request!);
+          expect(admin.status, `${key} as admin: ${admin.text}`).toBe(200);
+          if (Array.isArray(admin.body)) expect(admin.body.length, `${key} as admin`).toBeGreaterThan(0);
+          if (typeof admin.body?.count === 'number') expect(admin.body.count, `${key} as admin`).toBeGreaterThan(0);
+        }
+        covered.add(key);
+      });
+    }
+  });
+
+  describe('afterwards', () => {
+    it('covered exactly the routes of allRoutes, and only GET /version and GET /engine are public', () => {
+      const routeKeys = allRoutes.map(keyOf);
+      expect(new Set(routeKeys).size).toBe(allRoutes.length);
+      expect(Object.keys(table).sort()).toEqual([...routeKeys].sort());
+      expect(covered.size).toBe(allRoutes.length);
+      expect([...notChallenged].sort()).toEqual(PUBLIC);
+    });
+
+    it('left every object of the administrator as it was', async () => {
+      const ids = runtime.services.identities;
+      const nobody = await ids.identityOf(NOBODY);
+      expect(nobody).toEqual({ userId: NOBODY, groupIds: [], tenantIds: [] });
+      expect((await ids.listAuthorizations()).filter((a) => a.userId === NOBODY)).toEqual([]);
+      expect(await ids.getUser('mallory')).toBeUndefined();
+      expect(await ids.getGroup('mallory-group')).toBeUndefined();
+      expect(await ids.getTenant('mallory-tenant')).toBeUndefined();
+      const alice = await ids.getUser(ALICE);
+      expect(alice).toMatchObject({ firstName: 'Alice' });
+      expect(verifyPassword(ALICE_PW, alice!.passwordHash)).toBe(true);
+      expect(await ids.getGroup(GROUP)).toMatchObject({ name: 'Sec Group' });
+      expect(await ids.getTenant(TENANT)).toMatchObject({ name: 'Sec Tenant' });
+      expect(await ids.groupMembers(GROUP)).toEqual([ALICE]);
+      expect((await ids.tenantUsers(TENANT)).sort()).toEqual([ALICE]);
+      expect(await ids.tenantGroups(TENANT)).toEqual([GROUP]);
+      expect(await ids.getAuthorization(AUTH_ID)).toMatchObject({ userId: ALICE, permissions: ['READ'], resourceId: KEY });
+
+      expect((await ok(asAdmin('GET', { path: '/deployment' }))).map((d: any) => d.id).sort()).toEqual([fx.deploymentId, fx.tenantDeploymentId].sort());
+      expect((await ok(asAdmin('GET', { path: '/process-instance' }))).map((i: any) => i.id)).toEqual([fx.instanceId]);
+      expect(await ok(asAdmin('GET', { path: `/process-instance/${fx.instanceId}/variables` }))).toEqual({ secretVar: { value: SECRET, type: 'String', valueInfo: {} } });
+      const task = await ok(asAdmin('GET', { path: `/task/${fx.taskId}` }));
+      expect(task.assignee).toBeNull();
+      const externalTask = await ok(asAdmin('GET', { path: `/external-task/${fx.externalTaskId}` }));
+      expect(externalTask).toMatchObject({ workerId: null, retries: null });
+      expect(await ok(asAdmin('GET', { path: `/job/${fx.jobId}` }))).toMatchObject({ retries: 0 });
+      expect(await ok(asAdmin('GET', { path: `/batch/${fx.batchId}` }))).toMatchObject({ suspended: false });
+      expect((await ok(asAdmin('GET', { path: '/batch' }))).map((b: any) => b.id)).toEqual([fx.batchId]);
+      const tree = await ok(asAdmin('GET', { path: `/process-instance/${fx.instanceId}/activity-instances` }));
+      expect(tree.childActivityInstances.map((c: any) => c.activityId).sort()).toEqual(['approve', 'extWork', 'waitMsg', 'waitTimer']);
+    });
+  });
+});
