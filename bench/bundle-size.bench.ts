@@ -1,0 +1,24 @@
+/**
+ * Minified bundle size of every Lambda, built with exactly the esbuild settings the CDK stack uses
+ * (cdk/bundling.ts; the AWS SDK is external because the Lambda runtime provides it). Cold start time
+ * grows with bundle size. Targets: api ≤ 1 MB, each worker ≤ 500 KB.
+ */
+import { build } from 'esbuild';
+import { ESBUILD_OPTIONS, FUNCTION_NAMES } from '../cdk/bundling.ts';
+import { bytes, formatTable, heading, publish, type RatioResult } from './support/report.ts';
+
+const TARGETS: Record<string, number> = { api: 1024 * 1024 };
+const WORKER_TARGET = 500 * 1024;
+
+heading('minified bundle size per function (ESM, node24, AWS SDK external)');
+const results: RatioResult[] = [];
+const rows: string[][] = [];
+for (const name of FUNCTION_NAMES) {
+  const output = await build({ ...ESBUILD_OPTIONS, entryPoints: [`functions/${name}/handler.ts`], bundle: true, write: false, sourcemap: false, outdir: 'out' });
+  const size = output.outputFiles.reduce((sum, file) => sum + file.contents.length, 0);
+  const target = TARGETS[name] ?? WORKER_TARGET;
+  rows.push([name, bytes(size), bytes(target), `${((size / target) * 100).toFixed(0)} %`]);
+  results.push({ bench: 'bundle-size', metric: `${name} bundle / target`, value: size / target, target: 1, unit: '×', detail: `${bytes(size)} of ${bytes(target)}` });
+}
+console.log(formatTable(['function', 'minified', 'target', 'of target'], rows));
+publish(results);
