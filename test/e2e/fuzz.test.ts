@@ -3,23 +3,13 @@ import type { LocalRuntime } from '../../local/runtime.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
 import { readFixture } from '../support/engine-harness.ts';
 import { restClient, startTestRuntime } from '../support/runtime.ts';
+import { mulberry32 } from '../support/prng.ts';
 
 /** Reproduce a failure with FUZZ_SEED=<seed printed in the failure> npx vitest run test/e2e/fuzz.test.ts */
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_c7);
 const REQUESTS = 1000;
 const CONCURRENCY = 16;
 
-/** mulberry32: a tiny seeded PRNG, so every run sends the same requests. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   constructor(readonly next: () => number) {}

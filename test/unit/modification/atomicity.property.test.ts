@@ -17,20 +17,10 @@ import {
 } from '../../../shared/engine/index.ts';
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
 import { type ModelName, model } from './helpers.ts';
+import { mulberry32 } from '../../support/prng.ts';
 
 const RUNS_PER_MODEL = 400;
 
-/** mulberry32: a tiny, fast, seedable 32-bit PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   constructor(private readonly next: () => number) {}
