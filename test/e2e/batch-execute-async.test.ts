@@ -251,7 +251,7 @@ describe('modifying many process instances over HTTP', () => {
         expect(await shapeOf(api, id)).toBe('root{user1}');
       });
 
-      // BUG: the instructions are validated before processDefinitionId; Camunda's ModificationBuilder constructor rejects a null processDefinitionId first (reference §1.8 order).
+      // Regression (found while writing this suite, fixed): the instructions are validated before processDefinitionId; Camunda's ModificationBuilder constructor rejects a null processDefinitionId first (reference §1.8 order).
       it(`${endpoint} reports a null processDefinitionId before an invalid instruction`, async () => {
         // when
         const response = await api.post(endpoint, { processDefinitionId: null, instructions: [{ type: 'cancel', activityInstanceId: 'user1:1' }], processInstanceIds: ['x'] });
@@ -599,7 +599,7 @@ describe('modifying many process instances over HTTP', () => {
       expect(await shapeOf(chunkedApi, id)).toBe('root{user1, user2}');
     });
 
-    // BUG: single-instance modification-async reports invocationsPerBatchJob 1 instead of the configured value (Camunda's BatchBuilder takes it from the configuration; [test] testSetInvocationsPerBatchType expects 42).
+    // Regression (found while writing this suite, fixed): single-instance modification-async reports invocationsPerBatchJob 1 instead of the configured value (Camunda's BatchBuilder takes it from the configuration; [test] testSetInvocationsPerBatchType expects 42).
     it('reports the configured invocationsPerBatchJob for a single-instance async modification', async () => {
       // given
       const id = await startInstance(chunkedApi, 'p1');
@@ -611,7 +611,7 @@ describe('modifying many process instances over HTTP', () => {
       expect(response.body).toMatchObject({ totalJobs: 1, invocationsPerBatchJob: 3 });
     });
 
-    // BUG: a job over several instances modifies them one by one and keeps the ones before a failing instance modified; Camunda runs the job in one transaction, so one bad instance rolls back all of its instances (reference §4.5).
+    // Regression (found while writing this suite, fixed): a job over several instances modifies them one by one and keeps the ones before a failing instance modified; Camunda runs the job in one transaction, so one bad instance rolls back all of its instances (reference §4.5).
     it('rolls back every instance of a job when one of its instances fails (reference §4.5)', async () => {
       // given one job over three instances, the middle one deleted before the job runs
       const [first, middle, last] = await startInstances(chunkedApi, 'p1', 3);

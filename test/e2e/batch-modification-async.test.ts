@@ -718,7 +718,7 @@ describe('asynchronous modification of one process instance over HTTP', () => {
       expect((await hand.get(`/batch/${batch.id}`)).status).toBe(200);
     });
 
-    // BUG: the historic batch's executionStartTime is taken with a second clock reading after the job (and by whichever job finishes first), so it differs from the runtime batch's value by some ms; Camunda sets both from one value in the job's transaction (B7).
+    // Regression (found while writing this suite, fixed): the historic batch's executionStartTime is taken with a second clock reading after the job (and by whichever job finishes first), so it differs from the runtime batch's value by some ms; Camunda sets both from one value in the job's transaction (B7).
     it('records the same executionStartTime on the batch and on its history (B7)', async () => {
       // given a seeded batch over three instances
       const ids = [await startInstance(hand, 'p1'), await startInstance(hand, 'p1'), await startInstance(hand, 'p1')];
@@ -763,7 +763,7 @@ describe('asynchronous modification of one process instance over HTTP', () => {
       expect(await shapeOf(hand, id)).toBe('root{theTask}');
     });
 
-    // BUG: no failedJob incident is created when a batch execution job runs out of retries (reference §4.5, [test] testBatchExecutionFailureWithMissingProcessInstance).
+    // Regression (found while writing this suite, fixed): no failedJob incident is created when a batch execution job runs out of retries (reference §4.5, [test] testBatchExecutionFailureWithMissingProcessInstance).
     it('raises a failedJob incident for a batch job without retries (reference §4.5)', async () => {
       // given
       const id = await startInstance(hand, 'oneTaskProcess');
@@ -877,7 +877,7 @@ describe('asynchronous modification of one process instance over HTTP', () => {
       await monitorUntilCompleted(manual, hand, batch.id);
     });
 
-    // BUG: batch execution jobs of a suspended batch are shown with suspended:false (batchJobDto hardcodes it); Camunda suspends the jobs with the batch (reference §4.8).
+    // Regression (found while writing this suite, fixed): batch execution jobs of a suspended batch are shown with suspended:false (batchJobDto hardcodes it); Camunda suspends the jobs with the batch (reference §4.8).
     it('shows the execution jobs of a suspended batch as suspended (reference §4.8)', async () => {
       // given a seeded batch
       const id = await startInstance(hand, 'oneTaskProcess');

@@ -579,7 +579,7 @@ describe('1,000 malformed and hostile requests', () => {
     expect(compiled.map((r) => r.pattern).filter((pattern) => !hit.has(pattern))).toEqual([]);
   });
 
-  // BUG: the local HTTP adapter (local/http-server.ts toProxyEvent) builds multiValueQueryStringParameters in a plain object, so a query parameter named constructor, __proto__, toString, ... makes every request answer 500 ProcessEngineException "(multi[key] ?? []) is not iterable"
+  // Regression (found while writing this suite, fixed): the local HTTP adapter (local/http-server.ts toProxyEvent) builds multiValueQueryStringParameters in a plain object, so a query parameter named constructor, __proto__, toString, ... makes every request answer 500 ProcessEngineException "(multi[key] ?? []) is not iterable"
   it('ignores query parameters named like Object.prototype members', async () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       // when
@@ -592,7 +592,7 @@ describe('1,000 malformed and hostile requests', () => {
   });
 
   describe('variable names that are Object.prototype members', () => {
-    // BUG: GET /process-instance/{id}/variables/{name} answers 200 {"valueInfo":{}} for names like constructor, toString, hasOwnProperty, valueOf, __proto__ that the instance does not have (plain-object lookup hits Object.prototype) instead of 404
+    // Regression (found while writing this suite, fixed): GET /process-instance/{id}/variables/{name} answers 200 {"valueInfo":{}} for names like constructor, toString, hasOwnProperty, valueOf, __proto__ that the instance does not have (plain-object lookup hits Object.prototype) instead of 404
     it('answers 404 for a variable named like an Object.prototype member that does not exist', async () => {
       for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
         // when
@@ -604,7 +604,7 @@ describe('1,000 malformed and hostile requests', () => {
       }
     });
 
-    // BUG: a variable named "__proto__" is acknowledged (204 / 200 on PUT, POST /variables, start, task completion) but silently dropped: it never appears in GET /variables
+    // Regression (found while writing this suite, fixed): a variable named "__proto__" is acknowledged (204 / 200 on PUT, POST /variables, start, task completion) but silently dropped: it never appears in GET /variables
     it('stores a variable named __proto__ like any other name', async () => {
       // given
       const started = await api.post('/process-definition/key/oneTaskProcess/start', {});

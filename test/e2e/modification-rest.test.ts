@@ -154,7 +154,7 @@ describe('synchronous process instance modification over REST', () => {
       );
     });
 
-    // BUG: an unknown instruction type after an instruction missing its field answers the field message; Camunda's Jackson fails on the unknown subtype while reading the body, before any applyTo validation, so the message is ""
+    // Regression (found while writing this suite, fixed): an unknown instruction type after an instruction missing its field answers the field message; Camunda's Jackson fails on the unknown subtype while reading the body, before any applyTo validation, so the message is ""
     it('reports an unknown type anywhere in the array before any field validation, as Jackson does', async () => {
       // when / then
       await expectRejected(id, { instructions: [{ type: 'startTransition' }, { type: 'bogus' }] }, 400, invalidRequest(''));

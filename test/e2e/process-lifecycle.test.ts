@@ -140,7 +140,7 @@ describe('the process lifecycle over the Camunda REST API', () => {
       expect(unknown.body).toMatchObject({ message: 'No matching process definition with key: noSuchProcess and no tenant-id', code: null });
     });
 
-    // BUG: GET /process-definition/key/{unknown} answers type InvalidRequestException; Camunda's ProcessDefinitionRestServiceImpl throws RestException(NOT_FOUND, ...)
+    // Regression (found while writing this suite, fixed): GET /process-definition/key/{unknown} answers type InvalidRequestException; Camunda's ProcessDefinitionRestServiceImpl throws RestException(NOT_FOUND, ...)
     it('answers an unknown definition key with a 404 RestException as Camunda does', async () => {
       // when
       const unknown = await api.get('/process-definition/key/noSuchProcess');
@@ -332,7 +332,7 @@ describe('the process lifecycle over the Camunda REST API', () => {
       expect(treeShape(await tree(id))).toBe('root{confirm}');
     });
 
-    // BUG: a receiveTask with messageRef gets no message subscription (the parser only reads messageRef from event definitions), so POST /message answers 400 MismatchingMessageCorrelationException and the instance waits forever
+    // Regression (found while writing this suite, fixed): a receiveTask with messageRef gets no message subscription (the parser only reads messageRef from event definitions), so POST /message answers 400 MismatchingMessageCorrelationException and the instance waits forever
     it('correlates a message to a waiting receive task by business key', async () => {
       // given
       const id = await start('receiveTaskProcess', { businessKey: 'invoice-1' });
@@ -476,7 +476,7 @@ describe('the process lifecycle over the Camunda REST API', () => {
       expect((await api.get(`/incident?processInstanceId=${id}`)).body).toEqual([]);
     }, 120_000);
 
-    // BUG: POST /job/{id}/execute on a job that already has 0 retries and fails again adds a second failedJob incident for the same job; Camunda's JobEntity.setRetries creates the incident only when retries go from >0 to 0
+    // Regression (found while writing this suite, fixed): POST /job/{id}/execute on a job that already has 0 retries and fails again adds a second failedJob incident for the same job; Camunda's JobEntity.setRetries creates the incident only when retries go from >0 to 0
     it('keeps exactly one incident when a job without retries is executed and fails again', async () => {
       // given
       delegateFails = true;

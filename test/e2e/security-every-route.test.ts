@@ -417,6 +417,45 @@ describe('security of every route', () => {
       expect([...notChallenged].sort()).toEqual(PUBLIC);
     });
 
+    it('refuses every other kind of bad credential with the same 401, before routing', async () => {
+      await runtime.services.identities.saveUser({ id: 'no-credentials', firstName: null, lastName: null, email: null, passwordHash: '' }, false);
+      const bad = [
+        basic('unknown-user', 'whatever'),
+        basic(NOBODY, ''),
+        basic(NOBODY, `${NOBODY_PW} `),
+        basic('no-credentials', ''),
+        basic(`${NOBODY}:${NOBODY_PW}`, ''),
+        `Basic ${Buffer.from(NOBODY_PW).toString('base64')}`,
+        `Basic ${Buffer.from(`:${NOBODY_PW}`).toString('base64')}`,
+        'Basic not*base64',
+        `Bearer ${Buffer.from(`${NOBODY}:${NOBODY_PW}`).toString('base64')}`,
+        '',
+      ];
+      for (const authorization of bad) {
+        for (const path of ['/process-instance', '/no-such-resource', '/version/']) {
+          const reply = await send('GET', { path }, authorization || undefined);
+          expect(reply.status, `${authorization} ${path}: ${reply.text}`).toBe(401);
+          expect(reply.headers.get('www-authenticate')).toBe('Basic realm="default"');
+        }
+      }
+      // The same credentials, well-formed, pass (so the refusals above are about the credentials).
+      expect((await send('GET', { path: '/process-instance' }, `basic   ${Buffer.from(`${NOBODY}:${NOBODY_PW}`).toString('base64')}`)).status).toBe(200);
+    });
+
+    it('takes a changed password and a deleted user into account at once', async () => {
+      const ids = runtime.services.identities;
+      const profile = { id: 'rotating', firstName: null, lastName: null, email: null };
+      await ids.saveUser({ ...profile, passwordHash: hashPassword('first-pw') }, false);
+      const path = { path: '/process-instance' };
+      expect((await send('GET', path, basic('rotating', 'first-pw'))).status).toBe(200);
+      expect((await send('GET', path, basic('rotating', 'first-pw'))).status).toBe(200);
+      await ids.saveUser({ ...profile, passwordHash: hashPassword('second-pw') }, false);
+      expect((await send('GET', path, basic('rotating', 'first-pw'))).status).toBe(401);
+      expect((await send('GET', path, basic('rotating', 'second-pw'))).status).toBe(200);
+      await ids.deleteUser('rotating');
+      expect((await send('GET', path, basic('rotating', 'second-pw'))).status).toBe(401);
+    });
+
     it('left every object of the administrator as it was', async () => {
       const ids = runtime.services.identities;
       const nobody = await ids.identityOf(NOBODY);

@@ -250,7 +250,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     expect((await api.get(`/task/count?processInstanceId=${id}`)).body).toEqual({ count: 0 });
   }, 120_000);
 
-  // BUG: item changes beyond the first transaction (>99) are written by BatchWriteItem after the guarded transaction commits, so a writer that commits in between (here: completing a task whose item is still in the unwritten tail) has its delete overwritten and a stale task item stays behind
+  // Regression (found while writing this suite, fixed): item changes beyond the first transaction (>99) are written by BatchWriteItem after the guarded transaction commits, so a writer that commits in between (here: completing a task whose item is still in the unwritten tail) has its delete overwritten and a stale task item stays behind
   it('leaves no stale item when another writer commits while the item tail of a large change is still being written', async () => {
     // given an instance with 150 tasks and a writer whose item tail (after the first transaction) is held back
     const id = (await api.post('/process-definition/key/manyTasksProcess/start', {})).body.id as string;

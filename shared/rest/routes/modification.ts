@@ -8,7 +8,7 @@ import { json, noContent } from '../http.ts';
 import { InstructionDto, ModificationBody, toInstructions } from '../modification-dto.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
 import { ConcurrentModificationError } from '../../store/errors.ts';
-import { requireInstance } from '../access.ts';
+import { filterAllowed, mayReadHistory, requireInstance } from '../access.ts';
 import { ProcessInstanceQuery, queryProcessInstances } from './process-instance.ts';
 
 /** POST /modification/execute(Async): many instances of one definition (reference §1.8). */
@@ -49,7 +49,8 @@ async function resolveMultiple(ctx: RouteContext) {
   if (body.processInstanceQuery) for (const s of await queryProcessInstances(ctx, body.processInstanceQuery)) ids.add(s.id);
   if (body.historicProcessInstanceQuery) {
     const h = body.historicProcessInstanceQuery;
-    for (const item of await ctx.service.deps.items.byKind('HPI')) {
+    // Like Camunda's historic query: only the history the caller may read (READ_HISTORY, tenants).
+    for (const item of await filterAllowed(await ctx.service.deps.items.byKind('HPI'), (i) => mayReadHistory(ctx, i))) {
       if (h.processInstanceIds && !h.processInstanceIds.includes(item.id as string)) continue;
       if (h.processDefinitionId && item.processDefinitionId !== h.processDefinitionId) continue;
       if (h.processDefinitionKey && item.processDefinitionKey !== h.processDefinitionKey) continue;
