@@ -6,15 +6,28 @@ import type { ActivityInstanceState } from './state.ts';
  */
 export class TreeIndex {
   private readonly parents = new Map<ActivityInstanceState, ActivityInstanceState>();
+  /** Nodes by id; ids are unique across activity and transition instances. */
+  private readonly byId = new Map<string, ActivityInstanceState>();
 
   constructor(readonly root: ActivityInstanceState) {
-    const visit = (node: ActivityInstanceState) => {
-      for (const child of node.children ?? []) {
+    this.byId.set(root.id, root);
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const children = node.children;
+      if (!children) continue;
+      for (const child of children) {
         this.parents.set(child, node);
-        visit(child);
+        this.byId.set(child.id, child);
+        stack.push(child);
       }
-    };
-    visit(root);
+    }
+  }
+
+  /** The attached node with this id, in constant time. */
+  get(id: string): ActivityInstanceState | undefined {
+    const node = this.byId.get(id);
+    return node && this.isAttached(node) ? node : undefined;
   }
 
   parentOf(node: ActivityInstanceState): ActivityInstanceState | undefined {
@@ -25,6 +38,7 @@ export class TreeIndex {
     if (!parent.children) parent.children = [];
     parent.children.push(child);
     this.parents.set(child, parent);
+    this.byId.set(child.id, child);
   }
 
   remove(node: ActivityInstanceState): void {
@@ -34,6 +48,7 @@ export class TreeIndex {
     if (at >= 0) parent.children.splice(at, 1);
     if (parent.children.length === 0) delete parent.children;
     this.parents.delete(node);
+    if (this.byId.get(node.id) === node) this.byId.delete(node.id);
   }
 
   isAttached(node: ActivityInstanceState): boolean {
@@ -50,14 +65,16 @@ export class TreeIndex {
   }
 
   /** Every node of the tree, depth first, parents before children. */
-  *all(from: ActivityInstanceState = this.root): Generator<ActivityInstanceState> {
+  all(from: ActivityInstanceState = this.root): ActivityInstanceState[] {
+    const result: ActivityInstanceState[] = [];
     const stack = [from];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      yield node;
+      result.push(node);
       const children = node.children;
       if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
+    return result;
   }
 
   find(predicate: (node: ActivityInstanceState) => boolean): ActivityInstanceState | undefined {

@@ -14,20 +14,22 @@ export function executeCancelInstruction(runtime: Runtime, instruction: CancelIn
   const describe = describeInstruction(instruction);
   let targets: ActivityInstanceState[];
   if ('activityInstanceId' in instruction) {
-    const found = runtime.tree.find((n) => n.id === instruction.activityInstanceId && !n.transition);
+    const candidate = runtime.tree.get(instruction.activityInstanceId);
+    const found = candidate && !candidate.transition ? candidate : undefined;
     if (!found) {
       throw notValid(`Cannot perform instruction: ${describe}; Activity instance '${instruction.activityInstanceId}' does not exist: activityInstance is null`);
     }
     targets = [found];
   } else if ('transitionInstanceId' in instruction) {
-    const found = runtime.tree.find((n) => n.id === instruction.transitionInstanceId && n.transition !== undefined);
+    const candidate = runtime.tree.get(instruction.transitionInstanceId);
+    const found = candidate?.transition !== undefined ? candidate : undefined;
     if (!found) {
       throw notValid(`Cannot perform instruction: ${describe}; Transition instance '${instruction.transitionInstanceId}' does not exist: transitionInstance is null`);
     }
     targets = [found];
   } else {
     const onlySnapshot = instruction.cancelCurrentActiveActivityInstances === true;
-    targets = [...runtime.tree.all()].filter(
+    targets = runtime.tree.all().filter(
       (n) => n !== runtime.state.root && n.activityId === instruction.activityId && (!onlySnapshot || snapshot.has(n.id)),
     );
   }

@@ -34,7 +34,7 @@ export function modifyProcessInstance(
       runtime.preserveRoot = true;
       // Only cancelCurrentActiveActivityInstances needs the ids as they were before any instruction.
       const needsSnapshot = request.instructions.some((i) => i.type === 'cancel' && 'cancelCurrentActiveActivityInstances' in i && i.cancelCurrentActiveActivityInstances);
-      const snapshot = new Set(needsSnapshot ? [...runtime.tree.all()].map((n) => n.id) : []);
+      const snapshot = new Set(needsSnapshot ? runtime.tree.all().map((n) => n.id) : []);
       let emptiedBy: 'completion' | 'cancellation' | undefined;
       for (const instruction of request.instructions) {
         runtime.rootCompletedWhilePreserved = false;

@@ -22,7 +22,7 @@ function scopeChain(runtime: Runtime, flowScopeId: string): string[] {
 
 function instancesOfScope(runtime: Runtime, scopeId: string): ActivityInstanceState[] {
   if (scopeId === runtime.model.root.id) return [runtime.state.root];
-  return [...runtime.tree.all()].filter((n) => n.activityId === scopeId && !n.transition && n !== runtime.state.root);
+  return runtime.tree.all().filter((n) => n.activityId === scopeId && !n.transition && n !== runtime.state.root);
 }
 
 function describeScope(runtime: Runtime, scopeId: string): string {
@@ -48,7 +48,8 @@ export function resolveTargetScope(
   let start: ActivityInstanceState;
   let toCreate: string[];
   if (ancestorActivityInstanceId !== undefined) {
-    const ancestor = runtime.tree.find((n) => n.id === ancestorActivityInstanceId && !n.transition);
+    const candidate = runtime.tree.get(ancestorActivityInstanceId);
+    const ancestor = candidate && !candidate.transition ? candidate : undefined;
     if (!ancestor) {
       throw notValid(`Cannot perform instruction: ${describe}; Ancestor activity instance '${ancestorActivityInstanceId}' does not exist: ancestorInstance is null`);
     }
