@@ -107,8 +107,9 @@ export class BatchService {
       const started = (await this.repository.get(batch.id))?.executionStartTime;
       if (started !== null && started !== undefined) await this.repository.syncHistoricExecutionStart(batch.id, started);
     }
-    // The last job triggers the monitor at once (it re-checks completion itself).
-    if (!(await this.repository.hasJobs(batch.id))) {
+    // The last job triggers the monitor at once (it re-checks completion itself); while seeding is
+    // still creating jobs the batch cannot be complete yet.
+    if (batch.jobsCreated >= batch.totalJobs && !(await this.repository.hasJobs(batch.id))) {
       await this.publisher.send(this.queues.monitor, [{ batchId: batch.id } satisfies MonitorMessage]);
     }
     return 'completed';

@@ -45,8 +45,23 @@ export class EngineService {
     return this.deps.env;
   }
 
+  /** Definitions never change once deployed; a warm container reads each one once. */
+  private readonly definitionCache = new Map<string, DefinitionRecord>();
+
   async definition(id: string): Promise<DefinitionRecord | undefined> {
-    return this.deps.definitions.getDefinition(id);
+    const cached = this.definitionCache.get(id);
+    if (cached) return cached;
+    const definition = await this.deps.definitions.getDefinition(id);
+    if (definition) {
+      if (this.definitionCache.size > 500) this.definitionCache.clear();
+      this.definitionCache.set(id, definition);
+    }
+    return definition;
+  }
+
+  /** A deleted deployment's definitions must not be served from the cache any more. */
+  forgetDefinitions(ids: readonly string[]): void {
+    for (const id of ids) this.definitionCache.delete(id);
   }
 
   async model(definition: DefinitionRecord): Promise<ProcessModel> {
@@ -56,7 +71,7 @@ export class EngineService {
   async load(processInstanceId: string): Promise<LoadedInstance | undefined> {
     const stored = await this.deps.instances.get(processInstanceId);
     if (!stored) return undefined;
-    const definition = await this.deps.definitions.getDefinition(stored.state.definitionId);
+    const definition = await this.definition(stored.state.definitionId);
     if (!definition) throw new EngineError('ProcessEngineException', `Process definition '${stored.state.definitionId}' of instance '${processInstanceId}' is missing`);
     return { stored, model: await this.deps.models.get(definition), definition };
   }

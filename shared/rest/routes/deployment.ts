@@ -107,6 +107,7 @@ export const deploymentRoutes: Route[] = [
         }
       }
       await service.deps.definitions.deleteDeployment(deployment.id, definitions.map((d) => d.id));
+      service.forgetDefinitions(definitions.map((d) => d.id));
       return noContent();
     },
   },
