@@ -18,6 +18,11 @@ export const StackConfig = z.object({
   defaultJobRetries: z.coerce.number().int().min(0).max(10).default(3),
   /** Upper bound of concurrent batch executions: protects DynamoDB from a large batch. */
   batchExecuteMaxConcurrency: z.coerce.number().int().min(2).max(1000).default(20),
+  /**
+   * ARN of an existing Secrets Manager secret `{"username","password"}` for the first administrator;
+   * without it the stack creates one with a generated password.
+   */
+  adminSecretArn: z.string().startsWith('arn:').optional(),
   /** Keep tables on `cdk destroy` (recommended for production). */
   retainData: z.coerce.boolean().default(true),
 });

@@ -69,10 +69,12 @@ export class EngineStack extends Stack {
     };
 
     // The first administrator: user `admin` with a generated password, read by the api function.
-    const adminSecret = new secretsmanager.Secret(this, 'AdminCredentials', {
-      description: 'First administrator of the Camunda engine (member of camunda-admin)',
-      generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 32 },
-    });
+    const adminSecret = config.adminSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'AdminCredentials', config.adminSecretArn)
+      : new secretsmanager.Secret(this, 'AdminCredentials', {
+          description: 'First administrator of the Camunda engine (member of camunda-admin)',
+          generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 32 },
+        });
 
     const environment = {
       TABLE_NAME: this.table.tableName,

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provision } from '../../local/provision.ts';
 import { ENGINE_TABLE, physicalName, QUEUES } from '../../shared/infrastructure/resources.ts';
@@ -55,12 +56,16 @@ describe('deploying the stack into the emulator', () => {
   });
 
   it('bootstraps and deploys to CREATE_COMPLETE with the table and queues the local runtime creates', async () => {
+    // given an administrator secret (moto's CloudFormation cannot create Secrets Manager secrets, so
+    // the smoke test uses the stack's option to bring an existing one)
+    const connection = { region, endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const secret = await new SecretsManagerClient(connection).send(new CreateSecretCommand({ Name: 'smoke-admin', SecretString: JSON.stringify({ username: 'admin', password: 'smoke' }) }));
+
     // when
     await run('npx', ['cdk', 'bootstrap', `aws://${account}/${region}`], { cwd: ROOT, env: env(), maxBuffer: 64 * 1024 * 1024 });
-    await run('npx', ['cdk', 'deploy', '--method=direct', '--require-approval', 'never', '-c', 'prefix=smoke'], { cwd: ROOT, env: env(), maxBuffer: 64 * 1024 * 1024 });
+    await run('npx', ['cdk', 'deploy', '--method=direct', '--require-approval', 'never', '-c', 'prefix=smoke', '-c', `adminSecretArn=${secret.ARN}`], { cwd: ROOT, env: env(), maxBuffer: 64 * 1024 * 1024 });
 
     // then the stack is complete
-    const connection = { region, endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
     const stacks = await new CloudFormationClient(connection).send(new DescribeStacksCommand({ StackName: 'CamundaEngine' }));
     expect(stacks.Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
     expect(stacks.Stacks?.[0]?.Outputs?.some((o) => o.OutputKey === 'EngineRestUrl')).toBe(true);

@@ -310,6 +310,9 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
     const path = fill(route.pattern);
     const key = routeKey(route.method, route.pattern);
     const request: FuzzRequest = { kind: `unknown resource ${key}`, method: route.method, path, headers: { 'content-type': 'application/json' } };
+    // Removing a membership is idempotent in Camunda (identityService.deleteMembership): 204 even when
+    // the user, group, tenant or membership does not exist.
+    if (route.method === 'DELETE' && /members\/\{(userId|groupId)\}$/.test(route.pattern)) request.documented = { status: 204, body: '' };
     if (route.method === 'POST' || route.method === 'PUT') {
       if (key.endsWith('/modification') || key.endsWith('/modification-async')) {
         if (rng.chance(0.5)) {
