@@ -1,6 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ensureAdministrator } from '../../shared/service/bootstrap-admin.ts';
+import { ensureAdministratorFromSecret } from '../../shared/service/admin-secret.ts';
 import { toProxyResult, toRestRequest } from '../../shared/rest/api-gateway.ts';
 import { Router, type Services } from '../../shared/rest/router.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
@@ -15,17 +14,10 @@ export function createApiHandler(services: Services) {
 
 let lambdaHandler: Promise<ReturnType<typeof createApiHandler>> | undefined;
 
-/** The first administrator comes from the stack's Secrets Manager secret. */
 async function coldStart() {
   const config = configFromEnvironment();
   const services = createServices(config);
-  if (config.authMode === 'basic' && config.adminSecretArn) {
-    const secrets = new SecretsManagerClient({ region: config.region, endpoint: config.endpoint });
-    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: config.adminSecretArn }));
-    const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username?: string; password?: string };
-    if (!username || !password) throw new Error('The administrator secret must hold {"username", "password"}');
-    await ensureAdministrator(services.identities, username, password);
-  }
+  await ensureAdministratorFromSecret(config, services.identities);
   return createApiHandler(services);
 }
 

@@ -1,6 +1,7 @@
 import type * as z from 'zod/v4';
 import { AuthContext } from '../auth/auth-context.ts';
 import type { BatchService } from '../service/batch-service.ts';
+import type { Services } from '../service/compose.ts';
 import type { IdentityRepository } from '../store/identity-repository.ts';
 import { authenticate } from './authentication.ts';
 import type { EngineService } from '../service/engine-service.ts';
@@ -17,14 +18,6 @@ export interface RouteContext {
   auth: AuthContext;
 }
 
-/** What routes work with. */
-export interface Services {
-  engine: EngineService;
-  batches: BatchService;
-  identities: IdentityRepository;
-  /** `basic`: HTTP Basic against stored users, Camunda's authorization checks on; `off`: open. */
-  authMode: 'off' | 'basic';
-}
 
 export type RouteHandler = (ctx: RouteContext) => Promise<RestResponse>;
 
@@ -108,3 +101,5 @@ export class Router {
     }
   }
 }
+
+export type { Services };

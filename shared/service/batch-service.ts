@@ -1,6 +1,6 @@
 import { type Batch, type BatchJob, type BatchSettings, createBatch, historicBatchOf, isBatchComplete, type ModificationBatchConfiguration, planSeed } from '../batch/batch.ts';
 import { EngineError, processEngineError } from '../engine/errors.ts';
-import { instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
+import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
 import type { ExecuteMessage, MonitorMessage, SeedMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
@@ -127,7 +127,7 @@ export class BatchService {
     const config = batch.configuration;
     const state = loaded.stored.state;
     if (state.definitionId !== config.processDefinitionId) {
-      throw processEngineError(`ENGINE-13037 Process instance '${processInstanceId}' cannot be modified. Its process definition '${state.definitionId}' does not match given process definition '${config.processDefinitionId}'`);
+      throw definitionMismatch(processInstanceId, state.definitionId, config.processDefinitionId);
     }
     try {
       return modifyProcessInstance(state, loaded.model, { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings }, this.engine.env);

@@ -1,12 +1,7 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatchExecuteHandler } from '../../functions/batch-execute/handler.ts';
-import { createBatchMonitorHandler } from '../../functions/batch-monitor/handler.ts';
-import { createBatchSeedHandler } from '../../functions/batch-seed/handler.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { SqsPoller } from '../../local/sqs-poller.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
+import { type Api, completed, drain, type Json, jobsOf, monitorUntilCompleted, seedOnce, stopAll } from '../support/batch-driving.ts';
 import { bpmnXml, type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
 
 /**
@@ -40,9 +35,6 @@ const S39 = bpmnXml(
    <endEvent id="end"/>`,
 );
 
-type Api = ReturnType<typeof restClient>;
-type Json = Record<string, any>;
-type Queue = 'seed' | 'execute' | 'monitor';
 
 const ENDPOINTS = ['/modification/execute', '/modification/executeAsync'] as const;
 
@@ -87,79 +79,6 @@ async function executeAsync(api: Api, body: unknown): Promise<Json> {
   const response = await api.post('/modification/executeAsync', body);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body as Json;
-}
-
-async function jobsOf(api: Api, batch: Json): Promise<Json[]> {
-  return (await api.get(`/job?jobDefinitionId=${batch.batchJobDefinitionId}`)).body as Json[];
-}
-
-async function completed(api: Api, batchId: string): Promise<Json> {
-  await eventually(async () => (await api.get(`/batch/${batchId}`)).status === 404);
-  return (await api.get(`/history/batch/${batchId}`)).body as Json;
-}
-
-/**
- * Hand-driven workers like the runtime's pollers, but one record per delivery: the emulator (moto)
- * does not keep TransactWriteItems atomic under concurrent conflicting requests, so duplicate
- * executions of one job handled in parallel could corrupt its table (DynamoDB itself is safe).
- */
-const sequential = new Map<LocalRuntime, { sqs: SQSClient; pollers: Record<Queue, SqsPoller> }>();
-function sequentialPollers(runtime: LocalRuntime): Record<Queue, SqsPoller> {
-  let entry = sequential.get(runtime);
-  if (!entry) {
-    const sqs = new SQSClient({ region: runtime.config.region, endpoint: runtime.endpoint });
-    const poller = (queueUrl: string, handler: (event: SQSEvent) => Promise<unknown>) => new SqsPoller(sqs, { queueUrl, batchSize: 1, visibilityTimeoutSeconds: 5, handler });
-    const batches = runtime.services.batches;
-    entry = {
-      sqs,
-      pollers: {
-        seed: poller(runtime.resources.seedQueue.url, createBatchSeedHandler(batches)),
-        execute: poller(runtime.resources.executeQueue.url, createBatchExecuteHandler(batches)),
-        monitor: poller(runtime.resources.monitorQueue.url, createBatchMonitorHandler(batches)),
-      },
-    };
-    sequential.set(runtime, entry);
-  }
-  return entry.pollers;
-}
-
-/** Runs the given queues by hand until none of them delivers anything. */
-async function drain(runtime: LocalRuntime, queues: Queue[] = ['seed', 'execute', 'monitor'], options: { parallel?: boolean } = {}): Promise<void> {
-  // The runtime's own pollers hand up to ten records to one handler run, processed in parallel.
-  const pollers = options.parallel ? runtime.pollers : sequentialPollers(runtime);
-  for (let round = 0; round < 500; round++) {
-    let delivered = 0;
-    for (const queue of queues) delivered += await pollers[queue].pollOnce();
-    if (delivered === 0) return;
-  }
-  throw new Error(`queues ${queues.join(', ')} did not drain`);
-}
-
-async function stopAll(...runtimes: (LocalRuntime | undefined)[]): Promise<void> {
-  await Promise.all(runtimes.map((r) => r?.stop()));
-  for (const r of runtimes) {
-    if (!r) continue;
-    sequential.get(r)?.sqs.destroy();
-    sequential.delete(r);
-  }
-}
-
-/** One seed run of this batch (seed messages of other batches are consumed on the way). */
-async function seedOnce(runtime: LocalRuntime, api: Api, batchId: string): Promise<number> {
-  const before = (await api.get(`/batch/${batchId}`)).body.jobsCreated as number;
-  return eventually(async () => {
-    await runtime.pollers.seed.pollOnce();
-    const now = (await api.get(`/batch/${batchId}`)).body.jobsCreated as number;
-    return now > before ? now : undefined;
-  });
-}
-
-async function monitorUntilCompleted(runtime: LocalRuntime, api: Api, batchId: string): Promise<Json> {
-  await eventually(async () => {
-    await runtime.pollers.monitor.pollOnce();
-    return (await api.get(`/batch/${batchId}`)).status === 404;
-  });
-  return (await api.get(`/history/batch/${batchId}`)).body as Json;
 }
 
 function expectError(response: { status: number; body: any }, status: number, type: string, message: string, code: number | null = null): void {

@@ -1,15 +1,10 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBatchExecuteHandler } from '../../functions/batch-execute/handler.ts';
-import { createBatchMonitorHandler } from '../../functions/batch-monitor/handler.ts';
-import { createBatchSeedHandler } from '../../functions/batch-seed/handler.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { SqsPoller } from '../../local/sqs-poller.ts';
 import { DelegateRegistry } from '../../shared/engine/delegates.ts';
 import type { ActivityInstanceState } from '../../shared/engine/state.ts';
 import { readFixture } from '../support/engine-harness.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
+import { type Api, completed, drain, type Json, jobsOf, monitorUntilCompleted, seedOnce, stopAll } from '../support/batch-driving.ts';
 import { bpmnXml, type TreeNode, treeNodes, treeShape, userTaskChain } from './inline-bpmn.ts';
 
 /**
@@ -47,9 +42,6 @@ const FLAKY = bpmnXml(
    <endEvent id="end"/>`,
 );
 
-type Api = ReturnType<typeof restClient>;
-type Json = Record<string, any>;
-type Queue = 'seed' | 'execute' | 'monitor';
 
 let flakyFails = true;
 const registry = () =>
@@ -98,12 +90,6 @@ async function executeAsync(api: Api, body: unknown): Promise<Json> {
   return response.body as Json;
 }
 
-async function jobsOf(api: Api, batch: Json): Promise<Json[]> {
-  const response = await api.get(`/job?jobDefinitionId=${batch.batchJobDefinitionId}`);
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body as Json[];
-}
-
 async function statisticsOf(api: Api, batchId: string): Promise<Json | undefined> {
   const response = await api.get(`/batch/statistics?batchId=${batchId}`);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -112,77 +98,6 @@ async function statisticsOf(api: Api, batchId: string): Promise<Json | undefined
 
 async function counts(api: Api): Promise<{ batches: number; historic: number }> {
   return { batches: (await api.get('/batch/count')).body.count, historic: (await api.get('/history/batch/count')).body.count };
-}
-
-/** Waits until the monitor removed the batch; returns its historic batch. */
-async function completed(api: Api, batchId: string): Promise<Json> {
-  await eventually(async () => (await api.get(`/batch/${batchId}`)).status === 404);
-  const historic = await api.get(`/history/batch/${batchId}`);
-  expect(historic.status).toBe(200);
-  return historic.body as Json;
-}
-
-/**
- * Hand-driven workers like the runtime's pollers, but one record per delivery: the emulator (moto)
- * does not keep TransactWriteItems atomic under concurrent conflicting requests, so duplicate
- * executions of one job handled in parallel could corrupt its table (DynamoDB itself is safe).
- */
-const sequential = new Map<LocalRuntime, { sqs: SQSClient; pollers: Record<Queue, SqsPoller> }>();
-function sequentialPollers(runtime: LocalRuntime): Record<Queue, SqsPoller> {
-  let entry = sequential.get(runtime);
-  if (!entry) {
-    const sqs = new SQSClient({ region: runtime.config.region, endpoint: runtime.endpoint });
-    const poller = (queueUrl: string, handler: (event: SQSEvent) => Promise<unknown>) => new SqsPoller(sqs, { queueUrl, batchSize: 1, visibilityTimeoutSeconds: 5, handler });
-    const batches = runtime.services.batches;
-    entry = {
-      sqs,
-      pollers: {
-        seed: poller(runtime.resources.seedQueue.url, createBatchSeedHandler(batches)),
-        execute: poller(runtime.resources.executeQueue.url, createBatchExecuteHandler(batches)),
-        monitor: poller(runtime.resources.monitorQueue.url, createBatchMonitorHandler(batches)),
-      },
-    };
-    sequential.set(runtime, entry);
-  }
-  return entry.pollers;
-}
-
-/** Runs the given queues by hand until none of them delivers anything. */
-async function drain(runtime: LocalRuntime, queues: Queue[] = ['seed', 'execute', 'monitor']): Promise<void> {
-  const pollers = sequentialPollers(runtime);
-  for (let round = 0; round < 500; round++) {
-    let delivered = 0;
-    for (const queue of queues) delivered += await pollers[queue].pollOnce();
-    if (delivered === 0) return;
-  }
-  throw new Error(`queues ${queues.join(', ')} did not drain`);
-}
-
-async function stopAll(...runtimes: (LocalRuntime | undefined)[]): Promise<void> {
-  await Promise.all(runtimes.map((r) => r?.stop()));
-  for (const r of runtimes) {
-    if (!r) continue;
-    sequential.get(r)?.sqs.destroy();
-    sequential.delete(r);
-  }
-}
-
-/** One seed run of this batch (stale seed messages of earlier tests are consumed on the way). */
-async function seedOnce(runtime: LocalRuntime, api: Api, batchId: string): Promise<void> {
-  const before = (await api.get(`/batch/${batchId}`)).body.jobsCreated as number;
-  await eventually(async () => {
-    await runtime.pollers.seed.pollOnce();
-    return (await api.get(`/batch/${batchId}`)).body.jobsCreated > before;
-  });
-}
-
-/** Polls the monitor queue until the batch is completed (monitor messages of other batches may come first). */
-async function monitorUntilCompleted(runtime: LocalRuntime, api: Api, batchId: string): Promise<Json> {
-  await eventually(async () => {
-    await runtime.pollers.monitor.pollOnce();
-    return (await api.get(`/batch/${batchId}`)).status === 404;
-  });
-  return (await api.get(`/history/batch/${batchId}`)).body as Json;
 }
 
 const millis = (date: string) => Date.parse(date.replace('+0000', 'Z'));

@@ -1,2 +1,2 @@
 export * from './instructions.ts';
-export { instanceCannotBeModified, modifyProcessInstance } from './modify.ts';
+export { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from './modify.ts';

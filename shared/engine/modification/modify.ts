@@ -12,6 +12,13 @@ export function instanceCannotBeModified(processInstanceId: string): Error {
   return processEngineError(`ENGINE-13036 Process instance '${processInstanceId}' cannot be modified. The process instance does not exist`);
 }
 
+/** Camunda's message when a bulk modification meets an instance of another definition. */
+export function definitionMismatch(processInstanceId: string, actualDefinitionId: string, expectedDefinitionId: string): Error {
+  return processEngineError(
+    `ENGINE-13037 Process instance '${processInstanceId}' cannot be modified. Its process definition '${actualDefinitionId}' does not match given process definition '${expectedDefinitionId}'`,
+  );
+}
+
 /**
  * Process instance modification (reference §2): instructions run in order, each seeing the effects of
  * the ones before and running its tokens to wait states; the process instance survives being empty

@@ -1,7 +1,7 @@
 import * as z from 'zod/v4';
 import type { ModificationInstruction } from '../../engine/modification/instructions.ts';
-import { instanceCannotBeModified, modifyProcessInstance } from '../../engine/modification/modify.ts';
-import { EngineError, processEngineError } from '../../engine/errors.ts';
+import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../../engine/modification/modify.ts';
+import { EngineError } from '../../engine/errors.ts';
 import { batchDto } from '../batch-dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
@@ -121,7 +121,7 @@ export const modificationRoutes: Route[] = [
         if (!loaded) throw instanceCannotBeModified(id);
         await requireInstance(ctx, loaded.stored.state, 'UPDATE');
         if (loaded.stored.state.definitionId !== definition.id) {
-          throw processEngineError(`ENGINE-13037 Process instance '${id}' cannot be modified. Its process definition '${loaded.stored.state.definitionId}' does not match given process definition '${definition.id}'`);
+          throw definitionMismatch(id, loaded.stored.state.definitionId, definition.id);
         }
         const result = modifyProcessInstance(loaded.stored.state, loaded.model, { instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false }, ctx.service.env);
         if (result.state.status !== 'ACTIVE') await requireInstance(ctx, loaded.stored.state, 'DELETE');
