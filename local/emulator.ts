@@ -24,24 +24,25 @@ export function useEmulatorCredentials(): void {
   process.env.AWS_REGION ??= 'us-east-1';
 }
 
-function spawnMoto(port: number): ChildProcess {
+function spawnMoto(port: number, launcher: string[]): ChildProcess {
   const env = { ...process.env, MOTO_ACCOUNT_ID: '000000000000' };
   const args = ['-H', '127.0.0.1', '-p', String(port)];
-  const child = spawn('moto_server', args, { env, stdio: 'ignore' });
+  const child = spawn(launcher[0]!, [...launcher.slice(1), ...args], { env, stdio: 'ignore' });
   return child;
 }
 
 /**
  * Uses AWS_ENDPOINT_URL when set (LocalStack, MiniStack, a running moto); otherwise starts
  * `moto_server -H 127.0.0.1 -p 4566` (falling back to `python3 -m moto.server`) and waits for it.
+ * `launcher` replaces `moto_server` (the benchmarks start a patched moto this way).
  */
-export async function ensureEmulator(port = DEFAULT_EMULATOR_PORT): Promise<Emulator> {
+export async function ensureEmulator(port = DEFAULT_EMULATOR_PORT, launcher = ['moto_server']): Promise<Emulator> {
   useEmulatorCredentials();
   const configured = process.env.AWS_ENDPOINT_URL;
   if (configured) return { endpoint: configured, stop: async () => {} };
   const endpoint = `http://127.0.0.1:${port}`;
   if (await responds(endpoint)) return { endpoint, stop: async () => {} };
-  let child = spawnMoto(port);
+  let child = spawnMoto(port, launcher);
   const failed = await new Promise<boolean>((resolve) => {
     child.once('error', () => resolve(true));
     setTimeout(() => resolve(false), 200);

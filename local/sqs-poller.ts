@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | unknown>;
@@ -37,19 +37,47 @@ export class SqsPoller {
     await this.loop;
   }
 
+  /**
+   * The continuous loop, pipelined like Lambda's event source mapping, whose pollers receive the next
+   * batch while the function handles the current one and delete handled records afterwards: one
+   * receive and one delete run alongside the handler, so it never waits for either.
+   */
   private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.pollOnce(1);
-      } catch (error) {
-        this.options.onError?.(error);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+    // Settled at once, so a receive that fails while the handler runs is never an unhandled rejection.
+    const receiveAhead = () => this.receive(1).then((messages) => ({ messages }), (error: unknown) => ({ error }));
+    let next = receiveAhead();
+    let acknowledging: Promise<void> = Promise.resolve();
+    for (;;) {
+      const received = await next;
+      if (!this.running) {
+        // Stopped: what was received ahead goes back to the queue at once.
+        if ('messages' in received) await this.release(received.messages);
+        break;
       }
+      if ('error' in received) {
+        this.options.onError?.(received.error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        next = receiveAhead();
+        continue;
+      }
+      next = receiveAhead();
+      if (received.messages.length === 0) continue;
+      const done = await this.handle(received.messages);
+      await acknowledging;
+      acknowledging = this.acknowledge(done).catch((error: unknown) => this.options.onError?.(error));
     }
+    await acknowledging;
   }
 
   /** One receive-invoke-acknowledge round; returns how many records were delivered. */
   async pollOnce(waitSeconds = 0): Promise<number> {
+    const messages = await this.receive(waitSeconds);
+    if (messages.length === 0) return 0;
+    await this.acknowledge(await this.handle(messages));
+    return messages.length;
+  }
+
+  private async receive(waitSeconds: number): Promise<Message[]> {
     const received = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.options.queueUrl,
@@ -59,8 +87,11 @@ export class SqsPoller {
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
       }),
     );
-    const messages = received.Messages ?? [];
-    if (messages.length === 0) return 0;
+    return received.Messages ?? [];
+  }
+
+  /** Hands the messages to the handler as one SQS event; returns the records it did not report as failed. */
+  private async handle(messages: Message[]): Promise<SQSRecord[]> {
     const records: SQSRecord[] = messages.map((m) => ({
       messageId: m.MessageId!,
       receiptHandle: m.ReceiptHandle!,
@@ -84,12 +115,23 @@ export class SqsPoller {
     } catch (error) {
       this.options.onError?.(error);
     }
-    const done = records.filter((r) => !failed.has(r.messageId));
-    if (done.length > 0) {
+    return records.filter((r) => !failed.has(r.messageId));
+  }
+
+  private async acknowledge(done: SQSRecord[]): Promise<void> {
+    if (done.length === 0) return;
+    await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+  }
+
+  /** Messages received ahead but not handled (the poller stopped): visible again at once, not after the timeout. */
+  private async release(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    try {
       await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+        new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }),
       );
+    } catch (error) {
+      this.options.onError?.(error);
     }
-    return records.length;
   }
 }

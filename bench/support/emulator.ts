@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type Emulator, ensureEmulator } from '../../local/emulator.ts';
 
 /**
  * The benchmarks' emulator. AWS_ENDPOINT_URL, when set, is used as it is (and never stopped); it must
- * be a loopback address. Otherwise moto is started on 127.0.0.1 through local/emulator.ts — on its
+ * be a loopback address. Otherwise moto (without its table- and queue-sized costs, see
+ * moto_server_for_bench.py) is started on 127.0.0.1 through local/emulator.ts — on its
  * own port (BENCH_EMULATOR_PORT, default 4599) rather than the tests' 4566, so a benchmark never
  * shares (or stops) the emulator of a test run going on at the same time on this machine. The
  * endpoint is exported as AWS_ENDPOINT_URL so everything the script starts (the local runtime
@@ -12,7 +14,10 @@ import { type Emulator, ensureEmulator } from '../../local/emulator.ts';
  * moto can ignore SIGTERM while busy, and a leftover emulator (with every table of the run in
  * memory) would otherwise be picked up, slow and bloated, by the next run.
  */
-export async function startBenchEmulator(): Promise<Emulator> {
+/** moto without its table- and queue-sized costs (see the script's header); BENCH_STOCK_MOTO=1 runs the stock moto_server. */
+const BENCH_MOTO = fileURLToPath(new URL('./moto_server_for_bench.py', import.meta.url));
+
+export async function startBenchEmulator(): Promise<Emulator & { cpuSeconds(): number | undefined }> {
   // The SDK's notice about its future Node requirement says nothing about the measurement.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const configured = process.env.AWS_ENDPOINT_URL;
@@ -25,7 +30,7 @@ export async function startBenchEmulator(): Promise<Emulator> {
   if (foreign) {
     console.warn(`note: reusing the emulator already running on 127.0.0.1:${port} (not started by this script, not stopped by it; its old tables may slow it down)`);
   }
-  const emulator = await ensureEmulator(port);
+  const emulator = await ensureEmulator(port, process.env.BENCH_STOCK_MOTO ? undefined : ['python3', BENCH_MOTO]);
   process.env.AWS_ENDPOINT_URL = emulator.endpoint;
   const ours = !configured && !foreign;
   const pid = ours ? motoPid(port) : undefined;
@@ -44,7 +49,7 @@ export async function startBenchEmulator(): Promise<Emulator> {
       void stop().finally(() => process.exit(130));
     });
   }
-  return { endpoint: emulator.endpoint, stop };
+  return { endpoint: emulator.endpoint, stop, cpuSeconds: () => (pid === undefined ? undefined : cpuSecondsOf(pid)) };
 }
 
 function isLoopback(host: string): boolean {
@@ -94,5 +99,16 @@ async function ensureGone(pid: number): Promise<void> {
     process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
+  }
+}
+
+/** CPU time (user + system) the process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // After "pid (comm) ", utime and stime are fields 12 and 13 (0-based), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
   }
 }

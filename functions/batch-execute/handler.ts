@@ -5,9 +5,17 @@ import type { BatchService } from '../../shared/service/batch-service.ts';
 import { configFromEnvironment } from '../../shared/service/config.ts';
 import { createServices } from '../../shared/service/compose.ts';
 
-/** The batch-execute Lambda: one execute message per record, partial batch failures for the rest. */
+/**
+ * The batch-execute Lambda: one execute message per record, partial batch failures for the rest.
+ * The records of one delivery share one run (one batch read, one completion check).
+ */
 export function createBatchExecuteHandler(batches: BatchService) {
-  return sqsWorker(ExecuteMessage, (message) => batches.execute(message));
+  return async (event: SQSEvent) => {
+    const run = batches.executionRun();
+    const response = await sqsWorker(ExecuteMessage, (message) => run.execute(message))(event);
+    await run.finish();
+    return response;
+  };
 }
 
 let lambdaHandler: ReturnType<typeof createBatchExecuteHandler> | undefined;

@@ -3,7 +3,7 @@ import type { ModificationInstruction } from '../engine/modification/instruction
 /** Camunda's batch type for process instance modification. */
 export const INSTANCE_MODIFICATION = 'instance-modification';
 
-/** What an execution job applies to each of its process instances. */
+/** A modification batch as requested: the instances, and what to apply to each. */
 export interface ModificationBatchConfiguration {
   processDefinitionId: string;
   processInstanceIds: string[];
@@ -11,6 +11,20 @@ export interface ModificationBatchConfiguration {
   skipCustomListeners: boolean;
   skipIoMappings: boolean;
 }
+
+/**
+ * What an execution job applies to each of its process instances. The instance ids are not part of
+ * it: a large batch stores them in chunks of their own (`targetChunks`), read by the seed runs only,
+ * so the batch item every execution run reads stays small whatever the batch size (DynamoDB items
+ * end at 400 KB). A small batch keeps them on the batch (`targetIds`), one item less to write.
+ */
+export type BatchModification = Omit<ModificationBatchConfiguration, 'processInstanceIds'>;
+
+/** Instance ids per stored chunk: about 40 KB. */
+export const TARGET_CHUNK_SIZE = 1000;
+
+/** Up to this many instance ids (about 4 KB) stay on the batch item itself. */
+export const INLINE_TARGET_LIMIT = 100;
 
 /** The runtime batch, as stored (and as BatchDto shows it). */
 export interface Batch {
@@ -28,7 +42,17 @@ export interface Batch {
   createUserId: string | null;
   startTime: number;
   executionStartTime: number | null;
-  configuration: ModificationBatchConfiguration;
+  configuration: BatchModification;
+  /** How many process instance ids the batch targets. */
+  targetCount: number;
+  /** The ids themselves when there are at most INLINE_TARGET_LIMIT; otherwise stored in chunks of TARGET_CHUNK_SIZE. */
+  targetIds?: string[];
+  /**
+   * Jobs counted as completed by the execution runs (absent until the first). A lower bound (a run
+   * that stops between its jobs and this count loses its share), so only a trigger for the monitor;
+   * statistics come from the jobs themselves.
+   */
+  jobsCompleted?: number;
 }
 
 /** The historic batch: a copy at creation, executionStartTime and endTime filled in later. */
@@ -79,7 +103,8 @@ export interface NewBatchInput {
 }
 
 export function createBatch(input: NewBatchInput): Batch {
-  const ids = input.configuration.processInstanceIds.length;
+  const { processInstanceIds, ...configuration } = input.configuration;
+  const ids = processInstanceIds.length;
   const invocations = Math.max(1, input.settings.invocationsPerBatchJob);
   return {
     id: input.id,
@@ -96,8 +121,36 @@ export function createBatch(input: NewBatchInput): Batch {
     createUserId: input.createUserId,
     startTime: input.now,
     executionStartTime: null,
-    configuration: input.configuration,
+    configuration,
+    targetCount: ids,
+    ...(ids <= INLINE_TARGET_LIMIT ? { targetIds: processInstanceIds } : {}),
   };
+}
+
+/** The instance ids cut into the chunks they are stored in. */
+export function targetChunks(processInstanceIds: readonly string[]): string[][] {
+  const chunks: string[][] = [];
+  for (let i = 0; i < processInstanceIds.length; i += TARGET_CHUNK_SIZE) chunks.push(processInstanceIds.slice(i, i + TARGET_CHUNK_SIZE));
+  return chunks;
+}
+
+/** Some consecutive instance ids of a batch: `ids[0]` is the id at position `offset`. */
+export interface TargetWindow {
+  offset: number;
+  ids: readonly string[];
+}
+
+/** The chunk numbers a seed run needs: those holding the ids of its jobs (none if the batch holds them). */
+export function seedChunkNumbers(batch: Batch): number[] {
+  const { first, end } = seedJobRange(batch);
+  if (end <= first || batch.targetIds) return [];
+  const from = Math.floor((first * batch.invocationsPerBatchJob) / TARGET_CHUNK_SIZE);
+  const to = Math.floor((Math.min(batch.targetCount, end * batch.invocationsPerBatchJob) - 1) / TARGET_CHUNK_SIZE);
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+function seedJobRange(batch: Batch): { first: number; end: number } {
+  return { first: batch.jobsCreated, end: Math.min(batch.totalJobs, batch.jobsCreated + batch.batchJobsPerSeed) };
 }
 
 export function historicBatchOf(batch: Batch): HistoricBatch {
@@ -123,17 +176,22 @@ export function batchJobId(batchId: string, index: number): string {
   return `${batchId}-${String(index).padStart(6, '0')}`;
 }
 
-/** The jobs one seed run creates: the next `batchJobsPerSeed` chunks of `invocationsPerBatchJob` ids. */
-export function planSeed(batch: Batch, now: number, defaultRetries: number): { jobs: BatchJob[]; jobsCreated: number; more: boolean } {
-  const end = Math.min(batch.totalJobs, batch.jobsCreated + batch.batchJobsPerSeed);
-  const ids = batch.configuration.processInstanceIds;
+/**
+ * The jobs one seed run creates: the next `batchJobsPerSeed` chunks of `invocationsPerBatchJob` ids,
+ * taken from `targets`, which must cover them (the chunks `seedChunkNumbers` names).
+ */
+export function planSeed(batch: Batch, targets: TargetWindow, now: number, defaultRetries: number): { jobs: BatchJob[]; jobsCreated: number; more: boolean } {
+  const { first, end } = seedJobRange(batch);
   const jobs: BatchJob[] = [];
-  for (let index = batch.jobsCreated; index < end; index++) {
+  for (let index = first; index < end; index++) {
+    const from = index * batch.invocationsPerBatchJob;
+    const to = Math.min(batch.targetCount, from + batch.invocationsPerBatchJob);
+    if (from < targets.offset || to - targets.offset > targets.ids.length) throw new Error(`ids ${from}..${to} of batch '${batch.id}' were not loaded`);
     jobs.push({
       id: batchJobId(batch.id, index),
       batchId: batch.id,
       index,
-      processInstanceIds: ids.slice(index * batch.invocationsPerBatchJob, (index + 1) * batch.invocationsPerBatchJob),
+      processInstanceIds: targets.ids.slice(from - targets.offset, to - targets.offset),
       done: [],
       retries: defaultRetries,
       exceptionMessage: null,

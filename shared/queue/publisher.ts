@@ -1,7 +1,7 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsConnection } from '../store/client.ts';
 
-/** Sends JSON messages in batches of ten (SQS's limit); throws if any entry was not accepted. */
+/** Sends JSON messages, several in batches of ten (SQS's limit); throws if any was not accepted. */
 export class QueuePublisher {
   private readonly sqs: SQSClient;
 
@@ -10,6 +10,11 @@ export class QueuePublisher {
   }
 
   async send(queueUrl: string, bodies: readonly unknown[], delaySeconds = 0): Promise<void> {
+    if (bodies.length === 1) {
+      // One message: the plain call is the smaller request (and a failure is simply thrown).
+      await this.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(bodies[0]), DelaySeconds: delaySeconds }));
+      return;
+    }
     for (let i = 0; i < bodies.length; i += 10) {
       const chunk = bodies.slice(i, i + 10);
       const result = await this.sqs.send(

@@ -68,6 +68,11 @@ export class EngineService {
     return this.deps.models.get(definition);
   }
 
+  /** A running instance's id, definition and tenant, without reading its state. */
+  summary(processInstanceId: string) {
+    return this.deps.instances.summary(processInstanceId);
+  }
+
   async load(processInstanceId: string): Promise<LoadedInstance | undefined> {
     const stored = await this.deps.instances.get(processInstanceId);
     if (!stored) return undefined;

@@ -6,8 +6,21 @@ export class ConcurrentModificationError extends Error {
   }
 }
 
+type AwsError = { name?: string; CancellationReasons?: { Code?: string }[] };
+
 export function isConditionalFailure(error: unknown): boolean {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  const e = error as AwsError;
   if (e?.name === 'ConditionalCheckFailedException') return true;
   return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+/**
+ * DynamoDB cancels a transaction that touches an item another transaction is writing at that moment
+ * (reason `TransactionConflict`, or TransactionConflictException for a single write). Nothing was
+ * written: for a guarded instance write it means the same as a lost version race.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const e = error as AwsError;
+  if (e?.name === 'TransactionConflictException') return true;
+  return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
 }

@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
-import { ConcurrentModificationError, isConditionalFailure } from './errors.ts';
+import { ConcurrentModificationError, isConditionalFailure, isTransactionConflict } from './errors.ts';
 import { historicInstanceItem } from './history-items.ts';
 import { keys, timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
@@ -14,6 +14,12 @@ export interface StoredInstance {
   version: number;
   /** Set while a change too large for one transaction is still writing its query items. */
   itemsIncomplete?: boolean;
+}
+
+export interface InstanceSummary {
+  id: string;
+  definitionId: string;
+  tenantId: string | null;
 }
 
 /** DynamoDB allows 100 actions per transaction; the instance write takes one. */
@@ -35,6 +41,18 @@ export class InstanceRepository {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true }));
     if (!item) return undefined;
     return { state: decodeState(item.state as string), version: item.version as number, itemsIncomplete: item.itemsIncomplete === true };
+  }
+
+  /**
+   * What identifies a running instance without its state: for requests that only need to know it
+   * exists and to whom it belongs (an async modification), whatever the size of the state.
+   */
+  async summary(id: string): Promise<InstanceSummary | undefined> {
+    const { Item: item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true, ProjectionExpression: 'definitionId, tenantId' }),
+    );
+    if (!item) return undefined;
+    return { id, definitionId: item.definitionId as string, tenantId: (item.tenantId as string | null) ?? null };
   }
 
   /** The query items actually stored for an instance (used when a previous change may not have finished them). */
@@ -130,7 +148,7 @@ export class InstanceRepository {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: first as never }));
     } catch (error) {
-      if (isConditionalFailure(error)) throw new ConcurrentModificationError(instanceId);
+      if (isConditionalFailure(error) || isTransactionConflict(error)) throw new ConcurrentModificationError(instanceId);
       throw error;
     }
     if (!split) {

@@ -291,7 +291,7 @@ describe('batch reliability under at-least-once delivery', () => {
     const batch = response.body as Json;
     await seedOnce(runtime, api, batch.id);
     const [delivery] = await receiveAll(sqs, queueUrls.execute, 1);
-    expect(JSON.parse(delivery!.Body!)).toEqual({ batchId: batch.id, jobId: `${batch.id}-000000` });
+    expect(JSON.parse(delivery!.Body!)).toEqual({ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] });
 
     // when the handler runs, and the message is never acknowledged
     const first = await createBatchExecuteHandler(runtime.services.batches)(eventOf([delivery!]));
@@ -401,6 +401,112 @@ describe('batch reliability under at-least-once delivery', () => {
     await drain(runtime, ['execute']);
     expect((await api.get(`/job/${jobId}`)).body).toMatchObject({ retries: 0, exceptionMessage: job.exceptionMessage });
     expect((await api.get(`/batch/statistics?batchId=${batch.id}`)).body[0]).toMatchObject({ failedJobs: 1, remainingJobs: 1 });
+  });
+
+  it('does not run a job whose retries were set to 0, even from a message that names its instance', async () => {
+    // given a seeded single-instance batch whose job is set to 0 retries before it runs
+    const id = await startInstance(api);
+    const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })).body as Json;
+    await seedOnce(runtime, api, batch.id);
+    const jobId = `${batch.id}-000000`;
+    expect((await api.put(`/job/${jobId}/retries`, { retries: 0 })).status).toBe(204);
+
+    // when the seeded message (which carries the instance id, so no job is read) is delivered
+    await drain(runtime, ['execute']);
+
+    // then the job's transaction condition refused it
+    expect(await shapeOf(api, id)).toBe('root{task1}');
+    expect((await api.get(`/job/${jobId}`)).body).toMatchObject({ retries: 0 });
+
+    // and once its retries are set, it runs
+    expect((await api.put(`/job/${jobId}/retries`, { retries: 1 })).status).toBe(204);
+    await drain(runtime, ['execute']);
+    expect(await shapeOf(api, id)).toBe('root{task1, task2}');
+    expect((await runToCompletion(runtime, api, batch.id)).endTime).not.toBeNull();
+  });
+
+  it('counts the completed jobs of a run with one write and triggers the monitor with the last of them', async () => {
+    // given a seeded batch of three instances in two jobs (invocationsPerBatchJob 2), its monitor message consumed
+    const ids = await startInstances(api, 3);
+    const batch = await createBatch(api, ids);
+    await drain(runtime, ['seed']);
+    await acknowledge(sqs, queueUrls.monitor, await receiveAll(sqs, queueUrls.monitor));
+    const executions = await receiveAll(sqs, queueUrls.execute);
+    expect(executions).toHaveLength(2);
+
+    // when the first job runs in one delivery
+    expect((await handlers.execute(eventOf(executions.slice(0, 1)))).batchItemFailures).toEqual([]);
+
+    // then the count moved, the execution start is set, and the monitor is not asked yet
+    const afterFirst = await runtime.services.batches.repository.get(batch.id);
+    expect(afterFirst).toMatchObject({ jobsCompleted: 1, executionStartTime: expect.any(Number) });
+    expect((await api.get(`/history/batch/${batch.id}`)).body.executionStartTime).toBe((await api.get(`/batch/${batch.id}`)).body.executionStartTime);
+    const ofThisBatch = (messages: Message[]) => messages.filter((m) => JSON.parse(m.Body!).batchId === batch.id);
+    expect(ofThisBatch(await receiveAll(sqs, queueUrls.monitor, 1))).toEqual([]);
+
+    // when the last job runs (and a duplicate of the first one with it)
+    expect((await handlers.execute(eventOf([executions[1]!, executions[0]!]))).batchItemFailures).toEqual([]);
+    await acknowledge(sqs, queueUrls.execute, executions);
+
+    // then the duplicate did not count, and a one-off monitor check was sent, which completes the batch
+    expect((await runtime.services.batches.repository.get(batch.id))?.jobsCompleted).toBe(2);
+    const checks = ofThisBatch(await receiveAll(sqs, queueUrls.monitor));
+    expect(checks.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, once: true }]);
+    expect((await handlers.monitor(eventOf(checks))).batchItemFailures).toEqual([]);
+    await acknowledge(sqs, queueUrls.monitor, checks);
+    expect((await api.get(`/batch/${batch.id}`)).status).toBe(404);
+    for (const id of ids) expect(await shapeOf(api, id)).toBe('root{task1, task2}');
+  });
+
+  it('re-drives a job whose message was lost, but only after a whole poll without progress', async () => {
+    // given a seeded single-instance batch whose execution message is lost
+    const id = await startInstance(api);
+    const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })).body as Json;
+    await seedOnce(runtime, api, batch.id);
+    const lost = await receiveAll(sqs, queueUrls.execute);
+    expect(lost.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] }]);
+    await acknowledge(sqs, queueUrls.execute, lost);
+    const batches = runtime.services.batches;
+
+    // when the monitor polls for the first time, and when jobs completed since the previous poll
+    expect(await batches.monitor({ batchId: batch.id })).toBe('waiting');
+    expect(await batches.monitor({ batchId: batch.id, jobsCompleted: 3 })).toBe('waiting');
+
+    // then it leaves the job alone: its message may still be queued or running
+    expect(await receiveAll(sqs, queueUrls.execute, 1)).toEqual([]);
+
+    // when a poll finds no job completed since the previous one
+    expect(await batches.monitor({ batchId: batch.id, jobsCompleted: 0 })).toBe('waiting');
+
+    // then the job's message is sent again, and the batch completes
+    const redriven = await receiveAll(sqs, queueUrls.execute);
+    expect(redriven.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] }]);
+    expect((await handlers.execute(eventOf(redriven))).batchItemFailures).toEqual([]);
+    await acknowledge(sqs, queueUrls.execute, redriven);
+    expect(await shapeOf(api, id)).toBe('root{task1, task2}');
+    expect((await runToCompletion(runtime, api, batch.id)).endTime).not.toBeNull();
+  });
+
+  it('lets a first seed run wait for a batch that is still being written, for as long as its message says', async () => {
+    // given no batch with this id (yet)
+    const batchId = `not-written-yet-${Date.now()}`;
+
+    // when the seed runs with two re-checks left
+    await runtime.services.batches.seed({ batchId, awaitCreation: 2 });
+
+    // then it looks again a second later, with one re-check left
+    const again = await eventually(async () => {
+      const messages = (await receiveAll(sqs, queueUrls.seed)).filter((m) => JSON.parse(m.Body!).batchId === batchId);
+      return messages.length > 0 ? messages : undefined;
+    });
+    expect(again.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId, awaitCreation: 1 }]);
+    await acknowledge(sqs, queueUrls.seed, again);
+
+    // and a seed run without re-checks left (or any later seed message) gives up
+    await runtime.services.batches.seed({ batchId, awaitCreation: 0 });
+    await runtime.services.batches.seed({ batchId });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await receiveAll(sqs, queueUrls.seed, 1)).filter((m) => JSON.parse(m.Body!).batchId === batchId)).toEqual([]);
   });
 
   it.each([

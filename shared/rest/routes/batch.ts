@@ -119,7 +119,7 @@ export const batchRoutes: Route[] = [
       const batch = await ctx.batches.repository.get(ctx.params.id!);
       if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to delete batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
       await ctx.auth.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
-      await ctx.batches.repository.remove(batch.id, ctx.service.env.now(), cascade);
+      await ctx.batches.repository.remove(batch, ctx.service.env.now(), cascade);
       return noContent();
     },
   },

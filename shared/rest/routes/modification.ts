@@ -74,20 +74,20 @@ export const modificationRoutes: Route[] = [
       const body = readBody(ctx.req, ModificationBody);
       const instructions = toInstructions(body.instructions ?? []);
       if (instructions.length === 0) throw invalidRequest('The provided instuctions are invalid.');
-      const loaded = await ctx.service.load(ctx.params.id!);
-      if (!loaded) throw instanceCannotBeModified(ctx.params.id!);
-      const state = loaded.stored.state;
+      // Existence, definition and tenant are all the batch needs: the state is read by the job.
+      const instance = await ctx.service.summary(ctx.params.id!);
+      if (!instance) throw instanceCannotBeModified(ctx.params.id!);
       // Camunda checks only the batch permission here; instance permissions are not checked by the job executor.
       await ctx.auth.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
       const batch = await ctx.batches.createModificationBatch({
         configuration: {
-          processDefinitionId: state.definitionId,
-          processInstanceIds: [state.id],
+          processDefinitionId: instance.definitionId,
+          processInstanceIds: [instance.id],
           instructions,
           skipCustomListeners: body.skipCustomListeners ?? false,
           skipIoMappings: body.skipIoMappings ?? false,
         },
-        tenantId: state.tenantId ?? null,
+        tenantId: instance.tenantId,
         createUserId: ctx.auth.userId,
         singleInstance: true,
       });

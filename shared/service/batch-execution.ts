@@ -1,0 +1,149 @@
+import type { Batch, BatchJob } from '../batch/batch.ts';
+import { EngineError } from '../engine/errors.ts';
+import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
+import type { ExecuteMessage, MonitorMessage } from '../queue/batch-messages.ts';
+import type { QueuePublisher } from '../queue/publisher.ts';
+import type { BatchRepository } from '../store/batch-repository.ts';
+import { ConcurrentModificationError } from '../store/errors.ts';
+import type { EngineService, LoadedInstance } from './engine-service.ts';
+
+/** What an execution needs of a job: which instances, and which of them are already done. */
+type JobProgress = Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>;
+
+export interface BatchExecutionDeps {
+  engine: EngineService;
+  repository: BatchRepository;
+  publisher: QueuePublisher;
+  queues: { execute: string; monitor: string };
+}
+
+/**
+ * One run of execution messages (one execute-Lambda invocation, up to ten records in parallel).
+ * Per record it costs one instance read and one transaction: the batch is read once per run (its
+ * configuration never changes; suspension is seen from the next run on, as Camunda's job executor
+ * still runs jobs it acquired before a suspension), a single-instance job's ids come with the
+ * message, and the job's own state is checked by the transaction's condition instead of a read.
+ * After the records, `finish` counts the run's completed jobs on the batch (one write), which also
+ * sets its executionStartTime, and triggers the monitor when the count reaches totalJobs.
+ */
+export class BatchExecutionRun {
+  private readonly batches = new Map<string, Promise<Batch | undefined>>();
+  /** Batches with jobs completed in this run → how many, and when the first of them completed. */
+  private readonly completed = new Map<string, { count: number; first: number }>();
+
+  constructor(private readonly deps: BatchExecutionDeps) {}
+
+  /** Runs one execution job; failures are recorded on the job and retried at once while retries remain. */
+  async execute(message: ExecuteMessage): Promise<'completed' | 'failed' | 'skipped'> {
+    const batch = await this.batch(message.batchId);
+    if (!batch || batch.suspended) return 'skipped';
+    let job = await this.jobOf(message);
+    if (!job) return 'skipped';
+    try {
+      // A job over several instances fails as a whole before anything is written (Camunda runs it
+      // in one transaction): every remaining instance must exist and take the modification.
+      if (job.processInstanceIds.length - job.done.length > 1) {
+        for (const id of job.processInstanceIds) if (!job.done.includes(id)) await this.dryRun(batch, id);
+      }
+      for (const processInstanceId of job.processInstanceIds) {
+        if (job.done.includes(processInstanceId)) continue;
+        const progressed = await this.applyToInstance(batch, job, processInstanceId);
+        if (!progressed) return 'skipped';
+        job = { ...job, done: [...job.done, processInstanceId] };
+      }
+    } catch (error) {
+      // A job that is gone or has no retries left has nothing to re-send. If the failure cannot even
+      // be recorded, the record fails and SQS delivers it again.
+      const retries = await this.deps.repository.recordFailure(job.id, (error as Error).message);
+      if (retries > 0) await this.deps.publisher.send(this.deps.queues.execute, [message]);
+      return 'failed';
+    }
+    const completed = this.completed.get(batch.id);
+    if (completed) completed.count += 1;
+    else this.completed.set(batch.id, { count: 1, first: this.deps.engine.env.now() });
+    return 'completed';
+  }
+
+  /**
+   * After the run's records, one write per batch: its completed jobs are counted and its
+   * executionStartTime set (a failing job leaves it unset, as in Camunda). When the count reaches
+   * totalJobs, the monitor is triggered at once; its delayed poll is the safety net.
+   */
+  async finish(): Promise<void> {
+    await Promise.all(
+      [...this.completed].map(async ([batchId, { count, first }]) => {
+        const batch = await this.batch(batchId);
+        const progress = batch && (await this.deps.repository.recordCompletions(batchId, count, first));
+        if (!batch || !progress) return;
+        if (batch.executionStartTime === null) await this.deps.repository.syncHistoricExecutionStart(batchId, progress.executionStartTime);
+        if (progress.jobsCompleted >= batch.totalJobs) {
+          await this.deps.publisher.send(this.deps.queues.monitor, [{ batchId, once: true } satisfies MonitorMessage]);
+        }
+      }),
+    );
+  }
+
+  private batch(id: string): Promise<Batch | undefined> {
+    let batch = this.batches.get(id);
+    if (!batch) {
+      batch = this.deps.repository.get(id);
+      this.batches.set(id, batch);
+    }
+    return batch;
+  }
+
+  /** A single-instance job from its message; otherwise the stored job (its `done` list matters), if it may run. */
+  private async jobOf(message: ExecuteMessage): Promise<JobProgress | undefined> {
+    if (message.processInstanceIds?.length === 1) return { id: message.jobId, processInstanceIds: message.processInstanceIds, done: [] };
+    const job = await this.deps.repository.getJob(message.jobId);
+    return job && job.retries > 0 ? job : undefined;
+  }
+
+  /** Loads, checks and modifies an instance in memory only, to fail a job before any write. */
+  private async dryRun(batch: Batch, processInstanceId: string): Promise<void> {
+    const loaded = await this.deps.engine.load(processInstanceId);
+    if (!loaded) throw instanceCannotBeModified(processInstanceId);
+    this.modifyLoaded(batch, processInstanceId, loaded);
+  }
+
+  /** The batch's modification of one loaded instance (ENGINE-13037 if it changed definition); errors name the instance. */
+  private modifyLoaded(batch: Batch, processInstanceId: string, loaded: LoadedInstance) {
+    const config = batch.configuration;
+    const state = loaded.stored.state;
+    if (state.definitionId !== config.processDefinitionId) {
+      throw definitionMismatch(processInstanceId, state.definitionId, config.processDefinitionId);
+    }
+    try {
+      return modifyProcessInstance(state, loaded.model, { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings }, this.deps.engine.env);
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new EngineError(error instanceof EngineError ? error.type : 'ProcessEngineException', message.includes(processInstanceId) ? message : `${message} [process instance '${processInstanceId}']`);
+    }
+  }
+
+  /**
+   * Applies the batch's instructions to one instance; the instance write and the job's progress are
+   * one transaction. Returns false if another delivery already did it or the job may not run.
+   */
+  private async applyToInstance(batch: Batch, job: JobProgress, processInstanceId: string): Promise<boolean> {
+    const { engine, repository } = this.deps;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const loaded = await engine.load(processInstanceId);
+      if (!loaded) throw instanceCannotBeModified(processInstanceId);
+      const state = loaded.stored.state;
+      const result = this.modifyLoaded(batch, processInstanceId, loaded);
+      try {
+        await engine.deps.instances.save(loaded.stored, result.state, loaded.model, [repository.jobProgressAction(job, processInstanceId)]);
+        await engine.dispatchNewJobs(state, result.state);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError)) throw error;
+        // Either the instance moved on (modify it again) or the job's condition failed (stop).
+        const fresh = await repository.getJob(job.id);
+        if (!fresh || fresh.retries <= 0 || fresh.done.includes(processInstanceId)) return false;
+        job = fresh;
+      }
+    }
+    throw new EngineError('OptimisticLockingException', `Process instance '${processInstanceId}' kept changing while batch job '${job.id}' ran`, 1);
+  }
+}
