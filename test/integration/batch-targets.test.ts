@@ -1,10 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, historicBatchOf, planSeed, seedChunkNumbers } from '../../shared/batch/batch.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { createBatch, historicBatchOf, planSeed, seedChunkNumbers } from '../../shared/batch/batch.ts';
 import { batchKeys } from '../../shared/store/batch-repository.ts';
 import { createDocumentClient } from '../../shared/store/client.ts';
 import { startTestRuntime } from '../support/runtime.ts';
+
+/** A batch over these ids, as the API creates it (nothing else is read from the table here). */
+function newBatch(name: string, ids: string[]) {
+  return createBatch({
+    id: `${name}-${randomUUID()}`,
+    jobDefinitionIds: ['s', 'm', 'e'],
+    configuration: { processDefinitionId: 'p:1', processInstanceIds: ids, instructions: [{ type: 'cancel', activityId: 'a' }], skipCustomListeners: false, skipIoMappings: false },
+    tenantId: null,
+    createUserId: null,
+    now: Date.now(),
+    settings: { batchJobsPerSeed: 100, invocationsPerBatchJob: 1 },
+    singleInstance: false,
+  });
+}
 
 /** A batch's process instance ids live in chunk items beside it, written, read and removed with it. */
 describe('the instance ids of a large batch in the table', () => {
@@ -19,16 +34,7 @@ describe('the instance ids of a large batch in the table', () => {
   it('keeps the ids of a small batch on the batch item: one item beside the history, removed with it', async () => {
     const repository = runtime.services.batches.repository;
     const ids = ['pi-1', 'pi-2', 'pi-3'];
-    const batch = createBatch({
-      id: `small-${Date.now()}`,
-      jobDefinitionIds: ['s', 'm', 'e'],
-      configuration: { processDefinitionId: 'p:1', processInstanceIds: ids, instructions: [{ type: 'cancel', activityId: 'a' }], skipCustomListeners: false, skipIoMappings: false },
-      tenantId: null,
-      createUserId: null,
-      now: Date.now(),
-      settings: { batchJobsPerSeed: 100, invocationsPerBatchJob: 1 },
-      singleInstance: false,
-    });
+    const batch = newBatch('small', ids);
     await repository.create(batch, historicBatchOf(batch), ids);
     const doc = createDocumentClient({ region: runtime.config.region, endpoint: runtime.endpoint });
     const partition = async () => (await doc.send(new QueryCommand({ TableName: runtime.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batch.id}` } }))).Items ?? [];
@@ -43,16 +49,7 @@ describe('the instance ids of a large batch in the table', () => {
     // given a batch over 2,500 ids, written as the API writes it
     const repository = runtime.services.batches.repository;
     const ids = Array.from({ length: 2_500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    const batch = createBatch({
-      id: `large-${Date.now()}`,
-      jobDefinitionIds: ['s', 'm', 'e'],
-      configuration: { processDefinitionId: 'p:1', processInstanceIds: ids, instructions: [{ type: 'cancel', activityId: 'a' }], skipCustomListeners: false, skipIoMappings: false },
-      tenantId: null,
-      createUserId: null,
-      now: Date.now(),
-      settings: { batchJobsPerSeed: 100, invocationsPerBatchJob: 1 },
-      singleInstance: false,
-    });
+    const batch = newBatch('large', ids);
     await repository.create(batch, historicBatchOf(batch), ids);
     const doc = createDocumentClient({ region: runtime.config.region, endpoint: runtime.endpoint });
     const table = runtime.config.tableName;
