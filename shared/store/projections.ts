@@ -15,21 +15,28 @@ export type Item = Record<string, unknown> & { pk: string; sk: string };
 export function projectQueryItems(state: ProcessInstanceState, model: ProcessModel): Item[] {
   if (state.status !== 'ACTIVE') return [];
   const items: Item[] = [];
-  const common = {
-    processInstanceId: state.id,
-    processDefinitionId: state.definitionId,
-    processDefinitionKey: state.definitionKey,
-    tenantId: state.tenantId ?? null,
-    gsi2pk: `PI#${state.id}`,
-  };
+  // Every item is one object literal with all its properties spelled out: built from spreads of the
+  // key and the shared fields, V8 makes these 20-property objects about 80 times slower (25 ms
+  // instead of 0.3 ms for 1,000 tasks, on every write of the instance).
+  const processInstanceId = state.id;
+  const processDefinitionId = state.definitionId;
+  const processDefinitionKey = state.definitionKey;
+  const tenantId = state.tenantId ?? null;
+  const gsi2pk = `PI#${state.id}`;
   const visit = (node: ActivityInstanceState) => {
     const definition = model.nodes.get(node.activityId);
     const executionId = executionIdOf(node, state.id);
     if (node.task) {
+      const key = keys.task(node.task.id);
       items.push({
-        ...keys.task(node.task.id),
+        pk: key.pk,
+        sk: key.sk,
         kind: 'task',
-        ...common,
+        processInstanceId,
+        processDefinitionId,
+        processDefinitionKey,
+        tenantId,
+        gsi2pk,
         id: node.task.id,
         name: definition?.name ?? null,
         assignee: node.task.assignee ?? null,
@@ -44,10 +51,16 @@ export function projectQueryItems(state: ProcessInstanceState, model: ProcessMod
     }
     if (node.externalTask) {
       const t = node.externalTask;
+      const key = keys.externalTask(t.id);
       items.push({
-        ...keys.externalTask(t.id),
+        pk: key.pk,
+        sk: key.sk,
         kind: 'externalTask',
-        ...common,
+        processInstanceId,
+        processDefinitionId,
+        processDefinitionKey,
+        tenantId,
+        gsi2pk,
         id: t.id,
         topicName: t.topic,
         workerId: t.workerId ?? null,
@@ -67,10 +80,16 @@ export function projectQueryItems(state: ProcessInstanceState, model: ProcessMod
     }
     for (const job of node.jobs ?? []) {
       const due = job.dueDate ?? job.created;
+      const key = keys.job(job.id);
       items.push({
-        ...keys.job(job.id),
+        pk: key.pk,
+        sk: key.sk,
         kind: 'job',
-        ...common,
+        processInstanceId,
+        processDefinitionId,
+        processDefinitionKey,
+        tenantId,
+        gsi2pk,
         id: job.id,
         jobKind: job.kind,
         activityId: job.activityId,
@@ -85,10 +104,16 @@ export function projectQueryItems(state: ProcessInstanceState, model: ProcessMod
       });
     }
     for (const subscription of node.subscriptions ?? []) {
+      const key = keys.subscription(subscription.id);
       items.push({
-        ...keys.subscription(subscription.id),
+        pk: key.pk,
+        sk: key.sk,
         kind: 'subscription',
-        ...common,
+        processInstanceId,
+        processDefinitionId,
+        processDefinitionKey,
+        tenantId,
+        gsi2pk,
         id: subscription.id,
         eventType: subscription.eventType,
         eventName: subscription.eventName,
@@ -101,10 +126,16 @@ export function projectQueryItems(state: ProcessInstanceState, model: ProcessMod
       });
     }
     for (const incident of node.incidents ?? []) {
+      const key = keys.incident(incident.id);
       items.push({
-        ...keys.incident(incident.id),
+        pk: key.pk,
+        sk: key.sk,
         kind: 'incident',
-        ...common,
+        processInstanceId,
+        processDefinitionId,
+        processDefinitionKey,
+        tenantId,
+        gsi2pk,
         id: incident.id,
         incidentType: incident.type,
         activityId: incident.activityId,
@@ -130,10 +161,30 @@ export interface ItemChanges {
 
 /** What must be written to move the stored query items from `before` to `after` (unchanged ones skipped). */
 export function diffItems(before: readonly Item[], after: readonly Item[]): ItemChanges {
-  const old = new Map(before.map((item) => [item.pk, JSON.stringify(item)]));
+  const old = new Map(before.map((item) => [item.pk, item]));
   const next = new Set(after.map((item) => item.pk));
   return {
-    puts: after.filter((item) => old.get(item.pk) !== JSON.stringify(item)),
+    puts: after.filter((item) => {
+      const previous = old.get(item.pk);
+      return previous === undefined || !sameFlatItem(previous, item);
+    }),
     deletes: before.filter((item) => !next.has(item.pk)).map(({ pk, sk }) => ({ pk, sk })),
   };
+}
+
+/**
+ * Query items are flat (strings, numbers, booleans, null), so comparing them key by key is exact, and
+ * several times cheaper than comparing their JSON (which counted for milliseconds at 1,000 tasks).
+ */
+function sameFlatItem(a: Item, b: Item): boolean {
+  const keysOfA = Object.keys(a);
+  if (keysOfA.length !== Object.keys(b).length) return false;
+  for (const key of keysOfA) {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    // Not flat after all (a nested value): compare that value's JSON.
+    if (typeof x !== 'object' || typeof y !== 'object' || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
 }
