@@ -8,12 +8,36 @@ export const SeedMessage = z.object({
    */
   awaitCreation: z.number().int().min(0).optional(),
 });
-export const ExecuteMessage = z.object({
-  batchId: z.string().min(1),
+/** One execution job: its id and (they never change) its instances, so a single-instance job needs no read. */
+const JobReference = z.object({
   jobId: z.string().min(1),
-  /** The job's instances (they never change), so a single-instance job needs no read of its item. */
   processInstanceIds: z.array(z.string().min(1)).min(1).optional(),
 });
+
+/** Jobs per execute message: SQS requests (and the emulator's work) per job fall tenfold. */
+export const JOBS_PER_EXECUTE_MESSAGE = 10;
+
+/** One job (a retry, a re-driven or repaired job), or up to ten jobs of one batch (from the seed). */
+export const ExecuteMessage = z.union([
+  z.object({ batchId: z.string().min(1), ...JobReference.shape }),
+  z.object({ batchId: z.string().min(1), jobs: z.array(JobReference).min(1).max(JOBS_PER_EXECUTE_MESSAGE) }),
+]);
+export type JobReference = z.infer<typeof JobReference>;
+
+/** The jobs an execute message names, in either form. */
+export function jobsOfMessage(message: ExecuteMessage): JobReference[] {
+  return 'jobs' in message ? message.jobs : [{ jobId: message.jobId, processInstanceIds: message.processInstanceIds }];
+}
+
+/** Execute messages for jobs of one batch: one job alone, several grouped by JOBS_PER_EXECUTE_MESSAGE. */
+export function executeMessages(batchId: string, jobs: readonly { id: string; processInstanceIds: string[] }[]): ExecuteMessage[] {
+  const messages: ExecuteMessage[] = [];
+  for (let i = 0; i < jobs.length; i += JOBS_PER_EXECUTE_MESSAGE) {
+    const group = jobs.slice(i, i + JOBS_PER_EXECUTE_MESSAGE).map((job) => ({ jobId: job.id, processInstanceIds: job.processInstanceIds }));
+    messages.push(group.length === 1 ? { batchId, ...group[0]! } : { batchId, jobs: group });
+  }
+  return messages;
+}
 export const MonitorMessage = z.object({
   batchId: z.string().min(1),
   /** A one-off check (after the last job, a deleted job, an activation): completes or does nothing. */

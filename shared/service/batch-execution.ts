@@ -1,7 +1,7 @@
 import type { Batch, BatchJob } from '../batch/batch.ts';
 import { EngineError } from '../engine/errors.ts';
 import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
-import type { ExecuteMessage, MonitorMessage } from '../queue/batch-messages.ts';
+import { type ExecuteMessage, executeMessages, type JobReference, jobsOfMessage, type MonitorMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
 import { ConcurrentModificationError } from '../store/errors.ts';
@@ -9,6 +9,14 @@ import type { EngineService, LoadedInstance } from './engine-service.ts';
 
 /** What an execution needs of a job: which instances, and which of them are already done. */
 type JobProgress = Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>;
+
+type Outcome = 'completed' | 'failed' | 'skipped';
+
+/**
+ * Jobs one run executes at the same time, whatever the number of records and jobs per record: the
+ * concurrency of one execute Lambda (and of the benchmark's floor), as with one job per record.
+ */
+const JOBS_IN_PARALLEL = 10;
 
 export interface BatchExecutionDeps {
   engine: EngineService;
@@ -18,11 +26,12 @@ export interface BatchExecutionDeps {
 }
 
 /**
- * One run of execution messages (one execute-Lambda invocation, up to ten records in parallel).
- * Per record it costs one instance read and one transaction: the batch is read once per run (its
- * configuration never changes; suspension is seen from the next run on, as Camunda's job executor
- * still runs jobs it acquired before a suspension), a single-instance job's ids come with the
- * message, and the job's own state is checked by the transaction's condition instead of a read.
+ * One run of execution messages (one execute-Lambda invocation: up to ten records of up to ten
+ * jobs, ten jobs at a time). Per job it costs one instance read and one transaction: the batch is
+ * read once per run (its configuration never changes; suspension is seen from the next run on, as
+ * Camunda's job executor still runs jobs it acquired before a suspension), a single-instance job's
+ * ids come with the message, and the job's own state is checked by the transaction's condition
+ * instead of a read.
  * After the records, `finish` counts the run's completed jobs on the batch (one write), which also
  * sets its executionStartTime, and triggers the monitor when the count reaches totalJobs.
  */
@@ -30,14 +39,28 @@ export class BatchExecutionRun {
   private readonly batches = new Map<string, Promise<Batch | undefined>>();
   /** Batches with jobs completed in this run → how many, and when the first of them completed. */
   private readonly completed = new Map<string, { count: number; first: number }>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly deps: BatchExecutionDeps) {}
 
+  /**
+   * Runs the jobs of one execute message, sharing the run's limit of JOBS_IN_PARALLEL jobs at a time.
+   * A job that cannot even record its failure fails the record (SQS delivers it again; the jobs it
+   * already completed are then skipped by their transactions' conditions).
+   */
+  async execute(message: ExecuteMessage): Promise<Outcome[]> {
+    const outcomes = await Promise.allSettled(jobsOfMessage(message).map((job) => this.limited(() => this.executeJob(message.batchId, job))));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Outcome>).value);
+  }
+
   /** Runs one execution job; failures are recorded on the job and retried at once while retries remain. */
-  async execute(message: ExecuteMessage): Promise<'completed' | 'failed' | 'skipped'> {
-    const batch = await this.batch(message.batchId);
+  private async executeJob(batchId: string, reference: JobReference): Promise<Outcome> {
+    const batch = await this.batch(batchId);
     if (!batch || batch.suspended) return 'skipped';
-    let job = await this.jobOf(message);
+    let job = await this.jobOf(reference);
     if (!job) return 'skipped';
     try {
       // A job over several instances fails as a whole before anything is written (Camunda runs it
@@ -55,13 +78,25 @@ export class BatchExecutionRun {
       // A job that is gone or has no retries left has nothing to re-send. If the failure cannot even
       // be recorded, the record fails and SQS delivers it again.
       const retries = await this.deps.repository.recordFailure(job.id, (error as Error).message);
-      if (retries > 0) await this.deps.publisher.send(this.deps.queues.execute, [message]);
+      if (retries > 0) await this.deps.publisher.send(this.deps.queues.execute, executeMessages(batchId, [job]));
       return 'failed';
     }
     const completed = this.completed.get(batch.id);
     if (completed) completed.count += 1;
     else this.completed.set(batch.id, { count: 1, first: this.deps.engine.env.now() });
     return 'completed';
+  }
+
+  /** Runs `work` once fewer than JOBS_IN_PARALLEL jobs of this run are running. */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    while (this.running >= JOBS_IN_PARALLEL) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running += 1;
+    try {
+      return await work();
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
   }
 
   /**
@@ -93,9 +128,9 @@ export class BatchExecutionRun {
   }
 
   /** A single-instance job from its message; otherwise the stored job (its `done` list matters), if it may run. */
-  private async jobOf(message: ExecuteMessage): Promise<JobProgress | undefined> {
-    if (message.processInstanceIds?.length === 1) return { id: message.jobId, processInstanceIds: message.processInstanceIds, done: [] };
-    const job = await this.deps.repository.getJob(message.jobId);
+  private async jobOf(reference: JobReference): Promise<JobProgress | undefined> {
+    if (reference.processInstanceIds?.length === 1) return { id: reference.jobId, processInstanceIds: reference.processInstanceIds, done: [] };
+    const job = await this.deps.repository.getJob(reference.jobId);
     return job && job.retries > 0 ? job : undefined;
   }
 

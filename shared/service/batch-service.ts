@@ -1,6 +1,6 @@
 import { type Batch, type BatchJob, type BatchSettings, createBatch, historicBatchOf, isBatchComplete, type ModificationBatchConfiguration, planSeed, seedChunkNumbers } from '../batch/batch.ts';
 import { processEngineError } from '../engine/errors.ts';
-import type { ExecuteMessage, MonitorMessage, SeedMessage } from '../queue/batch-messages.ts';
+import { executeMessages, type MonitorMessage, type SeedMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
 import { BatchExecutionRun } from './batch-execution.ts';
@@ -23,10 +23,6 @@ const MAX_DELAY_SECONDS = 900;
 
 /** How long a first seed run waits for its batch to be written: longer than any API request lasts. */
 const SEED_AWAIT_CREATION_SECONDS = 30;
-
-function executeMessage(job: BatchJob): ExecuteMessage {
-  return { batchId: job.batchId, jobId: job.id, processInstanceIds: job.processInstanceIds };
-}
 
 /**
  * The batch machinery of reference §4 on SQS: creation writes the batch and sends a seed message;
@@ -88,7 +84,7 @@ export class BatchService {
       const plan = planSeed(batch, targets, this.engine.env.now(), this.settings.defaultRetries);
       await this.repository.createJobs(batch, plan.jobs, plan.jobsCreated);
       // Sent even when a redelivered seed found the chunk created: execution is idempotent.
-      await this.publisher.send(this.queues.execute, plan.jobs.map((job) => executeMessage(job)));
+      await this.publisher.send(this.queues.execute, executeMessages(batch.id, plan.jobs));
       if (plan.more) {
         await this.publisher.send(this.queues.seed, [{ batchId: batch.id } satisfies SeedMessage]);
         return;
@@ -131,7 +127,7 @@ export class BatchService {
   async redrive(batch: Batch, jobs?: BatchJob[], includeMonitor = true): Promise<void> {
     const pending = (jobs ?? (await this.repository.jobs(batch.id))).filter((job) => job.retries > 0);
     if (batch.jobsCreated < batch.totalJobs) await this.publisher.send(this.queues.seed, [{ batchId: batch.id } satisfies SeedMessage]);
-    if (pending.length > 0) await this.publisher.send(this.queues.execute, pending.map((job) => executeMessage(job)));
+    if (pending.length > 0) await this.publisher.send(this.queues.execute, executeMessages(batch.id, pending));
     if (includeMonitor) await this.publisher.send(this.queues.monitor, [{ batchId: batch.id, once: true } satisfies MonitorMessage]);
   }
 
@@ -144,7 +140,7 @@ export class BatchService {
   /** `PUT /job/{id}/retries` on a batch job: new retries and, when positive, an immediate run. */
   async setJobRetries(job: BatchJob, retries: number): Promise<void> {
     await this.repository.setJobRetries(job.id, retries);
-    if (retries > 0) await this.publisher.send(this.queues.execute, [executeMessage(job)]);
+    if (retries > 0) await this.publisher.send(this.queues.execute, executeMessages(job.batchId, [job]));
   }
 
   async deleteJob(job: BatchJob): Promise<void> {
