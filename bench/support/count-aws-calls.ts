@@ -78,24 +78,27 @@ export function countAwsCalls(options: CountOptions = {}): { counts: CallCounts;
   }
   return {
     counts,
-    reset() {
-      counts.total = 0;
-      counts.byCommand = {};
-      counts.msByCommand = {};
-      counts.errors = 0;
-    },
+    reset: () => clearCounts(counts),
     stop() {
       for (const undo of restore.reverse()) undo();
     },
   };
 }
 
-/** `DynamoDB.Get×2, DynamoDB.TransactWrite×1` style summary, most frequent first. */
 /** Milliseconds spent in AWS calls so far (summed over commands). */
 export function awsMs(counts: CallCounts): number {
   return Object.values(counts.msByCommand ?? {}).reduce((a, b) => a + b, 0);
 }
 
+/** Starts the counts over, in place (callers keep a reference to the object). */
+function clearCounts(counts: CallCounts): void {
+  counts.total = 0;
+  counts.byCommand = {};
+  counts.msByCommand = {};
+  counts.errors = 0;
+}
+
+/** `DynamoDB.Get×2, DynamoDB.TransactWrite×1` style summary, most frequent first. */
 export function describeCounts(counts: CallCounts, per = 1): string {
   return Object.entries(counts.byCommand)
     .sort((a, b) => b[1] - a[1])
@@ -150,12 +153,7 @@ export function attachCallCounter(
   );
   return {
     counts,
-    reset() {
-      counts.total = 0;
-      counts.byCommand = {};
-      counts.msByCommand = {};
-      counts.errors = 0;
-    },
+    reset: () => clearCounts(counts),
     detach() {
       client.middlewareStack.remove(name);
     },

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, type BatchJob, type HistoricBatch, TARGET_CHUNK_SIZE, type TargetWindow, targetChunks } from '../batch/batch.ts';
 import { queryAllPages, withoutKeys } from './paging.ts';
 import { timeKey } from './keys.ts';
@@ -224,7 +224,7 @@ export class BatchRepository {
 
   /** A job that already ran for no instance (e.g. all its instances are gone) is removed on its own. */
   async deleteJob(jobId: string): Promise<void> {
-    await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: this.tableName, Key: batchKeys.job(jobId) } }] }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: batchKeys.job(jobId) }));
   }
 
   /** Records a failed attempt: retries down by one (never below 0), the message kept; returns the retries left. */
@@ -297,7 +297,7 @@ export class BatchRepository {
   }
 
   async deleteHistoric(batchId: string): Promise<void> {
-    await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: this.tableName, Key: batchKeys.historic(batchId), ConditionExpression: 'attribute_exists(pk)' } }] }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: batchKeys.historic(batchId), ConditionExpression: 'attribute_exists(pk)' }));
   }
 
   private query(input: Record<string, unknown>): Promise<Item[]> {

@@ -1,14 +1,9 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatchExecuteHandler } from '../../functions/batch-execute/handler.ts';
-import { createBatchMonitorHandler } from '../../functions/batch-monitor/handler.ts';
-import { createBatchSeedHandler } from '../../functions/batch-seed/handler.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { SqsPoller } from '../../local/sqs-poller.ts';
 import { hashPassword } from '../../shared/auth/password.ts';
 import { AUTHORIZATION_TYPES, RESOURCE_TYPES, type ResourceName } from '../../shared/auth/resources.ts';
-import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
+import { drain, stopAll } from '../support/batch-driving.ts';
+import { asUser, basicAuth, eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 import { type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
 
 /**
@@ -22,21 +17,10 @@ import { type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
 
 type Api = ReturnType<typeof restClient>;
 type Json = Record<string, any>;
-type Client = ReturnType<typeof clientFor>;
+type Client = ReturnType<typeof asUser>;
 type Grant = { resource: ResourceName; permissions: string[]; resourceId?: string; type?: number };
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-function clientFor(api: Api, user: string, password: string) {
-  const headers = { authorization: basic(user, password) };
-  return {
-    user,
-    get: (path: string) => api.raw('GET', path, undefined, headers),
-    post: (path: string, body: unknown = {}) => api.raw('POST', path, body, headers),
-    put: (path: string, body: unknown = {}) => api.raw('PUT', path, body, headers),
-    delete: (path: string) => api.raw('DELETE', path, undefined, headers),
-  };
-}
 
 /** P1 of the reference: start → user1 → user2 → end. */
 const P1 = userTaskChain('p1', ['user1', 'user2']);
@@ -112,7 +96,7 @@ describe('authorization of process instance modification', () => {
     form.set('deployment-name', name);
     if (tenantId) form.set('tenant-id', tenantId);
     form.append(`${name}.bpmn`, new Blob([xml], { type: 'application/xml' }), `${name}.bpmn`);
-    const response = await fetch(`${runtime.url}/deployment/create`, { method: 'POST', body: form, headers: { authorization: basic('demo', 'demo') } });
+    const response = await fetch(`${runtime.url}/deployment/create`, { method: 'POST', body: form, headers: { authorization: basicAuth('demo', 'demo') } });
     const body = (await response.json()) as Json;
     expect(response.status, JSON.stringify(body)).toBe(200);
     return body;
@@ -141,7 +125,7 @@ describe('authorization of process instance modification', () => {
     for (const g of memberships.groups ?? []) await identities.addGroupMember(g, id);
     for (const t of memberships.tenants ?? []) await identities.addTenantUser(t, id);
     await grant({ userId: id }, grants);
-    return clientFor(api, id, id);
+    return asUser(api, id, id);
   }
 
   async function start(client: Client, key = 'p1'): Promise<string> {
@@ -177,7 +161,7 @@ describe('authorization of process instance modification', () => {
     // Workers stay off: batches stay visible until the last test drives them by hand.
     runtime = await startTestRuntime({ config: { authMode: 'basic' }, startWorkers: false });
     api = restClient(runtime.url);
-    admin = clientFor(api, 'demo', 'demo');
+    admin = asUser(api, 'demo', 'demo');
     const identities = runtime.services.identities;
     await identities.saveTenant({ id: 'tenant1', name: 'Tenant 1' }, false);
     await identities.saveTenant({ id: 'tenant2', name: 'Tenant 2' }, false);
@@ -188,7 +172,7 @@ describe('authorization of process instance modification', () => {
     expect(tenant.tenantId).toBe('tenant2');
   });
   afterAll(async () => {
-    await runtime?.stop();
+    await stopAll(runtime);
   });
 
   describe('creating a modification batch (B9)', () => {
@@ -223,8 +207,8 @@ describe('authorization of process instance modification', () => {
 
     it('applies the same check to POST /modification/executeAsync', async () => {
       // given
-      const procUser = clientFor(api, 'procUser', 'procUser');
-      const creator = clientFor(api, 'batchCreator', 'batchCreator');
+      const procUser = asUser(api, 'procUser', 'procUser');
+      const creator = asUser(api, 'batchCreator', 'batchCreator');
       const pi = await start(procUser);
       const before = await batchCounts();
       // when
@@ -284,7 +268,7 @@ describe('authorization of process instance modification', () => {
     it('needs UPDATE on the instance or UPDATE_INSTANCE on the definition', async () => {
       // given
       const reader = await user('instanceReader', [{ resource: 'ProcessDefinition', permissions: ['READ', 'READ_INSTANCE'] }]);
-      const procUser = clientFor(api, 'procUser', 'procUser');
+      const procUser = asUser(api, 'procUser', 'procUser');
       const pi = await start(admin);
       // when
       const refused = await reader.post(`/process-instance/${pi}/modification`, START_USER2);
@@ -317,7 +301,7 @@ describe('authorization of process instance modification', () => {
 
     it('additionally needs DELETE when the modification cancels everything', async () => {
       // given
-      const procUser = clientFor(api, 'procUser', 'procUser');
+      const procUser = asUser(api, 'procUser', 'procUser');
       const deleter = await user('instanceDeleter', [...PROCESS, { resource: 'ProcessDefinition', permissions: ['DELETE_INSTANCE'] }]);
       const pi = await start(admin);
       const cancelAll = { instructions: [{ type: 'cancel', activityId: 'user1' }] };
@@ -518,8 +502,6 @@ describe('authorization of process instance modification', () => {
   });
 
   describe('batch execution', () => {
-    let sqs: SQSClient | undefined;
-    afterAll(() => sqs?.destroy());
 
     it('runs the execution jobs without user checks: a batch of a user with only Batch CREATE modifies the instance', async () => {
       // given
@@ -530,18 +512,9 @@ describe('authorization of process instance modification', () => {
       const batch = await modifyAsync(onlyBatch, pi);
       expect(batch.createUserId).toBe('onlyBatch');
       // when: seed, execution and monitor run, one record per delivery (as the workers would)
-      sqs = new SQSClient({ region: runtime.config.region, endpoint: runtime.endpoint });
-      const client = sqs;
-      const poller = (queueUrl: string, handler: (event: SQSEvent) => Promise<unknown>) => new SqsPoller(client, { queueUrl, batchSize: 1, visibilityTimeoutSeconds: 5, handler });
-      const batches = runtime.services.batches;
-      const pollers = [
-        poller(runtime.resources.seedQueue.url, createBatchSeedHandler(batches)),
-        poller(runtime.resources.executeQueue.url, createBatchExecuteHandler(batches)),
-        poller(runtime.resources.monitorQueue.url, createBatchMonitorHandler(batches)),
-      ];
       await eventually(
         async () => {
-          for (const p of pollers) while ((await p.pollOnce()) > 0);
+          await drain(runtime);
           return (await admin.get(`/batch/${batch.id}`)).status === 404;
         },
         45_000,

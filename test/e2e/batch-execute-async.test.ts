@@ -1,27 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 import { type Api, completed, drain, type Json, jobsOf, monitorUntilCompleted, seedOnce, stopAll } from '../support/batch-driving.ts';
-import { bpmnXml, type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
+import { CAMUNDA_DATE, expectError, shapeOf, startInstance, startInstances } from '../support/instances.ts';
+import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
+import { bpmnXml, P1, userTaskChain } from './inline-bpmn.ts';
 
 /**
  * POST /modification/execute and /modification/executeAsync: many instances of one definition
  * (reference §1.8, §4.2, §4.4, scenarios B2, B3, B5, S39).
  */
 
-const CAMUNDA_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
-
-/** Reference scenario model P1: start → user1 -seq→ user2 → end. */
-const P1 = bpmnXml(
-  'p1',
-  `<startEvent id="start"/>
-   <sequenceFlow id="toUser1" sourceRef="start" targetRef="user1"/>
-   <userTask id="user1"/>
-   <sequenceFlow id="seq" sourceRef="user1" targetRef="user2"/>
-   <userTask id="user2"/>
-   <sequenceFlow id="toEnd" sourceRef="user2" targetRef="end"/>
-   <endEvent id="end"/>`,
-);
 
 /** Scenario S39: start → serviceTask ser (${true}) → userTask user → end. */
 const S39 = bpmnXml(
@@ -50,26 +38,6 @@ async function deployAll(api: Api): Promise<Record<string, string>> {
   return Object.fromEntries(Object.values(deployed.body.deployedProcessDefinitions as Record<string, { id: string; key: string }>).map((d) => [d.key, d.id]));
 }
 
-async function startInstance(api: Api, key: string): Promise<string> {
-  const response = await api.post(`/process-definition/key/${key}/start`, {});
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body.id as string;
-}
-
-/** Sequentially: the emulator answers some concurrent start requests with an internal error page. */
-async function startInstances(api: Api, key: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) ids.push(await startInstance(api, key));
-  return ids;
-}
-
-async function shapeOf(api: Api, id: string): Promise<string> {
-  const response = await api.get(`/process-instance/${id}/activity-instances`);
-  if (response.status === 404) return 'ended';
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return treeShape(response.body as TreeNode);
-}
-
 async function completeTask(api: Api, processInstanceId: string, taskDefinitionKey: string): Promise<void> {
   const [task] = (await api.get(`/task?processInstanceId=${processInstanceId}&taskDefinitionKey=${taskDefinitionKey}`)).body as { id: string }[];
   expect((await api.post(`/task/${task!.id}/complete`, {})).status).toBe(204);
@@ -79,11 +47,6 @@ async function executeAsync(api: Api, body: unknown): Promise<Json> {
   const response = await api.post('/modification/executeAsync', body);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body as Json;
-}
-
-function expectError(response: { status: number; body: any }, status: number, type: string, message: string, code: number | null = null): void {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body).toEqual({ type, message, code });
 }
 
 describe('modifying many process instances over HTTP', () => {

@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { DelegateRegistry } from '../../shared/engine/delegates.ts';
 import type { ActivityInstanceState } from '../../shared/engine/state.ts';
-import { readFixture } from '../support/engine-harness.ts';
-import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 import { type Api, completed, drain, type Json, jobsOf, monitorUntilCompleted, seedOnce, stopAll } from '../support/batch-driving.ts';
-import { bpmnXml, type TreeNode, treeNodes, treeShape, userTaskChain } from './inline-bpmn.ts';
+import { readFixture } from '../support/engine-harness.ts';
+import { CAMUNDA_DATE, expectError, shapeOf, startInstance, treeOf } from '../support/instances.ts';
+import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
+import { bpmnXml, P1, type TreeNode, treeNodes, treeShape, userTaskChain } from './inline-bpmn.ts';
 
 /**
  * POST /process-instance/{id}/modification-async and the batch around it (reference §1.5, §1.7–1.9,
@@ -13,20 +14,7 @@ import { bpmnXml, type TreeNode, treeNodes, treeShape, userTaskChain } from './i
  * visible through GET /job?jobDefinitionId=<batchJobDefinitionId>.
  */
 
-const CAMUNDA_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 const FLAKY_DELEGATE = 'org.camunda.bpm.engine.test.api.runtime.FlakyDelegate';
-
-/** Reference scenario model P1: start → user1 -seq→ user2 → end. */
-const P1 = bpmnXml(
-  'p1',
-  `<startEvent id="start"/>
-   <sequenceFlow id="toUser1" sourceRef="start" targetRef="user1"/>
-   <userTask id="user1"/>
-   <sequenceFlow id="seq" sourceRef="user1" targetRef="user2"/>
-   <userTask id="user2"/>
-   <sequenceFlow id="toEnd" sourceRef="user2" targetRef="end"/>
-   <endEvent id="end"/>`,
-);
 
 /** A wait state followed by a service task whose delegate fails until the test repairs it. */
 const FLAKY = bpmnXml(
@@ -50,27 +38,6 @@ const registry = () =>
       if (flakyFails) throw new Error('flaky service is down');
     },
   });
-
-async function startInstance(api: Api, key: string, tenantId?: string): Promise<string> {
-  const path = tenantId ? `/process-definition/key/${key}/tenant-id/${tenantId}/start` : `/process-definition/key/${key}/start`;
-  const response = await api.post(path, {});
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body.id as string;
-}
-
-async function treeOf(api: Api, id: string): Promise<TreeNode> {
-  const response = await api.get(`/process-instance/${id}/activity-instances`);
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body as TreeNode;
-}
-
-/** The describe-style shape of an instance, or 'ended' once it is gone from the runtime. */
-async function shapeOf(api: Api, id: string): Promise<string> {
-  const response = await api.get(`/process-instance/${id}/activity-instances`);
-  if (response.status === 404) return 'ended';
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return treeShape(response.body as TreeNode);
-}
 
 function instanceIdOf(tree: TreeNode, activityId: string, index = 0): string {
   const node = treeNodes(tree).filter((n) => n.activityId === activityId)[index];
@@ -107,11 +74,6 @@ function expectSameMoment(actual: string | null, expected: string | null): void 
   expect(actual).toMatch(CAMUNDA_DATE);
   expect(expected).toMatch(CAMUNDA_DATE);
   expect(Math.abs(millis(actual!) - millis(expected!))).toBeLessThan(5_000);
-}
-
-function expectError(response: { status: number; body: any }, status: number, type: string, message: string, code: number | null = null): void {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body).toEqual({ type, message, code });
 }
 
 describe('asynchronous modification of one process instance over HTTP', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { hashPassword } from '../../shared/auth/password.ts';
-import { restClient, startTestRuntime } from '../support/runtime.ts';
+import { asUser, restClient, startTestRuntime } from '../support/runtime.ts';
 
 /**
  * Camunda's authorization model over REST (/authorization and the checks the identity endpoints
@@ -9,19 +9,9 @@ import { restClient, startTestRuntime } from '../support/runtime.ts';
  */
 
 type Api = ReturnType<typeof restClient>;
-type Client = ReturnType<typeof as>;
+type Client = ReturnType<typeof asUser>;
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-function as(api: Api, user: string, password: string) {
-  const headers = { authorization: basic(user, password) };
-  return {
-    get: (path: string) => api.raw('GET', path, undefined, headers),
-    post: (path: string, body: unknown = {}) => api.raw('POST', path, body, headers),
-    put: (path: string, body: unknown = {}) => api.raw('PUT', path, body, headers),
-    delete: (path: string) => api.raw('DELETE', path, undefined, headers),
-  };
-}
 
 const invalid = (message: string) => ({ type: 'InvalidRequestException', message, code: null });
 
@@ -64,11 +54,11 @@ describe('authorizations over REST', () => {
     await identities.saveUser({ id: 'demo', firstName: 'Demo', lastName: 'Demo', email: null, passwordHash: hashPassword('demo') }, false);
     await identities.saveGroup({ id: 'camunda-admin', name: 'camunda BPM Administrators', type: 'SYSTEM' }, false);
     await identities.addGroupMember('camunda-admin', 'demo');
-    admin = as(api, 'demo', 'demo');
+    admin = asUser(api, 'demo', 'demo');
     expect((await admin.post('/user/create', { profile: { id: 'mary', firstName: 'Mary', lastName: 'Anne', email: 'mary@example.com' }, credentials: { password: 'mary' } })).status).toBe(204);
     expect((await admin.post('/group/create', { id: 'sales', name: 'Sales', type: 'WORKFLOW' })).status).toBe(204);
     expect((await admin.put('/group/sales/members/mary')).status).toBe(204);
-    mary = as(api, 'mary', 'mary');
+    mary = asUser(api, 'mary', 'mary');
   });
   afterAll(async () => runtime?.stop());
 

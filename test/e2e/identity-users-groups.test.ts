@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { hashPassword } from '../../shared/auth/password.ts';
-import { restClient, startTestRuntime } from '../support/runtime.ts';
+import { asUser, basicAuth, restClient, startTestRuntime } from '../support/runtime.ts';
 
 /**
  * Users, groups, tenants, their memberships and the identity service over HTTP with Basic
@@ -11,25 +11,14 @@ import { restClient, startTestRuntime } from '../support/runtime.ts';
 
 type Api = ReturnType<typeof restClient>;
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-/** A client that sends one user's Basic credentials with every request. */
-function as(api: Api, user: string, password: string) {
-  const headers = { authorization: basic(user, password) };
-  return {
-    get: (path: string) => api.raw('GET', path, undefined, headers),
-    post: (path: string, body: unknown = {}) => api.raw('POST', path, body, headers),
-    put: (path: string, body: unknown = {}) => api.raw('PUT', path, body, headers),
-    delete: (path: string) => api.raw('DELETE', path, undefined, headers),
-  };
-}
 
 const invalid = (message: string) => ({ type: 'InvalidRequestException', message, code: null });
 
 describe('identity REST API (users, groups, tenants)', () => {
   let runtime: LocalRuntime;
   let api: Api;
-  let admin: ReturnType<typeof as>;
+  let admin: ReturnType<typeof asUser>;
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ config: { authMode: 'basic' }, startWorkers: false });
@@ -39,13 +28,13 @@ describe('identity REST API (users, groups, tenants)', () => {
     await identities.saveUser({ id: 'demo', firstName: 'Demo', lastName: 'Demo', email: null, passwordHash: hashPassword('demo') }, false);
     await identities.saveGroup({ id: 'camunda-admin', name: 'camunda BPM Administrators', type: 'SYSTEM' }, false);
     await identities.addGroupMember('camunda-admin', 'demo');
-    admin = as(api, 'demo', 'demo');
+    admin = asUser(api, 'demo', 'demo');
   });
   afterAll(async () => runtime?.stop());
 
   describe('authentication', () => {
     it('answers a wrong password with 401 and a Basic challenge', async () => {
-      const response = await fetch(`${runtime.url}/user`, { headers: { authorization: basic('demo', 'wrong') } });
+      const response = await fetch(`${runtime.url}/user`, { headers: { authorization: basicAuth('demo', 'wrong') } });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="default"');
     });
@@ -54,7 +43,7 @@ describe('identity REST API (users, groups, tenants)', () => {
       const anonymous = await fetch(`${runtime.url}/group`);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="default"');
-      expect((await as(api, 'ghost', 'demo').get('/user')).status).toBe(401);
+      expect((await asUser(api, 'ghost', 'demo').get('/user')).status).toBe(401);
     });
   });
 
@@ -76,7 +65,7 @@ describe('identity REST API (users, groups, tenants)', () => {
         expect(JSON.stringify(body)).not.toMatch(/password|scrypt|s3cret/i);
       }
       // and the new user can log in with the password
-      expect((await as(api, 'john', 's3cret').get('/user/john/profile')).status).toBe(200);
+      expect((await asUser(api, 'john', 's3cret').get('/user/john/profile')).status).toBe(200);
     });
 
     it('rejects a duplicate id and a missing profile id with 400', async () => {
@@ -105,7 +94,7 @@ describe('identity REST API (users, groups, tenants)', () => {
       expect(updated.status).toBe(204);
       expect((await admin.get('/user/upd/profile')).body).toEqual({ id: 'upd', firstName: 'New', lastName: 'Name', email: 'new@example.com' });
       // the password is untouched
-      expect((await as(api, 'upd', 'pw').get('/user/upd/profile')).status).toBe(200);
+      expect((await asUser(api, 'upd', 'pw').get('/user/upd/profile')).status).toBe(200);
     });
 
     it('filters, sorts, pages and counts users', async () => {
@@ -134,13 +123,13 @@ describe('identity REST API (users, groups, tenants)', () => {
       expect(wrong.body).toEqual(invalid('The given authenticated user password is not valid.'));
       expect((await admin.put('/user/pwuser/credentials', { password: 'second' })).status).toBe(400);
       expect((await admin.put('/user/pwuser/credentials', { password: 'second', authenticatedUserPassword: 'demo' })).status).toBe(204);
-      expect((await as(api, 'pwuser', 'first').get('/user/pwuser/profile')).status).toBe(401);
-      const self = as(api, 'pwuser', 'second');
+      expect((await asUser(api, 'pwuser', 'first').get('/user/pwuser/profile')).status).toBe(401);
+      const self = asUser(api, 'pwuser', 'second');
       expect((await self.get('/user/pwuser/profile')).status).toBe(200);
       // a user may change their own password without any authorization
       expect((await self.put('/user/pwuser/credentials', { password: 'third', authenticatedUserPassword: 'wrong' })).status).toBe(400);
       expect((await self.put('/user/pwuser/credentials', { password: 'third', authenticatedUserPassword: 'second' })).status).toBe(204);
-      expect((await as(api, 'pwuser', 'third').get('/user/pwuser/profile')).body).toEqual({ id: 'pwuser', firstName: 'P', lastName: 'W', email: null });
+      expect((await asUser(api, 'pwuser', 'third').get('/user/pwuser/profile')).body).toEqual({ id: 'pwuser', firstName: 'P', lastName: 'W', email: null });
       // an unknown user is a 404 once the caller's password checks out
       expect((await admin.put('/user/nobody/credentials', { password: 'x', authenticatedUserPassword: 'demo' })).status).toBe(404);
     });
@@ -158,7 +147,7 @@ describe('identity REST API (users, groups, tenants)', () => {
       expect((await admin.delete('/user/gone')).status).toBe(404);
       expect((await admin.get('/group?member=gone')).body).toEqual([]);
       expect((await admin.get('/tenant?userMember=gone')).body).toEqual([]);
-      expect((await as(api, 'gone', 'pw').get('/user')).status).toBe(401);
+      expect((await asUser(api, 'gone', 'pw').get('/user')).status).toBe(401);
     });
   });
 

@@ -20,6 +20,18 @@ export function userTaskChain(processId: string, taskIds: string[]): string {
   return bpmnXml(processId, `<startEvent id="start"/>${tasks.join('')}<endEvent id="end"/>${flows.join('')}`);
 }
 
+/** Reference scenario model P1: start → user1 -seq→ user2 → end. */
+export const P1 = bpmnXml(
+  'p1',
+  `<startEvent id="start"/>
+   <sequenceFlow id="toUser1" sourceRef="start" targetRef="user1"/>
+   <userTask id="user1"/>
+   <sequenceFlow id="seq" sourceRef="user1" targetRef="user2"/>
+   <userTask id="user2"/>
+   <sequenceFlow id="toEnd" sourceRef="user2" targetRef="end"/>
+   <endEvent id="end"/>`,
+);
+
 /** Camunda's activity-instance tree as sorted activity ids: `root{a, sub{b}, ~c}` (~ = transition instance). */
 export interface TreeNode {
   id: string;

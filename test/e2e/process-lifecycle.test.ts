@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { DelegateRegistry } from '../../shared/engine/delegates.ts';
 import { readFixture } from '../support/engine-harness.ts';
+import { CAMUNDA_DATE } from '../support/instances.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 import { bpmnXml, type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
 
 const FAILING_DELEGATE = 'org.camunda.bpm.engine.test.api.runtime.FailingDelegate';
-const CAMUNDA_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 
 const MESSAGE_MODEL = bpmnXml(
   'messageProcess',

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../../local/runtime.ts';
 import { hashPassword, verifyPassword } from '../../shared/auth/password.ts';
 import { RESOURCE_TYPES } from '../../shared/auth/resources.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
-import { startTestRuntime } from '../support/runtime.ts';
+import { basicAuth, startTestRuntime } from '../support/runtime.ts';
 import { bpmnXml } from './inline-bpmn.ts';
 
 /**
@@ -52,7 +52,7 @@ const MODEL = bpmnXml(
   `<message id="secMsg" name="${MESSAGE}"/>`,
 );
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = basicAuth;
 const PUBLIC = ['GET /engine', 'GET /version'];
 
 interface Request {

@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchExecuteHandler } from '../../functions/batch-execute/handler.ts';
@@ -8,7 +8,9 @@ import { ensureEmulator } from '../../local/emulator.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { SqsPoller } from '../../local/sqs-poller.ts';
 import { QueuePublisher } from '../../shared/queue/publisher.ts';
-import { type TreeNode, treeShape, userTaskChain } from '../e2e/inline-bpmn.ts';
+import { userTaskChain } from '../e2e/inline-bpmn.ts';
+import { acknowledge, drain, eventOf, receiveAll, seedOnce, stopAll } from '../support/batch-driving.ts';
+import { definitionIdOf, shapeOf, startInstance, startInstances } from '../support/instances.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -35,29 +37,6 @@ class FaultyPublisher extends QueuePublisher {
 
 const MODEL = userTaskChain('reliable', ['task1', 'task2', 'task3']);
 
-async function startInstance(api: Api): Promise<string> {
-  const response = await api.post('/process-definition/key/reliable/start', {});
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body.id as string;
-}
-
-async function startInstances(api: Api, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) ids.push(await startInstance(api));
-  return ids;
-}
-
-async function shapeOf(api: Api, id: string): Promise<string> {
-  const response = await api.get(`/process-instance/${id}/activity-instances`);
-  if (response.status === 404) return 'ended';
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return treeShape(response.body as TreeNode);
-}
-
-async function definitionIdOf(api: Api, id: string): Promise<string> {
-  return (await api.get(`/process-instance/${id}`)).body.definitionId as string;
-}
-
 async function createBatch(api: Api, ids: string[], activityId = 'task2'): Promise<Json> {
   const response = await api.post('/modification/executeAsync', {
     processDefinitionId: await definitionIdOf(api, ids[0]!),
@@ -76,48 +55,6 @@ async function counts(api: Api): Promise<{ batches: number; historic: number }> 
   return { batches: (await api.get('/batch/count')).body.count, historic: (await api.get('/history/batch/count')).body.count };
 }
 
-/**
- * Pollers like the runtime's, but handing over one record at a time. The emulator (moto) does not
- * keep TransactWriteItems atomic under concurrent conflicting requests, so duplicates of one job in
- * the same event (handled in parallel) could corrupt its table; on DynamoDB that is safe.
- */
-const sequentialPollers = new WeakMap<LocalRuntime, Record<Queue, SqsPoller>>();
-const clientsOf = new WeakMap<LocalRuntime, SQSClient[]>();
-function pollersOf(runtime: LocalRuntime): Record<Queue, SqsPoller> {
-  let pollers = sequentialPollers.get(runtime);
-  if (!pollers) {
-    const sqs = new SQSClient({ region: runtime.config.region, endpoint: runtime.endpoint });
-    clientsOf.set(runtime, [sqs]);
-    const poller = (url: string, handler: Handler) => new SqsPoller(sqs, { queueUrl: url, batchSize: 1, visibilityTimeoutSeconds: 5, handler });
-    const batches = runtime.services.batches;
-    pollers = {
-      seed: poller(runtime.resources.seedQueue.url, createBatchSeedHandler(batches)),
-      execute: poller(runtime.resources.executeQueue.url, createBatchExecuteHandler(batches)),
-      monitor: poller(runtime.resources.monitorQueue.url, createBatchMonitorHandler(batches)),
-    };
-    sequentialPollers.set(runtime, pollers);
-  }
-  return pollers;
-}
-
-async function drain(runtime: LocalRuntime, queues: Queue[] = ['seed', 'execute', 'monitor']): Promise<void> {
-  const pollers = pollersOf(runtime);
-  for (let round = 0; round < 500; round++) {
-    let delivered = 0;
-    for (const queue of queues) delivered += await pollers[queue].pollOnce();
-    if (delivered === 0) return;
-  }
-  throw new Error(`queues ${queues.join(', ')} did not drain`);
-}
-
-async function seedOnce(runtime: LocalRuntime, api: Api, batchId: string): Promise<void> {
-  const before = (await api.get(`/batch/${batchId}`)).body.jobsCreated as number;
-  await eventually(async () => {
-    await runtime.pollers.seed.pollOnce();
-    return (await api.get(`/batch/${batchId}`)).body.jobsCreated > before;
-  });
-}
-
 /** Drives the workers by hand until the monitor has removed the batch. */
 async function runToCompletion(runtime: LocalRuntime, api: Api, batchId: string): Promise<Json> {
   await eventually(async () => {
@@ -125,42 +62,6 @@ async function runToCompletion(runtime: LocalRuntime, api: Api, batchId: string)
     return (await api.get(`/batch/${batchId}`)).status === 404;
   });
   return (await api.get(`/history/batch/${batchId}`)).body as Json;
-}
-
-/** Every message currently visible in the queue, made invisible for `visibilitySeconds`. */
-async function receiveAll(sqs: SQSClient, queueUrl: string, visibilitySeconds = 30): Promise<Message[]> {
-  const all: Message[] = [];
-  for (;;) {
-    const { Messages: messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: visibilitySeconds, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
-    );
-    if (messages.length === 0) return all;
-    all.push(...messages);
-  }
-}
-
-/** The event Lambda's SQS event source mapping would hand over for these messages. */
-function eventOf(messages: Message[]): SQSEvent {
-  return {
-    Records: messages.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body ?? '',
-      attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-      messageAttributes: {},
-      md5OfBody: m.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-      awsRegion: 'us-east-1',
-    })),
-  };
-}
-
-async function acknowledge(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 10) {
-    const chunk = messages.slice(i, i + 10);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
 }
 
 describe('batch reliability under at-least-once delivery', () => {
@@ -200,10 +101,9 @@ describe('batch reliability under at-least-once delivery', () => {
     await drain(runtime);
   });
   afterAll(async () => {
-    await Promise.all([runtime?.stop(), faulty?.stop()]);
+    await stopAll(runtime, faulty);
     sqs?.destroy();
     publisherSqs?.destroy();
-    for (const r of [runtime, faulty]) if (r) for (const client of clientsOf.get(r) ?? []) client.destroy();
   });
 
   /** Hands every message of every batch queue to its handler twice, then acknowledges it, until all is quiet. */
@@ -237,7 +137,7 @@ describe('batch reliability under at-least-once delivery', () => {
   /** Both deliveries overlap in time: on real DynamoDB one transaction wins and the other sees the job done. */
   // EMULATOR: moto's TransactWriteItems is not atomic under concurrent requests (a cancelled transaction restores a deep copy of the whole table, taken while other requests were writing), so this passes on DynamoDB but loses task items in moto; not a product bug.
   it.skip('modifies every instance exactly once when every message is delivered twice at the same time', async () => {
-    const ids = await startInstances(api, 5);
+    const ids = await startInstances(api, 'reliable', 5);
     const batch = await createBatch(api, ids);
     await deliverEverythingTwice('at the same time', batch.id);
     for (const id of ids) expect((await api.get(`/task?processInstanceId=${id}&taskDefinitionKey=task2`)).body).toHaveLength(1);
@@ -245,7 +145,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it.each(['one after the other'] as const)('modifies every instance exactly once when every message is delivered twice, %s', async (mode) => {
     // given five instances in task1 and a batch starting task2 in each (3 jobs, 2 seed runs)
-    const ids = await startInstances(api, 5);
+    const ids = await startInstances(api, 'reliable', 5);
     const batch = await createBatch(api, ids);
     expect(batch).toMatchObject({ totalJobs: 3, invocationsPerBatchJob: 2, batchJobsPerSeed: 2 });
 
@@ -286,7 +186,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it('has no double effect when an execution handler wrote its result but died before the message was acknowledged', async () => {
     // given a seeded single-instance batch
-    const id = await startInstance(api);
+    const id = await startInstance(api, 'reliable');
     const response = await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] });
     const batch = response.body as Json;
     await seedOnce(runtime, api, batch.id);
@@ -315,7 +215,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it('creates no duplicate jobs when a seed handler wrote its jobs but died before the message was acknowledged', async () => {
     // given a batch over four instances: two jobs of two instances, one seed run
-    const ids = await startInstances(api, 4);
+    const ids = await startInstances(api, 'reliable', 4);
     const batch = await createBatch(api, ids);
     const [delivery] = (await receiveAll(sqs, queueUrls.seed, 1)).filter((m) => JSON.parse(m.Body!).batchId === batch.id);
 
@@ -339,7 +239,7 @@ describe('batch reliability under at-least-once delivery', () => {
     // given ten instances, each with a seeded single-instance batch starting task2, whose execute messages are held back
     const rounds: { id: string; batch: Json }[] = [];
     for (let round = 0; round < 10; round++) {
-      const id = await startInstance(api);
+      const id = await startInstance(api, 'reliable');
       const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })).body as Json;
       rounds.push({ id, batch });
     }
@@ -367,7 +267,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it('fails a poison job after exactly three tries, leaving retries 0 and the exception message', async () => {
     // given a seeded batch whose modification fails every time
-    const id = await startInstance(api);
+    const id = await startInstance(api, 'reliable');
     const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'noSuchActivity' }] })).body as Json;
     await seedOnce(runtime, api, batch.id);
     const jobId = `${batch.id}-000000`;
@@ -405,7 +305,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it('does not run a job whose retries were set to 0, even from a message that names its instance', async () => {
     // given a seeded single-instance batch whose job is set to 0 retries before it runs
-    const id = await startInstance(api);
+    const id = await startInstance(api, 'reliable');
     const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })).body as Json;
     await seedOnce(runtime, api, batch.id);
     const jobId = `${batch.id}-000000`;
@@ -427,7 +327,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it('counts the completed jobs of a run with one write and triggers the monitor with the last of them', async () => {
     // given a seeded batch of three instances in two jobs (invocationsPerBatchJob 2), its monitor message consumed
-    const ids = await startInstances(api, 3);
+    const ids = await startInstances(api, 'reliable', 3);
     const batch = await createBatch(api, ids);
     await drain(runtime, ['seed']);
     await acknowledge(sqs, queueUrls.monitor, await receiveAll(sqs, queueUrls.monitor));
@@ -466,7 +366,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
   it('re-drives a job whose message was lost, but only after a whole poll without progress', async () => {
     // given a seeded single-instance batch whose execution message is lost
-    const id = await startInstance(api);
+    const id = await startInstance(api, 'reliable');
     const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })).body as Json;
     await seedOnce(runtime, api, batch.id);
     const lost = await receiveAll(sqs, queueUrls.execute);
@@ -516,11 +416,11 @@ describe('batch reliability under at-least-once delivery', () => {
   });
 
   it.each([
-    ['a single-instance modification', async (client: Api) => client.post(`/process-instance/${await startInstance(client)}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })],
+    ['a single-instance modification', async (client: Api) => client.post(`/process-instance/${await startInstance(client, 'reliable')}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })],
     [
       'a multi-instance modification',
       async (client: Api) => {
-        const id = await startInstance(client);
+        const id = await startInstance(client, 'reliable');
         return client.post('/modification/executeAsync', { processDefinitionId: await definitionIdOf(client, id), processInstanceIds: [id], instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] });
       },
     ],

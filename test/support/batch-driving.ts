@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { expect } from 'vitest';
 import { createBatchExecuteHandler } from '../../functions/batch-execute/handler.ts';
@@ -91,4 +91,40 @@ export async function monitorUntilCompleted(runtime: LocalRuntime, api: Api, bat
     return (await api.get(`/batch/${batchId}`)).status === 404;
   });
   return (await api.get(`/history/batch/${batchId}`)).body as Json;
+}
+
+/** Every message currently visible in the queue, made invisible for `visibilitySeconds`. */
+export async function receiveAll(sqs: SQSClient, queueUrl: string, visibilitySeconds = 30): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: visibilitySeconds, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    if (messages.length === 0) return all;
+    all.push(...messages);
+  }
+}
+
+/** The event Lambda's SQS event source mapping would hand over for these messages. */
+export function eventOf(messages: Message[]): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+export async function acknowledge(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DelegateRegistry } from '../../shared/engine/delegates.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
+import type { DelegateRegistry } from '../../shared/engine/delegates.ts';
 
 /** A local runtime on a free port with its own table and queues, sharing the run's emulator. */
 export function startTestRuntime(options: { registry?: DelegateRegistry } & Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
@@ -56,4 +56,21 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** The Authorization header of HTTP Basic for these credentials. */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** A client that sends one user's Basic credentials with every request. */
+export function asUser(api: ReturnType<typeof restClient>, user: string, password: string) {
+  const headers = { authorization: basicAuth(user, password) };
+  return {
+    user,
+    get: (path: string) => api.raw('GET', path, undefined, headers),
+    post: (path: string, body: unknown = {}) => api.raw('POST', path, body, headers),
+    put: (path: string, body: unknown = {}) => api.raw('PUT', path, body, headers),
+    delete: (path: string) => api.raw('DELETE', path, undefined, headers),
+  };
 }
