@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -43,7 +44,7 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
     stageVariables: null,
     body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
     isBase64Encoded: binary,
-    requestContext: { stage: 'local', path: url.pathname, httpMethod: request.method ?? 'GET' } as APIGatewayProxyEvent['requestContext'],
+    requestContext: { stage: 'local', path: url.pathname, httpMethod: request.method ?? 'GET', requestId: randomUUID() } as APIGatewayProxyEvent['requestContext'],
   };
 }
 

@@ -10,7 +10,7 @@ import type { QueuePublisher } from '../shared/queue/publisher.ts';
 import type { EngineConfig } from '../shared/service/config.ts';
 import { createServices, type Services } from '../shared/service/compose.ts';
 import { ensureAdministrator } from '../shared/service/bootstrap-admin.ts';
-import { ensureEmulator } from './emulator.ts';
+import { DEFAULT_EMULATOR_PORT, ensureEmulator } from './emulator.ts';
 import { startHttpServer } from './http-server.ts';
 import { type ProvisionedQueue, provision, type ProvisionedResources } from './provision.ts';
 import { SqsPoller } from './sqs-poller.ts';
@@ -49,7 +49,7 @@ export interface LocalRuntime {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const emulator = await ensureEmulator();
+  const emulator = await ensureEmulator(Number(process.env.EMULATOR_PORT ?? DEFAULT_EMULATOR_PORT));
   const region = process.env.AWS_REGION ?? 'us-east-1';
   const resources = await provision({ region, endpoint: emulator.endpoint }, options.prefix ?? 'camunda-local');
   const config: EngineConfig = {

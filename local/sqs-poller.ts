@@ -18,9 +18,16 @@ export interface PollerOptions {
  * handler fails the whole batch). Failed records reappear after the visibility timeout and move to
  * the dead-letter queue after maxReceiveCount, as in AWS.
  */
+/** Lambda's event source mapping long-polls for up to 20 s; an idle runtime then costs next to nothing. */
+const LONG_POLL_SECONDS = 20;
+/** A receive that brings messages answers within milliseconds; one still open after this is waiting. */
+const STOP_GRACE_MS = 250;
+
 export class SqsPoller {
   private running = false;
   private loop: Promise<void> | undefined;
+  /** Ends the long poll in flight when the poller stops, so stopping never waits for it. */
+  private stopping = new AbortController();
 
   constructor(
     private readonly sqs: SQSClient,
@@ -29,12 +36,23 @@ export class SqsPoller {
 
   start(): void {
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
   }
 
+  /**
+   * Lets a receive that is answering finish (what it brings is put back at once), and ends one that
+   * is still waiting after a moment: an idle long poll holds nothing. At worst a message that reached
+   * the queue in that same instant stays invisible for its visibility timeout: delayed, never lost.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    const stopped = this.loop ?? Promise.resolve();
+    const settled = await Promise.race([stopped.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS))]);
+    if (!settled) {
+      this.stopping.abort();
+      await stopped;
+    }
   }
 
   /**
@@ -44,7 +62,7 @@ export class SqsPoller {
    */
   private async run(): Promise<void> {
     // Settled at once, so a receive that fails while the handler runs is never an unhandled rejection.
-    const receiveAhead = () => this.receive(1).then((messages) => ({ messages }), (error: unknown) => ({ error }));
+    const receiveAhead = () => this.receive(LONG_POLL_SECONDS, this.stopping.signal).then((messages) => ({ messages }), (error: unknown) => ({ error }));
     let next = receiveAhead();
     let acknowledging: Promise<void> = Promise.resolve();
     for (;;) {
@@ -77,7 +95,7 @@ export class SqsPoller {
     return messages.length;
   }
 
-  private async receive(waitSeconds: number): Promise<Message[]> {
+  private async receive(waitSeconds: number, abortSignal?: AbortSignal): Promise<Message[]> {
     const received = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.options.queueUrl,
@@ -86,6 +104,7 @@ export class SqsPoller {
         VisibilityTimeout: this.options.visibilityTimeoutSeconds,
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
       }),
+      { abortSignal },
     );
     return received.Messages ?? [];
   }

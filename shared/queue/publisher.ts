@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { reportServiceFailures } from '../aws/service-failure.ts';
 import type { AwsConnection } from '../store/client.ts';
 
 /** Sends JSON messages, several in batches of ten (SQS's limit); throws if any was not accepted. */
@@ -6,7 +7,7 @@ export class QueuePublisher {
   private readonly sqs: SQSClient;
 
   constructor(connection: AwsConnection, sqs?: SQSClient) {
-    this.sqs = sqs ?? new SQSClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 });
+    this.sqs = sqs ?? reportServiceFailures('SQS', new SQSClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 }));
   }
 
   async send(queueUrl: string, bodies: readonly unknown[], delaySeconds = 0): Promise<void> {

@@ -22,6 +22,7 @@ export function toRestRequest(event: APIGatewayProxyEvent): RestRequest {
     headers,
     body: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0),
     baseUrl: `${proto}://${headers.host ?? 'localhost'}${stage}${BASE_PATH}`,
+    requestId: event.requestContext?.requestId,
   };
 }
 

@@ -8,6 +8,8 @@ export interface RestRequest {
   body: Buffer;
   /** The URL prefix clients use to reach the API (for Camunda's `links`). */
   baseUrl: string;
+  /** API Gateway's request id: the correlation id of everything this request causes. */
+  requestId?: string;
 }
 
 export interface RestResponse {

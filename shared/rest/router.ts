@@ -3,6 +3,7 @@ import { AuthContext } from '../auth/auth-context.ts';
 import type { BatchService } from '../service/batch-service.ts';
 import type { Services } from '../service/compose.ts';
 import type { IdentityRepository } from '../store/identity-repository.ts';
+import { logger } from '../observability/logger.ts';
 import { authenticate } from './authentication.ts';
 import type { EngineService } from '../service/engine-service.ts';
 import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
@@ -97,6 +98,7 @@ export class Router {
       throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
     } catch (error) {
       const { status, body } = toErrorResponse(error);
+      if (status >= 500) logger.error('request failed', { correlationId: req.requestId, method: req.method, path: req.path, status, error });
       return { status, body };
     }
   }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { reportServiceFailures } from '../aws/service-failure.ts';
 
 export interface AwsConnection {
   region: string;
@@ -9,6 +10,6 @@ export interface AwsConnection {
 
 /** A document client that drops undefined attributes (engine state has optional fields). */
 export function createDocumentClient(connection: AwsConnection): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 });
+  const client = reportServiceFailures('DynamoDB', new DynamoDBClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 }));
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -135,8 +135,7 @@ describe('batch reliability under at-least-once delivery', () => {
   }
 
   /** Both deliveries overlap in time: on real DynamoDB one transaction wins and the other sees the job done. */
-  // EMULATOR: moto's TransactWriteItems is not atomic under concurrent requests (a cancelled transaction restores a deep copy of the whole table, taken while other requests were writing), so this passes on DynamoDB but loses task items in moto; not a product bug.
-  it.skip('modifies every instance exactly once when every message is delivered twice at the same time', async () => {
+  it('modifies every instance exactly once when every message is delivered twice at the same time', async () => {
     const ids = await startInstances(api, 'reliable', 5);
     const batch = await createBatch(api, ids);
     await deliverEverythingTwice('at the same time', batch.id);

@@ -28,11 +28,7 @@ export async function completed(api: Api, batchId: string): Promise<Json> {
   return historic.body as Json;
 }
 
-/**
- * Hand-driven workers like the runtime's pollers, but one record per delivery: the emulator (moto)
- * does not keep TransactWriteItems atomic under concurrent conflicting requests, so duplicate
- * executions of one job handled in parallel could corrupt its table (DynamoDB itself is safe).
- */
+/** Hand-driven workers like the runtime's pollers, but one record per delivery: each message's effect can be followed on its own. */
 const sequential = new Map<LocalRuntime, { sqs: SQSClient; pollers: Record<Queue, SqsPoller> }>();
 export function sequentialPollers(runtime: LocalRuntime): Record<Queue, SqsPoller> {
   let entry = sequential.get(runtime);

@@ -4,7 +4,7 @@ let emulator: Emulator | undefined;
 
 /**
  * One emulator for the whole run: an AWS_ENDPOINT_URL that is set is used as it is; otherwise
- * moto_server is started here and stopped at the end. Test files isolate themselves by resource prefix.
+ * the embedded emulator (local/emulator.py) is started here and stopped at the end. Test files isolate themselves by resource prefix.
  */
 export async function setup(): Promise<void> {
   emulator = await ensureEmulator();

@@ -16,11 +16,9 @@ export async function startInstance(api: Api, key: string, tenantId?: string): P
   return response.body.id as string;
 }
 
-/** Sequentially: the emulator answers some concurrent start requests with an internal error page. */
-export async function startInstances(api: Api, key: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) ids.push(await startInstance(api, key));
-  return ids;
+/** Starts `count` instances, all at once. */
+export function startInstances(api: Api, key: string, count: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: count }, () => startInstance(api, key)));
 }
 
 export async function treeOf(api: Api, id: string): Promise<TreeNode> {

@@ -9,6 +9,7 @@ import { json, noContent } from '../http.ts';
 import { groupDto, groupInfoGroupDto, groupInfoUserDto, tenantDto, userProfileDto } from '../identity-dto.ts';
 import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
 import { readBody, type Route, type RouteContext } from '../router.ts';
+import { sqlLike } from '../../query/sql-like.ts';
 
 /**
  * Users, groups, tenants and their memberships (Camunda's UserRestService, GroupRestService,
@@ -30,12 +31,6 @@ const orNull = (value: string | null | undefined) => value ?? null;
 
 const notFound = (kind: 'User' | 'Group' | 'Tenant', id: string) => new RestError(404, `${kind} with id ${id} does not exist`);
 
-/** SQL LIKE as Camunda's `...Like` parameters use it: `%` any run, `_` one character. */
-function like(pattern: string): (value: string | null) => boolean {
-  const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-  const regex = new RegExp(`^${source}$`, 's');
-  return (value) => value !== null && regex.test(value);
-}
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -85,9 +80,9 @@ async function queryUsers(ctx: RouteContext): Promise<UserRecord[]> {
   const memberOfTenant = stringParam(q, 'memberOfTenant');
   const groupMembers = memberOfGroup === undefined ? undefined : new Set(await ctx.identities.groupMembers(memberOfGroup));
   const tenantMembers = memberOfTenant === undefined ? undefined : new Set(await ctx.identities.tenantUsers(memberOfTenant));
-  const firstNameMatches = firstNameLike === undefined ? undefined : like(firstNameLike);
-  const lastNameMatches = lastNameLike === undefined ? undefined : like(lastNameLike);
-  const emailMatches = emailLike === undefined ? undefined : like(emailLike);
+  const firstNameMatches = firstNameLike === undefined ? undefined : sqlLike(firstNameLike);
+  const lastNameMatches = lastNameLike === undefined ? undefined : sqlLike(lastNameLike);
+  const emailMatches = emailLike === undefined ? undefined : sqlLike(emailLike);
   const users = (await ctx.identities.listUsers()).filter(
     (u) =>
       (id === undefined || u.id === id) &&
@@ -210,7 +205,7 @@ async function queryGroups(ctx: RouteContext): Promise<GroupRecord[]> {
   const memberOfTenant = stringParam(q, 'memberOfTenant');
   const groupsOfMember = member === undefined ? undefined : new Set(await ctx.identities.groupsOf(member));
   const tenantGroups = memberOfTenant === undefined ? undefined : new Set(await ctx.identities.tenantGroups(memberOfTenant));
-  const nameMatches = nameLike === undefined ? undefined : like(nameLike);
+  const nameMatches = nameLike === undefined ? undefined : sqlLike(nameLike);
   const groups = (await ctx.identities.listGroups()).filter(
     (g) =>
       (id === undefined || g.id === id) &&
@@ -355,7 +350,7 @@ async function queryTenants(ctx: RouteContext): Promise<TenantRecord[]> {
   const userMember = stringParam(q, 'userMember');
   const groupMember = stringParam(q, 'groupMember');
   const includingGroupsOfUser = booleanParam(q, 'includingGroupsOfUser') ?? false;
-  const nameMatches = nameLike === undefined ? undefined : like(nameLike);
+  const nameMatches = nameLike === undefined ? undefined : sqlLike(nameLike);
   let tenants = (await ctx.identities.listTenants()).filter(
     (t) => (id === undefined || t.id === id) && (idIn === undefined || idIn.includes(t.id)) && (name === undefined || t.name === name) && (!nameMatches || nameMatches(t.name)),
   );

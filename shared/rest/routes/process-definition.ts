@@ -7,6 +7,7 @@ import { booleanParam, integerParam, listParam, page, sorting, sortItems, string
 import { readBody, type Route, type RouteContext } from '../router.ts';
 import { canSeeDefinition, filterAllowed, requireDefinition } from '../access.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
+import { sqlLike } from '../../query/sql-like.ts';
 
 const StartBody = z.object({
   variables: VariableMapDto.nullish(),
@@ -67,14 +68,14 @@ async function queryDefinitions(ctx: RouteContext): Promise<DefinitionRecord[]> 
     }
     all = [...newest.values()];
   }
-  const like = keyLike ? new RegExp(`^${keyLike.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`) : undefined;
+  const keyMatches = keyLike ? sqlLike(keyLike) : undefined;
   const filtered = all.filter(
     (d) =>
       (id === undefined || d.id === id) &&
       (ids === undefined || ids.includes(d.id)) &&
       (key === undefined || d.key === key) &&
       (keys === undefined || keys.includes(d.key)) &&
-      (like === undefined || like.test(d.key)) &&
+      (keyMatches === undefined || keyMatches(d.key)) &&
       (name === undefined || d.name === name) &&
       (deploymentId === undefined || d.deploymentId === deploymentId) &&
       (version === undefined || d.version === version) &&
