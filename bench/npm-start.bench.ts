@@ -136,7 +136,11 @@ try {
   };
   for (let copy = 0; copy < copies; copy++) {
     const fresh = new Map<string, string>();
-    const json = templateJson.replace(UUID, (id) => (known.has(id) ? id : fresh.get(id) ?? (fresh.set(id, randomUUID()), fresh.get(id)!)));
+    const json = templateJson.replace(UUID, (id) => {
+      if (known.has(id)) return id;
+      if (!fresh.has(id)) fresh.set(id, randomUUID());
+      return fresh.get(id)!;
+    });
     pending.push(...(JSON.parse(json) as Record<string, unknown>[]));
     if (pending.length >= 100) await flush(false);
   }

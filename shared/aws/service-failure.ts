@@ -1,3 +1,5 @@
+import { asStoreLimitExceeded } from './store-limits.ts';
+
 /**
  * A DynamoDB or SQS call that failed for a reason that is not an answer of the service: the
  * endpoint answered something that is not an AWS response (an HTML error page of a proxy or an
@@ -52,7 +54,7 @@ export function asServiceFailure(service: AwsServiceName, error: unknown): AwsSe
 
 /** The start of what the endpoint sent, as the SDK's parse error quotes it, on one line. */
 function excerpt(parseMessage: string | undefined): string {
-  const quoted = /"([^]*?)"\.\.\./.exec(parseMessage ?? '')?.[1] ?? parseMessage ?? '';
+  const quoted = /"([\s\S]*?)"\.\.\./.exec(parseMessage ?? '')?.[1] ?? parseMessage ?? '';
   const line = quoted.replace(/\s+/g, ' ').trim();
   return line.length > EXCERPT_LENGTH ? `${line.slice(0, EXCERPT_LENGTH)}…` : line || '(empty)';
 }
@@ -66,14 +68,17 @@ export interface ClientWithMiddleware {
   middlewareStack: { add(middleware: (next: Next) => Next, options: { step: 'initialize'; name: string }): void };
 }
 
-/** Makes every call of the client throw AwsServiceFailure for non-answers (after the SDK's own retries). */
+/**
+ * Makes every call of the client throw AwsServiceFailure for non-answers (after the SDK's own
+ * retries), and StoreLimitExceeded where the service refused a request as too big.
+ */
 export function reportServiceFailures<C extends ClientWithMiddleware>(service: AwsServiceName, client: C): C {
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
-        throw asServiceFailure(service, error) ?? error;
+        throw asServiceFailure(service, error) ?? asStoreLimitExceeded(error) ?? error;
       }
     },
     { step: 'initialize', name: `report${service}Failures` },

@@ -3,6 +3,7 @@ import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
+import { StoreLimitExceeded } from '../aws/store-limits.ts';
 
 /** Camunda's ExceptionDto. */
 export interface ExceptionDto {
@@ -40,6 +41,7 @@ export function toErrorResponse(error: unknown): { status: number; body: Excepti
   }
   if (error instanceof BpmnParseError) return { status: 400, body: { type: 'ParseException', message: error.message, code: 0 } };
   if (error instanceof ExpressionEvaluationError) return { status: 500, body: { type: 'ProcessEngineException', message: error.message, code: 0 } };
+  if (error instanceof StoreLimitExceeded) return { status: 400, body: { type: 'InvalidRequestException', message: error.message, code: null } };
   if (error instanceof AwsServiceFailure) return { status: 500, body: { type: 'ProcessEngineException', message: `Store failure: ${error.message}`, code: 0 } };
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, body: { type: 'ProcessEngineException', message, code: 0 } };

@@ -42,6 +42,22 @@ function compile(route: Route): CompiledRoute {
   return { ...route, regex: new RegExp(`^${source}/?$`), names };
 }
 
+/** Jackson's default (StreamReadConstraints.maxNestingDepth), which Camunda's REST API inherits. */
+export const MAX_JSON_NESTING = 1000;
+
+/** Refuses bodies nested deeper than Camunda accepts, before any recursive code walks them. */
+function checkNesting(value: unknown): void {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > MAX_JSON_NESTING) {
+      throw invalidRequest(`Cannot deserialize request body: nesting depth exceeds the maximum allowed (${MAX_JSON_NESTING})`);
+    }
+    const next: unknown[] = [];
+    for (const node of level) if (typeof node === 'object' && node !== null) next.push(...Object.values(node));
+    level = next;
+  }
+}
+
 /** Reads the JSON body against its zod schema; malformed JSON and wrong shapes are 400s. */
 export function readBody<S extends z.ZodType>(req: RestRequest, schema: S): z.infer<S> {
   const text = req.body.toString('utf8');
@@ -54,6 +70,7 @@ export function readBody<S extends z.ZodType>(req: RestRequest, schema: S): z.in
       throw invalidRequest('');
     }
   }
+  checkNesting(parsed);
   const result = schema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];

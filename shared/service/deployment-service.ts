@@ -1,3 +1,4 @@
+import { STORE_LIMITS, StoreLimitExceeded, utf8Bytes } from '../aws/store-limits.ts';
 import { parseBpmn } from '../bpmn/parse-bpmn.ts';
 import type { DefinitionRecord, DefinitionRepository, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
@@ -17,6 +18,25 @@ export interface DeploymentOutcome {
   definitions: DefinitionRecord[];
 }
 
+/**
+ * A resource is stored in one item, and its process definitions each carry its XML in one more
+ * (docs/data-model.md): both must fit, which is checked before anything is written or a version
+ * number is taken. The name is part of the resource item's sort key.
+ */
+export const MAX_RESOURCE_BYTES = 350 * 1024;
+export const MAX_RESOURCE_NAME_BYTES = STORE_LIMITS.sortKeyBytes - 'RESOURCE#'.length;
+
+function checkResourceFits(resource: { name: string; xml: string }): void {
+  const nameBytes = utf8Bytes(resource.name);
+  if (nameBytes > MAX_RESOURCE_NAME_BYTES) {
+    throw new StoreLimitExceeded(`Deployment resource name '${resource.name.slice(0, 64)}…' is ${nameBytes} bytes long; a resource name can be at most ${MAX_RESOURCE_NAME_BYTES} bytes.`);
+  }
+  const size = utf8Bytes(resource.xml);
+  if (size > MAX_RESOURCE_BYTES) {
+    throw new StoreLimitExceeded(`Deployment resource '${resource.name}' is ${Math.ceil(size / 1024)} KB; a resource can be at most ${MAX_RESOURCE_BYTES / 1024} KB.`);
+  }
+}
+
 function isBpmn(name: string): boolean {
   return name.endsWith('.bpmn') || name.endsWith('.bpmn20.xml');
 }
@@ -27,6 +47,7 @@ function isBpmn(name: string): boolean {
  * of the same name.
  */
 export async function deploy(definitions: DefinitionRepository, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
+  for (const resource of request.resources) checkResourceFits(resource);
   const parsed = await Promise.all(
     request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name) })),
   );

@@ -18,10 +18,10 @@ import { readBody, type Route, type RouteContext } from '../router.ts';
 const AuthorizationBody = z.object({
   type: z.number().int().nullish(),
   permissions: z.array(z.string()).nullish(),
-  userId: z.string().nullish(),
-  groupId: z.string().nullish(),
+  userId: z.string().max(255).nullish(),
+  groupId: z.string().max(255).nullish(),
   resourceType: z.number().int().nullish(),
-  resourceId: z.string().nullish(),
+  resourceId: z.string().max(255).nullish(),
 });
 type AuthorizationBody = z.infer<typeof AuthorizationBody>;
 

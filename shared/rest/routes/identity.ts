@@ -19,12 +19,15 @@ import { sqlLike } from '../../query/sql-like.ts';
  */
 
 const text = z.string().nullish();
+/** Camunda's columns: ids are VARCHAR(64), names and e-mail addresses VARCHAR(255). */
+const identifier = z.string().max(64).nullish();
+const label = z.string().max(255).nullish();
 
-const UserProfile = z.object({ id: text, firstName: text, lastName: text, email: text });
+const UserProfile = z.object({ id: identifier, firstName: label, lastName: label, email: label });
 const UserCreate = z.object({ profile: UserProfile.nullish(), credentials: z.object({ password: text }).nullish() });
 const UserCredentials = z.object({ password: text, authenticatedUserPassword: text });
-const GroupBody = z.object({ id: text, name: text, type: text });
-const TenantBody = z.object({ id: text, name: text });
+const GroupBody = z.object({ id: identifier, name: label, type: label });
+const TenantBody = z.object({ id: identifier, name: label });
 const Credentials = z.object({ username: text, password: text });
 
 const orNull = (value: string | null | undefined) => value ?? null;

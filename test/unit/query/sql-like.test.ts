@@ -4,29 +4,30 @@ import { mulberry32 } from '../../support/prng.ts';
 
 /** The definition, by brute force: does some split of the value fit the pattern's tokens? */
 function reference(pattern: string, value: string): boolean {
-  const tokens: ({ any: true } | { one: true } | { char: string })[] = [];
+  type Token = { kind: 'run' } | { kind: 'single' } | { kind: 'literal'; char: string };
+  const tokens: Token[] = [];
   const chars = [...pattern];
   for (let i = 0; i < chars.length; i++) {
-    if (chars[i] === '\\' && i + 1 < chars.length) tokens.push({ char: chars[++i]! });
-    else if (chars[i] === '%') tokens.push({ any: true });
-    else if (chars[i] === '_') tokens.push({ one: true });
-    else tokens.push({ char: chars[i]! });
+    if (chars[i] === '\\' && i + 1 < chars.length) tokens.push({ kind: 'literal', char: chars[++i]! });
+    else if (chars[i] === '%') tokens.push({ kind: 'run' });
+    else if (chars[i] === '_') tokens.push({ kind: 'single' });
+    else tokens.push({ kind: 'literal', char: chars[i]! });
   }
   const v = [...value];
   const memo = new Map<string, boolean>();
-  const fit = (t: number, at: number): boolean => {
+  const fits = (t: number, at: number): boolean => {
     const key = `${t}:${at}`;
     if (memo.has(key)) return memo.get(key)!;
-    let result: boolean;
     const token = tokens[t];
+    let result: boolean;
     if (!token) result = at === v.length;
-    else if ('any' in token) result = fit(t + 1, at) || (at < v.length && fit(t, at + 1));
-    else if ('one' in token) result = at < v.length && fit(t + 1, at + 1);
-    else result = v[at] === token.char && fit(t + 1, at + 1);
+    else if (token.kind === 'run') result = fits(t + 1, at) || (at < v.length && fits(t, at + 1));
+    else if (token.kind === 'single') result = at < v.length && fits(t + 1, at + 1);
+    else result = v[at] === token.char && fits(t + 1, at + 1);
     memo.set(key, result);
     return result;
   };
-  return fit(0, 0);
+  return fits(0, 0);
 }
 
 describe('SQL LIKE for Camunda’s …Like parameters', () => {

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { expectError } from '../support/instances.ts';
+import { restClient, startTestRuntime } from '../support/runtime.ts';
+import { userTaskChain } from './inline-bpmn.ts';
+
+/**
+ * Input that would not fit the store is bad input (issue #19): a Camunda 400 that names the limit,
+ * checked before anything is written, never a 500 with DynamoDB's words and never half a write.
+ */
+describe('inputs beyond the store’s limits', () => {
+  let runtime: LocalRuntime;
+  let api: ReturnType<typeof restClient>;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime();
+    api = restClient(runtime.url);
+  });
+  afterAll(() => runtime?.stop());
+
+  const bigBpmn = (key: string, kilobytes: number) =>
+    userTaskChain(key, ['task']).replace('<startEvent id="start"/>', `<startEvent id="start"><documentation>${'d'.repeat(kilobytes * 1024)}</documentation></startEvent>`);
+  const deploymentCount = async () => (await api.get('/deployment/count')).body.count as number;
+
+  it.each([
+    ['/group/create', { id: 'g'.repeat(1_000_000), name: 'n' }, "'id'"],
+    ['/tenant/create', { id: 't'.repeat(65), name: 'n' }, "'id'"],
+    ['/user/create', { profile: { id: 'u'.repeat(65) }, credentials: { password: 'secret1' } }, "'profile.id'"],
+    ['/group/create', { id: 'g1', name: 'n'.repeat(256) }, "'name'"],
+  ])('POST %s with an id or name over Camunda’s column size is a 400 naming the limit', async (path, body, field) => {
+    const response = await api.post(path, body);
+    expect(response.status).toBe(400);
+    expect(response.body.type).toBe('InvalidRequestException');
+    expect(response.body.message).toContain(`at ${field}`);
+    expect(response.body.message).toMatch(/<=(64|255) characters/);
+  });
+
+  it('refuses a resource name longer than a sort key holds, writing nothing', async () => {
+    const before = await deploymentCount();
+    const response = await api.deploy({ [`${'r'.repeat(2000)}.bpmn`]: userTaskChain('longName', ['task']) });
+    expectError(response, 400, 'InvalidRequestException', `Deployment resource name '${'r'.repeat(64)}…' is 2005 bytes long; a resource name can be at most 1015 bytes.`);
+    expect(await deploymentCount()).toBe(before);
+  });
+
+  it('refuses a resource larger than one item, writing nothing and taking no version number', async () => {
+    // given a deployment whose last of 150 resources is 500 KB
+    const before = await deploymentCount();
+    const resources: Record<string, string> = {};
+    for (let i = 0; i < 149; i++) resources[`small${i}.bpmn`] = userTaskChain(`small${i}`, ['task']);
+    resources['huge.bpmn'] = bigBpmn('huge', 500);
+
+    // when
+    const response = await api.deploy(resources);
+
+    // then
+    expectError(response, 400, 'InvalidRequestException', "Deployment resource 'huge.bpmn' is 501 KB; a resource can be at most 350 KB.");
+    expect(await deploymentCount()).toBe(before);
+    expect((await api.get('/process-definition/count?key=small0')).body).toEqual({ count: 0 });
+    // and a later deployment of the same key is its first version
+    expect((await api.deploy({ 'huge.bpmn': bigBpmn('huge', 10) })).status).toBe(200);
+    expect((await api.get('/process-definition/key/huge')).body.version).toBe(1);
+  });
+
+  it('refuses a body nested deeper than Camunda’s 1,000 levels, and accepts one just within', async () => {
+    expect((await api.deploy({ 'nested.bpmn': userTaskChain('nested', ['task']) })).status).toBe(200);
+    const nested = (levels: number) => `{"variables":{"v":{"value":${'['.repeat(levels)}1${']'.repeat(levels)}}}}`;
+    expectError(await api.post('/process-definition/key/nested/start', nested(5_000)), 400, 'InvalidRequestException', 'Cannot deserialize request body: nesting depth exceeds the maximum allowed (1000)');
+    const within = await api.post('/process-definition/key/nested/start', nested(990));
+    expect(within.status, JSON.stringify(within.body).slice(0, 200)).toBe(200);
+  });
+
+  it('answers a write that the store refuses as too big with a 400 naming the item limit, and stores nothing', async () => {
+    // given
+    expect((await api.deploy({ 'bulky.bpmn': userTaskChain('bulky', ['task']) })).status).toBe(200);
+
+    // when a started instance would hold a 500 KB variable
+    const response = await api.post('/process-definition/key/bulky/start', { variables: { v: { value: 'v'.repeat(500 * 1024) } } });
+
+    // then
+    expectError(response, 400, 'InvalidRequestException', 'The request exceeds a limit of the store: an item of the store holds at most 400 KB.');
+    expect((await api.get('/process-instance/count?processDefinitionKey=bulky')).body).toEqual({ count: 0 });
+  });
+});
