@@ -1,4 +1,3 @@
-import type { IdentityRepository } from '../store/identity-repository.ts';
 import { type Authorization, type Identity, isAuthorizedForAny, missingAuthorizationMessage, type PermissionCheck } from './evaluate.ts';
 
 /** Camunda's 403 body (AuthorizationExceptionDto). */
@@ -26,6 +25,11 @@ export class AuthorizationError extends Error {
   }
 }
 
+/** Where a request's authorizations come from (the identity repository; anything in tests). */
+export interface AuthorizationSource {
+  listAuthorizations(): Promise<readonly Authorization[]>;
+}
+
 /**
  * Who is calling and what they may do, for one request. With authentication off every check passes
  * (Camunda's default without authorization enabled).
@@ -36,7 +40,7 @@ export class AuthContext {
   constructor(
     /** Undefined when authentication is off. */
     readonly identity: Identity | undefined,
-    private readonly identities: IdentityRepository | undefined,
+    private readonly identities: AuthorizationSource | undefined,
   ) {}
 
   static anonymous(): AuthContext {

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { reportServiceFailures } from '../aws/service-failure.ts';
-import type { AwsConnection } from '../store/client.ts';
+import type { AwsConnection } from '../aws/connection.ts';
 
 /** Sends JSON messages, several in batches of ten (SQS's limit); throws if any was not accepted. */
 export class QueuePublisher {

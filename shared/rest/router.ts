@@ -8,10 +8,12 @@ import { authenticate } from './authentication.ts';
 import type { EngineService } from '../service/engine-service.ts';
 import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
 import type { RestRequest, RestResponse } from './http.ts';
+import { bySpecificity, type CompiledPattern, compilePattern, matchPattern, type ParamNames, pathSegments } from './route-table.ts';
 
-export interface RouteContext {
+export interface RouteContext<Params extends string = string> {
   req: RestRequest;
-  params: Record<string, string>;
+  /** The path's `{name}` values, percent-decoded. */
+  params: Record<Params, string>;
   service: EngineService;
   batches: BatchService;
   identities: IdentityRepository;
@@ -19,8 +21,7 @@ export interface RouteContext {
   auth: AuthContext;
 }
 
-
-export type RouteHandler = (ctx: RouteContext) => Promise<RestResponse>;
+export type RouteHandler<Params extends string = string> = (ctx: RouteContext<Params>) => Promise<RestResponse>;
 
 export interface Route {
   method: string;
@@ -28,18 +29,13 @@ export interface Route {
   handler: RouteHandler;
 }
 
-interface CompiledRoute extends Route {
-  regex: RegExp;
-  names: string[];
+/** A route whose handler sees exactly the parameters its pattern names. */
+export function route<P extends string>(definition: { method: string; pattern: P; handler: RouteHandler<ParamNames<P>> }): Route {
+  return definition as unknown as Route;
 }
 
-function compile(route: Route): CompiledRoute {
-  const names: string[] = [];
-  const source = route.pattern.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { ...route, regex: new RegExp(`^${source}/?$`), names };
+interface CompiledRoute extends Route {
+  compiled: CompiledPattern;
 }
 
 /** Jackson's default (StreamReadConstraints.maxNestingDepth), which Camunda's REST API inherits. */
@@ -88,28 +84,22 @@ export class Router {
   private readonly routes: CompiledRoute[];
 
   constructor(routes: Route[]) {
-    this.routes = routes.map(compile);
+    // Most specific first, so a literal segment wins over a parameter whatever the declaration order.
+    this.routes = routes.map((r) => ({ ...r, compiled: compilePattern(r.pattern) })).sort((a, b) => bySpecificity(a.compiled, b.compiled));
   }
 
   async handle(req: RestRequest, services: Services): Promise<RestResponse> {
     try {
       const auth = services.authMode === 'basic' ? await authenticate(req, services.identities) : AuthContext.anonymous();
       if (!auth) return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="default"' } };
+      const segments = pathSegments(req.path);
       let pathMatched = false;
       for (const route of this.routes) {
-        const match = route.regex.exec(req.path);
-        if (!match) continue;
+        const raw = matchPattern(route.compiled, segments);
+        if (!raw) continue;
         pathMatched = true;
         if (route.method !== req.method) continue;
-        const params: Record<string, string> = {};
-        route.names.forEach((name, i) => {
-          try {
-            params[name] = decodeURIComponent(match[i + 1]!);
-          } catch {
-            throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
-          }
-        });
-        return await route.handler({ req, params, service: services.engine, batches: services.batches, identities: services.identities, auth });
+        return await route.handler({ req, params: decodeParams(raw, req.path), service: services.engine, batches: services.batches, identities: services.identities, auth });
       }
       if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
       throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
@@ -119,6 +109,18 @@ export class Router {
       return { status, body };
     }
   }
+}
+
+function decodeParams(raw: Record<string, string>, path: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      params[name] = decodeURIComponent(value);
+    } catch {
+      throw new RestError(404, `No resource found for path ${path}`, 'RestException');
+    }
+  }
+  return params;
 }
 
 export type { Services };

@@ -2,11 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { reportServiceFailures } from '../aws/service-failure.ts';
 
-export interface AwsConnection {
-  region: string;
-  /** LocalStack-style endpoint (AWS_ENDPOINT_URL); absent in AWS. */
-  endpoint?: string;
-}
+import type { AwsConnection } from '../aws/connection.ts';
+
+export type { AwsConnection };
 
 /** A document client that drops undefined attributes (engine state has optional fields). */
 export function createDocumentClient(connection: AwsConnection): DynamoDBDocumentClient {

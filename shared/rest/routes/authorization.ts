@@ -7,7 +7,7 @@ import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { authorizationDto } from '../identity-dto.ts';
 import { integerParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 
 /**
  * Camunda's AuthorizationRestService. Authorizations are read through an authorization-filtered
@@ -118,9 +118,9 @@ async function queryAuthorizations(ctx: RouteContext): Promise<Authorization[]> 
 }
 
 export const authorizationRoutes: Route[] = [
-  { method: 'GET', pattern: '/authorization', handler: async (ctx) => json(200, page(await queryAuthorizations(ctx), ctx.req.query).map(authorizationDto)) },
-  { method: 'GET', pattern: '/authorization/count', handler: async (ctx) => json(200, { count: (await queryAuthorizations(ctx)).length }) },
-  {
+  route({ method: 'GET', pattern: '/authorization', handler: async (ctx) => json(200, page(await queryAuthorizations(ctx), ctx.req.query).map(authorizationDto)) }),
+  route({ method: 'GET', pattern: '/authorization/count', handler: async (ctx) => json(200, { count: (await queryAuthorizations(ctx)).length }) }),
+  route({
     method: 'GET',
     pattern: '/authorization/check',
     handler: async (ctx) => {
@@ -146,8 +146,8 @@ export const authorizationRoutes: Route[] = [
       }
       return answer(isAuthorized(await ctx.identities.identityOf(userId), await ctx.identities.listAuthorizations(), check));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/authorization/create',
     handler: async (ctx) => {
@@ -156,28 +156,28 @@ export const authorizationRoutes: Route[] = [
       await ctx.identities.saveAuthorization(authorization);
       return json(200, authorizationDto(authorization));
     },
-  },
-  { method: 'GET', pattern: '/authorization/{id}', handler: async (ctx) => json(200, authorizationDto(await visibleAuthorization(ctx, ctx.params.id!))) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/authorization/{id}', handler: async (ctx) => json(200, authorizationDto(await visibleAuthorization(ctx, ctx.params.id))) }),
+  route({
     method: 'PUT',
     pattern: '/authorization/{id}',
     handler: async (ctx) => {
       const body = readBody(ctx.req, AuthorizationBody);
-      const existing = await visibleAuthorization(ctx, ctx.params.id!);
+      const existing = await visibleAuthorization(ctx, ctx.params.id);
       const authorization = updated(existing, body);
       await ctx.auth.require({ permission: 'UPDATE', resource: 'Authorization', resourceId: existing.id });
       await ctx.identities.saveAuthorization(authorization);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/authorization/{id}',
     handler: async (ctx) => {
-      const existing = await visibleAuthorization(ctx, ctx.params.id!);
+      const existing = await visibleAuthorization(ctx, ctx.params.id);
       await ctx.auth.require({ permission: 'DELETE', resource: 'Authorization', resourceId: existing.id });
       await ctx.identities.deleteAuthorization(existing.id);
       return noContent();
     },
-  },
+  }),
 ];

@@ -5,7 +5,7 @@ import { parseDate } from '../dates.ts';
 import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { canSeeBatch, filterAllowed } from '../access.ts';
 
 const Suspension = z.object({ suspended: z.boolean().nullish() });
@@ -80,69 +80,69 @@ async function queryHistoric(ctx: RouteContext) {
 }
 
 export const batchRoutes: Route[] = [
-  { method: 'GET', pattern: '/batch', handler: async (ctx) => json(200, page(await queryBatches(ctx), ctx.req.query).map(batchDto)) },
-  { method: 'GET', pattern: '/batch/count', handler: async (ctx) => json(200, { count: (await queryBatches(ctx)).length }) },
-  {
+  route({ method: 'GET', pattern: '/batch', handler: async (ctx) => json(200, page(await queryBatches(ctx), ctx.req.query).map(batchDto)) }),
+  route({ method: 'GET', pattern: '/batch/count', handler: async (ctx) => json(200, { count: (await queryBatches(ctx)).length }) }),
+  route({
     method: 'GET',
     pattern: '/batch/statistics',
     handler: async (ctx) => json(200, page(await queryStatistics(ctx), ctx.req.query).map(({ batch, stats }) => batchStatisticsDto(batch, stats))),
-  },
-  { method: 'GET', pattern: '/batch/statistics/count', handler: async (ctx) => json(200, { count: (await queryStatistics(ctx)).length }) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/batch/statistics/count', handler: async (ctx) => json(200, { count: (await queryStatistics(ctx)).length }) }),
+  route({
     method: 'GET',
     pattern: '/batch/{id}',
     handler: async (ctx) => {
-      const batch = await ctx.batches.repository.get(ctx.params.id!);
+      const batch = await ctx.batches.repository.get(ctx.params.id);
       // Read through the authorization-filtered query: an unreadable batch is a 404 (reference §1.9).
       if (!batch || !(await canSeeBatch(ctx, batch))) throw new RestError(404, `Batch with id '${ctx.params.id}' does not exist`);
       return json(200, batchDto(batch));
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/batch/{id}/suspended',
     handler: async (ctx) => {
       // Camunda reads a primitive boolean: a missing field means false (activate).
       const suspended = readBody(ctx.req, Suspension).suspended ?? false;
-      const batch = await ctx.batches.repository.get(ctx.params.id!);
+      const batch = await ctx.batches.repository.get(ctx.params.id);
       if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to ${suspended ? 'suspend' : 'activate'} batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
       await ctx.auth.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
       await ctx.batches.setSuspended(batch.id, suspended);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/batch/{id}',
     handler: async (ctx) => {
       const cascade = booleanParam(ctx.req.query, 'cascade') ?? false;
-      const batch = await ctx.batches.repository.get(ctx.params.id!);
+      const batch = await ctx.batches.repository.get(ctx.params.id);
       if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to delete batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
       await ctx.auth.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
       await ctx.batches.repository.remove(batch, ctx.service.env.now(), cascade);
       return noContent();
     },
-  },
-  { method: 'GET', pattern: '/history/batch', handler: async (ctx) => json(200, page(await queryHistoric(ctx), ctx.req.query).map(historicBatchDto)) },
-  { method: 'GET', pattern: '/history/batch/count', handler: async (ctx) => json(200, { count: (await queryHistoric(ctx)).length }) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/history/batch', handler: async (ctx) => json(200, page(await queryHistoric(ctx), ctx.req.query).map(historicBatchDto)) }),
+  route({ method: 'GET', pattern: '/history/batch/count', handler: async (ctx) => json(200, { count: (await queryHistoric(ctx)).length }) }),
+  route({
     method: 'GET',
     pattern: '/history/batch/{id}',
     handler: async (ctx) => {
-      const historic = await ctx.batches.repository.getHistoric(ctx.params.id!);
+      const historic = await ctx.batches.repository.getHistoric(ctx.params.id);
       if (!historic || !(await canSeeBatch(ctx, historic, 'READ_HISTORY'))) throw new RestError(404, `Historic batch with id '${ctx.params.id}' does not exist`);
       return json(200, historicBatchDto(historic));
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/history/batch/{id}',
     handler: async (ctx) => {
-      const historic = await ctx.batches.repository.getHistoric(ctx.params.id!);
+      const historic = await ctx.batches.repository.getHistoric(ctx.params.id);
       if (!historic || !ctx.auth.canSeeTenant(historic.tenantId)) throw new RestError(400, `Unable to delete historic batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
       await ctx.auth.require({ permission: 'DELETE_HISTORY', resource: 'Batch', resourceId: historic.id });
       await ctx.batches.repository.deleteHistoric(historic.id);
       return noContent();
     },
-  },
+  }),
 ];

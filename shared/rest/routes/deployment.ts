@@ -5,7 +5,7 @@ import { invalidRequest, notFoundError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { parseMultipart } from '../multipart.ts';
 import { booleanParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import type { Route } from '../router.ts';
+import { type Route, route } from '../router.ts';
 import { filterAllowed, mayInstance } from '../access.ts';
 
 const RESERVED_FIELDS = new Set(['deployment-name', 'enable-duplicate-filtering', 'deploy-changed-only', 'deployment-source', 'tenant-id', 'deployment-activation-time']);
@@ -17,7 +17,7 @@ function booleanField(value: string | undefined, name: string): boolean {
 }
 
 export const deploymentRoutes: Route[] = [
-  {
+  route({
     method: 'POST',
     pattern: '/deployment/create',
     handler: async ({ req, service, auth }) => {
@@ -49,8 +49,8 @@ export const deploymentRoutes: Route[] = [
         deployedDecisionRequirementsDefinitions: null,
       });
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/deployment',
     handler: async (ctx) => {
@@ -67,31 +67,31 @@ export const deploymentRoutes: Route[] = [
       const sorted = sortItems(deployments, sort, (d, by) => (by === 'deploymentTime' ? d.deploymentTime : (d as unknown as Record<string, string | null>)[by]));
       return json(200, page(sorted, q).map((d) => deploymentDto(d, req.baseUrl)));
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/deployment/count',
     handler: async (ctx) => {
       const readable = await filterAllowed(await ctx.service.deps.definitions.listDeployments(), async (d) => ctx.auth.canSeeTenant(d.tenantId) && (await ctx.auth.isAllowed({ permission: 'READ', resource: 'Deployment', resourceId: d.id })));
       return json(200, { count: readable.length });
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/deployment/{id}',
     handler: async ({ req, params, service, auth }) => {
-      const deployment = await service.deps.definitions.getDeployment(params.id!);
+      const deployment = await service.deps.definitions.getDeployment(params.id);
       const readable = deployment && auth.canSeeTenant(deployment.tenantId) && (await auth.isAllowed({ permission: 'READ', resource: 'Deployment', resourceId: deployment.id }));
       if (!deployment || !readable) throw notFoundError(`Deployment with id '${params.id}' does not exist`);
       return json(200, deploymentDto(deployment, req.baseUrl));
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/deployment/{id}',
     handler: async (ctx) => {
       const { req, params, service, auth } = ctx;
-      const deployment = await service.deps.definitions.getDeployment(params.id!);
+      const deployment = await service.deps.definitions.getDeployment(params.id);
       if (!deployment || !auth.canSeeTenant(deployment.tenantId)) throw notFoundError(`Deployment with id '${params.id}' do not exist`);
       await auth.require({ permission: 'DELETE', resource: 'Deployment', resourceId: deployment.id });
       const cascade = booleanParam(req.query, 'cascade') ?? false;
@@ -110,7 +110,7 @@ export const deploymentRoutes: Route[] = [
       service.forgetDefinitions(definitions.map((d) => d.id));
       return noContent();
     },
-  },
+  }),
 ];
 
 export const EmptyBody = z.object({}).passthrough();

@@ -6,7 +6,7 @@ import { externalTaskDto } from '../dto.ts';
 import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { booleanParam, page, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { filterAllowed, mayInstanceItem, requireInstanceItem } from '../access.ts';
 import { fromVariableMap, toVariableDto, VariableMapDto } from '../variables.ts';
 import type { Item } from '../../store/projections.ts';
@@ -112,8 +112,8 @@ function findItemState(state: ProcessInstanceState, externalTaskId: string) {
   return undefined;
 }
 
-async function ownerOf(ctx: RouteContext): Promise<string> {
-  const item = await ctx.service.deps.items.getExternalTask(ctx.params.id!);
+async function ownerOf(ctx: RouteContext<'id'>): Promise<string> {
+  const item = await ctx.service.deps.items.getExternalTask(ctx.params.id);
   if (!item || !(await mayInstanceItem(ctx, item, 'READ'))) throw new RestError(404, `External task with id ${ctx.params.id} does not exist`);
   await requireInstanceItem(ctx, item, 'UPDATE');
   return item.processInstanceId as string;
@@ -122,7 +122,7 @@ async function ownerOf(ctx: RouteContext): Promise<string> {
 const gone = (id: string) => () => new RestError(404, `External task with id ${id} does not exist`);
 
 export const externalTaskRoutes: Route[] = [
-  {
+  route({
     method: 'POST',
     pattern: '/external-task/fetchAndLock',
     handler: async (ctx) => {
@@ -134,8 +134,8 @@ export const externalTaskRoutes: Route[] = [
         await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
       }
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/external-task',
     handler: async (ctx) => {
@@ -153,28 +153,28 @@ export const externalTaskRoutes: Route[] = [
       const filtered = readable.filter((i) => (!pi || i.processInstanceId === pi) && (locked === undefined || locked === !fetchable(i, now)));
       return json(200, page(filtered, q).map(externalTaskDto));
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/external-task/{id}',
     handler: async (ctx) => {
-      const item = await ctx.service.deps.items.getExternalTask(ctx.params.id!);
+      const item = await ctx.service.deps.items.getExternalTask(ctx.params.id);
       if (!item || !(await mayInstanceItem(ctx, item, 'READ'))) throw new RestError(404, `External task with id ${ctx.params.id} does not exist`);
       return json(200, externalTaskDto(item));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/external-task/{id}/complete',
     handler: async (ctx) => {
       const body = readBody(ctx.req, Complete);
       const variables = fromVariableMap(body.variables);
       const locals = fromVariableMap(body.localVariables);
-      await ctx.service.update(await ownerOf(ctx), (s, model) => completeExternalTask(s, model, ctx.params.id!, body.workerId, variables, locals, ctx.service.env), gone(ctx.params.id!));
+      await ctx.service.update(await ownerOf(ctx), (s, model) => completeExternalTask(s, model, ctx.params.id, body.workerId, variables, locals, ctx.service.env), gone(ctx.params.id));
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/external-task/{id}/failure',
     handler: async (ctx) => {
@@ -183,33 +183,33 @@ export const externalTaskRoutes: Route[] = [
       await ctx.service.update(
         await ownerOf(ctx),
         (s) =>
-          failExternalTask(s, ctx.params.id!, {
+          failExternalTask(s, ctx.params.id, {
             workerId: body.workerId,
             errorMessage: body.errorMessage ?? undefined,
             errorDetails: body.errorDetails ?? undefined,
             retries: body.retries ?? 0,
             retryTimeout: body.retryTimeout ?? 0,
           }, ctx.service.env),
-        gone(ctx.params.id!),
+        gone(ctx.params.id),
       );
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/external-task/{id}/extendLock',
     handler: async (ctx) => {
       const body = readBody(ctx.req, ExtendLock);
-      await ctx.service.update(await ownerOf(ctx), (s) => extendExternalTaskLock(s, ctx.params.id!, body.workerId, body.newDuration, ctx.service.env), gone(ctx.params.id!));
+      await ctx.service.update(await ownerOf(ctx), (s) => extendExternalTaskLock(s, ctx.params.id, body.workerId, body.newDuration, ctx.service.env), gone(ctx.params.id));
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/external-task/{id}/unlock',
     handler: async (ctx) => {
-      await ctx.service.update(await ownerOf(ctx), (s) => unlockExternalTask(s, ctx.params.id!), gone(ctx.params.id!));
+      await ctx.service.update(await ownerOf(ctx), (s) => unlockExternalTask(s, ctx.params.id), gone(ctx.params.id));
       return noContent();
     },
-  },
+  }),
 ];

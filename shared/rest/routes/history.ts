@@ -2,7 +2,7 @@ import { historicProcessInstanceDto } from '../dto.ts';
 import { RestError } from '../errors.ts';
 import { json } from '../http.ts';
 import { booleanParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import type { Route, RouteContext } from '../router.ts';
+import { type Route, type RouteContext, route } from '../router.ts';
 import { filterAllowed, mayReadHistory } from '../access.ts';
 import type { Item } from '../../store/projections.ts';
 
@@ -36,22 +36,22 @@ async function queryHistory(ctx: RouteContext): Promise<Item[]> {
 }
 
 export const historyRoutes: Route[] = [
-  {
+  route({
     method: 'GET',
     pattern: '/history/process-instance',
     handler: async (ctx) => {
       const items = page(await queryHistory(ctx), ctx.req.query);
       return json(200, await Promise.all(items.map(async (i) => historicProcessInstanceDto(i, await versionOf(ctx, i.processDefinitionId as string)))));
     },
-  },
-  { method: 'GET', pattern: '/history/process-instance/count', handler: async (ctx) => json(200, { count: (await queryHistory(ctx)).length }) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/history/process-instance/count', handler: async (ctx) => json(200, { count: (await queryHistory(ctx)).length }) }),
+  route({
     method: 'GET',
     pattern: '/history/process-instance/{id}',
     handler: async (ctx) => {
-      const item = await ctx.service.deps.items.getHistoricInstance(ctx.params.id!);
+      const item = await ctx.service.deps.items.getHistoricInstance(ctx.params.id);
       if (!item || !(await mayReadHistory(ctx, item))) throw new RestError(404, `Historic process instance with id ${ctx.params.id} does not exist`);
       return json(200, historicProcessInstanceDto(item, await versionOf(ctx, item.processDefinitionId as string)));
     },
-  },
+  }),
 ];

@@ -8,7 +8,7 @@ import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { groupDto, groupInfoGroupDto, groupInfoUserDto, tenantDto, userProfileDto } from '../identity-dto.ts';
 import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { sqlLike } from '../../query/sql-like.ts';
 
 /**
@@ -105,9 +105,9 @@ async function queryUsers(ctx: RouteContext): Promise<UserRecord[]> {
 }
 
 const userRoutes: Route[] = [
-  { method: 'GET', pattern: '/user', handler: async (ctx) => json(200, page(await queryUsers(ctx), ctx.req.query).map(userProfileDto)) },
-  { method: 'GET', pattern: '/user/count', handler: async (ctx) => json(200, { count: (await queryUsers(ctx)).length }) },
-  {
+  route({ method: 'GET', pattern: '/user', handler: async (ctx) => json(200, page(await queryUsers(ctx), ctx.req.query).map(userProfileDto)) }),
+  route({ method: 'GET', pattern: '/user/count', handler: async (ctx) => json(200, { count: (await queryUsers(ctx)).length }) }),
+  route({
     method: 'POST',
     pattern: '/user/create',
     handler: async (ctx) => {
@@ -127,24 +127,24 @@ const userRoutes: Route[] = [
       await createNew('User', user.id, () => ctx.identities.saveUser(user, true));
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/user/{id}/profile',
-    handler: async (ctx) => json(200, userProfileDto(await visibleUser(ctx, ctx.params.id!))),
-  },
-  {
+    handler: async (ctx) => json(200, userProfileDto(await visibleUser(ctx, ctx.params.id))),
+  }),
+  route({
     method: 'PUT',
     pattern: '/user/{id}/profile',
     handler: async (ctx) => {
       const profile = readBody(ctx.req, UserProfile);
-      const user = await visibleUser(ctx, ctx.params.id!);
+      const user = await visibleUser(ctx, ctx.params.id);
       await ctx.auth.require({ permission: 'UPDATE', resource: 'User', resourceId: user.id });
       await ctx.identities.saveUser({ ...user, firstName: orNull(profile.firstName), lastName: orNull(profile.lastName), email: orNull(profile.email) }, false);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/user/{id}/credentials',
     handler: async (ctx) => {
@@ -156,18 +156,18 @@ const userRoutes: Route[] = [
           throw invalidRequest('The given authenticated user password is not valid.');
         }
       }
-      const user = await visibleUser(ctx, ctx.params.id!);
+      const user = await visibleUser(ctx, ctx.params.id);
       if (!isSelf(ctx, user.id)) await ctx.auth.require({ permission: 'UPDATE', resource: 'User', resourceId: user.id });
       if (body.password === undefined || body.password === null) throw invalidRequest('The password must not be null.');
       await ctx.identities.saveUser({ ...user, passwordHash: hashPassword(body.password) }, false);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/user/{id}',
     handler: async (ctx) => {
-      const id = ctx.params.id!;
+      const id = ctx.params.id;
       await ctx.auth.require({ permission: 'DELETE', resource: 'User', resourceId: id });
       const user = await ctx.identities.getUser(id);
       if (!user) throw notFound('User', id);
@@ -183,7 +183,7 @@ const userRoutes: Route[] = [
       await ctx.identities.deleteUser(id);
       return noContent();
     },
-  },
+  }),
 ];
 
 // groups ///////////////////////////////////////////////////////////////////////////////////////////
@@ -224,9 +224,9 @@ async function queryGroups(ctx: RouteContext): Promise<GroupRecord[]> {
 }
 
 const groupRoutes: Route[] = [
-  { method: 'GET', pattern: '/group', handler: async (ctx) => json(200, page(await queryGroups(ctx), ctx.req.query).map(groupDto)) },
-  { method: 'GET', pattern: '/group/count', handler: async (ctx) => json(200, { count: (await queryGroups(ctx)).length }) },
-  {
+  route({ method: 'GET', pattern: '/group', handler: async (ctx) => json(200, page(await queryGroups(ctx), ctx.req.query).map(groupDto)) }),
+  route({ method: 'GET', pattern: '/group/count', handler: async (ctx) => json(200, { count: (await queryGroups(ctx)).length }) }),
+  route({
     method: 'POST',
     pattern: '/group/create',
     handler: async (ctx) => {
@@ -237,24 +237,24 @@ const groupRoutes: Route[] = [
       await createNew('Group', group.id, () => ctx.identities.saveGroup(group, true));
       return noContent();
     },
-  },
-  { method: 'GET', pattern: '/group/{id}', handler: async (ctx) => json(200, groupDto(await visibleGroup(ctx, ctx.params.id!))) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/group/{id}', handler: async (ctx) => json(200, groupDto(await visibleGroup(ctx, ctx.params.id))) }),
+  route({
     method: 'PUT',
     pattern: '/group/{id}',
     handler: async (ctx) => {
       const body = readBody(ctx.req, GroupBody);
-      const group = await visibleGroup(ctx, ctx.params.id!);
+      const group = await visibleGroup(ctx, ctx.params.id);
       await ctx.auth.require({ permission: 'UPDATE', resource: 'Group', resourceId: group.id });
       await ctx.identities.saveGroup({ ...group, name: orNull(body.name), type: orNull(body.type) }, false);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/group/{id}',
     handler: async (ctx) => {
-      const id = ctx.params.id!;
+      const id = ctx.params.id;
       await ctx.auth.require({ permission: 'DELETE', resource: 'Group', resourceId: id });
       const group = await ctx.identities.getGroup(id);
       if (!group) throw notFound('Group', id);
@@ -270,8 +270,8 @@ const groupRoutes: Route[] = [
       await ctx.identities.deleteGroup(id);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/group/{id}/members/{userId}',
     handler: async (ctx) => {
@@ -282,8 +282,8 @@ const groupRoutes: Route[] = [
       await ctx.identities.addGroupMember(id, userId);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/group/{id}/members/{userId}',
     handler: async (ctx) => {
@@ -292,13 +292,13 @@ const groupRoutes: Route[] = [
       await ctx.identities.removeGroupMember(id, userId);
       return noContent();
     },
-  },
+  }),
 ];
 
 // identity /////////////////////////////////////////////////////////////////////////////////////////
 
 const identityServiceRoutes: Route[] = [
-  {
+  route({
     method: 'GET',
     pattern: '/identity/groups',
     handler: async (ctx) => {
@@ -317,8 +317,8 @@ const identityServiceRoutes: Route[] = [
       const visible = await filterAllowed(members, (u) => ctx.auth.isAllowed({ permission: 'READ', resource: 'User', resourceId: u.id }));
       return json(200, { groups: groups.map(groupInfoGroupDto), groupUsers: visible.sort(byId).map(groupInfoUserDto) });
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/identity/verify',
     handler: async (ctx) => {
@@ -330,7 +330,7 @@ const identityServiceRoutes: Route[] = [
       const authenticated = user !== undefined && verifyPassword(body.password, user.passwordHash);
       return json(200, { authenticatedUser: body.username, authenticated });
     },
-  },
+  }),
 ];
 
 // tenants //////////////////////////////////////////////////////////////////////////////////////////
@@ -367,9 +367,9 @@ async function queryTenants(ctx: RouteContext): Promise<TenantRecord[]> {
 }
 
 const tenantRoutes: Route[] = [
-  { method: 'GET', pattern: '/tenant', handler: async (ctx) => json(200, page(await queryTenants(ctx), ctx.req.query).map(tenantDto)) },
-  { method: 'GET', pattern: '/tenant/count', handler: async (ctx) => json(200, { count: (await queryTenants(ctx)).length }) },
-  {
+  route({ method: 'GET', pattern: '/tenant', handler: async (ctx) => json(200, page(await queryTenants(ctx), ctx.req.query).map(tenantDto)) }),
+  route({ method: 'GET', pattern: '/tenant/count', handler: async (ctx) => json(200, { count: (await queryTenants(ctx)).length }) }),
+  route({
     method: 'POST',
     pattern: '/tenant/create',
     handler: async (ctx) => {
@@ -380,24 +380,24 @@ const tenantRoutes: Route[] = [
       await createNew('Tenant', tenant.id, () => ctx.identities.saveTenant(tenant, true));
       return noContent();
     },
-  },
-  { method: 'GET', pattern: '/tenant/{id}', handler: async (ctx) => json(200, tenantDto(await visibleTenant(ctx, ctx.params.id!))) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/tenant/{id}', handler: async (ctx) => json(200, tenantDto(await visibleTenant(ctx, ctx.params.id))) }),
+  route({
     method: 'PUT',
     pattern: '/tenant/{id}',
     handler: async (ctx) => {
       const body = readBody(ctx.req, TenantBody);
-      const tenant = await visibleTenant(ctx, ctx.params.id!);
+      const tenant = await visibleTenant(ctx, ctx.params.id);
       await ctx.auth.require({ permission: 'UPDATE', resource: 'Tenant', resourceId: tenant.id });
       await ctx.identities.saveTenant({ ...tenant, name: orNull(body.name) }, false);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/tenant/{id}',
     handler: async (ctx) => {
-      const id = ctx.params.id!;
+      const id = ctx.params.id;
       await ctx.auth.require({ permission: 'DELETE', resource: 'Tenant', resourceId: id });
       if (!(await ctx.identities.getTenant(id))) throw notFound('Tenant', id);
       const [users, groups] = await Promise.all([ctx.identities.tenantUsers(id), ctx.identities.tenantGroups(id)]);
@@ -406,8 +406,8 @@ const tenantRoutes: Route[] = [
       await ctx.identities.deleteTenant(id);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/tenant/{id}/user-members/{userId}',
     handler: async (ctx) => {
@@ -418,8 +418,8 @@ const tenantRoutes: Route[] = [
       await ctx.identities.addTenantUser(id, userId);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/tenant/{id}/user-members/{userId}',
     handler: async (ctx) => {
@@ -428,8 +428,8 @@ const tenantRoutes: Route[] = [
       await ctx.identities.removeTenantUser(id, userId);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/tenant/{id}/group-members/{groupId}',
     handler: async (ctx) => {
@@ -440,8 +440,8 @@ const tenantRoutes: Route[] = [
       await ctx.identities.addTenantGroup(id, groupId);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/tenant/{id}/group-members/{groupId}',
     handler: async (ctx) => {
@@ -450,7 +450,7 @@ const tenantRoutes: Route[] = [
       await ctx.identities.removeTenantGroup(id, groupId);
       return noContent();
     },
-  },
+  }),
 ];
 
 /** Literal segments (`/count`, `/create`) come before `{id}` patterns within each resource. */

@@ -13,7 +13,7 @@ import { processDefinitionRoutes } from './process-definition.ts';
 import { processInstanceRoutes } from './process-instance.ts';
 import { taskRoutes } from './task.ts';
 
-/** Every route of the API, in match order (literal segments before `{id}` patterns within a file). */
+/** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
   ...engineInfoRoutes,
   ...deploymentRoutes,

@@ -4,7 +4,7 @@ import { jobDto, incidentDto } from '../dto.ts';
 import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { booleanParam, page, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from '../access.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
@@ -35,8 +35,8 @@ async function batchIncidents(ctx: RouteContext): Promise<object[]> {
 }
 
 /** A batch execution job the caller may see (Batch READ); unreadable ones are reported as missing. */
-async function batchJob(ctx: RouteContext): Promise<BatchJob | undefined> {
-  const job = await ctx.batches.repository.getJob(ctx.params.id!);
+async function batchJob(ctx: RouteContext<'id'>): Promise<BatchJob | undefined> {
+  const job = await ctx.batches.repository.getJob(ctx.params.id);
   if (!job) return undefined;
   const batch = await ctx.batches.repository.get(job.batchId);
   if (batch && !(await canSeeBatch(ctx, batch))) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
@@ -70,16 +70,16 @@ async function queryJobs(ctx: RouteContext): Promise<object[]> {
     .map(({ dto }) => dto);
 }
 
-async function jobItem(ctx: RouteContext) {
-  const item = await ctx.service.deps.items.getJob(ctx.params.id!);
+async function jobItem(ctx: RouteContext<'id'>) {
+  const item = await ctx.service.deps.items.getJob(ctx.params.id);
   if (!item || !(await mayInstanceItem(ctx, item, 'READ'))) throw new RestError(404, `Job with id ${ctx.params.id} does not exist`);
   return item;
 }
 
 export const jobRoutes: Route[] = [
-  { method: 'GET', pattern: '/job', handler: async (ctx) => json(200, page(await queryJobs(ctx), ctx.req.query)) },
-  { method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: (await queryJobs(ctx)).length }) },
-  {
+  route({ method: 'GET', pattern: '/job', handler: async (ctx) => json(200, page(await queryJobs(ctx), ctx.req.query)) }),
+  route({ method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: (await queryJobs(ctx)).length }) }),
+  route({
     method: 'GET',
     pattern: '/job/{id}',
     handler: async (ctx) => {
@@ -87,8 +87,8 @@ export const jobRoutes: Route[] = [
       if (job) return json(200, batchJobDto(job, await ctx.batches.repository.get(job.batchId)));
       return json(200, jobDto(await jobItem(ctx)));
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/job/{id}',
     handler: async (ctx) => {
@@ -98,8 +98,8 @@ export const jobRoutes: Route[] = [
       await ctx.batches.deleteJob(job);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/job/{id}/execute',
     handler: async (ctx) => {
@@ -107,15 +107,15 @@ export const jobRoutes: Route[] = [
       await requireInstanceItem(ctx, item, 'UPDATE');
       let failure: Error | undefined;
       await ctx.service.update(item.processInstanceId as string, (state, model) => {
-        const result = executeJob(state, model, ctx.params.id!, ctx.service.env);
+        const result = executeJob(state, model, ctx.params.id, ctx.service.env);
         failure = result.failure;
         return result;
       }, () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
       if (failure) throw failure instanceof EngineError ? failure : new EngineError('ProcessEngineException', failure.message);
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/job/{id}/retries',
     handler: async (ctx) => {
@@ -129,12 +129,12 @@ export const jobRoutes: Route[] = [
       }
       const item = await jobItem(ctx);
       await requireInstanceItem(ctx, item, 'UPDATE');
-      await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id!, body.retries, ctx.service.env), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
+      await ctx.service.update(item.processInstanceId as string, (state) => setJobRetries(state, ctx.params.id, body.retries, ctx.service.env), () => new RestError(404, `Job with id ${ctx.params.id} does not exist`));
       await ctx.service.sweepDueJobs();
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/incident',
     handler: async (ctx) => {
@@ -147,13 +147,13 @@ export const jobRoutes: Route[] = [
       if (!pi && (!type || type === 'failedJob')) incidents.push(...(await batchIncidents(ctx)));
       return json(200, page(incidents, q));
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/incident/count',
     handler: async (ctx) => {
       const readable = await filterAllowed(await ctx.service.deps.items.byKind('INCIDENT'), (i) => mayInstanceItem(ctx, i, 'READ'));
       return json(200, { count: readable.length + (await batchIncidents(ctx)).length });
     },
-  },
+  }),
 ];

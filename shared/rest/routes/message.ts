@@ -2,7 +2,7 @@ import * as z from 'zod/v4';
 import { correlateMessage } from '../../engine/operations.ts';
 import { mismatchingMessage } from '../../engine/errors.ts';
 import { json, noContent } from '../http.ts';
-import { readBody, type Route } from '../router.ts';
+import { readBody, route, type Route } from '../router.ts';
 import { mayInstance, requireInstance } from '../access.ts';
 import { fromVariableDto, fromVariableMap, VariableMapDto } from '../variables.ts';
 import type { TypedValue } from '../../engine/state.ts';
@@ -26,7 +26,7 @@ function sameValue(a: TypedValue | undefined, b: TypedValue): boolean {
  * event sub-processes). Process-level message start events are not supported (refused at deployment).
  */
 export const messageRoutes: Route[] = [
-  {
+  route({
     method: 'POST',
     pattern: '/message',
     handler: async (ctx) => {
@@ -65,5 +65,5 @@ export const messageRoutes: Route[] = [
       if (!body.resultEnabled) return noContent();
       return json(200, matching.map((id) => ({ resultType: 'Execution', execution: { id, processInstanceId: id, ended: false, tenantId: null }, processInstance: null })));
     },
-  },
+  }),
 ];

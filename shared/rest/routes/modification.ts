@@ -6,7 +6,7 @@ import { batchDto } from '../batch-dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { InstructionDto, ModificationBody, toInstructions } from '../modification-dto.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { ConcurrentModificationError } from '../../store/errors.ts';
 import { filterAllowed, mayReadHistory, requireInstance } from '../access.ts';
 import { ProcessInstanceQuery, queryProcessInstances } from './process-instance.ts';
@@ -67,7 +67,7 @@ async function resolveMultiple(ctx: RouteContext) {
 }
 
 export const modificationRoutes: Route[] = [
-  {
+  route({
     method: 'POST',
     pattern: '/process-instance/{id}/modification-async',
     handler: async (ctx) => {
@@ -75,8 +75,8 @@ export const modificationRoutes: Route[] = [
       const instructions = toInstructions(body.instructions ?? []);
       if (instructions.length === 0) throw invalidRequest('The provided instuctions are invalid.');
       // Existence, definition and tenant are all the batch needs: the state is read by the job.
-      const instance = await ctx.service.summary(ctx.params.id!);
-      if (!instance) throw instanceCannotBeModified(ctx.params.id!);
+      const instance = await ctx.service.summary(ctx.params.id);
+      if (!instance) throw instanceCannotBeModified(ctx.params.id);
       // Camunda checks only the batch permission here; instance permissions are not checked by the job executor.
       await ctx.auth.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
       const batch = await ctx.batches.createModificationBatch({
@@ -93,8 +93,8 @@ export const modificationRoutes: Route[] = [
       });
       return json(200, batchDto(batch));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/modification/executeAsync',
     handler: async (ctx) => {
@@ -108,8 +108,8 @@ export const modificationRoutes: Route[] = [
       });
       return json(200, batchDto(batch));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/modification/execute',
     handler: async (ctx) => {
@@ -137,5 +137,5 @@ export const modificationRoutes: Route[] = [
       }
       return noContent();
     },
-  },
+  }),
 ];

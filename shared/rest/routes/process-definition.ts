@@ -4,7 +4,7 @@ import { processDefinitionDto, processInstanceDto } from '../dto.ts';
 import { RestError, invalidRequest } from '../errors.ts';
 import { json } from '../http.ts';
 import { booleanParam, integerParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { canSeeDefinition, filterAllowed, requireDefinition } from '../access.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 import { sqlLike } from '../../query/sql-like.ts';
@@ -86,33 +86,33 @@ async function queryDefinitions(ctx: RouteContext): Promise<DefinitionRecord[]> 
 }
 
 export const processDefinitionRoutes: Route[] = [
-  { method: 'GET', pattern: '/process-definition', handler: async (ctx) => json(200, page(await queryDefinitions(ctx), ctx.req.query).map(processDefinitionDto)) },
-  { method: 'GET', pattern: '/process-definition/count', handler: async (ctx) => json(200, { count: (await queryDefinitions(ctx)).length }) },
-  { method: 'GET', pattern: '/process-definition/key/{key}', handler: async (ctx) => json(200, processDefinitionDto(await byKey(ctx, ctx.params.key!))) },
-  {
+  route({ method: 'GET', pattern: '/process-definition', handler: async (ctx) => json(200, page(await queryDefinitions(ctx), ctx.req.query).map(processDefinitionDto)) }),
+  route({ method: 'GET', pattern: '/process-definition/count', handler: async (ctx) => json(200, { count: (await queryDefinitions(ctx)).length }) }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}', handler: async (ctx) => json(200, processDefinitionDto(await byKey(ctx, ctx.params.key))) }),
+  route({
     method: 'GET',
     pattern: '/process-definition/key/{key}/xml',
     handler: async (ctx) => {
-      const d = await byKey(ctx, ctx.params.key!);
+      const d = await byKey(ctx, ctx.params.key);
       return json(200, { id: d.id, bpmn20Xml: d.xml });
     },
-  },
-  { method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, await byKey(ctx, ctx.params.key!)) },
-  {
+  }),
+  route({ method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, await byKey(ctx, ctx.params.key)) }),
+  route({
     method: 'POST',
     pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/start',
-    handler: async (ctx) => start(ctx, await byKey(ctx, ctx.params.key!, ctx.params.tenantId!)),
-  },
-  { method: 'GET', pattern: '/process-definition/{id}', handler: async (ctx) => json(200, processDefinitionDto(await byId(ctx, ctx.params.id!))) },
-  {
+    handler: async (ctx) => start(ctx, await byKey(ctx, ctx.params.key, ctx.params.tenantId)),
+  }),
+  route({ method: 'GET', pattern: '/process-definition/{id}', handler: async (ctx) => json(200, processDefinitionDto(await byId(ctx, ctx.params.id))) }),
+  route({
     method: 'GET',
     pattern: '/process-definition/{id}/xml',
     handler: async (ctx) => {
-      const d = await byId(ctx, ctx.params.id!);
+      const d = await byId(ctx, ctx.params.id);
       return json(200, { id: d.id, bpmn20Xml: d.xml });
     },
-  },
-  { method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, await byId(ctx, ctx.params.id!)) },
+  }),
+  route({ method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, await byId(ctx, ctx.params.id)) }),
 ];
 
 export { invalidRequest };

@@ -12,7 +12,7 @@ import { notFoundError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { ModificationBody, toInstructions } from '../modification-dto.ts';
 import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, type Route, type RouteContext } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from '../variables.ts';
 
 const missingInstance = (id: string) => () => notFoundError(`Process instance with id ${id} does not exist`);
@@ -84,62 +84,62 @@ function sortInstances(instances: ProcessInstanceState[], q: Record<string, stri
 const VariablesModification = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
 
 /** Loads a running instance the caller may read (an unreadable one is reported like a missing one). */
-async function loadActive(ctx: RouteContext, action: 'READ' | 'UPDATE' = 'READ') {
-  const loaded = await ctx.service.load(ctx.params.id!);
-  if (!loaded || !(await mayInstance(ctx, loaded.stored.state, 'READ'))) throw missingInstance(ctx.params.id!)();
+async function loadActive(ctx: RouteContext<'id'>, action: 'READ' | 'UPDATE' = 'READ') {
+  const loaded = await ctx.service.load(ctx.params.id);
+  if (!loaded || !(await mayInstance(ctx, loaded.stored.state, 'READ'))) throw missingInstance(ctx.params.id)();
   if (action !== 'READ') await requireInstance(ctx, loaded.stored.state, action);
   return loaded;
 }
 
 export const processInstanceRoutes: Route[] = [
-  {
+  route({
     method: 'GET',
     pattern: '/process-instance',
     handler: async (ctx) => {
       const instances = sortInstances(await queryProcessInstances(ctx, queryFromString(ctx.req.query)), ctx.req.query);
       return json(200, page(instances, ctx.req.query).map((s) => processInstanceDto(s, ctx.req.baseUrl)));
     },
-  },
-  { method: 'GET', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: (await queryProcessInstances(ctx, queryFromString(ctx.req.query))).length }) },
-  {
+  }),
+  route({ method: 'GET', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: (await queryProcessInstances(ctx, queryFromString(ctx.req.query))).length }) }),
+  route({
     method: 'POST',
     pattern: '/process-instance',
     handler: async (ctx) => {
       const instances = await queryProcessInstances(ctx, readBody(ctx.req, ProcessInstanceQuery));
       return json(200, page(sortInstances(instances, ctx.req.query), ctx.req.query).map((s) => processInstanceDto(s, ctx.req.baseUrl)));
     },
-  },
-  { method: 'POST', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: (await queryProcessInstances(ctx, readBody(ctx.req, ProcessInstanceQuery))).length }) },
-  { method: 'GET', pattern: '/process-instance/{id}', handler: async (ctx) => json(200, processInstanceDto((await loadActive(ctx)).stored.state, ctx.req.baseUrl)) },
-  {
+  }),
+  route({ method: 'POST', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: (await queryProcessInstances(ctx, readBody(ctx.req, ProcessInstanceQuery))).length }) }),
+  route({ method: 'GET', pattern: '/process-instance/{id}', handler: async (ctx) => json(200, processInstanceDto((await loadActive(ctx)).stored.state, ctx.req.baseUrl)) }),
+  route({
     method: 'DELETE',
     pattern: '/process-instance/{id}',
     handler: async (ctx) => {
       const loaded = await loadActive(ctx);
       await requireInstance(ctx, loaded.stored.state, 'DELETE');
-      await ctx.service.deleteInstance(ctx.params.id!, {
+      await ctx.service.deleteInstance(ctx.params.id, {
         skipCustomListeners: booleanParam(ctx.req.query, 'skipCustomListeners') ?? false,
         skipIoMappings: booleanParam(ctx.req.query, 'skipIoMappings') ?? false,
       });
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/process-instance/{id}/activity-instances',
     handler: async (ctx) => {
       const { stored, model } = await loadActive(ctx);
       return json(200, buildActivityInstanceTree(stored.state, model));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/process-instance/{id}/modification',
     handler: async (ctx) => {
       const body = readBody(ctx.req, ModificationBody);
       const instructions = toInstructions(body.instructions ?? []);
       if (instructions.length === 0) return noContent();
-      const id = ctx.params.id!;
+      const id = ctx.params.id;
       // Ending the instance also needs DELETE (Camunda checks it when the modification cancels it).
       let mayDelete = true;
       if (ctx.auth.enabled) {
@@ -164,51 +164,51 @@ export const processInstanceRoutes: Route[] = [
       );
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/process-instance/{id}/variables',
     handler: async (ctx) => json(200, toVariableMapDto((await loadActive(ctx)).stored.state.root.variables)),
-  },
-  {
+  }),
+  route({
     method: 'POST',
     pattern: '/process-instance/{id}/variables',
     handler: async (ctx) => {
       const body = readBody(ctx.req, VariablesModification);
       const modifications = fromVariableMap(body.modifications);
       if (ctx.auth.enabled) await loadActive(ctx, 'UPDATE');
-      await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, modifications, body.deletions ?? [], ctx.service.env), missingInstance(ctx.params.id!));
+      await ctx.service.update(ctx.params.id, (state, model) => modifyVariables(state, model, modifications, body.deletions ?? [], ctx.service.env), missingInstance(ctx.params.id));
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     pattern: '/process-instance/{id}/variables/{name}',
     handler: async (ctx) => {
-      const value = getOwn((await loadActive(ctx)).stored.state.root.variables, ctx.params.name!);
+      const value = getOwn((await loadActive(ctx)).stored.state.root.variables, ctx.params.name);
       if (!value) throw notFoundError(`process instance variable with name ${ctx.params.name} does not exist`);
       return json(200, toVariableDto(value));
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     pattern: '/process-instance/{id}/variables/{name}',
     handler: async (ctx) => {
       const value = fromVariableDto(readBody(ctx.req, VariableValueDto));
       if (ctx.auth.enabled) await loadActive(ctx, 'UPDATE');
-      await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, { [ctx.params.name!]: value }, [], ctx.service.env), missingInstance(ctx.params.id!));
+      await ctx.service.update(ctx.params.id, (state, model) => modifyVariables(state, model, { [ctx.params.name]: value }, [], ctx.service.env), missingInstance(ctx.params.id));
       return noContent();
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     pattern: '/process-instance/{id}/variables/{name}',
     handler: async (ctx) => {
       if (ctx.auth.enabled) await loadActive(ctx, 'UPDATE');
-      await ctx.service.update(ctx.params.id!, (state, model) => modifyVariables(state, model, {}, [ctx.params.name!], ctx.service.env), missingInstance(ctx.params.id!));
+      await ctx.service.update(ctx.params.id, (state, model) => modifyVariables(state, model, {}, [ctx.params.name], ctx.service.env), missingInstance(ctx.params.id));
       return noContent();
     },
-  },
+  }),
 ];
 
 export { notFound };
