@@ -1,9 +1,11 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { buildProcessModel, type ProcessDraft } from './build-process-model.ts';
 import { BpmnParseError } from './errors.ts';
-import { readElement, type NodeDraft } from './read-element.ts';
-import { type FlowNode, multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
+import { readElement } from './read-element.ts';
+import { multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
+import type { NodeDraft } from './node-draft.ts';
 import { ProblemCollector, readExecutionListeners } from './parse-extensions.ts';
 
 const moddle = new BpmnModdle({ camunda: camundaSchema });
@@ -45,9 +47,11 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
   const processes = children(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
   if (processes.length === 0) problems.add(undefined, 'The BPMN file contains no process');
   const seenIds = new Map<string, string>();
-  const models = processes.map((process) => buildProcess(process, problems, seenIds));
+  const drafts = processes.map((process) => draftProcess(process, problems, seenIds));
   if (problems.problems.length > 0) throw new BpmnParseError(resourceName, problems.problems);
-  return models.filter((m) => m.isExecutable);
+  const models = drafts.map((draft) => buildProcessModel(draft, problems));
+  if (problems.problems.length > 0) throw new BpmnParseError(resourceName, problems.problems);
+  return models.filter((m): m is ProcessModel => m?.isExecutable === true);
 }
 
 interface ModdleResult {
@@ -70,7 +74,8 @@ function resolvePrefixedReferences(result: ModdleResult): void {
   }
 }
 
-function buildProcess(process: ModdleElement, problems: ProblemCollector, seenIds: Map<string, string>): ProcessModel {
+/** Reads one process into drafts and runs every check on them, collecting problems instead of throwing. */
+function draftProcess(process: ModdleElement, problems: ProblemCollector, seenIds: Map<string, string>): ProcessDraft {
   const processId = process.id ?? '';
   if (!processId) problems.add(undefined, 'A process needs an id');
   const drafts = new Map<string, NodeDraft>();
@@ -138,17 +143,7 @@ function buildProcess(process: ModdleElement, problems: ProblemCollector, seenId
   const flows = connectFlows(flowElements, drafts, problems);
   attachBoundaryEvents(drafts, problems);
   resolveScopeStarts(drafts, problems);
-
-  const nodes = new Map<string, FlowNode>();
-  for (const [id, draft] of drafts) nodes.set(id, Object.freeze(draft) as FlowNode);
-  return {
-    id: processId,
-    name: process.name,
-    isExecutable: process.isExecutable !== false,
-    root: nodes.get(processId)!,
-    nodes,
-    flows,
-  };
+  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, drafts, flows };
 }
 
 /**

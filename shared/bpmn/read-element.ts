@@ -1,5 +1,7 @@
-import type { FlowNode, FlowNodeKind, MultiInstanceDef, TimerDef, TimerKind } from './model.ts';
+import type { TimerDef, TimerKind } from './element-parts.ts';
+import type { FlowNodeKind } from './flow-node.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
+import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
 import {
   type ProblemCollector,
   readExecutionListeners,
@@ -7,10 +9,6 @@ import {
   readInputOutput,
   readTaskListeners,
 } from './parse-extensions.ts';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-/** A flow node while the parser still connects flows, bodies and boundary events. */
-export type NodeDraft = Mutable<FlowNode>;
 
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
@@ -193,7 +191,7 @@ function readMessageName(definition: ModdleElement, id: string, problems: Proble
   return name;
 }
 
-function readMultiInstance(loop: ModdleElement, id: string, problems: ProblemCollector): MultiInstanceDef | undefined {
+function readMultiInstance(loop: ModdleElement, id: string, problems: ProblemCollector): MultiInstanceDraft | undefined {
   const cardinality = text(child(loop, 'loopCardinality') ?? { $type: '' }, 'body');
   const completion = text(child(loop, 'completionCondition') ?? { $type: '' }, 'body');
   const collection = text(loop, 'collection');

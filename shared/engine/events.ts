@@ -1,6 +1,7 @@
 /**
- * What happened during one engine operation, in order. The persistence layer turns these into
- * history rows; tests read them to check listener and lifecycle order.
+ * What happened during one engine operation, in order. Tests read them to check listener and
+ * lifecycle order. Nothing persists them yet: the stored history (historic process instances,
+ * batches) is derived from the states before and after a change (shared/store/history-items.ts).
  */
 export type EngineEvent =
   | { type: 'processStart'; processInstanceId: string; time: number }

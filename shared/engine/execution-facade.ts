@@ -1,7 +1,7 @@
 import { type ExpressionContext, INVOKE } from '../expression/index.ts';
 import type { DelegateExecution, DelegateTask } from './delegates.ts';
 import { processEngineError } from './errors.ts';
-import type { Runtime } from './runtime.ts';
+import type { ExecutionContext } from './execution-context.ts';
 import type { ActivityInstanceState } from './state.ts';
 import { getOwn } from './own-properties.ts';
 
@@ -13,25 +13,25 @@ export function executionIdOf(instance: ActivityInstanceState, processInstanceId
 }
 
 /** The `execution` object listeners, delegates and expressions see for a token. */
-export function createDelegateExecution(runtime: Runtime, instance: ActivityInstanceState, eventName?: string): DelegateExecution {
-  const definition = runtime.model.nodes.get(instance.activityId);
+export function createDelegateExecution(ctx: ExecutionContext, instance: ActivityInstanceState, eventName?: string): DelegateExecution {
+  const definition = ctx.model.nodes.get(instance.activityId);
   const execution: DelegateExecution & { [INVOKE](method: string, args: unknown[]): unknown } = {
-    id: executionIdOf(instance, runtime.state.id),
-    processInstanceId: runtime.state.id,
-    processDefinitionId: runtime.state.definitionId,
-    processBusinessKey: runtime.state.businessKey,
+    id: executionIdOf(instance, ctx.state.id),
+    processInstanceId: ctx.state.id,
+    processDefinitionId: ctx.state.definitionId,
+    processBusinessKey: ctx.state.businessKey,
     activityInstanceId: instance.id,
     currentActivityId: instance.activityId,
     currentActivityName: definition?.name,
     eventName,
-    getVariable: (name) => runtime.getVariable(instance, name) ?? null,
+    getVariable: (name) => ctx.getVariable(instance, name) ?? null,
     getVariableLocal: (name) => getOwn(instance.variables, name)?.value ?? null,
-    hasVariable: (name) => runtime.variableOwner(instance, name) !== undefined,
-    getVariables: () => Object.fromEntries(Object.entries(runtime.visibleVariables(instance)).map(([k, v]) => [k, v.value])),
-    setVariable: (name, value) => runtime.setVariable(instance, name, value),
-    setVariableLocal: (name, value) => runtime.setVariableLocal(instance, name, value),
+    hasVariable: (name) => ctx.variableOwner(instance, name) !== undefined,
+    getVariables: () => Object.fromEntries(Object.entries(ctx.visibleVariables(instance)).map(([k, v]) => [k, v.value])),
+    setVariable: (name, value) => ctx.setVariable(instance, name, value),
+    setVariableLocal: (name, value) => ctx.setVariableLocal(instance, name, value),
     removeVariable: (name) => {
-      const owner = runtime.variableOwner(instance, name);
+      const owner = ctx.variableOwner(instance, name);
       if (owner?.variables) delete owner.variables[name];
     },
     [INVOKE](method, args) {
@@ -74,10 +74,10 @@ export function createDelegateExecution(runtime: Runtime, instance: ActivityInst
 }
 
 /** The `task` object task listeners and expressions see for a user task instance. */
-export function createDelegateTask(runtime: Runtime, instance: ActivityInstanceState, eventName: string): DelegateTask {
+export function createDelegateTask(ctx: ExecutionContext, instance: ActivityInstanceState, eventName: string): DelegateTask {
   const task = instance.task!;
-  const execution = createDelegateExecution(runtime, instance);
-  const definition = runtime.model.nodes.get(instance.activityId);
+  const execution = createDelegateExecution(ctx, instance);
+  const definition = ctx.model.nodes.get(instance.activityId);
   const delegate: DelegateTask & { [INVOKE](method: string, args: unknown[]): unknown } = {
     id: task.id,
     name: definition?.name,
@@ -122,14 +122,14 @@ export function createDelegateTask(runtime: Runtime, instance: ActivityInstanceS
  * Identifier resolution as in Camunda's EL: `execution` and `task` first, then variables from the
  * token outwards, then registered beans (the delegates registry).
  */
-export function createExpressionContext(runtime: Runtime, instance: ActivityInstanceState, taskEvent?: string): ExpressionContext {
+export function createExpressionContext(ctx: ExecutionContext, instance: ActivityInstanceState, taskEvent?: string): ExpressionContext {
   return {
     resolve(name) {
-      if (name === 'execution') return { value: createDelegateExecution(runtime, instance) };
-      if (name === 'task' && instance.task) return { value: createDelegateTask(runtime, instance, taskEvent ?? '') };
-      const owner = runtime.variableOwner(instance, name);
+      if (name === 'execution') return { value: createDelegateExecution(ctx, instance) };
+      if (name === 'task' && instance.task) return { value: createDelegateTask(ctx, instance, taskEvent ?? '') };
+      const owner = ctx.variableOwner(instance, name);
       if (owner) return { value: getOwn(owner.variables, name)!.value };
-      const bean = runtime.env.registry.get(name);
+      const bean = ctx.env.registry.get(name);
       if (bean !== undefined) return { value: bean };
       return undefined;
     },

@@ -1,10 +1,9 @@
 import type { Implementation } from '../bpmn/model.ts';
-import type { Delegate } from './delegates.ts';
+import type { Delegate, DelegateRegistry } from './delegates.ts';
 import { processEngineError } from './errors.ts';
-import type { Runtime } from './runtime.ts';
 
-function resolveClass(runtime: Runtime, className: string): Delegate {
-  const delegate = runtime.env.registry.get(className);
+function resolveClass(registry: DelegateRegistry, className: string): Delegate {
+  const delegate = registry.get(className);
   if (!delegate) {
     throw processEngineError(`ENGINE-09008 Exception while instantiating class '${className}': no delegate is registered under that name`);
   }
@@ -21,7 +20,7 @@ function asDelegate(value: unknown, source: string): Delegate {
  * tasks `execute`. Expressions are simply evaluated (their side effects are the point).
  */
 export function invokeImplementation(
-  runtime: Runtime,
+  registry: DelegateRegistry,
   implementation: Implementation,
   role: 'notify' | 'execute',
   target: unknown,
@@ -35,7 +34,7 @@ export function invokeImplementation(
       delegate = asDelegate(evaluateInContext(implementation), implementation.expression.text);
       break;
     case 'class':
-      delegate = resolveClass(runtime, implementation.className);
+      delegate = resolveClass(registry, implementation.className);
       break;
   }
   const method = (delegate as Record<string, unknown>)[role];

@@ -2,7 +2,8 @@ import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from './environment.ts';
 import { processEngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
-import { type RunOptions, Runtime } from './runtime.ts';
+import type { RunOptions } from './execution-context.ts';
+import { Runtime } from './runtime.ts';
 import { setOwn } from './own-properties.ts';
 import type { ActivityInstanceState, ProcessInstanceState, TypedValue, Variables } from './state.ts';
 

@@ -2,6 +2,7 @@ import type { ProcessModel } from '../bpmn/model.ts';
 import { disarm, registerEventSubProcesses } from './behaviors/event-registration.ts';
 import type { EngineEnvironment } from './environment.ts';
 import { EngineError, badUserRequest, mismatchingMessage, notFound, processEngineError } from './errors.ts';
+import { expectKind } from './expect-kind.ts';
 import { fireExecutionListeners } from './listeners.ts';
 import { findExternalTaskOwner, findJob, findSubscriptions, findTaskOwner } from './lookup.ts';
 import { applyVariables, cloneState, type OperationResult, requireActive, runOperation } from './operation.ts';
@@ -39,7 +40,7 @@ export function startProcessInstance(model: ProcessModel, input: StartInput, env
     runtime.events.push({ type: 'processStart', processInstanceId: id, time: env.now() });
     fireExecutionListeners(runtime, state.root, model.root.listeners, 'start', model.id);
     registerEventSubProcesses(runtime, runtime.state.root, model.root);
-    runtime.enter(runtime.state.root, runtime.def(model.root.noneStartEventId!));
+    runtime.enter(runtime.state.root, runtime.def(model.root.noneStartEventId));
   });
 }
 
@@ -49,7 +50,7 @@ export function completeTask(state: ProcessInstanceState, model: ProcessModel, t
   return runOperation(state, model, env, (runtime) => {
     const owner = findTaskOwner(runtime.tree, taskId);
     applyVariables(runtime, owner, variables);
-    fireTaskListeners(runtime, owner, runtime.defOf(owner), 'complete');
+    fireTaskListeners(runtime, owner, expectKind(runtime.defOf(owner), 'userTask'), 'complete');
     runtime.events.push({ type: 'taskComplete', taskId, time: env.now() });
     delete owner.task;
     runtime.leave(owner);

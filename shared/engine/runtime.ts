@@ -1,34 +1,18 @@
-import type { FlowNode, ProcessModel, SequenceFlow } from '../bpmn/model.ts';
+import { defaultFlowOf, type FlowNode, type ProcessModel, type SequenceFlow } from '../bpmn/model.ts';
 import { type CompiledExpression, evaluate, evaluateCondition } from '../expression/index.ts';
-import { executeBehavior } from './behaviors/execute.ts';
-import { createExpressionContext, createDelegateExecution } from './execution-facade.ts';
-import type { EngineEnvironment } from './environment.ts';
-import type { EngineEvent } from './events.ts';
-import { fireExecutionListeners, runInputMappings, runOutputMappings } from './listeners.ts';
+import type { BehaviorContext, EnterOptions } from './behavior-context.ts';
+import { behaviorOf } from './behaviors/behavior-table.ts';
 import { registerBoundaryEvents, registerEventSubProcesses } from './behaviors/event-registration.ts';
+import type { EngineEnvironment } from './environment.ts';
+import { processEngineError } from './errors.ts';
+import type { EngineEvent } from './events.ts';
+import type { RunOptions } from './execution-context.ts';
+import { createExpressionContext } from './execution-facade.ts';
+import { fireExecutionListeners, runInputMappings, runOutputMappings } from './listeners.ts';
+import { getOwn, hasOwn, setOwn } from './own-properties.ts';
 import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { TreeIndex } from './tree-index.ts';
-import { getOwn, hasOwn, setOwn } from './own-properties.ts';
 import { toTypedValue } from './typed-values.ts';
-import { processEngineError } from './errors.ts';
-import { fireTaskListeners } from './task-listeners.ts';
-import { multiInstanceChildEnded } from './behaviors/multi-instance.ts';
-
-/**
- * Whether an activity runs in its enclosing execution (Camunda's non-scope activities), so the
- * token's local variables travel on with it. Scopes (sub-processes, bodies, activities with I/O
- * mappings or boundary events) own their variables and drop them when they end.
- */
-function carriesExecution(definition: FlowNode): boolean {
-  const scopeKinds = ['subProcess', 'eventSubProcess', 'multiInstanceBody'];
-  return !scopeKinds.includes(definition.kind) && definition.inputs.length === 0 && definition.outputs.length === 0 && definition.boundaryEventIds.length === 0 && !definition.scopeId.endsWith('#multiInstanceBody');
-}
-
-/** Switches of Camunda's modification API that also apply to everything a request starts or ends. */
-export interface RunOptions {
-  skipCustomListeners: boolean;
-  skipIoMappings: boolean;
-}
 
 /** A unit of work on the agenda; `target` lets the inclusive join see tokens still in flight. */
 interface AgendaItem {
@@ -37,21 +21,12 @@ interface AgendaItem {
   run: () => void;
 }
 
-export interface EnterOptions {
-  /** The async-before job of this token already ran: enter the activity now. */
-  skipAsyncBefore?: boolean;
-  /** Variables created local to the new activity (or transition) instance. */
-  localVariables?: Variables;
-  /** The sequence flow the token arrived on, for gateways. */
-  viaFlowId?: string;
-}
-
 /**
  * One engine operation in progress. It owns a private copy of the instance state, mutates it while
  * running tokens to their wait states through a FIFO agenda, and records what happened. Callers
  * discard the copy on failure, which is what makes every operation all-or-nothing.
  */
-export class Runtime {
+export class Runtime implements BehaviorContext {
   readonly tree: TreeIndex;
   readonly events: EngineEvent[] = [];
   options: RunOptions = { skipCustomListeners: false, skipIoMappings: false };
@@ -186,7 +161,7 @@ export class Runtime {
       return transition;
     }
     const instance = this.createActivityInstance(scope, definition, options.localVariables);
-    executeBehavior(this, instance, definition, options);
+    behaviorOf(definition).execute(this, instance, definition);
     return instance;
   }
 
@@ -228,7 +203,20 @@ export class Runtime {
       this.tree.add(scope, transition);
       return;
     }
-    this.takeFlows(scope, definition, chosen, carriesExecution(definition) ? instance.variables : undefined);
+    this.takeFlows(scope, definition, chosen, this.carriesExecution(definition) ? instance.variables : undefined);
+  }
+
+  /**
+   * Whether an activity runs in its enclosing execution (Camunda's non-scope activities), so the
+   * token's local variables travel on with it. Scopes (sub-processes, bodies, activities with I/O
+   * mappings or boundary events, each inner instance of a body) own their variables and drop them
+   * when they end.
+   */
+  private carriesExecution(definition: FlowNode): boolean {
+    if (behaviorOf(definition).ownsVariables) return false;
+    if (definition.inputs.length > 0 || definition.outputs.length > 0 || definition.boundaryEventIds.length > 0) return false;
+    const scope = this.model.nodes.get(definition.scopeId);
+    return !(scope && behaviorOf(scope).childrenOwnVariables);
   }
 
   /**
@@ -256,9 +244,10 @@ export class Runtime {
   outgoingToTake(instance: ActivityInstanceState, definition: FlowNode): SequenceFlow[] {
     const flows = definition.outgoing.map((id) => this.flow(id));
     if (flows.length === 0) return [];
-    const chosen = flows.filter((f) => f.id !== definition.defaultFlowId && (!f.condition || this.evaluateCondition(f.condition, instance)));
+    const defaultFlowId = defaultFlowOf(definition);
+    const chosen = flows.filter((f) => f.id !== defaultFlowId && (!f.condition || this.evaluateCondition(f.condition, instance)));
     if (chosen.length > 0) return chosen;
-    if (definition.defaultFlowId) return [this.flow(definition.defaultFlowId)];
+    if (defaultFlowId) return [this.flow(defaultFlowId)];
     // Camunda's BpmnActivityBehavior ends the execution when no conditional flow matches.
     return [];
   }
@@ -266,9 +255,9 @@ export class Runtime {
   /** A token ended inside `scope` (end event, or an activity with no outgoing flow). */
   tokenEnded(scope: ActivityInstanceState, _activityId: string): void {
     const definition = this.defOf(scope);
-    if (definition.kind === 'multiInstanceBody') {
-      // The body decides whether another instance runs or the loop is done.
-      this.schedule(scope, scope.activityId, () => multiInstanceChildEnded(this, scope));
+    const behavior = behaviorOf(definition);
+    if (behavior.childEnded) {
+      behavior.childEnded(this, scope, definition);
       return;
     }
     if (scope.children && scope.children.length > 0) return;
@@ -313,17 +302,10 @@ export class Runtime {
       return;
     }
     const definition = this.defOf(instance);
-    if (instance.task) {
-      fireTaskListeners(this, instance, definition, 'delete');
-      this.events.push({ type: 'taskDelete', taskId: instance.task.id, time: this.now() });
-    }
+    behaviorOf(definition).cancel?.(this, instance, definition);
     if (!this.options.skipIoMappings) runOutputMappings(this, instance, definition);
     fireExecutionListeners(this, instance, definition.listeners, 'end', definition.id);
     this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: true, time: this.now() });
     this.tree.remove(instance);
-  }
-
-  createDelegateExecution(instance: ActivityInstanceState, eventName?: string) {
-    return createDelegateExecution(this, instance, eventName);
   }
 }

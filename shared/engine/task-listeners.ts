@@ -1,19 +1,19 @@
-import type { FlowNode } from '../bpmn/model.ts';
+import type { UserTaskNode } from '../bpmn/model.ts';
 import { evaluate } from '../expression/index.ts';
 import { createDelegateTask, createExpressionContext } from './execution-facade.ts';
 import { invokeImplementation } from './invoke-implementation.ts';
-import type { Runtime } from './runtime.ts';
+import type { ExecutionContext } from './execution-context.ts';
 import type { ActivityInstanceState } from './state.ts';
 
 /** Runs the task listeners of one event (create, complete, delete) unless custom listeners are skipped. */
-export function fireTaskListeners(runtime: Runtime, instance: ActivityInstanceState, definition: FlowNode, event: 'create' | 'complete' | 'delete'): void {
-  if (runtime.options.skipCustomListeners || !instance.task) return;
+export function fireTaskListeners(ctx: ExecutionContext, instance: ActivityInstanceState, definition: UserTaskNode, event: 'create' | 'complete' | 'delete'): void {
+  if (ctx.options.skipCustomListeners || !instance.task) return;
   for (const listener of definition.taskListeners) {
     if (listener.event !== event) continue;
-    runtime.events.push({ type: 'listener', event, activityId: definition.id, activityInstanceId: instance.id });
-    const task = createDelegateTask(runtime, instance, event);
-    invokeImplementation(runtime, listener.implementation, 'notify', task, (impl) =>
-      evaluate(impl.expression, createExpressionContext(runtime, instance, event)),
+    ctx.events.push({ type: 'listener', event, activityId: definition.id, activityInstanceId: instance.id });
+    const task = createDelegateTask(ctx, instance, event);
+    invokeImplementation(ctx.env.registry, listener.implementation, 'notify', task, (impl) =>
+      evaluate(impl.expression, createExpressionContext(ctx, instance, event)),
     );
   }
 }

@@ -1,46 +1,56 @@
-import type { FlowNode } from '../../bpmn/model.ts';
-import type { Runtime } from '../runtime.ts';
-import type { ActivityInstanceState } from '../state.ts';
+import type { CatchEventNode, EventSubProcessNode, FlowNode, SubProcessNode } from '../../bpmn/model.ts';
+import type { BehaviorContext } from '../behavior-context.ts';
+import { expectKind } from '../expect-kind.ts';
+import type { ActivityInstanceState, JobState } from '../state.ts';
 import { scheduleTimer } from '../timers.ts';
 
-/** Creates the timer job or message subscription through which `eventDefinition` can fire for `owner`. */
-export function armEvent(runtime: Runtime, owner: ActivityInstanceState, eventDefinition: FlowNode, repeat?: string): void {
-  if (eventDefinition.timer) {
-    const text = repeat ?? String(runtime.evaluate(eventDefinition.timer.expression, owner));
-    const kind = repeat ? 'timeCycle' : eventDefinition.timer.kind;
-    const schedule = scheduleTimer(kind, text, runtime.now());
-    const job = runtime.newJob('timer', eventDefinition.id, schedule.dueDate);
+/** Creates the timer job or message subscription through which `event` can fire for `owner`. */
+export function armEvent(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, repeat?: string): void {
+  if (event.timer) {
+    const text = repeat ?? String(ctx.evaluate(event.timer.expression, owner));
+    const kind = repeat ? 'timeCycle' : event.timer.kind;
+    const schedule = scheduleTimer(kind, text, ctx.now());
+    const job = ctx.newJob('timer', event.id, schedule.dueDate);
     if (schedule.repeat) job.repeat = schedule.repeat;
     if (!owner.jobs) owner.jobs = [];
     owner.jobs.push(job);
-  } else if (eventDefinition.messageName) {
+  } else if (event.messageName) {
     if (!owner.subscriptions) owner.subscriptions = [];
     owner.subscriptions.push({
-      id: runtime.env.newId(),
+      id: ctx.env.newId(),
       eventType: 'message',
-      eventName: eventDefinition.messageName,
-      activityId: eventDefinition.id,
-      created: runtime.now(),
+      eventName: event.messageName,
+      activityId: event.id,
+      created: ctx.now(),
     });
   }
 }
 
+/** Non-interrupting events keep listening: messages stay subscribed, timer cycles schedule their next run. */
+export function rearm(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, firedJob?: JobState): void {
+  if (!event.messageName && firedJob?.repeat) armEvent(ctx, owner, event, firedJob.repeat);
+  if (event.messageName) armEvent(ctx, owner, event);
+}
+
 /** A host activity's boundary events listen as long as the host instance lives. */
-export function registerBoundaryEvents(runtime: Runtime, host: ActivityInstanceState, definition: FlowNode): void {
-  for (const boundaryId of definition.boundaryEventIds) armEvent(runtime, host, runtime.def(boundaryId));
+export function registerBoundaryEvents(ctx: BehaviorContext, host: ActivityInstanceState, node: FlowNode): void {
+  for (const boundaryId of node.boundaryEventIds) armEvent(ctx, host, expectKind(ctx.def(boundaryId), 'boundaryTimer', 'boundaryMessage'));
 }
 
 /** A scope's event sub-processes listen (on their start event) as long as the scope instance lives. */
-export function registerEventSubProcesses(runtime: Runtime, scope: ActivityInstanceState, definition: FlowNode): void {
-  for (const eventSubProcessId of definition.eventSubProcessIds) {
-    const start = runtime.def(runtime.def(eventSubProcessId).triggerStartEventId!);
-    armEvent(runtime, scope, start);
+export function registerEventSubProcesses(ctx: BehaviorContext, scope: ActivityInstanceState, node: SubProcessNode | EventSubProcessNode): void {
+  for (const eventSubProcessId of node.eventSubProcessIds) {
+    const eventSubProcess = expectKind(ctx.def(eventSubProcessId), 'eventSubProcess');
+    armEvent(ctx, scope, expectKind(ctx.def(eventSubProcess.triggerStartEventId), 'startEvent'));
   }
 }
 
 /** An interrupting event sub-process ends its scope's other event sub-process triggers. */
-export function disarmEventSubProcesses(runtime: Runtime, scope: ActivityInstanceState): void {
-  const triggers = new Set(runtime.defOf(scope).eventSubProcessIds.map((id) => runtime.def(id).triggerStartEventId));
+export function disarmEventSubProcesses(ctx: BehaviorContext, scope: ActivityInstanceState): void {
+  const node = ctx.defOf(scope);
+  // Only sub-processes (the process among them) hold event sub-processes; other scopes have none to end.
+  if (node.kind !== 'subProcess' && node.kind !== 'eventSubProcess') return;
+  const triggers = new Set(node.eventSubProcessIds.map((id) => expectKind(ctx.def(id), 'eventSubProcess').triggerStartEventId));
   scope.jobs = scope.jobs?.filter((job) => !triggers.has(job.activityId));
   if (scope.jobs?.length === 0) delete scope.jobs;
   scope.subscriptions = scope.subscriptions?.filter((subscription) => !triggers.has(subscription.activityId));

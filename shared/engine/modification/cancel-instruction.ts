@@ -1,7 +1,7 @@
+import { behaviorOf } from '../behaviors/behavior-table.ts';
 import { notValid } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState } from '../state.ts';
-import { integer } from '../typed-values.ts';
 import { describeInstruction, type ModificationInstruction } from './instructions.ts';
 
 type CancelInstruction = Extract<ModificationInstruction, { type: 'cancel' }>;
@@ -47,18 +47,9 @@ function cancelAndPropagate(runtime: Runtime, target: ActivityInstanceState): vo
   for (;;) {
     const parent = runtime.parentOf(node);
     runtime.cancel(node);
-    if (runtime.defOf(parent).kind === 'multiInstanceBody' && !node.transition) shrinkMultiInstanceBody(parent);
+    const parentDefinition = runtime.defOf(parent);
+    behaviorOf(parentDefinition).childCancelledByModification?.(parent, parentDefinition, node);
     if (parent === runtime.state.root || (parent.children && parent.children.length > 0)) return;
     node = parent;
   }
-}
-
-/** A cancelled inner instance no longer counts toward the body's instances. */
-function shrinkMultiInstanceBody(body: ActivityInstanceState): void {
-  const count = (name: string) => Number(body.variables?.[name]?.value ?? 0);
-  body.variables = {
-    ...body.variables,
-    nrOfInstances: integer(Math.max(0, count('nrOfInstances') - 1)),
-    nrOfActiveInstances: integer(Math.max(0, count('nrOfActiveInstances') - 1)),
-  };
 }

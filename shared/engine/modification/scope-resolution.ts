@@ -1,8 +1,8 @@
 import type { FlowNode } from '../../bpmn/model.ts';
+import { behaviorOf } from '../behaviors/behavior-table.ts';
 import { notValid, processEngineError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
-import { integer } from '../typed-values.ts';
 
 /** Where a start instruction's token goes, and which scope instances the instruction had to create. */
 export interface ResolvedScope {
@@ -76,44 +76,16 @@ export function resolveTargetScope(
   let scope = start;
   for (const scopeId of toCreate) {
     const parentDefinition = runtime.defOf(scope);
-    const locals = parentDefinition.kind === 'multiInstanceBody' ? addInnerInstance(scope, parentDefinition, created.includes(scope)) : undefined;
+    const locals = behaviorOf(parentDefinition).childStartedByModification?.(scope, parentDefinition, created.includes(scope));
     scope = createMissingScope(runtime, scope, runtime.def(scopeId), locals);
     created.push(scope);
   }
   return { scope, created };
 }
 
-/**
- * Starting a multi-instance body's inner activity adds one instance: the next loop counter, with the
- * counters raised; a sequential body refuses a second concurrent instance. Returns the new
- * instance's local variables.
- */
-export function addInnerInstance(body: ActivityInstanceState, definition: FlowNode, bodyIsNew: boolean): Variables {
-  const count = (name: string) => Number(body.variables?.[name]?.value ?? 0);
-  if (!bodyIsNew && definition.multiInstance?.isSequential && (body.children?.length ?? 0) > 0) {
-    throw processEngineError(`Concurrent instantiation not possible for activities in scope ${definition.id}`);
-  }
-  const loopCounter = count('nrOfInstances');
-  body.variables = {
-    ...body.variables,
-    nrOfInstances: integer(loopCounter + 1),
-    nrOfActiveInstances: integer(count('nrOfActiveInstances') + 1),
-    nrOfCompletedInstances: integer(count('nrOfCompletedInstances')),
-  };
-  return { loopCounter: integer(loopCounter) };
-}
-
 /** A scope instantiated on the way to a target: entered, but its normal start is not run. */
 function createMissingScope(runtime: Runtime, parent: ActivityInstanceState, definition: FlowNode, locals?: Variables): ActivityInstanceState {
   const instance = runtime.createActivityInstance(parent, definition, locals);
-  if (definition.kind === 'multiInstanceBody') {
-    // A body created around a single started inner activity counts exactly that one instance.
-    instance.variables = {
-      ...instance.variables,
-      nrOfInstances: integer(0),
-      nrOfActiveInstances: integer(0),
-      nrOfCompletedInstances: integer(0),
-    };
-  }
+  behaviorOf(definition).instantiatedByModification?.(instance, definition);
   return instance;
 }

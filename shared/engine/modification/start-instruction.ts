@@ -1,11 +1,12 @@
-import type { FlowNode, SequenceFlow } from '../../bpmn/model.ts';
+import { type EventSubProcessNode, type FlowNode, isKind, type SequenceFlow } from '../../bpmn/model.ts';
+import { behaviorOf } from '../behaviors/behavior-table.ts';
+import { disarmEventSubProcesses } from '../behaviors/event-registration.ts';
 import { notValid, processEngineError } from '../errors.ts';
 import { setTyped } from '../operation.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
 import { describeInstruction, type InstructionVariables, type ModificationInstruction } from './instructions.ts';
-import { addInnerInstance, resolveTargetScope } from './scope-resolution.ts';
-import { disarmEventSubProcesses } from '../behaviors/event-registration.ts';
+import { resolveTargetScope } from './scope-resolution.ts';
 
 type StartInstruction = Extract<ModificationInstruction, { type: 'startBeforeActivity' | 'startAfterActivity' | 'startTransition' }>;
 
@@ -78,8 +79,9 @@ function startBefore(runtime: Runtime, target: FlowNode, instruction: StartInstr
   const { scope, created } = resolveTargetScope(runtime, target.scopeId, instruction.ancestorActivityInstanceId, describe, target.id);
   let locals = applyInstructionVariables(runtime, scope, created.length > 0, instruction.variables);
   const scopeDefinition = runtime.defOf(scope);
-  if (scopeDefinition.kind === 'multiInstanceBody') locals = { ...addInnerInstance(scope, scopeDefinition, created.includes(scope)), ...locals };
-  if (target.attachedToId && target.interrupting) {
+  const scopeLocals = behaviorOf(scopeDefinition).childStartedByModification?.(scope, scopeDefinition, created.includes(scope));
+  if (scopeLocals) locals = { ...scopeLocals, ...locals };
+  if (isKind(target, 'boundaryTimer', 'boundaryMessage') && target.interrupting) {
     const hosts = (scope.children ?? []).filter((child) => child.activityId === target.attachedToId && !child.transition);
     if (hosts.length > 1) throw processEngineError(`Executions for activity Activity(${target.attachedToId}) ambiguous`);
     for (const host of hosts) runtime.cancel(host);
@@ -88,7 +90,7 @@ function startBefore(runtime: Runtime, target: FlowNode, instruction: StartInstr
 }
 
 /** The event sub-process that starting `target` triggers (the sub-process itself or its start event). */
-function interruptibleEventSubProcess(runtime: Runtime, target: FlowNode): FlowNode | undefined {
+function interruptibleEventSubProcess(runtime: Runtime, target: FlowNode): EventSubProcessNode | undefined {
   if (target.kind === 'eventSubProcess') return target;
   if (target.kind === 'startEvent') {
     const scope = runtime.model.nodes.get(target.scopeId);
@@ -98,7 +100,7 @@ function interruptibleEventSubProcess(runtime: Runtime, target: FlowNode): FlowN
 }
 
 /** Starting an event sub-process (or its start event) behaves like the event: interrupting ones cancel their scope's tokens first. */
-function startEventSubProcess(runtime: Runtime, eventSubProcess: FlowNode, target: FlowNode, instruction: StartInstruction, describe: string): void {
+function startEventSubProcess(runtime: Runtime, eventSubProcess: EventSubProcessNode, target: FlowNode, instruction: StartInstruction, describe: string): void {
   const { scope, created } = resolveTargetScope(runtime, eventSubProcess.scopeId, instruction.ancestorActivityInstanceId, describe, target.id, target.scopeId);
   if (eventSubProcess.interrupting) {
     for (const child of [...(scope.children ?? [])]) if (!created.includes(child)) runtime.cancel(child);

@@ -6,7 +6,7 @@
  * state. Deterministic: a tiny seeded PRNG (mulberry32) drives everything.
  */
 import { describe, expect, it } from 'vitest';
-import type { ProcessModel } from '../../../shared/bpmn/index.ts';
+import { type CatchEventNode, type FlowNode, isKind, type ProcessModel } from '../../../shared/bpmn/index.ts';
 import {
   type ActivityInstanceState,
   EngineError,
@@ -20,6 +20,13 @@ import { type ModelName, model } from './helpers.ts';
 import { mulberry32 } from '../../support/prng.ts';
 
 const RUNS_PER_MODEL = 400;
+
+/** The node as an event that can arm a timer or a message, or undefined for every other kind. */
+const catchingNode = (node: FlowNode | undefined): CatchEventNode | undefined =>
+  node && isKind(node, 'startEvent', 'intermediateTimer', 'intermediateMessage', 'boundaryTimer', 'boundaryMessage', 'receiveTask') ? node : undefined;
+
+/** A boundary event's host; undefined for other catching nodes. */
+const hostOf = (event: CatchEventNode): string | undefined => (isKind(event, 'boundaryTimer', 'boundaryMessage') ? event.attachedToId : undefined);
 
 
 class Random {
@@ -192,17 +199,17 @@ function violations(m: ProcessModel, state: ProcessInstanceState, before: Proces
         if (!n.transition) fail(`${job.kind} job on activity instance '${n.activityId}'`);
         continue;
       }
-      const event = m.nodes.get(job.activityId);
+      const event = catchingNode(m.nodes.get(job.activityId));
       const ok =
         !!event?.timer &&
-        (event.attachedToId === n.activityId || job.activityId === n.activityId || (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
+        (hostOf(event) === n.activityId || job.activityId === n.activityId || (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
       if (!ok) fail(`timer job of '${job.activityId}' owned by '${n.activityId}'`);
     }
     for (const subscription of n.subscriptions ?? []) {
-      const event = m.nodes.get(subscription.activityId);
+      const event = catchingNode(m.nodes.get(subscription.activityId));
       const ok =
         !!event?.messageName &&
-        (event.attachedToId === n.activityId ||
+        (hostOf(event) === n.activityId ||
           subscription.activityId === n.activityId ||
           (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
       if (!ok) fail(`subscription of '${subscription.activityId}' owned by '${n.activityId}'`);

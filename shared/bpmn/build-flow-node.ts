@@ -1,0 +1,92 @@
+import type { MultiInstanceDef } from './element-parts.ts';
+import type { FlowNode } from './flow-node.ts';
+import type { FlowNodeBase } from './flow-node-base.ts';
+import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
+import type { ProblemCollector } from './parse-extensions.ts';
+
+/**
+ * Turns a finished draft into the FlowNode variant of its kind, keeping only the fields that kind
+ * has. It runs on drafts that passed every check, so a field the kind needs is always there; should
+ * one be missing after all, the element is refused here rather than failing later at runtime.
+ */
+export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): FlowNode | undefined {
+  const missing = (what: string): undefined => {
+    problems.add(draft.id, `'${draft.id}' (${draft.activityType}) has no ${what}`);
+    return undefined;
+  };
+  const base: FlowNodeBase = {
+    id: draft.id,
+    name: draft.name,
+    activityType: draft.activityType,
+    scopeId: draft.scopeId,
+    incoming: draft.incoming,
+    outgoing: draft.outgoing,
+    asyncBefore: draft.asyncBefore,
+    asyncAfter: draft.asyncAfter,
+    listeners: draft.listeners,
+    inputs: draft.inputs,
+    outputs: draft.outputs,
+    boundaryEventIds: draft.boundaryEventIds,
+  };
+  const { timer, messageName, attachedToId, defaultFlowId, interrupting } = draft;
+  switch (draft.kind) {
+    case 'startEvent':
+      return { ...base, kind: 'startEvent', interrupting, timer, messageName };
+    case 'noneEndEvent':
+    case 'terminateEndEvent':
+    case 'intermediateThrow':
+    case 'parallelGateway':
+      return { ...base, kind: draft.kind };
+    case 'intermediateTimer':
+      return timer ? { ...base, kind: 'intermediateTimer', timer } : missing('timer definition');
+    case 'intermediateMessage':
+      return messageName ? { ...base, kind: 'intermediateMessage', messageName } : missing('message');
+    case 'boundaryTimer':
+      if (!attachedToId) return missing('host activity');
+      return timer ? { ...base, kind: 'boundaryTimer', timer, attachedToId, interrupting } : missing('timer definition');
+    case 'boundaryMessage':
+      if (!attachedToId) return missing('host activity');
+      return messageName ? { ...base, kind: 'boundaryMessage', messageName, attachedToId, interrupting } : missing('message');
+    case 'userTask':
+      return { ...base, kind: 'userTask', defaultFlowId, taskListeners: draft.taskListeners, assignee: draft.assignee };
+    case 'passThroughTask':
+      return { ...base, kind: 'passThroughTask', defaultFlowId };
+    case 'receiveTask':
+      return messageName ? { ...base, kind: 'receiveTask', defaultFlowId, messageName } : missing('message');
+    case 'externalTask':
+      return draft.topic ? { ...base, kind: 'externalTask', defaultFlowId, topic: draft.topic } : missing('topic');
+    case 'expressionTask':
+      return draft.implementation?.type === 'expression'
+        ? { ...base, kind: 'expressionTask', defaultFlowId, implementation: draft.implementation, resultVariable: draft.resultVariable }
+        : missing('expression');
+    case 'delegateTask':
+      return draft.implementation ? { ...base, kind: 'delegateTask', defaultFlowId, implementation: draft.implementation } : missing('implementation');
+    case 'exclusiveGateway':
+    case 'inclusiveGateway':
+      return { ...base, kind: draft.kind, defaultFlowId };
+    case 'subProcess': {
+      const { childIds, eventSubProcessIds, noneStartEventId } = draft;
+      return noneStartEventId ? { ...base, kind: 'subProcess', defaultFlowId, childIds, eventSubProcessIds, noneStartEventId } : missing('none start event');
+    }
+    case 'eventSubProcess': {
+      const { childIds, eventSubProcessIds, triggerStartEventId } = draft;
+      return triggerStartEventId
+        ? { ...base, kind: 'eventSubProcess', defaultFlowId, childIds, eventSubProcessIds, triggerStartEventId, interrupting }
+        : missing('message or timer start event');
+    }
+    case 'multiInstanceBody': {
+      const multiInstance = draft.multiInstance && loopOf(draft.multiInstance);
+      if (!multiInstance) return missing('loopCardinality or collection');
+      if (!draft.innerActivityId) return missing('inner activity');
+      return { ...base, kind: 'multiInstanceBody', childIds: draft.childIds, innerActivityId: draft.innerActivityId, multiInstance };
+    }
+  }
+}
+
+/** A loop needs a collection or a cardinality; readMultiInstance has refused loops with neither. */
+function loopOf(draft: MultiInstanceDraft): MultiInstanceDef | undefined {
+  const { collection, loopCardinality, ...loop } = draft;
+  if (collection !== undefined) return { ...loop, collection, loopCardinality };
+  if (loopCardinality !== undefined) return { ...loop, loopCardinality };
+  return undefined;
+}

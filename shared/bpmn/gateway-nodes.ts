@@ -1,0 +1,19 @@
+import type { FlowNodeBase, WithDefaultFlow } from './flow-node-base.ts';
+
+/** An exclusive gateway: the first flow whose condition holds, else its default flow. */
+export interface ExclusiveGatewayNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'exclusiveGateway';
+}
+
+/** A parallel gateway: joins by counting tokens, forks on every outgoing flow. */
+export interface ParallelGatewayNode extends FlowNodeBase {
+  readonly kind: 'parallelGateway';
+}
+
+/** An inclusive gateway: joins when nothing else can arrive, forks on every flow whose condition holds. */
+export interface InclusiveGatewayNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'inclusiveGateway';
+}
+
+/** The gateway nodes. */
+export type GatewayNode = ExclusiveGatewayNode | ParallelGatewayNode | InclusiveGatewayNode;

@@ -1,0 +1,51 @@
+import type { CompiledExpression } from '../expression/index.ts';
+import type { Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
+import type { FlowNodeKind } from './flow-node.ts';
+
+/** A multi-instance loop as read, before the parser knows that one of collection and cardinality is there. */
+export interface MultiInstanceDraft {
+  isSequential: boolean;
+  loopCardinality?: CompiledExpression;
+  collection?: CompiledExpression | string;
+  elementVariable?: string;
+  completionCondition?: CompiledExpression;
+  innerAsyncBefore: boolean;
+  innerAsyncAfter: boolean;
+}
+
+/**
+ * A flow node while the parser still connects flows, wraps multi-instance bodies and attaches
+ * boundary events. One loose mutable shape for every kind keeps those passes simple; once the
+ * model is known to be valid, build-flow-node.ts turns each draft into its FlowNode variant.
+ */
+export interface NodeDraft {
+  id: string;
+  name?: string;
+  kind: FlowNodeKind;
+  activityType: string;
+  scopeId: string;
+  incoming: readonly string[];
+  outgoing: readonly string[];
+  asyncBefore: boolean;
+  asyncAfter: boolean;
+  listeners: readonly ListenerDef[];
+  taskListeners: readonly ListenerDef[];
+  inputs: readonly IoParameter[];
+  outputs: readonly IoParameter[];
+  boundaryEventIds: readonly string[];
+  attachedToId?: string;
+  interrupting: boolean;
+  timer?: TimerDef;
+  messageName?: string;
+  defaultFlowId?: string;
+  childIds: readonly string[];
+  eventSubProcessIds: readonly string[];
+  noneStartEventId?: string;
+  triggerStartEventId?: string;
+  multiInstance?: MultiInstanceDraft;
+  innerActivityId?: string;
+  assignee?: CompiledExpression;
+  topic?: string;
+  implementation?: Implementation;
+  resultVariable?: string;
+}

@@ -1,0 +1,43 @@
+import type { CompiledExpression } from '../expression/index.ts';
+import type { ExpressionImplementation, Implementation, ListenerDef } from './element-parts.ts';
+import type { MessageTrigger } from './event-nodes.ts';
+import type { FlowNodeBase, WithDefaultFlow } from './flow-node-base.ts';
+
+/** A user task: waits for its task to be completed. */
+export interface UserTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'userTask';
+  readonly taskListeners: readonly ListenerDef[];
+  readonly assignee?: CompiledExpression;
+}
+
+/** A task without behaviour (bpmn:task, bpmn:manualTask): the token passes straight through. */
+export interface PassThroughTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'passThroughTask';
+}
+
+/** A receive task: waits for its message. */
+export interface ReceiveTaskNode extends FlowNodeBase, WithDefaultFlow, MessageTrigger {
+  readonly kind: 'receiveTask';
+}
+
+/** A service-like task with camunda:type="external": waits for a worker of its topic. */
+export interface ExternalTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'externalTask';
+  readonly topic: string;
+}
+
+/** A service-like task with camunda:expression: evaluates it, optionally into a variable. */
+export interface ExpressionTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'expressionTask';
+  readonly implementation: ExpressionImplementation;
+  readonly resultVariable?: string;
+}
+
+/** A service-like task with camunda:class or camunda:delegateExpression: calls the delegate. */
+export interface DelegateTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'delegateTask';
+  readonly implementation: Implementation;
+}
+
+/** The task nodes. */
+export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | DelegateTaskNode;

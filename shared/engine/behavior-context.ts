@@ -1,0 +1,45 @@
+import type { FlowNode, SequenceFlow } from '../bpmn/model.ts';
+import type { ExecutionContext } from './execution-context.ts';
+import type { ActivityInstanceState, JobState, Variables } from './state.ts';
+
+/** How a token enters an activity. */
+export interface EnterOptions {
+  /** The async-before job of this token already ran: enter the activity now. */
+  skipAsyncBefore?: boolean;
+  /** Variables created local to the new activity (or transition) instance. */
+  localVariables?: Variables;
+  /** The sequence flow the token arrived on. */
+  viaFlowId?: string;
+}
+
+/**
+ * The operations behaviours are written against: look up the model, create jobs, and move tokens
+ * (enter, leave, end, cancel). Runtime implements it; behaviours never see Runtime itself, so they
+ * cannot reach into the agenda or the modification switches, and the engine has no import cycle.
+ */
+export interface BehaviorContext extends ExecutionContext {
+  def(activityId: string): FlowNode;
+  defOf(instance: ActivityInstanceState): FlowNode;
+  flow(flowId: string): SequenceFlow;
+
+  now(): number;
+  newJob(kind: JobState['kind'], activityId: string, dueDate?: number): JobState;
+
+  /** Queues a step on the agenda; `targetActivityId` is where it takes a token, for the inclusive join. */
+  schedule(scope: ActivityInstanceState, targetActivityId: string, run: () => void): void;
+  /** Tokens scheduled but not yet arrived in `scope`: the inclusive join must wait for them. */
+  pendingTargets(scope: ActivityInstanceState): string[];
+
+  /** Creates a token for `node` in `scope` and runs its behaviour (or parks it before an async job). */
+  enter(scope: ActivityInstanceState, node: FlowNode, options?: EnterOptions): ActivityInstanceState;
+  /** Creates an instance with everything that belongs to its start, without running its behaviour. */
+  createActivityInstance(scope: ActivityInstanceState, node: FlowNode, localVariables?: Variables): ActivityInstanceState;
+  /** The token completed its activity: continue on `flows` (default: the activity's outgoing flows). */
+  leave(instance: ActivityInstanceState, flows?: readonly SequenceFlow[]): void;
+  /** Ends an instance normally (output mappings, end listeners) without continuing. */
+  endActivityInstance(instance: ActivityInstanceState): void;
+  /** Cancels an instance and everything below it. */
+  cancel(instance: ActivityInstanceState): void;
+  /** A token ended inside `scope`; the scope's behaviour decides what follows. */
+  tokenEnded(scope: ActivityInstanceState, activityId: string): void;
+}

@@ -1,0 +1,52 @@
+import type { FlowNode, FlowNodeKind, FlowNodeOfKind } from '../../bpmn/model.ts';
+import type { Behavior } from './behavior.ts';
+import { boundaryEventBehavior } from './boundary-events.ts';
+import { catchEventBehavior } from './catch-events.ts';
+import { externalTaskBehavior } from './external-task.ts';
+import { exclusiveGatewayBehavior, inclusiveGatewayBehavior, parallelGatewayBehavior } from './gateways.ts';
+import { multiInstanceBodyBehavior } from './multi-instance-body.ts';
+import { passThroughBehavior } from './pass-through.ts';
+import { delegateTaskBehavior, expressionTaskBehavior } from './service-tasks.ts';
+import { startEventBehavior } from './start-event.ts';
+import { eventSubProcessBehavior, subProcessBehavior } from './sub-processes.ts';
+import { terminateEndEventBehavior } from './terminate-end-event.ts';
+import { userTaskBehavior } from './user-task.ts';
+
+/** One behaviour per node kind, each written for its kind's FlowNode variant. */
+type BehaviorTable = { readonly [K in FlowNodeKind]: Behavior<FlowNodeOfKind<K>> };
+
+/**
+ * The behaviour of every node kind. The type makes a kind without a behaviour (or a behaviour
+ * written for another kind's variant) a compile error.
+ */
+export const BEHAVIORS = {
+  startEvent: startEventBehavior,
+  noneEndEvent: passThroughBehavior,
+  terminateEndEvent: terminateEndEventBehavior,
+  intermediateThrow: passThroughBehavior,
+  intermediateTimer: catchEventBehavior,
+  intermediateMessage: catchEventBehavior,
+  boundaryTimer: boundaryEventBehavior,
+  boundaryMessage: boundaryEventBehavior,
+  userTask: userTaskBehavior,
+  passThroughTask: passThroughBehavior,
+  receiveTask: catchEventBehavior,
+  externalTask: externalTaskBehavior,
+  expressionTask: expressionTaskBehavior,
+  delegateTask: delegateTaskBehavior,
+  subProcess: subProcessBehavior,
+  eventSubProcess: eventSubProcessBehavior,
+  multiInstanceBody: multiInstanceBodyBehavior,
+  exclusiveGateway: exclusiveGatewayBehavior,
+  parallelGateway: parallelGatewayBehavior,
+  inclusiveGateway: inclusiveGatewayBehavior,
+} satisfies BehaviorTable;
+
+/**
+ * The behaviour of `node`'s kind, typed for any node. Sound because the table is indexed by the
+ * node's own kind, so each behaviour only ever receives the variant it was written for; TypeScript
+ * cannot follow that correlation through `BEHAVIORS[node.kind]` by itself.
+ */
+export function behaviorOf<N extends FlowNode>(node: N): Behavior<N> {
+  return (BEHAVIORS as BehaviorTable)[node.kind] as Behavior<N>;
+}

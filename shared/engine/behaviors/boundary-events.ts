@@ -1,0 +1,20 @@
+import type { BoundaryEventNode } from '../../bpmn/model.ts';
+import type { Behavior } from './behavior.ts';
+import { rearm } from './event-registration.ts';
+
+/**
+ * Boundary events are armed on their host's instance while it lives (see registerBoundaryEvents).
+ * Firing starts a token at the event beside the host, after cancelling the host if it interrupts;
+ * the token itself just leaves.
+ */
+export const boundaryEventBehavior: Behavior<BoundaryEventNode> = {
+  execute(ctx, instance) {
+    ctx.leave(instance);
+  },
+  trigger(ctx, host, node, firedJob) {
+    const scope = ctx.parentOf(host);
+    if (node.interrupting) ctx.cancel(host);
+    else rearm(ctx, host, node, firedJob);
+    ctx.enter(scope, node);
+  },
+};

@@ -1,0 +1,39 @@
+import type { CompiledExpression } from '../expression/index.ts';
+import type { ProcessModel } from '../bpmn/model.ts';
+import type { EngineEnvironment } from './environment.ts';
+import type { EngineEvent } from './events.ts';
+import type { ActivityInstanceState, ProcessInstanceState, Variables } from './state.ts';
+
+/** Switches of Camunda's modification API that also apply to everything a request starts or ends. */
+export interface RunOptions {
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+}
+
+/**
+ * What user code sees of a running operation, and all that listeners, I/O mappings, delegate
+ * executions and expressions need: the model, the instance's identity, the variables seen from a
+ * token, and the events log. It cannot move tokens; that is BehaviorContext's part.
+ */
+export interface ExecutionContext {
+  readonly model: ProcessModel;
+  /** The process instance's identity, as delegate executions report it. */
+  readonly state: Readonly<Pick<ProcessInstanceState, 'id' | 'definitionId' | 'businessKey'>>;
+  readonly env: Pick<EngineEnvironment, 'newId' | 'registry'>;
+  readonly options: Readonly<RunOptions>;
+  /** What happened so far, in order; listeners and tasks append to it. */
+  readonly events: EngineEvent[];
+
+  /** The scope instance a token lives in; throws for the process instance itself. */
+  parentOf(instance: ActivityInstanceState): ActivityInstanceState;
+  evaluate(expression: CompiledExpression, instance: ActivityInstanceState): unknown;
+  evaluateCondition(expression: CompiledExpression, instance: ActivityInstanceState): boolean;
+  /** Nearest scope (this node, then its ancestors) holding the variable. */
+  variableOwner(instance: ActivityInstanceState, name: string): ActivityInstanceState | undefined;
+  getVariable(instance: ActivityInstanceState, name: string): unknown;
+  /** Camunda scoping: update the nearest scope that has the name, else create it on the process instance. */
+  setVariable(instance: ActivityInstanceState, name: string, value: unknown): void;
+  setVariableLocal(instance: ActivityInstanceState, name: string, value: unknown): void;
+  /** Variables visible from a node: nearer scopes shadow outer ones. */
+  visibleVariables(instance: ActivityInstanceState): Variables;
+}
