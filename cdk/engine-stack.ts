@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { ENGINE_TABLE, EXECUTE_QUEUE, JOB_QUEUE, MONITOR_QUEUE, physicalName, SEED_QUEUE } from '../shared/infrastructure/resources.ts';
 import type { StackConfig } from './config.ts';
 import { alarmAbove } from './constructs/alarm.ts';
+import { EngineDashboard } from './constructs/dashboard.ts';
 import { EngineFunction } from './constructs/engine-function.ts';
 import { WorkQueue } from './constructs/worker.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
@@ -150,6 +151,13 @@ export class EngineStack extends Stack {
       threshold: 5,
     }, alarmTopic);
 
+    const dashboard = new EngineDashboard(this, 'Dashboard', {
+      dashboardName: name('engine'),
+      api: this.api,
+      deadLetterQueues: Object.fromEntries(Object.entries(queues).map(([key, q]) => [key, q.deadLetterQueue])),
+    });
+
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard: batches, dead letters, API' });
     new CfnOutput(this, 'EngineRestUrl', { value: `${this.api.url}engine-rest`, description: 'Base URL of the Camunda REST API' });
     new CfnOutput(this, 'AdminSecretArn', { value: adminSecret.secretArn, description: 'Credentials of the first administrator' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe to receive alarms' });

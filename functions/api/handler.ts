@@ -1,15 +1,16 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ensureAdministratorFromSecret } from '../../shared/service/admin-secret.ts';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { observed } from '../../shared/observability/lambda-handler.ts';
 import { toProxyResult, toRestRequest } from '../../shared/rest/api-gateway.ts';
 import { Router, type Services } from '../../shared/rest/router.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
+import { ensureAdministratorFromSecret } from '../../shared/service/admin-secret.ts';
 import { configFromEnvironment } from '../../shared/service/config.ts';
 import { createServices } from '../../shared/service/compose.ts';
 
 /** The API Lambda: API Gateway event → route → Camunda response. Everything else lives in shared/. */
 export function createApiHandler(services: Services) {
   const router = new Router(allRoutes);
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => toProxyResult(await router.handle(toRestRequest(event), services));
+  return observed(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => toProxyResult(await router.handle(toRestRequest(event), services)));
 }
 
 let lambdaHandler: Promise<ReturnType<typeof createApiHandler>> | undefined;
@@ -22,10 +23,10 @@ async function coldStart() {
 }
 
 /** Lambda entry point; services are built once per container from validated configuration. */
-export const handler = async (event: APIGatewayProxyEvent) => {
+export const handler = async (event: APIGatewayProxyEvent, context?: Context) => {
   lambdaHandler ??= coldStart();
   lambdaHandler.catch(() => {
     lambdaHandler = undefined;
   });
-  return (await lambdaHandler)(event);
+  return (await lambdaHandler)(event, context);
 };

@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import { observed } from '../../shared/observability/lambda-handler.ts';
 import { ExecuteMessage } from '../../shared/queue/batch-messages.ts';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import type { BatchService } from '../../shared/service/batch-service.ts';
@@ -10,17 +11,17 @@ import { createServices } from '../../shared/service/compose.ts';
  * The records of one delivery share one run (one batch read, one completion check).
  */
 export function createBatchExecuteHandler(batches: BatchService) {
-  return async (event: SQSEvent) => {
+  return observed(async (event: SQSEvent) => {
     const run = batches.executionRun();
-    const response = await sqsWorker(ExecuteMessage, (message) => run.execute(message))(event);
+    const response = await sqsWorker('batch-execute', ExecuteMessage, (message) => run.execute(message))(event);
     await run.finish();
     return response;
-  };
+  });
 }
 
 let lambdaHandler: ReturnType<typeof createBatchExecuteHandler> | undefined;
 
-export const handler = (event: SQSEvent) => {
+export const handler: ReturnType<typeof createBatchExecuteHandler> = (event: SQSEvent, context?) => {
   lambdaHandler ??= createBatchExecuteHandler(createServices(configFromEnvironment()).batches);
-  return lambdaHandler(event);
+  return lambdaHandler(event, context);
 };

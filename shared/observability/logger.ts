@@ -1,7 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { currentCorrelationId } from './correlation.ts';
 
 /**
  * The engine's structured logger (Powertools: one JSON object per line, errors with their causes).
- * Level from POWERTOOLS_LOG_LEVEL (default INFO).
+ * Level from POWERTOOLS_LOG_LEVEL (default INFO); POWERTOOLS_DEV=true indents each record for a
+ * terminal (the local runtime sets it when its output is one).
  */
 export const logger = new Logger({ serviceName: 'camunda-engine' });
+
+type Attributes = Record<string, unknown>;
+
+/** Log calls that add the current correlation id, so every line can be traced to its request. */
+export const log = {
+  debug: (message: string, attributes: Attributes = {}) => logger.debug(message, withCorrelation(attributes)),
+  info: (message: string, attributes: Attributes = {}) => logger.info(message, withCorrelation(attributes)),
+  warn: (message: string, attributes: Attributes = {}) => logger.warn(message, withCorrelation(attributes)),
+  error: (message: string, attributes: Attributes = {}) => logger.error(message, withCorrelation(attributes)),
+};
+
+function withCorrelation(attributes: Attributes): Attributes {
+  return attributes.correlationId === undefined ? { correlationId: currentCorrelationId(), ...attributes } : attributes;
+}

@@ -1,7 +1,11 @@
 import * as z from 'zod/v4';
 
+/** The id of the API request that caused the message (observability/correlation.ts); set by the publisher. */
+const correlationId = z.string().optional();
+
 export const SeedMessage = z.object({
   batchId: z.string().min(1),
+  correlationId,
   /**
    * Set on the API's first seed message, which is sent while the batch is still being written: how
    * many more times (one second apart) a seed run that does not find the batch yet looks again.
@@ -19,8 +23,8 @@ export const JOBS_PER_EXECUTE_MESSAGE = 10;
 
 /** One job (a retry, a re-driven or repaired job), or up to ten jobs of one batch (from the seed). */
 export const ExecuteMessage = z.union([
-  z.object({ batchId: z.string().min(1), ...JobReference.shape }),
-  z.object({ batchId: z.string().min(1), jobs: z.array(JobReference).min(1).max(JOBS_PER_EXECUTE_MESSAGE) }),
+  z.object({ batchId: z.string().min(1), correlationId, ...JobReference.shape }),
+  z.object({ batchId: z.string().min(1), correlationId, jobs: z.array(JobReference).min(1).max(JOBS_PER_EXECUTE_MESSAGE) }),
 ]);
 export type JobReference = z.infer<typeof JobReference>;
 
@@ -40,6 +44,7 @@ export function executeMessages(batchId: string, jobs: readonly { id: string; pr
 }
 export const MonitorMessage = z.object({
   batchId: z.string().min(1),
+  correlationId,
   /** A one-off check (after the last job, a deleted job, an activation): completes or does nothing. */
   once: z.boolean().optional(),
   /** The batch's jobsCompleted at the previous poll: unchanged for a whole poll means check and re-drive. */

@@ -1,5 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { reportServiceFailures } from '../aws/service-failure.ts';
+import { currentCorrelationId } from '../observability/correlation.ts';
+import { tracer } from '../observability/tracer.ts';
 import type { AwsConnection } from '../aws/connection.ts';
 
 /** Sends JSON messages, several in batches of ten (SQS's limit); throws if any was not accepted. */
@@ -7,10 +9,12 @@ export class QueuePublisher {
   private readonly sqs: SQSClient;
 
   constructor(connection: AwsConnection, sqs?: SQSClient) {
-    this.sqs = sqs ?? reportServiceFailures('SQS', new SQSClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 }));
+    this.sqs = sqs ?? tracer.captureAWSv3Client(reportServiceFailures('SQS', new SQSClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 })));
   }
 
-  async send(queueUrl: string, bodies: readonly unknown[], delaySeconds = 0): Promise<void> {
+  /** Sends the bodies; each message object without a correlation id gets the current one (see correlation.ts). */
+  async send(queueUrl: string, messages: readonly unknown[], delaySeconds = 0): Promise<void> {
+    const bodies = stampCorrelationId(messages);
     if (bodies.length === 1) {
       // One message: the plain call is the smaller request (and a failure is simply thrown).
       await this.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(bodies[0]), DelaySeconds: delaySeconds }));
@@ -29,4 +33,10 @@ export class QueuePublisher {
       }
     }
   }
+}
+
+function stampCorrelationId(messages: readonly unknown[]): readonly unknown[] {
+  const correlationId = currentCorrelationId();
+  if (correlationId === undefined) return messages;
+  return messages.map((m) => (typeof m === 'object' && m !== null && !Array.isArray(m) && !('correlationId' in m) ? { ...m, correlationId } : m));
 }

@@ -3,7 +3,9 @@ import { AuthContext } from '../auth/auth-context.ts';
 import type { BatchService } from '../service/batch-service.ts';
 import type { Services } from '../service/compose.ts';
 import type { IdentityRepository } from '../store/identity-repository.ts';
-import { logger } from '../observability/logger.ts';
+import { withCorrelationId } from '../observability/correlation.ts';
+import { log } from '../observability/logger.ts';
+import { recordApiLatency } from '../observability/metrics.ts';
 import { authenticate } from './authentication.ts';
 import type { EngineService } from '../service/engine-service.ts';
 import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
@@ -88,10 +90,21 @@ export class Router {
     this.routes = routes.map((r) => ({ ...r, compiled: compilePattern(r.pattern) })).sort((a, b) => bySpecificity(a.compiled, b.compiled));
   }
 
-  async handle(req: RestRequest, services: Services): Promise<RestResponse> {
+  /** Answers one request under its correlation id; logs it (5xx once at error, 4xx at debug) and times it by route. */
+  handle(req: RestRequest, services: Services): Promise<RestResponse> {
+    return withCorrelationId(req.requestId, async () => {
+      const started = performance.now();
+      const { response, route } = await this.dispatch(req, services);
+      recordApiLatency(route, response.status, performance.now() - started);
+      return response;
+    });
+  }
+
+  private async dispatch(req: RestRequest, services: Services): Promise<{ response: RestResponse; route: string }> {
+    let matched = 'unmatched';
     try {
       const auth = services.authMode === 'basic' ? await authenticate(req, services.identities) : AuthContext.anonymous();
-      if (!auth) return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="default"' } };
+      if (!auth) return { response: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="default"' } }, route: matched };
       const segments = pathSegments(req.path);
       let pathMatched = false;
       for (const route of this.routes) {
@@ -99,14 +112,18 @@ export class Router {
         if (!raw) continue;
         pathMatched = true;
         if (route.method !== req.method) continue;
-        return await route.handler({ req, params: decodeParams(raw, req.path), service: services.engine, batches: services.batches, identities: services.identities, auth });
+        matched = `${route.method} ${route.pattern}`;
+        const response = await route.handler({ req, params: decodeParams(raw, req.path), service: services.engine, batches: services.batches, identities: services.identities, auth });
+        return { response, route: matched };
       }
       if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
       throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      if (status >= 500) logger.error('request failed', { correlationId: req.requestId, method: req.method, path: req.path, status, error });
-      return { status, body };
+      const attributes = { method: req.method, path: req.path, route: matched, status, error };
+      if (status >= 500) log.error('request failed', attributes);
+      else log.debug('request refused', attributes);
+      return { response: { status, body }, route: matched };
     }
   }
 }

@@ -6,6 +6,9 @@ import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
 import { ConcurrentModificationError } from '../store/errors.ts';
 import type { EngineService, LoadedInstance } from './engine-service.ts';
+import { currentCorrelationId, withCorrelationId } from '../observability/correlation.ts';
+import { log } from '../observability/logger.ts';
+import { count, METRIC } from '../observability/metrics.ts';
 
 /** What an execution needs of a job: which instances, and which of them are already done. */
 type JobProgress = Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>;
@@ -38,7 +41,7 @@ export interface BatchExecutionDeps {
 export class BatchExecutionRun {
   private readonly batches = new Map<string, Promise<Batch | undefined>>();
   /** Batches with jobs completed in this run → how many, and when the first of them completed. */
-  private readonly completed = new Map<string, { count: number; first: number }>();
+  private readonly completed = new Map<string, { count: number; first: number; correlationId: string | undefined }>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -78,12 +81,15 @@ export class BatchExecutionRun {
       // A job that is gone or has no retries left has nothing to re-send. If the failure cannot even
       // be recorded, the record fails and SQS delivers it again.
       const retries = await this.deps.repository.recordFailure(job.id, (error as Error).message);
+      count(METRIC.batchJobsFailed);
+      log.warn('batch job failed', { batchId, jobId: job.id, retriesLeft: retries, error });
       if (retries > 0) await this.deps.publisher.send(this.deps.queues.execute, executeMessages(batchId, [job]));
       return 'failed';
     }
+    count(METRIC.batchJobsCompleted);
     const completed = this.completed.get(batch.id);
     if (completed) completed.count += 1;
-    else this.completed.set(batch.id, { count: 1, first: this.deps.engine.env.now() });
+    else this.completed.set(batch.id, { count: 1, first: this.deps.engine.env.now(), correlationId: currentCorrelationId() });
     return 'completed';
   }
 
@@ -106,15 +112,18 @@ export class BatchExecutionRun {
    */
   async finish(): Promise<void> {
     await Promise.all(
-      [...this.completed].map(async ([batchId, { count, first }]) => {
-        const batch = await this.batch(batchId);
-        const progress = batch && (await this.deps.repository.recordCompletions(batchId, count, first));
-        if (!batch || !progress) return;
-        if (batch.executionStartTime === null) await this.deps.repository.syncHistoricExecutionStart(batchId, progress.executionStartTime);
-        if (progress.jobsCompleted >= batch.totalJobs) {
-          await this.deps.publisher.send(this.deps.queues.monitor, [{ batchId, once: true } satisfies MonitorMessage]);
-        }
-      }),
+      // Under the correlation id of the records that completed the jobs: the monitor message carries it on.
+      [...this.completed].map(([batchId, { count: completions, first, correlationId }]) =>
+        withCorrelationId(correlationId, async () => {
+          const batch = await this.batch(batchId);
+          const progress = batch && (await this.deps.repository.recordCompletions(batchId, completions, first));
+          if (!batch || !progress) return;
+          if (batch.executionStartTime === null) await this.deps.repository.syncHistoricExecutionStart(batchId, progress.executionStartTime);
+          if (progress.jobsCompleted >= batch.totalJobs) {
+            await this.deps.publisher.send(this.deps.queues.monitor, [{ batchId, once: true } satisfies MonitorMessage]);
+          }
+        }),
+      ),
     );
   }
 
@@ -169,10 +178,12 @@ export class BatchExecutionRun {
       const result = this.modifyLoaded(batch, processInstanceId, loaded);
       try {
         await engine.deps.instances.save(loaded.stored, result.state, loaded.model, [repository.jobProgressAction(job, processInstanceId)]);
+        count(METRIC.instancesModified);
         await engine.dispatchNewJobs(state, result.state);
         return true;
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;
+        count(METRIC.optimisticLockRetries);
         // Either the instance moved on (modify it again) or the job's condition failed (stop).
         const fresh = await repository.getJob(job.id);
         if (!fresh || fresh.retries <= 0 || fresh.done.includes(processInstanceId)) return false;

@@ -12,6 +12,8 @@ import { ConcurrentModificationError } from '../store/errors.ts';
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { ModelCache } from './model-cache.ts';
+import { log } from '../observability/logger.ts';
+import { count, METRIC } from '../observability/metrics.ts';
 
 export interface EngineServiceDeps {
   definitions: DefinitionRepository;
@@ -105,7 +107,10 @@ export class EngineService {
       try {
         await this.deps.instances.save(loaded.stored, next, loaded.model);
       } catch (error) {
-        if (error instanceof ConcurrentModificationError && attempt < attempts) continue;
+        if (error instanceof ConcurrentModificationError && attempt < attempts) {
+          count(METRIC.optimisticLockRetries);
+          continue;
+        }
         if (error instanceof ConcurrentModificationError) throw new EngineError('OptimisticLockingException', error.message, 1);
         throw error;
       }
@@ -137,8 +142,9 @@ export class EngineService {
     if (due.length === 0) return;
     try {
       await this.deps.publisher.send(this.deps.jobQueueUrl, due);
-    } catch {
+    } catch (error) {
       // The sweeper re-drives due jobs from the job index; the state change itself is committed.
+      log.warn('due jobs not queued; the sweeper will queue them', { processInstanceId: after.id, jobIds: due.map((m) => m.jobId), error });
     }
   }
 
@@ -169,7 +175,12 @@ export class EngineService {
       if (error instanceof EngineError && error.type === 'NotFoundException') return 'skipped';
       throw error;
     }
-    if (run.outcome === 'failed' && run.retriesLeft > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, [message]);
+    if (run.outcome === 'executed') count(METRIC.jobsExecuted);
+    if (run.outcome === 'failed') {
+      count(METRIC.jobsFailed);
+      log.warn('job failed', { processInstanceId: message.processInstanceId, jobId: message.jobId, retriesLeft: run.retriesLeft });
+      if (run.retriesLeft > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, [message]);
+    }
     return run.outcome;
   }
 

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { reportServiceFailures } from '../aws/service-failure.ts';
+import { tracer } from '../observability/tracer.ts';
 
 import type { AwsConnection } from '../aws/connection.ts';
 
@@ -8,6 +9,6 @@ export type { AwsConnection };
 
 /** A document client that drops undefined attributes (engine state has optional fields). */
 export function createDocumentClient(connection: AwsConnection): DynamoDBDocumentClient {
-  const client = reportServiceFailures('DynamoDB', new DynamoDBClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 }));
+  const client = tracer.captureAWSv3Client(reportServiceFailures('DynamoDB', new DynamoDBClient({ region: connection.region, endpoint: connection.endpoint, maxAttempts: 3 })));
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

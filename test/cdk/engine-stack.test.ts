@@ -142,6 +142,17 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
+  it('shows batch progress and failures, dead-letter depth and API latency and errors on one dashboard', () => {
+    const [, dashboard] = resources('AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of ['BatchJobsCompleted', 'BatchJobsFailed', 'InstancesModified', 'RecordsFailed', 'OptimisticLockRetries', 'ApproximateNumberOfMessagesVisible', 'Latency', '5XXError']) {
+      expect(body, metric).toContain(metric);
+    }
+    expect(body).toContain('CamundaEngine');
+    // one dead-letter line per queue
+    expect(body.match(/ApproximateNumberOfMessagesVisible/g)).toHaveLength(QUEUES.length);
+  });
+
   it('passes cdk-nag AwsSolutions checks with no unsuppressed error', () => {
     const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
     expect(errors.map((e) => e.entry.data)).toEqual([]);

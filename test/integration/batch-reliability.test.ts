@@ -190,7 +190,7 @@ describe('batch reliability under at-least-once delivery', () => {
     const batch = response.body as Json;
     await seedOnce(runtime, api, batch.id);
     const [delivery] = await receiveAll(sqs, queueUrls.execute, 1);
-    expect(JSON.parse(delivery!.Body!)).toEqual({ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] });
+    expect(JSON.parse(delivery!.Body!)).toEqual({ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id], correlationId: expect.any(String) });
 
     // when the handler runs, and the message is never acknowledged
     const first = await createBatchExecuteHandler(runtime.services.batches)(eventOf([delivery!]));
@@ -335,7 +335,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
     // (the seed sends both jobs in one message)
     expect(seeded.map((m) => JSON.parse(m.Body!))).toEqual([
-      { batchId: batch.id, jobs: [{ jobId: `${batch.id}-000000`, processInstanceIds: ids.slice(0, 2) }, { jobId: `${batch.id}-000001`, processInstanceIds: ids.slice(2) }] },
+      { batchId: batch.id, jobs: [{ jobId: `${batch.id}-000000`, processInstanceIds: ids.slice(0, 2) }, { jobId: `${batch.id}-000001`, processInstanceIds: ids.slice(2) }], correlationId: expect.any(String) },
     ]);
     const single = (index: number): Message => ({ MessageId: `job-${index}`, ReceiptHandle: `r-${index}`, Body: JSON.stringify({ batchId: batch.id, jobId: `${batch.id}-00000${index}` }) });
 
@@ -356,7 +356,7 @@ describe('batch reliability under at-least-once delivery', () => {
     // then the duplicates did not count, and one one-off monitor check was sent, which completes the batch
     expect((await runtime.services.batches.repository.get(batch.id))?.jobsCompleted).toBe(2);
     const checks = ofThisBatch(await receiveAll(sqs, queueUrls.monitor));
-    expect(checks.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, once: true }]);
+    expect(checks.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, once: true, correlationId: expect.any(String) }]);
     expect((await handlers.monitor(eventOf(checks))).batchItemFailures).toEqual([]);
     await acknowledge(sqs, queueUrls.monitor, checks);
     expect((await api.get(`/batch/${batch.id}`)).status).toBe(404);
@@ -369,7 +369,7 @@ describe('batch reliability under at-least-once delivery', () => {
     const batch = (await api.post(`/process-instance/${id}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })).body as Json;
     await seedOnce(runtime, api, batch.id);
     const lost = await receiveAll(sqs, queueUrls.execute);
-    expect(lost.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] }]);
+    expect(lost.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id], correlationId: expect.any(String) }]);
     await acknowledge(sqs, queueUrls.execute, lost);
     const batches = runtime.services.batches;
 
@@ -385,7 +385,7 @@ describe('batch reliability under at-least-once delivery', () => {
 
     // then the job's message is sent again, and the batch completes
     const redriven = await receiveAll(sqs, queueUrls.execute);
-    expect(redriven.map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] }]);
+    expect(redriven.map((m) => JSON.parse(m.Body!)).map(({ correlationId: _, ...m }) => m)).toEqual([{ batchId: batch.id, jobId: `${batch.id}-000000`, processInstanceIds: [id] }]);
     expect((await handlers.execute(eventOf(redriven))).batchItemFailures).toEqual([]);
     await acknowledge(sqs, queueUrls.execute, redriven);
     expect(await shapeOf(api, id)).toBe('root{task1, task2}');

@@ -10,6 +10,7 @@ import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { ConcurrentModificationError } from '../../store/errors.ts';
 import { filterAllowed, mayReadHistory, requireInstance } from '../access.ts';
 import { ProcessInstanceQuery, queryProcessInstances } from './process-instance.ts';
+import { count, METRIC } from '../../observability/metrics.ts';
 
 /** POST /modification/execute(Async): many instances of one definition (reference §1.8). */
 const MultipleModificationBody = z
@@ -133,6 +134,7 @@ export const modificationRoutes: Route[] = [
         } catch (error) {
           throw error instanceof ConcurrentModificationError ? new EngineError('OptimisticLockingException', error.message, 1) : error;
         }
+        count(METRIC.instancesModified);
         await ctx.service.dispatchNewJobs(loaded.stored.state, result.state);
       }
       return noContent();

@@ -5,6 +5,7 @@ import { instanceCannotBeModified, modifyProcessInstance } from '../../engine/mo
 import { modifyVariables } from '../../engine/operations.ts';
 import type { ActivityInstanceState, ProcessInstanceState } from '../../engine/state.ts';
 import { getOwn } from '../../engine/own-properties.ts';
+import { count, METRIC } from '../../observability/metrics.ts';
 import { processInstanceDto } from '../dto.ts';
 import { filterAllowed, mayInstance, requireInstance } from '../access.ts';
 import { AuthorizationError } from '../../auth/auth-context.ts';
@@ -162,6 +163,7 @@ export const processInstanceRoutes: Route[] = [
         },
         () => instanceCannotBeModified(id),
       );
+      count(METRIC.instancesModified);
       return noContent();
     },
   }),
