@@ -1,4 +1,5 @@
 import type * as z from 'zod/v4';
+import { type AppContext, appContext } from '../app/app-context.ts';
 import { AuthContext } from '../auth/auth-context.ts';
 import type { BatchService } from '../service/batch-service.ts';
 import type { Services } from '../service/compose.ts';
@@ -16,6 +17,8 @@ export interface RouteContext<Params extends string = string> {
   req: RestRequest;
   /** The path's `{name}` values, percent-decoded. */
   params: Record<Params, string>;
+  /** The application: routes call its use cases (shared/app) with `auth` as the caller. */
+  app: AppContext;
   service: EngineService;
   batches: BatchService;
   identities: IdentityRepository;
@@ -85,6 +88,18 @@ export function readBody<S extends z.ZodType>(req: RestRequest, schema: S): z.in
 export class Router {
   private readonly routes: CompiledRoute[];
 
+  private readonly apps = new WeakMap<Services, AppContext>();
+
+  /** One application per services instance (the API Lambda has one per container). */
+  private app(services: Services): AppContext {
+    let app = this.apps.get(services);
+    if (!app) {
+      app = appContext(services);
+      this.apps.set(services, app);
+    }
+    return app;
+  }
+
   constructor(routes: Route[]) {
     // Most specific first, so a literal segment wins over a parameter whatever the declaration order.
     this.routes = routes.map((r) => ({ ...r, compiled: compilePattern(r.pattern) })).sort((a, b) => bySpecificity(a.compiled, b.compiled));
@@ -113,7 +128,7 @@ export class Router {
         pathMatched = true;
         if (route.method !== req.method) continue;
         matched = `${route.method} ${route.pattern}`;
-        const response = await route.handler({ req, params: decodeParams(raw, req.path), service: services.engine, batches: services.batches, identities: services.identities, auth });
+        const response = await route.handler({ req, params: decodeParams(raw, req.path), app: this.app(services), service: services.engine, batches: services.batches, identities: services.identities, auth });
         return { response, route: matched };
       }
       if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');

@@ -9,6 +9,7 @@ import type { EngineService, LoadedInstance } from './engine-service.ts';
 import { currentCorrelationId, withCorrelationId } from '../observability/correlation.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
+import { CONFLICT_RETRIES } from './conflict-retry.ts';
 
 /** What an execution needs of a job: which instances, and which of them are already done. */
 type JobProgress = Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>;
@@ -171,7 +172,9 @@ export class BatchExecutionRun {
    */
   private async applyToInstance(batch: Batch, job: JobProgress, processInstanceId: string): Promise<boolean> {
     const { engine, repository } = this.deps;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // The one conflict policy's number of retries (conflict-retry.ts); between attempts the job's own
+    // state decides whether another delivery already did the work.
+    for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       const loaded = await engine.load(processInstanceId);
       if (!loaded) throw instanceCannotBeModified(processInstanceId);
       const state = loaded.stored.state;

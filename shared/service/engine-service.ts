@@ -8,9 +8,9 @@ import type { ProcessInstanceState } from '../engine/state.ts';
 import type { JobMessage } from '../queue/job-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { DefinitionRecord, DefinitionRepository } from '../store/definition-repository.ts';
-import { ConcurrentModificationError } from '../store/errors.ts';
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
 import type { QueryItemRepository } from '../store/query-items.ts';
+import { retryOnConflict } from './conflict-retry.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -97,26 +97,16 @@ export class EngineService {
    * retry Camunda's OptimisticLockingException surfaces. `missing` builds the error for an unknown id.
    */
   async update(processInstanceId: string, update: InstanceUpdate, missing: () => Error): Promise<ProcessInstanceState> {
-    const attempts = (this.deps.conflictRetries ?? 3) + 1;
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async () => {
       const loaded = await this.load(processInstanceId);
       if (!loaded) throw missing();
       const outcome = update(loaded.stored.state, loaded.model);
       const next = 'state' in outcome && 'events' in outcome ? outcome.state : (outcome as ProcessInstanceState);
       if (next === loaded.stored.state) return next;
-      try {
-        await this.deps.instances.save(loaded.stored, next, loaded.model);
-      } catch (error) {
-        if (error instanceof ConcurrentModificationError && attempt < attempts) {
-          count(METRIC.optimisticLockRetries);
-          continue;
-        }
-        if (error instanceof ConcurrentModificationError) throw new EngineError('OptimisticLockingException', error.message, 1);
-        throw error;
-      }
+      await this.deps.instances.save(loaded.stored, next, loaded.model);
       await this.dispatchNewJobs(loaded.stored.state, next);
       return next;
-    }
+    }, this.deps.conflictRetries);
   }
 
   /** Deletes (cancels) a running instance: EXTERNALLY_TERMINATED, as Camunda's REST delete. */

@@ -1,4 +1,4 @@
-import { ensureEmulator, type Emulator } from '../../local/emulator.ts';
+import { DEFAULT_EMULATOR_PORT, ensureEmulator, type Emulator } from '../../local/emulator.ts';
 
 let emulator: Emulator | undefined;
 
@@ -7,7 +7,8 @@ let emulator: Emulator | undefined;
  * the embedded emulator (local/emulator.py) is started here and stopped at the end. Test files isolate themselves by resource prefix.
  */
 export async function setup(): Promise<void> {
-  emulator = await ensureEmulator();
+  // EMULATOR_PORT lets test runs going on at once on one machine each have their own emulator.
+  emulator = await ensureEmulator(Number(process.env.EMULATOR_PORT ?? DEFAULT_EMULATOR_PORT));
   process.env.AWS_ENDPOINT_URL = emulator.endpoint;
 }
 

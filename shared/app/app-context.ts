@@ -1,0 +1,23 @@
+import type { AuthContext } from '../auth/auth-context.ts';
+import type { BatchService } from '../service/batch-service.ts';
+import type { Services } from '../service/compose.ts';
+import type { EngineService } from '../service/engine-service.ts';
+import type { IdentityRepository } from '../store/identity-repository.ts';
+
+/**
+ * What the use cases work with: the engine and batch services and the identity store. Built once
+ * per container from the composition root; every use case is a function of it, of the caller, and
+ * of its input, so any entry point (a route, a worker, a CLI) runs the same checks.
+ */
+export interface AppContext {
+  readonly engine: EngineService;
+  readonly batches: BatchService;
+  readonly identities: IdentityRepository;
+}
+
+export function appContext(services: Pick<Services, 'engine' | 'batches' | 'identities'>): AppContext {
+  return { engine: services.engine, batches: services.batches, identities: services.identities };
+}
+
+/** A use case: the application, who calls, and what they ask for. */
+export type UseCase<Input, Output> = (app: AppContext, caller: AuthContext, input: Input) => Promise<Output>;
