@@ -1,6 +1,6 @@
 import type { ProcessInstanceState } from '../engine/state.ts';
-import type { DefinitionRecord, DeploymentRecord } from '../store/definition-repository.ts';
-import type { Item } from '../store/projections.ts';
+import type { DefinitionRecord, DeploymentRecord } from '../app/read-models.ts';
+import type { QueryItem as Item } from '../app/read-models.ts';
 import { formatDate } from './dates.ts';
 
 /** Camunda response DTOs, built from stored records. Field names and order follow Camunda's DTO classes. */

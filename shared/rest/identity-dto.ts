@@ -1,5 +1,5 @@
 import type { Authorization } from '../auth/evaluate.ts';
-import type { GroupRecord, TenantRecord, UserRecord } from '../store/identity-repository.ts';
+import type { GroupRecord, TenantRecord, UserRecord } from '../app/read-models.ts';
 
 /**
  * Camunda's identity and authorization DTOs, built from stored records. Passwords and their hashes
