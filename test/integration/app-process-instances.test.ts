@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { type AppContext, appContext } from '../../shared/app/app-context.ts';
 import { executeModification, modifyProcessInstance, modifyProcessInstanceAsync } from '../../shared/app/modification.ts';
@@ -127,6 +127,25 @@ describe('the authorization of the process instance use cases', () => {
 
     // then both tasks are active
     expect(await activities(pi)).toEqual(['user1', 'user2']);
+  });
+
+  it('reads the instance once for an authenticated modification, checking the permissions on the state it changes', async () => {
+    // given an instance and a user with UPDATE on it
+    const pi = await startInstance();
+    const updater = await caller('onceUpdater', [{ resource: 'ProcessInstance', permissions: ['UPDATE'], resourceId: pi }]);
+    const loads = vi.spyOn(runtime.services.engine, 'load');
+
+    // when the user modifies it
+    let loaded: string[];
+    try {
+      await modifyProcessInstance(app, updater, { processInstanceId: pi, ...options(START_USER2) });
+    } finally {
+      loaded = loads.mock.calls.map(([id]) => id);
+      loads.mockRestore();
+    }
+
+    // then the instance was loaded exactly once
+    expect(loaded).toEqual([pi]);
   });
 
   it('needs DELETE as well when the modification ends the instance', async () => {
