@@ -69,3 +69,12 @@ export function toInstructions(dtos: readonly InstructionDto[]): ModificationIns
     }
   });
 }
+
+/** The multi-instance builder (§1.8) has no variables, no ancestors and cancels only by activity id. */
+export function toMultipleInstructions(dtos: readonly InstructionDto[]): ModificationInstruction[] {
+  return dtos.map((dto) => {
+    if (dto.type === 'cancel' && !dto.activityId) throw invalidRequest(`For instruction type 'cancel': 'activityId' must be set`);
+    const [instruction] = toInstructions([{ ...dto, variables: undefined, ancestorActivityInstanceId: undefined, activityInstanceId: undefined, transitionInstanceId: undefined }]);
+    return instruction!;
+  });
+}

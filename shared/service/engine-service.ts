@@ -33,8 +33,11 @@ export interface LoadedInstance {
   definition: DefinitionRecord;
 }
 
-/** What an instance update does with the fresh state it is given. */
-export type InstanceUpdate = (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState;
+/**
+ * What an instance update does with the fresh state it is given. It may be asynchronous, so a use
+ * case can run its authorization checks on the very state it changes (one read per attempt).
+ */
+export type InstanceUpdate = (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState | Promise<OperationResult | ProcessInstanceState>;
 
 /**
  * The use cases the handlers share: load an instance with its model, apply an engine operation and
@@ -100,7 +103,7 @@ export class EngineService {
     return retryOnConflict(async () => {
       const loaded = await this.load(processInstanceId);
       if (!loaded) throw missing();
-      const outcome = update(loaded.stored.state, loaded.model);
+      const outcome = await update(loaded.stored.state, loaded.model);
       const next = 'state' in outcome && 'events' in outcome ? outcome.state : (outcome as ProcessInstanceState);
       if (next === loaded.stored.state) return next;
       await this.deps.instances.save(loaded.stored, next, loaded.model);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/handler.ts';
 import { type RunningServer, startHttpServer } from '../../local/http-server.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { appContext } from '../../shared/app/app-context.ts';
+import { executeModification } from '../../shared/app/modification.ts';
+import { AuthContext } from '../../shared/auth/auth-context.ts';
 import type { ProcessModel } from '../../shared/bpmn/model.ts';
 import { EngineError } from '../../shared/engine/errors.ts';
 import { modifyVariables } from '../../shared/engine/operations.ts';
@@ -192,6 +195,35 @@ describe('optimistic locking of process instances against DynamoDB', () => {
     retrying.instances.races = 1;
     await retrying.service.update(id, setVariable('mine', 'kept'), missing);
     expect((await engine.deps.instances.get(id))!.state.root.variables?.mine).toEqual(str('kept'));
+  });
+
+  it('re-plans an instance of a synchronous bulk modification that lost a race, keeping the winner’s change', async () => {
+    // given two instances, and writes that lose one race to a competing writer
+    const first = await startInstance();
+    const second = await startInstance();
+    const definitionId = (await engine.deps.instances.get(first))!.state.definitionId;
+    const { instances, service } = racingService(1);
+    instances.races = 1;
+    const app = appContext({ ...runtime.services, engine: service });
+    const startSecondTask = { processDefinitionId: definitionId, processInstanceIds: [first, second], instructions: [{ type: 'startBeforeActivity' as const, activityId: 'wait' }], skipCustomListeners: false, skipIoMappings: false };
+
+    // when both are modified in one synchronous bulk modification
+    await executeModification(app, AuthContext.anonymous(), startSecondTask);
+
+    // then both are modified, and the racer's write to the first survived
+    const waiting = async (id: string) => (await engine.deps.instances.get(id))!.state.root.children?.filter((c) => c.activityId === 'wait').length;
+    expect(await waiting(first)).toBe(2);
+    expect(await waiting(second)).toBe(2);
+    expect((await engine.deps.instances.get(first))!.state.root.variables?.racer1).toEqual(str('won'));
+
+    // and without retries left the lost race is Camunda's OptimisticLockingException, with the instances before it written
+    const exhausted = racingService(0);
+    exhausted.instances.races = 1;
+    const error = await executeModification(appContext({ ...runtime.services, engine: exhausted.service }), AuthContext.anonymous(), startSecondTask).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ type: 'OptimisticLockingException', code: 1 });
   });
 
   describe('through the REST API', () => {

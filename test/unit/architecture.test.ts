@@ -112,7 +112,6 @@ describe('the architecture', () => {
     'shared/rest/routes/external-task.ts',
     'shared/rest/routes/history.ts',
     'shared/rest/routes/identity.ts',
-    'shared/rest/routes/modification.ts',
     'shared/rest/routes/process-definition.ts',
   ];
 
