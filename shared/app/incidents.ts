@@ -31,7 +31,7 @@ export const queryIncidents: UseCase<IncidentQuery, IncidentView[]> = async (app
   return incidents;
 };
 
-/** How many incidents the caller may read (filters are not applied, as before). */
+/** How many incidents, of instances and of batches, the caller may read; the count takes no filters. */
 export const countIncidents: UseCase<Record<string, never>, number> = async (app, caller) => {
   const readable = await filterAllowed(await app.engine.deps.items.incidents(), (item) => mayInstanceItem(caller, item, 'READ'));
   return readable.length + (await batchIncidents(app, caller)).length;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { type AppContext, appContext } from '../../shared/app/app-context.ts';
 import { ResourceNotFound } from '../../shared/app/errors.ts';
-import { fetchAndLock, queryExternalTasks } from '../../shared/app/external-tasks.ts';
-import { getJob, queryJobs, setJobRetries } from '../../shared/app/jobs.ts';
+import { completeExternalTask, fetchAndLock, queryExternalTasks } from '../../shared/app/external-tasks.ts';
+import { executeJob, getJob, queryJobs, setJobRetries } from '../../shared/app/jobs.ts';
 import { correlateMessage } from '../../shared/app/messages.ts';
 import { claimTask, completeTask, countTasks, getTask, queryTasks } from '../../shared/app/tasks.ts';
 import { AuthContext, AuthorizationError } from '../../shared/auth/auth-context.ts';
@@ -194,5 +194,45 @@ describe('the task, external task, message and job use cases (authorization, cal
     // when a user who may read and update it correlates, then the message reaches it
     const updater = await userWith(['ProcessInstance', instanceIds[0]!, 'READ', 'UPDATE']);
     expect(await correlateMessage(app, updater, correlation)).toEqual(instanceIds);
+  });
+
+  it('lets only a worker allowed to update the instance complete its locked external task', async () => {
+    // given a task locked by worker w1, and a user who may only read its instance
+    const { topic, instanceIds } = await processWithInstances(1);
+    const [locked] = await fetchAndLock(app, anonymous, { workerId: 'w1', topics: [{ topicName: topic, lockDuration: 60_000 }] });
+    const externalTaskId = locked!.task.id as string;
+    const reader = await userWith(['ProcessInstance', instanceIds[0]!, 'READ']);
+    const completion = { externalTaskId, workerId: 'w1', variables: {}, localVariables: {} };
+
+    // when they complete it, then they are refused and the task is still there
+    await expect(completeExternalTask(app, reader, completion)).rejects.toThrow(AuthorizationError);
+    expect(await queryExternalTasks(app, anonymous, { processInstanceId: instanceIds[0] })).toHaveLength(1);
+
+    // when a user with UPDATE_INSTANCE on the definition (and READ on the instance) completes it, then it is gone
+    const updater = await userWith(['ProcessInstance', instanceIds[0]!, 'READ'], ['ProcessDefinition', locked!.task.processDefinitionKey as string, 'UPDATE_INSTANCE']);
+    await completeExternalTask(app, updater, completion);
+    expect(await queryExternalTasks(app, anonymous, { processInstanceId: instanceIds[0] })).toEqual([]);
+  });
+
+  it('needs UPDATE on the process instance to execute a job, and hides the job of an unreadable instance', async () => {
+    // given an instance's timer job
+    const { instanceIds } = await processWithInstances(1);
+    const [job] = await queryJobs(app, anonymous, { processInstanceId: instanceIds[0] });
+    if (job?.kind !== 'instance') throw new Error('expected the timer job of the instance');
+    const jobId = job.item.id as string;
+
+    // when a user without any authorization asks for it or executes it, then it does not exist for them
+    const stranger = await userWith();
+    expect(await queryJobs(app, stranger, { processInstanceId: instanceIds[0] })).toEqual([]);
+    await expect(executeJob(app, stranger, { jobId })).rejects.toThrow(new ResourceNotFound(`Job with id ${jobId} does not exist`));
+
+    // when a user who may only read the instance executes it, then they are refused
+    const reader = await userWith(['ProcessInstance', instanceIds[0]!, 'READ']);
+    await expect(executeJob(app, reader, { jobId })).rejects.toThrow(AuthorizationError);
+
+    // when a user who may update the instance executes it, then the timer fires and the job is gone
+    const updater = await userWith(['ProcessInstance', instanceIds[0]!, 'READ', 'UPDATE']);
+    await executeJob(app, updater, { jobId });
+    expect(await queryJobs(app, anonymous, { processInstanceId: instanceIds[0] })).toEqual([]);
   });
 });
