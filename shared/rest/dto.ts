@@ -2,6 +2,7 @@ import type { ProcessInstanceState } from '../engine/state.ts';
 import type { DefinitionRecord, DeploymentRecord } from '../app/read-models.ts';
 import type { QueryItem as Item } from '../app/read-models.ts';
 import { formatDate } from './dates.ts';
+import { jobDefinitionId } from '../app/job-definitions.ts';
 
 /** Camunda response DTOs, built from stored records. Field names and order follow Camunda's DTO classes. */
 
@@ -100,10 +101,7 @@ export function externalTaskDto(item: Item) {
   };
 }
 
-/** Job definitions are per activity and job kind; their ids are derived so they are stable. */
-export function jobDefinitionId(processDefinitionId: string, activityId: string, jobKind: string): string {
-  return `${processDefinitionId}#${activityId}#${jobKind}`;
-}
+export { jobDefinitionId };
 
 export function jobDto(item: Item) {
   return {

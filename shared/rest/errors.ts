@@ -2,6 +2,7 @@ import { EngineError } from '../engine/errors.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
+import { ResourceNotFound } from '../app/errors.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
 import { StoreLimitExceeded } from '../aws/store-limits.ts';
 import { InvalidRequestError, NotFoundError } from '../app/use-case-errors.ts';
@@ -38,6 +39,7 @@ export function toErrorResponse(error: unknown): { status: number; body: Excepti
   if (error instanceof AuthorizationError) return { status: 403, body: error.toDto() };
   if (error instanceof NotFoundError) return { status: 404, body: { type: 'InvalidRequestException', message: error.message, code: null } };
   if (error instanceof InvalidRequestError) return { status: 400, body: { type: 'InvalidRequestException', message: error.message, code: null } };
+  if (error instanceof ResourceNotFound) return { status: 404, body: { type: error.type, message: error.message, code: null } };
   if (error instanceof RestError) return { status: error.status, body: { type: error.type, message: error.message, code: error.code } };
   if (error instanceof EngineError) {
     return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };

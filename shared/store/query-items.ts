@@ -42,6 +42,46 @@ export class QueryItemRepository {
         });
   }
 
+  /** Every user task, in creation order. */
+  tasks(): Promise<Item[]> {
+    return this.byKind('TASK');
+  }
+
+  /** The external tasks of one topic, in creation order. */
+  externalTasksOfTopic(topic: string): Promise<Item[]> {
+    return this.byKind(`EXTTASK#${topic}`);
+  }
+
+  /** The external tasks of one process instance. */
+  externalTasksOfInstance(processInstanceId: string): Promise<Item[]> {
+    return this.ofInstance(processInstanceId, 'EXTTASK#');
+  }
+
+  /** Every job, by due date. */
+  jobs(): Promise<Item[]> {
+    return this.byKind('JOB');
+  }
+
+  /** The jobs of one process instance. */
+  jobsOfInstance(processInstanceId: string): Promise<Item[]> {
+    return this.ofInstance(processInstanceId, 'JOB#');
+  }
+
+  /** Every incident. */
+  incidents(): Promise<Item[]> {
+    return this.byKind('INCIDENT');
+  }
+
+  /** The incidents of one process instance. */
+  incidentsOfInstance(processInstanceId: string): Promise<Item[]> {
+    return this.ofInstance(processInstanceId, 'INCIDENT#');
+  }
+
+  /** The message subscriptions waiting for one message name. */
+  messageSubscriptions(messageName: string): Promise<Item[]> {
+    return this.byKind(`MSG#${messageName}`);
+  }
+
   /** Jobs due at `now` (the timer sweeper), oldest first. */
   dueJobs(now: number): Promise<Item[]> {
     return this.byKind('JOB', `${timeKey(now)}#~`);

@@ -109,7 +109,6 @@ describe('the architecture', () => {
   const REST_FILES_STILL_IMPORTING_THE_STORE = [
     'shared/rest/authentication.ts',
     'shared/rest/router.ts',
-    'shared/rest/routes/external-task.ts',
     'shared/rest/routes/history.ts',
     'shared/rest/routes/identity.ts',
     'shared/rest/routes/process-definition.ts',

@@ -1,0 +1,121 @@
+import type { AuthContext } from '../auth/auth-context.ts';
+import type { Batch, BatchJob } from '../batch/batch.ts';
+import { EngineError } from '../engine/errors.ts';
+import * as operations from '../engine/operations.ts';
+import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
+import type { AppContext, UseCase } from './app-context.ts';
+import { ResourceNotFound } from './errors.ts';
+import { jobDefinitionId } from './job-definitions.ts';
+import type { QueryItem } from './read-models.ts';
+
+/**
+ * Jobs (Camunda's ManagementService): the async continuations, timers and failed jobs of instances,
+ * and the execution jobs of batches, which are jobs too (reference §4.5).
+ */
+
+/** A job as the caller sees it: an instance's job (its query item) or a batch execution job. */
+export type JobView = { kind: 'instance'; item: QueryItem } | { kind: 'batch'; job: BatchJob; batch: Batch | undefined };
+
+export interface JobQuery {
+  processInstanceId?: string;
+  jobDefinitionId?: string;
+  withException?: boolean;
+  noRetriesLeft?: boolean;
+  executable?: boolean;
+}
+
+const noSuchJob = (id: string) => new ResourceNotFound(`Job with id ${id} does not exist`);
+
+/** The execution jobs of the batch with this job definition; undefined when no batch has it. */
+async function batchJobsOf(app: AppContext, caller: AuthContext, query: JobQuery & { jobDefinitionId: string }): Promise<JobView[] | undefined> {
+  const batch = (await app.batches.repository.list()).find((b) => b.batchJobDefinitionId === query.jobDefinitionId);
+  if (!batch) return undefined;
+  if (!(await canSeeBatch(caller, batch))) return [];
+  return (await app.batches.repository.jobs(batch.id))
+    .filter((job) => (!query.withException || job.exceptionMessage) && (!query.noRetriesLeft || job.retries === 0))
+    .map((job) => ({ kind: 'batch', job, batch }));
+}
+
+/** Jobs of instances the caller may read, or of a batch they may read when its job definition is asked for. */
+export const queryJobs: UseCase<JobQuery, JobView[]> = async (app, caller, query) => {
+  const batchJobs = query.jobDefinitionId ? await batchJobsOf(app, caller, { ...query, jobDefinitionId: query.jobDefinitionId }) : undefined;
+  if (batchJobs) return batchJobs;
+  const items = app.engine.deps.items;
+  const pi = query.processInstanceId;
+  const readable = await filterAllowed(pi ? await items.jobsOfInstance(pi) : await items.jobs(), (item) => mayInstanceItem(caller, item, 'READ'));
+  const now = app.engine.env.now();
+  return readable
+    .filter(
+      (item) =>
+        (!query.jobDefinitionId || jobDefinitionId(item.processDefinitionId as string, item.activityId as string, item.jobKind as string) === query.jobDefinitionId) &&
+        (!query.withException || item.exceptionMessage) &&
+        (!query.noRetriesLeft || item.retries === 0) &&
+        (!query.executable || ((item.retries as number) > 0 && ((item.dueDate as number | null) ?? 0) <= now)),
+    )
+    .map((item) => ({ kind: 'instance', item }));
+};
+
+export const countJobs: UseCase<JobQuery, number> = async (app, caller, query) => (await queryJobs(app, caller, query)).length;
+
+/** A batch execution job the caller may see (Batch READ); one of an unreadable batch is reported as missing. */
+async function batchJob(app: AppContext, caller: AuthContext, jobId: string): Promise<BatchJob | undefined> {
+  const job = await app.batches.repository.getJob(jobId);
+  if (!job) return undefined;
+  const batch = await app.batches.repository.get(job.batchId);
+  if (batch && !(await canSeeBatch(caller, batch))) throw noSuchJob(jobId);
+  return job;
+}
+
+/** An instance's job whose instance the caller may read. */
+async function instanceJob(app: AppContext, caller: AuthContext, jobId: string): Promise<QueryItem> {
+  const item = await app.engine.deps.items.getJob(jobId);
+  if (!item || !(await mayInstanceItem(caller, item, 'READ'))) throw noSuchJob(jobId);
+  return item;
+}
+
+const requireBatchUpdate = (caller: AuthContext, job: BatchJob) => caller.require({ permission: 'UPDATE', resource: 'Batch', resourceId: job.batchId });
+
+export const getJob: UseCase<{ jobId: string }, JobView> = async (app, caller, { jobId }) => {
+  const job = await batchJob(app, caller, jobId);
+  if (job) return { kind: 'batch', job, batch: await app.batches.repository.get(job.batchId) };
+  return { kind: 'instance', item: await instanceJob(app, caller, jobId) };
+};
+
+/** Deletes a batch execution job (Batch UPDATE); instances' jobs cannot be deleted. */
+export const deleteJob: UseCase<{ jobId: string }, void> = async (app, caller, { jobId }) => {
+  const job = await batchJob(app, caller, jobId);
+  if (!job) throw noSuchJob(jobId);
+  await requireBatchUpdate(caller, job);
+  await app.batches.deleteJob(job);
+};
+
+/** Runs an instance's job now (instance UPDATE); its failure is the answer. */
+export const executeJob: UseCase<{ jobId: string }, void> = async (app, caller, { jobId }) => {
+  const item = await instanceJob(app, caller, jobId);
+  await requireInstanceItem(caller, item, 'UPDATE');
+  let failure: Error | undefined;
+  await app.engine.update(
+    item.processInstanceId as string,
+    (state, model) => {
+      const result = operations.executeJob(state, model, jobId, app.engine.env);
+      failure = result.failure;
+      return result;
+    },
+    () => noSuchJob(jobId),
+  );
+  if (failure) throw failure instanceof EngineError ? failure : new EngineError('ProcessEngineException', failure.message);
+};
+
+/** Sets a job's retries: Batch UPDATE for a batch job, instance UPDATE otherwise (then due jobs are queued). */
+export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = async (app, caller, { jobId, retries }) => {
+  const job = await batchJob(app, caller, jobId);
+  if (job) {
+    await requireBatchUpdate(caller, job);
+    await app.batches.setJobRetries(job, retries);
+    return;
+  }
+  const item = await instanceJob(app, caller, jobId);
+  await requireInstanceItem(caller, item, 'UPDATE');
+  await app.engine.update(item.processInstanceId as string, (state) => operations.setJobRetries(state, jobId, retries, app.engine.env), () => noSuchJob(jobId));
+  await app.engine.sweepDueJobs();
+};
