@@ -4,6 +4,7 @@ import { BpmnParseError } from '../bpmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
 import { StoreLimitExceeded } from '../aws/store-limits.ts';
+import { RequestError as RestError } from '../app/errors.ts';
 
 /** Camunda's ExceptionDto. */
 export interface ExceptionDto {
@@ -12,18 +13,8 @@ export interface ExceptionDto {
   code: number | null;
 }
 
-/** An error raised by the REST layer itself, with Camunda's type name and an explicit status. */
-export class RestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: 'InvalidRequestException' | 'RestException' = 'InvalidRequestException',
-    readonly code: number | null = null,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+/** An error raised by the REST layer itself, with Camunda's type name and an explicit status: the use cases' RequestError. */
+export { RestError };
 
 export const invalidRequest = (message: string, status = 400) => new RestError(status, message);
 export const notFoundError = (message: string) => new RestError(404, message);

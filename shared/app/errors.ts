@@ -1,0 +1,19 @@
+/**
+ * A request refused with Camunda's exception type and an explicit HTTP status, where Camunda's REST
+ * layer answers before or instead of an engine exception (a resource that does not exist or may not
+ * be seen is a 404; a batch that cannot be found to delete is a 400 with code 0). The use cases raise
+ * it; shared/rest maps it to Camunda's ExceptionDto (there it is also called RestError).
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: 'InvalidRequestException' | 'RestException' = 'InvalidRequestException',
+    readonly code: number | null = null,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export const notFoundRequest = (message: string, type: RequestError['type'] = 'InvalidRequestException') => new RequestError(404, message, type);
