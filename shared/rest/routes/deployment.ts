@@ -1,4 +1,3 @@
-import * as z from 'zod/v4';
 import { countDeployments, deleteDeployment, deploy, DEPLOYMENT_SORT_KEYS, type DeploymentRequest, getDeployment, queryDeployments } from '../../app/deployments.ts';
 import { deploymentDto, processDefinitionDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
@@ -73,5 +72,3 @@ export const deploymentRoutes: Route[] = [
     },
   }),
 ];
-
-export const EmptyBody = z.object({}).passthrough();

@@ -11,7 +11,6 @@ import {
   type StartRequest,
 } from '../../app/process-definitions.ts';
 import { processDefinitionDto, processInstanceDto } from '../dto.ts';
-import { invalidRequest } from '../errors.ts';
 import { json, type RestRequest } from '../http.ts';
 import { booleanParam, integerParam, listParam, pagingParams, sorting, stringParam } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
@@ -89,5 +88,3 @@ export const processDefinitionRoutes: Route[] = [
   route({ method: 'GET', pattern: '/process-definition/{id}/xml', handler: async (ctx) => xml(ctx, { id: ctx.params.id }) }),
   route({ method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, { id: ctx.params.id }) }),
 ];
-
-export { invalidRequest };
