@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { type AppContext, appContext } from '../../shared/app/app-context.ts';
 import { countBatches, deleteBatch, getBatch, queryBatches } from '../../shared/app/batches.ts';
-import { deploy } from '../../shared/app/deployments.ts';
+import { deleteDeployment, deploy, getDeployment } from '../../shared/app/deployments.ts';
 import { RequestError } from '../../shared/app/errors.ts';
+import { countHistoricProcessInstances, queryHistoricProcessInstances } from '../../shared/app/history.ts';
 import { countProcessDefinitions, getProcessDefinition, queryProcessDefinitions, startProcessInstance } from '../../shared/app/process-definitions.ts';
 import { AuthContext, AuthorizationError } from '../../shared/auth/auth-context.ts';
 import { RESOURCE_TYPES, type ResourceName } from '../../shared/auth/resources.ts';
@@ -171,5 +172,41 @@ describe('the definition and batch use cases called directly', () => {
     await mary.grant('Batch', readable.id, 'DELETE');
     await deleteBatch(app, await mary.caller(), { id: readable.id, cascade: true });
     await expect(getBatch(app, admin, { id: readable.id })).rejects.toEqual(expect.objectContaining({ status: 404 }));
+  });
+
+  it('answers a historic instance query with only the instances whose history the caller may read', async () => {
+    // given two started instances of a definition, and a user granted READ on the first one's history only
+    const key = `history${randomUUID().slice(0, 8)}`;
+    await deploy(app, admin, deployment(key));
+    const first = await startProcessInstance(app, admin, { definition: { key }, request: () => ({}) });
+    await startProcessInstance(app, admin, { definition: { key }, request: () => ({}) });
+    const mary = await newUser();
+    await mary.grant('HistoricProcessInstance', first.instance.id, 'READ');
+    // when they query the history of the definition
+    const found = await queryHistoricProcessInstances(app, await mary.caller(), { processDefinitionKey: key });
+    // then only the first instance is there, with its definition's version
+    expect(found.map(({ item }) => item.id)).toEqual([first.instance.id]);
+    expect(found[0]!.definitionVersion).toBe(1);
+    // and READ_HISTORY on the definition shows both
+    await mary.grant('ProcessDefinition', key, 'READ_HISTORY');
+    expect(await countHistoricProcessInstances(app, await mary.caller(), { processDefinitionKey: key })).toBe(2);
+  });
+
+  it('deletes a deployment with its running instances only with DELETE on the deployment and on each instance', async () => {
+    // given a deployment with a running instance, and a user granted READ and DELETE on the deployment only
+    const key = `cascade${randomUUID().slice(0, 8)}`;
+    const { deployment: deployed } = await deploy(app, admin, deployment(key));
+    const { instance } = await startProcessInstance(app, admin, { definition: { key }, request: () => ({}) });
+    const mary = await newUser();
+    await mary.grant('Deployment', deployed.id, 'READ', 'DELETE');
+    const options = () => ({ cascade: true, skipCustomListeners: false, skipIoMappings: false });
+    // when they delete it with cascade, then DELETE on the instance is missing and the deployment stays
+    await expect(deleteDeployment(app, await mary.caller(), { id: deployed.id, options })).rejects.toEqual(forbidden('DELETE', 'ProcessInstance'));
+    expect((await getDeployment(app, await mary.caller(), { id: deployed.id })).id).toBe(deployed.id);
+    // when they may delete the instance too, then the deployment and its definition are gone
+    await mary.grant('ProcessInstance', instance.id, 'DELETE');
+    await deleteDeployment(app, await mary.caller(), { id: deployed.id, options });
+    await expect(getDeployment(app, admin, { id: deployed.id })).rejects.toEqual(expect.objectContaining({ status: 404 }));
+    await expect(getProcessDefinition(app, admin, { key })).rejects.toEqual(expect.objectContaining({ status: 404 }));
   });
 });
