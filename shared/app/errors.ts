@@ -1,13 +1,35 @@
 /**
- * What the caller asked for does not exist, or they may not see it: Camunda's REST resources answer
- * 404 with this exception type (InvalidRequestException for most, RestException for a few).
+ * A request refused with Camunda's exception type and an explicit HTTP status, where Camunda's REST
+ * layer answers before or instead of an engine exception (a resource that does not exist or may not
+ * be seen is a 404; a batch that cannot be found to delete is a 400 with code 0). The use cases raise
+ * it; shared/rest maps it to Camunda's ExceptionDto (there it is also called RestError).
  */
-export class ResourceNotFound extends Error {
+export class RequestError extends Error {
   constructor(
+    readonly status: number,
     message: string,
     readonly type: 'InvalidRequestException' | 'RestException' = 'InvalidRequestException',
+    readonly code: number | null = null,
   ) {
     super(message);
     this.name = type;
   }
 }
+
+export const notFoundRequest = (message: string, type: RequestError['type'] = 'InvalidRequestException') => new RequestError(404, message, type);
+
+/** What the caller asked for does not exist, or they may not see it (404; InvalidRequestException for most resources, RestException for a few). */
+export class ResourceNotFound extends RequestError {
+  constructor(message: string, type: RequestError['type'] = 'InvalidRequestException') {
+    super(404, message, type);
+  }
+}
+
+/** Camunda's InvalidRequestException with the status Camunda answers it with (400 input, 403 explicit refusal, 404 unseen). */
+export class InvalidRequestError extends RequestError {
+  constructor(status: 400 | 403 | 404, message: string) {
+    super(status, message);
+  }
+}
+
+export const invalidRequest = (message: string) => new InvalidRequestError(400, message);

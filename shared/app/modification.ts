@@ -10,7 +10,7 @@ import { filterAllowed, mayReadHistory, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import type { DefinitionRecord } from './read-models.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
-import { InvalidRequestError } from './use-case-errors.ts';
+import { invalidRequest } from './errors.ts';
 
 interface ModificationOptions {
   instructions: ModificationInstruction[];
@@ -48,7 +48,7 @@ export const modifyProcessInstance: UseCase<{ processInstanceId: string } & Modi
  * batch permission here; the job executor does not check instance permissions.
  */
 export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } & ModificationOptions, Batch> = async (app, caller, input) => {
-  if (input.instructions.length === 0) throw new InvalidRequestError('The provided instuctions are invalid.');
+  if (input.instructions.length === 0) throw invalidRequest('The provided instuctions are invalid.');
   // Existence, definition and tenant are all the batch needs: the state is read by the job.
   const instance = await app.engine.summary(input.processInstanceId);
   if (!instance) throw instanceCannotBeModified(input.processInstanceId);
@@ -85,7 +85,7 @@ interface Targets {
 
 /** The builder's validation in Camunda's order, after selecting the instances the caller may see. */
 async function resolveTargets(app: AppContext, caller: AuthContext, input: MultipleModification): Promise<Targets> {
-  if (input.instructions.length === 0) throw new InvalidRequestError('Modification instructions cannot be empty is empty');
+  if (input.instructions.length === 0) throw invalidRequest('Modification instructions cannot be empty is empty');
   const ids = new Set<string | null>(input.processInstanceIds ?? []);
   if (input.processInstanceQuery) for (const s of await findProcessInstances(app, caller, input.processInstanceQuery)) ids.add(s.id);
   const h = input.historicProcessInstanceQuery;
@@ -100,10 +100,10 @@ async function resolveTargets(app: AppContext, caller: AuthContext, input: Multi
       ids.add(item.id as string);
     }
   }
-  if (ids.size === 0) throw new InvalidRequestError('Process instance ids cannot be empty: Process instance ids is empty');
-  if (ids.has(null)) throw new InvalidRequestError('Process instance ids cannot be null: Process instance ids contains null value');
+  if (ids.size === 0) throw invalidRequest('Process instance ids cannot be empty: Process instance ids is empty');
+  if (ids.has(null)) throw invalidRequest('Process instance ids cannot be null: Process instance ids contains null value');
   const definition = await app.engine.definition(input.processDefinitionId);
-  if (!definition) throw new InvalidRequestError(`no deployed process definition found with id '${input.processDefinitionId}': processDefinition is null`);
+  if (!definition) throw invalidRequest(`no deployed process definition found with id '${input.processDefinitionId}': processDefinition is null`);
   return { definition, processInstanceIds: [...ids] as string[] };
 }
 

@@ -5,7 +5,7 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import { mayInstance, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { loadReadable, missingInstance } from './process-instances.ts';
-import { NotFoundError } from './use-case-errors.ts';
+import { ResourceNotFound } from './errors.ts';
 
 /** GET /process-instance/{id}/variables: the instance's own (root scope) variables. */
 export const getProcessInstanceVariables: UseCase<{ processInstanceId: string }, Variables> = async (app, caller, { processInstanceId }) =>
@@ -14,7 +14,7 @@ export const getProcessInstanceVariables: UseCase<{ processInstanceId: string },
 /** GET /process-instance/{id}/variables/{name}. */
 export const getProcessInstanceVariable: UseCase<{ processInstanceId: string; name: string }, TypedValue> = async (app, caller, { processInstanceId, name }) => {
   const value = getOwn((await loadReadable(app, caller, processInstanceId)).stored.state.root.variables, name);
-  if (!value) throw new NotFoundError(`process instance variable with name ${name} does not exist`);
+  if (!value) throw new ResourceNotFound(`process instance variable with name ${name} does not exist`);
   return value;
 };
 

@@ -6,7 +6,7 @@ import type { LoadedInstance } from '../service/engine-service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { filterAllowed, mayInstance, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
-import { NotFoundError } from './use-case-errors.ts';
+import { ResourceNotFound } from './errors.ts';
 
 /** Camunda's ProcessInstanceQuery filters (the subset this engine supports). */
 export interface ProcessInstanceFilter {
@@ -31,7 +31,7 @@ export interface ProcessInstanceQuery {
   maxResults?: number;
 }
 
-export const missingInstance = (id: string) => new NotFoundError(`Process instance with id ${id} does not exist`);
+export const missingInstance = (id: string) => new ResourceNotFound(`Process instance with id ${id} does not exist`);
 
 function activeActivityIds(state: ProcessInstanceState): Set<string> {
   const ids = new Set<string>();

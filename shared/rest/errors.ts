@@ -2,10 +2,9 @@ import { EngineError } from '../engine/errors.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
-import { ResourceNotFound } from '../app/errors.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
 import { StoreLimitExceeded } from '../aws/store-limits.ts';
-import { InvalidRequestError, NotFoundError } from '../app/use-case-errors.ts';
+import { RequestError as RestError } from '../app/errors.ts';
 
 /** Camunda's ExceptionDto. */
 export interface ExceptionDto {
@@ -14,18 +13,8 @@ export interface ExceptionDto {
   code: number | null;
 }
 
-/** An error raised by the REST layer itself, with Camunda's type name and an explicit status. */
-export class RestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: 'InvalidRequestException' | 'RestException' = 'InvalidRequestException',
-    readonly code: number | null = null,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+/** An error raised by the REST layer itself, with Camunda's type name and an explicit status: the use cases' RequestError. */
+export { RestError };
 
 export const invalidRequest = (message: string, status = 400) => new RestError(status, message);
 export const notFoundError = (message: string) => new RestError(404, message);
@@ -37,9 +26,6 @@ export const notFoundError = (message: string) => new RestError(404, message);
  */
 export function toErrorResponse(error: unknown): { status: number; body: ExceptionDto } {
   if (error instanceof AuthorizationError) return { status: 403, body: error.toDto() };
-  if (error instanceof NotFoundError) return { status: 404, body: { type: 'InvalidRequestException', message: error.message, code: null } };
-  if (error instanceof InvalidRequestError) return { status: 400, body: { type: 'InvalidRequestException', message: error.message, code: null } };
-  if (error instanceof ResourceNotFound) return { status: 404, body: { type: error.type, message: error.message, code: null } };
   if (error instanceof RestError) return { status: error.status, body: { type: error.type, message: error.message, code: error.code } };
   if (error instanceof EngineError) {
     return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };

@@ -1,3 +1,4 @@
+import { type Paging, pageOf, type Sorting, sortItems } from '../app/result-page.ts';
 import { invalidRequest } from './errors.ts';
 
 type Query = Record<string, string | undefined>;
@@ -29,17 +30,17 @@ export function listParam(query: Query, name: string): string[] | undefined {
   return value === undefined ? undefined : value.split(',').filter((v) => v !== '');
 }
 
-/** Camunda's paging: with either bound present the other defaults to 0 / Integer.MAX_VALUE. */
+/** Camunda's paging parameters: with either bound present the other defaults to 0 / Integer.MAX_VALUE. */
+export function pagingParams(query: Query): Paging {
+  return { firstResult: integerParam(query, 'firstResult'), maxResults: integerParam(query, 'maxResults') };
+}
+
 export function page<T>(items: readonly T[], query: Query): T[] {
-  const first = integerParam(query, 'firstResult');
-  const max = integerParam(query, 'maxResults');
-  if (first === undefined && max === undefined) return [...items];
-  const start = Math.max(0, first ?? 0);
-  return items.slice(start, start + Math.max(0, max ?? 2147483647));
+  return pageOf(items, pagingParams(query));
 }
 
 /** sortBy/sortOrder must come together and name allowed values. */
-export function sorting(query: Query, allowed: readonly string[]): { by: string; descending: boolean } | undefined {
+export function sorting(query: Query, allowed: readonly string[]): Sorting | undefined {
   const by = stringParam(query, 'sortBy');
   const order = stringParam(query, 'sortOrder');
   if (by === undefined && order === undefined) return undefined;
@@ -49,12 +50,4 @@ export function sorting(query: Query, allowed: readonly string[]): { by: string;
   return { by, descending: order === 'desc' };
 }
 
-export function sortItems<T>(items: T[], sort: { by: string; descending: boolean } | undefined, pick: (item: T, by: string) => string | number | null | undefined): T[] {
-  if (!sort) return items;
-  const sorted = [...items].sort((a, b) => {
-    const x = pick(a, sort.by) ?? '';
-    const y = pick(b, sort.by) ?? '';
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  return sort.descending ? sorted.reverse() : sorted;
-}
+export { sortItems };

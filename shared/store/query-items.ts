@@ -99,4 +99,9 @@ export class QueryItemRepository {
   private query(input: Record<string, unknown>): Promise<Item[]> {
     return queryAllPages(this.doc, { TableName: this.tableName, ...input });
   }
+
+  /** Every historic process instance (the HPI items of gsi1), for the history queries. */
+  historicProcessInstances(): Promise<Item[]> {
+    return this.byKind('HPI');
+  }
 }

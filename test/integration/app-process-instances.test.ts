@@ -4,7 +4,7 @@ import { type AppContext, appContext } from '../../shared/app/app-context.ts';
 import { executeModification, modifyProcessInstance, modifyProcessInstanceAsync } from '../../shared/app/modification.ts';
 import { modifyProcessInstanceVariables } from '../../shared/app/process-instance-variables.ts';
 import { countProcessInstances, deleteProcessInstance, getActivityInstanceTree, getProcessInstance, queryProcessInstances } from '../../shared/app/process-instances.ts';
-import { NotFoundError } from '../../shared/app/use-case-errors.ts';
+import { ResourceNotFound } from '../../shared/app/errors.ts';
 import { AuthContext, AuthorizationError } from '../../shared/auth/auth-context.ts';
 import { hashPassword } from '../../shared/auth/password.ts';
 import { AUTHORIZATION_TYPES, RESOURCE_TYPES, type ResourceName } from '../../shared/auth/resources.ts';
@@ -69,7 +69,7 @@ describe('the authorization of the process instance use cases', () => {
       const tree = await getActivityInstanceTree(app, admin, { processInstanceId: pi });
       return (tree?.childActivityInstances ?? []).map((child) => child.activityId).sort();
     } catch (error) {
-      if (error instanceof NotFoundError) return 'ended';
+      if (error instanceof ResourceNotFound) return 'ended';
       throw error;
     }
   }
@@ -185,7 +185,7 @@ describe('the authorization of the process instance use cases', () => {
     expect(found.map((s) => s.id)).toEqual([readable]);
     expect(counted).toBe(1);
     expect(shown.id).toBe(readable);
-    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing).toBeInstanceOf(ResourceNotFound);
     expect((missing as Error).message).toBe(`Process instance with id ${hidden} does not exist`);
   });
 
@@ -201,7 +201,7 @@ describe('the authorization of the process instance use cases', () => {
     const forbidden = await refusal(modifyProcessInstanceVariables(app, reader, change));
 
     // then the stranger sees no instance and the reader lacks UPDATE
-    expect(notFound).toBeInstanceOf(NotFoundError);
+    expect(notFound).toBeInstanceOf(ResourceNotFound);
     expect(forbidden).toBeInstanceOf(AuthorizationError);
     expect((forbidden as AuthorizationError).checks).toEqual(instanceChecks('UPDATE', pi));
   });

@@ -1,16 +1,29 @@
 import * as z from 'zod/v4';
-import { type Batch, batchStatistics } from '../../batch/batch.ts';
+import {
+  BATCH_SORT_KEYS,
+  BATCH_STATISTICS_SORT_KEYS,
+  type BatchFilter,
+  countBatches,
+  countBatchStatistics,
+  deleteBatch,
+  getBatch,
+  queryBatches,
+  queryBatchStatistics,
+  setBatchSuspended,
+} from '../../app/batches.ts';
+import { countHistoricBatches, deleteHistoricBatch, getHistoricBatch, HISTORIC_BATCH_SORT_KEYS, queryHistoricBatches } from '../../app/historic-batches.ts';
 import { batchDto, batchStatisticsDto, historicBatchDto } from '../batch-dto.ts';
 import { parseDate } from '../dates.ts';
-import { invalidRequest, RestError } from '../errors.ts';
+import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, route, type Route, type RouteContext } from '../router.ts';
-import { canSeeBatch, filterAllowed } from '../access.ts';
+import { booleanParam, listParam, pagingParams, sorting, stringParam } from '../query-params.ts';
+import { readBody, route, type Route } from '../router.ts';
+
+type Query = Record<string, string | undefined>;
 
 const Suspension = z.object({ suspended: z.boolean().nullish() });
 
-function dateParam(query: Record<string, string | undefined>, name: string): number | undefined {
+function dateParam(query: Query, name: string): number | undefined {
   const value = stringParam(query, name);
   if (value === undefined) return undefined;
   const time = parseDate(value);
@@ -19,129 +32,99 @@ function dateParam(query: Record<string, string | undefined>, name: string): num
 }
 
 /** The filters all batch queries share (BatchQueryDto). */
-function baseFilter(q: Record<string, string | undefined>) {
-  const batchId = stringParam(q, 'batchId');
-  const type = stringParam(q, 'type');
-  const tenants = listParam(q, 'tenantIdIn');
-  const withoutTenant = booleanParam(q, 'withoutTenantId');
-  const suspended = booleanParam(q, 'suspended');
-  return (b: Batch) =>
-    (batchId === undefined || b.id === batchId) &&
-    (type === undefined || b.type === type) &&
-    (tenants === undefined || (b.tenantId !== null && tenants.includes(b.tenantId))) &&
-    (!withoutTenant || b.tenantId === null) &&
-    (suspended === undefined || b.suspended === suspended);
+function batchFilter(q: Query): BatchFilter {
+  return {
+    batchId: stringParam(q, 'batchId'),
+    type: stringParam(q, 'type'),
+    tenantIdIn: listParam(q, 'tenantIdIn'),
+    withoutTenantId: booleanParam(q, 'withoutTenantId'),
+    suspended: booleanParam(q, 'suspended'),
+  };
 }
 
-async function queryBatches(ctx: RouteContext) {
-  const q = ctx.req.query;
-  const sort = sorting(q, ['batchId', 'tenantId']);
-  const filter = baseFilter(q);
-  const batches = await filterAllowed((await ctx.batches.repository.list()).filter(filter), (b) => canSeeBatch(ctx, b));
-  return sortItems(batches, sort, (b, by) => (by === 'batchId' ? b.id : b.tenantId));
+function batchQuery(q: Query) {
+  const sort = sorting(q, BATCH_SORT_KEYS);
+  return { ...batchFilter(q), sort };
 }
 
-async function queryStatistics(ctx: RouteContext) {
-  const q = ctx.req.query;
-  const sort = sorting(q, ['batchId', 'tenantId', 'startTime']);
-  const filter = baseFilter(q);
-  const createdBy = stringParam(q, 'createdBy');
-  const startedBefore = dateParam(q, 'startedBefore');
-  const startedAfter = dateParam(q, 'startedAfter');
-  const withFailures = booleanParam(q, 'withFailures');
-  const withoutFailures = booleanParam(q, 'withoutFailures');
-  const listed = await filterAllowed(await ctx.batches.repository.list(), (b) => canSeeBatch(ctx, b));
-  const batches = listed.filter(
-    (b) => filter(b) && (createdBy === undefined || b.createUserId === createdBy) && (startedBefore === undefined || b.startTime <= startedBefore) && (startedAfter === undefined || b.startTime >= startedAfter),
-  );
-  const withStats = await Promise.all(batches.map(async (b) => ({ batch: b, stats: batchStatistics(b, await ctx.batches.repository.jobs(b.id)) })));
-  const filtered = withStats.filter(({ stats }) => (!withFailures || stats.failedJobs > 0) && (!withoutFailures || stats.failedJobs === 0));
-  return sortItems(filtered, sort, ({ batch }, by) => (by === 'batchId' ? batch.id : by === 'tenantId' ? batch.tenantId : batch.startTime));
+function statisticsQuery(q: Query) {
+  const sort = sorting(q, BATCH_STATISTICS_SORT_KEYS);
+  return {
+    ...batchFilter(q),
+    createdBy: stringParam(q, 'createdBy'),
+    startedBefore: dateParam(q, 'startedBefore'),
+    startedAfter: dateParam(q, 'startedAfter'),
+    withFailures: booleanParam(q, 'withFailures'),
+    withoutFailures: booleanParam(q, 'withoutFailures'),
+    sort,
+  };
 }
 
-async function queryHistoric(ctx: RouteContext) {
-  const q = ctx.req.query;
-  const sort = sorting(q, ['batchId', 'startTime', 'endTime', 'tenantId']);
-  const batchId = stringParam(q, 'batchId');
-  const type = stringParam(q, 'type');
-  const completed = booleanParam(q, 'completed');
-  const tenants = listParam(q, 'tenantIdIn');
-  const withoutTenant = booleanParam(q, 'withoutTenantId');
-  const readable = await filterAllowed(await ctx.batches.repository.listHistoric(), (h) => canSeeBatch(ctx, h, 'READ_HISTORY'));
-  const items = readable.filter(
-    (h) =>
-      (batchId === undefined || h.id === batchId) &&
-      (type === undefined || h.type === type) &&
-      (completed === undefined || (h.endTime !== null) === completed) &&
-      (tenants === undefined || (h.tenantId !== null && tenants.includes(h.tenantId))) &&
-      (!withoutTenant || h.tenantId === null),
-  );
-  return sortItems(items, sort, (h, by) => (by === 'batchId' ? h.id : by === 'tenantId' ? h.tenantId : by === 'startTime' ? h.startTime : h.endTime));
+function historicQuery(q: Query) {
+  const sort = sorting(q, HISTORIC_BATCH_SORT_KEYS);
+  return {
+    batchId: stringParam(q, 'batchId'),
+    type: stringParam(q, 'type'),
+    completed: booleanParam(q, 'completed'),
+    tenantIdIn: listParam(q, 'tenantIdIn'),
+    withoutTenantId: booleanParam(q, 'withoutTenantId'),
+    sort,
+  };
 }
 
 export const batchRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/batch', handler: async (ctx) => json(200, page(await queryBatches(ctx), ctx.req.query).map(batchDto)) }),
-  route({ method: 'GET', pattern: '/batch/count', handler: async (ctx) => json(200, { count: (await queryBatches(ctx)).length }) }),
+  route({
+    method: 'GET',
+    pattern: '/batch',
+    handler: async ({ req, app, auth }) => {
+      const query = batchQuery(req.query);
+      return json(200, (await queryBatches(app, auth, { ...query, ...pagingParams(req.query) })).map(batchDto));
+    },
+  }),
+  route({ method: 'GET', pattern: '/batch/count', handler: async ({ req, app, auth }) => json(200, { count: await countBatches(app, auth, batchQuery(req.query)) }) }),
   route({
     method: 'GET',
     pattern: '/batch/statistics',
-    handler: async (ctx) => json(200, page(await queryStatistics(ctx), ctx.req.query).map(({ batch, stats }) => batchStatisticsDto(batch, stats))),
-  }),
-  route({ method: 'GET', pattern: '/batch/statistics/count', handler: async (ctx) => json(200, { count: (await queryStatistics(ctx)).length }) }),
-  route({
-    method: 'GET',
-    pattern: '/batch/{id}',
-    handler: async (ctx) => {
-      const batch = await ctx.batches.repository.get(ctx.params.id);
-      // Read through the authorization-filtered query: an unreadable batch is a 404 (reference §1.9).
-      if (!batch || !(await canSeeBatch(ctx, batch))) throw new RestError(404, `Batch with id '${ctx.params.id}' does not exist`);
-      return json(200, batchDto(batch));
+    handler: async ({ req, app, auth }) => {
+      const query = statisticsQuery(req.query);
+      return json(200, (await queryBatchStatistics(app, auth, { ...query, ...pagingParams(req.query) })).map(({ batch, stats }) => batchStatisticsDto(batch, stats)));
     },
   }),
+  route({ method: 'GET', pattern: '/batch/statistics/count', handler: async ({ req, app, auth }) => json(200, { count: await countBatchStatistics(app, auth, statisticsQuery(req.query)) }) }),
+  route({ method: 'GET', pattern: '/batch/{id}', handler: async ({ params, app, auth }) => json(200, batchDto(await getBatch(app, auth, { id: params.id }))) }),
   route({
     method: 'PUT',
     pattern: '/batch/{id}/suspended',
-    handler: async (ctx) => {
+    handler: async ({ req, params, app, auth }) => {
       // Camunda reads a primitive boolean: a missing field means false (activate).
-      const suspended = readBody(ctx.req, Suspension).suspended ?? false;
-      const batch = await ctx.batches.repository.get(ctx.params.id);
-      if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to ${suspended ? 'suspend' : 'activate'} batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
-      await ctx.auth.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
-      await ctx.batches.setSuspended(batch.id, suspended);
+      const suspended = readBody(req, Suspension).suspended ?? false;
+      await setBatchSuspended(app, auth, { id: params.id, suspended });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/batch/{id}',
-    handler: async (ctx) => {
-      const cascade = booleanParam(ctx.req.query, 'cascade') ?? false;
-      const batch = await ctx.batches.repository.get(ctx.params.id);
-      if (!batch || !ctx.auth.canSeeTenant(batch.tenantId)) throw new RestError(400, `Unable to delete batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
-      await ctx.auth.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
-      await ctx.batches.repository.remove(batch, ctx.service.env.now(), cascade);
+    handler: async ({ req, params, app, auth }) => {
+      await deleteBatch(app, auth, { id: params.id, cascade: booleanParam(req.query, 'cascade') ?? false });
       return noContent();
     },
   }),
-  route({ method: 'GET', pattern: '/history/batch', handler: async (ctx) => json(200, page(await queryHistoric(ctx), ctx.req.query).map(historicBatchDto)) }),
-  route({ method: 'GET', pattern: '/history/batch/count', handler: async (ctx) => json(200, { count: (await queryHistoric(ctx)).length }) }),
   route({
     method: 'GET',
-    pattern: '/history/batch/{id}',
-    handler: async (ctx) => {
-      const historic = await ctx.batches.repository.getHistoric(ctx.params.id);
-      if (!historic || !(await canSeeBatch(ctx, historic, 'READ_HISTORY'))) throw new RestError(404, `Historic batch with id '${ctx.params.id}' does not exist`);
-      return json(200, historicBatchDto(historic));
+    pattern: '/history/batch',
+    handler: async ({ req, app, auth }) => {
+      const query = historicQuery(req.query);
+      return json(200, (await queryHistoricBatches(app, auth, { ...query, ...pagingParams(req.query) })).map(historicBatchDto));
     },
   }),
+  route({ method: 'GET', pattern: '/history/batch/count', handler: async ({ req, app, auth }) => json(200, { count: await countHistoricBatches(app, auth, historicQuery(req.query)) }) }),
+  route({ method: 'GET', pattern: '/history/batch/{id}', handler: async ({ params, app, auth }) => json(200, historicBatchDto(await getHistoricBatch(app, auth, { id: params.id }))) }),
   route({
     method: 'DELETE',
     pattern: '/history/batch/{id}',
-    handler: async (ctx) => {
-      const historic = await ctx.batches.repository.getHistoric(ctx.params.id);
-      if (!historic || !ctx.auth.canSeeTenant(historic.tenantId)) throw new RestError(400, `Unable to delete historic batch with id '${ctx.params.id}'`, 'InvalidRequestException', 0);
-      await ctx.auth.require({ permission: 'DELETE_HISTORY', resource: 'Batch', resourceId: historic.id });
-      await ctx.batches.repository.deleteHistoric(historic.id);
+    handler: async ({ params, app, auth }) => {
+      await deleteHistoricBatch(app, auth, { id: params.id });
       return noContent();
     },
   }),

@@ -1,0 +1,99 @@
+import type { AuthContext } from '../auth/auth-context.ts';
+import { type Batch, type BatchStatistics, batchStatistics } from '../batch/batch.ts';
+import { canSeeBatch, filterAllowed } from './access.ts';
+import type { AppContext } from './app-context.ts';
+import { notFoundRequest, RequestError } from './errors.ts';
+import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
+
+/** The filters every batch query takes (Camunda's BatchQuery). */
+export interface BatchFilter {
+  batchId?: string;
+  type?: string;
+  tenantIdIn?: string[];
+  withoutTenantId?: boolean;
+  suspended?: boolean;
+}
+
+/** The statistics query's further filters (Camunda's BatchStatisticsQuery). */
+export interface BatchStatisticsFilter extends BatchFilter {
+  createdBy?: string;
+  startedBefore?: number;
+  startedAfter?: number;
+  withFailures?: boolean;
+  withoutFailures?: boolean;
+}
+
+export interface BatchWithStatistics {
+  batch: Batch;
+  stats: BatchStatistics;
+}
+
+export const BATCH_SORT_KEYS = ['batchId', 'tenantId'] as const;
+export const BATCH_STATISTICS_SORT_KEYS = ['batchId', 'tenantId', 'startTime'] as const;
+
+function matches(filter: BatchFilter): (b: Batch) => boolean {
+  const { batchId, type, tenantIdIn: tenants, withoutTenantId, suspended } = filter;
+  return (b) =>
+    (batchId === undefined || b.id === batchId) &&
+    (type === undefined || b.type === type) &&
+    (tenants === undefined || (b.tenantId !== null && tenants.includes(b.tenantId))) &&
+    (!withoutTenantId || b.tenantId === null) &&
+    (suspended === undefined || b.suspended === suspended);
+}
+
+async function matchingBatches(app: AppContext, caller: AuthContext, filter: BatchFilter): Promise<Batch[]> {
+  return filterAllowed((await app.batches.repository.list()).filter(matches(filter)), (b) => canSeeBatch(caller, b));
+}
+
+/** The batches the caller may READ that match the filter, sorted and paged. */
+export async function queryBatches(app: AppContext, caller: AuthContext, input: BatchFilter & Paging & { sort?: Sorting }): Promise<Batch[]> {
+  return pageOf(sortItems(await matchingBatches(app, caller, input), input.sort, (b, by) => (by === 'batchId' ? b.id : b.tenantId)), input);
+}
+
+export async function countBatches(app: AppContext, caller: AuthContext, input: BatchFilter): Promise<number> {
+  return (await matchingBatches(app, caller, input)).length;
+}
+
+async function matchingStatistics(app: AppContext, caller: AuthContext, filter: BatchStatisticsFilter): Promise<BatchWithStatistics[]> {
+  const { createdBy, startedBefore, startedAfter, withFailures, withoutFailures } = filter;
+  const base = matches(filter);
+  const listed = await filterAllowed(await app.batches.repository.list(), (b) => canSeeBatch(caller, b));
+  const batches = listed.filter(
+    (b) => base(b) && (createdBy === undefined || b.createUserId === createdBy) && (startedBefore === undefined || b.startTime <= startedBefore) && (startedAfter === undefined || b.startTime >= startedAfter),
+  );
+  const withStats = await Promise.all(batches.map(async (b) => ({ batch: b, stats: batchStatistics(b, await app.batches.repository.jobs(b.id)) })));
+  return withStats.filter(({ stats }) => (!withFailures || stats.failedJobs > 0) && (!withoutFailures || stats.failedJobs === 0));
+}
+
+/** The readable batches with their job statistics, sorted and paged. */
+export async function queryBatchStatistics(app: AppContext, caller: AuthContext, input: BatchStatisticsFilter & Paging & { sort?: Sorting }): Promise<BatchWithStatistics[]> {
+  const sorted = sortItems(await matchingStatistics(app, caller, input), input.sort, ({ batch }, by) => (by === 'batchId' ? batch.id : by === 'tenantId' ? batch.tenantId : batch.startTime));
+  return pageOf(sorted, input);
+}
+
+export async function countBatchStatistics(app: AppContext, caller: AuthContext, input: BatchStatisticsFilter): Promise<number> {
+  return (await matchingStatistics(app, caller, input)).length;
+}
+
+/** One batch: read through the authorization-filtered query, so an unreadable batch is a 404 (reference §1.9). */
+export async function getBatch(app: AppContext, caller: AuthContext, input: { id: string }): Promise<Batch> {
+  const batch = await app.batches.repository.get(input.id);
+  if (!batch || !(await canSeeBatch(caller, batch))) throw notFoundRequest(`Batch with id '${input.id}' does not exist`);
+  return batch;
+}
+
+/** Suspends or activates a batch (UPDATE on Batch). */
+export async function setBatchSuspended(app: AppContext, caller: AuthContext, input: { id: string; suspended: boolean }): Promise<void> {
+  const batch = await app.batches.repository.get(input.id);
+  if (!batch || !caller.canSeeTenant(batch.tenantId)) throw new RequestError(400, `Unable to ${input.suspended ? 'suspend' : 'activate'} batch with id '${input.id}'`, 'InvalidRequestException', 0);
+  await caller.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
+  await app.batches.setSuspended(batch.id, input.suspended);
+}
+
+/** Deletes a batch and its jobs, with its history on cascade (DELETE on Batch). */
+export async function deleteBatch(app: AppContext, caller: AuthContext, input: { id: string; cascade: boolean }): Promise<void> {
+  const batch = await app.batches.repository.get(input.id);
+  if (!batch || !caller.canSeeTenant(batch.tenantId)) throw new RequestError(400, `Unable to delete batch with id '${input.id}'`, 'InvalidRequestException', 0);
+  await caller.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
+  await app.batches.repository.remove(batch, app.engine.env.now(), input.cascade);
+}

@@ -1,0 +1,99 @@
+import type { AuthContext } from '../auth/auth-context.ts';
+import { deploy as deployResources, type DeploymentOutcome, type DeploymentRequest } from '../service/deployment-service.ts';
+import { filterAllowed, mayInstance } from './access.ts';
+import type { AppContext } from './app-context.ts';
+import { notFoundRequest, RequestError } from './errors.ts';
+import type { DeploymentRecord } from './read-models.ts';
+import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
+
+export type { DeploymentOutcome, DeploymentRequest };
+
+/**
+ * Input the caller reads only when the use case asks for it: a check that comes before the request
+ * is read keeps coming first (a caller without CREATE on Deployment gets the 403, whatever the form).
+ */
+export type Deferred<T> = () => T;
+
+async function canReadDeployment(caller: AuthContext, deployment: DeploymentRecord): Promise<boolean> {
+  return caller.canSeeTenant(deployment.tenantId) && (await caller.isAllowed({ permission: 'READ', resource: 'Deployment', resourceId: deployment.id }));
+}
+
+/**
+ * Deploys BPMN resources (Camunda's DeployCmd): CREATE on Deployment before the form is read, then
+ * the tenant must be one of the caller's, and at least one resource must be there.
+ */
+export async function deploy(app: AppContext, caller: AuthContext, input: { request: Deferred<DeploymentRequest> }): Promise<DeploymentOutcome> {
+  await caller.require({ permission: 'CREATE', resource: 'Deployment' });
+  const request = input.request();
+  if (request.tenantId !== null && !caller.canSeeTenant(request.tenantId)) {
+    throw new RequestError(403, `Cannot deploy to tenant '${request.tenantId}': the user is not a member of it`);
+  }
+  if (request.resources.length === 0) throw new RequestError(400, 'No deployment resources contained in the form upload.');
+  return deployResources(app.engine.deps.definitions, app.engine.env, request);
+}
+
+export const DEPLOYMENT_SORT_KEYS = ['id', 'name', 'deploymentTime', 'tenantId'] as const;
+
+export interface DeploymentFilter {
+  id?: string;
+  name?: string;
+  withoutTenantId?: boolean;
+}
+
+async function readableDeployments(app: AppContext, caller: AuthContext): Promise<DeploymentRecord[]> {
+  return filterAllowed(await app.engine.deps.definitions.listDeployments(), (d) => canReadDeployment(caller, d));
+}
+
+/** The deployments the caller may READ that match the filter, sorted and paged. */
+export async function queryDeployments(app: AppContext, caller: AuthContext, input: DeploymentFilter & Paging & { sort?: Sorting }): Promise<DeploymentRecord[]> {
+  const { id, name, withoutTenantId } = input;
+  const deployments = (await readableDeployments(app, caller)).filter(
+    (d) => (id === undefined || d.id === id) && (name === undefined || d.name === name) && (!withoutTenantId || d.tenantId === null),
+  );
+  const sorted = sortItems(deployments, input.sort, (d, by) => (by === 'deploymentTime' ? d.deploymentTime : (d as unknown as Record<string, string | null>)[by]));
+  return pageOf(sorted, input);
+}
+
+/** How many deployments the caller may READ (the count takes no filter, as before). */
+export async function countDeployments(app: AppContext, caller: AuthContext): Promise<number> {
+  return (await readableDeployments(app, caller)).length;
+}
+
+/** One deployment; one the caller may not READ does not exist for them. */
+export async function getDeployment(app: AppContext, caller: AuthContext, input: { id: string }): Promise<DeploymentRecord> {
+  const deployment = await app.engine.deps.definitions.getDeployment(input.id);
+  if (!deployment || !(await canReadDeployment(caller, deployment))) throw notFoundRequest(`Deployment with id '${input.id}' does not exist`);
+  return deployment;
+}
+
+export interface DeleteDeploymentOptions {
+  cascade: boolean;
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+}
+
+/**
+ * Deletes a deployment and its definitions (Camunda's DeleteDeploymentCmd): DELETE on Deployment;
+ * a definition with instances refuses without cascade, and with it each instance is deleted with
+ * DELETE on it (or DELETE_INSTANCE on its definition) required.
+ */
+export async function deleteDeployment(app: AppContext, caller: AuthContext, input: { id: string; options: Deferred<DeleteDeploymentOptions> }): Promise<void> {
+  const { engine } = app;
+  const deployment = await engine.deps.definitions.getDeployment(input.id);
+  if (!deployment || !caller.canSeeTenant(deployment.tenantId)) throw notFoundRequest(`Deployment with id '${input.id}' do not exist`);
+  await caller.require({ permission: 'DELETE', resource: 'Deployment', resourceId: deployment.id });
+  const options = input.options();
+  const definitions = (await engine.deps.definitions.listDefinitions()).filter((d) => d.deploymentId === deployment.id);
+  for (const definition of definitions) {
+    const running = await engine.deps.instances.list({ processDefinitionId: definition.id });
+    if (running.length > 0 && !options.cascade) {
+      throw new RequestError(500, `Deletion of process definition without cascading failed. Process definition with id: ${definition.id} can't be deleted, since there exists ${running.length} dependening process instances.`);
+    }
+    for (const instance of running) {
+      if (!(await mayInstance(caller, instance.state, 'DELETE'))) await caller.require({ permission: 'DELETE', resource: 'ProcessInstance', resourceId: instance.state.id });
+      await engine.deleteInstance(instance.state.id, { skipCustomListeners: options.skipCustomListeners, skipIoMappings: options.skipIoMappings });
+    }
+  }
+  await engine.deps.definitions.deleteDeployment(deployment.id, definitions.map((d) => d.id));
+  engine.forgetDefinitions(definitions.map((d) => d.id));
+}

@@ -1,0 +1,120 @@
+import type { AuthContext } from '../auth/auth-context.ts';
+import type { ProcessInstanceState, Variables } from '../engine/state.ts';
+import { sqlLike } from '../query/sql-like.ts';
+import { canSeeDefinition, filterAllowed, requireDefinition } from './access.ts';
+import type { AppContext } from './app-context.ts';
+import type { Deferred } from './deployments.ts';
+import { notFoundRequest } from './errors.ts';
+import type { DefinitionRecord } from './read-models.ts';
+import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
+
+/** A definition by id, or the latest version of a key (without tenant unless one is named). */
+export type DefinitionRef = { id: string } | { key: string; tenantId?: string | null };
+
+/** The definition a reference names, if the caller may READ it; otherwise it does not exist for them. */
+async function definitionOf(app: AppContext, caller: AuthContext, ref: DefinitionRef): Promise<DefinitionRecord> {
+  if ('id' in ref) {
+    const definition = await app.engine.definition(ref.id);
+    if (!definition || !(await canSeeDefinition(caller, definition))) throw notFoundRequest(`No matching definition with id ${ref.id}`);
+    return definition;
+  }
+  const tenantId = ref.tenantId ?? null;
+  const definition = await app.engine.deps.definitions.latestDefinition(ref.key, tenantId);
+  if (!definition || !(await canSeeDefinition(caller, definition))) {
+    throw notFoundRequest(`No matching process definition with key: ${ref.key} and ${tenantId === null ? 'no tenant-id' : `tenant-id: ${tenantId}`}`, 'RestException');
+  }
+  return definition;
+}
+
+/** One process definition (READ on it). */
+export function getProcessDefinition(app: AppContext, caller: AuthContext, input: DefinitionRef): Promise<DefinitionRecord> {
+  return definitionOf(app, caller, input);
+}
+
+/** A definition's BPMN XML (READ on it). */
+export async function getProcessDefinitionXml(app: AppContext, caller: AuthContext, input: DefinitionRef): Promise<{ id: string; xml: string }> {
+  const definition = await definitionOf(app, caller, input);
+  return { id: definition.id, xml: definition.xml };
+}
+
+export const DEFINITION_SORT_KEYS = ['category', 'key', 'id', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'] as const;
+
+/** Camunda's ProcessDefinitionQuery, as far as this engine supports it. */
+export interface DefinitionFilter {
+  processDefinitionId?: string;
+  processDefinitionIdIn?: string[];
+  key?: string;
+  keysIn?: string[];
+  keyLike?: string;
+  name?: string;
+  deploymentId?: string;
+  version?: number;
+  latestVersion?: boolean;
+  tenantIdIn?: string[];
+  withoutTenantId?: boolean;
+  includeProcessDefinitionsWithoutTenantId?: boolean;
+}
+
+async function matchingDefinitions(app: AppContext, caller: AuthContext, filter: DefinitionFilter): Promise<DefinitionRecord[]> {
+  let all = await filterAllowed(await app.engine.deps.definitions.listDefinitions(), (d) => canSeeDefinition(caller, d));
+  if (filter.latestVersion) {
+    const newest = new Map<string, DefinitionRecord>();
+    for (const d of all) {
+      const k = `${d.tenantId ?? ''}#${d.key}`;
+      if ((newest.get(k)?.version ?? 0) < d.version) newest.set(k, d);
+    }
+    all = [...newest.values()];
+  }
+  const { processDefinitionId: id, processDefinitionIdIn: ids, key, keysIn: keys, name, deploymentId, version, tenantIdIn: tenants, withoutTenantId, includeProcessDefinitionsWithoutTenantId } = filter;
+  const keyMatches = filter.keyLike ? sqlLike(filter.keyLike) : undefined;
+  return all.filter(
+    (d) =>
+      (id === undefined || d.id === id) &&
+      (ids === undefined || ids.includes(d.id)) &&
+      (key === undefined || d.key === key) &&
+      (keys === undefined || keys.includes(d.key)) &&
+      (keyMatches === undefined || keyMatches(d.key)) &&
+      (name === undefined || d.name === name) &&
+      (deploymentId === undefined || d.deploymentId === deploymentId) &&
+      (version === undefined || d.version === version) &&
+      (tenants === undefined || (d.tenantId !== null && tenants.includes(d.tenantId)) || (includeProcessDefinitionsWithoutTenantId === true && d.tenantId === null)) &&
+      (!withoutTenantId || d.tenantId === null),
+  );
+}
+
+/** The definitions the caller may READ that match the filter, sorted and paged. */
+export async function queryProcessDefinitions(app: AppContext, caller: AuthContext, input: DefinitionFilter & Paging & { sort?: Sorting }): Promise<DefinitionRecord[]> {
+  const sorted = sortItems(await matchingDefinitions(app, caller, input), input.sort, (d, by) => (by === 'version' ? d.version : ((d as unknown as Record<string, string | null>)[by] ?? null)));
+  return pageOf(sorted, input);
+}
+
+export async function countProcessDefinitions(app: AppContext, caller: AuthContext, input: DefinitionFilter): Promise<number> {
+  return (await matchingDefinitions(app, caller, input)).length;
+}
+
+export interface StartRequest {
+  variables?: Variables;
+  businessKey?: string;
+  /** Camunda's executeWithVariablesInReturn: the result carries the instance's variables. */
+  withVariablesInReturn?: boolean;
+}
+
+export interface StartedInstance {
+  instance: ProcessInstanceState;
+  /** The root scope's variables, when the request asked for them. */
+  variables?: Variables;
+}
+
+/**
+ * Starts an instance of a definition (Camunda's StartProcessInstanceCmd): the definition must be
+ * readable (else it does not exist for the caller), then the request is read, then CREATE_INSTANCE
+ * on the definition and CREATE on ProcessInstance are required.
+ */
+export async function startProcessInstance(app: AppContext, caller: AuthContext, input: { definition: DefinitionRef; request: Deferred<StartRequest> }): Promise<StartedInstance> {
+  const definition = await definitionOf(app, caller, input.definition);
+  const request = input.request();
+  await requireDefinition(caller, definition, 'CREATE_INSTANCE');
+  await caller.require({ permission: 'CREATE', resource: 'ProcessInstance' });
+  const instance = await app.engine.start(definition, { variables: request.variables, businessKey: request.businessKey });
+  return request.withVariablesInReturn ? { instance, variables: instance.root.variables ?? {} } : { instance };
+}
