@@ -49,12 +49,4 @@ export function sorting(query: Query, allowed: readonly string[]): { by: string;
   return { by, descending: order === 'desc' };
 }
 
-export function sortItems<T>(items: T[], sort: { by: string; descending: boolean } | undefined, pick: (item: T, by: string) => string | number | null | undefined): T[] {
-  if (!sort) return items;
-  const sorted = [...items].sort((a, b) => {
-    const x = pick(a, sort.by) ?? '';
-    const y = pick(b, sort.by) ?? '';
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  return sort.descending ? sorted.reverse() : sorted;
-}
+export { sortItems } from '../query/sort.ts';
