@@ -2,7 +2,7 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import { RESOURCE_TYPES, type ResourceName } from '../auth/resources.ts';
 import type { AppContext } from './app-context.ts';
 import { identityNotFound } from './errors.ts';
-import type { GroupRecord, TenantRecord, UserRecord } from './read-models.ts';
+import type { GroupRecord, TenantRecord, UserProfile, UserRecord } from './read-models.ts';
 
 /**
  * What a caller may see of users, groups and tenants, as Camunda's authorization-filtered identity
@@ -46,8 +46,5 @@ export async function deleteResourceAuthorizations(app: AppContext, resource: Re
 export const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export const orNull = (value: string | null | undefined) => value ?? null;
-
-/** A user as the use cases hand it out: the profile, never the password hash. */
-export type UserProfile = Omit<UserRecord, 'passwordHash'>;
 
 export const profileOf = (u: UserRecord): UserProfile => ({ id: u.id, firstName: u.firstName, lastName: u.lastName, email: u.email });

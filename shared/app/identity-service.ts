@@ -2,8 +2,8 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import { verifyPassword } from '../auth/password.ts';
 import { filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
-import { byId, mayReadGroup, profileOf, type UserProfile } from './identity-access.ts';
-import type { GroupRecord } from './read-models.ts';
+import { byId, mayReadGroup, profileOf } from './identity-access.ts';
+import type { GroupRecord, UserProfile } from './read-models.ts';
 
 /** Camunda's IdentityRestService: a user's groups with their fellow members, and a credential check. */
 

@@ -5,7 +5,8 @@ import { sqlLike } from '../query/sql-like.ts';
 import { filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { createNew, identityNotFound, invalidRequest } from './errors.ts';
-import { byId, deleteResourceAuthorizations, orNull, profileOf, type UserProfile, visibleUser } from './identity-access.ts';
+import { byId, deleteResourceAuthorizations, orNull, profileOf, visibleUser } from './identity-access.ts';
+import type { UserProfile } from './read-models.ts';
 
 /**
  * Camunda's user commands and query (IdentityService): reads are authorization-filtered (READ on the

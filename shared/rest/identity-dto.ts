@@ -1,6 +1,5 @@
 import type { Authorization } from '../auth/evaluate.ts';
-import type { UserProfile } from '../app/identity-access.ts';
-import type { GroupRecord, TenantRecord } from '../app/read-models.ts';
+import type { GroupRecord, TenantRecord, UserProfile } from '../app/read-models.ts';
 
 /**
  * Camunda's identity and authorization DTOs, built from the application's read models (a user's is
