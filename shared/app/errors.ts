@@ -1,3 +1,5 @@
+import { isConditionalFailure } from '../store/errors.ts';
+
 /**
  * A request refused with Camunda's exception type and an explicit HTTP status, where Camunda's REST
  * layer answers before or instead of an engine exception (a resource that does not exist or may not
@@ -33,3 +35,18 @@ export class InvalidRequestError extends RequestError {
 }
 
 export const invalidRequest = (message: string) => new InvalidRequestError(400, message);
+
+export type IdentityKind = 'User' | 'Group' | 'Tenant';
+
+/** Camunda's answer for a user, group or tenant that does not exist or that the caller may not READ. */
+export const identityNotFound = (kind: IdentityKind, id: string) => new InvalidRequestError(404, `${kind} with id ${id} does not exist`);
+
+/** Saves a record that must be new; the store's failed "not exists" condition is Camunda's "already exists" 400. */
+export async function createNew(kind: IdentityKind, id: string, save: () => Promise<void>): Promise<void> {
+  try {
+    await save();
+  } catch (error) {
+    if (isConditionalFailure(error)) throw invalidRequest(`${kind} with id '${id}' already exists`);
+    throw error;
+  }
+}

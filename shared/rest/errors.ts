@@ -2,6 +2,7 @@ import { EngineError } from '../engine/errors.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
+import { InvalidRequestError } from '../app/errors.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
 import { StoreLimitExceeded } from '../aws/store-limits.ts';
 import { RequestError as RestError } from '../app/errors.ts';
@@ -27,6 +28,7 @@ export const notFoundError = (message: string) => new RestError(404, message);
 export function toErrorResponse(error: unknown): { status: number; body: ExceptionDto } {
   if (error instanceof AuthorizationError) return { status: 403, body: error.toDto() };
   if (error instanceof RestError) return { status: error.status, body: { type: error.type, message: error.message, code: error.code } };
+  if (error instanceof InvalidRequestError) return { status: error.status, body: { type: 'InvalidRequestException', message: error.message, code: null } };
   if (error instanceof EngineError) {
     return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };
   }

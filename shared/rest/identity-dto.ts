@@ -1,13 +1,13 @@
 import type { Authorization } from '../auth/evaluate.ts';
-import type { GroupRecord, TenantRecord, UserRecord } from '../app/read-models.ts';
+import type { GroupRecord, TenantRecord, UserProfile } from '../app/read-models.ts';
 
 /**
- * Camunda's identity and authorization DTOs, built from stored records. Passwords and their hashes
- * never leave the store: every user DTO is built field by field.
+ * Camunda's identity and authorization DTOs, built from the application's read models (a user's is
+ * its profile: passwords and their hashes never leave shared/app). Every DTO is built field by field.
  */
 
 /** UserProfileDto. */
-export function userProfileDto(u: UserRecord) {
+export function userProfileDto(u: UserProfile) {
   return { id: u.id, firstName: u.firstName, lastName: u.lastName, email: u.email };
 }
 
@@ -27,7 +27,7 @@ export function groupInfoGroupDto(g: GroupRecord) {
 }
 
 /** The task package's UserDto that `/identity/groups` answers with (Camunda's displayName rule). */
-export function groupInfoUserDto(u: UserRecord) {
+export function groupInfoUserDto(u: UserProfile) {
   const displayName = u.firstName === null && u.lastName === null ? u.id : u.lastName !== null ? `${u.firstName} ${u.lastName}` : u.firstName;
   return { id: u.id, firstName: u.firstName, lastName: u.lastName, displayName };
 }

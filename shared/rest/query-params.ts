@@ -1,4 +1,4 @@
-import { type Paging, pageOf, type Sorting, sortItems } from '../app/result-page.ts';
+import { type Paging, pageOf, type Sorting } from '../app/result-page.ts';
 import { invalidRequest } from './errors.ts';
 
 type Query = Record<string, string | undefined>;
@@ -50,4 +50,4 @@ export function sorting(query: Query, allowed: readonly string[]): Sorting | und
   return { by, descending: order === 'desc' };
 }
 
-export { sortItems };
+export { sortItems } from '../query/sort.ts';

@@ -1,22 +1,22 @@
 import * as z from 'zod/v4';
-import { hashPassword, verifyPassword } from '../../auth/password.ts';
-import { RESOURCE_TYPES, type ResourceName } from '../../auth/resources.ts';
-import { isConditionalFailure } from '../../store/errors.ts';
-import type { GroupRecord, TenantRecord, UserRecord } from '../../store/identity-repository.ts';
-import { filterAllowed } from '../access.ts';
-import { invalidRequest, RestError } from '../errors.ts';
+import * as groups from '../../app/groups.ts';
+import * as identity from '../../app/identity-service.ts';
+import * as tenants from '../../app/tenants.ts';
+import * as users from '../../app/users.ts';
+import type { Sorting } from '../../query/sort.ts';
+import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { groupDto, groupInfoGroupDto, groupInfoUserDto, tenantDto, userProfileDto } from '../identity-dto.ts';
-import { booleanParam, listParam, page, sorting, sortItems, stringParam } from '../query-params.ts';
-import { readBody, route, type Route, type RouteContext } from '../router.ts';
-import { sqlLike } from '../../query/sql-like.ts';
+import { booleanParam, listParam, page, sorting, stringParam } from '../query-params.ts';
+import { readBody, route, type Route } from '../router.ts';
 
 /**
  * Users, groups, tenants and their memberships (Camunda's UserRestService, GroupRestService,
- * TenantRestService and IdentityRestService). As in Camunda, reads go through authorization-filtered
- * queries: a user, group or tenant the caller may not READ is answered like a missing one (404), while
- * writes check their permission explicitly (403 AuthorizationException).
+ * TenantRestService and IdentityRestService): parse, call the use case of shared/app (which checks
+ * the caller's permissions), map to Camunda's DTOs.
  */
+
+type Query = Record<string, string | undefined>;
 
 const text = z.string().nullish();
 /** Camunda's columns: ids are VARCHAR(64), names and e-mail addresses VARCHAR(255). */
@@ -30,157 +30,64 @@ const GroupBody = z.object({ id: identifier, name: label, type: label });
 const TenantBody = z.object({ id: identifier, name: label });
 const Credentials = z.object({ username: text, password: text });
 
-const orNull = (value: string | null | undefined) => value ?? null;
-
-const notFound = (kind: 'User' | 'Group' | 'Tenant', id: string) => new RestError(404, `${kind} with id ${id} does not exist`);
-
-
-const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** Creates a record that must be new; an existing id is Camunda's "already exists" 400. */
-async function createNew(kind: 'User' | 'Group' | 'Tenant', id: string, save: () => Promise<void>): Promise<void> {
-  try {
-    await save();
-  } catch (error) {
-    if (isConditionalFailure(error)) throw invalidRequest(`${kind} with id '${id}' already exists`);
-    throw error;
-  }
-}
-
-/** Drops the authorizations whose resource is the deleted user, group or tenant (as Camunda does). */
-async function deleteResourceAuthorizations(ctx: RouteContext, resource: ResourceName, id: string): Promise<void> {
-  const type = RESOURCE_TYPES[resource];
-  const stale = (await ctx.identities.listAuthorizations()).filter((a) => a.resourceType === type && a.resourceId === id);
-  await Promise.all(stale.map((a) => ctx.identities.deleteAuthorization(a.id)));
-}
-
 // users ////////////////////////////////////////////////////////////////////////////////////////////
 
-const isSelf = (ctx: RouteContext, userId: string) => ctx.auth.userId === userId;
-
-/** READ on the user, or the caller's own profile. */
-const mayReadUser = (ctx: RouteContext, userId: string) => (isSelf(ctx, userId) ? Promise.resolve(true) : ctx.auth.isAllowed({ permission: 'READ', resource: 'User', resourceId: userId }));
-
-/** The user if it exists and the caller may see it (Camunda's filtered `createUserQuery().userId(id)`). */
-async function visibleUser(ctx: RouteContext, id: string): Promise<UserRecord> {
-  const user = await ctx.identities.getUser(id);
-  if (!user || !(await mayReadUser(ctx, id))) throw notFound('User', id);
-  return user;
-}
-
-async function queryUsers(ctx: RouteContext): Promise<UserRecord[]> {
-  const q = ctx.req.query;
-  const sort = sorting(q, ['userId', 'firstName', 'lastName', 'email']);
-  const id = stringParam(q, 'id');
-  const idIn = listParam(q, 'idIn');
-  const firstName = stringParam(q, 'firstName');
-  const firstNameLike = stringParam(q, 'firstNameLike');
-  const lastName = stringParam(q, 'lastName');
-  const lastNameLike = stringParam(q, 'lastNameLike');
-  const email = stringParam(q, 'email');
-  const emailLike = stringParam(q, 'emailLike');
-  const memberOfGroup = stringParam(q, 'memberOfGroup');
-  const memberOfTenant = stringParam(q, 'memberOfTenant');
-  const groupMembers = memberOfGroup === undefined ? undefined : new Set(await ctx.identities.groupMembers(memberOfGroup));
-  const tenantMembers = memberOfTenant === undefined ? undefined : new Set(await ctx.identities.tenantUsers(memberOfTenant));
-  const firstNameMatches = firstNameLike === undefined ? undefined : sqlLike(firstNameLike);
-  const lastNameMatches = lastNameLike === undefined ? undefined : sqlLike(lastNameLike);
-  const emailMatches = emailLike === undefined ? undefined : sqlLike(emailLike);
-  const users = (await ctx.identities.listUsers()).filter(
-    (u) =>
-      (id === undefined || u.id === id) &&
-      (idIn === undefined || idIn.includes(u.id)) &&
-      (firstName === undefined || u.firstName === firstName) &&
-      (!firstNameMatches || firstNameMatches(u.firstName)) &&
-      (lastName === undefined || u.lastName === lastName) &&
-      (!lastNameMatches || lastNameMatches(u.lastName)) &&
-      (email === undefined || u.email === email) &&
-      (!emailMatches || emailMatches(u.email)) &&
-      (!groupMembers || groupMembers.has(u.id)) &&
-      (!tenantMembers || tenantMembers.has(u.id)),
-  );
-  // The list is Camunda's authorization-filtered user query: only users the caller may READ.
-  const readable = await filterAllowed(users, (u) => ctx.auth.isAllowed({ permission: 'READ', resource: 'User', resourceId: u.id }));
-  return sortItems(readable.sort(byId), sort, (u, by) => (by === 'userId' ? u.id : by === 'firstName' ? u.firstName : by === 'lastName' ? u.lastName : u.email));
+function userQuery(q: Query): users.UserQuery {
+  return {
+    sort: sorting(q, ['userId', 'firstName', 'lastName', 'email']) as Sorting<users.UserSortBy> | undefined,
+    id: stringParam(q, 'id'),
+    idIn: listParam(q, 'idIn'),
+    firstName: stringParam(q, 'firstName'),
+    firstNameLike: stringParam(q, 'firstNameLike'),
+    lastName: stringParam(q, 'lastName'),
+    lastNameLike: stringParam(q, 'lastNameLike'),
+    email: stringParam(q, 'email'),
+    emailLike: stringParam(q, 'emailLike'),
+    memberOfGroup: stringParam(q, 'memberOfGroup'),
+    memberOfTenant: stringParam(q, 'memberOfTenant'),
+  };
 }
 
 const userRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/user', handler: async (ctx) => json(200, page(await queryUsers(ctx), ctx.req.query).map(userProfileDto)) }),
-  route({ method: 'GET', pattern: '/user/count', handler: async (ctx) => json(200, { count: (await queryUsers(ctx)).length }) }),
+  route({
+    method: 'GET',
+    pattern: '/user',
+    handler: async ({ app, auth, req }) => json(200, page(await users.queryUsers(app, auth, userQuery(req.query)), req.query).map(userProfileDto)),
+  }),
+  route({ method: 'GET', pattern: '/user/count', handler: async ({ app, auth, req }) => json(200, { count: await users.countUsers(app, auth, userQuery(req.query)) }) }),
   route({
     method: 'POST',
     pattern: '/user/create',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, UserCreate);
-      const profile = body.profile;
+    handler: async ({ app, auth, req }) => {
+      const { profile, credentials } = readBody(req, UserCreate);
       if (!profile?.id) throw invalidRequest('request object must provide profile information with valid id.');
-      await ctx.auth.require({ permission: 'CREATE', resource: 'User' });
-      const password = body.credentials?.password;
-      const user: UserRecord = {
-        id: profile.id,
-        firstName: orNull(profile.firstName),
-        lastName: orNull(profile.lastName),
-        email: orNull(profile.email),
-        // Without credentials the user exists but can never log in (no hash verifies).
-        passwordHash: password === undefined || password === null ? '' : hashPassword(password),
-      };
-      await createNew('User', user.id, () => ctx.identities.saveUser(user, true));
+      await users.createUser(app, auth, { ...profile, id: profile.id, password: credentials?.password });
       return noContent();
     },
   }),
-  route({
-    method: 'GET',
-    pattern: '/user/{id}/profile',
-    handler: async (ctx) => json(200, userProfileDto(await visibleUser(ctx, ctx.params.id))),
-  }),
+  route({ method: 'GET', pattern: '/user/{id}/profile', handler: async ({ app, auth, params }) => json(200, userProfileDto(await users.getUserProfile(app, auth, { id: params.id }))) }),
   route({
     method: 'PUT',
     pattern: '/user/{id}/profile',
-    handler: async (ctx) => {
-      const profile = readBody(ctx.req, UserProfile);
-      const user = await visibleUser(ctx, ctx.params.id);
-      await ctx.auth.require({ permission: 'UPDATE', resource: 'User', resourceId: user.id });
-      await ctx.identities.saveUser({ ...user, firstName: orNull(profile.firstName), lastName: orNull(profile.lastName), email: orNull(profile.email) }, false);
+    handler: async ({ app, auth, req, params }) => {
+      const { firstName, lastName, email } = readBody(req, UserProfile);
+      await users.updateUserProfile(app, auth, { id: params.id, firstName, lastName, email });
       return noContent();
     },
   }),
   route({
     method: 'PUT',
     pattern: '/user/{id}/credentials',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, UserCredentials);
-      if (ctx.auth.userId !== null) {
-        // Camunda makes the caller confirm their own current password before any password change.
-        const caller = await ctx.identities.getUser(ctx.auth.userId);
-        if (!caller || !verifyPassword(body.authenticatedUserPassword ?? '', caller.passwordHash)) {
-          throw invalidRequest('The given authenticated user password is not valid.');
-        }
-      }
-      const user = await visibleUser(ctx, ctx.params.id);
-      if (!isSelf(ctx, user.id)) await ctx.auth.require({ permission: 'UPDATE', resource: 'User', resourceId: user.id });
-      if (body.password === undefined || body.password === null) throw invalidRequest('The password must not be null.');
-      await ctx.identities.saveUser({ ...user, passwordHash: hashPassword(body.password) }, false);
+    handler: async ({ app, auth, req, params }) => {
+      await users.updateUserCredentials(app, auth, { ...readBody(req, UserCredentials), id: params.id });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/user/{id}',
-    handler: async (ctx) => {
-      const id = ctx.params.id;
-      await ctx.auth.require({ permission: 'DELETE', resource: 'User', resourceId: id });
-      const user = await ctx.identities.getUser(id);
-      if (!user) throw notFound('User', id);
-      const groups = await ctx.identities.groupsOf(id);
-      await Promise.all(groups.map((g) => ctx.identities.removeGroupMember(g, id)));
-      const tenants = await ctx.identities.listTenants();
-      await Promise.all(
-        tenants.map(async (t) => {
-          if ((await ctx.identities.tenantUsers(t.id)).includes(id)) await ctx.identities.removeTenantUser(t.id, id);
-        }),
-      );
-      await deleteResourceAuthorizations(ctx, 'User', id);
-      await ctx.identities.deleteUser(id);
+    handler: async ({ app, auth, params }) => {
+      await users.deleteUser(app, auth, { id: params.id });
       return noContent();
     },
   }),
@@ -188,108 +95,67 @@ const userRoutes: Route[] = [
 
 // groups ///////////////////////////////////////////////////////////////////////////////////////////
 
-const mayReadGroup = (ctx: RouteContext, groupId: string) => ctx.auth.isAllowed({ permission: 'READ', resource: 'Group', resourceId: groupId });
-
-async function visibleGroup(ctx: RouteContext, id: string): Promise<GroupRecord> {
-  const group = await ctx.identities.getGroup(id);
-  if (!group || !(await mayReadGroup(ctx, id))) throw notFound('Group', id);
-  return group;
-}
-
-async function queryGroups(ctx: RouteContext): Promise<GroupRecord[]> {
-  const q = ctx.req.query;
-  const sort = sorting(q, ['id', 'name', 'type']);
-  const id = stringParam(q, 'id');
-  const idIn = listParam(q, 'idIn');
-  const name = stringParam(q, 'name');
-  const nameLike = stringParam(q, 'nameLike');
-  const type = stringParam(q, 'type');
-  const member = stringParam(q, 'member');
-  const memberOfTenant = stringParam(q, 'memberOfTenant');
-  const groupsOfMember = member === undefined ? undefined : new Set(await ctx.identities.groupsOf(member));
-  const tenantGroups = memberOfTenant === undefined ? undefined : new Set(await ctx.identities.tenantGroups(memberOfTenant));
-  const nameMatches = nameLike === undefined ? undefined : sqlLike(nameLike);
-  const groups = (await ctx.identities.listGroups()).filter(
-    (g) =>
-      (id === undefined || g.id === id) &&
-      (idIn === undefined || idIn.includes(g.id)) &&
-      (name === undefined || g.name === name) &&
-      (!nameMatches || nameMatches(g.name)) &&
-      (type === undefined || g.type === type) &&
-      (!groupsOfMember || groupsOfMember.has(g.id)) &&
-      (!tenantGroups || tenantGroups.has(g.id)),
-  );
-  const readable = await filterAllowed(groups, (g) => mayReadGroup(ctx, g.id));
-  return sortItems(readable.sort(byId), sort, (g, by) => (by === 'id' ? g.id : by === 'name' ? g.name : g.type));
+function groupQuery(q: Query): groups.GroupQuery {
+  return {
+    sort: sorting(q, ['id', 'name', 'type']) as Sorting<groups.GroupSortBy> | undefined,
+    id: stringParam(q, 'id'),
+    idIn: listParam(q, 'idIn'),
+    name: stringParam(q, 'name'),
+    nameLike: stringParam(q, 'nameLike'),
+    type: stringParam(q, 'type'),
+    member: stringParam(q, 'member'),
+    memberOfTenant: stringParam(q, 'memberOfTenant'),
+  };
 }
 
 const groupRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/group', handler: async (ctx) => json(200, page(await queryGroups(ctx), ctx.req.query).map(groupDto)) }),
-  route({ method: 'GET', pattern: '/group/count', handler: async (ctx) => json(200, { count: (await queryGroups(ctx)).length }) }),
+  route({
+    method: 'GET',
+    pattern: '/group',
+    handler: async ({ app, auth, req }) => json(200, page(await groups.queryGroups(app, auth, groupQuery(req.query)), req.query).map(groupDto)),
+  }),
+  route({ method: 'GET', pattern: '/group/count', handler: async ({ app, auth, req }) => json(200, { count: await groups.countGroups(app, auth, groupQuery(req.query)) }) }),
   route({
     method: 'POST',
     pattern: '/group/create',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, GroupBody);
+    handler: async ({ app, auth, req }) => {
+      const body = readBody(req, GroupBody);
       if (!body.id) throw invalidRequest('request object must provide group information with valid id.');
-      await ctx.auth.require({ permission: 'CREATE', resource: 'Group' });
-      const group: GroupRecord = { id: body.id, name: orNull(body.name), type: orNull(body.type) };
-      await createNew('Group', group.id, () => ctx.identities.saveGroup(group, true));
+      await groups.createGroup(app, auth, { ...body, id: body.id });
       return noContent();
     },
   }),
-  route({ method: 'GET', pattern: '/group/{id}', handler: async (ctx) => json(200, groupDto(await visibleGroup(ctx, ctx.params.id))) }),
+  route({ method: 'GET', pattern: '/group/{id}', handler: async ({ app, auth, params }) => json(200, groupDto(await groups.getGroup(app, auth, { id: params.id }))) }),
   route({
     method: 'PUT',
     pattern: '/group/{id}',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, GroupBody);
-      const group = await visibleGroup(ctx, ctx.params.id);
-      await ctx.auth.require({ permission: 'UPDATE', resource: 'Group', resourceId: group.id });
-      await ctx.identities.saveGroup({ ...group, name: orNull(body.name), type: orNull(body.type) }, false);
+    handler: async ({ app, auth, req, params }) => {
+      const { name, type } = readBody(req, GroupBody);
+      await groups.updateGroup(app, auth, { id: params.id, name, type });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/group/{id}',
-    handler: async (ctx) => {
-      const id = ctx.params.id;
-      await ctx.auth.require({ permission: 'DELETE', resource: 'Group', resourceId: id });
-      const group = await ctx.identities.getGroup(id);
-      if (!group) throw notFound('Group', id);
-      const members = await ctx.identities.groupMembers(id);
-      await Promise.all(members.map((userId) => ctx.identities.removeGroupMember(id, userId)));
-      const tenants = await ctx.identities.listTenants();
-      await Promise.all(
-        tenants.map(async (t) => {
-          if ((await ctx.identities.tenantGroups(t.id)).includes(id)) await ctx.identities.removeTenantGroup(t.id, id);
-        }),
-      );
-      await deleteResourceAuthorizations(ctx, 'Group', id);
-      await ctx.identities.deleteGroup(id);
+    handler: async ({ app, auth, params }) => {
+      await groups.deleteGroup(app, auth, { id: params.id });
       return noContent();
     },
   }),
   route({
     method: 'PUT',
     pattern: '/group/{id}/members/{userId}',
-    handler: async (ctx) => {
-      const { id, userId } = ctx.params as { id: string; userId: string };
-      await ctx.auth.require({ permission: 'CREATE', resource: 'GroupMembership', resourceId: id });
-      if (!(await ctx.identities.getGroup(id))) throw notFound('Group', id);
-      if (!(await ctx.identities.getUser(userId))) throw notFound('User', userId);
-      await ctx.identities.addGroupMember(id, userId);
+    handler: async ({ app, auth, params }) => {
+      await groups.addGroupMember(app, auth, { groupId: params.id, userId: params.userId });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/group/{id}/members/{userId}',
-    handler: async (ctx) => {
-      const { id, userId } = ctx.params as { id: string; userId: string };
-      await ctx.auth.require({ permission: 'DELETE', resource: 'GroupMembership', resourceId: id });
-      await ctx.identities.removeGroupMember(id, userId);
+    handler: async ({ app, auth, params }) => {
+      await groups.removeGroupMember(app, auth, { groupId: params.id, userId: params.userId });
       return noContent();
     },
   }),
@@ -301,153 +167,105 @@ const identityServiceRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/identity/groups',
-    handler: async (ctx) => {
-      const userId = stringParam(ctx.req.query, 'userId');
+    handler: async ({ app, auth, req }) => {
+      const userId = stringParam(req.query, 'userId');
       if (userId === undefined) throw invalidRequest('No user id was supplied');
-      const groupIds = await ctx.identities.groupsOf(userId);
-      const stored = (await Promise.all(groupIds.map((g) => ctx.identities.getGroup(g)))).filter((g): g is GroupRecord => g !== undefined);
-      const groups = (await filterAllowed(stored, (g) => mayReadGroup(ctx, g.id))).sort((a, b) => {
-        const x = a.name ?? '';
-        const y = b.name ?? '';
-        return x < y ? -1 : x > y ? 1 : byId(a, b);
-      });
-      const memberIds = new Set((await Promise.all(groups.map((g) => ctx.identities.groupMembers(g.id)))).flat());
-      memberIds.delete(userId);
-      const members = (await Promise.all([...memberIds].map((id) => ctx.identities.getUser(id)))).filter((u): u is UserRecord => u !== undefined);
-      const visible = await filterAllowed(members, (u) => ctx.auth.isAllowed({ permission: 'READ', resource: 'User', resourceId: u.id }));
-      return json(200, { groups: groups.map(groupInfoGroupDto), groupUsers: visible.sort(byId).map(groupInfoUserDto) });
+      const info = await identity.userGroupInfo(app, auth, { userId });
+      return json(200, { groups: info.groups.map(groupInfoGroupDto), groupUsers: info.groupUsers.map(groupInfoUserDto) });
     },
   }),
   route({
     method: 'POST',
     pattern: '/identity/verify',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, Credentials);
-      if (body.username === undefined || body.username === null || body.password === undefined || body.password === null) {
+    handler: async ({ app, auth, req }) => {
+      const { username, password } = readBody(req, Credentials);
+      if (username === undefined || username === null || password === undefined || password === null) {
         throw invalidRequest('Username and password are required');
       }
-      const user = await ctx.identities.getUser(body.username);
-      const authenticated = user !== undefined && verifyPassword(body.password, user.passwordHash);
-      return json(200, { authenticatedUser: body.username, authenticated });
+      return json(200, { authenticatedUser: username, authenticated: await identity.verifyUser(app, auth, { username, password }) });
     },
   }),
 ];
 
 // tenants //////////////////////////////////////////////////////////////////////////////////////////
 
-const mayReadTenant = (ctx: RouteContext, tenantId: string) => ctx.auth.isAllowed({ permission: 'READ', resource: 'Tenant', resourceId: tenantId });
-
-async function visibleTenant(ctx: RouteContext, id: string): Promise<TenantRecord> {
-  const tenant = await ctx.identities.getTenant(id);
-  if (!tenant || !(await mayReadTenant(ctx, id))) throw notFound('Tenant', id);
-  return tenant;
-}
-
-async function queryTenants(ctx: RouteContext): Promise<TenantRecord[]> {
-  const q = ctx.req.query;
-  const sort = sorting(q, ['id', 'name']);
-  const id = stringParam(q, 'id');
-  const idIn = listParam(q, 'idIn');
-  const name = stringParam(q, 'name');
-  const nameLike = stringParam(q, 'nameLike');
-  const userMember = stringParam(q, 'userMember');
-  const groupMember = stringParam(q, 'groupMember');
-  const includingGroupsOfUser = booleanParam(q, 'includingGroupsOfUser') ?? false;
-  const nameMatches = nameLike === undefined ? undefined : sqlLike(nameLike);
-  let tenants = (await ctx.identities.listTenants()).filter(
-    (t) => (id === undefined || t.id === id) && (idIn === undefined || idIn.includes(t.id)) && (name === undefined || t.name === name) && (!nameMatches || nameMatches(t.name)),
-  );
-  if (userMember !== undefined) {
-    const viaGroups = includingGroupsOfUser ? new Set((await ctx.identities.identityOf(userMember)).tenantIds) : new Set<string>();
-    tenants = await filterAllowed(tenants, async (t) => viaGroups.has(t.id) || (await ctx.identities.tenantUsers(t.id)).includes(userMember));
-  }
-  if (groupMember !== undefined) tenants = await filterAllowed(tenants, async (t) => (await ctx.identities.tenantGroups(t.id)).includes(groupMember));
-  const readable = await filterAllowed(tenants, (t) => mayReadTenant(ctx, t.id));
-  return sortItems(readable.sort(byId), sort, (t, by) => (by === 'id' ? t.id : t.name));
+function tenantQuery(q: Query): tenants.TenantQuery {
+  return {
+    sort: sorting(q, ['id', 'name']) as Sorting<tenants.TenantSortBy> | undefined,
+    id: stringParam(q, 'id'),
+    idIn: listParam(q, 'idIn'),
+    name: stringParam(q, 'name'),
+    nameLike: stringParam(q, 'nameLike'),
+    userMember: stringParam(q, 'userMember'),
+    groupMember: stringParam(q, 'groupMember'),
+    includingGroupsOfUser: booleanParam(q, 'includingGroupsOfUser') ?? false,
+  };
 }
 
 const tenantRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/tenant', handler: async (ctx) => json(200, page(await queryTenants(ctx), ctx.req.query).map(tenantDto)) }),
-  route({ method: 'GET', pattern: '/tenant/count', handler: async (ctx) => json(200, { count: (await queryTenants(ctx)).length }) }),
+  route({
+    method: 'GET',
+    pattern: '/tenant',
+    handler: async ({ app, auth, req }) => json(200, page(await tenants.queryTenants(app, auth, tenantQuery(req.query)), req.query).map(tenantDto)),
+  }),
+  route({ method: 'GET', pattern: '/tenant/count', handler: async ({ app, auth, req }) => json(200, { count: await tenants.countTenants(app, auth, tenantQuery(req.query)) }) }),
   route({
     method: 'POST',
     pattern: '/tenant/create',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, TenantBody);
+    handler: async ({ app, auth, req }) => {
+      const body = readBody(req, TenantBody);
       if (!body.id) throw invalidRequest('request object must provide tenant information with valid id.');
-      await ctx.auth.require({ permission: 'CREATE', resource: 'Tenant' });
-      const tenant: TenantRecord = { id: body.id, name: orNull(body.name) };
-      await createNew('Tenant', tenant.id, () => ctx.identities.saveTenant(tenant, true));
+      await tenants.createTenant(app, auth, { id: body.id, name: body.name });
       return noContent();
     },
   }),
-  route({ method: 'GET', pattern: '/tenant/{id}', handler: async (ctx) => json(200, tenantDto(await visibleTenant(ctx, ctx.params.id))) }),
+  route({ method: 'GET', pattern: '/tenant/{id}', handler: async ({ app, auth, params }) => json(200, tenantDto(await tenants.getTenant(app, auth, { id: params.id }))) }),
   route({
     method: 'PUT',
     pattern: '/tenant/{id}',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, TenantBody);
-      const tenant = await visibleTenant(ctx, ctx.params.id);
-      await ctx.auth.require({ permission: 'UPDATE', resource: 'Tenant', resourceId: tenant.id });
-      await ctx.identities.saveTenant({ ...tenant, name: orNull(body.name) }, false);
+    handler: async ({ app, auth, req, params }) => {
+      const { name } = readBody(req, TenantBody);
+      await tenants.updateTenant(app, auth, { id: params.id, name });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/tenant/{id}',
-    handler: async (ctx) => {
-      const id = ctx.params.id;
-      await ctx.auth.require({ permission: 'DELETE', resource: 'Tenant', resourceId: id });
-      if (!(await ctx.identities.getTenant(id))) throw notFound('Tenant', id);
-      const [users, groups] = await Promise.all([ctx.identities.tenantUsers(id), ctx.identities.tenantGroups(id)]);
-      await Promise.all([...users.map((u) => ctx.identities.removeTenantUser(id, u)), ...groups.map((g) => ctx.identities.removeTenantGroup(id, g))]);
-      await deleteResourceAuthorizations(ctx, 'Tenant', id);
-      await ctx.identities.deleteTenant(id);
+    handler: async ({ app, auth, params }) => {
+      await tenants.deleteTenant(app, auth, { id: params.id });
       return noContent();
     },
   }),
   route({
     method: 'PUT',
     pattern: '/tenant/{id}/user-members/{userId}',
-    handler: async (ctx) => {
-      const { id, userId } = ctx.params as { id: string; userId: string };
-      await ctx.auth.require({ permission: 'CREATE', resource: 'TenantMembership', resourceId: id });
-      if (!(await ctx.identities.getTenant(id))) throw notFound('Tenant', id);
-      if (!(await ctx.identities.getUser(userId))) throw notFound('User', userId);
-      await ctx.identities.addTenantUser(id, userId);
+    handler: async ({ app, auth, params }) => {
+      await tenants.addTenantUserMember(app, auth, { tenantId: params.id, userId: params.userId });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/tenant/{id}/user-members/{userId}',
-    handler: async (ctx) => {
-      const { id, userId } = ctx.params as { id: string; userId: string };
-      await ctx.auth.require({ permission: 'DELETE', resource: 'TenantMembership', resourceId: id });
-      await ctx.identities.removeTenantUser(id, userId);
+    handler: async ({ app, auth, params }) => {
+      await tenants.removeTenantUserMember(app, auth, { tenantId: params.id, userId: params.userId });
       return noContent();
     },
   }),
   route({
     method: 'PUT',
     pattern: '/tenant/{id}/group-members/{groupId}',
-    handler: async (ctx) => {
-      const { id, groupId } = ctx.params as { id: string; groupId: string };
-      await ctx.auth.require({ permission: 'CREATE', resource: 'TenantMembership', resourceId: id });
-      if (!(await ctx.identities.getTenant(id))) throw notFound('Tenant', id);
-      if (!(await ctx.identities.getGroup(groupId))) throw notFound('Group', groupId);
-      await ctx.identities.addTenantGroup(id, groupId);
+    handler: async ({ app, auth, params }) => {
+      await tenants.addTenantGroupMember(app, auth, { tenantId: params.id, groupId: params.groupId });
       return noContent();
     },
   }),
   route({
     method: 'DELETE',
     pattern: '/tenant/{id}/group-members/{groupId}',
-    handler: async (ctx) => {
-      const { id, groupId } = ctx.params as { id: string; groupId: string };
-      await ctx.auth.require({ permission: 'DELETE', resource: 'TenantMembership', resourceId: id });
-      await ctx.identities.removeTenantGroup(id, groupId);
+    handler: async ({ app, auth, params }) => {
+      await tenants.removeTenantGroupMember(app, auth, { tenantId: params.id, groupId: params.groupId });
       return noContent();
     },
   }),
