@@ -1,14 +1,11 @@
 import type * as z from 'zod/v4';
 import { type AppContext, appContext } from '../app/app-context.ts';
 import { AuthContext } from '../auth/auth-context.ts';
-import type { BatchService } from '../service/batch-service.ts';
 import type { Services } from '../service/compose.ts';
-import type { IdentityRepository } from '../store/identity-repository.ts';
 import { withCorrelationId } from '../observability/correlation.ts';
 import { log } from '../observability/logger.ts';
 import { recordApiLatency } from '../observability/metrics.ts';
 import { authenticate } from './authentication.ts';
-import type { EngineService } from '../service/engine-service.ts';
 import { RestError, invalidRequest, toErrorResponse } from './errors.ts';
 import type { RestRequest, RestResponse } from './http.ts';
 import { bySpecificity, type CompiledPattern, compilePattern, matchPattern, type ParamNames, pathSegments } from './route-table.ts';
@@ -19,9 +16,6 @@ export interface RouteContext<Params extends string = string> {
   params: Record<Params, string>;
   /** The application: routes call its use cases (shared/app) with `auth` as the caller. */
   app: AppContext;
-  service: EngineService;
-  batches: BatchService;
-  identities: IdentityRepository;
   /** The caller and their permissions (every check passes when authentication is off). */
   auth: AuthContext;
 }
@@ -118,7 +112,8 @@ export class Router {
   private async dispatch(req: RestRequest, services: Services): Promise<{ response: RestResponse; route: string }> {
     let matched = 'unmatched';
     try {
-      const auth = services.authMode === 'basic' ? await authenticate(req, services.identities) : AuthContext.anonymous();
+      const app = this.app(services);
+      const auth = services.authMode === 'basic' ? await authenticate(req, app) : AuthContext.anonymous();
       if (!auth) return { response: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="default"' } }, route: matched };
       const segments = pathSegments(req.path);
       let pathMatched = false;
@@ -128,7 +123,7 @@ export class Router {
         pathMatched = true;
         if (route.method !== req.method) continue;
         matched = `${route.method} ${route.pattern}`;
-        const response = await route.handler({ req, params: decodeParams(raw, req.path), app: this.app(services), service: services.engine, batches: services.batches, identities: services.identities, auth });
+        const response = await route.handler({ req, params: decodeParams(raw, req.path), app, auth });
         return { response, route: matched };
       }
       if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
