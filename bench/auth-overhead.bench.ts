@@ -18,7 +18,14 @@ const emulator = await startBenchEmulator();
 try {
   const { services } = await provisionServices(emulator.endpoint, benchPrefix('auth'));
   const xml = readFileSync('test/fixtures/camunda-models/oneTaskProcess.bpmn20.xml', 'utf8');
-  const { definitions } = await deploy(services.engine.deps.definitions, services.engine.env, { name: 'bench', source: null, tenantId: null, enableDuplicateFiltering: false, deployChangedOnly: false, resources: [{ name: 'one.bpmn20.xml', xml }] });
+  const { definitions } = await deploy(services.engine.deps.definitions, services.engine.env, {
+    name: 'bench',
+    source: null,
+    tenantId: null,
+    enableDuplicateFiltering: false,
+    deployChangedOnly: false,
+    resources: [{ name: 'one.bpmn20.xml', xml }],
+  });
   const definition = definitions[0]!;
   const model = await services.engine.model(definition);
   const started = startProcessInstance(model, { definitionId: definition.id }, services.engine.env);

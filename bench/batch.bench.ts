@@ -125,7 +125,10 @@ try {
     ignore: () => observer.getStore() === true,
     onCall: (command, input) => {
       const items = (input as { TransactItems?: Action[] })?.TransactItems;
-      const execution = command === 'DynamoDB.TransactWrite' && items?.some((a) => String(a.Put?.Item?.pk ?? '').startsWith('PI#')) && items.some((a) => String((a.Delete ?? a.Update)?.Key?.pk ?? '').startsWith('BJOB#'));
+      const execution =
+        command === 'DynamoDB.TransactWrite' &&
+        items?.some((a) => String(a.Put?.Item?.pk ?? '').startsWith('PI#')) &&
+        items.some((a) => String((a.Delete ?? a.Update)?.Key?.pk ?? '').startsWith('BJOB#'));
       if (execution) {
         executeTransaction ??= structuredClone(items);
         timeline.firstExecution ??= elapsedUs(batchStart);
@@ -195,7 +198,9 @@ try {
 
   if (outcome !== 'completed') {
     const stats = ((await observe(() => call('GET', '/batch/statistics'))) as Json[]).find((b) => b.id === batch.id);
-    console.log(`batch ${outcome} after ${ms(batchUs)}: ${JSON.stringify(stats ? { jobsCreated: stats.jobsCreated, totalJobs: stats.totalJobs, remainingJobs: stats.remainingJobs, failedJobs: stats.failedJobs } : 'no statistics')}`);
+    console.log(
+      `batch ${outcome} after ${ms(batchUs)}: ${JSON.stringify(stats ? { jobsCreated: stats.jobsCreated, totalJobs: stats.totalJobs, remainingJobs: stats.remainingJobs, failedJobs: stats.failedJobs } : 'no statistics')}`,
+    );
   }
 
   console.log(
@@ -224,7 +229,10 @@ try {
   console.log(
     `timeline after the POST: answered ${ms(timeline.created ?? 0)}, first execution ${ms(timeline.firstExecution ?? 0)}, last seed write ${ms(timeline.lastSeed ?? 0)}, last execution ${ms(timeline.lastExecution ?? 0)}, gone ${ms(batchUs)}`,
   );
-  if (executeTransaction) console.log(`one batch execution transaction: ${executeTransaction.map((a) => `${Object.keys(a)[0]} ${String((Object.values(a)[0]!.Item ?? Object.values(a)[0]!.Key)?.pk).split('#')[0]}`).join(' + ')}`);
+  if (executeTransaction)
+    console.log(
+      `one batch execution transaction: ${executeTransaction.map((a) => `${Object.keys(a)[0]} ${String((Object.values(a)[0]!.Item ?? Object.values(a)[0]!.Key)?.pk).split('#')[0]}`).join(' + ')}`,
+    );
   results.push({
     bench: BENCH,
     metric: `(a) batch of ${N} (POST → gone) / floor`,
@@ -254,7 +262,15 @@ try {
   console.log(`per instance: ${formatNumber(work / N)} calls doing work, ${formatNumber(counts.total / N)} including ${idle} empty long-polls of the 4 idle queue pollers`);
   results.push(
     { bench: BENCH, metric: '(b) AWS calls per modified instance', value: work / N, target: 4, unit: 'calls', detail: describeCounts(withoutIdle(counts), N) },
-    { bench: BENCH, metric: '(b) … including empty long-polls', value: counts.total / N, target: Number.NaN, unit: 'calls', detail: `${idle} empty ReceiveMessage in ${ms(batchUs)}`, informational: true },
+    {
+      bench: BENCH,
+      metric: '(b) … including empty long-polls',
+      value: counts.total / N,
+      target: Number.NaN,
+      unit: 'calls',
+      detail: `${idle} empty ReceiveMessage in ${ms(batchUs)}`,
+      informational: true,
+    },
   );
 
   // ---- (c) modification-async handler ----------------------------------------------------------------

@@ -76,7 +76,11 @@ process.once('SIGTERM', () => {
 
 try {
   const api = restClient(url);
-  const emulatorPid = Number(execFileSync('pgrep', ['-P', String(child.pid), '-f', 'emulator.py'], { encoding: 'utf8' }).trim().split('\n')[0]);
+  const emulatorPid = Number(
+    execFileSync('pgrep', ['-P', String(child.pid), '-f', 'emulator.py'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0],
+  );
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${emulatorPort}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
   const tableName = `${PREFIX}-engine`;
   const ok = (what: string, response: { status: number; body: unknown }) => {
@@ -176,7 +180,14 @@ try {
       unit: '×',
       detail: `${large.modify.toFixed(1)} ms vs ${small.modify.toFixed(1)} ms over HTTP`,
     },
-    { bench: 'npm-start', metric: `Ctrl-C to exit with ${count.count} instances stored`, value: stopSeconds, target: 5, unit: 's', detail: 'SIGINT to the process group until the runtime process exits' },
+    {
+      bench: 'npm-start',
+      metric: `Ctrl-C to exit with ${count.count} instances stored`,
+      value: stopSeconds,
+      target: 5,
+      unit: 's',
+      detail: 'SIGINT to the process group until the runtime process exits',
+    },
     { bench: 'npm-start', metric: 'idle CPU (node + emulator)', value: idlePercent, target: 0, unit: '% of a core', detail: 'over 10 s with nothing to do', informational: true },
   ]);
 } finally {

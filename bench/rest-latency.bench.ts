@@ -165,13 +165,7 @@ publish(results);
  * Alternates handler and floor (A, B, A, B …) so both see the same machine and emulator noise;
  * `between` runs untimed before each handler call. Warm-up first; bounded by count and time.
  */
-async function interleave(
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-  between: () => Promise<void>,
-  budgetMs: number,
-  awsTimeOfA: () => number,
-): Promise<[number[], number[]]> {
+async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, between: () => Promise<void>, budgetMs: number, awsTimeOfA: () => number): Promise<[number[], number[]]> {
   const warmup = budgetMs > BUDGET_MS ? 5 : 10;
   for (let i = 0; i < warmup; i++) {
     await between();
@@ -197,7 +191,13 @@ async function interleave(
   return [usA, usB];
 }
 
-function report(name: string, handlerUs: number[], floorUs: number[], calls: { dynamo: { total: number; byCommand: Record<string, number> }; sqs: { total: number; byCommand: Record<string, number> } }, note?: string): void {
+function report(
+  name: string,
+  handlerUs: number[],
+  floorUs: number[],
+  calls: { dynamo: { total: number; byCommand: Record<string, number> }; sqs: { total: number; byCommand: Record<string, number> } },
+  note?: string,
+): void {
   const medianRatio = median(handlerUs) / median(floorUs);
   const p99Ratio = p99(handlerUs) / p99(floorUs);
   const callList = [describeCounts(calls.dynamo), describeCounts(calls.sqs)].filter(Boolean).join(', ');
@@ -213,7 +213,9 @@ function report(name: string, handlerUs: number[], floorUs: number[], calls: { d
     ),
   );
   const meanHandlerMs = handlerUs.reduce((x, y) => x + y, 0) / handlerUs.length / 1000;
-  console.log(`where a request's time goes (means): ${meanHandlerMs.toFixed(1)} ms in the handler, ${lastAwsMs.toFixed(1)} ms of it waiting for AWS calls, ${(meanHandlerMs - lastAwsMs).toFixed(1)} ms in the process`);
+  console.log(
+    `where a request's time goes (means): ${meanHandlerMs.toFixed(1)} ms in the handler, ${lastAwsMs.toFixed(1)} ms of it waiting for AWS calls, ${(meanHandlerMs - lastAwsMs).toFixed(1)} ms in the process`,
+  );
   if (handlerUs.length < 100) console.log(`(only ${handlerUs.length} samples within the time budget: p99 is close to the maximum)`);
   console.log(`AWS calls per request: ${calls.dynamo.total + calls.sqs.total} (${callList})${note ? `; ${note}` : ''}`);
   results.push(
@@ -231,7 +233,12 @@ function report(name: string, handlerUs: number[], floorUs: number[], calls: { d
 function toScratch(actions: Action[], version: number, seed = false): Action[] {
   return actions.map((action) => {
     const [kind, body] = Object.entries(action)[0]!;
-    const copy = structuredClone(body) as Record<string, unknown> & { Item?: Record<string, unknown>; Key?: Record<string, unknown>; ConditionExpression?: string; ExpressionAttributeValues?: Record<string, unknown> };
+    const copy = structuredClone(body) as Record<string, unknown> & {
+      Item?: Record<string, unknown>;
+      Key?: Record<string, unknown>;
+      ConditionExpression?: string;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    };
     if (copy.Item) copy.Item.pk = `FLOOR#${copy.Item.pk}`;
     if (copy.Key) copy.Key.pk = `FLOOR#${copy.Key.pk}`;
     if (copy.ConditionExpression?.includes(':expected')) {

@@ -72,7 +72,14 @@ for (const r of runs) {
     rows.push([result.bench, result.metric, showVerdictValue(result), result.informational ? '-' : `≤ ${showValue(result.target, result.unit)}`, verdict(result), result.detail]);
   }
   if (r.status !== 'ok') {
-    rows.push([r.script.replace('.bench.ts', ''), r.status === 'timeout' ? `stopped after ${TIMEOUT_MS / 1000} s` : `exited with code ${r.code}`, '-', '-', 'MISS', 'see its output above (results it published before are listed)']);
+    rows.push([
+      r.script.replace('.bench.ts', ''),
+      r.status === 'timeout' ? `stopped after ${TIMEOUT_MS / 1000} s` : `exited with code ${r.code}`,
+      '-',
+      '-',
+      'MISS',
+      'see its output above (results it published before are listed)',
+    ]);
   }
 }
 console.log(formatTable(['bench', 'metric', 'value', 'target', 'verdict', 'raw'], rows));

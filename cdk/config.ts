@@ -6,7 +6,10 @@ import * as z from 'zod/v4';
  */
 export const StackConfig = z.object({
   /** Physical name prefix of tables and queues. */
-  prefix: z.string().regex(/^[a-zA-Z0-9-]{1,40}$/).default('camunda'),
+  prefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{1,40}$/)
+    .default('camunda'),
   /** E-mail address subscribed to the alarm topic (optional; subscribe later in SNS otherwise). */
   alarmEmail: z.string().email().optional(),
   logRetentionDays: z.coerce.number().int().positive().default(30),

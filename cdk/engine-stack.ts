@@ -141,15 +141,20 @@ export class EngineStack extends Stack {
     const engineRest = this.api.root.addResource('engine-rest');
     engineRest.addProxy({ defaultIntegration: new apigateway.LambdaIntegration(api), anyMethod: true });
 
-    alarmAbove(this, 'Api5xxAlarm', {
-      description: 'More than 5% of API requests answered 5xx',
-      metric: new cloudwatch.MathExpression({
-        expression: '100 * errors / MAX([requests, 1])',
-        usingMetrics: { errors: this.api.metricServerError({ period: Duration.minutes(5) }), requests: this.api.metricCount({ period: Duration.minutes(5) }) },
-        period: Duration.minutes(5),
-      }),
-      threshold: 5,
-    }, alarmTopic);
+    alarmAbove(
+      this,
+      'Api5xxAlarm',
+      {
+        description: 'More than 5% of API requests answered 5xx',
+        metric: new cloudwatch.MathExpression({
+          expression: '100 * errors / MAX([requests, 1])',
+          usingMetrics: { errors: this.api.metricServerError({ period: Duration.minutes(5) }), requests: this.api.metricCount({ period: Duration.minutes(5) }) },
+          period: Duration.minutes(5),
+        }),
+        threshold: 5,
+      },
+      alarmTopic,
+    );
 
     const dashboard = new EngineDashboard(this, 'Dashboard', {
       dashboardName: name('engine'),

@@ -36,7 +36,8 @@ export function applyNagSuppressions(stack: Stack): void {
     },
     {
       id: 'AwsSolutions-SMG4',
-      reason: 'The first administrator secret seeds one user at cold start; its password is changed through the Camunda API (PUT /user/{id}/credentials), which rotation of the secret would not reach.',
+      reason:
+        'The first administrator secret seeds one user at cold start; its password is changed through the Camunda API (PUT /user/{id}/credentials), which rotation of the secret would not reach.',
     },
     {
       id: 'AwsSolutions-SNS2',

@@ -62,7 +62,11 @@ export class SqsPoller {
    */
   private async run(): Promise<void> {
     // Settled at once, so a receive that fails while the handler runs is never an unhandled rejection.
-    const receiveAhead = () => this.receive(LONG_POLL_SECONDS, this.stopping.signal).then((messages) => ({ messages }), (error: unknown) => ({ error }));
+    const receiveAhead = () =>
+      this.receive(LONG_POLL_SECONDS, this.stopping.signal).then(
+        (messages) => ({ messages }),
+        (error: unknown) => ({ error }),
+      );
     let next = receiveAhead();
     let acknowledging: Promise<void> = Promise.resolve();
     for (;;) {

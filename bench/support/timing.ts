@@ -121,11 +121,7 @@ export function sampleInterleavedSync(a: () => unknown, b: () => unknown, option
 }
 
 /** The async counterpart of sampleInterleavedSync. */
-export async function sampleInterleavedAsync(
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-  options: SampleOptions = {},
-): Promise<[Samples, Samples]> {
+export async function sampleInterleavedAsync(a: () => Promise<unknown>, b: () => Promise<unknown>, options: SampleOptions = {}): Promise<[Samples, Samples]> {
   const { warmup = 5, minSamples = 10, maxSamples = 500, budgetMs = 5_000 } = options;
   for (let i = 0; i < warmup; i++) {
     await a();
@@ -187,7 +183,7 @@ export function sampleRoundRobinSync(
       const start = nowNs();
       for (let k = 0; k < loops; k++) sink = fn();
       const us = elapsedUs(start) / loops;
-      if (performance.now() - turnStart >= settleMs || kept === 0 && performance.now() - turnStart >= turnMs) {
+      if (performance.now() - turnStart >= settleMs || (kept === 0 && performance.now() - turnStart >= turnMs)) {
         samples[i]!.push(us);
         kept += 1;
       }

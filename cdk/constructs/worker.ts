@@ -38,17 +38,27 @@ export class WorkQueue extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.definition.maxReceiveCount },
     });
-    alarmAbove(this, 'DeadLetterAlarm', {
-      description: `A message landed in ${props.queueName}-dlq: a worker failed it ${props.definition.maxReceiveCount} times`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-    }, props.alarmTopic);
-    alarmAbove(this, 'AgeAlarm', {
-      description: `The oldest message in ${props.queueName} waits longer than 10 minutes`,
-      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) }),
-      threshold: 600,
-      evaluationPeriods: 5,
-    }, props.alarmTopic);
+    alarmAbove(
+      this,
+      'DeadLetterAlarm',
+      {
+        description: `A message landed in ${props.queueName}-dlq: a worker failed it ${props.definition.maxReceiveCount} times`,
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+        threshold: 0,
+      },
+      props.alarmTopic,
+    );
+    alarmAbove(
+      this,
+      'AgeAlarm',
+      {
+        description: `The oldest message in ${props.queueName} waits longer than 10 minutes`,
+        metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) }),
+        threshold: 600,
+        evaluationPeriods: 5,
+      },
+      props.alarmTopic,
+    );
   }
 
   /**

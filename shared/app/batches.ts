@@ -47,7 +47,10 @@ async function matchingBatches(app: AppContext, caller: AuthContext, filter: Bat
 
 /** The batches the caller may READ that match the filter, sorted and paged. */
 export async function queryBatches(app: AppContext, caller: AuthContext, input: BatchFilter & Paging & { sort?: Sorting }): Promise<Batch[]> {
-  return pageOf(sortItems(await matchingBatches(app, caller, input), input.sort, (b, by) => (by === 'batchId' ? b.id : b.tenantId)), input);
+  return pageOf(
+    sortItems(await matchingBatches(app, caller, input), input.sort, (b, by) => (by === 'batchId' ? b.id : b.tenantId)),
+    input,
+  );
 }
 
 export async function countBatches(app: AppContext, caller: AuthContext, input: BatchFilter): Promise<number> {
@@ -59,7 +62,11 @@ async function matchingStatistics(app: AppContext, caller: AuthContext, filter: 
   const base = matches(filter);
   const listed = await filterAllowed(await app.batches.repository.list(), (b) => canSeeBatch(caller, b));
   const batches = listed.filter(
-    (b) => base(b) && (createdBy === undefined || b.createUserId === createdBy) && (startedBefore === undefined || b.startTime <= startedBefore) && (startedAfter === undefined || b.startTime >= startedAfter),
+    (b) =>
+      base(b) &&
+      (createdBy === undefined || b.createUserId === createdBy) &&
+      (startedBefore === undefined || b.startTime <= startedBefore) &&
+      (startedAfter === undefined || b.startTime >= startedAfter),
   );
   const withStats = await Promise.all(batches.map(async (b) => ({ batch: b, stats: batchStatistics(b, await app.batches.repository.jobs(b.id)) })));
   return withStats.filter(({ stats }) => (!withFailures || stats.failedJobs > 0) && (!withoutFailures || stats.failedJobs === 0));

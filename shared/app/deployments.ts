@@ -47,9 +47,7 @@ async function readableDeployments(app: AppContext, caller: AuthContext): Promis
 /** The deployments the caller may READ that match the filter, sorted and paged. */
 export async function queryDeployments(app: AppContext, caller: AuthContext, input: DeploymentFilter & Paging & { sort?: Sorting }): Promise<DeploymentRecord[]> {
   const { id, name, withoutTenantId } = input;
-  const deployments = (await readableDeployments(app, caller)).filter(
-    (d) => (id === undefined || d.id === id) && (name === undefined || d.name === name) && (!withoutTenantId || d.tenantId === null),
-  );
+  const deployments = (await readableDeployments(app, caller)).filter((d) => (id === undefined || d.id === id) && (name === undefined || d.name === name) && (!withoutTenantId || d.tenantId === null));
   const sorted = sortItems(deployments, input.sort, (d, by) => (by === 'deploymentTime' ? d.deploymentTime : (d as unknown as Record<string, string | null>)[by]));
   return pageOf(sorted, input);
 }
@@ -87,13 +85,19 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   for (const definition of definitions) {
     const running = await engine.deps.instances.list({ processDefinitionId: definition.id });
     if (running.length > 0 && !options.cascade) {
-      throw new RequestError(500, `Deletion of process definition without cascading failed. Process definition with id: ${definition.id} can't be deleted, since there exists ${running.length} dependening process instances.`);
+      throw new RequestError(
+        500,
+        `Deletion of process definition without cascading failed. Process definition with id: ${definition.id} can't be deleted, since there exists ${running.length} dependening process instances.`,
+      );
     }
     for (const instance of running) {
       if (!(await mayInstance(caller, instance.state, 'DELETE'))) await caller.require({ permission: 'DELETE', resource: 'ProcessInstance', resourceId: instance.state.id });
       await engine.deleteInstance(instance.state.id, { skipCustomListeners: options.skipCustomListeners, skipIoMappings: options.skipIoMappings });
     }
   }
-  await engine.deps.definitions.deleteDeployment(deployment.id, definitions.map((d) => d.id));
+  await engine.deps.definitions.deleteDeployment(
+    deployment.id,
+    definitions.map((d) => d.id),
+  );
   engine.forgetDefinitions(definitions.map((d) => d.id));
 }

@@ -126,11 +126,7 @@ export interface ExternalTaskQuery {
 /** External tasks of a topic or of an instance that the caller may read (nothing without either filter). */
 export const queryExternalTasks: UseCase<ExternalTaskQuery, QueryItem[]> = async (app, caller, { topicName, processInstanceId, locked }) => {
   const now = app.engine.env.now();
-  const items = topicName
-    ? await app.engine.deps.items.externalTasksOfTopic(topicName)
-    : processInstanceId
-      ? await app.engine.deps.items.externalTasksOfInstance(processInstanceId)
-      : [];
+  const items = topicName ? await app.engine.deps.items.externalTasksOfTopic(topicName) : processInstanceId ? await app.engine.deps.items.externalTasksOfInstance(processInstanceId) : [];
   const readable = await filterAllowed(items, (item) => mayInstanceItem(caller, item, 'READ'));
   return readable.filter((item) => (!processInstanceId || item.processInstanceId === processInstanceId) && (locked === undefined || locked === !fetchable(item, now)));
 };

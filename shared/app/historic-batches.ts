@@ -31,7 +31,9 @@ async function matchingHistoricBatches(app: AppContext, caller: AuthContext, fil
 }
 
 export async function queryHistoricBatches(app: AppContext, caller: AuthContext, input: HistoricBatchFilter & Paging & { sort?: Sorting }): Promise<HistoricBatch[]> {
-  const sorted = sortItems(await matchingHistoricBatches(app, caller, input), input.sort, (h, by) => (by === 'batchId' ? h.id : by === 'tenantId' ? h.tenantId : by === 'startTime' ? h.startTime : h.endTime));
+  const sorted = sortItems(await matchingHistoricBatches(app, caller, input), input.sort, (h, by) =>
+    by === 'batchId' ? h.id : by === 'tenantId' ? h.tenantId : by === 'startTime' ? h.startTime : h.endTime,
+  );
   return pageOf(sorted, input);
 }
 

@@ -24,7 +24,15 @@ export interface HistoricInstanceFilter {
   state?: string;
 }
 
-const SORT_FIELD: Record<string, string> = { instanceId: 'id', definitionId: 'processDefinitionId', definitionKey: 'processDefinitionKey', businessKey: 'businessKey', startTime: 'startTime', endTime: 'endTime', tenantId: 'tenantId' };
+const SORT_FIELD: Record<string, string> = {
+  instanceId: 'id',
+  definitionId: 'processDefinitionId',
+  definitionKey: 'processDefinitionKey',
+  businessKey: 'businessKey',
+  startTime: 'startTime',
+  endTime: 'endTime',
+  tenantId: 'tenantId',
+};
 
 async function withVersion(app: AppContext, item: QueryItem): Promise<HistoricProcessInstance> {
   return { item, definitionVersion: (await app.engine.definition(item.processDefinitionId as string))?.version ?? null };

@@ -10,8 +10,7 @@ import type { GroupRecord, TenantRecord, UserProfile, UserRecord } from './read-
  */
 
 /** READ on the user, or the caller's own profile. */
-export const mayReadUser = (caller: AuthContext, userId: string) =>
-  caller.userId === userId ? Promise.resolve(true) : caller.isAllowed({ permission: 'READ', resource: 'User', resourceId: userId });
+export const mayReadUser = (caller: AuthContext, userId: string) => (caller.userId === userId ? Promise.resolve(true) : caller.isAllowed({ permission: 'READ', resource: 'User', resourceId: userId }));
 
 export const mayReadGroup = (caller: AuthContext, groupId: string) => caller.isAllowed({ permission: 'READ', resource: 'Group', resourceId: groupId });
 

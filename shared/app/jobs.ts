@@ -116,6 +116,10 @@ export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = 
   }
   const item = await instanceJob(app, caller, jobId);
   await requireInstanceItem(caller, item, 'UPDATE');
-  await app.engine.update(item.processInstanceId as string, (state) => operations.setJobRetries(state, jobId, retries, app.engine.env), () => noSuchJob(jobId));
+  await app.engine.update(
+    item.processInstanceId as string,
+    (state) => operations.setJobRetries(state, jobId, retries, app.engine.env),
+    () => noSuchJob(jobId),
+  );
   await app.engine.sweepDueJobs();
 };

@@ -19,8 +19,7 @@ interface ModificationOptions {
 }
 
 /** Camunda's permissions for creating a modification batch (either suffices). */
-const requireBatchCreation = (caller: AuthContext) =>
-  caller.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
+const requireBatchCreation = (caller: AuthContext) => caller.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
 
 /**
  * POST /process-instance/{id}/modification: UPDATE on the instance, and DELETE as well when the
@@ -34,7 +33,12 @@ export const modifyProcessInstance: UseCase<{ processInstanceId: string } & Modi
     id,
     async (state, model) => {
       await requireInstance(caller, state, 'UPDATE');
-      const result = modify(state, model, { instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings, externallyTerminated: true }, app.engine.env);
+      const result = modify(
+        state,
+        model,
+        { instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings, externallyTerminated: true },
+        app.engine.env,
+      );
       if (result.state.status !== 'ACTIVE') await requireInstance(caller, state, 'DELETE');
       return result;
     },
@@ -54,7 +58,13 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
   if (!instance) throw instanceCannotBeModified(input.processInstanceId);
   await requireBatchCreation(caller);
   return app.batches.createModificationBatch({
-    configuration: { processDefinitionId: instance.definitionId, processInstanceIds: [instance.id], instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings },
+    configuration: {
+      processDefinitionId: instance.definitionId,
+      processInstanceIds: [instance.id],
+      instructions: input.instructions,
+      skipCustomListeners: input.skipCustomListeners,
+      skipIoMappings: input.skipIoMappings,
+    },
     tenantId: instance.tenantId,
     createUserId: caller.userId,
     singleInstance: true,

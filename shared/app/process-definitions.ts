@@ -65,7 +65,18 @@ async function matchingDefinitions(app: AppContext, caller: AuthContext, filter:
     }
     all = [...newest.values()];
   }
-  const { processDefinitionId: id, processDefinitionIdIn: ids, key, keysIn: keys, name, deploymentId, version, tenantIdIn: tenants, withoutTenantId, includeProcessDefinitionsWithoutTenantId } = filter;
+  const {
+    processDefinitionId: id,
+    processDefinitionIdIn: ids,
+    key,
+    keysIn: keys,
+    name,
+    deploymentId,
+    version,
+    tenantIdIn: tenants,
+    withoutTenantId,
+    includeProcessDefinitionsWithoutTenantId,
+  } = filter;
   const keyMatches = filter.keyLike ? sqlLike(filter.keyLike) : undefined;
   return all.filter(
     (d) =>

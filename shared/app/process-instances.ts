@@ -88,8 +88,7 @@ function sortAndPage(instances: ProcessInstanceState[], query: ProcessInstanceQu
 }
 
 /** GET/POST /process-instance: the readable instances matching the query, sorted and paged. */
-export const queryProcessInstances: UseCase<ProcessInstanceQuery, ProcessInstanceState[]> = async (app, caller, query) =>
-  sortAndPage(await findProcessInstances(app, caller, query.filter), query);
+export const queryProcessInstances: UseCase<ProcessInstanceQuery, ProcessInstanceState[]> = async (app, caller, query) => sortAndPage(await findProcessInstances(app, caller, query.filter), query);
 
 /** GET/POST /process-instance/count. */
 export const countProcessInstances: UseCase<ProcessInstanceFilter, number> = async (app, caller, filter) => (await findProcessInstances(app, caller, filter)).length;

@@ -50,7 +50,11 @@ export const getTask: UseCase<{ taskId: string }, QueryItem> = async (app, calle
 export const claimTask: UseCase<{ taskId: string; userId?: string }, void> = async (app, caller, { taskId, userId }) => {
   const item = await getTask(app, caller, { taskId });
   await requireTask(caller, item, 'UPDATE');
-  await app.engine.update(taskOwner(item), (state, model) => operations.claimTask(state, model, taskId, userId, app.engine.env), () => noSuchTask(taskId));
+  await app.engine.update(
+    taskOwner(item),
+    (state, model) => operations.claimTask(state, model, taskId, userId, app.engine.env),
+    () => noSuchTask(taskId),
+  );
 };
 
 export const unclaimTask: UseCase<{ taskId: string }, void> = (app, caller, { taskId }) => claimTask(app, caller, { taskId });
@@ -62,7 +66,11 @@ export const completeTask: UseCase<{ taskId: string; variables: Variables }, Var
     throw new ResourceNotFound(`Cannot complete task ${taskId}: task with id ${taskId} does not exist`, 'RestException');
   }
   await requireTask(caller, item, 'UPDATE');
-  const state = await app.engine.update(taskOwner(item), (s, model) => operations.completeTask(s, model, taskId, variables, app.engine.env), () => noSuchTask(taskId));
+  const state = await app.engine.update(
+    taskOwner(item),
+    (s, model) => operations.completeTask(s, model, taskId, variables, app.engine.env),
+    () => noSuchTask(taskId),
+  );
   return state.root.variables ?? {};
 };
 

@@ -92,8 +92,7 @@ export interface TenantGroupMembership {
   groupId: string;
 }
 
-const requireMembership = (caller: AuthContext, permission: 'CREATE' | 'DELETE', tenantId: string) =>
-  caller.require({ permission, resource: 'TenantMembership', resourceId: tenantId });
+const requireMembership = (caller: AuthContext, permission: 'CREATE' | 'DELETE', tenantId: string) => caller.require({ permission, resource: 'TenantMembership', resourceId: tenantId });
 
 export async function addTenantUserMember(app: AppContext, caller: AuthContext, input: TenantUserMembership): Promise<void> {
   await requireMembership(caller, 'CREATE', input.tenantId);

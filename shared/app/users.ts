@@ -36,19 +36,21 @@ export async function queryUsers(app: AppContext, caller: AuthContext, q: UserQu
   const firstNameMatches = q.firstNameLike === undefined ? undefined : sqlLike(q.firstNameLike);
   const lastNameMatches = q.lastNameLike === undefined ? undefined : sqlLike(q.lastNameLike);
   const emailMatches = q.emailLike === undefined ? undefined : sqlLike(q.emailLike);
-  const users = (await app.identities.listUsers()).map(profileOf).filter(
-    (u) =>
-      (q.id === undefined || u.id === q.id) &&
-      (q.idIn === undefined || q.idIn.includes(u.id)) &&
-      (q.firstName === undefined || u.firstName === q.firstName) &&
-      (!firstNameMatches || firstNameMatches(u.firstName)) &&
-      (q.lastName === undefined || u.lastName === q.lastName) &&
-      (!lastNameMatches || lastNameMatches(u.lastName)) &&
-      (q.email === undefined || u.email === q.email) &&
-      (!emailMatches || emailMatches(u.email)) &&
-      (!groupMembers || groupMembers.has(u.id)) &&
-      (!tenantMembers || tenantMembers.has(u.id)),
-  );
+  const users = (await app.identities.listUsers())
+    .map(profileOf)
+    .filter(
+      (u) =>
+        (q.id === undefined || u.id === q.id) &&
+        (q.idIn === undefined || q.idIn.includes(u.id)) &&
+        (q.firstName === undefined || u.firstName === q.firstName) &&
+        (!firstNameMatches || firstNameMatches(u.firstName)) &&
+        (q.lastName === undefined || u.lastName === q.lastName) &&
+        (!lastNameMatches || lastNameMatches(u.lastName)) &&
+        (q.email === undefined || u.email === q.email) &&
+        (!emailMatches || emailMatches(u.email)) &&
+        (!groupMembers || groupMembers.has(u.id)) &&
+        (!tenantMembers || tenantMembers.has(u.id)),
+    );
   // Camunda's authorization-filtered user query: only users the caller may READ (not even their own).
   const readable = await filterAllowed(users, (u) => caller.isAllowed({ permission: 'READ', resource: 'User', resourceId: u.id }));
   return sortItems(readable.sort(byId), q.sort, (u, by) => (by === 'userId' ? u.id : by === 'firstName' ? u.firstName : by === 'lastName' ? u.lastName : u.email));

@@ -70,9 +70,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     }
     case 'eventSubProcess': {
       const { childIds, eventSubProcessIds, triggerStartEventId } = draft;
-      return triggerStartEventId
-        ? { ...base, kind: 'eventSubProcess', defaultFlowId, childIds, eventSubProcessIds, triggerStartEventId, interrupting }
-        : missing('message or timer start event');
+      return triggerStartEventId ? { ...base, kind: 'eventSubProcess', defaultFlowId, childIds, eventSubProcessIds, triggerStartEventId, interrupting } : missing('message or timer start event');
     }
     case 'multiInstanceBody': {
       const multiInstance = draft.multiInstance && loopOf(draft.multiInstance);

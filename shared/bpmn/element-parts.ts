@@ -52,7 +52,4 @@ interface MultiInstanceLoop {
  * Camunda. The parser refuses a loop with neither, so one of the two is always there.
  */
 export type MultiInstanceDef = MultiInstanceLoop &
-  (
-    | { readonly collection: CompiledExpression | string; readonly loopCardinality?: CompiledExpression }
-    | { readonly collection?: undefined; readonly loopCardinality: CompiledExpression }
-  );
+  ({ readonly collection: CompiledExpression | string; readonly loopCardinality?: CompiledExpression } | { readonly collection?: undefined; readonly loopCardinality: CompiledExpression });

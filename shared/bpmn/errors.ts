@@ -14,10 +14,6 @@ export class BpmnParseError extends Error {
     readonly resourceName: string,
     readonly problems: readonly BpmnProblem[],
   ) {
-    super(
-      `ENGINE-09005 Could not parse BPMN process. Errors: ${problems
-        .map((p) => `\n* ${p.message}${p.elementId ? ` | element '${p.elementId}'` : ''} | resource ${resourceName}`)
-        .join('')}`,
-    );
+    super(`ENGINE-09005 Could not parse BPMN process. Errors: ${problems.map((p) => `\n* ${p.message}${p.elementId ? ` | element '${p.elementId}'` : ''} | resource ${resourceName}`).join('')}`);
   }
 }

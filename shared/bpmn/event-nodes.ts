@@ -75,11 +75,4 @@ export interface BoundaryMessageNode extends FlowNodeBase, MessageTrigger, Bound
 export type BoundaryEventNode = BoundaryTimerNode | BoundaryMessageNode;
 
 /** The event nodes. */
-export type EventNode =
-  | StartEventNode
-  | NoneEndEventNode
-  | TerminateEndEventNode
-  | IntermediateThrowNode
-  | IntermediateTimerNode
-  | IntermediateMessageNode
-  | BoundaryEventNode;
+export type EventNode = StartEventNode | NoneEndEventNode | TerminateEndEventNode | IntermediateThrowNode | IntermediateTimerNode | IntermediateMessageNode | BoundaryEventNode;

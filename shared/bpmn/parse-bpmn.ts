@@ -11,14 +11,7 @@ import { ProblemCollector, readExecutionListeners } from './parse-extensions.ts'
 const moddle = new BpmnModdle({ camunda: camundaSchema });
 
 /** Elements that carry no behaviour and are skipped silently. */
-const IGNORED_TYPES = new Set([
-  'bpmn:DataObject',
-  'bpmn:DataObjectReference',
-  'bpmn:DataStoreReference',
-  'bpmn:TextAnnotation',
-  'bpmn:Association',
-  'bpmn:Group',
-]);
+const IGNORED_TYPES = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group']);
 
 /**
  * Parses BPMN 2.0 XML into one immutable model per executable process. Anything the engine cannot
@@ -193,11 +186,7 @@ function connectionTarget(drafts: Map<string, NodeDraft>, id: string): NodeDraft
   return drafts.get(multiInstanceBodyId(id)) ?? drafts.get(id);
 }
 
-function connectFlows(
-  flowElements: { flow: ModdleElement; id: string; scopeId: string }[],
-  drafts: Map<string, NodeDraft>,
-  problems: ProblemCollector,
-): Map<string, SequenceFlow> {
+function connectFlows(flowElements: { flow: ModdleElement; id: string; scopeId: string }[], drafts: Map<string, NodeDraft>, problems: ProblemCollector): Map<string, SequenceFlow> {
   const flows = new Map<string, SequenceFlow>();
   for (const { flow, id, scopeId } of flowElements) {
     const sourceRef = child(flow, 'sourceRef')?.id;

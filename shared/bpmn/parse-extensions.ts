@@ -22,11 +22,7 @@ export class ProblemCollector {
 }
 
 /** Reads camunda:class / expression / delegateExpression from a listener or a service task. */
-export function readImplementation(
-  element: ModdleElement,
-  ownerId: string | undefined,
-  problems: ProblemCollector,
-): Implementation | undefined {
+export function readImplementation(element: ModdleElement, ownerId: string | undefined, problems: ProblemCollector): Implementation | undefined {
   const className = text(element, 'class');
   const expression = text(element, 'expression');
   const delegateExpression = text(element, 'delegateExpression');
@@ -47,12 +43,7 @@ export function readImplementation(
   return undefined;
 }
 
-function readListeners(
-  element: ModdleElement,
-  moddleType: string,
-  allowedEvents: readonly string[],
-  problems: ProblemCollector,
-): ListenerDef[] {
+function readListeners(element: ModdleElement, moddleType: string, allowedEvents: readonly string[], problems: ProblemCollector): ListenerDef[] {
   const listeners: ListenerDef[] = [];
   for (const value of extensionValues(element)) {
     if (value.$type !== moddleType) continue;
@@ -75,11 +66,7 @@ function readListeners(
   return listeners;
 }
 
-export function readExecutionListeners(
-  element: ModdleElement,
-  allowedEvents: readonly string[],
-  problems: ProblemCollector,
-): ListenerDef[] {
+export function readExecutionListeners(element: ModdleElement, allowedEvents: readonly string[], problems: ProblemCollector): ListenerDef[] {
   return readListeners(element, 'camunda:ExecutionListener', allowedEvents, problems);
 }
 
@@ -87,12 +74,7 @@ export function readTaskListeners(element: ModdleElement, problems: ProblemColle
   return readListeners(element, 'camunda:TaskListener', ['create', 'complete', 'delete'], problems);
 }
 
-function readIoValue(
-  parameter: ModdleElement,
-  definition: ModdleElement | undefined,
-  ownerId: string | undefined,
-  problems: ProblemCollector,
-): IoValue {
+function readIoValue(parameter: ModdleElement, definition: ModdleElement | undefined, ownerId: string | undefined, problems: ProblemCollector): IoValue {
   if (definition) {
     switch (definition.$type) {
       case 'camunda:List':
@@ -120,10 +102,7 @@ function readIoValue(
   return expression ? { type: 'expression', expression } : { type: 'null' };
 }
 
-export function readInputOutput(
-  element: ModdleElement,
-  problems: ProblemCollector,
-): { inputs: IoParameter[]; outputs: IoParameter[] } {
+export function readInputOutput(element: ModdleElement, problems: ProblemCollector): { inputs: IoParameter[]; outputs: IoParameter[] } {
   const io = extensionValues(element).find((v) => v.$type === 'camunda:InputOutput');
   if (!io) return { inputs: [], outputs: [] };
   const read = (key: string) =>

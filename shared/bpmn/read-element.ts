@@ -2,13 +2,7 @@ import type { TimerDef, TimerKind } from './element-parts.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
 import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
-import {
-  type ProblemCollector,
-  readExecutionListeners,
-  readImplementation,
-  readInputOutput,
-  readTaskListeners,
-} from './parse-extensions.ts';
+import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readTaskListeners } from './parse-extensions.ts';
 
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
@@ -44,8 +38,7 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   }
   const definition = definitions[0];
   const timer = definition?.$type === 'bpmn:TimerEventDefinition' ? readTimer(definition, id, problems) : undefined;
-  const messageName =
-    definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask' ? readMessageName(definition ?? element, id, problems) : undefined;
+  const messageName = definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask' ? readMessageName(definition ?? element, id, problems) : undefined;
   if ((definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask') && !messageName) return undefined;
   const classified = classify(element, definition?.$type, problems);
   if (!classified) return undefined;
@@ -104,11 +97,7 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   return draft;
 }
 
-function classify(
-  element: ModdleElement,
-  definitionType: string | undefined,
-  problems: ProblemCollector,
-): [FlowNodeKind, string] | undefined {
+function classify(element: ModdleElement, definitionType: string | undefined, problems: ProblemCollector): [FlowNodeKind, string] | undefined {
   const id = element.id!;
   const refuse = (why: string) => {
     problems.add(id, `Unsupported element '${id}' of type ${typeName(element)}${why ? `: ${why}` : ''}`);
@@ -157,10 +146,7 @@ function classify(
   }
 }
 
-function classifyServiceTask(
-  element: ModdleElement,
-  refuse: (why: string) => undefined,
-): [FlowNodeKind, string] | undefined {
+function classifyServiceTask(element: ModdleElement, refuse: (why: string) => undefined): [FlowNodeKind, string] | undefined {
   const activityType = element.$type === 'bpmn:ServiceTask' ? 'serviceTask' : element.$type === 'bpmn:SendTask' ? 'sendTask' : 'businessRuleTask';
   const type = text(element, 'type');
   if (type === 'external') {

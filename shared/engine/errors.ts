@@ -24,12 +24,7 @@ export class EngineError extends Error {
 
   /** Camunda maps these to HTTP 400; everything else from the engine is a 500. */
   get isUserError(): boolean {
-    return (
-      this.type === 'NotValidException' ||
-      this.type === 'BadUserRequestException' ||
-      this.type === 'NotFoundException' ||
-      this.type === 'MismatchingMessageCorrelationException'
-    );
+    return this.type === 'NotValidException' || this.type === 'BadUserRequestException' || this.type === 'NotFoundException' || this.type === 'MismatchingMessageCorrelationException';
   }
 }
 

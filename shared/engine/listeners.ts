@@ -6,13 +6,7 @@ import type { ExecutionContext } from './execution-context.ts';
 import type { ActivityInstanceState } from './state.ts';
 
 /** Runs the execution listeners of one event (start, end, take) unless custom listeners are skipped. */
-export function fireExecutionListeners(
-  ctx: ExecutionContext,
-  instance: ActivityInstanceState,
-  listeners: readonly ListenerDef[],
-  event: string,
-  elementId: string,
-): void {
+export function fireExecutionListeners(ctx: ExecutionContext, instance: ActivityInstanceState, listeners: readonly ListenerDef[], event: string, elementId: string): void {
   if (ctx.options.skipCustomListeners) return;
   for (const listener of listeners) {
     if (listener.event !== event) continue;

@@ -17,13 +17,7 @@ export interface OperationResult {
  * Runs `body` on a private copy of the state and drives every token to a wait state. Any exception
  * propagates and the copy is dropped, so the caller's state is untouched: all or nothing.
  */
-export function runOperation(
-  state: ProcessInstanceState,
-  model: ProcessModel,
-  env: EngineEnvironment,
-  body: (runtime: Runtime) => void,
-  options?: Partial<RunOptions>,
-): OperationResult {
+export function runOperation(state: ProcessInstanceState, model: ProcessModel, env: EngineEnvironment, body: (runtime: Runtime) => void, options?: Partial<RunOptions>): OperationResult {
   const copy = cloneState(state);
   const runtime = new Runtime(copy, model, env);
   if (options) runtime.options = { ...runtime.options, ...options };

@@ -79,7 +79,9 @@ export function correlateMessage(state: ProcessInstanceState, model: ProcessMode
       throw mismatchingMessage(`Cannot correlate message '${messageName}': No process definition or execution matches the parameters`);
     }
     if (matches.length > 1) {
-      throw mismatchingMessage(`Cannot correlate a message with name '${messageName}' to a single execution. ${matches.length} executions match the correlation keys: CorrelationSet [messageName=${messageName}, processInstanceId=${state.id}]`);
+      throw mismatchingMessage(
+        `Cannot correlate a message with name '${messageName}' to a single execution. ${matches.length} executions match the correlation keys: CorrelationSet [messageName=${messageName}, processInstanceId=${state.id}]`,
+      );
     }
     const { owner, subscription } = matches[0]!;
     applyVariables(runtime, runtime.state.root, variables);
@@ -272,13 +274,10 @@ export function deleteProcessInstance(
   options: { skipCustomListeners?: boolean; skipIoMappings?: boolean } = {},
 ): OperationResult {
   if (state.status !== 'ACTIVE') throw notFound(`No process instance found for id '${state.id}'`);
-  return runOperation(
-    state,
-    model,
-    env,
-    (runtime) => runtime.endProcessInstance('EXTERNALLY_TERMINATED'),
-    { skipCustomListeners: options.skipCustomListeners ?? false, skipIoMappings: options.skipIoMappings ?? false },
-  );
+  return runOperation(state, model, env, (runtime) => runtime.endProcessInstance('EXTERNALLY_TERMINATED'), {
+    skipCustomListeners: options.skipCustomListeners ?? false,
+    skipIoMappings: options.skipIoMappings ?? false,
+  });
 }
 
 export { processEngineError };

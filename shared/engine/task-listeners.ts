@@ -12,8 +12,6 @@ export function fireTaskListeners(ctx: ExecutionContext, instance: ActivityInsta
     if (listener.event !== event) continue;
     ctx.events.push({ type: 'listener', event, activityId: definition.id, activityInstanceId: instance.id });
     const task = createDelegateTask(ctx, instance, event);
-    invokeImplementation(ctx.env.registry, listener.implementation, 'notify', task, (impl) =>
-      evaluate(impl.expression, createExpressionContext(ctx, instance, event)),
-    );
+    invokeImplementation(ctx.env.registry, listener.implementation, 'notify', task, (impl) => evaluate(impl.expression, createExpressionContext(ctx, instance, event)));
   }
 }

@@ -17,9 +17,7 @@ export type Node =
   | { readonly kind: 'conditional'; readonly test: Node; readonly consequent: Node; readonly alternate: Node };
 
 /** One piece of a (possibly composite) text: literal text or one `${...}` / `#{...}` body. */
-export type TemplatePart =
-  | { readonly kind: 'text'; readonly value: string }
-  | { readonly kind: 'expression'; readonly node: Node };
+export type TemplatePart = { readonly kind: 'text'; readonly value: string } | { readonly kind: 'expression'; readonly node: Node };
 
 /**
  * A parsed expression text, produced by {@link parseExpression}. Immutable and context-free, so one

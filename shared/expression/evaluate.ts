@@ -47,10 +47,7 @@ export function evaluateCondition(expr: CompiledExpression, ctx: ExpressionConte
     if (lower === 'true') return true;
     if (lower === 'false') return false;
   }
-  throw new ExpressionEvaluationError(
-    `ENGINE-02034 Condition expression returns non-Boolean: result has class ${javaClassName(result)} and value ${formatJava(result)}`,
-    expr.text,
-  );
+  throw new ExpressionEvaluationError(`ENGINE-02034 Condition expression returns non-Boolean: result has class ${javaClassName(result)} and value ${formatJava(result)}`, expr.text);
 }
 
 function evaluateNode(node: Node, ctx: ExpressionContext, text: string): unknown {
@@ -61,10 +58,7 @@ function evaluateNode(node: Node, ctx: ExpressionContext, text: string): unknown
     case 'identifier': {
       const resolved = ctx.resolve(node.name);
       if (resolved === undefined) {
-        throw new ExpressionEvaluationError(
-          `Unknown property used in expression: ${text}. Cause: Cannot resolve identifier '${node.name}'`,
-          text,
-        );
+        throw new ExpressionEvaluationError(`Unknown property used in expression: ${text}. Cause: Cannot resolve identifier '${node.name}'`, text);
       }
       return resolved.value ?? null;
     }
@@ -98,8 +92,6 @@ function evaluateNode(node: Node, ctx: ExpressionContext, text: string): unknown
       return toBoolean(evaluateChild(node.right), text);
     }
     case 'conditional':
-      return toBoolean(evaluateChild(node.test), text)
-        ? evaluateChild(node.consequent)
-        : evaluateChild(node.alternate);
+      return toBoolean(evaluateChild(node.test), text) ? evaluateChild(node.consequent) : evaluateChild(node.alternate);
   }
 }

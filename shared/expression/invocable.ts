@@ -19,9 +19,5 @@ export interface Invocable {
 
 /** True when `value` implements {@link Invocable}. */
 export function isInvocable(value: unknown): value is Invocable {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as Partial<Invocable>)[INVOKE] === 'function'
-  );
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as Partial<Invocable>)[INVOKE] === 'function';
 }

@@ -34,10 +34,7 @@ const LIST_METHODS: ReadonlyMap<string, Builtin<readonly unknown[]>> = new Map<s
       call: (list, [i], text) => {
         const index = toInteger(i, text);
         if (index < 0 || index >= list.length) {
-          throw new ExpressionEvaluationError(
-            `Index ${index} out of bounds for length ${list.length} in expression: ${text}`,
-            text,
-          );
+          throw new ExpressionEvaluationError(`Index ${index} out of bounds for length ${list.length} in expression: ${text}`, text);
         }
         return list[index] ?? null;
       },
@@ -45,10 +42,7 @@ const LIST_METHODS: ReadonlyMap<string, Builtin<readonly unknown[]>> = new Map<s
   ],
 ]);
 
-const MAP_METHODS: ReadonlyMap<string, Builtin<Record<string, unknown>>> = new Map<
-  string,
-  Builtin<Record<string, unknown>>
->([
+const MAP_METHODS: ReadonlyMap<string, Builtin<Record<string, unknown>>> = new Map<string, Builtin<Record<string, unknown>>>([
   ['size', { arities: [0], call: (map) => Object.keys(map).length }],
   ['isEmpty', { arities: [0], call: (map) => Object.keys(map).length === 0 }],
   [
@@ -76,13 +70,7 @@ export function callMethod(base: unknown, name: string, args: unknown[], text: s
   throw methodNotFound(name, text);
 }
 
-function callBuiltin<T>(
-  methods: ReadonlyMap<string, Builtin<T>>,
-  self: T,
-  name: string,
-  args: readonly unknown[],
-  text: string,
-): unknown {
+function callBuiltin<T>(methods: ReadonlyMap<string, Builtin<T>>, self: T, name: string, args: readonly unknown[], text: string): unknown {
   const method = methods.get(name);
   if (method === undefined || !method.arities.includes(args.length)) throw methodNotFound(name, text);
   return method.call(self, args, text);
@@ -96,10 +84,7 @@ function substring(s: string, args: readonly unknown[], text: string): string {
   const begin = toInteger(args[0], text);
   const end = args.length > 1 ? toInteger(args[1], text) : s.length;
   if (begin < 0 || end > s.length || begin > end) {
-    throw new ExpressionEvaluationError(
-      `String index out of range: begin ${begin}, end ${end}, length ${s.length} in expression: ${text}`,
-      text,
-    );
+    throw new ExpressionEvaluationError(`String index out of range: begin ${begin}, end ${end}, length ${s.length} in expression: ${text}`, text);
   }
   return s.slice(begin, end);
 }

@@ -74,10 +74,7 @@ function compare(operator: '<' | '>' | '<=' | '>=', left: unknown, right: unknow
     a = left.getTime();
     b = right.getTime();
   } else {
-    throw new ExpressionEvaluationError(
-      `Cannot compare '${formatJava(left)}' and '${formatJava(right)}' in expression: ${text}`,
-      text,
-    );
+    throw new ExpressionEvaluationError(`Cannot compare '${formatJava(left)}' and '${formatJava(right)}' in expression: ${text}`, text);
   }
   switch (operator) {
     case '<':

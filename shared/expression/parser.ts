@@ -61,20 +61,13 @@ class Parser {
       this.index++;
       const right = operand();
       left =
-        op === '&&' || op === '||'
-          ? this.make({ kind: 'logical', operator: op, left, right }, left, right)
-          : this.make({ kind: 'binary', operator: op as BinaryOperator, left, right }, left, right);
+        op === '&&' || op === '||' ? this.make({ kind: 'logical', operator: op, left, right }, left, right) : this.make({ kind: 'binary', operator: op as BinaryOperator, left, right }, left, right);
     }
   }
 
   private unary(): Node {
     const token = this.peek();
-    const operator =
-      token.kind === 'operator' && (token.value === '-' || token.value === '!')
-        ? token.value
-        : token.kind === 'keyword' && token.value === 'empty'
-          ? 'empty'
-          : undefined;
+    const operator = token.kind === 'operator' && (token.value === '-' || token.value === '!') ? token.value : token.kind === 'keyword' && token.value === 'empty' ? 'empty' : undefined;
     if (operator === undefined) return this.value();
     this.index++;
     const operand = this.nested(() => this.unary());

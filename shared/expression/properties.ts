@@ -26,10 +26,7 @@ export function readProperty(base: unknown, key: unknown, text: string): unknown
     return index >= 0 && index < base.length ? (base[index] ?? null) : null;
   }
   if (isPlainObject(base)) return readOwn(base, name);
-  throw new ExpressionEvaluationError(
-    `Cannot resolve property '${name}' of ${describe(base)} in expression: ${text}`,
-    text,
-  );
+  throw new ExpressionEvaluationError(`Cannot resolve property '${name}' of ${describe(base)} in expression: ${text}`, text);
 }
 
 /** JUEL's list index rule: numbers truncate, strings must be integers, anything else is no index. */

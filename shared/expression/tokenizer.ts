@@ -28,9 +28,7 @@ const WORD_OPERATORS: ReadonlyMap<string, string> = new Map([
 ]);
 const KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'empty', 'instanceof']);
 const TWO_CHAR_OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<=', '>=', '&&', '||']);
-const ONE_CHAR_OPERATORS: ReadonlySet<string> = new Set([
-  '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '(', ')', '[', ']', '.', ',',
-]);
+const ONE_CHAR_OPERATORS: ReadonlySet<string> = new Set(['<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '(', ')', '[', ']', '.', ',']);
 
 // Approximates Java's isJavaIdentifierStart/Part, which JUEL uses.
 const IDENTIFIER = /[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}$_]*/uy;

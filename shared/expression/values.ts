@@ -52,10 +52,7 @@ export function javaEquals(a: unknown, b: unknown, budget: Budget = { remaining:
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length &&
-      keys.every((key) => Object.prototype.propertyIsEnumerable.call(b, key) && javaEquals(a[key], b[key], budget))
-    );
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.propertyIsEnumerable.call(b, key) && javaEquals(a[key], b[key], budget));
   }
   return false;
 }

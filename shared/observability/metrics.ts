@@ -10,7 +10,12 @@ export const metrics = new Metrics({
   namespace: 'CamundaEngine',
   serviceName: 'camunda-engine',
   // Its notes (an invocation without metrics, a dimension overwritten) are not the operator's concern.
-  logger: { debug: (...a: unknown[]) => logger.debug(String(a[0])), info: (...a: unknown[]) => logger.debug(String(a[0])), warn: (...a: unknown[]) => logger.debug(String(a[0])), error: (...a: unknown[]) => logger.error(String(a[0])) },
+  logger: {
+    debug: (...a: unknown[]) => logger.debug(String(a[0])),
+    info: (...a: unknown[]) => logger.debug(String(a[0])),
+    warn: (...a: unknown[]) => logger.debug(String(a[0])),
+    error: (...a: unknown[]) => logger.error(String(a[0])),
+  },
 });
 
 export const METRIC = {

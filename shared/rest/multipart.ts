@@ -30,7 +30,10 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): M
     const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined) throw invalidRequest('Malformed multipart body: part without a name');
     const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-    const type = headers.find((h) => h.toLowerCase().startsWith('content-type'))?.split(':')[1]?.trim();
+    const type = headers
+      .find((h) => h.toLowerCase().startsWith('content-type'))
+      ?.split(':')[1]
+      ?.trim();
     parts.push({ name, filename, contentType: type, data });
     position = next;
   }

@@ -18,10 +18,9 @@ export type VariableValueDto = z.infer<typeof VariableValueDto>;
  */
 export function ownRecord<S extends z.ZodType>(schema: S) {
   return z
-    .custom<Record<string, z.input<S>>>(
-      (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => schema.safeParse(entry).success),
-      { message: 'expected an object of variable values' },
-    )
+    .custom<Record<string, z.input<S>>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => schema.safeParse(entry).success), {
+      message: 'expected an object of variable values',
+    })
     .transform((value) => Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, schema.parse(entry) as z.output<S>])));
 }
 

@@ -159,10 +159,18 @@ export class BatchExecutionRun {
       throw definitionMismatch(processInstanceId, state.definitionId, config.processDefinitionId);
     }
     try {
-      return modifyProcessInstance(state, loaded.model, { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings }, this.deps.engine.env);
+      return modifyProcessInstance(
+        state,
+        loaded.model,
+        { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings },
+        this.deps.engine.env,
+      );
     } catch (error) {
       const message = (error as Error).message;
-      throw new EngineError(error instanceof EngineError ? error.type : 'ProcessEngineException', message.includes(processInstanceId) ? message : `${message} [process instance '${processInstanceId}']`);
+      throw new EngineError(
+        error instanceof EngineError ? error.type : 'ProcessEngineException',
+        message.includes(processInstanceId) ? message : `${message} [process instance '${processInstanceId}']`,
+      );
     }
   }
 

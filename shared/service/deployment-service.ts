@@ -48,14 +48,10 @@ function isBpmn(name: string): boolean {
  */
 export async function deploy(definitions: DefinitionRepository, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
   for (const resource of request.resources) checkResourceFits(resource);
-  const parsed = await Promise.all(
-    request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name) })),
-  );
+  const parsed = await Promise.all(request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name) })));
   let toDeploy = parsed;
   if (request.enableDuplicateFiltering && request.name) {
-    const previous = (await definitions.listDeployments())
-      .filter((d) => d.name === request.name && d.tenantId === request.tenantId)
-      .sort((a, b) => b.deploymentTime - a.deploymentTime)[0];
+    const previous = (await definitions.listDeployments()).filter((d) => d.name === request.name && d.tenantId === request.tenantId).sort((a, b) => b.deploymentTime - a.deploymentTime)[0];
     if (previous) {
       const previousResources = new Map((await definitions.listResources(previous.id)).map((r) => [r.name, r.xml]));
       const changed = parsed.filter(({ resource }) => previousResources.get(resource.name) !== resource.xml);

@@ -39,7 +39,15 @@ export class BatchRepository {
   }
 
   historicItem(historic: HistoricBatch): Item {
-    return { ...batchKeys.historic(historic.id), kind: 'historicBatch', ...historic, executionStartTime: historic.executionStartTime ?? undefined, endTime: historic.endTime ?? undefined, gsi1pk: 'HBATCH', gsi1sk: `${timeKey(historic.startTime)}#${historic.id}` };
+    return {
+      ...batchKeys.historic(historic.id),
+      kind: 'historicBatch',
+      ...historic,
+      executionStartTime: historic.executionStartTime ?? undefined,
+      endTime: historic.endTime ?? undefined,
+      gsi1pk: 'HBATCH',
+      gsi1sk: `${timeKey(historic.startTime)}#${historic.id}`,
+    };
   }
 
   jobItem(job: BatchJob): Item {
@@ -111,9 +119,7 @@ export class BatchRepository {
   }
 
   async jobs(batchId: string): Promise<BatchJob[]> {
-    return (
-      await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` } })
-    ).map((i) => strip<BatchJob>(i));
+    return (await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` } })).map((i) => strip<BatchJob>(i));
   }
 
   /**

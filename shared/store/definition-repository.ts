@@ -92,13 +92,16 @@ export class DefinitionRepository {
   }
 
   async latestDefinition(key: string, tenantId: string | null): Promise<DefinitionRecord | undefined> {
-    const items = await this.query({
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` },
-      ScanIndexForward: false,
-      Limit: 1,
-    }, 1);
+    const items = await this.query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` },
+        ScanIndexForward: false,
+        Limit: 1,
+      },
+      1,
+    );
     return items[0] ? withoutKeys<DefinitionRecord>(items[0]) : undefined;
   }
 
@@ -108,11 +111,7 @@ export class DefinitionRepository {
 
   async deleteDeployment(deploymentId: string, definitionIds: string[]): Promise<void> {
     const resources = await this.listResources(deploymentId);
-    const deletes = [
-      keys.deployment(deploymentId),
-      ...resources.map((r) => keys.resource(deploymentId, r.name)),
-      ...definitionIds.map((id) => keys.definition(id)),
-    ];
+    const deletes = [keys.deployment(deploymentId), ...resources.map((r) => keys.resource(deploymentId, r.name)), ...definitionIds.map((id) => keys.definition(id))];
     for (let i = 0; i < deletes.length; i += 100) {
       await this.doc.send(new TransactWriteCommand({ TransactItems: deletes.slice(i, i + 100).map((Key) => ({ Delete: { TableName: this.tableName, Key } })) }));
     }

@@ -85,7 +85,8 @@ export class IdentityRepository {
   removeGroupMember = (groupId: string, userId: string) => this.remove({ pk: `USER#${userId}`, sk: `MEMBER#GROUP#${groupId}` });
   addTenantUser = (tenantId: string, userId: string) => this.put({ pk: `USER#${userId}`, sk: `MEMBER#TENANT#${tenantId}`, kind: 'membership', gsi2pk: `TENANTUSERS#${tenantId}`, gsi2sk: userId });
   removeTenantUser = (tenantId: string, userId: string) => this.remove({ pk: `USER#${userId}`, sk: `MEMBER#TENANT#${tenantId}` });
-  addTenantGroup = (tenantId: string, groupId: string) => this.put({ pk: `GROUP#${groupId}`, sk: `MEMBER#TENANT#${tenantId}`, kind: 'membership', gsi2pk: `TENANTGROUPS#${tenantId}`, gsi2sk: groupId });
+  addTenantGroup = (tenantId: string, groupId: string) =>
+    this.put({ pk: `GROUP#${groupId}`, sk: `MEMBER#TENANT#${tenantId}`, kind: 'membership', gsi2pk: `TENANTGROUPS#${tenantId}`, gsi2sk: groupId });
   removeTenantGroup = (tenantId: string, groupId: string) => this.remove({ pk: `GROUP#${groupId}`, sk: `MEMBER#TENANT#${tenantId}` });
   groupMembers = (groupId: string) => this.members(`GROUPMEMBERS#${groupId}`);
   tenantUsers = (tenantId: string) => this.members(`TENANTUSERS#${tenantId}`);

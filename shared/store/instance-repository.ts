@@ -48,9 +48,7 @@ export class InstanceRepository {
    * exists and to whom it belongs (an async modification), whatever the size of the state.
    */
   async summary(id: string): Promise<InstanceSummary | undefined> {
-    const { Item: item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true, ProjectionExpression: 'definitionId, tenantId' }),
-    );
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true, ProjectionExpression: 'definitionId, tenantId' }));
     if (!item) return undefined;
     return { id, definitionId: item.definitionId as string, tenantId: (item.tenantId as string | null) ?? null };
   }
@@ -144,7 +142,7 @@ export class InstanceRepository {
   private async write(instanceId: string, actions: WriteAction[], newVersion?: number): Promise<void> {
     const split = actions.length > TRANSACTION_LIMIT && newVersion !== undefined;
     const first = actions.slice(0, TRANSACTION_LIMIT);
-    if (split) ((first[0] as { Put: { Item: Item } }).Put.Item).itemsIncomplete = true;
+    if (split) (first[0] as { Put: { Item: Item } }).Put.Item.itemsIncomplete = true;
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: first as never }));
     } catch (error) {
@@ -180,9 +178,9 @@ export class InstanceRepository {
   /** Items of an instance that just ended (no instance item left to guard): idempotent deletes. */
   private async writeUnguarded(actions: WriteAction[]): Promise<void> {
     for (let i = 0; i < actions.length; i += 25) {
-      const requests = actions.slice(i, i + 25).map((action) =>
-        'Put' in action ? { PutRequest: { Item: (action.Put as { Item: Item }).Item } } : { DeleteRequest: { Key: (action.Delete as { Key: unknown }).Key } },
-      );
+      const requests = actions
+        .slice(i, i + 25)
+        .map((action) => ('Put' in action ? { PutRequest: { Item: (action.Put as { Item: Item }).Item } } : { DeleteRequest: { Key: (action.Delete as { Key: unknown }).Key } }));
       let pending: unknown = { [this.tableName]: requests };
       while (pending && Object.keys(pending as object).length > 0) {
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: pending as never }));

@@ -63,7 +63,11 @@ describe('deploying the stack into the emulator', () => {
 
     // when
     await run('npx', ['cdk', 'bootstrap', `aws://${account}/${region}`], { cwd: ROOT, env: env(), maxBuffer: 64 * 1024 * 1024 });
-    await run('npx', ['cdk', 'deploy', '--method=direct', '--require-approval', 'never', '-c', 'prefix=smoke', '-c', `adminSecretArn=${secret.ARN}`], { cwd: ROOT, env: env(), maxBuffer: 64 * 1024 * 1024 });
+    await run('npx', ['cdk', 'deploy', '--method=direct', '--require-approval', 'never', '-c', 'prefix=smoke', '-c', `adminSecretArn=${secret.ARN}`], {
+      cwd: ROOT,
+      env: env(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
 
     // then the stack is complete
     const stacks = await new CloudFormationClient(connection).send(new DescribeStacksCommand({ StackName: 'CamundaEngine' }));

@@ -93,7 +93,9 @@ describe('the CDK stack', () => {
   it('lets the api function send to the seed queue without reading it, and each worker read only its own queue', () => {
     const policies = resources('AWS::IAM::Policy');
     const statementsOf = (roleFragment: string) =>
-      policies.filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleFragment)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+      policies
+        .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleFragment))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     const queueId = (queueName: string) => resources('AWS::SQS::Queue').find(([, q]) => q.Properties.QueueName === queueName)![0];
     const actionsOn = (roleFragment: string, queueName: string) =>
       statementsOf(roleFragment)

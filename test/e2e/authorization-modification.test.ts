@@ -20,8 +20,6 @@ type Json = Record<string, any>;
 type Client = ReturnType<typeof asUser>;
 type Grant = { resource: ResourceName; permissions: string[]; resourceId?: string; type?: number };
 
-
-
 /** P1 of the reference: start → user1 → user2 → end. */
 const P1 = userTaskChain('p1', ['user1', 'user2']);
 const TENANT_MODEL = userTaskChain('tenantProcess', ['tenantTask']);
@@ -502,7 +500,6 @@ describe('authorization of process instance modification', () => {
   });
 
   describe('batch execution', () => {
-
     it('runs the execution jobs without user checks: a batch of a user with only Batch CREATE modifies the instance', async () => {
       // given
       const onlyBatch = await user('onlyBatch', [{ resource: 'Batch', permissions: ['CREATE'] }]);

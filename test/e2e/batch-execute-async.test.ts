@@ -10,7 +10,6 @@ import { bpmnXml, P1, userTaskChain } from './inline-bpmn.ts';
  * (reference §1.8, §4.2, §4.4, scenarios B2, B3, B5, S39).
  */
 
-
 /** Scenario S39: start → serviceTask ser (${true}) → userTask user → end. */
 const S39 = bpmnXml(
   'cancelFlagProcess',
@@ -22,7 +21,6 @@ const S39 = bpmnXml(
    <sequenceFlow id="f3" sourceRef="user" targetRef="end"/>
    <endEvent id="end"/>`,
 );
-
 
 const ENDPOINTS = ['/modification/execute', '/modification/executeAsync'] as const;
 
@@ -90,10 +88,20 @@ describe('modifying many process instances over HTTP', () => {
       ['no process instance ids', () => ({ processDefinitionId: 'no-such-definition', instructions: startBefore }), 'Process instance ids cannot be empty: Process instance ids is empty'],
       [
         'an empty id list and a query matching nothing',
-        (pd) => ({ processDefinitionId: pd, instructions: startBefore, processInstanceIds: [], processInstanceQuery: { processDefinitionKey: 'nothingDeployed' }, historicProcessInstanceQuery: { processDefinitionKey: 'nothingDeployed' } }),
+        (pd) => ({
+          processDefinitionId: pd,
+          instructions: startBefore,
+          processInstanceIds: [],
+          processInstanceQuery: { processDefinitionKey: 'nothingDeployed' },
+          historicProcessInstanceQuery: { processDefinitionKey: 'nothingDeployed' },
+        }),
         'Process instance ids cannot be empty: Process instance ids is empty',
       ],
-      ['a null id in the list', (_pd, pi) => ({ processDefinitionId: 'no-such-definition', instructions: startBefore, processInstanceIds: [pi, null] }), 'Process instance ids cannot be null: Process instance ids contains null value'],
+      [
+        'a null id in the list',
+        (_pd, pi) => ({ processDefinitionId: 'no-such-definition', instructions: startBefore, processInstanceIds: [pi, null] }),
+        'Process instance ids cannot be null: Process instance ids contains null value',
+      ],
       [
         'an unknown process definition',
         (_pd, pi) => ({ processDefinitionId: 'no-such-definition', instructions: startBefore, processInstanceIds: [pi] }),
@@ -109,9 +117,21 @@ describe('modifying many process instances over HTTP', () => {
         (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'cancel', transitionInstanceId: 'abc' }], processInstanceIds: [pi] }),
         "For instruction type 'cancel': 'activityId' must be set",
       ],
-      ['startBeforeActivity without activityId', (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'startBeforeActivity' }], processInstanceIds: [pi] }), "For instruction type 'startBeforeActivity': 'activityId' must be set"],
-      ['startAfterActivity without activityId', (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'startAfterActivity' }], processInstanceIds: [pi] }), "For instruction type 'startAfterActivity': 'activityId' must be set"],
-      ['startTransition without transitionId', (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'startTransition' }], processInstanceIds: [pi] }), "For instruction type 'startTransition': 'transitionId' must be set"],
+      [
+        'startBeforeActivity without activityId',
+        (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'startBeforeActivity' }], processInstanceIds: [pi] }),
+        "For instruction type 'startBeforeActivity': 'activityId' must be set",
+      ],
+      [
+        'startAfterActivity without activityId',
+        (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'startAfterActivity' }], processInstanceIds: [pi] }),
+        "For instruction type 'startAfterActivity': 'activityId' must be set",
+      ],
+      [
+        'startTransition without transitionId',
+        (pd, pi) => ({ processDefinitionId: pd, instructions: [{ type: 'startTransition' }], processInstanceIds: [pi] }),
+        "For instruction type 'startTransition': 'transitionId' must be set",
+      ],
     ];
 
     let id: string;
@@ -224,7 +244,16 @@ describe('modifying many process instances over HTTP', () => {
       const batch = await executeAsync(api, { processDefinitionId: definitions.p1, processInstanceIds: ids, instructions: [{ type: 'startAfterActivity', activityId: 'user1' }] });
 
       // then
-      expect(batch).toMatchObject({ type: 'instance-modification', totalJobs: 10, jobsCreated: 0, batchJobsPerSeed: 100, invocationsPerBatchJob: 1, tenantId: null, suspended: false, executionStartTime: null });
+      expect(batch).toMatchObject({
+        type: 'instance-modification',
+        totalJobs: 10,
+        jobsCreated: 0,
+        batchJobsPerSeed: 100,
+        invocationsPerBatchJob: 1,
+        tenantId: null,
+        suspended: false,
+        executionStartTime: null,
+      });
       expect(batch.startTime).toMatch(CAMUNDA_DATE);
       const historic = await completed(api, batch.id);
       expect(historic).toMatchObject({ totalJobs: 10, endTime: expect.stringMatching(CAMUNDA_DATE), executionStartTime: expect.stringMatching(CAMUNDA_DATE) });
@@ -412,7 +441,11 @@ describe('modifying many process instances over HTTP', () => {
       // given 25 instances and batchJobsPerSeed 10
       const ids = await startInstances(seededApi, 'chunkProcess', 25);
       const tasks = async (activityId: string) => (await seededApi.get(`/task/count?processDefinitionKey=chunkProcess&taskDefinitionKey=${activityId}`)).body.count as number;
-      const batch = await executeAsync(seededApi, { processDefinitionId: seededDefinitions.chunkProcess, processInstanceIds: ids, instructions: [{ type: 'startBeforeActivity', activityId: 'user2' }] });
+      const batch = await executeAsync(seededApi, {
+        processDefinitionId: seededDefinitions.chunkProcess,
+        processInstanceIds: ids,
+        instructions: [{ type: 'startBeforeActivity', activityId: 'user2' }],
+      });
       expect(batch).toMatchObject({ totalJobs: 25, jobsCreated: 0, batchJobsPerSeed: 10, invocationsPerBatchJob: 1 });
 
       // when the seed runs once
@@ -497,7 +530,11 @@ describe('modifying many process instances over HTTP', () => {
     it('rolls back every instance of a job when one of its instances fails (reference §4.5)', async () => {
       // given one job over three instances, the middle one deleted before the job runs
       const [first, middle, last] = await startInstances(chunkedApi, 'p1', 3);
-      const batch = await executeAsync(chunkedApi, { processDefinitionId: chunkedDefinitions.p1, processInstanceIds: [first, middle, last], instructions: [{ type: 'startBeforeActivity', activityId: 'user2' }] });
+      const batch = await executeAsync(chunkedApi, {
+        processDefinitionId: chunkedDefinitions.p1,
+        processInstanceIds: [first, middle, last],
+        instructions: [{ type: 'startBeforeActivity', activityId: 'user2' }],
+      });
       await seedOnce(chunked, chunkedApi, batch.id);
       expect((await chunkedApi.delete(`/process-instance/${middle}`)).status).toBe(204);
 

@@ -30,7 +30,6 @@ const FLAKY = bpmnXml(
    <endEvent id="end"/>`,
 );
 
-
 let flakyFails = true;
 const registry = () =>
   new DelegateRegistry().register(FLAKY_DELEGATE, {
@@ -266,7 +265,7 @@ describe('asynchronous modification of one process instance over HTTP', () => {
       expect((await hand.get(`/history/batch/count?batchId=${batch.id}&completed=true`)).body).toEqual({ count: 0 });
     });
 
-    it("takes the tenant of the process instance for the batch, its history and its jobs (B10)", async () => {
+    it('takes the tenant of the process instance for the batch, its history and its jobs (B10)', async () => {
       // given
       const id = await startInstance(hand, 'tenantProcess', 'tenant1');
 
@@ -936,7 +935,12 @@ describe('querying batches, batch statistics and historic batches (reference §1
     expect(ids(await api.get('/history/batch?withoutTenantId=true')).sort()).toEqual(sorted([failed, plain]));
     expect(ids(await api.get('/history/batch?sortBy=startTime&sortOrder=asc'))).toEqual(all.map((b) => b.id));
     expect(ids(await api.get('/history/batch?sortBy=batchId&sortOrder=desc'))).toEqual(sorted(all).reverse());
-    expect(ids(await api.get('/history/batch?sortBy=startTime&sortOrder=desc&firstResult=1&maxResults=2'))).toEqual(all.map((b) => b.id).reverse().slice(1, 3));
+    expect(ids(await api.get('/history/batch?sortBy=startTime&sortOrder=desc&firstResult=1&maxResults=2'))).toEqual(
+      all
+        .map((b) => b.id)
+        .reverse()
+        .slice(1, 3),
+    );
     const byEnd = ids(await api.get('/history/batch?completed=true&sortBy=endTime&sortOrder=asc'));
     expect(byEnd).toEqual([plain.id]);
     expect((await api.get(`/history/batch/${plain.id}`)).body.endTime).toMatch(CAMUNDA_DATE);

@@ -116,7 +116,15 @@ describe('an external task worker built with camunda-external-task-client-js', (
 
     // then
     const [externalTask] = (await api.get(`/external-task?processInstanceId=${id}`)).body;
-    expect(externalTask).toMatchObject({ processInstanceId: id, topicName: 'refund', activityId: 'work', retries: 0, errorMessage: 'refund failed (attempt 2)', workerId: 'e2e-worker', businessKey: 'refund-1' });
+    expect(externalTask).toMatchObject({
+      processInstanceId: id,
+      topicName: 'refund',
+      activityId: 'work',
+      retries: 0,
+      errorMessage: 'refund failed (attempt 2)',
+      workerId: 'e2e-worker',
+      businessKey: 'refund-1',
+    });
     expect(failures.filter((f) => f.taskId === externalTask.id).map((f) => f.attempt)).toEqual([1, 2]);
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ incidentType: 'failedExternalTask', processInstanceId: id, activityId: 'work', configuration: externalTask.id, incidentMessage: 'refund failed (attempt 2)' });

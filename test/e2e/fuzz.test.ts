@@ -10,7 +10,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_c7);
 const REQUESTS = 1000;
 const CONCURRENCY = 16;
 
-
 class Random {
   constructor(readonly next: () => number) {}
   int(max: number): number {
@@ -117,7 +116,10 @@ const WELL_FORMED_INSTRUCTIONS: unknown[] = [
   [{ type: 'startBeforeActivity', activityId: 'theTask' }],
   [{ type: 'cancel', activityId: 'theTask' }],
   [{ type: 'startTransition', transitionId: 'flow1' }],
-  [{ type: 'cancel', activityInstanceId: 'x' }, { type: 'startAfterActivity', activityId: 'theStart' }],
+  [
+    { type: 'cancel', activityInstanceId: 'x' },
+    { type: 'startAfterActivity', activityId: 'theStart' },
+  ],
 ];
 
 /** Per body route: fields and values that make the body invalid, on top of a base body. */
@@ -377,8 +379,20 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
   const realInstanceHostile = () => {
     const id = real.instanceId;
     const options: (() => FuzzRequest)[] = [
-      () => ({ kind: 'real variable with wrong value', method: 'PUT', path: `/process-instance/${id}/variables/${encodeURIComponent(rng.pick(['amount', 'name', 'fresh', 'a b', '💥']))}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(rng.pick(Object.values(rng.pick(VARIABLE_WITH_WRONG_VALUE.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && 'a' in v)) as Record<string, unknown>))) }),
-      () => ({ kind: 'real delete with bad flag', method: 'DELETE', path: `/process-instance/${id}?${rng.pick(['skipCustomListeners', 'skipIoMappings'])}=${rng.pick(['maybe', 'TRUE', '1', '%zz'])}` }),
+      () => ({
+        kind: 'real variable with wrong value',
+        method: 'PUT',
+        path: `/process-instance/${id}/variables/${encodeURIComponent(rng.pick(['amount', 'name', 'fresh', 'a b', '💥']))}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          rng.pick(Object.values(rng.pick(VARIABLE_WITH_WRONG_VALUE.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && 'a' in v)) as Record<string, unknown>)),
+        ),
+      }),
+      () => ({
+        kind: 'real delete with bad flag',
+        method: 'DELETE',
+        path: `/process-instance/${id}?${rng.pick(['skipCustomListeners', 'skipIoMappings'])}=${rng.pick(['maybe', 'TRUE', '1', '%zz'])}`,
+      }),
       () => ({
         kind: 'real modification, valid then invalid instruction',
         method: 'POST',
@@ -386,7 +400,11 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           instructions: [
-            rng.pick([{ type: 'startBeforeActivity', activityId: 'theTask' }, { type: 'cancel', activityId: 'theTask' }, { type: 'startTransition', transitionId: 'flow1' }]),
+            rng.pick([
+              { type: 'startBeforeActivity', activityId: 'theTask' },
+              { type: 'cancel', activityId: 'theTask' },
+              { type: 'startTransition', transitionId: 'flow1' },
+            ]),
             rng.pick([
               { type: 'startBeforeActivity', activityId: `missing${rng.alnum(4)}` },
               { type: 'startAfterActivity', activityId: `missing${rng.alnum(4)}` },
@@ -398,9 +416,25 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
           ],
         }),
       }),
-      () => ({ kind: 'real variables of unknown name', method: 'GET', path: `/process-instance/${id}/variables/${encodeURIComponent(`missing${rng.pick(HOSTILE_STRINGS.filter((s) => !['__proto__', 'constructor', 'prototype'].includes(s)))}`)}` }),
-      () => ({ kind: 'real task completion with bad variables', method: 'POST', path: `/task/${real.taskId}/complete`, headers: { 'content-type': 'application/json' }, body: bodyText({ variables: rng.pick(VARIABLE_WITH_WRONG_VALUE) }) }),
-      () => ({ kind: 'message nobody waits for', method: 'POST', path: '/message', headers: { 'content-type': 'application/json' }, body: bodyText({ messageName: `msg${rng.alnum(5)}`, processInstanceId: rng.chance(0.5) ? id : undefined }) }),
+      () => ({
+        kind: 'real variables of unknown name',
+        method: 'GET',
+        path: `/process-instance/${id}/variables/${encodeURIComponent(`missing${rng.pick(HOSTILE_STRINGS.filter((s) => !['__proto__', 'constructor', 'prototype'].includes(s)))}`)}`,
+      }),
+      () => ({
+        kind: 'real task completion with bad variables',
+        method: 'POST',
+        path: `/task/${real.taskId}/complete`,
+        headers: { 'content-type': 'application/json' },
+        body: bodyText({ variables: rng.pick(VARIABLE_WITH_WRONG_VALUE) }),
+      }),
+      () => ({
+        kind: 'message nobody waits for',
+        method: 'POST',
+        path: '/message',
+        headers: { 'content-type': 'application/json' },
+        body: bodyText({ messageName: `msg${rng.alnum(5)}`, processInstanceId: rng.chance(0.5) ? id : undefined }),
+      }),
     ];
     add(rng.pick(options)());
   };
@@ -420,15 +454,63 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
       String.fromCharCode(...Array.from({ length: 64 }, () => rng.int(256))),
     ]);
     const variants: (() => FuzzRequest)[] = [
-      () => ({ kind: 'multipart: garbage BPMN', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: `${part('deployment-name', undefined, 'fuzz')}${part('data', `${rng.alnum(4)}.bpmn`, garbageXml)}--${boundary}--\r\n` }),
-      () => ({ kind: 'multipart: no resources', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: `${part('deployment-name', undefined, 'fuzz')}${part('enable-duplicate-filtering', undefined, 'true')}--${boundary}--\r\n` }),
-      () => ({ kind: 'multipart: missing closing boundary', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: `--${boundary}\r\nContent-Disposition: form-data; name="x"; filename="x.bpmn"\r\n\r\n<definitions/>` }),
-      () => ({ kind: 'multipart: part without headers end', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: `--${boundary}\r\nContent-Disposition: form-data; name="x"` }),
-      () => ({ kind: 'multipart: part without name', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--${boundary}--\r\n` }),
-      () => ({ kind: 'multipart: wrong boundary', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}x` }, body: `${part('data', 'a.bpmn', garbageXml)}--${boundary}--\r\n` }),
+      () => ({
+        kind: 'multipart: garbage BPMN',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `${part('deployment-name', undefined, 'fuzz')}${part('data', `${rng.alnum(4)}.bpmn`, garbageXml)}--${boundary}--\r\n`,
+      }),
+      () => ({
+        kind: 'multipart: no resources',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `${part('deployment-name', undefined, 'fuzz')}${part('enable-duplicate-filtering', undefined, 'true')}--${boundary}--\r\n`,
+      }),
+      () => ({
+        kind: 'multipart: missing closing boundary',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="x"; filename="x.bpmn"\r\n\r\n<definitions/>`,
+      }),
+      () => ({
+        kind: 'multipart: part without headers end',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="x"`,
+      }),
+      () => ({
+        kind: 'multipart: part without name',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--${boundary}--\r\n`,
+      }),
+      () => ({
+        kind: 'multipart: wrong boundary',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}x` },
+        body: `${part('data', 'a.bpmn', garbageXml)}--${boundary}--\r\n`,
+      }),
       () => ({ kind: 'multipart: no boundary', method: 'POST', path: '/deployment/create', headers: { 'content-type': 'multipart/form-data' }, body: `${part('data', 'a.bpmn', garbageXml)}` }),
-      () => ({ kind: 'multipart: json instead', method: 'POST', path: '/deployment/create', headers: { 'content-type': rng.pick(['application/json', 'text/plain']) }, body: JSON.stringify({ 'deployment-name': 'x', data: garbageXml }) }),
-      () => ({ kind: 'multipart: binary noise', method: 'POST', path: '/deployment/create', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: new Uint8Array(256).map(() => rng.int(256)) }),
+      () => ({
+        kind: 'multipart: json instead',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': rng.pick(['application/json', 'text/plain']) },
+        body: JSON.stringify({ 'deployment-name': 'x', data: garbageXml }),
+      }),
+      () => ({
+        kind: 'multipart: binary noise',
+        method: 'POST',
+        path: '/deployment/create',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: new Uint8Array(256).map(() => rng.int(256)),
+      }),
       () => ({
         kind: 'multipart: bad duplicate filtering flag',
         method: 'POST',

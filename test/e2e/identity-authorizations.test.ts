@@ -11,8 +11,6 @@ import { asUser, restClient, startTestRuntime } from '../support/runtime.ts';
 type Api = ReturnType<typeof restClient>;
 type Client = ReturnType<typeof asUser>;
 
-
-
 const invalid = (message: string) => ({ type: 'InvalidRequestException', message, code: null });
 
 /** Camunda's AuthorizationExceptionDto for one missing permission. */
@@ -69,7 +67,18 @@ describe('authorizations over REST', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const id = created.body.id as string;
     expect(typeof id).toBe('string');
-    const expected = { id, type: 1, permissions: ['READ', 'UPDATE'], userId: 'crudUser', groupId: null, resourceType: PROCESS_DEFINITION, resourceId: 'invoice', removalTime: null, rootProcessInstanceId: null, links: [] };
+    const expected = {
+      id,
+      type: 1,
+      permissions: ['READ', 'UPDATE'],
+      userId: 'crudUser',
+      groupId: null,
+      resourceType: PROCESS_DEFINITION,
+      resourceId: 'invoice',
+      removalTime: null,
+      rootProcessInstanceId: null,
+      links: [],
+    };
     expect(created.body).toEqual(expected);
     expect((await admin.get(`/authorization/${id}`)).body).toEqual(expected);
     expect((await admin.get('/authorization?userIdIn=crudUser,someoneElse')).body).toEqual([expected]);

@@ -11,8 +11,6 @@ import { asUser, basicAuth, restClient, startTestRuntime } from '../support/runt
 
 type Api = ReturnType<typeof restClient>;
 
-
-
 const invalid = (message: string) => ({ type: 'InvalidRequestException', message, code: null });
 
 describe('identity REST API (users, groups, tenants)', () => {

@@ -46,7 +46,13 @@ describe('synchronous process instance modification over REST', () => {
   };
   /** Everything a client can observe of an instance: tree, variables, tasks, jobs. */
   const snapshot = async (id: string) => {
-    const paths = { tree: `/process-instance/${id}/activity-instances`, variables: `/process-instance/${id}/variables`, tasks: `/task?processInstanceId=${id}`, jobs: `/job?processInstanceId=${id}`, incidents: `/incident?processInstanceId=${id}` };
+    const paths = {
+      tree: `/process-instance/${id}/activity-instances`,
+      variables: `/process-instance/${id}/variables`,
+      tasks: `/task?processInstanceId=${id}`,
+      jobs: `/job?processInstanceId=${id}`,
+      incidents: `/incident?processInstanceId=${id}`,
+    };
     const bodies = await Promise.all(Object.values(paths).map(async (path) => (await api.get(path)).body));
     return Object.fromEntries(Object.keys(paths).map((name, i) => [name, bodies[i]]));
   };
@@ -94,8 +100,14 @@ describe('synchronous process instance modification over REST', () => {
       [{ type: 'startTransition', activityId: 'task2' }, "For instruction type 'startTransition': 'transitionId' must be set"],
       [{ type: 'cancel' }, "For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required"],
       [{ type: 'cancel', activityId: 'task1', activityInstanceId: 'a' }, "For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required"],
-      [{ type: 'cancel', activityInstanceId: 'a', transitionInstanceId: 't' }, "For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required"],
-      [{ type: 'cancel', activityId: 'task1', activityInstanceId: 'a', transitionInstanceId: 't' }, "For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required"],
+      [
+        { type: 'cancel', activityInstanceId: 'a', transitionInstanceId: 't' },
+        "For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required",
+      ],
+      [
+        { type: 'cancel', activityId: 'task1', activityInstanceId: 'a', transitionInstanceId: 't' },
+        "For instruction type 'cancel': exactly one, 'activityId', 'activityInstanceId', or 'transitionInstanceId', is required",
+      ],
     ])('answers 400 with Camunda’s message for the invalid instruction %j', async (instruction, message) => {
       // when / then
       await expectRejected(id, { instructions: [instruction] }, 400, invalidRequest(message));
@@ -302,13 +314,17 @@ describe('synchronous process instance modification over REST', () => {
         id,
         { instructions: [{ type: 'startBeforeActivity', activityId: 'innerTask', ancestorActivityInstanceId: 'noSuchInstance' }] },
         400,
-        notValid("Cannot perform instruction: Start before activity 'innerTask' with ancestor activity instance 'noSuchInstance'; Ancestor activity instance 'noSuchInstance' does not exist: ancestorInstance is null"),
+        notValid(
+          "Cannot perform instruction: Start before activity 'innerTask' with ancestor activity instance 'noSuchInstance'; Ancestor activity instance 'noSuchInstance' does not exist: ancestorInstance is null",
+        ),
       );
       await expectRejected(
         id,
         { instructions: [{ type: 'startBeforeActivity', activityId: 'outerTask', ancestorActivityInstanceId: subProcess }] },
         400,
-        notValid(`Cannot perform instruction: Start before activity 'outerTask' with ancestor activity instance '${subProcess}'; Scope execution for '${subProcess}' cannot be found in parent hierarchy of flow element 'outerTask'`),
+        notValid(
+          `Cannot perform instruction: Start before activity 'outerTask' with ancestor activity instance '${subProcess}'; Scope execution for '${subProcess}' cannot be found in parent hierarchy of flow element 'outerTask'`,
+        ),
       );
       await expectRejected(
         id,
@@ -349,7 +365,9 @@ describe('synchronous process instance modification over REST', () => {
         id,
         { instructions: [{ type: 'cancel', transitionInstanceId: 'nonExistingTransitionInstance' }] },
         400,
-        notValid("Cannot perform instruction: Cancel transition instance 'nonExistingTransitionInstance'; Transition instance 'nonExistingTransitionInstance' does not exist: transitionInstance is null"),
+        notValid(
+          "Cannot perform instruction: Cancel transition instance 'nonExistingTransitionInstance'; Transition instance 'nonExistingTransitionInstance' does not exist: transitionInstance is null",
+        ),
       );
     });
 
@@ -515,7 +533,12 @@ describe('synchronous process instance modification over REST', () => {
       const { id } = await start('exclusiveGateway');
 
       // when
-      const response = await modify(id, { instructions: [{ type: 'cancel', activityId: 'task1' }, { type: 'startBeforeActivity', activityId: 'theEnd' }] });
+      const response = await modify(id, {
+        instructions: [
+          { type: 'cancel', activityId: 'task1' },
+          { type: 'startBeforeActivity', activityId: 'theEnd' },
+        ],
+      });
 
       // then
       expect(response.status).toBe(204);
@@ -529,7 +552,12 @@ describe('synchronous process instance modification over REST', () => {
       const task1 = await instanceOf(id, 'task1');
 
       // when
-      const response = await modify(id, { instructions: [{ type: 'cancel', activityInstanceId: task1 }, { type: 'startBeforeActivity', activityId: 'task1' }] });
+      const response = await modify(id, {
+        instructions: [
+          { type: 'cancel', activityInstanceId: task1 },
+          { type: 'startBeforeActivity', activityId: 'task1' },
+        ],
+      });
 
       // then
       expect(response.status).toBe(204);

@@ -542,7 +542,11 @@ describe('the process lifecycle over the Camunda REST API', () => {
       const gone = await api.get(`/process-instance/${id}/variables/aString`);
       expect(gone.status).toBe(404);
       expect(gone.body).toEqual({ type: 'InvalidRequestException', message: 'process instance variable with name aString does not exist', code: null });
-      expect(Object.keys((await api.get(`/process-instance/${id}/variables`)).body).sort()).toEqual(Object.keys(values).filter((n) => n !== 'aString').sort());
+      expect(Object.keys((await api.get(`/process-instance/${id}/variables`)).body).sort()).toEqual(
+        Object.keys(values)
+          .filter((n) => n !== 'aString')
+          .sort(),
+      );
     });
 
     it('applies modifications and deletions in one request', async () => {
@@ -677,7 +681,21 @@ describe('the process lifecycle over the Camunda REST API', () => {
       expect(response.status).toBe(200);
       const root = response.body;
       expect(Object.keys(root).sort()).toEqual(
-        ['id', 'parentActivityInstanceId', 'activityId', 'activityType', 'processInstanceId', 'processDefinitionId', 'childActivityInstances', 'childTransitionInstances', 'executionIds', 'activityName', 'incidentIds', 'incidents', 'name'].sort(),
+        [
+          'id',
+          'parentActivityInstanceId',
+          'activityId',
+          'activityType',
+          'processInstanceId',
+          'processDefinitionId',
+          'childActivityInstances',
+          'childTransitionInstances',
+          'executionIds',
+          'activityName',
+          'incidentIds',
+          'incidents',
+          'name',
+        ].sort(),
       );
       expect(root).toMatchObject({
         id,
@@ -698,7 +716,15 @@ describe('the process lifecycle over the Camunda REST API', () => {
       expect(sub.executionIds).toHaveLength(1);
       expect(sub.childActivityInstances).toHaveLength(1);
       const inner = sub.childActivityInstances[0];
-      expect(inner).toMatchObject({ activityId: 'innerTask', activityType: 'userTask', parentActivityInstanceId: sub.id, childActivityInstances: [], childTransitionInstances: [], incidentIds: [], incidents: [] });
+      expect(inner).toMatchObject({
+        activityId: 'innerTask',
+        activityType: 'userTask',
+        parentActivityInstanceId: sub.id,
+        childActivityInstances: [],
+        childTransitionInstances: [],
+        incidentIds: [],
+        incidents: [],
+      });
       expect(inner.id).toMatch(/^innerTask:[0-9a-f-]{36}$/);
       expect(inner.name).toBe(inner.activityName);
       const [task] = (await api.get(`/task?processInstanceId=${id}`)).body;

@@ -310,9 +310,7 @@ describe('security of every route', () => {
     const tenantDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm(DEPLOYMENT_NAME, MODEL, TENANT) }));
     const definitionId = Object.keys(deployment.deployedProcessDefinitions)[0]!;
     const tenantDefinitionId = Object.keys(tenantDeployment.deployedProcessDefinitions)[0]!;
-    const instance = await ok(
-      asAdmin('POST', { path: `/process-definition/${definitionId}/start`, body: { businessKey: BUSINESS_KEY, variables: { secretVar: { value: SECRET, type: 'String' } } } }),
-    );
+    const instance = await ok(asAdmin('POST', { path: `/process-definition/${definitionId}/start`, body: { businessKey: BUSINESS_KEY, variables: { secretVar: { value: SECRET, type: 'String' } } } }));
     const pi = instance.id as string;
     const [task] = await ok(asAdmin('GET', { path: `/task?processInstanceId=${pi}` }));
     const [job] = await ok(asAdmin('GET', { path: `/job?processInstanceId=${pi}` }));

@@ -64,7 +64,12 @@ describe('inputs beyond the store’s limits', () => {
   it('refuses a body nested deeper than Camunda’s 1,000 levels, and accepts one just within', async () => {
     expect((await api.deploy({ 'nested.bpmn': userTaskChain('nested', ['task']) })).status).toBe(200);
     const nested = (levels: number) => `{"variables":{"v":{"value":${'['.repeat(levels)}1${']'.repeat(levels)}}}}`;
-    expectError(await api.post('/process-definition/key/nested/start', nested(5_000)), 400, 'InvalidRequestException', 'Cannot deserialize request body: nesting depth exceeds the maximum allowed (1000)');
+    expectError(
+      await api.post('/process-definition/key/nested/start', nested(5_000)),
+      400,
+      'InvalidRequestException',
+      'Cannot deserialize request body: nesting depth exceeds the maximum allowed (1000)',
+    );
     const within = await api.post('/process-definition/key/nested/start', nested(990));
     expect(within.status, JSON.stringify(within.body).slice(0, 200)).toBe(200);
   });

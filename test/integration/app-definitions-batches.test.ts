@@ -31,7 +31,14 @@ const bpmn = (key: string) => `<?xml version="1.0" encoding="UTF-8"?>
 </definitions>`;
 
 const deployment = (...keys: string[]) => ({
-  request: () => ({ name: 'app-test', source: null, tenantId: null, enableDuplicateFiltering: false, deployChangedOnly: false, resources: keys.map((key) => ({ name: `${key}.bpmn`, xml: bpmn(key) })) }),
+  request: () => ({
+    name: 'app-test',
+    source: null,
+    tenantId: null,
+    enableDuplicateFiltering: false,
+    deployChangedOnly: false,
+    resources: keys.map((key) => ({ name: `${key}.bpmn`, xml: bpmn(key) })),
+  }),
 });
 
 describe('the definition and batch use cases called directly', () => {
@@ -69,7 +76,8 @@ describe('the definition and batch use cases called directly', () => {
     return batch;
   }
 
-  const forbidden = (permissionName: string, resourceName: string) => expect.objectContaining({ name: 'AuthorizationException', checks: [expect.objectContaining({ permission: permissionName, resource: resourceName })] });
+  const forbidden = (permissionName: string, resourceName: string) =>
+    expect.objectContaining({ name: 'AuthorizationException', checks: [expect.objectContaining({ permission: permissionName, resource: resourceName })] });
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ startWorkers: false });

@@ -335,7 +335,14 @@ describe('batch reliability under at-least-once delivery', () => {
 
     // (the seed sends both jobs in one message)
     expect(seeded.map((m) => JSON.parse(m.Body!))).toEqual([
-      { batchId: batch.id, jobs: [{ jobId: `${batch.id}-000000`, processInstanceIds: ids.slice(0, 2) }, { jobId: `${batch.id}-000001`, processInstanceIds: ids.slice(2) }], correlationId: expect.any(String) },
+      {
+        batchId: batch.id,
+        jobs: [
+          { jobId: `${batch.id}-000000`, processInstanceIds: ids.slice(0, 2) },
+          { jobId: `${batch.id}-000001`, processInstanceIds: ids.slice(2) },
+        ],
+        correlationId: expect.any(String),
+      },
     ]);
     const single = (index: number): Message => ({ MessageId: `job-${index}`, ReceiptHandle: `r-${index}`, Body: JSON.stringify({ batchId: batch.id, jobId: `${batch.id}-00000${index}` }) });
 
@@ -415,12 +422,19 @@ describe('batch reliability under at-least-once delivery', () => {
   });
 
   it.each([
-    ['a single-instance modification', async (client: Api) => client.post(`/process-instance/${await startInstance(client, 'reliable')}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] })],
+    [
+      'a single-instance modification',
+      async (client: Api) => client.post(`/process-instance/${await startInstance(client, 'reliable')}/modification-async`, { instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] }),
+    ],
     [
       'a multi-instance modification',
       async (client: Api) => {
         const id = await startInstance(client, 'reliable');
-        return client.post('/modification/executeAsync', { processDefinitionId: await definitionIdOf(client, id), processInstanceIds: [id], instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }] });
+        return client.post('/modification/executeAsync', {
+          processDefinitionId: await definitionIdOf(client, id),
+          processInstanceIds: [id],
+          instructions: [{ type: 'startBeforeActivity', activityId: 'task2' }],
+        });
       },
     ],
   ])('answers 500 and leaves no batch behind when the seed message of %s cannot be sent', async (_name, create) => {

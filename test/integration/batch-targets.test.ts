@@ -37,7 +37,8 @@ describe('the instance ids of a large batch in the table', () => {
     const batch = newBatch('small', ids);
     await repository.create(batch, historicBatchOf(batch), ids);
     const doc = createDocumentClient({ region: runtime.config.region, endpoint: runtime.endpoint });
-    const partition = async () => (await doc.send(new QueryCommand({ TableName: runtime.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batch.id}` } }))).Items ?? [];
+    const partition = async () =>
+      (await doc.send(new QueryCommand({ TableName: runtime.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batch.id}` } }))).Items ?? [];
     expect((await partition()).map((item) => [item.sk, item.targetIds])).toEqual([['BATCH', ids]]);
     const stored = (await repository.get(batch.id))!;
     expect((await repository.targets(stored, seedChunkNumbers(stored))).ids).toEqual(ids);

@@ -70,7 +70,8 @@ describe('the embedded emulator', () => {
   }
 
   const scan = async () => ((await doc.send(new ScanCommand({ TableName: 't' }))).Items ?? []).map((i) => `${i.pk}:${i.v ?? '-'}`).sort();
-  const indexed = async (gpk: string) => ((await doc.send(new QueryCommand({ TableName: 'g', IndexName: 'gsi', KeyConditionExpression: 'gpk = :p', ExpressionAttributeValues: { ':p': gpk } }))).Items ?? []).map((i) => i.pk);
+  const indexed = async (gpk: string) =>
+    ((await doc.send(new QueryCommand({ TableName: 'g', IndexName: 'gsi', KeyConditionExpression: 'gpk = :p', ExpressionAttributeValues: { ':p': gpk } }))).Items ?? []).map((i) => i.pk);
 
   it('rolls back every action of a cancelled transaction and applies every action of a successful one', async () => {
     // given
@@ -90,11 +91,21 @@ describe('the embedded emulator', () => {
     );
 
     // then
-    await expect(cancelled).rejects.toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
+    await expect(cancelled).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+    });
     expect(await scan()).toEqual(['a:1', 'd:1']);
 
     // and a transaction whose conditions hold applies all of it
-    await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 't', Item: { pk: 'a', sk: 'a', v: 3 }, ConditionExpression: 'v = :one', ExpressionAttributeValues: { ':one': 1 } } }, { Delete: { TableName: 't', Key: { pk: 'd', sk: 'd' } } }] }));
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: 't', Item: { pk: 'a', sk: 'a', v: 3 }, ConditionExpression: 'v = :one', ExpressionAttributeValues: { ':one': 1 } } },
+          { Delete: { TableName: 't', Key: { pk: 'd', sk: 'd' } } },
+        ],
+      }),
+    );
     expect(await scan()).toEqual(['a:3']);
   });
 
@@ -172,9 +183,11 @@ describe('the embedded emulator', () => {
         }
       }
     };
-    await Promise.all(Array.from({ length: CLIENTS }, async () => {
-      for (let i = 0; i < 3; i++) await increment();
-    }));
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (let i = 0; i < 3; i++) await increment();
+      }),
+    );
 
     // then
     const { Item } = await doc.send(new GetCommand({ TableName: 't', Key: { pk: 'counter', sk: 'c' } }));
@@ -255,7 +268,14 @@ describe('the embedded emulator', () => {
     let start: QueryCommandOutput['LastEvaluatedKey'];
     do {
       const page = await doc.send(
-        new QueryCommand({ TableName: 'g', IndexName: 'gsi', KeyConditionExpression: 'gpk = :p AND gsk >= :from', ExpressionAttributeValues: { ':p': 'paged', ':from': '005' }, Limit: 10, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: 'g',
+          IndexName: 'gsi',
+          KeyConditionExpression: 'gpk = :p AND gsk >= :from',
+          ExpressionAttributeValues: { ':p': 'paged', ':from': '005' },
+          Limit: 10,
+          ExclusiveStartKey: start,
+        }),
       );
       pages.push((page.Items ?? []).map((i) => i.gsk as string));
       start = page.LastEvaluatedKey;

@@ -90,7 +90,12 @@ describe('logs of failing records and requests', () => {
     const failing = await captureLogs(() => handler(apiEvent('GET', '/process-instance/pi-1', 'req-5xx')));
     expect(failing.result.statusCode).toBe(500);
     expect(errorsIn(failing.lines)).toHaveLength(1);
-    expect(errorsIn(failing.lines)[0]).toMatchObject({ correlationId: 'req-5xx', status: 500, route: 'GET /process-instance/{id}', error: { name: 'AwsServiceFailure', cause: { name: 'SyntaxError' } } });
+    expect(errorsIn(failing.lines)[0]).toMatchObject({
+      correlationId: 'req-5xx',
+      status: 500,
+      route: 'GET /process-instance/{id}',
+      error: { name: 'AwsServiceFailure', cause: { name: 'SyntaxError' } },
+    });
 
     const refused = await captureLogs(() => handler(apiEvent('GET', '/no-such-resource', 'req-4xx')));
     expect(refused.result.statusCode).toBe(404);
@@ -115,7 +120,13 @@ describe('correlation ids through a batch', () => {
 
     // when request "req-batch" creates a batch and the workers run it to the end
     const { lines } = await captureLogs(async () => {
-      const created = await handler(apiEvent('POST', '/modification/executeAsync', 'req-batch', { processInstanceIds: ids, processDefinitionId: (await api.get(`/process-instance/${ids[0]}`)).body.definitionId, instructions: [{ type: 'startBeforeActivity', activityId: 'second' }] }));
+      const created = await handler(
+        apiEvent('POST', '/modification/executeAsync', 'req-batch', {
+          processInstanceIds: ids,
+          processDefinitionId: (await api.get(`/process-instance/${ids[0]}`)).body.definitionId,
+          instructions: [{ type: 'startBeforeActivity', activityId: 'second' }],
+        }),
+      );
       expect(created.statusCode).toBe(200);
       const batchId = JSON.parse(created.body).id as string;
       await eventually(async () => (await api.get(`/batch/${batchId}`)).status === 404, 20_000);

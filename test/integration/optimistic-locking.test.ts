@@ -67,8 +67,10 @@ describe('optimistic locking of process instances against DynamoDB', () => {
 
   /** An engine service over the runtime's table whose instance writes race with a competing writer. */
   const racingService = (conflictRetries: number) => {
-    const instances = new RacingInstanceRepository(runtime.resources.tableName, runtime.endpoint, (state, model, n) =>
-      modifyVariables(state, model, { [`racer${n}`]: str('won') }, [], engine.env).state,
+    const instances = new RacingInstanceRepository(
+      runtime.resources.tableName,
+      runtime.endpoint,
+      (state, model, n) => modifyVariables(state, model, { [`racer${n}`]: str('won') }, [], engine.env).state,
     );
     return { instances, service: new EngineService({ ...engine.deps, instances, conflictRetries }) };
   };
@@ -205,7 +207,13 @@ describe('optimistic locking of process instances against DynamoDB', () => {
     const { instances, service } = racingService(1);
     instances.races = 1;
     const app = appContext({ ...runtime.services, engine: service });
-    const startSecondTask = { processDefinitionId: definitionId, processInstanceIds: [first, second], instructions: [{ type: 'startBeforeActivity' as const, activityId: 'wait' }], skipCustomListeners: false, skipIoMappings: false };
+    const startSecondTask = {
+      processDefinitionId: definitionId,
+      processInstanceIds: [first, second],
+      instructions: [{ type: 'startBeforeActivity' as const, activityId: 'wait' }],
+      skipCustomListeners: false,
+      skipIoMappings: false,
+    };
 
     // when both are modified in one synchronous bulk modification
     await executeModification(app, AuthContext.anonymous(), startSecondTask);
@@ -286,7 +294,11 @@ describe('optimistic locking of process instances against DynamoDB', () => {
       expect(acknowledged.length).toBeGreaterThan(0);
       expect(outcome.versionGain).toBe(acknowledged.length);
       const variables = (await api.get(`/process-instance/${id}/variables`)).body;
-      expect(Object.keys(variables).filter((n) => n !== 'initial').sort()).toEqual([...acknowledged].sort());
+      expect(
+        Object.keys(variables)
+          .filter((n) => n !== 'initial')
+          .sort(),
+      ).toEqual([...acknowledged].sort());
       for (const name of acknowledged) expect(variables[name]).toEqual({ type: 'String', value: name, valueInfo: {} });
     }, 60_000);
   });

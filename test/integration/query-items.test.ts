@@ -281,7 +281,13 @@ describe('query items in DynamoDB follow the stored instance state', () => {
         modifyProcessInstance(
           state,
           model,
-          { instructions: [{ type: 'cancel', activityId: 'mi#multiInstanceBody' }, { type: 'startBeforeActivity', activityId: 'mi#multiInstanceBody' }], externallyTerminated: true },
+          {
+            instructions: [
+              { type: 'cancel', activityId: 'mi#multiInstanceBody' },
+              { type: 'startBeforeActivity', activityId: 'mi#multiInstanceBody' },
+            ],
+            externallyTerminated: true,
+          },
           engine.env,
         ),
       () => new Error('missing'),
@@ -291,7 +297,11 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     const committed = (await engine.load(id))!.stored.state;
     const miBody = committed.root.children![0]!;
     const newestTask = miBody.children![miBody.children!.length - 1]!.task!.id;
-    await engine.update(id, (state, model) => completeTask(state, model, newestTask, undefined, engine.env), () => new Error('missing'));
+    await engine.update(
+      id,
+      (state, model) => completeTask(state, model, newestTask, undefined, engine.env),
+      () => new Error('missing'),
+    );
     releaseTail();
     await replacing;
 

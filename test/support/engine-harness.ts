@@ -54,10 +54,7 @@ export async function loadModel(fixture: string, processId?: string): Promise<Pr
 export function describeTree(tree: ActivityInstanceDto | null): string | null {
   if (!tree) return null;
   const describe = (node: ActivityInstanceDto, isRoot: boolean): string => {
-    const parts = [
-      ...node.childActivityInstances.map((c) => describe(c, false)),
-      ...node.childTransitionInstances.map((t) => `~${t.activityId}`),
-    ].sort();
+    const parts = [...node.childActivityInstances.map((c) => describe(c, false)), ...node.childTransitionInstances.map((t) => `~${t.activityId}`)].sort();
     const label = isRoot ? 'root' : node.activityId;
     return parts.length > 0 ? `${label}{${parts.join(', ')}}` : label;
   };
@@ -112,7 +109,9 @@ export class InstanceDriver {
   }
 
   tasks(): { id: string; activityId: string; assignee?: string }[] {
-    return this.nodes().filter((n) => n.task).map((n) => ({ id: n.task!.id, activityId: n.activityId, assignee: n.task!.assignee }));
+    return this.nodes()
+      .filter((n) => n.task)
+      .map((n) => ({ id: n.task!.id, activityId: n.activityId, assignee: n.task!.assignee }));
   }
 
   jobs() {

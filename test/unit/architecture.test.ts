@@ -97,13 +97,18 @@ describe('the architecture', () => {
 
   it('keeps the pure folders free of AWS, I/O and the clock', () => {
     const pure = files.filter((f) => /^shared\/(engine|batch|bpmn|expression|query)\//.test(f));
-    const code = (file: string) => readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const code = (file: string) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
     const offenders = pure.filter((file) => /from ['"](@aws-sdk\/|node:fs|node:http|node:net|node:child_process)|Date\.now\(\)|new Date\(\)|randomUUID/.test(code(file)));
     expect(offenders).toEqual([]);
   });
 
   it('keeps the REST layer away from the store and the services: routes call use cases', () => {
-    const reaching = [...graph].filter(([file, targets]) => file.startsWith('shared/rest/') && targets.some((t) => t.startsWith('shared/store/') || t === 'shared/service/engine-service.ts' || t === 'shared/service/batch-service.ts'));
+    const reaching = [...graph].filter(
+      ([file, targets]) => file.startsWith('shared/rest/') && targets.some((t) => t.startsWith('shared/store/') || t === 'shared/service/engine-service.ts' || t === 'shared/service/batch-service.ts'),
+    );
     expect(reaching.map(([file]) => file)).toEqual([]);
   });
 

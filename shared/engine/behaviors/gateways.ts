@@ -50,7 +50,10 @@ export const parallelGatewayBehavior: Behavior<ParallelGatewayNode> = {
       const joined = waiting.includes(instance) ? [instance, ...waiting.filter((w) => w !== instance)] : waiting;
       consumeJoinedTokens(ctx, instance, joined.slice(0, node.incoming.length));
     }
-    ctx.leave(instance, node.outgoing.map((id) => ctx.flow(id)));
+    ctx.leave(
+      instance,
+      node.outgoing.map((id) => ctx.flow(id)),
+    );
   },
 };
 

@@ -17,9 +17,7 @@ export const expressionTaskBehavior: Behavior<ExpressionTaskNode> = {
 export const delegateTaskBehavior: Behavior<DelegateTaskNode> = {
   execute(ctx, instance, node) {
     const execution = createDelegateExecution(ctx, instance);
-    invokeImplementation(ctx.env.registry, node.implementation, 'execute', execution, (impl) =>
-      evaluate(impl.expression, createExpressionContext(ctx, instance)),
-    );
+    invokeImplementation(ctx.env.registry, node.implementation, 'execute', execution, (impl) => evaluate(impl.expression, createExpressionContext(ctx, instance)));
     ctx.leave(instance);
   },
 };

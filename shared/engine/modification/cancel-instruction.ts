@@ -29,9 +29,7 @@ export function executeCancelInstruction(runtime: Runtime, instruction: CancelIn
     targets = [found];
   } else {
     const onlySnapshot = instruction.cancelCurrentActiveActivityInstances === true;
-    targets = runtime.tree.all().filter(
-      (n) => n !== runtime.state.root && n.activityId === instruction.activityId && (!onlySnapshot || snapshot.has(n.id)),
-    );
+    targets = runtime.tree.all().filter((n) => n !== runtime.state.root && n.activityId === instruction.activityId && (!onlySnapshot || snapshot.has(n.id)));
   }
   for (const target of targets) {
     if (runtime.tree.isAttached(target)) cancelAndPropagate(runtime, target);

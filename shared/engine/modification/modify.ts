@@ -25,12 +25,7 @@ export function definitionMismatch(processInstanceId: string, actualDefinitionId
  * in between and only ends after the last instruction if nothing is left. Any error discards all of
  * it: the returned state is a new object and the input is never touched.
  */
-export function modifyProcessInstance(
-  state: ProcessInstanceState,
-  model: ProcessModel,
-  request: ModificationRequest,
-  env: EngineEnvironment,
-): OperationResult {
+export function modifyProcessInstance(state: ProcessInstanceState, model: ProcessModel, request: ModificationRequest, env: EngineEnvironment): OperationResult {
   if (state.status !== 'ACTIVE') throw instanceCannotBeModified(state.id);
   const options = { skipCustomListeners: request.skipCustomListeners ?? false, skipIoMappings: request.skipIoMappings ?? false };
   return runOperation(

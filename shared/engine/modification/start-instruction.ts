@@ -55,12 +55,7 @@ export function executeStartInstruction(runtime: Runtime, instruction: StartInst
  * Splits instruction variables: non-local ones are set with normal scoping before the target is
  * entered; local ones land on a scope the instruction just created, else on the new token itself.
  */
-function applyInstructionVariables(
-  runtime: Runtime,
-  scope: ActivityInstanceState,
-  scopeIsNew: boolean,
-  variables: InstructionVariables | undefined,
-): Variables | undefined {
+function applyInstructionVariables(runtime: Runtime, scope: ActivityInstanceState, scopeIsNew: boolean, variables: InstructionVariables | undefined): Variables | undefined {
   let tokenLocals: Variables | undefined;
   for (const [name, { value, local }] of Object.entries(variables ?? {})) {
     if (!local) setTyped(runtime, scope, name, value, false);

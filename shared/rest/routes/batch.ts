@@ -87,7 +87,10 @@ export const batchRoutes: Route[] = [
     pattern: '/batch/statistics',
     handler: async ({ req, app, auth }) => {
       const query = statisticsQuery(req.query);
-      return json(200, (await queryBatchStatistics(app, auth, { ...query, ...pagingParams(req.query) })).map(({ batch, stats }) => batchStatisticsDto(batch, stats)));
+      return json(
+        200,
+        (await queryBatchStatistics(app, auth, { ...query, ...pagingParams(req.query) })).map(({ batch, stats }) => batchStatisticsDto(batch, stats)),
+      );
     },
   }),
   route({ method: 'GET', pattern: '/batch/statistics/count', handler: async ({ req, app, auth }) => json(200, { count: await countBatchStatistics(app, auth, statisticsQuery(req.query)) }) }),

@@ -53,7 +53,10 @@ export const deploymentRoutes: Route[] = [
       const sort = sorting(q, DEPLOYMENT_SORT_KEYS);
       const filter = { id: stringParam(q, 'id'), name: stringParam(q, 'name'), withoutTenantId: booleanParam(q, 'withoutTenantId') };
       const deployments = await queryDeployments(app, auth, { ...filter, sort, ...pagingParams(q) });
-      return json(200, deployments.map((d) => deploymentDto(d, req.baseUrl)));
+      return json(
+        200,
+        deployments.map((d) => deploymentDto(d, req.baseUrl)),
+      );
     },
   }),
   route({ method: 'GET', pattern: '/deployment/count', handler: async ({ app, auth }) => json(200, { count: await countDeployments(app, auth) }) }),

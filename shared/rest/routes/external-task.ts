@@ -1,13 +1,5 @@
 import * as z from 'zod/v4';
-import {
-  completeExternalTask,
-  extendExternalTaskLock,
-  fetchAndLock,
-  getExternalTask,
-  handleExternalTaskFailure,
-  queryExternalTasks,
-  unlockExternalTask,
-} from '../../app/external-tasks.ts';
+import { completeExternalTask, extendExternalTaskLock, fetchAndLock, getExternalTask, handleExternalTaskFailure, queryExternalTasks, unlockExternalTask } from '../../app/external-tasks.ts';
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';

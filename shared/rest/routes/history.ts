@@ -39,6 +39,10 @@ export const historyRoutes: Route[] = [
       return json(200, (await queryHistoricProcessInstances(app, auth, { ...query, ...pagingParams(req.query) })).map(dto));
     },
   }),
-  route({ method: 'GET', pattern: '/history/process-instance/count', handler: async ({ req, app, auth }) => json(200, { count: await countHistoricProcessInstances(app, auth, historyQuery(req.query)) }) }),
+  route({
+    method: 'GET',
+    pattern: '/history/process-instance/count',
+    handler: async ({ req, app, auth }) => json(200, { count: await countHistoricProcessInstances(app, auth, historyQuery(req.query)) }),
+  }),
   route({ method: 'GET', pattern: '/history/process-instance/{id}', handler: async ({ params, app, auth }) => json(200, dto(await getHistoricProcessInstance(app, auth, { id: params.id }))) }),
 ];

@@ -30,7 +30,10 @@ export const messageRoutes: Route[] = [
         all: body.all ?? false,
       });
       if (!body.resultEnabled) return noContent();
-      return json(200, correlated.map((id) => ({ resultType: 'Execution', execution: { id, processInstanceId: id, ended: false, tenantId: null }, processInstance: null })));
+      return json(
+        200,
+        correlated.map((id) => ({ resultType: 'Execution', execution: { id, processInstanceId: id, ended: false, tenantId: null }, processInstance: null })),
+      );
     },
   }),
 ];

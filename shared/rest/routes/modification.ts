@@ -15,7 +15,13 @@ const MultipleModificationBody = z
     processInstanceIds: z.array(z.string().nullable()).nullish(),
     processInstanceQuery: ProcessInstanceQuery.nullish(),
     historicProcessInstanceQuery: z
-      .object({ processInstanceIds: z.array(z.string()).nullish(), processDefinitionId: z.string().nullish(), processDefinitionKey: z.string().nullish(), finished: z.boolean().nullish(), unfinished: z.boolean().nullish() })
+      .object({
+        processInstanceIds: z.array(z.string()).nullish(),
+        processDefinitionId: z.string().nullish(),
+        processDefinitionKey: z.string().nullish(),
+        finished: z.boolean().nullish(),
+        unfinished: z.boolean().nullish(),
+      })
       .passthrough()
       .nullish(),
     skipCustomListeners: z.boolean().nullish(),
@@ -46,7 +52,12 @@ export const modificationRoutes: Route[] = [
     handler: async (ctx) => {
       const body = readBody(ctx.req, ModificationBody);
       const instructions = toInstructions(body.instructions ?? []);
-      const batch = await modifyProcessInstanceAsync(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false });
+      const batch = await modifyProcessInstanceAsync(ctx.app, ctx.auth, {
+        processInstanceId: ctx.params.id,
+        instructions,
+        skipCustomListeners: body.skipCustomListeners ?? false,
+        skipIoMappings: body.skipIoMappings ?? false,
+      });
       return json(200, batchDto(batch));
     },
   }),

@@ -76,7 +76,11 @@ export const processDefinitionRoutes: Route[] = [
       return json(200, { count: await countProcessDefinitions(app, auth, definitionFilter(req.query)) });
     },
   }),
-  route({ method: 'GET', pattern: '/process-definition/key/{key}', handler: async ({ params, app, auth }) => json(200, processDefinitionDto(await getProcessDefinition(app, auth, { key: params.key }))) }),
+  route({
+    method: 'GET',
+    pattern: '/process-definition/key/{key}',
+    handler: async ({ params, app, auth }) => json(200, processDefinitionDto(await getProcessDefinition(app, auth, { key: params.key }))),
+  }),
   route({ method: 'GET', pattern: '/process-definition/key/{key}/xml', handler: async (ctx) => xml(ctx, { key: ctx.params.key }) }),
   route({ method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, { key: ctx.params.key }) }),
   route({

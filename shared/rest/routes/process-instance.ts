@@ -1,6 +1,20 @@
 import * as z from 'zod/v4';
-import { deleteProcessInstanceVariable, getProcessInstanceVariable, getProcessInstanceVariables, modifyProcessInstanceVariables, setProcessInstanceVariable } from '../../app/process-instance-variables.ts';
-import { countProcessInstances, deleteProcessInstance, getActivityInstanceTree, getProcessInstance, INSTANCE_SORT_KEYS, type ProcessInstanceFilter, queryProcessInstances } from '../../app/process-instances.ts';
+import {
+  deleteProcessInstanceVariable,
+  getProcessInstanceVariable,
+  getProcessInstanceVariables,
+  modifyProcessInstanceVariables,
+  setProcessInstanceVariable,
+} from '../../app/process-instance-variables.ts';
+import {
+  countProcessInstances,
+  deleteProcessInstance,
+  getActivityInstanceTree,
+  getProcessInstance,
+  INSTANCE_SORT_KEYS,
+  type ProcessInstanceFilter,
+  queryProcessInstances,
+} from '../../app/process-instances.ts';
 import { modifyProcessInstance } from '../../app/modification.ts';
 import { processInstanceDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
@@ -40,7 +54,10 @@ async function listInstances(ctx: RouteContext, filter: ProcessInstanceFilter) {
   const q = ctx.req.query;
   const sort = sorting(q, INSTANCE_SORT_KEYS);
   const instances = await queryProcessInstances(ctx.app, ctx.auth, { filter, sorting: sort, firstResult: integerParam(q, 'firstResult'), maxResults: integerParam(q, 'maxResults') });
-  return json(200, instances.map((s) => processInstanceDto(s, ctx.req.baseUrl)));
+  return json(
+    200,
+    instances.map((s) => processInstanceDto(s, ctx.req.baseUrl)),
+  );
 }
 
 const VariablesModification = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
@@ -76,7 +93,12 @@ export const processInstanceRoutes: Route[] = [
     handler: async (ctx) => {
       const body = readBody(ctx.req, ModificationBody);
       const instructions = toInstructions(body.instructions ?? []);
-      await modifyProcessInstance(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, instructions, skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false });
+      await modifyProcessInstance(ctx.app, ctx.auth, {
+        processInstanceId: ctx.params.id,
+        instructions,
+        skipCustomListeners: body.skipCustomListeners ?? false,
+        skipIoMappings: body.skipIoMappings ?? false,
+      });
       return noContent();
     },
   }),

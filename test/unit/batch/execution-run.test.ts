@@ -18,7 +18,13 @@ describe('a run of execute messages', () => {
     const batch = createBatch({
       id: 'b',
       jobDefinitionIds: ['s', 'm', 'e'],
-      configuration: { processDefinitionId: driver.state.definitionId, processInstanceIds: ids, instructions: [{ type: 'startBeforeActivity', activityId: 'theTask' }], skipCustomListeners: false, skipIoMappings: false },
+      configuration: {
+        processDefinitionId: driver.state.definitionId,
+        processInstanceIds: ids,
+        instructions: [{ type: 'startBeforeActivity', activityId: 'theTask' }],
+        skipCustomListeners: false,
+        skipIoMappings: false,
+      },
       tenantId: null,
       createUserId: null,
       now: 0,
@@ -60,7 +66,10 @@ describe('a run of execute messages', () => {
       queues: { execute: 'execute', monitor: 'monitor' },
     } as unknown as BatchExecutionDeps;
     const run = new BatchExecutionRun(deps);
-    const messages = executeMessages('b', ids.map((id, i) => ({ id: `b-${i}`, processInstanceIds: [id] })));
+    const messages = executeMessages(
+      'b',
+      ids.map((id, i) => ({ id: `b-${i}`, processInstanceIds: [id] })),
+    );
     expect(messages).toHaveLength(3);
 
     // when the records are handled in parallel, as the SQS worker does

@@ -297,9 +297,7 @@ describe('refusing broken BPMN', () => {
 
   it('refuses an unparseable condition expression naming the flow and the expression', async () => {
     // given
-    const xml = bpmnXml(
-      '<startEvent id="s"/><sequenceFlow id="badCondition" sourceRef="s" targetRef="t"><conditionExpression>${a >}</conditionExpression></sequenceFlow><userTask id="t"/>',
-    );
+    const xml = bpmnXml('<startEvent id="s"/><sequenceFlow id="badCondition" sourceRef="s" targetRef="t"><conditionExpression>${a >}</conditionExpression></sequenceFlow><userTask id="t"/>');
 
     // when
     const error = await parseError(xml);
@@ -332,7 +330,11 @@ describe('refusing broken BPMN', () => {
     ['complex gateway', '<complexGateway id="x"/>', 'ComplexGateway'],
     ['event-based gateway', '<eventBasedGateway id="x"/>', 'EventBasedGateway'],
     ['error end event', '<endEvent id="x"><errorEventDefinition/></endEvent>', 'EndEvent: error events are not supported'],
-    ['conditional catch event', '<intermediateCatchEvent id="x"><conditionalEventDefinition><condition>${true}</condition></conditionalEventDefinition></intermediateCatchEvent>', 'IntermediateCatchEvent: conditional events are not supported'],
+    [
+      'conditional catch event',
+      '<intermediateCatchEvent id="x"><conditionalEventDefinition><condition>${true}</condition></conditionalEventDefinition></intermediateCatchEvent>',
+      'IntermediateCatchEvent: conditional events are not supported',
+    ],
     ['message end event', '<endEvent id="x"><messageEventDefinition messageRef="m"/></endEvent>', 'EndEvent: only none and terminate end events are supported'],
     ['connector service task', '<serviceTask id="x" camunda:type="connector"/>', "ServiceTask: camunda:type 'connector' is not supported"],
     ['service task without implementation', '<serviceTask id="x"/>', 'ServiceTask: needs camunda:type="external"'],
@@ -355,9 +357,7 @@ describe('refusing broken BPMN', () => {
 
   it('reports every broken element of a deployment at once', async () => {
     // given
-    const xml = bpmnXml(
-      '<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="a"/><scriptTask id="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="b"/><complexGateway id="b"/>',
-    );
+    const xml = bpmnXml('<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="a"/><scriptTask id="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="b"/><complexGateway id="b"/>');
 
     // when
     const error = await parseError(xml);
@@ -391,9 +391,7 @@ describe('refusing broken BPMN', () => {
   // Regression (found while writing this suite, fixed): a boundary event whose attachedToRef does not resolve is accepted silently as an unattached event that never fires (Camunda refuses: "Invalid reference in boundary event")
   it('refuses a boundary event attached to a missing activity', async () => {
     // given
-    const xml = bpmnXml(
-      `${START}<userTask id="x"/><boundaryEvent id="b" attachedToRef="ghost"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>`,
-    );
+    const xml = bpmnXml(`${START}<userTask id="x"/><boundaryEvent id="b" attachedToRef="ghost"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>`);
 
     // when
     const error = await parseError(xml);
@@ -417,9 +415,7 @@ describe('refusing broken BPMN', () => {
 
   it('refuses an event sub-process whose start event has no trigger', async () => {
     // given
-    const xml = bpmnXml(
-      '<startEvent id="s"/><subProcess id="esp" triggeredByEvent="true"><startEvent id="espStart"/></subProcess>',
-    );
+    const xml = bpmnXml('<startEvent id="s"/><subProcess id="esp" triggeredByEvent="true"><startEvent id="espStart"/></subProcess>');
 
     // when
     const error = await parseError(xml);
@@ -574,11 +570,7 @@ describe('reading camunda extensions into the model', () => {
     expect(model!.flows.get('toX')!.listeners.map(describe)).toEqual(['take:delegateExpression:${flowBean}']);
     const x = node(model!, 'x', 'userTask');
     expect(x.listeners.map(describe)).toEqual(['end:class:x.End', 'start:delegateExpression:${startBean}']);
-    expect(x.taskListeners.map(describe)).toEqual([
-      'create:class:x.Create',
-      "complete:expression:${task.setAssignee('me')}",
-      'delete:delegateExpression:${deleteBean}',
-    ]);
+    expect(x.taskListeners.map(describe)).toEqual(['create:class:x.Create', "complete:expression:${task.setAssignee('me')}", 'delete:delegateExpression:${deleteBean}']);
   });
 
   it('reads service task implementations, external topics and result variables', async () => {
@@ -644,7 +636,9 @@ describe('reading camunda extensions into the model', () => {
   // Regression (found while writing this suite, fixed): camunda:asyncBefore/asyncAfter on a multi-instance activity belong to the multi-instance body (Camunda BpmnParse.parseAsynchronousContinuationForActivity); the parser leaves them on the inner activity and ignores them on multiInstanceLoopCharacteristics
   it('puts the async flags of a multi-instance activity on its body and those of the loop characteristics on the inner activity', async () => {
     // when
-    const model = await parseOne(`${START}<userTask id="x" camunda:asyncBefore="true"><multiInstanceLoopCharacteristics camunda:asyncAfter="true"><loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics></userTask>`);
+    const model = await parseOne(
+      `${START}<userTask id="x" camunda:asyncBefore="true"><multiInstanceLoopCharacteristics camunda:asyncAfter="true"><loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics></userTask>`,
+    );
 
     // then
     expect(node(model, 'x#multiInstanceBody')).toMatchObject({ asyncBefore: true, asyncAfter: false });

@@ -180,10 +180,7 @@ describe('the activity instance tree DTO', () => {
 
   it('lists incidents on the node that owns the failed job', async () => {
     // given
-    const driver = InstanceDriver.start(
-      await loadModel('ProcessInstanceModificationTest.asyncBeforeFailingTaskProcess.bpmn20.xml'),
-      testEnvironment(registryWithFailingDelegate()),
-    );
+    const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.asyncBeforeFailingTaskProcess.bpmn20.xml'), testEnvironment(registryWithFailingDelegate()));
     driver.executeJob();
 
     // when

@@ -45,9 +45,7 @@ describe('async before', () => {
         targetActivityId: 'theTask',
       },
     ]);
-    expect(driver.jobs()).toEqual([
-      { id: expect.any(String), kind: 'async-before', activityId: 'theTask', retries: 3, created: driver.env.clock, ownerActivityId: 'theTask', ownerId: transitionId },
-    ]);
+    expect(driver.jobs()).toEqual([{ id: expect.any(String), kind: 'async-before', activityId: 'theTask', retries: 3, created: driver.env.clock, ownerActivityId: 'theTask', ownerId: transitionId }]);
     expect(driver.jobs()[0]!.dueDate).toBeUndefined();
   });
 
@@ -77,9 +75,7 @@ describe('async before', () => {
 
     // then
     expect(driver.shape).toBe('root{theTask}');
-    expect(driver.jobs()).toEqual([
-      expect.objectContaining({ kind: 'timer', activityId: 'boundaryTimer', ownerActivityId: 'theTask', dueDate: driver.env.clock + 3_600_000, retries: 3 }),
-    ]);
+    expect(driver.jobs()).toEqual([expect.objectContaining({ kind: 'timer', activityId: 'boundaryTimer', ownerActivityId: 'theTask', dueDate: driver.env.clock + 3_600_000, retries: 3 })]);
   });
 
   it('arms the boundary timer of an async-before scope task in a sub-process only after its job ran (nestedParallelAsyncBeforeOneScopeTaskProcess)', async () => {
@@ -117,7 +113,12 @@ describe('async before', () => {
 
     // then
     expect(driver.shape).toBe('root{outerTask, subProcess{innerTask2, ~innerTask1}}');
-    expect(driver.jobs().map((j) => `${j.kind}:${j.activityId}`).sort()).toEqual(['async-before:innerTask1', 'timer:boundaryTimer2']);
+    expect(
+      driver
+        .jobs()
+        .map((j) => `${j.kind}:${j.activityId}`)
+        .sort(),
+    ).toEqual(['async-before:innerTask1', 'timer:boundaryTimer2']);
   });
 
   it('runs input mappings and listeners of an async-before task only when its job runs', async () => {
@@ -285,9 +286,7 @@ describe('failing jobs', () => {
       // then
       expect(result.failure?.message).toBe('Expected exception.');
       expect(result.events).toEqual([]);
-      expect(driver.jobs()).toEqual([
-        expect.objectContaining({ id: jobId, kind: 'async-before', activityId: 'task2', retries: expectedRetries, exceptionMessage: 'Expected exception.' }),
-      ]);
+      expect(driver.jobs()).toEqual([expect.objectContaining({ id: jobId, kind: 'async-before', activityId: 'task2', retries: expectedRetries, exceptionMessage: 'Expected exception.' })]);
       expect(driver.shape).toBe('root{~task2}');
       expect(withoutFailureBookkeeping(driver)).toEqual(stable);
       const transition = driver.tree!.childTransitionInstances[0]!;
@@ -296,9 +295,7 @@ describe('failing jobs', () => {
 
     // then
     const owner = driver.state.root.children![0]!;
-    expect(owner.incidents).toEqual([
-      { id: expect.any(String), type: 'failedJob', activityId: 'task2', message: 'Expected exception.', configuration: jobId, created: driver.env.clock },
-    ]);
+    expect(owner.incidents).toEqual([{ id: expect.any(String), type: 'failedJob', activityId: 'task2', message: 'Expected exception.', configuration: jobId, created: driver.env.clock }]);
     const transition = driver.tree!.childTransitionInstances[0]!;
     expect(transition.incidents).toEqual([{ id: owner.incidents![0]!.id, activityId: 'task2' }]);
     expect(driver.tree!.incidentIds).toEqual([]);
@@ -333,10 +330,7 @@ describe('failing jobs', () => {
 
   it('keeps the token after task1 when the synchronous task2 fails inside the async-after job (asyncAfterFailingTaskProcess)', async () => {
     // given
-    const driver = InstanceDriver.start(
-      await loadModel('ProcessInstanceModificationTest.asyncAfterFailingTaskProcess.bpmn20.xml'),
-      testEnvironment(registryWithFailingDelegate('task2 failed')),
-    );
+    const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.asyncAfterFailingTaskProcess.bpmn20.xml'), testEnvironment(registryWithFailingDelegate('task2 failed')));
     expect(driver.shape).toBe('root{~task1}');
     expect(driver.jobs()).toEqual([expect.objectContaining({ kind: 'async-after', activityId: 'task1' })]);
 
@@ -351,10 +345,7 @@ describe('failing jobs', () => {
 
   it('records the incident on the transition instance inside the sub-process (failingSubprocessWithAsyncBeforeTask)', async () => {
     // given
-    const driver = InstanceDriver.start(
-      await loadModel('ProcessInstanceModificationTest.failingSubprocessWithAsyncBeforeTask.bpmn20.xml'),
-      testEnvironment(registryWithFailingDelegate()),
-    );
+    const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.failingSubprocessWithAsyncBeforeTask.bpmn20.xml'), testEnvironment(registryWithFailingDelegate()));
     driver.completeTask('outerTask');
     expect(driver.shape).toBe('root{subProcess{~innerServiceTask}}');
 

@@ -224,9 +224,7 @@ describe('timer event sub-processes', () => {
     const model = await loadModel('ProcessInstanceModificationEventSubProcessTest.testTimerJobPreservationOnCancellationAndStart.bpmn20.xml');
     const driver = InstanceDriver.start(model);
     expect(driver.shape).toBe('root{task}');
-    expect(driver.jobs()).toEqual([
-      expect.objectContaining({ kind: 'timer', activityId: 'eventProcessStart', ownerId: driver.state.id, dueDate: driver.env.clock + HOUR }),
-    ]);
+    expect(driver.jobs()).toEqual([expect.objectContaining({ kind: 'timer', activityId: 'eventProcessStart', ownerId: driver.state.id, dueDate: driver.env.clock + HOUR })]);
 
     // when
     driver.env.clock += HOUR;
@@ -289,9 +287,7 @@ describe('message boundary events', () => {
   it('cancels task1 and continues on the boundary path when an interrupting message arrives (interruptingBoundaryEvent)', async () => {
     // given
     const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.interruptingBoundaryEvent.bpmn20.xml'));
-    expect(driver.instancesOf('task1')[0]!.subscriptions).toEqual([
-      { id: expect.any(String), eventType: 'message', eventName: 'newMessage', activityId: 'boundaryEvent', created: driver.env.clock },
-    ]);
+    expect(driver.instancesOf('task1')[0]!.subscriptions).toEqual([{ id: expect.any(String), eventType: 'message', eventName: 'newMessage', activityId: 'boundaryEvent', created: driver.env.clock }]);
 
     // when
     driver.correlate('newMessage');

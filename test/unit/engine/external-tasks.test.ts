@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  completeExternalTask,
-  EngineError,
-  extendExternalTaskLock,
-  failExternalTask,
-  lockExternalTask,
-  unlockExternalTask,
-} from '../../../shared/engine/index.ts';
+import { completeExternalTask, EngineError, extendExternalTaskLock, failExternalTask, lockExternalTask, unlockExternalTask } from '../../../shared/engine/index.ts';
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
 import { inlineModel, int, str } from './inline-models.ts';
 

@@ -1,11 +1,6 @@
 import { parseBpmn } from '../../../shared/bpmn/index.ts';
 import type { ProcessModel } from '../../../shared/bpmn/index.ts';
-import {
-  DelegateRegistry,
-  type DelegateExecution,
-  type EngineEvent,
-  type TypedValue,
-} from '../../../shared/engine/index.ts';
+import { DelegateRegistry, type DelegateExecution, type EngineEvent, type TypedValue } from '../../../shared/engine/index.ts';
 
 /** Wraps process content in a BPMN definitions document with the camunda namespace. */
 export function bpmnXml(processBody: string, options: { processId?: string; definitions?: string } = {}): string {

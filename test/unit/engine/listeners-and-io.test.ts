@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  completeTask,
-  type DelegateExecution,
-  DelegateRegistry,
-  type DelegateTask,
-  deleteProcessInstance,
-} from '../../../shared/engine/index.ts';
+import { completeTask, type DelegateExecution, DelegateRegistry, type DelegateTask, deleteProcessInstance } from '../../../shared/engine/index.ts';
 import { InstanceDriver, loadModel, testEnvironment } from '../../support/engine-harness.ts';
 import { inlineModel, listenerLog, recordingListener, str } from './inline-models.ts';
 
@@ -116,17 +110,7 @@ describe('execution listeners', () => {
     driver.completeTask('t');
 
     // then
-    expect(listenerLog(driver.events)).toEqual([
-      'inlineProcess:start',
-      's:end',
-      'f1:take',
-      't:start',
-      't:create',
-      't:complete',
-      't:end',
-      'e:start',
-      'inlineProcess:end',
-    ]);
+    expect(listenerLog(driver.events)).toEqual(['inlineProcess:start', 's:end', 'f1:take', 't:start', 't:create', 't:complete', 't:end', 'e:start', 'inlineProcess:end']);
   });
 
   it('resolves camunda:class listeners through the delegate registry and lets expression listeners set variables', async () => {

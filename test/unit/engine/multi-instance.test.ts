@@ -9,8 +9,7 @@ const counters = (driver: InstanceDriver, bodyId: string) => {
   return { nrOfInstances: value('nrOfInstances'), nrOfActiveInstances: value('nrOfActiveInstances'), nrOfCompletedInstances: value('nrOfCompletedInstances') };
 };
 
-const loopCounters = (driver: InstanceDriver, activityId: string) =>
-  driver.instancesOf(activityId).map((n) => n.variables?.loopCounter);
+const loopCounters = (driver: InstanceDriver, activityId: string) => driver.instancesOf(activityId).map((n) => n.variables?.loopCounter);
 
 describe('parallel multi-instance user tasks (parallelTasks model)', () => {
   it('creates the body miTasks#multiInstanceBody with three inner task instances, as the full activity instance tree shows', async () => {

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  completeTask,
-  deleteProcessInstance,
-  EngineError,
-  executeJob,
-  startProcessInstance,
-} from '../../../shared/engine/index.ts';
+import { completeTask, deleteProcessInstance, EngineError, executeJob, startProcessInstance } from '../../../shared/engine/index.ts';
 import { InstanceDriver, loadModel, testEnvironment } from '../../support/engine-harness.ts';
 import { inlineModel, listenerLog, nthId, recordingListener, str } from './inline-models.ts';
 

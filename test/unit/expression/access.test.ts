@@ -11,9 +11,7 @@ describe('identifiers', () => {
   });
 
   it('given an unknown identifier inside a composite, when evaluated, then the message names the whole composite text', () => {
-    expect(errorOf(() => run('Hello ${name}!')).message).toBe(
-      "Unknown property used in expression: Hello ${name}!. Cause: Cannot resolve identifier 'name'",
-    );
+    expect(errorOf(() => run('Hello ${name}!')).message).toBe("Unknown property used in expression: Hello ${name}!. Cause: Cannot resolve identifier 'name'");
   });
 
   it('given an identifier resolved to null or undefined, when evaluated, then it yields null rather than an error', () => {
@@ -57,15 +55,7 @@ describe('property and index access', () => {
 
   it('given prototype property names on a plain object, when accessed, then they read as null, never a function', () => {
     const a = { x: 1 };
-    for (const text of [
-      '${a.constructor}',
-      "${a['constructor']}",
-      "${a['__proto__']}",
-      '${a.__proto__}',
-      '${a.toString}',
-      '${a.hasOwnProperty}',
-      "${a['constructor']['name']}",
-    ]) {
+    for (const text of ['${a.constructor}', "${a['constructor']}", "${a['__proto__']}", '${a.__proto__}', '${a.toString}', '${a.hasOwnProperty}', "${a['constructor']['name']}"]) {
       const result = errorOrValue(() => run(text, { a }));
       expect(typeof result, text).not.toBe('function');
       expect(result === null || result instanceof ExpressionEvaluationError, text).toBe(true);
@@ -181,9 +171,7 @@ describe('built-in methods', () => {
   });
 
   it('given an unknown method or a wrong argument count, when called, then Method not found is reported', () => {
-    expect(errorOf(() => run("${'abc'.matches('a.*')}")).message).toBe(
-      "Method not found: matches in expression: ${'abc'.matches('a.*')}",
-    );
+    expect(errorOf(() => run("${'abc'.matches('a.*')}")).message).toBe("Method not found: matches in expression: ${'abc'.matches('a.*')}");
     expect(() => run("${'abc'.length(1)}")).toThrow('Method not found: length');
     expect(() => run('${n.intValue()}', { n: 1 })).toThrow('Method not found: intValue');
   });

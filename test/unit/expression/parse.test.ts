@@ -61,9 +61,7 @@ describe('parseExpression: composite text', () => {
   });
 
   it('given booleans, decimals, lists and maps in a composite, when evaluated, then they print as Java would', () => {
-    expect(run('${t} ${d} ${l} ${m}', { t: true, d: 3.5, l: [1, 'x'], m: { a: 1, b: null } })).toBe(
-      'true 3.5 [1, x] {a=1, b=null}',
-    );
+    expect(run('${t} ${d} ${l} ${m}', { t: true, d: 3.5, l: [1, 'x'], m: { a: 1, b: null } })).toBe('true 3.5 [1, x] {a=1, b=null}');
   });
 
   it('given #{...}, when evaluated, then it behaves like ${...}', () => {

@@ -7,14 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type CatchEventNode, type FlowNode, isKind, type ProcessModel } from '../../../shared/bpmn/index.ts';
-import {
-  type ActivityInstanceState,
-  EngineError,
-  type ModificationInstruction,
-  type ModificationRequest,
-  modifyProcessInstance,
-  type ProcessInstanceState,
-} from '../../../shared/engine/index.ts';
+import { type ActivityInstanceState, EngineError, type ModificationInstruction, type ModificationRequest, modifyProcessInstance, type ProcessInstanceState } from '../../../shared/engine/index.ts';
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
 import { type ModelName, model } from './helpers.ts';
 import { mulberry32 } from '../../support/prng.ts';
@@ -27,7 +20,6 @@ const catchingNode = (node: FlowNode | undefined): CatchEventNode | undefined =>
 
 /** A boundary event's host; undefined for other catching nodes. */
 const hostOf = (event: CatchEventNode): string | undefined => (isKind(event, 'boundaryTimer', 'boundaryMessage') ? event.attachedToId : undefined);
-
 
 class Random {
   constructor(private readonly next: () => number) {}
@@ -86,10 +78,7 @@ function randomRequest(rng: Random, m: ProcessModel, state: ProcessInstanceState
     if (r < 0.96 && transitionInstances.length > 0) return rng.pick(transitionInstances);
     return BOGUS_INSTANCE;
   };
-  const variables = () =>
-    rng.chance(0.25)
-      ? { randomVar: { value: { type: 'String' as const, value: `v${rng.int(0, 9)}` }, local: rng.chance(0.5) } }
-      : undefined;
+  const variables = () => (rng.chance(0.25) ? { randomVar: { value: { type: 'String' as const, value: `v${rng.int(0, 9)}` }, local: rng.chance(0.5) } } : undefined);
   const withStartOptions = <T extends object>(instruction: T): T => {
     const a = ancestor();
     const v = variables();
@@ -113,11 +102,7 @@ function randomRequest(rng: Random, m: ProcessModel, state: ProcessInstanceState
         instructions.push(withStartOptions({ type: 'startTransition' as const, transitionId: flowId() }));
         break;
       case 3:
-        instructions.push(
-          rng.chance(0.3)
-            ? { type: 'cancel', activityId: activityId(), cancelCurrentActiveActivityInstances: rng.chance(0.5) }
-            : { type: 'cancel', activityId: activityId() },
-        );
+        instructions.push(rng.chance(0.3) ? { type: 'cancel', activityId: activityId(), cancelCurrentActiveActivityInstances: rng.chance(0.5) } : { type: 'cancel', activityId: activityId() });
         break;
       case 4: {
         const pool = rng.chance(0.92) ? activityInstances : rng.chance(0.5) && transitionInstances.length > 0 ? transitionInstances : [BOGUS_INSTANCE];
@@ -200,18 +185,13 @@ function violations(m: ProcessModel, state: ProcessInstanceState, before: Proces
         continue;
       }
       const event = catchingNode(m.nodes.get(job.activityId));
-      const ok =
-        !!event?.timer &&
-        (hostOf(event) === n.activityId || job.activityId === n.activityId || (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
+      const ok = !!event?.timer && (hostOf(event) === n.activityId || job.activityId === n.activityId || (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
       if (!ok) fail(`timer job of '${job.activityId}' owned by '${n.activityId}'`);
     }
     for (const subscription of n.subscriptions ?? []) {
       const event = catchingNode(m.nodes.get(subscription.activityId));
       const ok =
-        !!event?.messageName &&
-        (hostOf(event) === n.activityId ||
-          subscription.activityId === n.activityId ||
-          (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
+        !!event?.messageName && (hostOf(event) === n.activityId || subscription.activityId === n.activityId || (event.kind === 'startEvent' && m.nodes.get(event.scopeId)?.scopeId === n.activityId));
       if (!ok) fail(`subscription of '${subscription.activityId}' owned by '${n.activityId}'`);
     }
   }
@@ -241,58 +221,58 @@ function randomInstance(rng: Random, m: ProcessModel, crashes: string[]): Instan
 
 /** Runs RUNS_PER_MODEL random requests against random instances of one model and checks every outcome. */
 async function runProperty(name: ModelName): Promise<void> {
-    const m = await model(name);
-    const crashes: string[] = [];
-    const broken = new Map<string, { count: number; example: string }>();
-    let succeeded = 0;
-    let failed = 0;
-    for (let run = 0; run < RUNS_PER_MODEL; run++) {
-      const seed = hash(`${name}#${run}`);
-      const rng = new Random(mulberry32(seed));
-      let driver = randomInstance(rng, m, crashes);
-      if (driver.state.status !== 'ACTIVE' && rng.chance(0.9)) driver = InstanceDriver.start(m, testEnvironment());
-      const input = driver.state;
-      const snapshot = structuredClone(input);
-      const request = randomRequest(rng, m, input);
-      const context = `seed ${seed} (run ${run}); state ${JSON.stringify(snapshot)}; request ${JSON.stringify(request)}`;
-      let result: ReturnType<typeof modifyProcessInstance> | undefined;
-      try {
-        result = modifyProcessInstance(input, m, request, driver.env);
-      } catch (error) {
-        if (!(error instanceof EngineError)) {
-          crashes.push(`${(error as Error)?.stack ?? String(error)}\n  ${context}`);
-          continue;
-        }
-        failed += 1;
-        try {
-          expect(input).toEqual(snapshot);
-        } catch {
-          const rule = 'input state mutated by a failing request';
-          const entry = broken.get(rule) ?? { count: 0, example: context };
-          entry.count += 1;
-          broken.set(rule, entry);
-        }
+  const m = await model(name);
+  const crashes: string[] = [];
+  const broken = new Map<string, { count: number; example: string }>();
+  let succeeded = 0;
+  let failed = 0;
+  for (let run = 0; run < RUNS_PER_MODEL; run++) {
+    const seed = hash(`${name}#${run}`);
+    const rng = new Random(mulberry32(seed));
+    let driver = randomInstance(rng, m, crashes);
+    if (driver.state.status !== 'ACTIVE' && rng.chance(0.9)) driver = InstanceDriver.start(m, testEnvironment());
+    const input = driver.state;
+    const snapshot = structuredClone(input);
+    const request = randomRequest(rng, m, input);
+    const context = `seed ${seed} (run ${run}); state ${JSON.stringify(snapshot)}; request ${JSON.stringify(request)}`;
+    let result: ReturnType<typeof modifyProcessInstance> | undefined;
+    try {
+      result = modifyProcessInstance(input, m, request, driver.env);
+    } catch (error) {
+      if (!(error instanceof EngineError)) {
+        crashes.push(`${(error as Error)?.stack ?? String(error)}\n  ${context}`);
         continue;
       }
-      succeeded += 1;
-      const rules = violations(m, result.state, snapshot, result.events);
+      failed += 1;
       try {
         expect(input).toEqual(snapshot);
       } catch {
-        rules.push('input state mutated by a successful request');
-      }
-      if (result.state === input) rules.push('result state is the input object');
-      for (const rule of rules) {
-        const entry = broken.get(rule) ?? { count: 0, example: `${context}; result ${JSON.stringify(result.state)}` };
+        const rule = 'input state mutated by a failing request';
+        const entry = broken.get(rule) ?? { count: 0, example: context };
         entry.count += 1;
         broken.set(rule, entry);
       }
+      continue;
     }
-    expect(crashes, 'non-EngineError exceptions').toEqual([]);
-    expect(Object.fromEntries(broken)).toEqual({});
-    // the generator must exercise both outcomes
-    expect(succeeded).toBeGreaterThan(RUNS_PER_MODEL / 10);
-    expect(failed).toBeGreaterThan(RUNS_PER_MODEL / 10);
+    succeeded += 1;
+    const rules = violations(m, result.state, snapshot, result.events);
+    try {
+      expect(input).toEqual(snapshot);
+    } catch {
+      rules.push('input state mutated by a successful request');
+    }
+    if (result.state === input) rules.push('result state is the input object');
+    for (const rule of rules) {
+      const entry = broken.get(rule) ?? { count: 0, example: `${context}; result ${JSON.stringify(result.state)}` };
+      entry.count += 1;
+      broken.set(rule, entry);
+    }
+  }
+  expect(crashes, 'non-EngineError exceptions').toEqual([]);
+  expect(Object.fromEntries(broken)).toEqual({});
+  // the generator must exercise both outcomes
+  expect(succeeded).toBeGreaterThan(RUNS_PER_MODEL / 10);
+  expect(failed).toBeGreaterThan(RUNS_PER_MODEL / 10);
 }
 
 const MODELS: ModelName[] = [
@@ -338,11 +318,9 @@ describe('modification atomicity and validity (property)', () => {
     expect(broken((_s, find) => (find('subProcess').task = { id: 't', created: 0 }))).toContain("task on 'subProcess' (subProcess)");
     expect(broken((_s, find) => delete find('innerTask').task)).toContain("userTask instance 'innerTask' without task");
     expect(broken((_s, find) => find('subProcess').children!.push({ id: 'tr', activityId: 'innerTask', transition: 'before' }))).toEqual(
-      expect.arrayContaining(['transition instance \'innerTask\' with 0 jobs', "async-before token on non-async 'innerTask'"]),
+      expect.arrayContaining(["transition instance 'innerTask' with 0 jobs", "async-before token on non-async 'innerTask'"]),
     );
-    expect(broken((s) => (s.status = 'COMPLETED'))).toEqual(
-      expect.arrayContaining(['ended instance still has children', 'ended instance without exactly one processEnd event']),
-    );
+    expect(broken((s) => (s.status = 'COMPLETED'))).toEqual(expect.arrayContaining(['ended instance still has children', 'ended instance without exactly one processEnd event']));
     expect(broken((_s, find) => (find('subProcess').jobs = find('innerTask').jobs))).toContain("timer job of 'innerTimer' owned by 'subProcess'");
     expect(broken((s) => (s.root.variables = { when: { type: 'Date', value: new Date(0) } }))).toContain('JSON.parse(JSON.stringify(state)) differs from state');
   });

@@ -86,12 +86,7 @@ export function modify(driver: InstanceDriver, request: ModificationRequest | re
  * Expects the modification to fail with exactly this engine exception, and the driver's state to be
  * left untouched (all or nothing).
  */
-export function expectModificationError(
-  driver: InstanceDriver,
-  request: ModificationRequest | readonly ModificationInstruction[],
-  type: EngineError['type'],
-  message: string,
-): void {
+export function expectModificationError(driver: InstanceDriver, request: ModificationRequest | readonly ModificationInstruction[], type: EngineError['type'], message: string): void {
   const req: ModificationRequest = Array.isArray(request) ? { instructions: request } : (request as ModificationRequest);
   const before = structuredClone(driver.state);
   let thrown: unknown;
@@ -150,7 +145,10 @@ export async function expectRefusedAtDeployment(name: ModelName): Promise<void> 
 
 /** Sorted activity ids of the open user tasks. */
 export function taskIds(driver: InstanceDriver): string[] {
-  return driver.tasks().map((t) => t.activityId).sort();
+  return driver
+    .tasks()
+    .map((t) => t.activityId)
+    .sort();
 }
 
 /** Jobs as `{activityId, owner, kind, dueDate}` rows, sorted by activity id. */

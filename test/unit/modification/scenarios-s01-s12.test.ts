@@ -67,9 +67,7 @@ describe('S1 start before second branch', () => {
     expect(driver.state.status).toBe('COMPLETED');
     expect(driver.tree).toBeNull();
     expect(driver.state.root.children).toBeUndefined();
-    expect(driver.events.filter((e) => e.type === 'processEnd')).toEqual([
-      expect.objectContaining({ type: 'processEnd', status: 'COMPLETED' }),
-    ]);
+    expect(driver.events.filter((e) => e.type === 'processEnd')).toEqual([expect.objectContaining({ type: 'processEnd', status: 'COMPLETED' })]);
   });
 
   it('with ancestorActivityInstanceId = process instance id gives the same result', async () => {
@@ -313,12 +311,7 @@ describe('S8 unknown process instance', () => {
     const driver = await parallel();
     modify(driver, { instructions: [{ type: 'cancel', activityInstanceId: driver.state.id }], externallyTerminated: true });
     expect(driver.state.status).toBe('EXTERNALLY_TERMINATED');
-    expectModificationError(
-      driver,
-      [],
-      'ProcessEngineException',
-      `ENGINE-13036 Process instance '${driver.state.id}' cannot be modified. The process instance does not exist`,
-    );
+    expectModificationError(driver, [], 'ProcessEngineException', `ENGINE-13036 Process instance '${driver.state.id}' cannot be modified. The process instance does not exist`);
   });
 
   it('the message names the requested id', () => {
@@ -366,9 +359,7 @@ describe('S10 cancel everything', () => {
     expect(driver.tree).toBeNull();
     expect(driver.state.root.children).toBeUndefined();
     expect(driver.state.endTime).toBe(driver.env.clock);
-    expect(result.events.filter((e) => e.type === 'processEnd')).toEqual([
-      { type: 'processEnd', processInstanceId: driver.state.id, time: driver.env.clock, status: 'EXTERNALLY_TERMINATED' },
-    ]);
+    expect(result.events.filter((e) => e.type === 'processEnd')).toEqual([{ type: 'processEnd', processInstanceId: driver.state.id, time: driver.env.clock, status: 'EXTERNALLY_TERMINATED' }]);
     expect(result.events.filter((e) => e.type === 'activityEnd').map((e) => e.type === 'activityEnd' && [e.activityId, e.canceled])).toEqual([
       ['task1', true],
       ['task2', true],
@@ -430,11 +421,7 @@ describe('S12 intermediate end', () => {
     expect(driver.state.status).toBe('ACTIVE');
     expect(result.events.some((e) => e.type === 'processEnd')).toBe(false);
     // the token really went through join to theEnd
-    expect(result.events.filter((e) => e.type === 'activityStart').map((e) => e.type === 'activityStart' && e.activityId)).toEqual([
-      'join',
-      'theEnd',
-      'task1',
-    ]);
+    expect(result.events.filter((e) => e.type === 'activityStart').map((e) => e.type === 'activityStart' && e.activityId)).toEqual(['join', 'theEnd', 'task1']);
     driver.completeTask('task1');
     expect(driver.state.status).toBe('COMPLETED');
   });

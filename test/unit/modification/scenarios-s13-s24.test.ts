@@ -124,9 +124,7 @@ describe('S15 variables', () => {
   it('nested: a local variable belongs to the newly created subProcess instance', async () => {
     const driver = InstanceDriver.start(await model('subprocess'), testEnvironment());
     expect(driver.shape).toBe('root{outerTask}');
-    modify(driver, [
-      { type: 'startBeforeActivity', activityId: 'innerTask', variables: { localVar: str('localValue', true), procInstVar: str('procInstValue') } },
-    ]);
+    modify(driver, [{ type: 'startBeforeActivity', activityId: 'innerTask', variables: { localVar: str('localValue', true), procInstVar: str('procInstValue') } }]);
     expect(driver.shape).toBe('root{outerTask, subProcess{innerTask}}');
     expect(only(driver, 'subProcess').variables).toEqual({ localVar: typed('localValue') });
     expect(only(driver, 'innerTask').variables).toBeUndefined();
@@ -155,9 +153,7 @@ describe('S16 nested instantiation + listeners', () => {
     const tree = driver.tree!;
     const subDto = tree.childActivityInstances.find((c) => c.activityId === 'subProcess')!;
     expect(subDto).toMatchObject({ id: subProcess.id, parentActivityInstanceId: driver.state.id, activityType: 'subProcess' });
-    expect(subDto.childActivityInstances).toEqual([
-      expect.objectContaining({ id: innerTask.id, parentActivityInstanceId: subProcess.id, activityType: 'userTask' }),
-    ]);
+    expect(subDto.childActivityInstances).toEqual([expect.objectContaining({ id: innerTask.id, parentActivityInstanceId: subProcess.id, activityType: 'userTask' })]);
 
     const cancelled = modify(driver, [{ type: 'cancel', activityInstanceId: innerTask.id }]);
     expect(driver.shape).toBe('root{outerTask}');
@@ -167,16 +163,7 @@ describe('S16 nested instantiation + listeners', () => {
     expect(driver.shape).toBe('root{subProcess{innerTask}}');
     driver.completeTask('innerTask');
     expect(driver.state.status).toBe('COMPLETED');
-    expect(listenerLog(driver.events)).toEqual([
-      'subProcess:start',
-      'innerTask:start',
-      'innerTask:end',
-      'subProcess:end',
-      'subProcess:start',
-      'innerTask:start',
-      'innerTask:end',
-      'subProcess:end',
-    ]);
+    expect(listenerLog(driver.events)).toEqual(['subProcess:start', 'innerTask:start', 'innerTask:end', 'subProcess:end', 'subProcess:start', 'innerTask:start', 'innerTask:end', 'subProcess:end']);
   });
 
   it('skipCustomListeners: no listener on start, on cancel, nor when the instance ends', async () => {
@@ -329,9 +316,7 @@ describe('S18 ambiguous ancestor + explicit ancestor', () => {
       expect(untouched.childActivityInstances.map((c) => c.activityId)).toEqual(['subProcessTask']);
       const inner = chosen.childActivityInstances.find((c) => c.activityId === 'innerSubProcess')!;
       expect(inner).toMatchObject({ parentActivityInstanceId: second, activityType: 'subProcess' });
-      expect(inner.childActivityInstances).toEqual([
-        expect.objectContaining({ activityId: 'innerSubProcessTask', parentActivityInstanceId: inner.id, activityType: 'userTask' }),
-      ]);
+      expect(inner.childActivityInstances).toEqual([expect.objectContaining({ activityId: 'innerSubProcessTask', parentActivityInstanceId: inner.id, activityType: 'userTask' })]);
 
       driver.completeTask('innerSubProcessTask');
       expect(driver.shape).toBe('root{subProcess{subProcessTask}, subProcess{subProcessTask}}');
@@ -341,9 +326,7 @@ describe('S18 ambiguous ancestor + explicit ancestor', () => {
   it('with ancestor = process instance a third subProcess instance is created even though two exist', async () => {
     const { driver } = await twoSubProcesses();
     modify(driver, [{ type: 'startBeforeActivity', activityId: 'innerSubProcessTask', ancestorActivityInstanceId: driver.state.id }]);
-    expect(driver.shape).toBe(
-      'root{subProcess{innerSubProcess{innerSubProcessTask}}, subProcess{subProcessTask}, subProcess{subProcessTask}}',
-    );
+    expect(driver.shape).toBe('root{subProcess{innerSubProcess{innerSubProcessTask}}, subProcess{subProcessTask}, subProcess{subProcessTask}}');
   });
 });
 
@@ -434,8 +417,15 @@ describe('S20 scope task (task with boundary timer)', () => {
     modify(driver, [{ type: 'startBeforeActivity', activityId: 'theTask' }]);
     expect(driver.shape).toBe('root{theTask, theTask}');
     expect(taskIds(driver)).toEqual(['theTask', 'theTask']);
-    const owners = driver.instancesOf('theTask').map((n) => n.id).sort();
-    expect(jobRows(driver).map((j) => j.ownerId).sort()).toEqual(owners);
+    const owners = driver
+      .instancesOf('theTask')
+      .map((n) => n.id)
+      .sort();
+    expect(
+      jobRows(driver)
+        .map((j) => j.ownerId)
+        .sort(),
+    ).toEqual(owners);
     expect(jobRows(driver).every((j) => j.activityId === 'boundaryTimer' && j.dueDate === driver.env.clock + HOUR)).toBe(true);
     driver.completeTask('theTask');
     expect(driver.shape).toBe('root{theTask}');
@@ -551,12 +541,7 @@ describe('S22 interrupting boundary', () => {
     const driver = InstanceDriver.start(await model('oneScopeTaskProcess'), testEnvironment());
     modify(driver, [{ type: 'startBeforeActivity', activityId: 'theTask' }]);
     expect(driver.shape).toBe('root{theTask, theTask}');
-    expectModificationError(
-      driver,
-      [{ type: 'startBeforeActivity', activityId: 'boundaryTimer' }],
-      'ProcessEngineException',
-      'Executions for activity Activity(theTask) ambiguous',
-    );
+    expectModificationError(driver, [{ type: 'startBeforeActivity', activityId: 'boundaryTimer' }], 'ProcessEngineException', 'Executions for activity Activity(theTask) ambiguous');
   });
 
   it('host not active: startBefore boundaryEvent just runs concurrently', async () => {

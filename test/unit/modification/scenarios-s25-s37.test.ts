@@ -269,12 +269,7 @@ describe('S29 cancel in MI', () => {
       driver.instancesOf('miTasks').map((n) => ({ type: 'cancel' as const, activityInstanceId: n.id })),
     );
     expect(driver.state.status).toBe('INTERNALLY_TERMINATED');
-    expect(result.events.filter((e) => e.type === 'activityEnd').map((e) => e.type === 'activityEnd' && e.activityId)).toEqual([
-      'miTasks',
-      'miTasks',
-      'miTasks',
-      BODY,
-    ]);
+    expect(result.events.filter((e) => e.type === 'activityEnd').map((e) => e.type === 'activityEnd' && e.activityId)).toEqual(['miTasks', 'miTasks', 'miTasks', BODY]);
   });
 
   it('subprocess variant: cancelling one inner sub-process instance shrinks the body', async () => {
@@ -312,9 +307,7 @@ describe('S30 asyncBefore start', () => {
     expect(driver.shape).toBe('root{task1, ~task2}');
     expect(taskIds(driver)).toEqual(['task1']);
     const tree = driver.tree!;
-    expect(tree.childTransitionInstances).toEqual([
-      expect.objectContaining({ activityId: 'task2', targetActivityId: 'task2', activityType: 'userTask', parentActivityInstanceId: driver.state.id }),
-    ]);
+    expect(tree.childTransitionInstances).toEqual([expect.objectContaining({ activityId: 'task2', targetActivityId: 'task2', activityType: 'userTask', parentActivityInstanceId: driver.state.id })]);
     const transition = tree.childTransitionInstances[0]!;
     expect(transition.executionId).toBe(transition.id);
     expect(jobRows(driver)).toEqual([{ activityId: 'task2', kind: 'async-before', owner: 'task2', ownerId: transition.id, dueDate: undefined }]);
@@ -470,9 +463,7 @@ describe('S35 intermediate timer', () => {
     expect(driver.shape).toBe('root{intermediateCatchEvent, task}');
     const catchInstance = only(driver, 'intermediateCatchEvent');
     expect(driver.tree!.childActivityInstances.find((c) => c.activityId === 'intermediateCatchEvent')?.activityType).toBe('intermediateTimer');
-    expect(jobRows(driver)).toEqual([
-      { activityId: 'intermediateCatchEvent', kind: 'timer', owner: 'intermediateCatchEvent', ownerId: catchInstance.id, dueDate: driver.env.clock + 5 * 60_000 },
-    ]);
+    expect(jobRows(driver)).toEqual([{ activityId: 'intermediateCatchEvent', kind: 'timer', owner: 'intermediateCatchEvent', ownerId: catchInstance.id, dueDate: driver.env.clock + 5 * 60_000 }]);
     driver.env.clock += 5 * 60_000;
     driver.executeJob();
     expect(driver.shape).toBe('root{task}');
