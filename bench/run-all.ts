@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable, type RatioResult, showValue, showVerdictValue, verdict } from './support/report.ts';
 
-const SCRIPTS = ['engine-core.bench.ts', 'modification.bench.ts', 'bundle-size.bench.ts', 'rest-latency.bench.ts', 'auth-overhead.bench.ts', 'batch.bench.ts', 'npm-start.bench.ts'];
+const SCRIPTS = [
+  'engine-core.bench.ts',
+  'modification.bench.ts',
+  'bundle-size.bench.ts',
+  'rest-latency.bench.ts',
+  'auth-overhead.bench.ts',
+  'batch.bench.ts',
+  'npm-start.bench.ts',
+  'emulator-queue.bench.ts',
+];
 /** Each script is built to finish well within 3 minutes; past this it is stopped (SIGTERM, then SIGKILL). */
 const TIMEOUT_MS = Number(process.env.BENCH_SCRIPT_TIMEOUT_MS ?? 200_000);
 
