@@ -1,53 +1,92 @@
-import { type Paging, pageOf, type Sorting } from '../app/result-page.ts';
+import * as z from 'zod/v4';
+import type { Sorting } from '../app/result-page.ts';
+import type { RestRequest } from './http.ts';
 import { invalidRequest } from './errors.ts';
 
-type Query = Record<string, string | undefined>;
+/**
+ * Declarative query strings: each route declares `z.object({ name: qs.string(), ... })` and reads it
+ * with readQuery. The building blocks coerce Camunda's query-string values; a bad value fails with
+ * Camunda's "Cannot set query parameter '<name>' to value '<raw>'" for the first failing parameter
+ * (in the order of the schema's keys).
+ */
 
-const cannotSet = (name: string, value: string) => invalidRequest(`Cannot set query parameter '${name}' to value '${value}'`);
-
-export function stringParam(query: Query, name: string): string | undefined {
-  const value = query[name];
-  return value === undefined || value === '' ? undefined : value;
+/** A failed conversion; `suffix` is appended to the "Cannot set query parameter" message. */
+function fail(ctx: z.RefinementCtx, suffix = ''): never {
+  ctx.addIssue({ code: 'custom', message: 'invalid query parameter', params: { suffix } });
+  return z.NEVER;
 }
 
-export function booleanParam(query: Query, name: string): boolean | undefined {
-  const value = query[name];
-  if (value === undefined || value === '') return undefined;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw cannotSet(name, value);
+/** An absent or empty value is undefined; anything else goes through `convert`. */
+const value = <T>(convert: (raw: string, ctx: z.RefinementCtx) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx): T | undefined => (raw === undefined || raw === '' ? undefined : convert(raw, ctx)));
+
+const INTEGER_MAX = 2147483647;
+
+export const qs = {
+  /** A string; empty means absent. */
+  string: () => value((raw) => raw),
+  /** 'true' or 'false'. */
+  boolean: () => value((raw, ctx) => (raw === 'true' ? true : raw === 'false' ? false : fail(ctx))),
+  /** A Java int. */
+  integer: () => value((raw, ctx) => (/^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) && Math.abs(Number(raw)) <= INTEGER_MAX ? Number(raw) : fail(ctx))),
+  /** Comma separated; empty entries are dropped. */
+  list: () => value((raw) => raw.split(',').filter((v) => v !== '')),
+  /** One of the given values. */
+  oneOf: <T extends string>(allowed: readonly T[]) => value((raw, ctx) => ((allowed as readonly string[]).includes(raw) ? (raw as T) : fail(ctx))),
+  /** Any value `parse` accepts (undefined: it fails, with `suffix(raw)` after the message). */
+  of: <T>(parse: (raw: string) => T | undefined, suffix: (raw: string) => string = () => '') =>
+    value((raw, ctx) => {
+      const parsed = parse(raw);
+      return parsed === undefined ? fail(ctx, suffix(raw)) : parsed;
+    }),
+};
+
+/** Camunda's paging parameters: with either bound present the other defaults to 0 / Integer.MAX_VALUE (see pageOf). */
+export const pagingParams = { firstResult: qs.integer(), maxResults: qs.integer() };
+
+/** sortBy (one of `allowed`) and sortOrder (asc/desc); they must come together (readQuery checks that where sortOrder stands). */
+export const sortingParams = <T extends string>(allowed: readonly T[]) => ({ sortBy: qs.oneOf(allowed), sortOrder: qs.oneOf(['asc', 'desc'] as const) });
+
+const singleSortingParameter = () => invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
+
+/** The Sorting of a parsed query with sortingParams. */
+export function sortingOf<T extends string>(query: { sortBy?: T; sortOrder?: 'asc' | 'desc' }): Sorting<T> | undefined {
+  const { sortBy, sortOrder } = query;
+  if (sortBy === undefined && sortOrder === undefined) return undefined;
+  if (sortBy === undefined || sortOrder === undefined) throw singleSortingParameter();
+  return { by: sortBy, descending: sortOrder === 'desc' };
 }
 
-export function integerParam(query: Query, name: string): number | undefined {
-  const value = query[name];
-  if (value === undefined || value === '') return undefined;
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Math.abs(Number(value)) > 2147483647) throw cannotSet(name, value);
-  return Number(value);
+/** A parsed query with its sortBy/sortOrder replaced by `sort`. */
+export function sorted<T extends string, Q extends { sortBy?: T | undefined; sortOrder?: 'asc' | 'desc' | undefined }>(query: Q): Omit<Q, 'sortBy' | 'sortOrder'> & { sort: Sorting<T> | undefined } {
+  const { sortBy, sortOrder, ...rest } = query;
+  return { ...rest, sort: sortingOf<T>({ sortBy, sortOrder }) };
 }
 
-export function listParam(query: Query, name: string): string[] | undefined {
-  const value = stringParam(query, name);
-  return value === undefined ? undefined : value.split(',').filter((v) => v !== '');
+/**
+ * Parses the request's query string with `schema`. The first failing parameter (in the schema's key
+ * order) is a 400 "Cannot set query parameter"; with sortingParams, a lone sortBy or sortOrder is a 400
+ * where sortOrder stands in that order, as Camunda's sorting check.
+ */
+export function readQuery<S extends z.ZodObject>(req: Pick<RestRequest, 'query'>, schema: S): z.infer<S> {
+  const keys = Object.keys(schema.shape);
+  const sortOrderAt = keys.indexOf('sortOrder');
+  const present = (name: string) => req.query[name] !== undefined && req.query[name] !== '';
+  const loneSorting = sortOrderAt >= 0 && present('sortBy') !== present('sortOrder');
+  const result = schema.safeParse(req.query);
+  if (result.success) {
+    if (loneSorting) throw singleSortingParameter();
+    return result.data;
+  }
+  const failing = result.error.issues
+    .map((issue) => ({ name: String(issue.path[0]), suffix: (issue as { params?: { suffix?: string } }).params?.suffix ?? '' }))
+    .sort((a, b) => keys.indexOf(a.name) - keys.indexOf(b.name))[0] ?? { name: '', suffix: '' };
+  if (loneSorting && sortOrderAt < keys.indexOf(failing.name)) throw singleSortingParameter();
+  const raw = req.query[failing.name] ?? '';
+  throw invalidRequest(`Cannot set query parameter '${failing.name}' to value '${raw}'${failing.suffix}`);
 }
 
-/** Camunda's paging parameters: with either bound present the other defaults to 0 / Integer.MAX_VALUE. */
-export function pagingParams(query: Query): Paging {
-  return { firstResult: integerParam(query, 'firstResult'), maxResults: integerParam(query, 'maxResults') };
-}
-
-export function page<T>(items: readonly T[], query: Query): T[] {
-  return pageOf(items, pagingParams(query));
-}
-
-/** sortBy/sortOrder must come together and name allowed values. */
-export function sorting(query: Query, allowed: readonly string[]): Sorting | undefined {
-  const by = stringParam(query, 'sortBy');
-  const order = stringParam(query, 'sortOrder');
-  if (by === undefined && order === undefined) return undefined;
-  if (by !== undefined && !allowed.includes(by)) throw cannotSet('sortBy', by);
-  if (order !== undefined && order !== 'asc' && order !== 'desc') throw cannotSet('sortOrder', order);
-  if (by === undefined || order === undefined) throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
-  return { by, descending: order === 'desc' };
-}
-
-export { sortItems } from '../query/sort.ts';
+export { pageOf as page } from '../app/result-page.ts';

@@ -1,10 +1,9 @@
 import * as z from 'zod/v4';
 import * as authorizations from '../../app/authorizations.ts';
-import type { Sorting } from '../../query/sort.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { authorizationDto } from '../identity-dto.ts';
-import { integerParam, listParam, page, sorting, stringParam } from '../query-params.ts';
+import { page, pagingParams, qs, readQuery, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 /**
@@ -12,7 +11,17 @@ import { readBody, route, type Route } from '../router.ts';
  * caller's permissions and validates the authorization's content), map to AuthorizationDto.
  */
 
-type Query = Record<string, string | undefined>;
+const AuthorizationQueryParams = z.object({
+  ...sortingParams<authorizations.AuthorizationSortBy>(['resourceType', 'resourceId']),
+  id: qs.string(),
+  type: qs.integer(),
+  userIdIn: qs.list(),
+  groupIdIn: qs.list(),
+  resourceType: qs.integer(),
+  resourceId: qs.string(),
+});
+const AuthorizationListParams = z.object({ ...AuthorizationQueryParams.shape, ...pagingParams });
+const AuthorizationCheckParams = z.object({ permissionName: qs.string(), resourceName: qs.string(), resourceType: qs.integer(), resourceId: qs.string(), userId: qs.string() });
 
 const AuthorizationBody = z.object({
   type: z.number().int().nullish(),
@@ -23,39 +32,30 @@ const AuthorizationBody = z.object({
   resourceId: z.string().max(255).nullish(),
 });
 
-function authorizationQuery(q: Query): authorizations.AuthorizationQuery {
-  return {
-    sort: sorting(q, ['resourceType', 'resourceId']) as Sorting<authorizations.AuthorizationSortBy> | undefined,
-    id: stringParam(q, 'id'),
-    type: integerParam(q, 'type'),
-    userIdIn: listParam(q, 'userIdIn'),
-    groupIdIn: listParam(q, 'groupIdIn'),
-    resourceType: integerParam(q, 'resourceType'),
-    resourceId: stringParam(q, 'resourceId'),
-  };
+function authorizationQuery({ sortBy, sortOrder, ...filter }: z.infer<typeof AuthorizationQueryParams>): authorizations.AuthorizationQuery {
+  return { sort: sortingOf({ sortBy, sortOrder }), ...filter };
 }
 
 export const authorizationRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/authorization',
-    handler: async ({ app, auth, req }) => json(200, page(await authorizations.queryAuthorizations(app, auth, authorizationQuery(req.query)), req.query).map(authorizationDto)),
+    handler: async ({ app, auth, req }) => {
+      const { firstResult, maxResults, ...query } = readQuery(req, AuthorizationListParams);
+      return json(200, page(await authorizations.queryAuthorizations(app, auth, authorizationQuery(query)), { firstResult, maxResults }).map(authorizationDto));
+    },
   }),
   route({
     method: 'GET',
     pattern: '/authorization/count',
-    handler: async ({ app, auth, req }) => json(200, { count: await authorizations.countAuthorizations(app, auth, authorizationQuery(req.query)) }),
+    handler: async ({ app, auth, req }) => json(200, { count: await authorizations.countAuthorizations(app, auth, authorizationQuery(readQuery(req, AuthorizationQueryParams))) }),
   }),
   route({
     method: 'GET',
     pattern: '/authorization/check',
     handler: async ({ app, auth, req }) => {
-      const q = req.query;
-      const permissionName = stringParam(q, 'permissionName');
-      const resourceName = stringParam(q, 'resourceName');
-      const resourceType = integerParam(q, 'resourceType');
-      const resourceId = stringParam(q, 'resourceId') ?? null;
-      const userId = stringParam(q, 'userId');
+      const { permissionName, resourceName, resourceType, userId, ...q } = readQuery(req, AuthorizationCheckParams);
+      const resourceId = q.resourceId ?? null;
       if (permissionName === undefined) throw invalidRequest("Query parameter 'permissionName' cannot be null");
       if (resourceName === undefined) throw invalidRequest("Query parameter 'resourceName' cannot be null");
       if (resourceType === undefined) throw invalidRequest("Query parameter 'resourceType' cannot be null");

@@ -1,99 +1,66 @@
 import * as z from 'zod/v4';
-import {
-  BATCH_SORT_KEYS,
-  BATCH_STATISTICS_SORT_KEYS,
-  type BatchFilter,
-  countBatches,
-  countBatchStatistics,
-  deleteBatch,
-  getBatch,
-  queryBatches,
-  queryBatchStatistics,
-  setBatchSuspended,
-} from '../../app/batches.ts';
+import { BATCH_SORT_KEYS, BATCH_STATISTICS_SORT_KEYS, countBatches, countBatchStatistics, deleteBatch, getBatch, queryBatches, queryBatchStatistics, setBatchSuspended } from '../../app/batches.ts';
 import { countHistoricBatches, deleteHistoricBatch, getHistoricBatch, HISTORIC_BATCH_SORT_KEYS, queryHistoricBatches } from '../../app/historic-batches.ts';
 import { batchDto, batchStatisticsDto, historicBatchDto } from '../batch-dto.ts';
 import { parseDate } from '../dates.ts';
-import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { booleanParam, listParam, pagingParams, sorting, stringParam } from '../query-params.ts';
+import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
-
-type Query = Record<string, string | undefined>;
 
 const Suspension = z.object({ suspended: z.boolean().nullish() });
 
-function dateParam(query: Query, name: string): number | undefined {
-  const value = stringParam(query, name);
-  if (value === undefined) return undefined;
-  const time = parseDate(value);
-  if (time === undefined) throw invalidRequest(`Cannot set query parameter '${name}' to value '${value}': cannot convert value "${value}" to java type java.util.Date`);
-  return time;
-}
+const date = () => qs.of(parseDate, (value) => `: cannot convert value "${value}" to java type java.util.Date`);
 
 /** The filters all batch queries share (BatchQueryDto). */
-function batchFilter(q: Query): BatchFilter {
-  return {
-    batchId: stringParam(q, 'batchId'),
-    type: stringParam(q, 'type'),
-    tenantIdIn: listParam(q, 'tenantIdIn'),
-    withoutTenantId: booleanParam(q, 'withoutTenantId'),
-    suspended: booleanParam(q, 'suspended'),
-  };
-}
-
-function batchQuery(q: Query) {
-  const sort = sorting(q, BATCH_SORT_KEYS);
-  return { ...batchFilter(q), sort };
-}
-
-function statisticsQuery(q: Query) {
-  const sort = sorting(q, BATCH_STATISTICS_SORT_KEYS);
-  return {
-    ...batchFilter(q),
-    createdBy: stringParam(q, 'createdBy'),
-    startedBefore: dateParam(q, 'startedBefore'),
-    startedAfter: dateParam(q, 'startedAfter'),
-    withFailures: booleanParam(q, 'withFailures'),
-    withoutFailures: booleanParam(q, 'withoutFailures'),
-    sort,
-  };
-}
-
-function historicQuery(q: Query) {
-  const sort = sorting(q, HISTORIC_BATCH_SORT_KEYS);
-  return {
-    batchId: stringParam(q, 'batchId'),
-    type: stringParam(q, 'type'),
-    completed: booleanParam(q, 'completed'),
-    tenantIdIn: listParam(q, 'tenantIdIn'),
-    withoutTenantId: booleanParam(q, 'withoutTenantId'),
-    sort,
-  };
-}
+const batchFilter = { batchId: qs.string(), type: qs.string(), tenantIdIn: qs.list(), withoutTenantId: qs.boolean(), suspended: qs.boolean() };
+const BatchQueryParams = z.object({ ...sortingParams(BATCH_SORT_KEYS), ...batchFilter });
+const BatchListParams = z.object({ ...BatchQueryParams.shape, ...pagingParams });
+const StatisticsQueryParams = z.object({
+  ...sortingParams(BATCH_STATISTICS_SORT_KEYS),
+  ...batchFilter,
+  createdBy: qs.string(),
+  startedBefore: date(),
+  startedAfter: date(),
+  withFailures: qs.boolean(),
+  withoutFailures: qs.boolean(),
+});
+const StatisticsListParams = z.object({ ...StatisticsQueryParams.shape, ...pagingParams });
+const HistoricQueryParams = z.object({
+  ...sortingParams(HISTORIC_BATCH_SORT_KEYS),
+  batchId: qs.string(),
+  type: qs.string(),
+  completed: qs.boolean(),
+  tenantIdIn: qs.list(),
+  withoutTenantId: qs.boolean(),
+});
+const HistoricListParams = z.object({ ...HistoricQueryParams.shape, ...pagingParams });
+const DeleteParams = z.object({ cascade: qs.boolean() });
 
 export const batchRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/batch',
     handler: async ({ req, app, auth }) => {
-      const query = batchQuery(req.query);
-      return json(200, (await queryBatches(app, auth, { ...query, ...pagingParams(req.query) })).map(batchDto));
+      return json(200, (await queryBatches(app, auth, sorted(readQuery(req, BatchListParams)))).map(batchDto));
     },
   }),
-  route({ method: 'GET', pattern: '/batch/count', handler: async ({ req, app, auth }) => json(200, { count: await countBatches(app, auth, batchQuery(req.query)) }) }),
+  route({ method: 'GET', pattern: '/batch/count', handler: async ({ req, app, auth }) => json(200, { count: await countBatches(app, auth, sorted(readQuery(req, BatchQueryParams))) }) }),
   route({
     method: 'GET',
     pattern: '/batch/statistics',
     handler: async ({ req, app, auth }) => {
-      const query = statisticsQuery(req.query);
+      const stats = await queryBatchStatistics(app, auth, sorted(readQuery(req, StatisticsListParams)));
       return json(
         200,
-        (await queryBatchStatistics(app, auth, { ...query, ...pagingParams(req.query) })).map(({ batch, stats }) => batchStatisticsDto(batch, stats)),
+        stats.map(({ batch, stats }) => batchStatisticsDto(batch, stats)),
       );
     },
   }),
-  route({ method: 'GET', pattern: '/batch/statistics/count', handler: async ({ req, app, auth }) => json(200, { count: await countBatchStatistics(app, auth, statisticsQuery(req.query)) }) }),
+  route({
+    method: 'GET',
+    pattern: '/batch/statistics/count',
+    handler: async ({ req, app, auth }) => json(200, { count: await countBatchStatistics(app, auth, sorted(readQuery(req, StatisticsQueryParams))) }),
+  }),
   route({ method: 'GET', pattern: '/batch/{id}', handler: async ({ params, app, auth }) => json(200, batchDto(await getBatch(app, auth, { id: params.id }))) }),
   route({
     method: 'PUT',
@@ -109,7 +76,7 @@ export const batchRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/batch/{id}',
     handler: async ({ req, params, app, auth }) => {
-      await deleteBatch(app, auth, { id: params.id, cascade: booleanParam(req.query, 'cascade') ?? false });
+      await deleteBatch(app, auth, { id: params.id, cascade: readQuery(req, DeleteParams).cascade ?? false });
       return noContent();
     },
   }),
@@ -117,11 +84,14 @@ export const batchRoutes: Route[] = [
     method: 'GET',
     pattern: '/history/batch',
     handler: async ({ req, app, auth }) => {
-      const query = historicQuery(req.query);
-      return json(200, (await queryHistoricBatches(app, auth, { ...query, ...pagingParams(req.query) })).map(historicBatchDto));
+      return json(200, (await queryHistoricBatches(app, auth, sorted(readQuery(req, HistoricListParams)))).map(historicBatchDto));
     },
   }),
-  route({ method: 'GET', pattern: '/history/batch/count', handler: async ({ req, app, auth }) => json(200, { count: await countHistoricBatches(app, auth, historicQuery(req.query)) }) }),
+  route({
+    method: 'GET',
+    pattern: '/history/batch/count',
+    handler: async ({ req, app, auth }) => json(200, { count: await countHistoricBatches(app, auth, sorted(readQuery(req, HistoricQueryParams))) }),
+  }),
   route({ method: 'GET', pattern: '/history/batch/{id}', handler: async ({ params, app, auth }) => json(200, historicBatchDto(await getHistoricBatch(app, auth, { id: params.id }))) }),
   route({
     method: 'DELETE',

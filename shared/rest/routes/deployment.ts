@@ -3,8 +3,12 @@ import { deploymentDto, processDefinitionDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
 import { parseMultipart } from '../multipart.ts';
-import { booleanParam, pagingParams, sorting, stringParam } from '../query-params.ts';
+import * as z from 'zod/v4';
+import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { type Route, route } from '../router.ts';
+
+const DeploymentListParams = z.object({ ...sortingParams(DEPLOYMENT_SORT_KEYS), id: qs.string(), name: qs.string(), withoutTenantId: qs.boolean(), ...pagingParams });
+const DeleteParams = z.object({ cascade: qs.boolean(), skipCustomListeners: qs.boolean(), skipIoMappings: qs.boolean() });
 
 const RESERVED_FIELDS = new Set(['deployment-name', 'enable-duplicate-filtering', 'deploy-changed-only', 'deployment-source', 'tenant-id', 'deployment-activation-time']);
 
@@ -49,10 +53,7 @@ export const deploymentRoutes: Route[] = [
     method: 'GET',
     pattern: '/deployment',
     handler: async ({ req, app, auth }) => {
-      const q = req.query;
-      const sort = sorting(q, DEPLOYMENT_SORT_KEYS);
-      const filter = { id: stringParam(q, 'id'), name: stringParam(q, 'name'), withoutTenantId: booleanParam(q, 'withoutTenantId') };
-      const deployments = await queryDeployments(app, auth, { ...filter, sort, ...pagingParams(q) });
+      const deployments = await queryDeployments(app, auth, sorted(readQuery(req, DeploymentListParams)));
       return json(
         200,
         deployments.map((d) => deploymentDto(d, req.baseUrl)),
@@ -65,11 +66,11 @@ export const deploymentRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/deployment/{id}',
     handler: async ({ req, params, app, auth }) => {
-      const options = () => ({
-        cascade: booleanParam(req.query, 'cascade') ?? false,
-        skipCustomListeners: booleanParam(req.query, 'skipCustomListeners') ?? false,
-        skipIoMappings: booleanParam(req.query, 'skipIoMappings') ?? false,
-      });
+      // read once the deployment is found: an unknown deployment is a 404 whatever the options
+      const options = () => {
+        const { cascade, skipCustomListeners, skipIoMappings } = readQuery(req, DeleteParams);
+        return { cascade: cascade ?? false, skipCustomListeners: skipCustomListeners ?? false, skipIoMappings: skipIoMappings ?? false };
+      };
       await deleteDeployment(app, auth, { id: params.id, options });
       return noContent();
     },

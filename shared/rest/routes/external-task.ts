@@ -3,9 +3,11 @@ import { completeExternalTask, extendExternalTaskLock, fetchAndLock, getExternal
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { booleanParam, page, stringParam } from '../query-params.ts';
+import { page, pagingParams, qs, readQuery } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
+
+const ExternalTaskListParams = z.object({ topicName: qs.string(), processInstanceId: qs.string(), locked: qs.boolean(), ...pagingParams });
 
 const Topic = z.object({
   topicName: z.string().min(1),
@@ -64,9 +66,9 @@ export const externalTaskRoutes: Route[] = [
     method: 'GET',
     pattern: '/external-task',
     handler: async (ctx) => {
-      const q = ctx.req.query;
-      const tasks = await queryExternalTasks(ctx.app, ctx.auth, { topicName: stringParam(q, 'topicName'), processInstanceId: stringParam(q, 'processInstanceId'), locked: booleanParam(q, 'locked') });
-      return json(200, page(tasks, q).map(externalTaskDto));
+      const { firstResult, maxResults, ...query } = readQuery(ctx.req, ExternalTaskListParams);
+      const tasks = await queryExternalTasks(ctx.app, ctx.auth, query);
+      return json(200, page(tasks, { firstResult, maxResults }).map(externalTaskDto));
     },
   }),
   route({

@@ -3,11 +3,10 @@ import * as groups from '../../app/groups.ts';
 import * as identity from '../../app/identity-service.ts';
 import * as tenants from '../../app/tenants.ts';
 import * as users from '../../app/users.ts';
-import type { Sorting } from '../../query/sort.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { groupDto, groupInfoGroupDto, groupInfoUserDto, tenantDto, userProfileDto } from '../identity-dto.ts';
-import { booleanParam, listParam, page, sorting, stringParam } from '../query-params.ts';
+import { page, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 /**
@@ -15,8 +14,6 @@ import { readBody, route, type Route } from '../router.ts';
  * TenantRestService and IdentityRestService): parse, call the use case of shared/app (which checks
  * the caller's permissions), map to Camunda's DTOs.
  */
-
-type Query = Record<string, string | undefined>;
 
 const text = z.string().nullish();
 /** Camunda's columns: ids are VARCHAR(64), names and e-mail addresses VARCHAR(255). */
@@ -32,29 +29,31 @@ const Credentials = z.object({ username: text, password: text });
 
 // users ////////////////////////////////////////////////////////////////////////////////////////////
 
-function userQuery(q: Query): users.UserQuery {
-  return {
-    sort: sorting(q, ['userId', 'firstName', 'lastName', 'email']) as Sorting<users.UserSortBy> | undefined,
-    id: stringParam(q, 'id'),
-    idIn: listParam(q, 'idIn'),
-    firstName: stringParam(q, 'firstName'),
-    firstNameLike: stringParam(q, 'firstNameLike'),
-    lastName: stringParam(q, 'lastName'),
-    lastNameLike: stringParam(q, 'lastNameLike'),
-    email: stringParam(q, 'email'),
-    emailLike: stringParam(q, 'emailLike'),
-    memberOfGroup: stringParam(q, 'memberOfGroup'),
-    memberOfTenant: stringParam(q, 'memberOfTenant'),
-  };
-}
+const UserQueryParams = z.object({
+  ...sortingParams<users.UserSortBy>(['userId', 'firstName', 'lastName', 'email']),
+  id: qs.string(),
+  idIn: qs.list(),
+  firstName: qs.string(),
+  firstNameLike: qs.string(),
+  lastName: qs.string(),
+  lastNameLike: qs.string(),
+  email: qs.string(),
+  emailLike: qs.string(),
+  memberOfGroup: qs.string(),
+  memberOfTenant: qs.string(),
+});
+const UserListParams = z.object({ ...UserQueryParams.shape, ...pagingParams });
 
 const userRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/user',
-    handler: async ({ app, auth, req }) => json(200, page(await users.queryUsers(app, auth, userQuery(req.query)), req.query).map(userProfileDto)),
+    handler: async ({ app, auth, req }) => {
+      const { firstResult, maxResults, ...query } = readQuery(req, UserListParams);
+      return json(200, page(await users.queryUsers(app, auth, sorted(query)), { firstResult, maxResults }).map(userProfileDto));
+    },
   }),
-  route({ method: 'GET', pattern: '/user/count', handler: async ({ app, auth, req }) => json(200, { count: await users.countUsers(app, auth, userQuery(req.query)) }) }),
+  route({ method: 'GET', pattern: '/user/count', handler: async ({ app, auth, req }) => json(200, { count: await users.countUsers(app, auth, sorted(readQuery(req, UserQueryParams))) }) }),
   route({
     method: 'POST',
     pattern: '/user/create',
@@ -95,26 +94,28 @@ const userRoutes: Route[] = [
 
 // groups ///////////////////////////////////////////////////////////////////////////////////////////
 
-function groupQuery(q: Query): groups.GroupQuery {
-  return {
-    sort: sorting(q, ['id', 'name', 'type']) as Sorting<groups.GroupSortBy> | undefined,
-    id: stringParam(q, 'id'),
-    idIn: listParam(q, 'idIn'),
-    name: stringParam(q, 'name'),
-    nameLike: stringParam(q, 'nameLike'),
-    type: stringParam(q, 'type'),
-    member: stringParam(q, 'member'),
-    memberOfTenant: stringParam(q, 'memberOfTenant'),
-  };
-}
+const GroupQueryParams = z.object({
+  ...sortingParams<groups.GroupSortBy>(['id', 'name', 'type']),
+  id: qs.string(),
+  idIn: qs.list(),
+  name: qs.string(),
+  nameLike: qs.string(),
+  type: qs.string(),
+  member: qs.string(),
+  memberOfTenant: qs.string(),
+});
+const GroupListParams = z.object({ ...GroupQueryParams.shape, ...pagingParams });
 
 const groupRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/group',
-    handler: async ({ app, auth, req }) => json(200, page(await groups.queryGroups(app, auth, groupQuery(req.query)), req.query).map(groupDto)),
+    handler: async ({ app, auth, req }) => {
+      const { firstResult, maxResults, ...query } = readQuery(req, GroupListParams);
+      return json(200, page(await groups.queryGroups(app, auth, sorted(query)), { firstResult, maxResults }).map(groupDto));
+    },
   }),
-  route({ method: 'GET', pattern: '/group/count', handler: async ({ app, auth, req }) => json(200, { count: await groups.countGroups(app, auth, groupQuery(req.query)) }) }),
+  route({ method: 'GET', pattern: '/group/count', handler: async ({ app, auth, req }) => json(200, { count: await groups.countGroups(app, auth, sorted(readQuery(req, GroupQueryParams))) }) }),
   route({
     method: 'POST',
     pattern: '/group/create',
@@ -163,12 +164,14 @@ const groupRoutes: Route[] = [
 
 // identity /////////////////////////////////////////////////////////////////////////////////////////
 
+const UserGroupsParams = z.object({ userId: qs.string() });
+
 const identityServiceRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/identity/groups',
     handler: async ({ app, auth, req }) => {
-      const userId = stringParam(req.query, 'userId');
+      const { userId } = readQuery(req, UserGroupsParams);
       if (userId === undefined) throw invalidRequest('No user id was supplied');
       const info = await identity.userGroupInfo(app, auth, { userId });
       return json(200, { groups: info.groups.map(groupInfoGroupDto), groupUsers: info.groupUsers.map(groupInfoUserDto) });
@@ -189,26 +192,33 @@ const identityServiceRoutes: Route[] = [
 
 // tenants //////////////////////////////////////////////////////////////////////////////////////////
 
-function tenantQuery(q: Query): tenants.TenantQuery {
-  return {
-    sort: sorting(q, ['id', 'name']) as Sorting<tenants.TenantSortBy> | undefined,
-    id: stringParam(q, 'id'),
-    idIn: listParam(q, 'idIn'),
-    name: stringParam(q, 'name'),
-    nameLike: stringParam(q, 'nameLike'),
-    userMember: stringParam(q, 'userMember'),
-    groupMember: stringParam(q, 'groupMember'),
-    includingGroupsOfUser: booleanParam(q, 'includingGroupsOfUser') ?? false,
-  };
-}
+const TenantQueryParams = z.object({
+  ...sortingParams<tenants.TenantSortBy>(['id', 'name']),
+  id: qs.string(),
+  idIn: qs.list(),
+  name: qs.string(),
+  nameLike: qs.string(),
+  userMember: qs.string(),
+  groupMember: qs.string(),
+  includingGroupsOfUser: qs.boolean(),
+});
+const TenantListParams = z.object({ ...TenantQueryParams.shape, ...pagingParams });
+const tenantQuery = (params: z.infer<typeof TenantQueryParams>): tenants.TenantQuery => sorted({ ...params, includingGroupsOfUser: params.includingGroupsOfUser ?? false });
 
 const tenantRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/tenant',
-    handler: async ({ app, auth, req }) => json(200, page(await tenants.queryTenants(app, auth, tenantQuery(req.query)), req.query).map(tenantDto)),
+    handler: async ({ app, auth, req }) => {
+      const { firstResult, maxResults, ...query } = readQuery(req, TenantListParams);
+      return json(200, page(await tenants.queryTenants(app, auth, tenantQuery(query)), { firstResult, maxResults }).map(tenantDto));
+    },
   }),
-  route({ method: 'GET', pattern: '/tenant/count', handler: async ({ app, auth, req }) => json(200, { count: await tenants.countTenants(app, auth, tenantQuery(req.query)) }) }),
+  route({
+    method: 'GET',
+    pattern: '/tenant/count',
+    handler: async ({ app, auth, req }) => json(200, { count: await tenants.countTenants(app, auth, tenantQuery(readQuery(req, TenantQueryParams))) }),
+  }),
   route({
     method: 'POST',
     pattern: '/tenant/create',

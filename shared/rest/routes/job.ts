@@ -1,31 +1,38 @@
 import * as z from 'zod/v4';
 import { countIncidents, type IncidentView, queryIncidents } from '../../app/incidents.ts';
-import { countJobs, deleteJob, executeJob, getJob, type JobQuery, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
+import { countJobs, deleteJob, executeJob, getJob, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { booleanParam, page, stringParam } from '../query-params.ts';
-import { readBody, route, type Route, type RouteContext } from '../router.ts';
+import { page, pagingParams, qs, readQuery } from '../query-params.ts';
+import { readBody, route, type Route } from '../router.ts';
 
 const Retries = z.object({ retries: z.number().int() });
 
-function jobQuery(q: RouteContext['req']['query']): JobQuery {
-  return {
-    processInstanceId: stringParam(q, 'processInstanceId'),
-    jobDefinitionId: stringParam(q, 'jobDefinitionId'),
-    withException: booleanParam(q, 'withException'),
-    noRetriesLeft: booleanParam(q, 'noRetriesLeft'),
-    executable: booleanParam(q, 'executable'),
-  };
-}
+const JobQueryParams = z.object({
+  processInstanceId: qs.string(),
+  jobDefinitionId: qs.string(),
+  withException: qs.boolean(),
+  noRetriesLeft: qs.boolean(),
+  executable: qs.boolean(),
+});
+const JobListParams = z.object({ ...JobQueryParams.shape, ...pagingParams });
+const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentType: qs.string(), ...pagingParams });
 
 const toJobDto = (view: JobView) => (view.kind === 'batch' ? batchJobDto(view.job, view.batch) : jobDto(view.item));
 const toIncidentDto = (view: IncidentView) => (view.kind === 'batch' ? batchJobIncidentDto(view.job, view.batch) : incidentDto(view.item));
 
 export const jobRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/job', handler: async (ctx) => json(200, page((await queryJobs(ctx.app, ctx.auth, jobQuery(ctx.req.query))).map(toJobDto), ctx.req.query)) }),
-  route({ method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: await countJobs(ctx.app, ctx.auth, jobQuery(ctx.req.query)) }) }),
+  route({
+    method: 'GET',
+    pattern: '/job',
+    handler: async (ctx) => {
+      const { firstResult, maxResults, ...query } = readQuery(ctx.req, JobListParams);
+      return json(200, page((await queryJobs(ctx.app, ctx.auth, query)).map(toJobDto), { firstResult, maxResults }));
+    },
+  }),
+  route({ method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: await countJobs(ctx.app, ctx.auth, readQuery(ctx.req, JobQueryParams)) }) }),
   route({ method: 'GET', pattern: '/job/{id}', handler: async (ctx) => json(200, toJobDto(await getJob(ctx.app, ctx.auth, { jobId: ctx.params.id }))) }),
   route({
     method: 'DELETE',
@@ -57,9 +64,9 @@ export const jobRoutes: Route[] = [
     method: 'GET',
     pattern: '/incident',
     handler: async (ctx) => {
-      const q = ctx.req.query;
-      const incidents = await queryIncidents(ctx.app, ctx.auth, { processInstanceId: stringParam(q, 'processInstanceId'), incidentType: stringParam(q, 'incidentType') });
-      return json(200, page(incidents.map(toIncidentDto), q));
+      const { firstResult, maxResults, ...query } = readQuery(ctx.req, IncidentListParams);
+      const incidents = await queryIncidents(ctx.app, ctx.auth, query);
+      return json(200, page(incidents.map(toIncidentDto), { firstResult, maxResults }));
     },
   }),
   route({ method: 'GET', pattern: '/incident/count', handler: async (ctx) => json(200, { count: await countIncidents(ctx.app, ctx.auth, {}) }) }),

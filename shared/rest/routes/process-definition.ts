@@ -2,7 +2,6 @@ import * as z from 'zod/v4';
 import {
   countProcessDefinitions,
   DEFINITION_SORT_KEYS,
-  type DefinitionFilter,
   type DefinitionRef,
   getProcessDefinition,
   getProcessDefinitionXml,
@@ -12,7 +11,7 @@ import {
 } from '../../app/process-definitions.ts';
 import { processDefinitionDto, processInstanceDto } from '../dto.ts';
 import { json, type RestRequest } from '../http.ts';
-import { booleanParam, integerParam, listParam, pagingParams, sorting, stringParam } from '../query-params.ts';
+import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -36,22 +35,23 @@ async function start(ctx: RouteContext, definition: DefinitionRef) {
   return json(200, variables ? { ...dto, variables: toVariableMapDto(variables) } : dto);
 }
 
-function definitionFilter(q: Record<string, string | undefined>): DefinitionFilter {
-  return {
-    processDefinitionId: stringParam(q, 'processDefinitionId'),
-    processDefinitionIdIn: listParam(q, 'processDefinitionIdIn'),
-    key: stringParam(q, 'key'),
-    keysIn: listParam(q, 'keysIn'),
-    keyLike: stringParam(q, 'keyLike'),
-    name: stringParam(q, 'name'),
-    deploymentId: stringParam(q, 'deploymentId'),
-    version: integerParam(q, 'version'),
-    latestVersion: booleanParam(q, 'latestVersion'),
-    tenantIdIn: listParam(q, 'tenantIdIn'),
-    withoutTenantId: booleanParam(q, 'withoutTenantId'),
-    includeProcessDefinitionsWithoutTenantId: booleanParam(q, 'includeProcessDefinitionsWithoutTenantId'),
-  };
-}
+/** Sorting first, then the filters (a count is not sorted, but a bad sortBy is still a 400). */
+const DefinitionQueryParams = z.object({
+  ...sortingParams(DEFINITION_SORT_KEYS),
+  processDefinitionId: qs.string(),
+  processDefinitionIdIn: qs.list(),
+  key: qs.string(),
+  keysIn: qs.list(),
+  keyLike: qs.string(),
+  name: qs.string(),
+  deploymentId: qs.string(),
+  version: qs.integer(),
+  latestVersion: qs.boolean(),
+  tenantIdIn: qs.list(),
+  withoutTenantId: qs.boolean(),
+  includeProcessDefinitionsWithoutTenantId: qs.boolean(),
+});
+const DefinitionListParams = z.object({ ...DefinitionQueryParams.shape, ...pagingParams });
 
 async function xml(ctx: RouteContext, definition: DefinitionRef) {
   const { id, xml } = await getProcessDefinitionXml(ctx.app, ctx.auth, definition);
@@ -63,17 +63,14 @@ export const processDefinitionRoutes: Route[] = [
     method: 'GET',
     pattern: '/process-definition',
     handler: async ({ req, app, auth }) => {
-      const sort = sorting(req.query, DEFINITION_SORT_KEYS);
-      const filter = definitionFilter(req.query);
-      return json(200, (await queryProcessDefinitions(app, auth, { ...filter, sort, ...pagingParams(req.query) })).map(processDefinitionDto));
+      return json(200, (await queryProcessDefinitions(app, auth, sorted(readQuery(req, DefinitionListParams)))).map(processDefinitionDto));
     },
   }),
   route({
     method: 'GET',
     pattern: '/process-definition/count',
     handler: async ({ req, app, auth }) => {
-      sorting(req.query, DEFINITION_SORT_KEYS); // a count is not sorted, but a bad sortBy is still a 400
-      return json(200, { count: await countProcessDefinitions(app, auth, definitionFilter(req.query)) });
+      return json(200, { count: await countProcessDefinitions(app, auth, readQuery(req, DefinitionQueryParams)) });
     },
   }),
   route({

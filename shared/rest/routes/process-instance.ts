@@ -19,7 +19,7 @@ import { modifyProcessInstance } from '../../app/modification.ts';
 import { processInstanceDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
 import { ModificationBody, toInstructions } from '../modification-dto.ts';
-import { booleanParam, integerParam, listParam, sorting, stringParam } from '../query-params.ts';
+import { pagingParams, qs, readQuery, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from '../variables.ts';
 
@@ -37,23 +37,25 @@ export const ProcessInstanceQuery = z
   .passthrough();
 export type ProcessInstanceQuery = z.infer<typeof ProcessInstanceQuery>;
 
-function queryFromString(q: Record<string, string | undefined>): ProcessInstanceFilter {
-  return {
-    processInstanceIds: listParam(q, 'processInstanceIds'),
-    processDefinitionId: stringParam(q, 'processDefinitionId'),
-    processDefinitionKey: stringParam(q, 'processDefinitionKey'),
-    businessKey: stringParam(q, 'businessKey'),
-    activityIdIn: listParam(q, 'activityIdIn'),
-    tenantIdIn: listParam(q, 'tenantIdIn'),
-    withoutTenantId: booleanParam(q, 'withoutTenantId'),
-  };
-}
+/** The filter of the query string; sorting and paging follow it (listed after it, as Camunda reports the first bad parameter). */
+const InstanceFilterParams = z.object({
+  processInstanceIds: qs.list(),
+  processDefinitionId: qs.string(),
+  processDefinitionKey: qs.string(),
+  businessKey: qs.string(),
+  activityIdIn: qs.list(),
+  tenantIdIn: qs.list(),
+  withoutTenantId: qs.boolean(),
+});
+/** sortBy/sortOrder and firstResult/maxResults of the query string (for GET and POST lists). */
+const InstanceListingParams = z.object({ ...sortingParams(INSTANCE_SORT_KEYS), ...pagingParams });
+const InstanceListParams = z.object({ ...InstanceFilterParams.shape, ...InstanceListingParams.shape });
+const DeleteParams = z.object({ skipCustomListeners: qs.boolean(), skipIoMappings: qs.boolean() });
 
 /** The list query: its filter, then sortBy/sortOrder and firstResult/maxResults of the query string. */
-async function listInstances(ctx: RouteContext, filter: ProcessInstanceFilter) {
-  const q = ctx.req.query;
-  const sort = sorting(q, INSTANCE_SORT_KEYS);
-  const instances = await queryProcessInstances(ctx.app, ctx.auth, { filter, sorting: sort, firstResult: integerParam(q, 'firstResult'), maxResults: integerParam(q, 'maxResults') });
+async function listInstances(ctx: RouteContext, filter: ProcessInstanceFilter, listing: z.infer<typeof InstanceListingParams>) {
+  const { firstResult, maxResults } = listing;
+  const instances = await queryProcessInstances(ctx.app, ctx.auth, { filter, sorting: sortingOf(listing), firstResult, maxResults });
   return json(
     200,
     instances.map((s) => processInstanceDto(s, ctx.req.baseUrl)),
@@ -63,9 +65,16 @@ async function listInstances(ctx: RouteContext, filter: ProcessInstanceFilter) {
 const VariablesModification = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
 
 export const processInstanceRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/process-instance', handler: (ctx) => listInstances(ctx, queryFromString(ctx.req.query)) }),
-  route({ method: 'GET', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: await countProcessInstances(ctx.app, ctx.auth, queryFromString(ctx.req.query)) }) }),
-  route({ method: 'POST', pattern: '/process-instance', handler: (ctx) => listInstances(ctx, readBody(ctx.req, ProcessInstanceQuery)) }),
+  route({
+    method: 'GET',
+    pattern: '/process-instance',
+    handler: (ctx) => {
+      const { sortBy, sortOrder, firstResult, maxResults, ...filter } = readQuery(ctx.req, InstanceListParams);
+      return listInstances(ctx, filter, { sortBy, sortOrder, firstResult, maxResults });
+    },
+  }),
+  route({ method: 'GET', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: await countProcessInstances(ctx.app, ctx.auth, readQuery(ctx.req, InstanceFilterParams)) }) }),
+  route({ method: 'POST', pattern: '/process-instance', handler: (ctx) => listInstances(ctx, readBody(ctx.req, ProcessInstanceQuery), readQuery(ctx.req, InstanceListingParams)) }),
   route({ method: 'POST', pattern: '/process-instance/count', handler: async (ctx) => json(200, { count: await countProcessInstances(ctx.app, ctx.auth, readBody(ctx.req, ProcessInstanceQuery)) }) }),
   route({
     method: 'GET',
@@ -76,9 +85,8 @@ export const processInstanceRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/process-instance/{id}',
     handler: async (ctx) => {
-      const skipCustomListeners = booleanParam(ctx.req.query, 'skipCustomListeners') ?? false;
-      const skipIoMappings = booleanParam(ctx.req.query, 'skipIoMappings') ?? false;
-      await deleteProcessInstance(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, skipCustomListeners, skipIoMappings });
+      const { skipCustomListeners, skipIoMappings } = readQuery(ctx.req, DeleteParams);
+      await deleteProcessInstance(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, skipCustomListeners: skipCustomListeners ?? false, skipIoMappings: skipIoMappings ?? false });
       return noContent();
     },
   }),

@@ -1,30 +1,35 @@
 import * as z from 'zod/v4';
-import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskQuery, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
+import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
 import { taskDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
-import { page, sorting, stringParam } from '../query-params.ts';
-import { readBody, route, type Route, type RouteContext } from '../router.ts';
+import { page, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
 const CompleteBody = z.object({ variables: VariableMapDto.nullish(), withVariablesInReturn: z.boolean().nullish() });
 const ClaimBody = z.object({ userId: z.string().nullish() });
 
-function taskQuery(q: RouteContext['req']['query']): TaskQuery {
-  const sort = sorting(q, TASK_SORT_KEYS);
-  return {
-    processInstanceId: stringParam(q, 'processInstanceId'),
-    processDefinitionId: stringParam(q, 'processDefinitionId'),
-    processDefinitionKey: stringParam(q, 'processDefinitionKey'),
-    taskDefinitionKey: stringParam(q, 'taskDefinitionKey'),
-    assignee: stringParam(q, 'assignee'),
-    taskId: stringParam(q, 'taskId'),
-    sort: sort && { by: sort.by as TaskSortKey, descending: sort.descending },
-  };
-}
+const TaskQueryParams = z.object({
+  ...sortingParams<TaskSortKey>(TASK_SORT_KEYS),
+  processInstanceId: qs.string(),
+  processDefinitionId: qs.string(),
+  processDefinitionKey: qs.string(),
+  taskDefinitionKey: qs.string(),
+  assignee: qs.string(),
+  taskId: qs.string(),
+});
+const TaskListParams = z.object({ ...TaskQueryParams.shape, ...pagingParams });
 
 export const taskRoutes: Route[] = [
-  route({ method: 'GET', pattern: '/task', handler: async (ctx) => json(200, page(await queryTasks(ctx.app, ctx.auth, taskQuery(ctx.req.query)), ctx.req.query).map(taskDto)) }),
-  route({ method: 'GET', pattern: '/task/count', handler: async (ctx) => json(200, { count: await countTasks(ctx.app, ctx.auth, taskQuery(ctx.req.query)) }) }),
+  route({
+    method: 'GET',
+    pattern: '/task',
+    handler: async (ctx) => {
+      const { firstResult, maxResults, ...query } = readQuery(ctx.req, TaskListParams);
+      return json(200, page(await queryTasks(ctx.app, ctx.auth, sorted(query)), { firstResult, maxResults }).map(taskDto));
+    },
+  }),
+  route({ method: 'GET', pattern: '/task/count', handler: async (ctx) => json(200, { count: await countTasks(ctx.app, ctx.auth, sorted(readQuery(ctx.req, TaskQueryParams))) }) }),
   route({ method: 'GET', pattern: '/task/{id}', handler: async (ctx) => json(200, taskDto(await getTask(ctx.app, ctx.auth, { taskId: ctx.params.id }))) }),
   route({
     method: 'POST',
