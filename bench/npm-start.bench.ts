@@ -10,13 +10,12 @@
  * time and store the same items). Also reported: the idle CPU of `npm start` (node and emulator) and
  * the seconds from SIGINT to exit with the store full.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { userTaskChain } from '../test/e2e/inline-bpmn.ts';
+import { freePort, startNpmStart } from '../test/support/npm-start.ts';
 import { restClient } from '../test/support/runtime.ts';
 import { cpuSecondsOf } from './support/emulator.ts';
 import { heading, publish } from './support/report.ts';
@@ -26,42 +25,10 @@ const STORED = Number(process.env.BENCH_STORED_INSTANCES ?? 10_000);
 const BASELINE = 100;
 const SAMPLES = 60;
 const PREFIX = 'bench-npm-start';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startNpmStart(emulatorPort: number): Promise<{ child: ChildProcess; url: string }> {
-  const { AWS_ENDPOINT_URL: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(await freePort()), EMULATOR_PORT: String(emulatorPort), RESOURCE_PREFIX: PREFIX },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /REST API on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-  });
-  return { child, url };
-}
-
 const emulatorPort = await freePort();
-const { child, url } = await startNpmStart(emulatorPort);
+const { child, url } = await startNpmStart({ emulatorPort, prefix: PREFIX });
 const stopEverything = () => {
   try {
     process.kill(-child.pid!, 'SIGKILL');

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startNpmStart } from '../support/npm-start.ts';
 import { restClient } from '../support/runtime.ts';
 import { type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
 
@@ -13,43 +12,13 @@ import { type TreeNode, treeShape, userTaskChain } from './inline-bpmn.ts';
  */
 const CLIENTS = 32;
 const ROUNDS = 3;
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('npm start under 32 concurrent clients', () => {
   let child: ChildProcess;
   let api: ReturnType<typeof restClient>;
-  let output = '';
 
   beforeAll(async () => {
-    // Its own emulator: AWS_ENDPOINT_URL (the test run's emulator) is not passed on.
-    const { AWS_ENDPOINT_URL: _shared, ...env } = process.env;
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-      cwd: ROOT,
-      env: { ...env, PORT: String(await freePort()), EMULATOR_PORT: String(await freePort()), RESOURCE_PREFIX: 'concurrency' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, as a terminal's foreground job
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /REST API on (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', read);
-    });
+    let url: string;
+    ({ child, url } = await startNpmStart({ emulatorPort: await freePort(), prefix: 'concurrency' }));
     api = restClient(url);
     const deployed = await api.deploy({ 'concurrency.bpmn': userTaskChain('concurrency', ['review', 'approve']) });
     expect(deployed.status).toBe(200);
