@@ -68,8 +68,37 @@ async function matchingStatistics(app: AppContext, caller: AuthContext, filter: 
       (startedBefore === undefined || b.startTime <= startedBefore) &&
       (startedAfter === undefined || b.startTime >= startedAfter),
   );
-  const withStats = await Promise.all(batches.map(async (b) => ({ batch: b, stats: batchStatistics(b, await app.batches.repository.jobs(b.id)) })));
+  const withStats = await Promise.all(batches.map((b) => consistentStatistics(app, b)));
   return withStats.filter(({ stats }) => (!withFailures || stats.failedJobs > 0) && (!withoutFailures || stats.failedJobs === 0));
+}
+
+/** Reads of a batch's jobs that a seed run may interleave with before the statistics give up waiting for a quiet moment. */
+const STATISTICS_READS = 5;
+
+/**
+ * A batch's statistics from one consistent view: its jobs and its `jobsCreated`. A seed run writes
+ * new jobs and the counter in one transaction, but the jobs are a query and the batch a separate
+ * read, so a seed committing between the two was counted twice (negative completedJobs, issue #19).
+ * The batch is read again after the jobs: an unchanged counter means no seed committed meanwhile.
+ * Completions only remove jobs, which can never make the figures inconsistent.
+ */
+async function consistentStatistics(app: AppContext, listed: Batch): Promise<BatchWithStatistics> {
+  let batch = listed;
+  for (let read = 1; ; read++) {
+    const jobs = await app.batches.repository.jobs(batch.id);
+    const again = await app.batches.repository.get(batch.id);
+    if (!again || again.jobsCreated === batch.jobsCreated || read === STATISTICS_READS) {
+      const stats = batchStatistics(again ?? batch, jobs);
+      return { batch: again ?? batch, stats: again && again.jobsCreated !== batch.jobsCreated ? clamp(stats, batch.totalJobs) : stats };
+    }
+    batch = again;
+  }
+}
+
+/** Only when seeding never paused over STATISTICS_READS reads: figures kept within 0..totalJobs. */
+function clamp(stats: BatchStatistics, total: number): BatchStatistics {
+  const remainingJobs = Math.min(total, Math.max(0, stats.remainingJobs));
+  return { ...stats, remainingJobs, completedJobs: total - remainingJobs };
 }
 
 /** The readable batches with their job statistics, sorted and paged. */

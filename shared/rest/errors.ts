@@ -2,7 +2,6 @@ import { EngineError } from '../engine/errors.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
-import { InvalidRequestError } from '../app/errors.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
 import { StoreLimitExceeded } from '../aws/store-limits.ts';
 import { RequestError as RestError } from '../app/errors.ts';
@@ -23,12 +22,25 @@ export const notFoundError = (message: string) => new RestError(404, message);
 /**
  * The one place errors become responses, following Camunda's ExceptionHandlerHelper: user errors 400,
  * other engine errors 500 with code 0 (1 for optimistic locking), REST errors their own status with
- * code null. Unknown errors are 500 without internals.
+ * code null. Unknown errors are 500 without internals. A message is cut after MAX_ERROR_MESSAGE_CHARS,
+ * so a request never gets its own megabytes of input back.
  */
 export function toErrorResponse(error: unknown): { status: number; body: ExceptionDto } {
+  const { status, body } = describe(error);
+  return { status, body: { ...body, message: withShortEcho(body.message) } };
+}
+
+/** Longest message answered: messages quote the offending input, which can be megabytes. */
+export const MAX_ERROR_MESSAGE_CHARS = 1000;
+
+function withShortEcho(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_ERROR_MESSAGE_CHARS)}… (${message.length - MAX_ERROR_MESSAGE_CHARS} more characters)`;
+}
+
+function describe(error: unknown): { status: number; body: ExceptionDto } {
   if (error instanceof AuthorizationError) return { status: 403, body: error.toDto() };
   if (error instanceof RestError) return { status: error.status, body: { type: error.type, message: error.message, code: error.code } };
-  if (error instanceof InvalidRequestError) return { status: error.status, body: { type: 'InvalidRequestException', message: error.message, code: null } };
   if (error instanceof EngineError) {
     return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };
   }

@@ -74,6 +74,21 @@ describe('inputs beyond the store’s limits', () => {
     expect(within.status, JSON.stringify(within.body).slice(0, 200)).toBe(200);
   });
 
+  it('echoes at most 1,000 characters of the offending input in an error message', async () => {
+    // given a definition, and a variable whose 250 KB value is no Integer
+    expect((await api.deploy({ 'echo.bpmn': userTaskChain('echo', ['task']) })).status).toBe(200);
+    const huge = 'x'.repeat(250 * 1024);
+
+    // when
+    const response = await api.post('/process-definition/key/echo/start', { variables: { v: { value: huge, type: 'Integer' } } });
+
+    // then the message says what was wrong, and where it was cut
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/^Cannot convert value 'x{900,}… \(\d+ more characters\)$/);
+    expect(response.body.message.length).toBeLessThan(1_100);
+    expect(JSON.stringify(response.body).length).toBeLessThan(1_300);
+  });
+
   it('answers a write that the store refuses as too big with a 400 naming the item limit, and stores nothing', async () => {
     // given
     expect((await api.deploy({ 'bulky.bpmn': userTaskChain('bulky', ['task']) })).status).toBe(200);
