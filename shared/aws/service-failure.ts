@@ -85,3 +85,30 @@ export function reportServiceFailures<C extends ClientWithMiddleware>(service: A
   );
   return client;
 }
+
+/** Answers of AWS that mean "not now", never "not this": throttling, limits, the service's own trouble. */
+const TRANSIENT_ANSWERS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+const TRANSIENT_CANCELLATIONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict']);
+
+/**
+ * An infrastructure failure: the store or queue could not do the work now (throttled, unreachable,
+ * failing), so the same work will succeed later. Such a failure must not count against a job's
+ * retries (a person would have to clear a false incident); the caller lets SQS deliver the message
+ * again instead (issue #19, docs/operations.md).
+ */
+export function isInfrastructureFailure(error: unknown): boolean {
+  if (error instanceof AwsServiceFailure) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as SdkError & { CancellationReasons?: { Code?: string }[] };
+  if (e.name !== undefined && TRANSIENT_ANSWERS.has(e.name)) return true;
+  return e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code !== undefined && TRANSIENT_CANCELLATIONS.has(r.Code));
+}

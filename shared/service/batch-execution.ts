@@ -8,6 +8,7 @@ import { ConcurrentModificationError } from '../store/errors.ts';
 import type { EngineService, LoadedInstance } from './engine-service.ts';
 import { currentCorrelationId, withCorrelationId } from '../observability/correlation.ts';
 import { log } from '../observability/logger.ts';
+import { isInfrastructureFailure } from '../aws/service-failure.ts';
 import { count, METRIC } from '../observability/metrics.ts';
 import { CONFLICT_RETRIES } from './conflict-retry.ts';
 
@@ -79,6 +80,9 @@ export class BatchExecutionRun {
         job = { ...job, done: [...job.done, processInstanceId] };
       }
     } catch (error) {
+      // Not the job's fault (throttled, unreachable store, an instance that kept changing, as Camunda's
+      // OptimisticLockingException): the record fails and SQS delivers it again; the job keeps its retries.
+      if (isInfrastructureFailure(error) || (error instanceof EngineError && error.type === 'OptimisticLockingException')) throw error;
       // A job that is gone or has no retries left has nothing to re-send. If the failure cannot even
       // be recorded, the record fails and SQS delivers it again.
       const retries = await this.deps.repository.recordFailure(job.id, (error as Error).message);
