@@ -101,7 +101,7 @@ async function resolveTargets(app: AppContext, caller: AuthContext, input: Multi
   const h = input.historicProcessInstanceQuery;
   if (h) {
     // Like Camunda's historic query: only the history the caller may read (READ_HISTORY, tenants).
-    for (const item of await filterAllowed(await app.engine.deps.items.byKind('HPI'), (i) => mayReadHistory(caller, i))) {
+    for (const item of await filterAllowed(await app.engine.deps.items.historicProcessInstances(), (i) => mayReadHistory(caller, i))) {
       if (h.processInstanceIds && !h.processInstanceIds.includes(item.id as string)) continue;
       if (h.processDefinitionId && item.processDefinitionId !== h.processDefinitionId) continue;
       if (h.processDefinitionKey && item.processDefinitionKey !== h.processDefinitionKey) continue;
