@@ -112,6 +112,11 @@ describe('the architecture', () => {
     expect(reaching.map(([file]) => file)).toEqual([]);
   });
 
+  it('builds index keys only in the store: use cases and routes call named repository methods', () => {
+    const outside = files.filter((f) => /^shared\/(app|rest|service)\//.test(f) && /\.byKind\(|gsi[12]pk|'(EXTTASK|MSG|HPI)#?/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(outside).toEqual([]);
+  });
+
   it('finds imports at all (the checks above would pass vacuously otherwise)', () => {
     expect(graph.get('shared/rest/router.ts')).toContain('shared/rest/errors.ts');
     expect([...graph.values()].flat().length).toBeGreaterThan(500);
