@@ -17,7 +17,6 @@ export interface ExceptionDto {
 export { RestError };
 
 export const invalidRequest = (message: string, status = 400) => new RestError(status, message);
-export const notFoundError = (message: string) => new RestError(404, message);
 
 /**
  * The one place errors become responses, following Camunda's ExceptionHandlerHelper: user errors 400,
@@ -31,7 +30,7 @@ export function toErrorResponse(error: unknown): { status: number; body: Excepti
 }
 
 /** Longest message answered: messages quote the offending input, which can be megabytes. */
-export const MAX_ERROR_MESSAGE_CHARS = 1000;
+const MAX_ERROR_MESSAGE_CHARS = 1000;
 
 function withShortEcho(message: string): string {
   if (message.length <= MAX_ERROR_MESSAGE_CHARS) return message;

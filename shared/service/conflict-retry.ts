@@ -25,6 +25,6 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, retries = CO
 }
 
 /** Storage errors as Camunda's: a lost version race is its OptimisticLockingException. */
-export function asCamundaError(error: unknown): unknown {
+function asCamundaError(error: unknown): unknown {
   return error instanceof ConcurrentModificationError ? new EngineError('OptimisticLockingException', error.message, 1) : error;
 }

@@ -50,3 +50,31 @@ export function treeShape(node: TreeNode, isRoot = true): string {
 export function treeNodes(node: TreeNode): TreeNode[] {
   return [node, ...node.childActivityInstances.flatMap((c) => treeNodes(c))];
 }
+
+/**
+ * start → fork → (user task `approve` | external task `extWork` of `topic` | one-hour timer
+ * `waitTimer` | message catch `waitMsg`), each to its own end: one instance with every kind of
+ * query item (task, external task, job, subscription).
+ */
+export function fourWaitStatesModel(key: string, options: { topic: string; messageName: string; taskName: string }): string {
+  return bpmnXml(
+    key,
+    `<startEvent id="start"/>
+   <parallelGateway id="fork"/>
+   <userTask id="approve" name="${options.taskName}"/>
+   <serviceTask id="extWork" camunda:type="external" camunda:topic="${options.topic}"/>
+   <intermediateCatchEvent id="waitTimer"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+   <intermediateCatchEvent id="waitMsg"><messageEventDefinition messageRef="waitMsgMessage"/></intermediateCatchEvent>
+   <endEvent id="end1"/><endEvent id="end2"/><endEvent id="end3"/><endEvent id="end4"/>
+   <sequenceFlow id="f0" sourceRef="start" targetRef="fork"/>
+   <sequenceFlow id="f1" sourceRef="fork" targetRef="approve"/>
+   <sequenceFlow id="f2" sourceRef="fork" targetRef="extWork"/>
+   <sequenceFlow id="f3" sourceRef="fork" targetRef="waitTimer"/>
+   <sequenceFlow id="f4" sourceRef="fork" targetRef="waitMsg"/>
+   <sequenceFlow id="f5" sourceRef="approve" targetRef="end1"/>
+   <sequenceFlow id="f6" sourceRef="extWork" targetRef="end2"/>
+   <sequenceFlow id="f7" sourceRef="waitTimer" targetRef="end3"/>
+   <sequenceFlow id="f8" sourceRef="waitMsg" targetRef="end4"/>`,
+    `<message id="waitMsgMessage" name="${options.messageName}"/>`,
+  );
+}

@@ -4,7 +4,7 @@ import { hashPassword, verifyPassword } from '../../shared/auth/password.ts';
 import { RESOURCE_TYPES } from '../../shared/auth/resources.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
 import { basicAuth, startTestRuntime } from '../support/runtime.ts';
-import { bpmnXml } from './inline-bpmn.ts';
+import { bpmnXml, fourWaitStatesModel } from './inline-bpmn.ts';
 
 /**
  * Every route of `allRoutes`, three ways: without credentials (401 with Camunda's challenge, except
@@ -30,27 +30,7 @@ const SECRET = 'sec-secret-value-4711';
 const BUSINESS_KEY = 'sec-business-key';
 const DEPLOYMENT_NAME = 'sec-deployment-name';
 
-/** start → fork → (user task | external task | timer | message catch), each to its own end. */
-const MODEL = bpmnXml(
-  KEY,
-  `<startEvent id="start"/>
-   <parallelGateway id="fork"/>
-   <userTask id="approve" name="Sec approve name"/>
-   <serviceTask id="extWork" camunda:type="external" camunda:topic="${TOPIC}"/>
-   <intermediateCatchEvent id="waitTimer"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
-   <intermediateCatchEvent id="waitMsg"><messageEventDefinition messageRef="secMsg"/></intermediateCatchEvent>
-   <endEvent id="end1"/><endEvent id="end2"/><endEvent id="end3"/><endEvent id="end4"/>
-   <sequenceFlow id="f0" sourceRef="start" targetRef="fork"/>
-   <sequenceFlow id="f1" sourceRef="fork" targetRef="approve"/>
-   <sequenceFlow id="f2" sourceRef="fork" targetRef="extWork"/>
-   <sequenceFlow id="f3" sourceRef="fork" targetRef="waitTimer"/>
-   <sequenceFlow id="f4" sourceRef="fork" targetRef="waitMsg"/>
-   <sequenceFlow id="f5" sourceRef="approve" targetRef="end1"/>
-   <sequenceFlow id="f6" sourceRef="extWork" targetRef="end2"/>
-   <sequenceFlow id="f7" sourceRef="waitTimer" targetRef="end3"/>
-   <sequenceFlow id="f8" sourceRef="waitMsg" targetRef="end4"/>`,
-  `<message id="secMsg" name="${MESSAGE}"/>`,
-);
+const MODEL = fourWaitStatesModel(KEY, { topic: TOPIC, messageName: MESSAGE, taskName: 'Sec approve name' });
 
 const basic = basicAuth;
 const PUBLIC = ['GET /engine', 'GET /version'];

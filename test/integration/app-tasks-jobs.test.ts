@@ -11,7 +11,7 @@ import { AuthContext, AuthorizationError } from '../../shared/auth/auth-context.
 import { hashPassword } from '../../shared/auth/password.ts';
 import { RESOURCE_TYPES, type ResourceName } from '../../shared/auth/resources.ts';
 import { EngineError } from '../../shared/engine/errors.ts';
-import { bpmnXml } from '../e2e/inline-bpmn.ts';
+import { fourWaitStatesModel } from '../e2e/inline-bpmn.ts';
 import { restClient, startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -23,28 +23,7 @@ import { restClient, startTestRuntime } from '../support/runtime.ts';
 const GRANT = 1;
 
 /** start → fork → (user task | external task of `topic` | one-hour timer | message catch). */
-function model(key: string, topic: string, message: string): string {
-  return bpmnXml(
-    key,
-    `<startEvent id="start"/>
-     <parallelGateway id="fork"/>
-     <userTask id="approve" name="Approve"/>
-     <serviceTask id="work" camunda:type="external" camunda:topic="${topic}"/>
-     <intermediateCatchEvent id="wait"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
-     <intermediateCatchEvent id="ping"><messageEventDefinition messageRef="msg"/></intermediateCatchEvent>
-     <endEvent id="end1"/><endEvent id="end2"/><endEvent id="end3"/><endEvent id="end4"/>
-     <sequenceFlow id="f0" sourceRef="start" targetRef="fork"/>
-     <sequenceFlow id="f1" sourceRef="fork" targetRef="approve"/>
-     <sequenceFlow id="f2" sourceRef="fork" targetRef="work"/>
-     <sequenceFlow id="f3" sourceRef="fork" targetRef="wait"/>
-     <sequenceFlow id="f4" sourceRef="fork" targetRef="ping"/>
-     <sequenceFlow id="f5" sourceRef="approve" targetRef="end1"/>
-     <sequenceFlow id="f6" sourceRef="work" targetRef="end2"/>
-     <sequenceFlow id="f7" sourceRef="wait" targetRef="end3"/>
-     <sequenceFlow id="f8" sourceRef="ping" targetRef="end4"/>`,
-    `<message id="msg" name="${message}"/>`,
-  );
-}
+const model = (key: string, topic: string, message: string) => fourWaitStatesModel(key, { topic, messageName: message, taskName: 'Approve' });
 
 interface Fixture {
   key: string;
