@@ -11,7 +11,7 @@ export default defineConfig({
     pool: 'forks',
     // EMF metric lines are for CloudWatch and log lines for operators: tests that check them spy on
     // the metrics or capture the lines (test/support/logs.ts); the others' lines are not printed.
-    env: { POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { INDEX_SHARDS: '4', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     setupFiles: ['test/support/quiet-logs.ts'],
   },
 });

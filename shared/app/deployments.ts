@@ -4,7 +4,7 @@ import { filterAllowed, mayInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest, RequestError } from './errors.ts';
 import type { DeploymentRecord } from './read-models.ts';
-import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
+import { allOfStream, type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
 
 export type { DeploymentOutcome, DeploymentRequest };
 
@@ -83,7 +83,7 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   const options = input.options();
   const definitions = (await engine.deps.definitions.listDefinitions()).filter((d) => d.deploymentId === deployment.id);
   for (const definition of definitions) {
-    const running = await engine.deps.instances.list({ processDefinitionId: definition.id });
+    const running = await allOfStream(engine.deps.instances.listings({ processDefinitionId: definition.id }), () => true);
     if (running.length > 0 && !options.cascade) {
       throw new RequestError(
         500,
@@ -91,8 +91,9 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
       );
     }
     for (const instance of running) {
-      if (!(await mayInstance(caller, instance.state, 'DELETE'))) await caller.require({ permission: 'DELETE', resource: 'ProcessInstance', resourceId: instance.state.id });
-      await engine.deleteInstance(instance.state.id, { skipCustomListeners: options.skipCustomListeners, skipIoMappings: options.skipIoMappings });
+      const owner = { id: instance.id, definitionKey: instance.definitionKey, tenantId: instance.tenantId ?? undefined };
+      if (!(await mayInstance(caller, owner, 'DELETE'))) await caller.require({ permission: 'DELETE', resource: 'ProcessInstance', resourceId: instance.id });
+      await engine.deleteInstance(instance.id, { skipCustomListeners: options.skipCustomListeners, skipIoMappings: options.skipIoMappings });
     }
   }
   await engine.deps.definitions.deleteDeployment(

@@ -71,19 +71,18 @@ async function fetchOnce(app: AppContext, caller: AuthContext, request: FetchAnd
   for (const topic of request.topics) {
     if (locked.length >= max) break;
     const now = env.now();
-    const topicTasks = await filterAllowed(
-      await app.engine.deps.items.externalTasksOfTopic(topic.topicName),
-      async (item) => (await mayInstanceItem(caller, item, 'READ')) && (await mayInstanceItem(caller, item, 'UPDATE')),
-    );
-    const candidates = topicTasks.filter(
-      (item) =>
-        fetchable(item, now) &&
-        (!topic.businessKey || item.businessKey === topic.businessKey) &&
-        (!topic.processDefinitionId || item.processDefinitionId === topic.processDefinitionId) &&
-        (!topic.processDefinitionKey || item.processDefinitionKey === topic.processDefinitionKey),
-    );
-    for (const candidate of candidates) {
+    // Only the tasks that can be locked now are read, and only as far as the request can still lock.
+    const candidates = app.engine.deps.items.fetchableExternalTasks(topic.topicName, now, { expected: max - locked.length });
+    const accept = async (item: QueryItem) =>
+      fetchable(item, now) &&
+      (!topic.businessKey || item.businessKey === topic.businessKey) &&
+      (!topic.processDefinitionId || item.processDefinitionId === topic.processDefinitionId) &&
+      (!topic.processDefinitionKey || item.processDefinitionKey === topic.processDefinitionKey) &&
+      (await mayInstanceItem(caller, item, 'READ')) &&
+      (await mayInstanceItem(caller, item, 'UPDATE'));
+    for await (const candidate of candidates) {
       if (locked.length >= max) break;
+      if (!(await accept(candidate))) continue;
       const id = candidate.id as string;
       try {
         const state = await app.engine.update(

@@ -1,9 +1,9 @@
 import type { AuthContext } from '../auth/auth-context.ts';
-import { filterAllowed, mayReadHistory } from './access.ts';
+import { mayReadHistory } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
-import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
+import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream, type Sorting, sortItems } from './result-page.ts';
 
 /** A historic process instance with the version of its definition (null once the definition is gone). */
 export interface HistoricProcessInstance {
@@ -38,32 +38,60 @@ async function withVersion(app: AppContext, item: QueryItem): Promise<HistoricPr
   return { item, definitionVersion: (await app.engine.definition(item.processDefinitionId as string))?.version ?? null };
 }
 
-/** The historic instances the caller may read (READ on HistoricProcessInstance or READ_HISTORY on the definition) matching the filter. */
-async function matchingHistory(app: AppContext, caller: AuthContext, filter: HistoricInstanceFilter): Promise<QueryItem[]> {
-  const { processInstanceId: id, processDefinitionId: definitionId, processDefinitionKey: definitionKey, processInstanceBusinessKey: businessKey, finished, unfinished, state } = filter;
-  const readable = await filterAllowed(await app.engine.deps.items.historicProcessInstances(), (i) => mayReadHistory(caller, i));
-  return readable.filter(
-    (i) =>
-      (!id || i.id === id) &&
-      (!definitionId || i.processDefinitionId === definitionId) &&
-      (!definitionKey || i.processDefinitionKey === definitionKey) &&
-      (!businessKey || i.businessKey === businessKey) &&
-      (!finished || i.endTime !== null) &&
-      (!unfinished || i.endTime === null) &&
-      (!state || i.state === state),
-  );
+/**
+ * The historic instances the caller may read (READ on HistoricProcessInstance or READ_HISTORY on the
+ * definition) matching the filter, in start order from the narrowest history index, with the check
+ * that remains.
+ */
+function readableHistory(app: AppContext, caller: AuthContext, filter: HistoricInstanceFilter & { processInstanceIds?: readonly string[] | null }, paging: Paging) {
+  const {
+    processInstanceId: id,
+    processInstanceIds: ids,
+    processDefinitionId: definitionId,
+    processDefinitionKey: definitionKey,
+    processInstanceBusinessKey: businessKey,
+    finished,
+    unfinished,
+    state,
+  } = filter;
+  const accept = async (i: QueryItem) =>
+    (!id || i.id === id) &&
+    (!ids || ids.includes(i.id as string)) &&
+    (!definitionId || i.processDefinitionId === definitionId) &&
+    (!definitionKey || i.processDefinitionKey === definitionKey) &&
+    (!businessKey || i.businessKey === businessKey) &&
+    (!finished || i.endTime !== null) &&
+    (!unfinished || i.endTime === null) &&
+    (!state || i.state === state) &&
+    (await mayReadHistory(caller, i));
+  const stream = app.engine.deps.items.historicProcessInstances({ processDefinitionId: definitionId, processDefinitionKey: definitionKey }, { expected: itemsNeeded(paging) });
+  return { stream, accept };
 }
 
-/** Historic process instances, sorted and paged. */
+/** Every readable historic instance matching the filter, in start order (also the historic query of a batch modification). */
+export function findHistoricInstances(app: AppContext, caller: AuthContext, filter: HistoricInstanceFilter & { processInstanceIds?: readonly string[] | null }): Promise<QueryItem[]> {
+  const { stream, accept } = readableHistory(app, caller, filter, {});
+  return allOfStream(stream, accept);
+}
+
+function sortHistory(items: QueryItem[], sort: Sorting | undefined): QueryItem[] {
+  return sortItems(items, sort, (i, by) => (by === 'duration' ? ((i.endTime as number) ?? 0) - (i.startTime as number) : (i[SORT_FIELD[by]!] as string | number | null)));
+}
+
+/** Historic process instances, sorted and paged (paging pushed down without a sort). */
 export async function queryHistoricProcessInstances(app: AppContext, caller: AuthContext, input: HistoricInstanceFilter & Paging & { sort?: Sorting }): Promise<HistoricProcessInstance[]> {
-  const sorted = sortItems(await matchingHistory(app, caller, input), input.sort, (i, by) =>
-    by === 'duration' ? ((i.endTime as number) ?? 0) - (i.startTime as number) : (i[SORT_FIELD[by]!] as string | number | null),
-  );
-  return Promise.all(pageOf(sorted, input).map((item) => withVersion(app, item)));
+  let page: QueryItem[];
+  if (input.sort) {
+    page = pageOf(sortHistory(await findHistoricInstances(app, caller, input), input.sort), input);
+  } else {
+    const { stream, accept } = readableHistory(app, caller, input, input);
+    page = await pageOfStream(stream, accept, input);
+  }
+  return Promise.all(page.map((item) => withVersion(app, item)));
 }
 
 export async function countHistoricProcessInstances(app: AppContext, caller: AuthContext, input: HistoricInstanceFilter): Promise<number> {
-  return (await matchingHistory(app, caller, input)).length;
+  return (await findHistoricInstances(app, caller, input)).length;
 }
 
 /** One historic process instance; one the caller may not read does not exist for them. */

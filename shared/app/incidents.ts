@@ -24,7 +24,7 @@ async function batchIncidents(app: AppContext, caller: AuthContext): Promise<Inc
 /** Incidents of instances the caller may read, then (unless filtered out) those of readable batches. */
 export const queryIncidents: UseCase<IncidentQuery, IncidentView[]> = async (app, caller, { processInstanceId, incidentType }) => {
   const items = app.engine.deps.items;
-  const listed = processInstanceId ? await items.incidentsOfInstance(processInstanceId) : await items.incidents();
+  const listed = processInstanceId ? await items.incidentsOfInstance(processInstanceId) : await items.incidents({ incidentType });
   const readable = (await filterAllowed(listed, (item) => mayInstanceItem(caller, item, 'READ'))).filter((item) => !incidentType || item.incidentType === incidentType);
   const incidents: IncidentView[] = readable.map((item) => ({ kind: 'instance', item }));
   if (!processInstanceId && (!incidentType || incidentType === 'failedJob')) incidents.push(...(await batchIncidents(app, caller)));

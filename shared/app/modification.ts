@@ -6,9 +6,10 @@ import { count, METRIC } from '../observability/metrics.ts';
 import { retryOnConflict } from '../service/conflict-retry.ts';
 import type { LoadedInstance } from '../service/engine-service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
-import { filterAllowed, mayReadHistory, requireInstance } from './access.ts';
+import { requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import type { DefinitionRecord } from './read-models.ts';
+import { findHistoricInstances } from './history.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
 import { invalidRequest } from './errors.ts';
 
@@ -72,7 +73,7 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
 };
 
 /** Camunda's HistoricProcessInstanceQuery filters a bulk modification may select by. */
-export interface HistoricInstanceFilter {
+export interface HistoricInstanceSelection {
   processInstanceIds?: readonly string[] | null;
   processDefinitionId?: string | null;
   processDefinitionKey?: string | null;
@@ -85,7 +86,7 @@ export interface MultipleModification extends ModificationOptions {
   processDefinitionId: string;
   processInstanceIds?: readonly (string | null)[] | null;
   processInstanceQuery?: ProcessInstanceFilter | null;
-  historicProcessInstanceQuery?: HistoricInstanceFilter | null;
+  historicProcessInstanceQuery?: HistoricInstanceSelection | null;
 }
 
 interface Targets {
@@ -99,16 +100,16 @@ async function resolveTargets(app: AppContext, caller: AuthContext, input: Multi
   const ids = new Set<string | null>(input.processInstanceIds ?? []);
   if (input.processInstanceQuery) for (const s of await findProcessInstances(app, caller, input.processInstanceQuery)) ids.add(s.id);
   const h = input.historicProcessInstanceQuery;
+  // Like Camunda's historic query: only the history the caller may read (READ_HISTORY, tenants).
   if (h) {
-    // Like Camunda's historic query: only the history the caller may read (READ_HISTORY, tenants).
-    for (const item of await filterAllowed(await app.engine.deps.items.historicProcessInstances(), (i) => mayReadHistory(caller, i))) {
-      if (h.processInstanceIds && !h.processInstanceIds.includes(item.id as string)) continue;
-      if (h.processDefinitionId && item.processDefinitionId !== h.processDefinitionId) continue;
-      if (h.processDefinitionKey && item.processDefinitionKey !== h.processDefinitionKey) continue;
-      if (h.finished && item.endTime === null) continue;
-      if (h.unfinished && item.endTime !== null) continue;
-      ids.add(item.id as string);
-    }
+    const filter = {
+      processInstanceIds: h.processInstanceIds,
+      processDefinitionId: h.processDefinitionId ?? undefined,
+      processDefinitionKey: h.processDefinitionKey ?? undefined,
+      finished: h.finished ?? undefined,
+      unfinished: h.unfinished ?? undefined,
+    };
+    for (const item of await findHistoricInstances(app, caller, filter)) ids.add(item.id as string);
   }
   if (ids.size === 0) throw invalidRequest('Process instance ids cannot be empty: Process instance ids is empty');
   if (ids.has(null)) throw invalidRequest('Process instance ids cannot be null: Process instance ids contains null value');

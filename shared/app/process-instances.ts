@@ -4,9 +4,11 @@ import { deleteProcessInstance as deleteInstanceOperation } from '../engine/oper
 import type { ActivityInstanceState, ProcessInstanceState } from '../engine/state.ts';
 import type { LoadedInstance } from '../service/engine-service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
-import { filterAllowed, mayInstance, requireInstance } from './access.ts';
+import { mayInstance, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
+import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream } from './result-page.ts';
+import { type InstanceListing, InstanceRepository } from '../store/instance-repository.ts';
 
 /** Camunda's ProcessInstanceQuery filters (the subset this engine supports). */
 export interface ProcessInstanceFilter {
@@ -45,53 +47,68 @@ function activeActivityIds(state: ProcessInstanceState): Set<string> {
   return ids;
 }
 
-/** The running instances the caller may read that match the filter, oldest first. */
-export async function findProcessInstances(app: AppContext, caller: AuthContext, filter: ProcessInstanceFilter): Promise<ProcessInstanceState[]> {
-  const stored = await app.engine.deps.instances.list(filter.processDefinitionId ? { processDefinitionId: filter.processDefinitionId } : {});
-  const readable = await filterAllowed(stored, (s) => mayInstance(caller, s.state, 'READ'));
-  return readable
-    .map((s) => s.state)
-    .filter(
-      (s) =>
-        (!filter.processInstanceIds || filter.processInstanceIds.includes(s.id)) &&
-        (!filter.processDefinitionKey || s.definitionKey === filter.processDefinitionKey) &&
-        (!filter.businessKey || s.businessKey === filter.businessKey) &&
-        (!filter.tenantIdIn || (s.tenantId !== undefined && filter.tenantIdIn.includes(s.tenantId))) &&
-        (!filter.withoutTenantId || s.tenantId === undefined) &&
-        (!filter.activityIdIn || filter.activityIdIn.some((id) => activeActivityIds(s).has(id))),
-    )
-    .sort((a, b) => a.startTime - b.startTime);
+/** The running instances the caller may read that match the filter, oldest first, as a stream and the check that remains. */
+function readableInstances(app: AppContext, caller: AuthContext, filter: ProcessInstanceFilter, paging: Paging) {
+  const instances = app.engine.deps.instances;
+  const ids = filter.processInstanceIds ? new Set(filter.processInstanceIds) : undefined;
+  const accept = async (s: InstanceListing) =>
+    (!ids || ids.has(s.id)) &&
+    (!filter.processDefinitionId || s.definitionId === filter.processDefinitionId) &&
+    (!filter.processDefinitionKey || s.definitionKey === filter.processDefinitionKey) &&
+    (!filter.businessKey || s.businessKey === filter.businessKey) &&
+    (!filter.tenantIdIn || (s.tenantId !== null && filter.tenantIdIn.includes(s.tenantId))) &&
+    (!filter.withoutTenantId || s.tenantId === null) &&
+    (await mayInstance(caller, { id: s.id, definitionKey: s.definitionKey, tenantId: s.tenantId ?? undefined }, 'READ')) &&
+    (!filter.activityIdIn || (await hasActiveActivity(app, s.id, filter.activityIdIn)));
+  return { stream: instances.listings(filter, { expected: itemsNeeded(paging) }), accept };
 }
 
-function sortKey(s: ProcessInstanceState, by: string): string | null {
+/** activityIdIn reads the state of each instance that passed the other filters: the activity tree is not indexed. */
+async function hasActiveActivity(app: AppContext, id: string, activityIds: readonly string[]): Promise<boolean> {
+  const loaded = await app.engine.deps.instances.get(id);
+  if (!loaded) return false;
+  const active = activeActivityIds(loaded.state);
+  return activityIds.some((activityId) => active.has(activityId));
+}
+
+/** Every running instance the caller may read that matches the filter, oldest first. */
+export async function findProcessInstances(app: AppContext, caller: AuthContext, filter: ProcessInstanceFilter): Promise<InstanceListing[]> {
+  const { stream, accept } = readableInstances(app, caller, filter, {});
+  return allOfStream(stream, accept);
+}
+
+function sortKey(s: InstanceListing, by: string): string | null {
   if (by === 'instanceId') return s.id;
   if (by === 'definitionKey') return s.definitionKey;
   if (by === 'definitionId') return s.definitionId;
-  if (by === 'tenantId') return s.tenantId ?? null;
-  return s.businessKey ?? null;
+  if (by === 'tenantId') return s.tenantId;
+  return s.businessKey;
 }
 
-function sortAndPage(instances: ProcessInstanceState[], query: ProcessInstanceQuery): ProcessInstanceState[] {
-  let sorted = instances;
-  if (query.sorting) {
-    const { by, descending } = query.sorting;
-    sorted = [...instances].sort((a, b) => {
-      const x = sortKey(a, by) ?? '';
-      const y = sortKey(b, by) ?? '';
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    if (descending) sorted.reverse();
-  }
-  if (query.firstResult === undefined && query.maxResults === undefined) return sorted;
-  const start = Math.max(0, query.firstResult ?? 0);
-  return sorted.slice(start, start + Math.max(0, query.maxResults ?? 2147483647));
+function sortInstances(instances: InstanceListing[], sorting: { by: string; descending: boolean }): InstanceListing[] {
+  const { by, descending } = sorting;
+  const sorted = [...instances].sort((a, b) => {
+    const x = sortKey(a, by) ?? '';
+    const y = sortKey(b, by) ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return descending ? sorted.reverse() : sorted;
 }
 
-/** GET/POST /process-instance: the readable instances matching the query, sorted and paged. */
-export const queryProcessInstances: UseCase<ProcessInstanceQuery, ProcessInstanceState[]> = async (app, caller, query) => sortAndPage(await findProcessInstances(app, caller, query.filter), query);
+/** GET/POST /process-instance: the readable instances matching the query, sorted and paged (paging pushed down without a sort). */
+export const queryProcessInstances: UseCase<ProcessInstanceQuery, InstanceListing[]> = async (app, caller, query) => {
+  if (query.sorting) return pageOf(sortInstances(await findProcessInstances(app, caller, query.filter), query.sorting), query);
+  const { stream, accept } = readableInstances(app, caller, query.filter, query);
+  return pageOfStream(stream, accept, query);
+};
 
-/** GET/POST /process-instance/count. */
-export const countProcessInstances: UseCase<ProcessInstanceFilter, number> = async (app, caller, filter) => (await findProcessInstances(app, caller, filter)).length;
+/** GET/POST /process-instance/count: DynamoDB counts when authentication is off and the index answers every filter. */
+export const countProcessInstances: UseCase<ProcessInstanceFilter, number> = async (app, caller, filter) => {
+  const indexed = InstanceRepository.indexedBy(filter);
+  const given = Object.entries(filter).filter(([, value]) => value !== undefined && value !== null && value !== false && value !== '');
+  if (!caller.enabled && given.every(([name]) => name === indexed)) return app.engine.deps.instances.countListings(filter);
+  return (await findProcessInstances(app, caller, filter)).length;
+};
 
 /** A running instance the caller may read; an unreadable one is reported like a missing one. */
 export async function loadReadable(app: AppContext, caller: AuthContext, id: string): Promise<LoadedInstance> {

@@ -12,3 +12,42 @@ export function pageOf<T>(items: readonly T[], paging: Paging = {}): T[] {
   const start = Math.max(0, first ?? 0);
   return items.slice(start, start + Math.max(0, max ?? 2147483647));
 }
+
+/** Camunda's paging as a window over a stream: how many to skip and the most to take. */
+function windowOf(paging: Paging): { skip: number; take: number } {
+  const { firstResult: first, maxResults: max } = paging;
+  if (first === undefined && max === undefined) return { skip: 0, take: Number.POSITIVE_INFINITY };
+  return { skip: Math.max(0, first ?? 0), take: Math.max(0, max ?? 2147483647) };
+}
+
+/** How many items a page needs from an ordered stream (a read hint), if the page is bounded. */
+export function itemsNeeded(paging: Paging): number | undefined {
+  const { skip, take } = windowOf(paging);
+  return Number.isFinite(take) && take < 2147483647 ? skip + take : undefined;
+}
+
+/**
+ * One page of the items of an ordered stream that pass `accept` (remaining filters, authorization):
+ * stops reading as soon as the page is full, so a page costs about its own size in reads.
+ */
+export async function pageOfStream<T>(items: AsyncIterable<T>, accept: (item: T) => boolean | Promise<boolean>, paging: Paging = {}): Promise<T[]> {
+  const { skip, take } = windowOf(paging);
+  const page: T[] = [];
+  if (take === 0) return page;
+  let skipped = 0;
+  for await (const item of items) {
+    if (!(await accept(item))) continue;
+    if (skipped < skip) {
+      skipped++;
+      continue;
+    }
+    page.push(item);
+    if (page.length >= take) break;
+  }
+  return page;
+}
+
+/** Every item of the stream that passes `accept`, in stream order. */
+export function allOfStream<T>(items: AsyncIterable<T>, accept: (item: T) => boolean | Promise<boolean>): Promise<T[]> {
+  return pageOfStream(items, accept);
+}

@@ -1,9 +1,12 @@
 import * as operations from '../engine/operations.ts';
 import type { Variables } from '../engine/state.ts';
-import { filterAllowed, mayTask, requireTask } from './access.ts';
-import type { UseCase } from './app-context.ts';
+import { mayTask, requireTask } from './access.ts';
+import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
+import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream } from './result-page.ts';
+import { taskIndexFor } from '../store/query-items.ts';
+import type { AuthContext } from '../auth/auth-context.ts';
 
 /** User tasks (Camunda's TaskService): query, read, claim, unclaim, complete. */
 
@@ -22,9 +25,8 @@ export interface TaskQuery {
 
 const noSuchTask = (id: string) => new ResourceNotFound(`No matching task with id ${id}`);
 
-/** The tasks the caller may read (Task READ or the definition's READ_TASK) that match every given filter. */
-export const queryTasks: UseCase<TaskQuery, QueryItem[]> = async (app, caller, query) => {
-  const filters: [string, string | undefined][] = [
+function filtersOf(query: TaskQuery): [string, string | undefined][] {
+  return [
     ['processInstanceId', query.processInstanceId],
     ['processDefinitionId', query.processDefinitionId],
     ['processDefinitionKey', query.processDefinitionKey],
@@ -32,12 +34,36 @@ export const queryTasks: UseCase<TaskQuery, QueryItem[]> = async (app, caller, q
     ['assignee', query.assignee],
     ['id', query.taskId],
   ];
-  const matching = (await app.engine.deps.items.tasks()).filter((item) => filters.every(([field, value]) => value === undefined || item[field] === value));
-  const readable = await filterAllowed(matching, (item) => mayTask(caller, item, 'READ'));
-  return sorted(readable, query.sort);
+}
+
+/** The readable tasks of the query in creation order, read from the narrowest task index (pushed-down paging without a sort). */
+function readableTasks(app: AppContext, caller: AuthContext, query: TaskQuery, paging: Paging) {
+  const filters = filtersOf(query);
+  const accept = async (item: QueryItem) => filters.every(([field, value]) => value === undefined || item[field] === value) && (await mayTask(caller, item, 'READ'));
+  return { stream: app.engine.deps.items.tasks(query, { expected: itemsNeeded(paging) }), accept };
+}
+
+/**
+ * The tasks the caller may read (Task READ or the definition's READ_TASK) that match every given
+ * filter, one page of them. In creation order (or the given sort, which reads every match first).
+ */
+export const queryTasks: UseCase<TaskQuery & Paging, QueryItem[]> = async (app, caller, query) => {
+  if (query.sort) {
+    const { stream, accept } = readableTasks(app, caller, query, {});
+    return pageOf(sortTasks(await allOfStream(stream, accept), query.sort), query);
+  }
+  const { stream, accept } = readableTasks(app, caller, query, query);
+  return pageOfStream(stream, accept, query);
 };
 
-export const countTasks: UseCase<TaskQuery, number> = async (app, caller, query) => (await queryTasks(app, caller, { ...query, sort: undefined })).length;
+/** Without authentication and with no filter beyond the index, DynamoDB counts; otherwise the matches are read. */
+export const countTasks: UseCase<TaskQuery, number> = async (app, caller, query) => {
+  const indexed = taskIndexFor(query);
+  const onlyIndexed = filtersOf(query).every(([field, value]) => value === undefined || field === indexed);
+  if (!caller.enabled && onlyIndexed) return app.engine.deps.items.countTasks(query);
+  const { stream, accept } = readableTasks(app, caller, query, {});
+  return (await allOfStream(stream, accept)).length;
+};
 
 /** One task the caller may read; an unreadable task is reported as missing. */
 export const getTask: UseCase<{ taskId: string }, QueryItem> = async (app, caller, { taskId }) => {
@@ -78,7 +104,7 @@ function taskOwner(item: QueryItem): string {
   return item.processInstanceId as string;
 }
 
-function sorted(items: QueryItem[], sort: TaskQuery['sort']): QueryItem[] {
+function sortTasks(items: QueryItem[], sort: TaskQuery['sort']): QueryItem[] {
   if (!sort) return items;
   const value = (item: QueryItem) => (item[sort.by] as string | number | null | undefined) ?? '';
   const ordered = [...items].sort((a, b) => {

@@ -32,7 +32,10 @@ export interface QueueDefinition {
 
 /**
  * Single-table design (docs/data-model.md): `pk`/`sk` identify an item; gsi1 answers "all items of a
- * kind in order" (due jobs, tasks, definitions by key), gsi2 answers "items belonging to X".
+ * kind in order" (due jobs, tasks, definitions by key), gsi2 "items belonging to X", gsi3 and gsi4
+ * the filters clients use most (tasks by assignee and by definition key, instances by key and
+ * business key, fetchable external tasks, incidents by type, history by end time and key). They are
+ * sparse: an item without the attributes is not in the index and costs it nothing.
  */
 export const ENGINE_TABLE: TableDefinition = {
   id: 'engine',
@@ -41,6 +44,8 @@ export const ENGINE_TABLE: TableDefinition = {
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
   timeToLiveAttribute: 'expiresAt',
 };

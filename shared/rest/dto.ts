@@ -36,7 +36,10 @@ export function deploymentDto(d: DeploymentRecord, baseUrl: string) {
   };
 }
 
-export function processInstanceDto(state: ProcessInstanceState, baseUrl: string) {
+/** A started or stored instance (its state), or a running one as the lists read it (its listing: no status). */
+type InstanceShown = Pick<ProcessInstanceState, 'id' | 'definitionId' | 'definitionKey'> & { businessKey?: string | null; tenantId?: string | null; status?: ProcessInstanceState['status'] };
+
+export function processInstanceDto(state: InstanceShown, baseUrl: string) {
   return {
     links: [{ method: 'GET', href: `${baseUrl}/process-instance/${state.id}`, rel: 'self' }],
     id: state.id,
@@ -44,7 +47,7 @@ export function processInstanceDto(state: ProcessInstanceState, baseUrl: string)
     definitionKey: state.definitionKey,
     businessKey: state.businessKey ?? null,
     caseInstanceId: null,
-    ended: state.status !== 'ACTIVE',
+    ended: state.status !== undefined && state.status !== 'ACTIVE',
     suspended: false,
     tenantId: state.tenantId ?? null,
   };

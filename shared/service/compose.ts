@@ -30,10 +30,11 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   const doc = createDocumentClient(connection);
   const env: EngineEnvironment = { now: () => Date.now(), newId: () => randomUUID(), registry, defaultRetries: config.defaultJobRetries };
   const queues = publisher ?? new QueuePublisher(connection);
+  const layout = { shards: config.indexShards };
   const engine = new EngineService({
     definitions: new DefinitionRepository(doc, config.tableName),
-    instances: new InstanceRepository(doc, config.tableName),
-    items: new QueryItemRepository(doc, config.tableName),
+    instances: new InstanceRepository(doc, config.tableName, layout),
+    items: new QueryItemRepository(doc, config.tableName, layout),
     publisher: queues,
     jobQueueUrl: config.jobQueueUrl,
     env,
@@ -41,7 +42,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   });
   const batches = new BatchService(
     engine,
-    new BatchRepository(doc, config.tableName),
+    new BatchRepository(doc, config.tableName, layout),
     queues,
     { seed: config.batchSeedQueueUrl, execute: config.batchExecuteQueueUrl, monitor: config.batchMonitorQueueUrl },
     {

@@ -1,4 +1,5 @@
 import * as z from 'zod/v4';
+import { indexLayoutFrom } from '../store/index-layout.ts';
 
 /** Handler configuration, validated once at cold start: a missing variable fails loudly. */
 const EnvSchema = z.object({
@@ -16,6 +17,8 @@ const EnvSchema = z.object({
   INVOCATIONS_PER_BATCH_JOB_BY_TYPE: z.string().optional(),
   BATCH_POLL_TIME_SECONDS: z.coerce.number().int().min(0).max(900).default(30),
   AUTH_MODE: z.enum(['off', 'basic']).default('off'),
+  /** Partitions per shared index key (docs/data-model.md); changing it on a filled table needs `npm run migrate-keys`. */
+  INDEX_SHARDS: z.string().optional(),
   /** Secrets Manager secret `{"username","password"}` of the first administrator (AWS deployments). */
   ADMIN_SECRET_ARN: z.string().min(1).optional(),
 });
@@ -35,6 +38,8 @@ export interface EngineConfig {
   batchPollTimeSeconds: number;
   authMode: 'off' | 'basic';
   adminSecretArn?: string;
+  /** Partitions per shared index key. */
+  indexShards: number;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -64,5 +69,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     batchPollTimeSeconds: e.BATCH_POLL_TIME_SECONDS,
     authMode: e.AUTH_MODE,
     adminSecretArn: e.ADMIN_SECRET_ARN,
+    indexShards: indexLayoutFrom(e.INDEX_SHARDS).shards,
   };
 }

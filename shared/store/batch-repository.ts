@@ -1,6 +1,8 @@
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Batch, type BatchJob, type HistoricBatch, TARGET_CHUNK_SIZE, type TargetWindow, targetChunks } from '../batch/batch.ts';
-import { queryAllPages, withoutKeys } from './paging.ts';
+import { allShards, type IndexLayout, shardKey } from './index-layout.ts';
+import { IndexReader } from './index-reader.ts';
+import { withoutKeys } from './paging.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
 import { isConditionalFailure } from './errors.ts';
@@ -29,13 +31,25 @@ function strip<T>(item: Record<string, unknown>): T {
  * guarded (jobsCreated only moves forward from the value the seed read) or derived (statistics).
  */
 export class BatchRepository {
+  private readonly reader: IndexReader;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    private readonly layout: IndexLayout,
+  ) {
+    this.reader = new IndexReader(doc, tableName);
+  }
 
   batchItem(batch: Batch): Item {
-    return { ...batchKeys.batch(batch.id), kind: 'batch', ...batch, executionStartTime: batch.executionStartTime ?? undefined, gsi1pk: 'BATCH', gsi1sk: `${timeKey(batch.startTime)}#${batch.id}` };
+    return {
+      ...batchKeys.batch(batch.id),
+      kind: 'batch',
+      ...batch,
+      executionStartTime: batch.executionStartTime ?? undefined,
+      gsi1pk: shardKey('BATCH', batch.id, this.layout),
+      gsi1sk: `${timeKey(batch.startTime)}#${batch.id}`,
+    };
   }
 
   historicItem(historic: HistoricBatch): Item {
@@ -45,13 +59,14 @@ export class BatchRepository {
       ...historic,
       executionStartTime: historic.executionStartTime ?? undefined,
       endTime: historic.endTime ?? undefined,
-      gsi1pk: 'HBATCH',
+      gsi1pk: shardKey('HBATCH', historic.id, this.layout),
       gsi1sk: `${timeKey(historic.startTime)}#${historic.id}`,
     };
   }
 
   jobItem(job: BatchJob): Item {
-    return { ...batchKeys.job(job.id), kind: 'batchJob', ...job, gsi2pk: `BATCH#${job.batchId}`, gsi2sk: `JOB#${String(job.index).padStart(10, '0')}` };
+    // Sharded: every execution run writes (and deletes) its jobs, so one batch's jobs must not share a partition.
+    return { ...batchKeys.job(job.id), kind: 'batchJob', ...job, gsi2pk: shardKey(`BATCH#${job.batchId}`, job.id, this.layout), gsi2sk: `JOB#${String(job.index).padStart(10, '0')}` };
   }
 
   /**
@@ -106,11 +121,11 @@ export class BatchRepository {
   }
 
   async list(): Promise<Batch[]> {
-    return (await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'BATCH' } })).map((i) => strip<Batch>(i));
+    return (await this.reader.all({ index: 'gsi1', partitions: allShards('BATCH', this.layout) })).map((i) => strip<Batch>(i));
   }
 
   async listHistoric(): Promise<HistoricBatch[]> {
-    return (await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'HBATCH' } })).map((i) => strip<HistoricBatch>(i));
+    return (await this.reader.all({ index: 'gsi1', partitions: allShards('HBATCH', this.layout) })).map((i) => strip<HistoricBatch>(i));
   }
 
   async getJob(id: string): Promise<BatchJob | undefined> {
@@ -119,7 +134,7 @@ export class BatchRepository {
   }
 
   async jobs(batchId: string): Promise<BatchJob[]> {
-    return (await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` } })).map((i) => strip<BatchJob>(i));
+    return (await this.reader.all({ index: 'gsi2', partitions: allShards(`BATCH#${batchId}`, this.layout) })).map((i) => strip<BatchJob>(i));
   }
 
   /**
@@ -304,9 +319,5 @@ export class BatchRepository {
 
   async deleteHistoric(batchId: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: batchKeys.historic(batchId), ConditionExpression: 'attribute_exists(pk)' }));
-  }
-
-  private query(input: Record<string, unknown>): Promise<Item[]> {
-    return queryAllPages(this.doc, { TableName: this.tableName, ...input });
   }
 }

@@ -3,6 +3,8 @@ import type { ProcessModel } from '../bpmn/model.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { ConcurrentModificationError, isConditionalFailure, isTransactionConflict } from './errors.ts';
 import { historicInstanceItem } from './history-items.ts';
+import { allShards, type IndexLayout, shardKey } from './index-layout.ts';
+import { type IndexRange, IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
 import { decodeState, encodeState } from './state-codec.ts';
@@ -22,6 +24,23 @@ export interface InstanceSummary {
   tenantId: string | null;
 }
 
+/** What the instance lists show of a running instance: its listing item, never its state. */
+export interface InstanceListing {
+  id: string;
+  definitionId: string;
+  definitionKey: string;
+  businessKey: string | null;
+  tenantId: string | null;
+  startTime: number;
+}
+
+/** The filters an instance index answers; the list reads the narrowest one that is given. */
+export interface ListingFilter {
+  processDefinitionId?: string | null;
+  processDefinitionKey?: string | null;
+  businessKey?: string | null;
+}
+
 /** DynamoDB allows 100 actions per transaction; the instance write takes one. */
 const TRANSACTION_LIMIT = 100;
 
@@ -32,10 +51,15 @@ type WriteAction = Record<string, unknown>;
  * history row, all changed in one TransactWriteItems guarded by the version (optimistic locking).
  */
 export class InstanceRepository {
+  private readonly reader: IndexReader;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    private readonly layout: IndexLayout,
+  ) {
+    this.reader = new IndexReader(doc, tableName);
+  }
 
   async get(id: string): Promise<StoredInstance | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.instance(id), ConsistentRead: true }));
@@ -55,21 +79,27 @@ export class InstanceRepository {
 
   /** The query items actually stored for an instance (used when a previous change may not have finished them). */
   async storedItems(processInstanceId: string): Promise<Item[]> {
-    const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `PI#${processInstanceId}` } });
+    const items = await queryAllPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PI#${processInstanceId}` },
+    });
     return items.filter((item) => item.kind !== 'instance');
   }
 
   /** Writes a new instance (and its history row); an ended-at-start instance only leaves history. */
   async create(state: ProcessInstanceState, model: ProcessModel): Promise<StoredInstance> {
-    const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model) } };
+    const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model, this.layout) } };
     if (state.status !== 'ACTIVE') {
       await this.write(state.id, [history]);
       return { state, version: 1 };
     }
     const actions: WriteAction[] = [
       { Put: { TableName: this.tableName, Item: this.instanceItem(state, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: listingItem(state, this.layout) } },
       history,
-      ...projectQueryItems(state, model).map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
+      ...projectQueryItems(state, model, this.layout).map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
     ];
     await this.write(state.id, actions, 1);
     return { state, version: 1 };
@@ -90,30 +120,48 @@ export class InstanceRepository {
     }
     actions.push(...extra);
     if (previous.state.status !== next.status || previous.state.businessKey !== next.businessKey) {
-      actions.push({ Put: { TableName: this.tableName, Item: historicInstanceItem(next, model) } });
+      actions.push({ Put: { TableName: this.tableName, Item: historicInstanceItem(next, model, this.layout) } });
+      // The listing changes only here: modifications, the bulk of all writes, leave it (and its four index entries) alone.
+      if (next.status === 'ACTIVE') actions.push({ Put: { TableName: this.tableName, Item: listingItem(next, this.layout) } });
+      else actions.push({ Delete: { TableName: this.tableName, Key: keys.instanceListing(next.id) } });
     }
     // After a change that did not finish its items, diff against what is really stored.
-    const before = previous.itemsIncomplete ? await this.storedItems(next.id) : projectQueryItems(previous.state, model);
-    const changes = diffItems(before, projectQueryItems(next, model));
+    const before = previous.itemsIncomplete ? await this.storedItems(next.id) : projectQueryItems(previous.state, model, this.layout);
+    const changes = diffItems(before, projectQueryItems(next, model, this.layout));
     for (const item of changes.puts) actions.push({ Put: { TableName: this.tableName, Item: item } });
     for (const key of changes.deletes) actions.push({ Delete: { TableName: this.tableName, Key: key } });
     await this.write(next.id, actions, next.status === 'ACTIVE' ? version : undefined);
     return { state: next, version };
   }
 
-  /** Instances of a definition (or all), newest first, from the instance index. */
-  async list(filter: { processDefinitionId?: string } = {}): Promise<StoredInstance[]> {
-    const byDefinition = filter.processDefinitionId !== undefined;
-    const items = await this.queryAll({
-      IndexName: byDefinition ? 'gsi2' : 'gsi1',
-      KeyConditionExpression: byDefinition ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': byDefinition ? `PIDEF#${filter.processDefinitionId}` : 'PI' },
-    });
-    return items.map((item) => ({ state: decodeState(item.state as string), version: item.version as number }));
+  /**
+   * Running instances oldest first (start time, then id), from the narrowest index the filter names:
+   * business key, definition id, definition key, or all. Lazy: a consumer that stops early reads
+   * about one page per shard.
+   */
+  listings(filter: ListingFilter = {}, hint: ReadHint = {}): AsyncGenerator<InstanceListing> {
+    return mapItems(this.reader.ordered(this.listingRange(filter), hint), toListing);
   }
 
-  queryAll(input: Record<string, unknown>): Promise<Item[]> {
-    return queryAllPages(this.doc, { TableName: this.tableName, ...input });
+  /** How many running instances the narrowest index of the filter holds (counted by DynamoDB). */
+  countListings(filter: ListingFilter = {}): Promise<number> {
+    return this.reader.count(this.listingRange(filter));
+  }
+
+  /** The filters of `filter` that listings(filter) answered by its index; the caller checks the others. */
+  static indexedBy(filter: ListingFilter): keyof ListingFilter | undefined {
+    if (filter.businessKey) return 'businessKey';
+    if (filter.processDefinitionId) return 'processDefinitionId';
+    if (filter.processDefinitionKey) return 'processDefinitionKey';
+    return undefined;
+  }
+
+  private listingRange(filter: ListingFilter): IndexRange {
+    const by = InstanceRepository.indexedBy(filter);
+    if (by === 'businessKey') return { index: 'gsi4', partitions: [`PIBK#${filter.businessKey}`] };
+    if (by === 'processDefinitionId') return { index: 'gsi2', partitions: allShards(`PIDEF#${filter.processDefinitionId}`, this.layout) };
+    if (by === 'processDefinitionKey') return { index: 'gsi3', partitions: allShards(`PIKEY#${filter.processDefinitionKey}`, this.layout) };
+    return { index: 'gsi1', partitions: allShards('PI', this.layout) };
   }
 
   private instanceItem(state: ProcessInstanceState, version: number): Item {
@@ -126,10 +174,6 @@ export class InstanceRepository {
       definitionKey: state.definitionKey,
       businessKey: state.businessKey ?? null,
       tenantId: state.tenantId ?? null,
-      gsi1pk: 'PI',
-      gsi1sk: `${timeKey(state.startTime)}#${state.id}`,
-      gsi2pk: `PIDEF#${state.definitionId}`,
-      gsi2sk: `${timeKey(state.startTime)}#${state.id}`,
     };
   }
 
@@ -188,4 +232,47 @@ export class InstanceRepository {
       }
     }
   }
+}
+
+/**
+ * The listing item of a running instance: what the lists show, under every index they read. The
+ * state item carries no index keys: DynamoDB copies an item into an index on every write, and the
+ * state is rewritten (often at hundreds of KB) by every command.
+ */
+export function listingItem(state: ProcessInstanceState, layout: IndexLayout): Item {
+  const started = `${timeKey(state.startTime)}#${state.id}`;
+  return {
+    ...keys.instanceListing(state.id),
+    kind: 'instanceListing',
+    id: state.id,
+    definitionId: state.definitionId,
+    definitionKey: state.definitionKey,
+    businessKey: state.businessKey ?? null,
+    tenantId: state.tenantId ?? null,
+    startTime: state.startTime,
+    gsi1pk: shardKey('PI', state.id, layout),
+    gsi1sk: started,
+    gsi2pk: shardKey(`PIDEF#${state.definitionId}`, state.id, layout),
+    gsi2sk: started,
+    gsi3pk: shardKey(`PIKEY#${state.definitionKey}`, state.id, layout),
+    gsi3sk: started,
+    // Few instances share a business key, so its partition is not sharded: one Query answers it.
+    gsi4pk: state.businessKey ? `PIBK#${state.businessKey}` : undefined,
+    gsi4sk: state.businessKey ? started : undefined,
+  };
+}
+
+function toListing(item: Item): InstanceListing {
+  return {
+    id: item.id as string,
+    definitionId: item.definitionId as string,
+    definitionKey: item.definitionKey as string,
+    businessKey: (item.businessKey as string | null) ?? null,
+    tenantId: (item.tenantId as string | null) ?? null,
+    startTime: item.startTime as number,
+  };
+}
+
+async function* mapItems<T>(items: AsyncIterable<Item>, map: (item: Item) => T): AsyncGenerator<T> {
+  for await (const item of items) yield map(item);
 }

@@ -1,6 +1,7 @@
 /** Item key builders of the single-table layout; docs/data-model.md explains each access pattern. */
 export const keys = {
   instance: (id: string) => ({ pk: `PI#${id}`, sk: 'STATE' }),
+  instanceListing: (id: string) => ({ pk: `PI#${id}`, sk: 'LISTING' }),
   task: (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' }),
   externalTask: (id: string) => ({ pk: `EXTTASK#${id}`, sk: 'EXTTASK' }),
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),

@@ -15,6 +15,6 @@ export async function queryAllPages(doc: DynamoDBDocumentClient, input: Omit<Que
 
 /** An item without its key and index attributes: the record the repositories hand out. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, kind: _k, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, gsi4pk: _g, gsi4sk: _h, kind: _k, ...rest } = item;
   return rest as T;
 }

@@ -1,14 +1,21 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAllPages } from './paging.ts';
+import { allShards, type IndexLayout } from './index-layout.ts';
+import { IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
+import { queryAllPages } from './paging.ts';
 import type { Item } from './projections.ts';
 
 /** Read access to the query items (tasks, external tasks, jobs, subscriptions, incidents, history). */
 export class QueryItemRepository {
+  private readonly reader: IndexReader;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    private readonly layout: IndexLayout,
+  ) {
+    this.reader = new IndexReader(doc, tableName);
+  }
 
   async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key }));
@@ -31,25 +38,35 @@ export class QueryItemRepository {
     return this.get(keys.historicInstance(id));
   }
 
-  /** All items of one kind in index order (gsi1: tasks, jobs by due date, incidents, history...). */
-  byKind(gsi1pk: string, upToSortKey?: string): Promise<Item[]> {
-    return upToSortKey === undefined
-      ? this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': gsi1pk } })
-      : this.query({
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
-          ExpressionAttributeValues: { ':pk': gsi1pk, ':upTo': upToSortKey },
-        });
+  /** Every user task, in creation order, or those of one process instance, assignee or definition key (see taskIndexFor). */
+  tasks(filter: TaskIndexFilter = {}, hint: ReadHint = {}): AsyncGenerator<Item> {
+    const by = taskIndexFor(filter);
+    if (by === 'processInstanceId') return this.ofInstanceInOrder(filter.processInstanceId!, 'TASK#', 'gsi1sk');
+    if (by === 'assignee') return this.reader.ordered({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) }, hint);
+    if (by === 'processDefinitionKey') return this.reader.ordered({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) }, hint);
+    return this.reader.ordered({ index: 'gsi1', partitions: allShards('TASK', this.layout) }, hint);
   }
 
-  /** Every user task, in creation order. */
-  tasks(): Promise<Item[]> {
-    return this.byKind('TASK');
+  /** How many tasks the index of the filter holds, counted by DynamoDB; only exact when taskIndexFor answered every filter. */
+  countTasks(filter: TaskIndexFilter = {}): Promise<number> {
+    const by = taskIndexFor(filter);
+    if (by === 'assignee') return this.reader.count({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) });
+    if (by === 'processDefinitionKey') return this.reader.count({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) });
+    if (by === 'processInstanceId') return this.reader.count({ index: 'gsi2', partitions: [`PI#${filter.processInstanceId}`], prefix: 'TASK#' });
+    return this.reader.count({ index: 'gsi1', partitions: allShards('TASK', this.layout) });
   }
 
   /** The external tasks of one topic, in creation order. */
   externalTasksOfTopic(topic: string): Promise<Item[]> {
-    return this.byKind(`EXTTASK#${topic}`);
+    return this.reader.all({ index: 'gsi1', partitions: allShards(`EXTTASK#${topic}`, this.layout) });
+  }
+
+  /**
+   * The external tasks of a topic that can be locked at `now` (retries left, no lock or an expired
+   * one): the never-locked ones in creation order, then the expired locks oldest first.
+   */
+  fetchableExternalTasks(topic: string, now: number, hint: ReadHint = {}): AsyncGenerator<Item> {
+    return this.reader.ordered({ index: 'gsi3', partitions: allShards(`EXTTASK#FETCHABLE#${topic}`, this.layout), upTo: `${timeKey(now)}#~` }, hint);
   }
 
   /** The external tasks of one process instance. */
@@ -59,7 +76,7 @@ export class QueryItemRepository {
 
   /** Every job, by due date. */
   jobs(): Promise<Item[]> {
-    return this.byKind('JOB');
+    return this.reader.all({ index: 'gsi1', partitions: allShards('JOB', this.layout) });
   }
 
   /** The jobs of one process instance. */
@@ -67,9 +84,11 @@ export class QueryItemRepository {
     return this.ofInstance(processInstanceId, 'JOB#');
   }
 
-  /** Every incident. */
-  incidents(): Promise<Item[]> {
-    return this.byKind('INCIDENT');
+  /** Every incident in creation order, or those of one type. */
+  incidents(filter: { incidentType?: string } = {}): Promise<Item[]> {
+    return filter.incidentType
+      ? this.reader.all({ index: 'gsi3', partitions: allShards(`INCIDENT#TYPE#${filter.incidentType}`, this.layout) })
+      : this.reader.all({ index: 'gsi1', partitions: allShards('INCIDENT', this.layout) });
   }
 
   /** The incidents of one process instance. */
@@ -77,14 +96,14 @@ export class QueryItemRepository {
     return this.ofInstance(processInstanceId, 'INCIDENT#');
   }
 
-  /** The message subscriptions waiting for one message name. */
+  /** The message subscriptions waiting for one message name, oldest first. */
   messageSubscriptions(messageName: string): Promise<Item[]> {
-    return this.byKind(`MSG#${messageName}`);
+    return this.reader.all({ index: 'gsi1', partitions: allShards(`MSG#${messageName}`, this.layout) });
   }
 
   /** Jobs due at `now` (the timer sweeper), oldest first. */
   dueJobs(now: number): Promise<Item[]> {
-    return this.byKind('JOB', `${timeKey(now)}#~`);
+    return this.reader.all({ index: 'gsi1', partitions: allShards('JOB', this.layout), upTo: `${timeKey(now)}#~` });
   }
 
   /** Items belonging to one process instance, optionally of one kind prefix (TASK#, JOB#...). */
@@ -96,12 +115,55 @@ export class QueryItemRepository {
     });
   }
 
+  /** An instance's items of one kind, in the order of another sort key (an instance has few of them). */
+  private async *ofInstanceInOrder(processInstanceId: string, prefix: string, orderBy: string): AsyncGenerator<Item> {
+    const items = await this.ofInstance(processInstanceId, prefix);
+    yield* items.sort((a, b) => compareStrings(a[orderBy] as string, b[orderBy] as string));
+  }
+
   private query(input: Record<string, unknown>): Promise<Item[]> {
     return queryAllPages(this.doc, { TableName: this.tableName, ...input });
   }
 
-  /** Every historic process instance (the HPI items of gsi1), for the history queries. */
-  historicProcessInstances(): Promise<Item[]> {
-    return this.byKind('HPI');
+  /** Historic process instances in start order: all, or those of one definition id or key (see historyIndexFor). */
+  historicProcessInstances(filter: HistoryIndexFilter = {}, hint: ReadHint = {}): AsyncGenerator<Item> {
+    const by = historyIndexFor(filter);
+    if (by === 'processDefinitionId') return this.reader.ordered({ index: 'gsi2', partitions: allShards(`HPIDEF#${filter.processDefinitionId}`, this.layout) }, hint);
+    if (by === 'processDefinitionKey') return this.reader.ordered({ index: 'gsi4', partitions: allShards(`HPIKEY#${filter.processDefinitionKey}`, this.layout) }, hint);
+    return this.reader.ordered({ index: 'gsi1', partitions: allShards('HPI', this.layout) }, hint);
   }
+
+  /** Finished historic instances by end time (then id), for history cleanup and end-time ordered reads. */
+  finishedHistoricInstances(options: { descending?: boolean } = {}, hint: ReadHint = {}): AsyncGenerator<Item> {
+    return this.reader.ordered({ index: 'gsi3', partitions: allShards('HPIEND', this.layout), descending: options.descending }, hint);
+  }
+}
+
+export interface TaskIndexFilter {
+  processInstanceId?: string;
+  assignee?: string;
+  processDefinitionKey?: string;
+}
+
+/** The filter a task read is narrowed by, most selective first; the others are checked by the caller. */
+export function taskIndexFor(filter: TaskIndexFilter): keyof TaskIndexFilter | undefined {
+  if (filter.processInstanceId) return 'processInstanceId';
+  if (filter.assignee) return 'assignee';
+  if (filter.processDefinitionKey) return 'processDefinitionKey';
+  return undefined;
+}
+
+export interface HistoryIndexFilter {
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+}
+
+export function historyIndexFor(filter: HistoryIndexFilter): keyof HistoryIndexFilter | undefined {
+  if (filter.processDefinitionId) return 'processDefinitionId';
+  if (filter.processDefinitionKey) return 'processDefinitionKey';
+  return undefined;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -39,7 +39,7 @@ class RacingInstanceRepository extends InstanceRepository {
     endpoint: string,
     private readonly racer: (state: ProcessInstanceState, model: ProcessModel, n: number) => ProcessInstanceState,
   ) {
-    super(createDocumentClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint }), tableName);
+    super(createDocumentClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint }), tableName, { shards: 4 });
   }
 
   override async save(previous: StoredInstance, next: ProcessInstanceState, model: ProcessModel, extra: Record<string, unknown>[] = []): Promise<StoredInstance> {

@@ -32,7 +32,7 @@ describe('write conflicts reported by DynamoDB', () => {
   ])('reports an instance write as a lost race (retried by the caller) when %s', async (_case, error) => {
     // given a repository whose transaction is cancelled
     const doc = { send: async () => Promise.reject(error) } as unknown as DynamoDBDocumentClient;
-    const repository = new InstanceRepository(doc, 'table');
+    const repository = new InstanceRepository(doc, 'table', { shards: 4 });
     const driver = InstanceDriver.start(await loadModel('oneTaskProcess.bpmn20.xml'));
 
     // when / then
@@ -43,6 +43,6 @@ describe('write conflicts reported by DynamoDB', () => {
     const throttled = Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
     const doc = { send: async () => Promise.reject(throttled) } as unknown as DynamoDBDocumentClient;
     const driver = InstanceDriver.start(await loadModel('oneTaskProcess.bpmn20.xml'));
-    await expect(new InstanceRepository(doc, 'table').save({ state: driver.state, version: 3 }, driver.state, driver.model)).rejects.toBe(throttled);
+    await expect(new InstanceRepository(doc, 'table', { shards: 4 }).save({ state: driver.state, version: 3 }, driver.state, driver.model)).rejects.toBe(throttled);
   });
 });

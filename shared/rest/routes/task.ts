@@ -2,7 +2,7 @@ import * as z from 'zod/v4';
 import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
 import { taskDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
-import { page, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -26,7 +26,7 @@ export const taskRoutes: Route[] = [
     pattern: '/task',
     handler: async (ctx) => {
       const { firstResult, maxResults, ...query } = readQuery(ctx.req, TaskListParams);
-      return json(200, page(await queryTasks(ctx.app, ctx.auth, sorted(query)), { firstResult, maxResults }).map(taskDto));
+      return json(200, (await queryTasks(ctx.app, ctx.auth, { ...sorted(query), firstResult, maxResults })).map(taskDto));
     },
   }),
   route({ method: 'GET', pattern: '/task/count', handler: async (ctx) => json(200, { count: await countTasks(ctx.app, ctx.auth, sorted(readQuery(ctx.req, TaskQueryParams))) }) }),
