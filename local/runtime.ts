@@ -7,7 +7,7 @@ import { createBatchSeedHandler } from '../functions/batch-seed/handler.ts';
 import { createJobExecutorHandler } from '../functions/job-executor/handler.ts';
 import type { DelegateRegistry } from '../shared/engine/delegates.ts';
 import type { QueuePublisher } from '../shared/queue/publisher.ts';
-import type { EngineConfig } from '../shared/service/config.ts';
+import { DEFAULT_AUTH_CACHE_SECONDS, type EngineConfig } from '../shared/service/config.ts';
 import { createServices, type Services } from '../shared/service/compose.ts';
 import { ensureAdministrator } from '../shared/service/bootstrap-admin.ts';
 import { DEFAULT_EMULATOR_PORT, ensureEmulator } from './emulator.ts';
@@ -66,6 +66,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     invocationsPerBatchJobByType: {},
     batchPollTimeSeconds: 1,
     authMode: process.env.AUTH_MODE === 'basic' ? 'basic' : 'off',
+    authCacheSeconds: Number(process.env.AUTH_CACHE_SECONDS ?? DEFAULT_AUTH_CACHE_SECONDS),
     ...options.config,
   };
   const services = createServices(config, options.registry, options.publisher);

@@ -1,5 +1,8 @@
 import * as z from 'zod/v4';
 
+/** A revoked authorization or a deleted user counts in other containers within this many seconds. */
+export const DEFAULT_AUTH_CACHE_SECONDS = 5;
+
 /** Handler configuration, validated once at cold start: a missing variable fails loudly. */
 const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -16,6 +19,8 @@ const EnvSchema = z.object({
   INVOCATIONS_PER_BATCH_JOB_BY_TYPE: z.string().optional(),
   BATCH_POLL_TIME_SECONDS: z.coerce.number().int().min(0).max(900).default(30),
   AUTH_MODE: z.enum(['off', 'basic']).default('off'),
+  /** How long a container trusts the users, memberships and authorizations it read; 0: read them every request. */
+  AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_AUTH_CACHE_SECONDS),
   /** Secrets Manager secret `{"username","password"}` of the first administrator (AWS deployments). */
   ADMIN_SECRET_ARN: z.string().min(1).optional(),
 });
@@ -34,6 +39,8 @@ export interface EngineConfig {
   invocationsPerBatchJobByType: Record<string, number>;
   batchPollTimeSeconds: number;
   authMode: 'off' | 'basic';
+  /** Lifetime of the per-container identity cache (shared/auth/identity-cache.ts); 0 turns it off. */
+  authCacheSeconds: number;
   adminSecretArn?: string;
 }
 
@@ -63,6 +70,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     invocationsPerBatchJobByType: byType,
     batchPollTimeSeconds: e.BATCH_POLL_TIME_SECONDS,
     authMode: e.AUTH_MODE,
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
     adminSecretArn: e.ADMIN_SECRET_ARN,
   };
 }

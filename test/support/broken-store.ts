@@ -32,6 +32,7 @@ export async function startBrokenStore(): Promise<{ config(path?: '' | '/reset')
       invocationsPerBatchJobByType: {},
       batchPollTimeSeconds: 1,
       authMode: 'off',
+      authCacheSeconds: 0,
     }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
