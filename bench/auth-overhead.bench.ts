@@ -1,7 +1,9 @@
 /**
  * The latency the authorization layer adds per request: the same GET .../activity-instances through
  * the API handler with authentication off and with HTTP Basic + Camunda's checks on (a user granted
- * READ through a group), interleaved in one run against the same emulator.
+ * READ through a group), interleaved in one run against the same emulator. With authentication on,
+ * a warm container reads nothing more: the user, their groups and the authorizations of the checked
+ * types come from the container's identity cache (one stamp read per AUTH_CACHE_SECONDS).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createApiHandler } from '../functions/api/handler.ts';
@@ -71,10 +73,9 @@ try {
       bench: 'auth-overhead',
       metric: 'request with auth on / auth off (median)',
       value: median(checked) / median(plain),
-      target: 1,
+      target: 1.3,
       unit: '×',
-      detail: `${(median(checked) / 1000).toFixed(1)} ms vs ${(median(plain) / 1000).toFixed(1)} ms; user, memberships and authorizations read per request; scrypt result cached per container`,
-      informational: true,
+      detail: `${(median(checked) / 1000).toFixed(1)} ms vs ${(median(plain) / 1000).toFixed(1)} ms; warm: no identity read per request (user, groups and their authorizations of the checked types cached per container, one stamp read per lifetime); scrypt result cached per container`,
     },
   ]);
 } finally {

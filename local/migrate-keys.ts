@@ -31,5 +31,5 @@ const model = async (definitionId: string) => {
 };
 const report = await migrateKeys({ doc, tableName, layout, model }, { dryRun, segments: option('segments') ? Number(option('segments')) : undefined });
 console.log(`${dryRun ? 'dry run: ' : ''}${report.scanned} item(s) scanned with ${layout.shards} shard(s)`);
-console.log(`  ${dryRun ? 'would re-key' : 're-keyed'} ${report.rekeyed} item(s), ${report.instancesReprojected} running instance(s) re-projected`);
+console.log(`  ${dryRun ? 'would re-key' : 're-keyed'} ${report.rekeyed} item(s) ${JSON.stringify(report.rekeyedByKind)}, ${report.instancesReprojected} running instance(s) re-projected`);
 console.log(`  ${report.skippedConcurrent} changed meanwhile by live traffic (already current), ${report.instancesWithoutModel} instance(s) without a definition left alone`);

@@ -7,8 +7,8 @@ import { createBatchSeedHandler } from '../functions/batch-seed/handler.ts';
 import { createJobExecutorHandler } from '../functions/job-executor/handler.ts';
 import type { DelegateRegistry } from '../shared/engine/delegates.ts';
 import type { QueuePublisher } from '../shared/queue/publisher.ts';
-import type { EngineConfig } from '../shared/service/config.ts';
 import { indexLayoutFrom } from '../shared/store/index-layout.ts';
+import { DEFAULT_AUTH_CACHE_SECONDS, type EngineConfig } from '../shared/service/config.ts';
 import { createServices, type Services } from '../shared/service/compose.ts';
 import { ensureAdministrator } from '../shared/service/bootstrap-admin.ts';
 import { DEFAULT_EMULATOR_PORT, ensureEmulator } from './emulator.ts';
@@ -68,6 +68,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     batchPollTimeSeconds: 1,
     authMode: process.env.AUTH_MODE === 'basic' ? 'basic' : 'off',
     indexShards: indexLayoutFrom(process.env.INDEX_SHARDS).shards,
+    authCacheSeconds: Number(process.env.AUTH_CACHE_SECONDS ?? DEFAULT_AUTH_CACHE_SECONDS),
     ...options.config,
   };
   const services = createServices(config, options.registry, options.publisher);

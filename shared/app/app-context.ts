@@ -1,8 +1,9 @@
 import type { AuthContext } from '../auth/auth-context.ts';
+import type { IdentityCache } from '../auth/identity-cache.ts';
 import type { BatchService } from '../service/batch-service.ts';
 import type { Services } from '../service/compose.ts';
 import type { EngineService } from '../service/engine-service.ts';
-import type { IdentityRepository } from '../store/identity-repository.ts';
+import type { IdentityRepository, UserRecord } from '../store/identity-repository.ts';
 
 /**
  * What the use cases work with: the engine and batch services and the identity store. Built once
@@ -13,10 +14,12 @@ export interface AppContext {
   readonly engine: EngineService;
   readonly batches: BatchService;
   readonly identities: IdentityRepository;
+  /** What authentication and the checks read: the container's cache over `identities`. */
+  readonly identityCache: IdentityCache<UserRecord>;
 }
 
-export function appContext(services: Pick<Services, 'engine' | 'batches' | 'identities'>): AppContext {
-  return { engine: services.engine, batches: services.batches, identities: services.identities };
+export function appContext(services: Pick<Services, 'engine' | 'batches' | 'identities' | 'identityCache'>): AppContext {
+  return { engine: services.engine, batches: services.batches, identities: services.identities, identityCache: services.identityCache };
 }
 
 /** A use case: the application, who calls, and what they ask for. */

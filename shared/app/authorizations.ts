@@ -73,7 +73,8 @@ export async function checkAuthorization(app: AppContext, caller: AuthContext, i
   if (!(await caller.isAllowed({ permission: 'READ', resource: 'Authorization' }))) {
     throw new InvalidRequestError(403, 'You must have READ permission for Authorization resource.');
   }
-  return isAuthorized(await app.identities.identityOf(input.userId), await app.identities.listAuthorizations(), check);
+  const identity = await app.identityCache.identityOf(input.userId);
+  return isAuthorized(identity, await app.identityCache.authorizationsFor(identity, input.resourceType), check);
 }
 
 export async function createAuthorization(app: AppContext, caller: AuthContext, input: AuthorizationInput): Promise<Authorization> {

@@ -1,4 +1,5 @@
 import { type Authorization, type Identity, isAuthorizedForAny, missingAuthorizationMessage, type PermissionCheck } from './evaluate.ts';
+import { ADMIN_GROUP, RESOURCE_TYPES } from './resources.ts';
 
 /** Camunda's 403 body (AuthorizationExceptionDto). */
 export class AuthorizationError extends Error {
@@ -25,9 +26,13 @@ export class AuthorizationError extends Error {
   }
 }
 
-/** Where a request's authorizations come from (the identity repository; anything in tests). */
+/**
+ * Where a request's authorizations come from: the container's identity cache, or the identity
+ * repository itself (uncached; tests). Only those that can decide the identity's checks on one
+ * resource type are asked for.
+ */
 export interface AuthorizationSource {
-  listAuthorizations(): Promise<readonly Authorization[]>;
+  authorizationsFor(identity: Identity, resourceType: number): Promise<readonly Authorization[]>;
 }
 
 /**
@@ -35,12 +40,13 @@ export interface AuthorizationSource {
  * (Camunda's default without authorization enabled).
  */
 export class AuthContext {
-  private authorizations: Promise<readonly Authorization[]> | undefined;
+  /** Per resource type, read once per request whatever the number of checks. */
+  private readonly authorizationsByType = new Map<number, Promise<readonly Authorization[]>>();
 
   constructor(
     /** Undefined when authentication is off. */
     readonly identity: Identity | undefined,
-    private readonly identities: AuthorizationSource | undefined,
+    private readonly authorizations: AuthorizationSource | undefined,
   ) {}
 
   static anonymous(): AuthContext {
@@ -55,15 +61,24 @@ export class AuthContext {
     return this.identity?.userId ?? null;
   }
 
-  private loadAuthorizations(): Promise<readonly Authorization[]> {
-    this.authorizations ??= this.identities ? this.identities.listAuthorizations() : Promise.resolve([]);
-    return this.authorizations;
+  private authorizationsOf(identity: Identity, resourceType: number): Promise<readonly Authorization[]> {
+    let loaded = this.authorizationsByType.get(resourceType);
+    if (!loaded) {
+      loaded = this.authorizations ? this.authorizations.authorizationsFor(identity, resourceType) : Promise.resolve([]);
+      this.authorizationsByType.set(resourceType, loaded);
+    }
+    return loaded;
   }
 
   /** Passes if any one check is authorized. */
   async isAllowed(...checks: PermissionCheck[]): Promise<boolean> {
-    if (!this.identity) return true;
-    return isAuthorizedForAny(this.identity, await this.loadAuthorizations(), checks);
+    const identity = this.identity;
+    if (!identity) return true;
+    // Members of camunda-admin may do everything (as isAuthorized says): nothing to read for them.
+    if (identity.groupIds.includes(ADMIN_GROUP)) return true;
+    const resourceTypes = new Set(checks.map((c) => RESOURCE_TYPES[c.resource]));
+    const authorizations = await Promise.all([...resourceTypes].map((type) => this.authorizationsOf(identity, type)));
+    return isAuthorizedForAny(identity, authorizations.flat(), checks);
   }
 
   /** Throws Camunda's AuthorizationException (403) unless one of the checks is authorized. */

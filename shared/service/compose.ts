@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { INSTANCE_MODIFICATION } from '../batch/batch.ts';
 import { DelegateRegistry } from '../engine/delegates.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
+import { IdentityCache } from '../auth/identity-cache.ts';
 import { QueuePublisher } from '../queue/publisher.ts';
 import { BatchRepository } from '../store/batch-repository.ts';
 import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
-import { IdentityRepository } from '../store/identity-repository.ts';
+import { IdentityRepository, type UserRecord } from '../store/identity-repository.ts';
 import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
 import { EngineService } from './engine-service.ts';
@@ -18,6 +19,8 @@ export interface Services {
   engine: EngineService;
   batches: BatchService;
   identities: IdentityRepository;
+  /** This container's users, memberships and authorizations, read through `identities`. */
+  identityCache: IdentityCache<UserRecord>;
   authMode: 'off' | 'basic';
 }
 
@@ -52,5 +55,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
       defaultRetries: config.defaultJobRetries,
     },
   );
-  return { engine, batches, identities: new IdentityRepository(doc, config.tableName), authMode: config.authMode };
+  const identities = new IdentityRepository(doc, config.tableName);
+  const identityCache = new IdentityCache(identities, { lifetimeMs: config.authCacheSeconds * 1000, now: env.now });
+  return { engine, batches, identities, identityCache, authMode: config.authMode };
 }

@@ -1,6 +1,9 @@
 import * as z from 'zod/v4';
 import { indexLayoutFrom } from '../store/index-layout.ts';
 
+/** A revoked authorization or a deleted user counts in other containers within this many seconds. */
+export const DEFAULT_AUTH_CACHE_SECONDS = 5;
+
 /** Handler configuration, validated once at cold start: a missing variable fails loudly. */
 const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -19,6 +22,8 @@ const EnvSchema = z.object({
   AUTH_MODE: z.enum(['off', 'basic']).default('off'),
   /** Partitions per shared index key (docs/data-model.md); changing it on a filled table needs `npm run migrate-keys`. */
   INDEX_SHARDS: z.string().optional(),
+  /** How long a container trusts the users, memberships and authorizations it read; 0: read them every request. */
+  AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_AUTH_CACHE_SECONDS),
   /** Secrets Manager secret `{"username","password"}` of the first administrator (AWS deployments). */
   ADMIN_SECRET_ARN: z.string().min(1).optional(),
 });
@@ -37,6 +42,8 @@ export interface EngineConfig {
   invocationsPerBatchJobByType: Record<string, number>;
   batchPollTimeSeconds: number;
   authMode: 'off' | 'basic';
+  /** Lifetime of the per-container identity cache (shared/auth/identity-cache.ts); 0 turns it off. */
+  authCacheSeconds: number;
   adminSecretArn?: string;
   /** Partitions per shared index key. */
   indexShards: number;
@@ -68,6 +75,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     invocationsPerBatchJobByType: byType,
     batchPollTimeSeconds: e.BATCH_POLL_TIME_SECONDS,
     authMode: e.AUTH_MODE,
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
     adminSecretArn: e.ADMIN_SECRET_ARN,
     indexShards: indexLayoutFrom(e.INDEX_SHARDS).shards,
   };

@@ -1,9 +1,11 @@
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Authorization } from '../auth/evaluate.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { BatchRepository } from './batch-repository.ts';
 import { isConditionalFailure, isTransactionConflict } from './errors.ts';
 import { historyItemOf, type HistoricInstanceRecord } from './history-items.ts';
+import { authorizationItem, IdentityRepository } from './identity-repository.ts';
 import type { IndexLayout } from './index-layout.ts';
 import { listingItem } from './instance-repository.ts';
 import { keys } from './keys.ts';
@@ -20,14 +22,14 @@ export interface KeyMigrationDeps {
   layout: IndexLayout;
   /** The parsed model of a definition id (undefined once the definition is gone). */
   model(definitionId: string): Promise<ProcessModel | undefined>;
-  /** Re-keys kinds this module does not know (authorizations); returns the item as the layout writes it. */
-  rekey?: Partial<Record<string, (item: Item) => Item>>;
 }
 
 export interface KeyMigrationReport {
   scanned: number;
   /** Items whose index attributes were (or, dry, would be) rewritten. */
   rekeyed: number;
+  /** The same, by item kind. */
+  rekeyedByKind: Record<string, number>;
   /** Running instances whose listing and query items were written again from their state. */
   instancesReprojected: number;
   /** Items another writer changed meanwhile: they carry that writer's (current) keys already. */
@@ -42,13 +44,16 @@ export interface KeyMigrationReport {
  * - a running instance gets its listing and query items re-projected from its state, in
  *   transactions guarded by the state's version (a concurrent command wins, and writes current
  *   keys itself); the index attributes earlier versions kept on the state item are removed;
- * - every other kind gets only its index attributes set, guarded by their scanned values.
+ * - every other kind gets only its index attributes set, guarded by their scanned values (and a
+ *   re-keyed authorization raises the identity stamp, so every container's cache reloads).
  * Query items are reached through their instance, never on their own.
  */
 export async function migrateKeys(deps: KeyMigrationDeps, options: { dryRun?: boolean; segments?: number } = {}): Promise<KeyMigrationReport> {
-  const report: KeyMigrationReport = { scanned: 0, rekeyed: 0, instancesReprojected: 0, skippedConcurrent: 0, instancesWithoutModel: 0 };
+  const report: KeyMigrationReport = { scanned: 0, rekeyed: 0, rekeyedByKind: {}, instancesReprojected: 0, skippedConcurrent: 0, instancesWithoutModel: 0 };
   const segments = Math.max(1, options.segments ?? 1);
   await Promise.all(Array.from({ length: segments }, (_, segment) => migrateSegment(deps, segment, segments, options.dryRun === true, report)));
+  // Containers trust the authorizations they cached until the identity stamp moves.
+  if (!options.dryRun && report.rekeyedByKind.authorization) await new IdentityRepository(deps.doc, deps.tableName).markChanged();
   return report;
 }
 
@@ -83,8 +88,10 @@ function targetOf(deps: KeyMigrationDeps, item: Item): Item | undefined {
       return batches.historicItem(fields as never);
     case 'batchJob':
       return batches.jobItem(fields as never);
+    case 'authorization':
+      return authorizationItem(fields as unknown as Authorization) as Item;
     default:
-      return deps.rekey?.[item.kind as string]?.(item);
+      return undefined;
   }
 }
 
@@ -94,7 +101,9 @@ function sameIndexKeys(a: Item, b: Item): boolean {
 
 /** Sets (and removes) only the index attributes, if nobody changed them since the scan. */
 async function setIndexKeys(deps: KeyMigrationDeps, current: Item, target: Item, dryRun: boolean, report: KeyMigrationReport): Promise<void> {
+  const kind = current.kind as string;
   report.rekeyed++;
+  report.rekeyedByKind[kind] = (report.rekeyedByKind[kind] ?? 0) + 1;
   if (dryRun) return;
   const set = INDEX_ATTRIBUTES.filter((name) => target[name] !== undefined);
   const remove = INDEX_ATTRIBUTES.filter((name) => target[name] === undefined && current[name] !== undefined);
@@ -127,6 +136,7 @@ async function setIndexKeys(deps: KeyMigrationDeps, current: Item, target: Item,
   } catch (error) {
     if (!isConditionalFailure(error)) throw error;
     report.rekeyed--;
+    report.rekeyedByKind[kind]! -= 1;
     report.skippedConcurrent++;
   }
 }
@@ -147,7 +157,9 @@ async function reprojectInstance(deps: KeyMigrationDeps, stateItem: Item, dryRun
   const legacy = INDEX_ATTRIBUTES.filter((name) => stateItem[name] !== undefined);
   if (changes.puts.length === 0 && changes.deletes.length === 0 && legacy.length === 0) return;
   report.instancesReprojected++;
-  report.rekeyed += changes.puts.length + changes.deletes.length + (legacy.length > 0 ? 1 : 0);
+  const rekeyed = changes.puts.length + changes.deletes.length + (legacy.length > 0 ? 1 : 0);
+  report.rekeyed += rekeyed;
+  report.rekeyedByKind.instance = (report.rekeyedByKind.instance ?? 0) + rekeyed;
   if (dryRun) return;
   const guard = { ConditionCheck: { TableName: deps.tableName, Key: keys.instance(state.id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': stateItem.version } } };
   const actions = [...changes.puts.map((Item) => ({ Put: { TableName: deps.tableName, Item } })), ...changes.deletes.map((Key) => ({ Delete: { TableName: deps.tableName, Key } }))];

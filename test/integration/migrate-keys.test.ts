@@ -41,8 +41,10 @@ const INDEX_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi
  * the instance's index keys on its state item and no listing item.
  */
 function legacyOf(item: Item, listings: Map<string, Item>): Item | undefined {
-  if (item.kind === 'instanceListing') return undefined;
+  if (item.kind === 'instanceListing' || item.pk === 'IDENTITYSTAMP') return undefined;
   const legacy: Item = { ...item };
+  // Authorizations were only listed (gsi1 AUTH), never looked up by owner.
+  if (item.kind === 'authorization') for (const name of ['gsi2pk', 'gsi2sk']) delete legacy[name];
   for (const name of ['gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk']) delete legacy[name];
   for (const name of ['gsi1pk', 'gsi2pk']) if (typeof legacy[name] === 'string') legacy[name] = (legacy[name] as string).replace(/@\d+$/, '');
   if (item.kind === 'instance') {
@@ -121,6 +123,8 @@ describe('npm run migrate-keys: data written with earlier index keys', () => {
     for (const id of ids.slice(0, 3)) expect((await api.delete(`/process-instance/${id}`)).status).toBe(204);
     const locked = await api.post('/external-task/fetchAndLock', { workerId: 'w', maxTasks: 2, topics: [{ topicName: 'charge', lockDuration: 60_000 }] });
     expect(locked.body).toHaveLength(2);
+    const granted = await api.post('/authorization/create', { type: 1, permissions: ['READ'], userId: 'demo', groupId: null, resourceType: 8, resourceId: '*' });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
   });
   afterAll(async () => runtime?.stop());
 
@@ -154,6 +158,8 @@ describe('npm run migrate-keys: data written with earlier index keys', () => {
     const migrated = await scanAll();
     expect(migrated.filter((i) => i.kind === 'instance').flatMap((i) => INDEX_ATTRIBUTES.filter((name) => i[name] !== undefined))).toEqual([]);
     expect(migrated.filter((i) => i.kind === 'instanceListing')).toHaveLength(9);
+    expect(report.rekeyedByKind.authorization).toBe(1);
+    expect(migrated.find((i) => i.kind === 'authorization')).toMatchObject({ gsi2pk: 'AUTHZ#8#USER#demo' });
     const again = await migrateKeys(deps);
     expect(again).toMatchObject({ rekeyed: 0, instancesReprojected: 0 });
   });

@@ -33,6 +33,7 @@ export async function startBrokenStore(): Promise<{ config(path?: '' | '/reset')
       batchPollTimeSeconds: 1,
       authMode: 'off',
       indexShards: 4,
+      authCacheSeconds: 0,
     }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
