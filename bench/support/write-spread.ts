@@ -63,7 +63,10 @@ export class WriteSpread {
   private count(index: string, key: string): void {
     if (!this.counting) return;
     let byKey = this.counts.get(index);
-    if (!byKey) this.counts.set(index, (byKey = new Map()));
+    if (!byKey) {
+      byKey = new Map();
+      this.counts.set(index, byKey);
+    }
     byKey.set(key, (byKey.get(key) ?? 0) + 1);
   }
 
