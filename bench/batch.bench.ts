@@ -104,10 +104,18 @@ try {
   const emulatorCpu: Record<string, number> = {};
   const cpuOf = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
     const before = emulator.cpuSeconds();
+    const ownBefore = process.cpuUsage();
     const result = await fn();
     const after = emulator.cpuSeconds();
+    ownCpu[phase] = cpuSecondsSince(ownBefore);
     if (before !== undefined && after !== undefined) emulatorCpu[phase] = after - before;
     return result;
+  };
+  /** CPU seconds of this process (the product's handlers, the SDK, the pollers) per phase. */
+  const ownCpu: Record<string, number> = {};
+  const cpuSecondsSince = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1e6;
   };
   const floor = async (extra?: (id: string) => Action[]) => {
     const start = nowNs();
@@ -148,6 +156,7 @@ try {
   /** When (µs after the POST) the phases of the batch happened, as the calls show them. */
   const timeline: { created?: number; lastSeed?: number; firstExecution?: number; lastExecution?: number } = {};
   const batchCpuBefore = emulator.cpuSeconds();
+  const batchOwnCpuBefore = process.cpuUsage();
   spread.counting = true;
   const batchStart = nowNs();
   const batch = (await call('POST', '/modification/executeAsync', {
@@ -190,6 +199,7 @@ try {
   const batchUs = elapsedUs(batchStart);
   const batchCpuAfter = emulator.cpuSeconds();
   if (batchCpuBefore !== undefined && batchCpuAfter !== undefined) emulatorCpu.batch = batchCpuAfter - batchCpuBefore;
+  ownCpu.batch = cpuSecondsSince(batchOwnCpuBefore);
   counter.stop();
   spread.counting = false;
   spreadWatcher.stop();
@@ -234,6 +244,7 @@ try {
         `batch ${emulatorCpu.batch.toFixed(1)} s in ${ms(batchUs)} (${((emulatorCpu.batch * 1e8) / batchUs).toFixed(0)}% busy)`,
     );
   }
+  console.log(`this process's CPU (handlers, SDK, pollers): floor ${ownCpu['floor before']?.toFixed(1)} s, batch ${ownCpu.batch?.toFixed(1)} s`);
   console.log(
     `timeline after the POST: answered ${ms(timeline.created ?? 0)}, first execution ${ms(timeline.firstExecution ?? 0)}, last seed write ${ms(timeline.lastSeed ?? 0)}, last execution ${ms(timeline.lastExecution ?? 0)}, gone ${ms(batchUs)}`,
   );

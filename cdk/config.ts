@@ -26,6 +26,16 @@ export const StackConfig = z.object({
    * without it the stack creates one with a generated password.
    */
   adminSecretArn: z.string().startsWith('arn:').optional(),
+  /** Partitions per shared index key (docs/capacity.md: 16 carries about 3,600 modified instances/s per definition, 64 the 10,000/s target). Changing it on a filled table: `npm run migrate-keys`. */
+  indexShards: z.coerce.number().int().min(1).max(256).default(16),
+  /** How long a function trusts the users, memberships and authorizations it read (0: every request reads them). */
+  authCacheSeconds: z.coerce.number().min(0).max(300).default(5),
+  /**
+   * How many of the table's indexes (gsi1, gsi2, …) the stack declares. DynamoDB creates one index
+   * per table update, so a stack from before gsi3/gsi4 is upgraded with `-c engineIndexes=3`, then
+   * the default (docs/data-model.md, "Migrating keys").
+   */
+  engineIndexes: z.coerce.number().int().min(2).max(4).default(4),
   /** Keep tables on `cdk destroy` (recommended for production). */
   retainData: z.coerce.boolean().default(true),
 });

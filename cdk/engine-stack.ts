@@ -54,7 +54,7 @@ export class EngineStack extends Stack {
       timeToLiveAttribute: ENGINE_TABLE.timeToLiveAttribute,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    for (const index of ENGINE_TABLE.indexes) {
+    for (const index of ENGINE_TABLE.indexes.slice(0, config.engineIndexes)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -89,6 +89,8 @@ export class EngineStack extends Stack {
       BATCH_POLL_TIME_SECONDS: String(config.batchPollTimeSeconds),
       AUTH_MODE: 'basic',
       ADMIN_SECRET_ARN: adminSecret.secretArn,
+      INDEX_SHARDS: String(config.indexShards),
+      AUTH_CACHE_SECONDS: String(config.authCacheSeconds),
     };
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const fn = (id: string, fnName: ConstructorParameters<typeof EngineFunction>[2]['name'], timeout: Duration, memorySize: number) =>

@@ -11,7 +11,11 @@ export interface IndexLayout {
   readonly shards: number;
 }
 
-/** Enough for 10,000 modified instances per second (docs/capacity.md); changing it needs `npm run migrate-keys`. */
+/**
+ * Carries about 3,600 modified instances per second of one definition at half a partition's write
+ * limit; the 10,000/s target needs 64 (docs/capacity.md). More shards cost every list query one
+ * Query per shard. Changing it on a filled table needs `npm run migrate-keys`.
+ */
 export const DEFAULT_INDEX_SHARDS = 16;
 /** More shards than this only multiplies the reads of every list query. */
 export const MAX_INDEX_SHARDS = 256;

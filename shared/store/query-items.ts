@@ -41,6 +41,7 @@ export class QueryItemRepository {
   /** Every user task, in creation order, or those of one process instance, assignee or definition key (see taskIndexFor). */
   tasks(filter: TaskIndexFilter = {}, hint: ReadHint = {}): AsyncGenerator<Item> {
     const by = taskIndexFor(filter);
+    if (by === 'taskId') return this.single(keys.task(filter.taskId!));
     if (by === 'processInstanceId') return this.ofInstanceInOrder(filter.processInstanceId!, 'TASK#', 'gsi1sk');
     if (by === 'assignee') return this.reader.ordered({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) }, hint);
     if (by === 'processDefinitionKey') return this.reader.ordered({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) }, hint);
@@ -50,6 +51,7 @@ export class QueryItemRepository {
   /** How many tasks the index of the filter holds, counted by DynamoDB; only exact when taskIndexFor answered every filter. */
   countTasks(filter: TaskIndexFilter = {}): Promise<number> {
     const by = taskIndexFor(filter);
+    if (by === 'taskId') return this.getTask(filter.taskId!).then((item) => (item ? 1 : 0));
     if (by === 'assignee') return this.reader.count({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) });
     if (by === 'processDefinitionKey') return this.reader.count({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) });
     if (by === 'processInstanceId') return this.reader.count({ index: 'gsi2', partitions: [`PI#${filter.processInstanceId}`], prefix: 'TASK#' });
@@ -115,6 +117,12 @@ export class QueryItemRepository {
     });
   }
 
+  /** One item by its key, as a stream of at most one. */
+  private async *single(key: { pk: string; sk: string }): AsyncGenerator<Item> {
+    const item = await this.get(key);
+    if (item) yield item;
+  }
+
   /** An instance's items of one kind, in the order of another sort key (an instance has few of them). */
   private async *ofInstanceInOrder(processInstanceId: string, prefix: string, orderBy: string): AsyncGenerator<Item> {
     const items = await this.ofInstance(processInstanceId, prefix);
@@ -128,6 +136,7 @@ export class QueryItemRepository {
   /** Historic process instances in start order: all, or those of one definition id or key (see historyIndexFor). */
   historicProcessInstances(filter: HistoryIndexFilter = {}, hint: ReadHint = {}): AsyncGenerator<Item> {
     const by = historyIndexFor(filter);
+    if (by === 'processInstanceId') return this.single(keys.historicInstance(filter.processInstanceId!));
     if (by === 'processDefinitionId') return this.reader.ordered({ index: 'gsi2', partitions: allShards(`HPIDEF#${filter.processDefinitionId}`, this.layout) }, hint);
     if (by === 'processDefinitionKey') return this.reader.ordered({ index: 'gsi4', partitions: allShards(`HPIKEY#${filter.processDefinitionKey}`, this.layout) }, hint);
     return this.reader.ordered({ index: 'gsi1', partitions: allShards('HPI', this.layout) }, hint);
@@ -140,6 +149,7 @@ export class QueryItemRepository {
 }
 
 export interface TaskIndexFilter {
+  taskId?: string;
   processInstanceId?: string;
   assignee?: string;
   processDefinitionKey?: string;
@@ -147,6 +157,7 @@ export interface TaskIndexFilter {
 
 /** The filter a task read is narrowed by, most selective first; the others are checked by the caller. */
 export function taskIndexFor(filter: TaskIndexFilter): keyof TaskIndexFilter | undefined {
+  if (filter.taskId) return 'taskId';
   if (filter.processInstanceId) return 'processInstanceId';
   if (filter.assignee) return 'assignee';
   if (filter.processDefinitionKey) return 'processDefinitionKey';
@@ -154,11 +165,13 @@ export function taskIndexFor(filter: TaskIndexFilter): keyof TaskIndexFilter | u
 }
 
 export interface HistoryIndexFilter {
+  processInstanceId?: string;
   processDefinitionId?: string;
   processDefinitionKey?: string;
 }
 
 export function historyIndexFor(filter: HistoryIndexFilter): keyof HistoryIndexFilter | undefined {
+  if (filter.processInstanceId) return 'processInstanceId';
   if (filter.processDefinitionId) return 'processDefinitionId';
   if (filter.processDefinitionKey) return 'processDefinitionKey';
   return undefined;

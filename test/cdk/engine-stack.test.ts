@@ -26,7 +26,7 @@ describe('the CDK stack', () => {
 
   const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
 
-  it('creates the engine table from the shared definition: on demand, PITR, deletion protection, TTL, both indexes', () => {
+  it('creates the engine table from the shared definition: on demand, PITR, deletion protection, TTL, all four indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: `test-${ENGINE_TABLE.id}`,
       BillingMode: 'PAY_PER_REQUEST',
@@ -47,6 +47,16 @@ describe('the CDK stack', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
     });
+  });
+
+  it('declares fewer indexes on request (one new index per table update) and hands the index shards and the identity cache lifetime to every function', () => {
+    const { template: upgrading } = synth({ engineIndexes: 3, indexShards: 64, authCacheSeconds: 2 });
+    const [table] = Object.values(upgrading.findResources('AWS::DynamoDB::Table')) as Resource[];
+    expect(table!.Properties.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    const functions = Object.values(upgrading.findResources('AWS::Lambda::Function')) as Resource[];
+    const engineFunctions = functions.filter((f) => f.Properties.Environment?.Variables?.TABLE_NAME);
+    expect(engineFunctions.length).toBeGreaterThanOrEqual(5);
+    for (const f of engineFunctions) expect(f.Properties.Environment.Variables).toMatchObject({ INDEX_SHARDS: '64', AUTH_CACHE_SECONDS: '2' });
   });
 
   it('creates every queue of the shared definition with a DLQ, encryption and a visibility timeout of at least 6x its consumer timeout', () => {
