@@ -19,6 +19,7 @@ const SCRIPTS = [
   'bundle-size.bench.ts',
   'rest-latency.bench.ts',
   'auth-overhead.bench.ts',
+  'query-pages.bench.ts',
   'batch.bench.ts',
   'npm-start.bench.ts',
   'emulator-queue.bench.ts',

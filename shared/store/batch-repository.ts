@@ -5,7 +5,7 @@ import { IndexReader } from './index-reader.ts';
 import { withoutKeys } from './paging.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
-import { isConditionalFailure } from './errors.ts';
+import { isConditionalFailure, isTransactionConflict } from './errors.ts';
 
 export const batchKeys = {
   batch: (id: string) => ({ pk: `BATCH#${id}`, sk: 'BATCH' }),
@@ -14,6 +14,9 @@ export const batchKeys = {
   /** The n-th chunk of a batch's process instance ids (beside the batch item, same partition key). */
   targets: (batchId: string, n: number) => ({ pk: `BATCH#${batchId}`, sk: `TARGETS#${String(n).padStart(6, '0')}` }),
 };
+
+/** Tries of a batch's completion count against a seed transaction holding the batch item. */
+const COUNT_CONFLICT_ATTEMPTS = 5;
 
 /** BatchWriteItem takes at most 25 items per request. */
 const BATCH_WRITE_LIMIT = 25;
@@ -207,21 +210,26 @@ export class BatchRepository {
    * One write per run, not per job. Returns both values as stored now; undefined if the batch is gone.
    */
   async recordCompletions(batchId: string, completed: number, firstCompletion: number): Promise<{ executionStartTime: number; jobsCompleted: number } | undefined> {
-    try {
-      const result = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKeys.batch(batchId),
-          UpdateExpression: 'SET executionStartTime = if_not_exists(executionStartTime, :t) ADD jobsCompleted :n',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':t': firstCompletion, ':n': completed },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { executionStartTime: result.Attributes?.executionStartTime as number, jobsCompleted: result.Attributes?.jobsCompleted as number };
-    } catch (error) {
-      if (isConditionalFailure(error)) return undefined;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: batchKeys.batch(batchId),
+            UpdateExpression: 'SET executionStartTime = if_not_exists(executionStartTime, :t) ADD jobsCompleted :n',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':t': firstCompletion, ':n': completed },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return { executionStartTime: result.Attributes?.executionStartTime as number, jobsCompleted: result.Attributes?.jobsCompleted as number };
+      } catch (error) {
+        if (isConditionalFailure(error)) return undefined;
+        // A seed transaction holds the batch item (its jobsCreated) for milliseconds; the SDK does not
+        // retry that conflict, and failing here would fail the whole run's records. Not applied: safe to repeat.
+        if (!isTransactionConflict(error) || attempt >= COUNT_CONFLICT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+      }
     }
   }
 

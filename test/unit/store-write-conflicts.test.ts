@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ConcurrentModificationError, isConditionalFailure, isTransactionConflict } from '../../shared/store/errors.ts';
+import { BatchRepository } from '../../shared/store/batch-repository.ts';
 import { InstanceRepository } from '../../shared/store/instance-repository.ts';
 import { InstanceDriver, loadModel } from '../support/engine-harness.ts';
 
@@ -44,5 +45,37 @@ describe('write conflicts reported by DynamoDB', () => {
     const doc = { send: async () => Promise.reject(throttled) } as unknown as DynamoDBDocumentClient;
     const driver = InstanceDriver.start(await loadModel('oneTaskProcess.bpmn20.xml'));
     await expect(new InstanceRepository(doc, 'table', { shards: 4 }).save({ state: driver.state, version: 3 }, driver.state, driver.model)).rejects.toBe(throttled);
+  });
+});
+
+describe('a batch completion count that meets a seed transaction on the batch item', () => {
+  const conflict = () => Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
+
+  it('is sent again (it was not applied) and counts once', async () => {
+    // given DynamoDB answering the first update with the conflict the SDK does not retry
+    const sent: unknown[] = [];
+    const doc = {
+      send: async (command: { input: unknown }) => {
+        sent.push(command.input);
+        if (sent.length === 1) throw conflict();
+        return { Attributes: { executionStartTime: 5, jobsCompleted: 10 } };
+      },
+    } as unknown as DynamoDBDocumentClient;
+
+    // when / then
+    await expect(new BatchRepository(doc, 'table', { shards: 4 }).recordCompletions('b1', 10, 5)).resolves.toEqual({ executionStartTime: 5, jobsCompleted: 10 });
+    expect(sent).toHaveLength(2);
+  });
+
+  it('gives up after a few tries, failing the run so SQS delivers its records again', async () => {
+    let sends = 0;
+    const doc = {
+      send: async () => {
+        sends++;
+        throw conflict();
+      },
+    } as unknown as DynamoDBDocumentClient;
+    await expect(new BatchRepository(doc, 'table', { shards: 4 }).recordCompletions('b1', 10, 5)).rejects.toMatchObject({ name: 'TransactionConflictException' });
+    expect(sends).toBe(5);
   });
 });
