@@ -5,7 +5,7 @@
  *  (b) instance state size (JSON bytes) at 1, 100 and 1,000 parallel user-task tokens, against the
  *      target "under 200 KB at 1,000";
  *  (c) buildActivityInstanceTree at 10 … 10,000 tokens: µs, µs per token, and the per-token cost at
- *      10,000 relative to 100 (linear ⇒ ≈ 1).
+ *      10,000 relative to 100 (linear ⇒ ≈ 1; target ≤ 1.3).
  */
 import { encodeState } from '../shared/store/state-codec.ts';
 import { buildActivityInstanceTree, completeTask, type ProcessInstanceState, startProcessInstance } from '../shared/engine/index.ts';
@@ -133,7 +133,7 @@ function startWithTokens(n: number): ProcessInstanceState {
     bench: BENCH,
     metric: '(c) tree µs/token at 10,000 ÷ at 100',
     value: growth,
-    target: 2,
+    target: 1.3,
     unit: '×',
     detail: `${perToken.get(10_000)!.toFixed(3)} vs ${perToken.get(100)!.toFixed(3)} µs/token`,
   });
