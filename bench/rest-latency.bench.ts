@@ -20,7 +20,7 @@ import { attachCallCounter, awsMs, describeCounts } from './support/count-aws-ca
 import { startBenchEmulator } from './support/emulator.ts';
 import { parallelMultiInstance } from './support/models.ts';
 import { formatTable, heading, ms, publish, type RatioResult, ratio } from './support/report.ts';
-import { elapsedUs, median, nowNs, p99 } from './support/timing.ts';
+import { collectGarbage, elapsedUs, median, nowNs, p99 } from './support/timing.ts';
 
 const BENCH = 'rest-latency';
 const TARGET = 1.5;
@@ -163,7 +163,8 @@ publish(results);
 
 /**
  * Alternates handler and floor (A, B, A, B …) so both see the same machine and emulator noise;
- * `between` runs untimed before each handler call. Warm-up first; bounded by count and time.
+ * `between` runs untimed before each handler call, and each timed call starts from a collected heap
+ * (collectGarbage). Warm-up first; bounded by count and time.
  */
 async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, between: () => Promise<void>, budgetMs: number, awsTimeOfA: () => number): Promise<[number[], number[]]> {
   const warmup = budgetMs > BUDGET_MS ? 5 : 10;
@@ -180,9 +181,11 @@ async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, 
   const hardStop = Date.now() + 2 * budgetMs;
   while (usA.length < SAMPLES && (usA.length < 30 || Date.now() < deadline) && Date.now() < hardStop) {
     await between();
+    collectGarbage();
     let start = nowNs();
     await a();
     usA.push(elapsedUs(start));
+    collectGarbage();
     start = nowNs();
     await b();
     usB.push(elapsedUs(start));

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 /**
  * Timing helpers for the benchmarks. Everything is measured with process.hrtime.bigint and reported
  * as medians (and p99 where tails matter): the machines are shared and noisy, so single runs and
@@ -191,4 +193,20 @@ export function sampleRoundRobinSync(
   }
   keep(sink);
   return samples.map(summarize);
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection, untimed, before a timed call: the garbage of the benchmark's own work
+ * between samples (reading a state to pick the next token) is then not charged to whichever timed
+ * call happens to trigger its collection. Whatever the timed call allocates is still collected on
+ * its own time.
+ */
+export function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
 }

@@ -8,7 +8,7 @@ import { type IndexRange, IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
 import { decodeState, encodeState } from './state-codec.ts';
-import { diffItems, type Item, projectQueryItems } from './projections.ts';
+import { diffInstanceItems, diffItems, type Item, projectQueryItems } from './projections.ts';
 
 /** A stored instance with the version its next conditional write must match. */
 export interface StoredInstance {
@@ -126,8 +126,7 @@ export class InstanceRepository {
       else actions.push({ Delete: { TableName: this.tableName, Key: keys.instanceListing(next.id) } });
     }
     // After a change that did not finish its items, diff against what is really stored.
-    const before = previous.itemsIncomplete ? await this.storedItems(next.id) : projectQueryItems(previous.state, model, this.layout);
-    const changes = diffItems(before, projectQueryItems(next, model, this.layout));
+    const changes = previous.itemsIncomplete ? diffItems(await this.storedItems(next.id), projectQueryItems(next, model, this.layout)) : diffInstanceItems(previous.state, next, model, this.layout);
     for (const item of changes.puts) actions.push({ Put: { TableName: this.tableName, Item: item } });
     for (const key of changes.deletes) actions.push({ Delete: { TableName: this.tableName, Key: key } });
     await this.write(next.id, actions, next.status === 'ACTIVE' ? version : undefined);

@@ -11,6 +11,7 @@ import { type ActivityInstanceState, EngineError, type ModificationInstruction, 
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
 import { type ModelName, model } from './helpers.ts';
 import { mulberry32 } from '../../support/prng.ts';
+import { diffInstanceItems, diffItems, type ItemChanges, projectQueryItems } from '../../../shared/store/projections.ts';
 
 const RUNS_PER_MODEL = 400;
 
@@ -198,6 +199,12 @@ function violations(m: ProcessModel, state: ProcessInstanceState, before: Proces
   return problems;
 }
 
+/** The same puts (by key and content) and deletes, in any order. */
+function sameChanges(a: ItemChanges, b: ItemChanges): boolean {
+  const byPk = (items: readonly { pk: string }[]) => JSON.stringify([...items].sort((x, y) => (x.pk < y.pk ? -1 : 1)));
+  return byPk(a.puts) === byPk(b.puts) && byPk(a.deletes) === byPk(b.deletes);
+}
+
 /** Drives a fresh instance through a few random steps (task completions, jobs, messages, modifications). */
 function randomInstance(rng: Random, m: ProcessModel, crashes: string[]): InstanceDriver {
   const driver = InstanceDriver.start(m, testEnvironment());
@@ -262,6 +269,11 @@ async function runProperty(name: ModelName): Promise<void> {
       rules.push('input state mutated by a successful request');
     }
     if (result.state === input) rules.push('result state is the input object');
+    // The store writes only the query items of nodes whose item sources changed: that must be exactly the full diff.
+    const layout = { shards: 4 };
+    const incremental = diffInstanceItems(snapshot, result.state, m, layout);
+    const full = diffItems(projectQueryItems(snapshot, m, layout), projectQueryItems(result.state, m, layout));
+    if (!sameChanges(incremental, full)) rules.push('the incremental query-item diff differs from the full one');
     for (const rule of rules) {
       const entry = broken.get(rule) ?? { count: 0, example: `${context}; result ${JSON.stringify(result.state)}` };
       entry.count += 1;
