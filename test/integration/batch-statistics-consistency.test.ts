@@ -14,7 +14,7 @@ describe('batch statistics while a batch runs', () => {
   let api: ReturnType<typeof restClient>;
 
   beforeAll(async () => {
-    // Five jobs per seed run: twenty seed transactions for a hundred instances.
+    // Five jobs per seed run: fifty seed transactions for 250 instances.
     runtime = await startTestRuntime({ config: { batchJobsPerSeed: 5, invocationsPerBatchJob: 1, batchPollTimeSeconds: 1 } });
     api = restClient(runtime.url);
     expect((await api.deploy({ 'stats.bpmn': userTaskChain('statsProcess', ['first', 'second']) })).status).toBe(200);
@@ -22,8 +22,8 @@ describe('batch statistics while a batch runs', () => {
   afterAll(() => runtime?.stop());
 
   it('never counts a job twice or loses one in any sample, through seeding, execution and a restart of the workers', async () => {
-    // given a hundred instances and a batch over them
-    const ids = await startInstances(api, 'statsProcess', 100);
+    // given 250 instances (enough for a dozen samples while the batch runs) and a batch over them
+    const ids = await startInstances(api, 'statsProcess', 250);
     const definitionId = (await api.get(`/process-instance/${ids[0]}`)).body.definitionId;
     const created = await api.post('/modification/executeAsync', { processInstanceIds: ids, processDefinitionId: definitionId, instructions: [{ type: 'startBeforeActivity', activityId: 'second' }] });
     expect(created.status).toBe(200);
@@ -58,6 +58,6 @@ describe('batch statistics while a batch runs', () => {
     }
     // and the batch finished with every instance modified once
     expect((await api.get(`/batch/${batchId}`)).status).toBe(404);
-    expect((await api.get('/task/count?taskDefinitionKey=second&processDefinitionKey=statsProcess')).body).toEqual({ count: 100 });
+    expect((await api.get('/task/count?taskDefinitionKey=second&processDefinitionKey=statsProcess')).body).toEqual({ count: 250 });
   }, 60_000);
 });
