@@ -7,13 +7,11 @@ export interface Paging {
 
 /** Camunda's paging: with either bound present the other defaults to 0 / Integer.MAX_VALUE. */
 export function pageOf<T>(items: readonly T[], paging: Paging = {}): T[] {
-  const { firstResult: first, maxResults: max } = paging;
-  if (first === undefined && max === undefined) return [...items];
-  const start = Math.max(0, first ?? 0);
-  return items.slice(start, start + Math.max(0, max ?? 2147483647));
+  const { skip, take } = windowOf(paging);
+  return Number.isFinite(take) ? items.slice(skip, skip + take) : [...items];
 }
 
-/** Camunda's paging as a window over a stream: how many to skip and the most to take. */
+/** Camunda's paging as a window: how many to skip and the most to take (unbounded without either bound). */
 function windowOf(paging: Paging): { skip: number; take: number } {
   const { firstResult: first, maxResults: max } = paging;
   if (first === undefined && max === undefined) return { skip: 0, take: Number.POSITIVE_INFINITY };

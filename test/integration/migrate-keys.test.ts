@@ -7,32 +7,11 @@ import { type KeyMigrationDeps, migrateKeys } from '../../shared/store/migrate-k
 import type { Item } from '../../shared/store/projections.ts';
 import { QueryItemRepository } from '../../shared/store/query-items.ts';
 import { ModelCache } from '../../shared/service/model-cache.ts';
-import { bpmnXml } from '../e2e/inline-bpmn.ts';
+import { fourWaitStatesModel } from '../e2e/inline-bpmn.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 
 /** A user task, an external task, a timer job and a message subscription per instance. */
-const MODEL = bpmnXml(
-  'migratedProcess',
-  `<startEvent id="start"/>
-   <sequenceFlow id="f0" sourceRef="start" targetRef="fork"/>
-   <parallelGateway id="fork"/>
-   <sequenceFlow id="f1" sourceRef="fork" targetRef="approve"/>
-   <userTask id="approve"/>
-   <boundaryEvent id="reminder" attachedToRef="approve" cancelActivity="false"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>
-   <sequenceFlow id="f1r" sourceRef="reminder" targetRef="reminderEnd"/>
-   <endEvent id="reminderEnd"/>
-   <sequenceFlow id="f1e" sourceRef="approve" targetRef="endApprove"/>
-   <endEvent id="endApprove"/>
-   <sequenceFlow id="f2" sourceRef="fork" targetRef="charge"/>
-   <serviceTask id="charge" camunda:type="external" camunda:topic="charge"/>
-   <sequenceFlow id="f2e" sourceRef="charge" targetRef="endCharge"/>
-   <endEvent id="endCharge"/>
-   <sequenceFlow id="f3" sourceRef="fork" targetRef="ping"/>
-   <intermediateCatchEvent id="ping"><messageEventDefinition messageRef="pingMessage"/></intermediateCatchEvent>
-   <sequenceFlow id="f3e" sourceRef="ping" targetRef="endPing"/>
-   <endEvent id="endPing"/>`,
-  '<message id="pingMessage" name="ping"/>',
-);
+const MODEL = fourWaitStatesModel('migratedProcess', { topic: 'charge', messageName: 'ping', taskName: 'Approve' });
 
 const INDEX_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk'];
 
