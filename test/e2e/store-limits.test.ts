@@ -18,6 +18,20 @@ describe('inputs beyond the store’s limits', () => {
   });
   afterAll(() => runtime?.stop());
 
+  it('refuses an assignee or a business key over Camunda’s 255 characters (both are index keys here) with a 400 naming the limit', async () => {
+    expect((await api.deploy({ 'limits.bpmn': userTaskChain('limitsProcess', ['task']) })).status).toBe(200);
+    const started = await api.post('/process-definition/key/limitsProcess/start', { businessKey: 'b'.repeat(256) });
+    expect(started.status).toBe(400);
+    expect(started.body.message).toMatch(/businessKey.*<=255 characters|<=255 characters.*businessKey/);
+    const instance = await api.post('/process-definition/key/limitsProcess/start', { businessKey: 'b'.repeat(255) });
+    expect(instance.status).toBe(200);
+    const [task] = (await api.get(`/task?processInstanceId=${instance.body.id}`)).body as { id: string }[];
+    const claimed = await api.post(`/task/${task!.id}/claim`, { userId: 'u'.repeat(256) });
+    expect(claimed.status).toBe(400);
+    expect(claimed.body.message).toMatch(/<=255 characters/);
+    expect((await api.get(`/task/${task!.id}`)).body.assignee).toBeNull();
+  });
+
   const bigBpmn = (key: string, kilobytes: number) =>
     userTaskChain(key, ['task']).replace('<startEvent id="start"/>', `<startEvent id="start"><documentation>${'d'.repeat(kilobytes * 1024)}</documentation></startEvent>`);
   const deploymentCount = async () => (await api.get('/deployment/count')).body.count as number;

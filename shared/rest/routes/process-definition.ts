@@ -17,7 +17,8 @@ import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.
 
 const StartBody = z.object({
   variables: VariableMapDto.nullish(),
-  businessKey: z.string().nullish(),
+  /** Camunda's BUSINESS_KEY_ column holds 255 characters; here the business key is also an index key. */
+  businessKey: z.string().max(255).nullish(),
   withVariablesInReturn: z.boolean().nullish(),
   skipCustomListeners: z.boolean().nullish(),
   skipIoMappings: z.boolean().nullish(),

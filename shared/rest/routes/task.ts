@@ -7,7 +7,8 @@ import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
 const CompleteBody = z.object({ variables: VariableMapDto.nullish(), withVariablesInReturn: z.boolean().nullish() });
-const ClaimBody = z.object({ userId: z.string().nullish() });
+/** Camunda's ASSIGNEE_ column holds 255 characters; here the assignee is also an index key. */
+const ClaimBody = z.object({ userId: z.string().max(255).nullish() });
 
 const TaskQueryParams = z.object({
   ...sortingParams<TaskSortKey>(TASK_SORT_KEYS),
