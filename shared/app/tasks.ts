@@ -2,7 +2,8 @@ import * as operations from '../engine/operations.ts';
 import type { Variables } from '../engine/state.ts';
 import { mayTask, requireTask } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
-import { ResourceNotFound } from './errors.ts';
+import { invalidRequest, ResourceNotFound } from './errors.ts';
+import { processEngineError } from '../engine/errors.ts';
 import type { QueryItem } from './read-models.ts';
 import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream } from './result-page.ts';
 import { taskIndexFor } from '../store/query-items.ts';
@@ -20,7 +21,34 @@ export interface TaskQuery {
   taskDefinitionKey?: string;
   assignee?: string;
   taskId?: string;
+  /** Tasks this user may claim: a candidate user, or a member of a candidate group. */
+  candidateUser?: string;
+  candidateGroup?: string;
+  candidateGroups?: readonly string[];
+  /** With a candidate filter: also the tasks already assigned (Camunda leaves them out by default). */
+  includeAssignedTasks?: boolean;
   sort?: { by: TaskSortKey; descending: boolean };
+}
+
+/** The users and groups a candidate filter asks for (a candidate user brings their groups), or undefined without one. */
+async function candidatesOf(app: AppContext, query: TaskQuery): Promise<{ users: string[]; groups: string[] } | undefined> {
+  const { candidateUser, candidateGroup, candidateGroups } = query;
+  if (candidateUser !== undefined && (candidateGroup !== undefined || candidateGroups !== undefined)) {
+    throw processEngineError(`Invalid query usage: cannot set both candidateUser and ${candidateGroup !== undefined ? 'candidateGroup' : 'candidateGroupIn'}`);
+  }
+  if (candidateGroup !== undefined && candidateGroups !== undefined) throw processEngineError('Invalid query usage: cannot set both candidateGroup and candidateGroupIn');
+  if (candidateGroups !== undefined && candidateGroups.length === 0) throw invalidRequest('Candidate group list is empty');
+  if (candidateUser !== undefined) return { users: [candidateUser], groups: [...(await app.identityCache.identityOf(candidateUser)).groupIds] };
+  if (candidateGroup !== undefined) return { users: [], groups: [candidateGroup] };
+  if (candidateGroups !== undefined) return { users: [], groups: [...candidateGroups] };
+  return undefined;
+}
+
+function isCandidate(item: QueryItem, candidates: { users: readonly string[]; groups: readonly string[] }, includeAssigned: boolean): boolean {
+  if (!includeAssigned && item.assignee !== null && item.assignee !== undefined) return false;
+  const users = (item.candidateUsers as string[] | undefined) ?? [];
+  const groups = (item.candidateGroups as string[] | undefined) ?? [];
+  return candidates.users.some((user) => users.includes(user)) || candidates.groups.some((group) => groups.includes(group));
 }
 
 const noSuchTask = (id: string) => new ResourceNotFound(`No matching task with id ${id}`);
@@ -36,11 +64,21 @@ function filtersOf(query: TaskQuery): [string, string | undefined][] {
   ];
 }
 
-/** The readable tasks of the query in creation order, read from the narrowest task index (pushed-down paging without a sort). */
-function readableTasks(app: AppContext, caller: AuthContext, query: TaskQuery, paging: Paging) {
+/**
+ * The readable tasks of the query in creation order, read from the narrowest task index (pushed-down
+ * paging without a sort): by id, by instance, by candidate, by assignee, by definition key, or all.
+ */
+async function readableTasks(app: AppContext, caller: AuthContext, query: TaskQuery, paging: Paging) {
   const filters = filtersOf(query);
-  const accept = async (item: QueryItem) => filters.every(([field, value]) => value === undefined || item[field] === value) && (await mayTask(caller, item, 'READ'));
-  return { stream: app.engine.deps.items.tasks(query, { expected: itemsNeeded(paging) }), accept };
+  const candidates = await candidatesOf(app, query);
+  const accept = async (item: QueryItem) =>
+    filters.every(([field, value]) => value === undefined || item[field] === value) &&
+    (!candidates || isCandidate(item, candidates, query.includeAssignedTasks === true)) &&
+    (await mayTask(caller, item, 'READ'));
+  const hint = { expected: itemsNeeded(paging) };
+  const items = app.engine.deps.items;
+  const byCandidate = candidates && !query.taskId && !query.processInstanceId;
+  return { stream: byCandidate ? items.tasksOfCandidates(candidates, hint) : items.tasks(query, hint), accept };
 }
 
 /**
@@ -49,19 +87,19 @@ function readableTasks(app: AppContext, caller: AuthContext, query: TaskQuery, p
  */
 export const queryTasks: UseCase<TaskQuery & Paging, QueryItem[]> = async (app, caller, query) => {
   if (query.sort) {
-    const { stream, accept } = readableTasks(app, caller, query, {});
+    const { stream, accept } = await readableTasks(app, caller, query, {});
     return pageOf(sortTasks(await allOfStream(stream, accept), query.sort), query);
   }
-  const { stream, accept } = readableTasks(app, caller, query, query);
+  const { stream, accept } = await readableTasks(app, caller, query, query);
   return pageOfStream(stream, accept, query);
 };
 
 /** Without authentication and with no filter beyond the index, DynamoDB counts; otherwise the matches are read. */
 export const countTasks: UseCase<TaskQuery, number> = async (app, caller, query) => {
   const indexed = taskIndexFor(query);
-  const onlyIndexed = filtersOf(query).every(([field, value]) => value === undefined || field === indexed);
+  const onlyIndexed = filtersOf(query).every(([field, value]) => value === undefined || field === indexed) && (await candidatesOf(app, query)) === undefined;
   if (!caller.enabled && onlyIndexed) return app.engine.deps.items.countTasks(query);
-  const { stream, accept } = readableTasks(app, caller, query, {});
+  const { stream, accept } = await readableTasks(app, caller, query, {});
   return (await allOfStream(stream, accept)).length;
 };
 

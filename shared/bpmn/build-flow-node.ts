@@ -48,7 +48,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
       if (!attachedToId) return missing('host activity');
       return messageName ? { ...base, kind: 'boundaryMessage', messageName, attachedToId, interrupting } : missing('message');
     case 'userTask':
-      return { ...base, kind: 'userTask', defaultFlowId, taskListeners: draft.taskListeners, assignee: draft.assignee };
+      return { ...base, kind: 'userTask', defaultFlowId, taskListeners: draft.taskListeners, assignee: draft.assignee, candidateUsers: draft.candidateUsers, candidateGroups: draft.candidateGroups };
     case 'passThroughTask':
       return { ...base, kind: 'passThroughTask', defaultFlowId };
     case 'receiveTask':

@@ -45,6 +45,8 @@ export interface NodeDraft {
   multiInstance?: MultiInstanceDraft;
   innerActivityId?: string;
   assignee?: CompiledExpression;
+  candidateUsers?: CompiledExpression[];
+  candidateGroups?: CompiledExpression[];
   topic?: string;
   implementation?: Implementation;
   resultVariable?: string;

@@ -80,6 +80,10 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   if (isTask) {
     const assignee = text(element, 'assignee');
     if (assignee) draft.assignee = problems.expression(id, assignee);
+    const candidateUsers = text(element, 'candidateUsers');
+    if (candidateUsers) draft.candidateUsers = commaSeparated(candidateUsers).flatMap((entry) => problems.expression(id, entry) ?? []);
+    const candidateGroups = text(element, 'candidateGroups');
+    if (candidateGroups) draft.candidateGroups = commaSeparated(candidateGroups).flatMap((entry) => problems.expression(id, entry) ?? []);
   }
   if (kind === 'externalTask') draft.topic = text(element, 'topic');
   if (kind === 'expressionTask' || kind === 'delegateTask') {
@@ -194,4 +198,22 @@ function readMultiInstance(loop: ModdleElement, id: string, problems: ProblemCol
     innerAsyncBefore: loop.asyncBefore === true,
     innerAsyncAfter: loop.asyncAfter === true,
   };
+}
+
+/** Camunda's comma-separated list of an attribute: commas inside `${…}` or `#{…}` do not separate. */
+export function commaSeparated(value: string): string[] {
+  const entries: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if ((c === '$' || c === '#') && value[i + 1] === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    if (c === ',' && depth === 0) {
+      entries.push(current);
+      current = '';
+    } else current += c;
+  }
+  entries.push(current);
+  return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
 }

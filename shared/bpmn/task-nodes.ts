@@ -8,6 +8,9 @@ export interface UserTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'userTask';
   readonly taskListeners: readonly ListenerDef[];
   readonly assignee?: CompiledExpression;
+  /** `camunda:candidateUsers` / `camunda:candidateGroups`: one expression per comma-separated entry. */
+  readonly candidateUsers?: readonly CompiledExpression[];
+  readonly candidateGroups?: readonly CompiledExpression[];
 }
 
 /** A task without behaviour (bpmn:task, bpmn:manualTask): the token passes straight through. */

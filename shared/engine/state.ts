@@ -34,6 +34,9 @@ export interface TaskState {
   id: string;
   created: number;
   assignee?: string;
+  /** Evaluated once, when the task is created (Camunda's identity links of type candidate). */
+  candidateUsers?: string[];
+  candidateGroups?: string[];
 }
 
 export interface ExternalTaskState {

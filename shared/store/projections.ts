@@ -66,7 +66,12 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         gsi3sk: node.task.assignee ? created : undefined,
         gsi4pk: `TASK#DEFKEY#${processDefinitionKey}@${shard}`,
         gsi4sk: created,
+        candidateUsers: node.task.candidateUsers,
+        candidateGroups: node.task.candidateGroups,
       });
+      // One small lookup item per candidate: gsi3 finds a candidate's tasks (the task item has one assignee slot).
+      for (const user of node.task.candidateUsers ?? []) items.push(candidateItem(node.task.id, 'USER', user, created, shard, processInstanceId, gsi2pk));
+      for (const group of node.task.candidateGroups ?? []) items.push(candidateItem(node.task.id, 'GROUP', group, created, shard, processInstanceId, gsi2pk));
     }
     if (node.externalTask) {
       const t = node.externalTask;
@@ -243,6 +248,22 @@ function sameJson(a: unknown, b: unknown): boolean {
   for (const key in x) if (!sameJson(x[key], y[key])) return false;
   for (const key in y) if (!(key in x) && y[key] !== undefined) return false;
   return true;
+}
+
+/** A task's candidate user or group, under gsi3 `TASK#CAND<USER|GROUP>#<id>@n` in the task's creation order. */
+function candidateItem(taskId: string, type: 'USER' | 'GROUP', candidate: string, created: string, shard: number, processInstanceId: string, gsi2pk: string): Item {
+  const pk = `TASKCAND#${taskId}#${type}#${candidate}`;
+  return {
+    pk,
+    sk: 'TASKCAND',
+    kind: 'taskCandidate',
+    processInstanceId,
+    taskId,
+    gsi2pk,
+    gsi2sk: pk,
+    gsi3pk: `TASK#CAND${type}#${candidate}@${shard}`,
+    gsi3sk: created,
+  };
 }
 
 export interface ItemChanges {

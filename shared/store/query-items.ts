@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { allShards, type IndexLayout } from './index-layout.ts';
 import { IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
@@ -46,6 +46,45 @@ export class QueryItemRepository {
     if (by === 'assignee') return this.reader.ordered({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) }, hint);
     if (by === 'processDefinitionKey') return this.reader.ordered({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) }, hint);
     return this.reader.ordered({ index: 'gsi1', partitions: allShards('TASK', this.layout) }, hint);
+  }
+
+  /**
+   * The tasks for which one of the given users or groups is a candidate, in creation order, each
+   * once: their lookup items (gsi3, merged across candidates and shards), then the tasks themselves
+   * in batches of the page's size.
+   */
+  async *tasksOfCandidates(candidates: { users: readonly string[]; groups: readonly string[] }, hint: ReadHint = {}): AsyncGenerator<Item> {
+    const partitions = [
+      ...candidates.users.flatMap((user) => allShards(`TASK#CANDUSER#${user}`, this.layout)),
+      ...candidates.groups.flatMap((group) => allShards(`TASK#CANDGROUP#${group}`, this.layout)),
+    ];
+    if (partitions.length === 0) return;
+    const batchSize = Math.min(BATCH_GET_LIMIT, Math.max(5, hint.expected ?? BATCH_GET_LIMIT));
+    let batch: string[] = [];
+    let last: string | undefined;
+    for await (const lookup of this.reader.ordered({ index: 'gsi3', partitions }, hint)) {
+      // The same task under two candidates has the same sort key: adjacent in the merge.
+      if (lookup.gsi3sk === last) continue;
+      last = lookup.gsi3sk as string;
+      batch.push(lookup.taskId as string);
+      if (batch.length >= batchSize) {
+        yield* await this.tasksById(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield* await this.tasksById(batch);
+  }
+
+  /** Tasks by id, in the given order; a task deleted meanwhile is left out. */
+  private async tasksById(ids: readonly string[]): Promise<Item[]> {
+    const found = new Map<string, Item>();
+    let keysToRead: Record<string, unknown>[] = ids.map((id) => keys.task(id));
+    while (keysToRead.length > 0) {
+      const result = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keysToRead } } }));
+      for (const item of (result.Responses?.[this.tableName] ?? []) as Item[]) found.set(item.id as string, item);
+      keysToRead = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 
   /** How many tasks the index of the filter holds, counted by DynamoDB; only exact when taskIndexFor answered every filter. */
@@ -147,6 +186,9 @@ export class QueryItemRepository {
     return this.reader.ordered({ index: 'gsi3', partitions: allShards('HPIEND', this.layout), descending: options.descending }, hint);
   }
 }
+
+/** BatchGetItem reads at most 100 keys per request; pages here are smaller. */
+const BATCH_GET_LIMIT = 50;
 
 export interface TaskIndexFilter {
   taskId?: string;

@@ -1,6 +1,25 @@
 import type { UserTaskNode } from '../../bpmn/model.ts';
+import type { CompiledExpression } from '../../expression/index.ts';
+import { EngineError } from '../errors.ts';
 import { fireTaskListeners } from '../task-listeners.ts';
 import type { Behavior } from './behavior.ts';
+
+/**
+ * Camunda's candidate list: each entry's value is a comma-separated string or a collection of
+ * strings; anything else fails the task's creation, as in Camunda.
+ */
+function candidates(expressions: readonly CompiledExpression[] | undefined, evaluate: (expression: CompiledExpression) => unknown): string[] {
+  const ids = new Set<string>();
+  for (const expression of expressions ?? []) {
+    const value = evaluate(expression);
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'string') {
+      for (const id of value.split(',')) if (id.trim() !== '') ids.add(id.trim());
+    } else if (Array.isArray(value) && value.every((id) => typeof id === 'string')) for (const id of value) ids.add(id);
+    else throw new EngineError('ProcessEngineException', 'Expression did not resolve to a string or collection of strings');
+  }
+  return [...ids];
+}
 
 /** A user task waits for its task to be completed; cancelling it deletes the task. */
 export const userTaskBehavior: Behavior<UserTaskNode> = {
@@ -10,6 +29,10 @@ export const userTaskBehavior: Behavior<UserTaskNode> = {
       const assignee = ctx.evaluate(node.assignee, instance);
       if (assignee !== null && assignee !== undefined && assignee !== '') instance.task.assignee = String(assignee);
     }
+    const candidateUsers = candidates(node.candidateUsers, (expression) => ctx.evaluate(expression, instance));
+    if (candidateUsers.length > 0) instance.task.candidateUsers = candidateUsers;
+    const candidateGroups = candidates(node.candidateGroups, (expression) => ctx.evaluate(expression, instance));
+    if (candidateGroups.length > 0) instance.task.candidateGroups = candidateGroups;
     ctx.events.push({ type: 'taskCreate', taskId: instance.task.id, activityInstanceId: instance.id, time: ctx.now() });
     fireTaskListeners(ctx, instance, node, 'create');
   },

@@ -18,6 +18,10 @@ const TaskQueryParams = z.object({
   taskDefinitionKey: qs.string(),
   assignee: qs.string(),
   taskId: qs.string(),
+  candidateUser: qs.string(),
+  candidateGroup: qs.string(),
+  candidateGroups: qs.list(),
+  includeAssignedTasks: qs.boolean(),
 });
 const TaskListParams = z.object({ ...TaskQueryParams.shape, ...pagingParams });
 
