@@ -2,8 +2,8 @@
  * Items a page costs: `GET /task?assignee=x&maxResults=50` over 100,000 stored tasks (60 of them
  * x's), through the API handler, counting every item DynamoDB hands back (Query `Count`, GetItem,
  * BatchGetItem) with middleware on the handler's own client. Target: items read ÷ 50 ≤ 2. Also
- * shown: the same page and count without a filter and by definition key, and what reading the whole
- * kind (the layout before indexes) costs.
+ * shown: the same page without a filter, by definition key, by candidate group, a count, an
+ * unindexed filter and a sorted query.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../functions/api/handler.ts';
@@ -54,8 +54,8 @@ try {
       const task = projectQueryItems(state, model, layout)[0]!;
       if (j % Math.floor(TASKS / ASSIGNED) === 0 && written < ASSIGNED) {
         written++;
-        const assigned = projectQueryItems({ ...state, root: assignFirstTask(state.root, 'x') }, model, layout)[0]!;
-        items.push(assigned);
+        // x's task is also offered to the group `reviewers`: the task item plus one candidate lookup item.
+        items.push(...projectQueryItems({ ...state, root: assignFirstTask(state.root, 'x') }, model, layout));
       } else items.push(task);
     }
     pending.push(writeAll(doc, config.tableName, items));
@@ -81,6 +81,10 @@ try {
     ['GET /task?maxResults=50', await measure('/task', { maxResults: String(PAGE) })],
     ['GET /task?processDefinitionKey=oneTaskProcess&firstResult=100&maxResults=50', await measure('/task', { processDefinitionKey: 'oneTaskProcess', firstResult: '100', maxResults: String(PAGE) })],
     ['GET /task/count?assignee=x (Select COUNT)', await measure('/task/count', { assignee: 'x' })],
+    [
+      'GET /task?candidateGroup=reviewers&includeAssignedTasks=true&maxResults=50 (lookups, then the tasks)',
+      await measure('/task', { candidateGroup: 'reviewers', includeAssignedTasks: 'true', maxResults: String(PAGE) }),
+    ],
     ['GET /task?taskDefinitionKey=theTask&maxResults=50 (not indexed: scans until 50 match)', await measure('/task', { taskDefinitionKey: 'theTask', maxResults: String(PAGE) })],
     ['GET /task?assignee=x&sortBy=created&sortOrder=desc (a sort reads every match)', await measure('/task', { assignee: 'x', sortBy: 'created', sortOrder: 'desc' })],
   ] as const;
@@ -105,8 +109,8 @@ try {
   await emulator.stop();
 }
 
-function assignFirstTask<T extends { task?: { assignee?: string }; children?: T[] }>(node: T, assignee: string): T {
-  if (node.task) return { ...node, task: { ...node.task, assignee } };
+function assignFirstTask<T extends { task?: { assignee?: string; candidateGroups?: string[] }; children?: T[] }>(node: T, assignee: string): T {
+  if (node.task) return { ...node, task: { ...node.task, assignee, candidateGroups: ['reviewers'] } };
   return { ...node, children: node.children?.map((child) => assignFirstTask(child, assignee)) };
 }
 
