@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { allShards, type IndexLayout } from './index-layout.ts';
-import { IndexReader, type ReadHint } from './index-reader.ts';
+import { type IndexRange, IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
 import type { Item } from './projections.ts';
@@ -43,9 +43,16 @@ export class QueryItemRepository {
     const by = taskIndexFor(filter);
     if (by === 'taskId') return this.single(keys.task(filter.taskId!));
     if (by === 'processInstanceId') return this.ofInstanceInOrder(filter.processInstanceId!, 'TASK#', 'gsi1sk');
-    if (by === 'assignee') return this.reader.ordered({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) }, hint);
-    if (by === 'processDefinitionKey') return this.reader.ordered({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) }, hint);
-    return this.reader.ordered({ index: 'gsi1', partitions: allShards('TASK', this.layout) }, hint);
+    return this.reader.ordered(this.taskRange(filter), hint);
+  }
+
+  /** The task index range of the filter: by instance, assignee, definition key, or all tasks. */
+  private taskRange(filter: TaskIndexFilter): IndexRange {
+    const by = taskIndexFor(filter);
+    if (by === 'processInstanceId') return { index: 'gsi2', partitions: [`PI#${filter.processInstanceId}`], prefix: 'TASK#' };
+    if (by === 'assignee') return { index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) };
+    if (by === 'processDefinitionKey') return { index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) };
+    return { index: 'gsi1', partitions: allShards('TASK', this.layout) };
   }
 
   /**
@@ -89,12 +96,8 @@ export class QueryItemRepository {
 
   /** How many tasks the index of the filter holds, counted by DynamoDB; only exact when taskIndexFor answered every filter. */
   countTasks(filter: TaskIndexFilter = {}): Promise<number> {
-    const by = taskIndexFor(filter);
-    if (by === 'taskId') return this.getTask(filter.taskId!).then((item) => (item ? 1 : 0));
-    if (by === 'assignee') return this.reader.count({ index: 'gsi3', partitions: allShards(`TASK#ASSIGNEE#${filter.assignee}`, this.layout) });
-    if (by === 'processDefinitionKey') return this.reader.count({ index: 'gsi4', partitions: allShards(`TASK#DEFKEY#${filter.processDefinitionKey}`, this.layout) });
-    if (by === 'processInstanceId') return this.reader.count({ index: 'gsi2', partitions: [`PI#${filter.processInstanceId}`], prefix: 'TASK#' });
-    return this.reader.count({ index: 'gsi1', partitions: allShards('TASK', this.layout) });
+    if (taskIndexFor(filter) === 'taskId') return this.getTask(filter.taskId!).then((item) => (item ? 1 : 0));
+    return this.reader.count(this.taskRange(filter));
   }
 
   /** The external tasks of one topic, in creation order. */
