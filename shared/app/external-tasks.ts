@@ -1,6 +1,7 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import { EngineError } from '../engine/errors.ts';
 import * as operations from '../engine/operations.ts';
+import { handleExternalTaskBpmnError as handleBpmnErrorOfExternalTask } from '../engine/thrown-events.ts';
 import type { ProcessInstanceState, Variables } from '../engine/state.ts';
 import { filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
@@ -153,6 +154,18 @@ export interface CompleteExternalTaskInput {
 
 export const completeExternalTask: UseCase<CompleteExternalTaskInput, void> = (app, caller, input) =>
   updateTask(app, caller, input.externalTaskId, (s, model) => operations.completeExternalTask(s, model, input.externalTaskId, input.workerId, input.variables, input.localVariables, app.engine.env));
+
+export interface ExternalTaskBpmnErrorInput {
+  externalTaskId: string;
+  workerId: string;
+  errorCode?: string;
+  errorMessage?: string;
+  variables: Variables;
+}
+
+/** The worker reports a BPMN error: it propagates from the external task's token (see shared/engine/thrown-events.ts). */
+export const handleExternalTaskBpmnError: UseCase<ExternalTaskBpmnErrorInput, void> = (app, caller, { externalTaskId, ...error }) =>
+  updateTask(app, caller, externalTaskId, (s, model) => handleBpmnErrorOfExternalTask(s, model, externalTaskId, error, app.engine.env));
 
 export interface ExternalTaskFailureInput extends operations.ExternalTaskFailure {
   externalTaskId: string;

@@ -31,7 +31,16 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
   const { timer, messageName, attachedToId, defaultFlowId, interrupting } = draft;
   switch (draft.kind) {
     case 'startEvent':
-      return { ...base, kind: 'startEvent', interrupting, timer, messageName };
+      return { ...base, kind: 'startEvent', interrupting, timer, messageName, error: draft.errorCatch, escalation: draft.escalationCatch };
+    case 'errorEndEvent':
+      return draft.errorCode ? { ...base, kind: 'errorEndEvent', errorCode: draft.errorCode, errorMessage: draft.errorMessage } : missing('error code');
+    case 'escalationThrow':
+      return draft.escalationCode ? { ...base, kind: 'escalationThrow', escalationCode: draft.escalationCode } : missing('escalation code');
+    case 'linkCatch':
+      return { ...base, kind: 'linkCatch' };
+    case 'linkThrow':
+      // Redirected and removed by the parser; one left here was not resolved.
+      return missing('link catch event');
     case 'noneEndEvent':
     case 'terminateEndEvent':
     case 'intermediateThrow':
@@ -47,12 +56,18 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     case 'boundaryMessage':
       if (!attachedToId) return missing('host activity');
       return messageName ? { ...base, kind: 'boundaryMessage', messageName, attachedToId, interrupting } : missing('message');
+    case 'boundaryError':
+      if (!attachedToId) return missing('host activity');
+      return { ...base, kind: 'boundaryError', attachedToId, interrupting, error: draft.errorCatch ?? {} };
+    case 'boundaryEscalation':
+      if (!attachedToId) return missing('host activity');
+      return { ...base, kind: 'boundaryEscalation', attachedToId, interrupting, escalation: draft.escalationCatch ?? {} };
     case 'userTask':
       return { ...base, kind: 'userTask', defaultFlowId, taskListeners: draft.taskListeners, assignee: draft.assignee, candidateUsers: draft.candidateUsers, candidateGroups: draft.candidateGroups };
     case 'passThroughTask':
       return { ...base, kind: 'passThroughTask', defaultFlowId };
     case 'receiveTask':
-      return messageName ? { ...base, kind: 'receiveTask', defaultFlowId, messageName } : missing('message');
+      return { ...base, kind: 'receiveTask', defaultFlowId, messageName };
     case 'externalTask':
       return draft.topic ? { ...base, kind: 'externalTask', defaultFlowId, topic: draft.topic } : missing('topic');
     case 'expressionTask':
@@ -70,7 +85,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     }
     case 'eventSubProcess': {
       const { childIds, eventSubProcessIds, triggerStartEventId } = draft;
-      return triggerStartEventId ? { ...base, kind: 'eventSubProcess', defaultFlowId, childIds, eventSubProcessIds, triggerStartEventId, interrupting } : missing('message or timer start event');
+      return triggerStartEventId ? { ...base, kind: 'eventSubProcess', defaultFlowId, childIds, eventSubProcessIds, triggerStartEventId, interrupting } : missing('event start event');
     }
     case 'multiInstanceBody': {
       const multiInstance = draft.multiInstance && loopOf(draft.multiInstance);

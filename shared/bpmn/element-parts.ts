@@ -53,3 +53,19 @@ interface MultiInstanceLoop {
  */
 export type MultiInstanceDef = MultiInstanceLoop &
   ({ readonly collection: CompiledExpression | string; readonly loopCardinality?: CompiledExpression } | { readonly collection?: undefined; readonly loopCardinality: CompiledExpression });
+
+/**
+ * What an error catch event (boundary event or event sub-process start) catches. Without a code it
+ * catches every error; the variables receive the caught error's code and message.
+ */
+export interface ErrorCatchDef {
+  readonly errorCode?: string;
+  readonly errorCodeVariable?: string;
+  readonly errorMessageVariable?: string;
+}
+
+/** What an escalation catch event catches: one code, or every escalation without one. */
+export interface EscalationCatchDef {
+  readonly escalationCode?: string;
+  readonly escalationCodeVariable?: string;
+}

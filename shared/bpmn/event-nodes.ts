@@ -1,4 +1,5 @@
-import type { TimerDef } from './element-parts.ts';
+import type { CompiledExpression } from '../expression/index.ts';
+import type { ErrorCatchDef, EscalationCatchDef, TimerDef } from './element-parts.ts';
 import type { FlowNodeBase } from './flow-node-base.ts';
 
 /**
@@ -17,8 +18,8 @@ export interface MessageTrigger {
 }
 
 /**
- * A start event. A none start event begins its scope; a timer or message start event is the
- * trigger of an event sub-process (the parser refuses them anywhere else).
+ * A start event. A none start event begins its scope; a timer, message, error or escalation start
+ * event is the trigger of an event sub-process (the parser refuses them anywhere else).
  */
 export interface StartEventNode extends FlowNodeBase {
   readonly kind: 'startEvent';
@@ -26,6 +27,10 @@ export interface StartEventNode extends FlowNodeBase {
   readonly interrupting: boolean;
   readonly timer?: TimerDef;
   readonly messageName?: string;
+  /** An error start event: its event sub-process handles errors thrown inside the enclosing scope. */
+  readonly error?: ErrorCatchDef;
+  /** An escalation start event: its event sub-process handles escalations thrown inside the enclosing scope. */
+  readonly escalation?: EscalationCatchDef;
 }
 
 /** A none end event: the token ends in its scope. */
@@ -36,6 +41,31 @@ export interface NoneEndEventNode extends FlowNodeBase {
 /** A terminate end event: ends every token of its scope. */
 export interface TerminateEndEventNode extends FlowNodeBase {
   readonly kind: 'terminateEndEvent';
+}
+
+/**
+ * An error end event: throws its error to the nearest enclosing handler (boundary event or event
+ * sub-process); uncaught, the token ends as at a none end event (Camunda's default).
+ */
+export interface ErrorEndEventNode extends FlowNodeBase {
+  readonly kind: 'errorEndEvent';
+  readonly errorCode: string;
+  /** camunda:errorMessage of the referenced error, evaluated when thrown. */
+  readonly errorMessage?: CompiledExpression;
+}
+
+/**
+ * An escalation intermediate throw or end event: escalates to the nearest enclosing handler. The
+ * token then goes on (an end event ends it) unless the handler interrupts the scope it is in.
+ */
+export interface EscalationThrowNode extends FlowNodeBase {
+  readonly kind: 'escalationThrow';
+  readonly escalationCode: string;
+}
+
+/** A link catch event: the target of its scope's link throw events of the same name; the token passes through. */
+export interface LinkCatchNode extends FlowNodeBase {
+  readonly kind: 'linkCatch';
 }
 
 /** A none intermediate throw event: the token passes straight through. */
@@ -71,8 +101,33 @@ export interface BoundaryMessageNode extends FlowNodeBase, MessageTrigger, Bound
   readonly kind: 'boundaryMessage';
 }
 
+/** An error boundary event: catches errors thrown inside its host (always interrupting in practice). */
+export interface BoundaryErrorNode extends FlowNodeBase, BoundaryAttachment {
+  readonly kind: 'boundaryError';
+  readonly error: ErrorCatchDef;
+}
+
+/** An escalation boundary event on a sub-process or user task. */
+export interface BoundaryEscalationNode extends FlowNodeBase, BoundaryAttachment {
+  readonly kind: 'boundaryEscalation';
+  readonly escalation: EscalationCatchDef;
+}
+
+/** The boundary events that wait for a timer or message. */
+export type TimerOrMessageBoundaryNode = BoundaryTimerNode | BoundaryMessageNode;
+
 /** The boundary events. */
-export type BoundaryEventNode = BoundaryTimerNode | BoundaryMessageNode;
+export type BoundaryEventNode = TimerOrMessageBoundaryNode | BoundaryErrorNode | BoundaryEscalationNode;
 
 /** The event nodes. */
-export type EventNode = StartEventNode | NoneEndEventNode | TerminateEndEventNode | IntermediateThrowNode | IntermediateTimerNode | IntermediateMessageNode | BoundaryEventNode;
+export type EventNode =
+  | StartEventNode
+  | NoneEndEventNode
+  | TerminateEndEventNode
+  | ErrorEndEventNode
+  | EscalationThrowNode
+  | LinkCatchNode
+  | IntermediateThrowNode
+  | IntermediateTimerNode
+  | IntermediateMessageNode
+  | BoundaryEventNode;

@@ -1,5 +1,5 @@
 import type { CompiledExpression } from '../expression/index.ts';
-import type { Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
+import type { ErrorCatchDef, EscalationCatchDef, Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 
 /** A multi-instance loop as read, before the parser knows that one of collection and cardinality is there. */
@@ -21,7 +21,8 @@ export interface MultiInstanceDraft {
 export interface NodeDraft {
   id: string;
   name?: string;
-  kind: FlowNodeKind;
+  /** `linkThrow` only lives in drafts: the parser redirects its incoming flows to the link catch. */
+  kind: FlowNodeKind | 'linkThrow';
   activityType: string;
   scopeId: string;
   incoming: readonly string[];
@@ -37,6 +38,15 @@ export interface NodeDraft {
   interrupting: boolean;
   timer?: TimerDef;
   messageName?: string;
+  /** Thrown by an error end event. */
+  errorCode?: string;
+  errorMessage?: CompiledExpression;
+  errorCatch?: ErrorCatchDef;
+  /** Thrown by an escalation throw or end event. */
+  escalationCode?: string;
+  escalationCatch?: EscalationCatchDef;
+  /** Link throw and catch events pair up by this name within one scope. */
+  linkName?: string;
   defaultFlowId?: string;
   childIds: readonly string[];
   eventSubProcessIds: readonly string[];

@@ -58,12 +58,13 @@ interface ModdleResult {
  */
 function resolvePrefixedReferences(result: ModdleResult): void {
   for (const reference of result.references ?? []) {
-    const colon = reference.id.indexOf(':');
-    if (colon < 0) continue;
     const property = reference.property.replace(/^bpmn:/, '');
     if (reference.element[property] !== undefined) continue;
-    const target = result.elementsById?.[reference.id.slice(colon + 1)];
+    const colon = reference.id.indexOf(':');
+    const target = colon < 0 ? undefined : result.elementsById?.[reference.id.slice(colon + 1)];
     if (target) reference.element[property] = target;
+    // Camunda takes an errorRef that names no error as the error code itself.
+    else if (property === 'errorRef') reference.element[property] = { $type: 'bpmn:Error', id: reference.id, errorCode: reference.id };
   }
 }
 
@@ -134,6 +135,7 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
 
   wrapMultiInstanceActivities(drafts);
   const flows = connectFlows(flowElements, drafts, problems);
+  resolveLinks(drafts, flows, problems);
   attachBoundaryEvents(drafts, problems);
   resolveScopeStarts(drafts, problems);
   return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, drafts, flows };
@@ -245,6 +247,45 @@ function attachBoundaryEvents(drafts: Map<string, NodeDraft>, problems: ProblemC
     }
     draft.attachedToId = host.id;
     host.boundaryEventIds = [...host.boundaryEventIds, draft.id];
+    if (draft.kind === 'boundaryEscalation' && !canCatchEscalations(drafts, host)) {
+      problems.add(draft.id, `An escalation boundary event should only be attached to a subprocess, a call activity or an user task ('${draft.id}')`);
+    }
+  }
+}
+
+/** Camunda's escalation hosts: sub-processes and user tasks (call activities too, once they exist), also when looping. */
+function canCatchEscalations(drafts: Map<string, NodeDraft>, host: NodeDraft): boolean {
+  const activity = host.kind === 'multiInstanceBody' && host.innerActivityId ? drafts.get(host.innerActivityId) : host;
+  return activity?.kind === 'subProcess' || activity?.kind === 'userTask';
+}
+
+/**
+ * Camunda creates no activity for a link throw event: the flows into it lead to the link catch event
+ * of the same name in the same scope. The throw events are removed from the drafts here.
+ */
+function resolveLinks(drafts: Map<string, NodeDraft>, flows: Map<string, SequenceFlow>, problems: ProblemCollector): void {
+  const catches = new Map<string, NodeDraft>();
+  for (const draft of drafts.values()) {
+    if (draft.kind !== 'linkCatch' || !draft.linkName) continue;
+    const key = `${draft.scopeId}\u0000${draft.linkName}`;
+    if (catches.has(key)) problems.add(draft.id, `Multiple Intermediate Catch Events with the same link event name ('${draft.linkName}') are not allowed.`);
+    else catches.set(key, draft);
+  }
+  for (const draft of [...drafts.values()]) {
+    if (draft.kind !== 'linkThrow') continue;
+    const target = draft.linkName ? catches.get(`${draft.scopeId}\u0000${draft.linkName}`) : undefined;
+    if (!target) {
+      problems.add(draft.id, `Link throw event '${draft.id}' has no link catch event named '${draft.linkName ?? ''}' in its scope`);
+      continue;
+    }
+    for (const flowId of draft.incoming) {
+      const flow = flows.get(flowId)!;
+      flows.set(flowId, { ...flow, targetId: target.id });
+      target.incoming = [...target.incoming, flowId];
+    }
+    drafts.delete(draft.id);
+    const scope = drafts.get(draft.scopeId);
+    if (scope) scope.childIds = scope.childIds.filter((id) => id !== draft.id);
   }
 }
 
@@ -255,23 +296,30 @@ function resolveScopeStarts(drafts: Map<string, NodeDraft>, problems: ProblemCol
     scope.eventSubProcessIds = members.filter((m) => m.kind === 'eventSubProcess').map((m) => m.id);
     const starts = members.filter((m) => m.kind === 'startEvent');
     if (scope.kind === 'eventSubProcess') {
-      const triggers = starts.filter((s) => s.timer || s.messageName);
+      const triggers = starts.filter(isEventStart);
       if (triggers.length !== 1 || starts.length !== 1) {
-        problems.add(scope.id, 'An event sub-process needs exactly one message or timer start event');
+        problems.add(scope.id, 'An event sub-process needs exactly one message, timer, error or escalation start event');
         continue;
       }
-      scope.triggerStartEventId = triggers[0]!.id;
-      scope.interrupting = triggers[0]!.interrupting;
+      const trigger = triggers[0]!;
+      if (trigger.errorCatch && !trigger.interrupting) problems.add(trigger.id, `error start event of event subprocess must be interrupting ('${trigger.id}')`);
+      scope.triggerStartEventId = trigger.id;
+      scope.interrupting = trigger.interrupting;
       continue;
     }
-    const noneStarts = starts.filter((s) => !s.timer && !s.messageName);
+    const noneStarts = starts.filter((s) => !isEventStart(s));
     if (noneStarts.length > 1) problems.add(scope.id, `'${scope.id}' has more than one none start event`);
     if (noneStarts.length === 0) problems.add(scope.id, `'${scope.id}' has no none start event`);
     for (const s of starts) {
-      if (s.timer || s.messageName) {
+      if (isEventStart(s)) {
         problems.add(s.id, `Start event '${s.id}' (${s.activityType}) is only supported in an event sub-process`);
       }
     }
     scope.noneStartEventId = noneStarts[0]?.id;
   }
+}
+
+/** A start event with a trigger (timer, message, error, escalation) rather than a none start event. */
+function isEventStart(draft: NodeDraft): boolean {
+  return Boolean(draft.timer || draft.messageName || draft.errorCatch || draft.escalationCatch);
 }

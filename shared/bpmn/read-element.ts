@@ -1,5 +1,6 @@
-import type { TimerDef, TimerKind } from './element-parts.ts';
+import type { ErrorCatchDef, EscalationCatchDef, TimerDef, TimerKind } from './element-parts.ts';
 import type { FlowNodeKind } from './flow-node.ts';
+import type { CompiledExpression } from '../expression/index.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
 import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
 import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readTaskListeners } from './parse-extensions.ts';
@@ -9,13 +10,13 @@ const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:Busines
 /** What Camunda calls each refused element in messages, so users recognise it. */
 const UNSUPPORTED_EVENT_DEFINITIONS: Record<string, string> = {
   'bpmn:SignalEventDefinition': 'signal event',
-  'bpmn:ErrorEventDefinition': 'error event',
-  'bpmn:EscalationEventDefinition': 'escalation event',
   'bpmn:CompensateEventDefinition': 'compensation event',
   'bpmn:ConditionalEventDefinition': 'conditional event',
-  'bpmn:LinkEventDefinition': 'link event',
   'bpmn:CancelEventDefinition': 'cancel event',
 };
+
+/** Events that wait for their message: they need a messageRef to a named message (throwing ones do not). */
+const MESSAGE_CATCHERS = new Set(['bpmn:StartEvent', 'bpmn:IntermediateCatchEvent', 'bpmn:BoundaryEvent']);
 
 function typeName(element: ModdleElement): string {
   return element.$type.replace(/^bpmn:/, '');
@@ -38,9 +39,12 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   }
   const definition = definitions[0];
   const timer = definition?.$type === 'bpmn:TimerEventDefinition' ? readTimer(definition, id, problems) : undefined;
-  const messageName = definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask' ? readMessageName(definition ?? element, id, problems) : undefined;
-  if ((definition?.$type === 'bpmn:MessageEventDefinition' || element.$type === 'bpmn:ReceiveTask') && !messageName) return undefined;
-  const classified = classify(element, definition?.$type, problems);
+  const isMessage = definition?.$type === 'bpmn:MessageEventDefinition';
+  const messageName = (isMessage && MESSAGE_CATCHERS.has(element.$type)) || hasMessageRef(element) ? readMessageName(definition ?? element, id, problems) : undefined;
+  if (((isMessage && MESSAGE_CATCHERS.has(element.$type)) || hasMessageRef(element)) && !messageName) return undefined;
+  // A message throw or end event with an implementation runs like a service task, configured on its definition.
+  const implementationSource = isMessage && isServiceTaskLike(definition) ? definition : element;
+  const classified = classify(element, definition, problems);
   if (!classified) return undefined;
   const [kind, activityType] = classified;
 
@@ -77,6 +81,15 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     draft.interrupting = element.cancelActivity !== false;
   }
   if (element.$type === 'bpmn:StartEvent') draft.interrupting = element.isInterrupting !== false;
+  if (definition?.$type === 'bpmn:ErrorEventDefinition') {
+    if (kind === 'errorEndEvent') Object.assign(draft, readThrownError(definition, id, problems));
+    else draft.errorCatch = readErrorCatch(definition);
+  }
+  if (definition?.$type === 'bpmn:EscalationEventDefinition') {
+    if (kind === 'escalationThrow') draft.escalationCode = readThrownEscalation(definition, id, problems);
+    else draft.escalationCatch = readEscalationCatch(definition, id, problems);
+  }
+  if (definition?.$type === 'bpmn:LinkEventDefinition') draft.linkName = readLinkName(definition, id, problems);
   if (isTask) {
     const assignee = text(element, 'assignee');
     if (assignee) draft.assignee = problems.expression(id, assignee);
@@ -85,10 +98,10 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     const candidateGroups = text(element, 'candidateGroups');
     if (candidateGroups) draft.candidateGroups = commaSeparated(candidateGroups).flatMap((entry) => problems.expression(id, entry) ?? []);
   }
-  if (kind === 'externalTask') draft.topic = text(element, 'topic');
+  if (kind === 'externalTask') draft.topic = text(implementationSource, 'topic');
   if (kind === 'expressionTask' || kind === 'delegateTask') {
-    draft.implementation = readImplementation(element, id, problems);
-    draft.resultVariable = text(element, 'resultVariable');
+    draft.implementation = readImplementation(implementationSource, id, problems);
+    draft.resultVariable = text(implementationSource, 'resultVariable');
   }
   const loop = child(element, 'loopCharacteristics');
   if (loop) {
@@ -101,32 +114,47 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   return draft;
 }
 
-function classify(element: ModdleElement, definitionType: string | undefined, problems: ProblemCollector): [FlowNodeKind, string] | undefined {
+function classify(element: ModdleElement, definition: ModdleElement | undefined, problems: ProblemCollector): [NodeDraft['kind'], string] | undefined {
   const id = element.id!;
   const refuse = (why: string) => {
     problems.add(id, `Unsupported element '${id}' of type ${typeName(element)}${why ? `: ${why}` : ''}`);
     return undefined;
   };
+  const definitionType = definition?.$type;
   const timer = definitionType === 'bpmn:TimerEventDefinition';
   const message = definitionType === 'bpmn:MessageEventDefinition';
+  const error = definitionType === 'bpmn:ErrorEventDefinition';
+  const escalation = definitionType === 'bpmn:EscalationEventDefinition';
+  const link = definitionType === 'bpmn:LinkEventDefinition';
   switch (element.$type) {
     case 'bpmn:StartEvent':
       if (timer) return ['startEvent', 'startTimerEvent'];
       if (message) return ['startEvent', 'messageStartEvent'];
+      if (error) return ['startEvent', 'errorStartEvent'];
+      if (escalation) return ['startEvent', 'escalationStartEvent'];
       return definitionType ? refuse('') : ['startEvent', 'startEvent'];
     case 'bpmn:EndEvent':
       if (definitionType === 'bpmn:TerminateEventDefinition') return ['terminateEndEvent', 'terminateEndEvent'];
-      return definitionType ? refuse('only none and terminate end events are supported') : ['noneEndEvent', 'noneEndEvent'];
+      if (error) return ['errorEndEvent', 'errorEndEvent'];
+      if (escalation) return ['escalationThrow', 'escalationEndEvent'];
+      if (message) return isServiceTaskLike(definition) ? classifyServiceTask(definition!, 'messageEndEvent', refuse) : ['noneEndEvent', 'endEvent'];
+      return definitionType ? refuse('only none, terminate, error, escalation and message end events are supported') : ['noneEndEvent', 'noneEndEvent'];
     case 'bpmn:IntermediateThrowEvent':
-      return definitionType ? refuse('only none intermediate throw events are supported') : ['intermediateThrow', 'intermediateNoneThrowEvent'];
+      if (escalation) return ['escalationThrow', 'intermediateEscalationThrowEvent'];
+      if (link) return ['linkThrow', 'intermediateLinkThrowEvent'];
+      if (message) return isServiceTaskLike(definition) ? classifyServiceTask(definition!, 'intermediateMessageThrowEvent', refuse) : ['intermediateThrow', 'intermediateNoneThrowEvent'];
+      return definitionType ? refuse('only none, escalation, link and message intermediate throw events are supported') : ['intermediateThrow', 'intermediateNoneThrowEvent'];
     case 'bpmn:IntermediateCatchEvent':
       if (timer) return ['intermediateTimer', 'intermediateTimer'];
       if (message) return ['intermediateMessage', 'intermediateMessageCatch'];
-      return refuse('only timer and message catch events are supported');
+      if (link) return ['linkCatch', 'intermediateLinkCatch'];
+      return refuse('only timer, message and link catch events are supported');
     case 'bpmn:BoundaryEvent':
       if (timer) return ['boundaryTimer', 'boundaryTimer'];
       if (message) return ['boundaryMessage', 'boundaryMessage'];
-      return refuse('only timer and message boundary events are supported');
+      if (error) return ['boundaryError', 'boundaryError'];
+      if (escalation) return ['boundaryEscalation', 'boundaryEscalation'];
+      return refuse('only timer, message, error and escalation boundary events are supported');
     case 'bpmn:UserTask':
       return ['userTask', 'userTask'];
     case 'bpmn:Task':
@@ -134,7 +162,6 @@ function classify(element: ModdleElement, definitionType: string | undefined, pr
     case 'bpmn:ManualTask':
       return ['passThroughTask', 'manualTask'];
     case 'bpmn:ReceiveTask':
-      if (!child(element, 'messageRef')) return refuse('a receive task needs a messageRef');
       return ['receiveTask', 'receiveTask'];
     case 'bpmn:SubProcess':
       return element.triggeredByEvent === true ? ['eventSubProcess', 'subProcess'] : ['subProcess', 'subProcess'];
@@ -145,13 +172,25 @@ function classify(element: ModdleElement, definitionType: string | undefined, pr
     case 'bpmn:InclusiveGateway':
       return ['inclusiveGateway', 'inclusiveGateway'];
     default:
-      if (SERVICE_LIKE.has(element.$type)) return classifyServiceTask(element, refuse);
+      if (SERVICE_LIKE.has(element.$type)) return classifyServiceTask(element, SERVICE_ACTIVITY_TYPES[element.$type]!, refuse);
       return refuse('');
   }
 }
 
-function classifyServiceTask(element: ModdleElement, refuse: (why: string) => undefined): [FlowNodeKind, string] | undefined {
-  const activityType = element.$type === 'bpmn:ServiceTask' ? 'serviceTask' : element.$type === 'bpmn:SendTask' ? 'sendTask' : 'businessRuleTask';
+const SERVICE_ACTIVITY_TYPES: Record<string, string> = { 'bpmn:ServiceTask': 'serviceTask', 'bpmn:SendTask': 'sendTask', 'bpmn:BusinessRuleTask': 'businessRuleTask' };
+
+/** Camunda's test for a message throw event that runs like a service task: it names an implementation. */
+function isServiceTaskLike(definition: ModdleElement | undefined): boolean {
+  return definition !== undefined && ['class', 'expression', 'delegateExpression', 'type'].some((key) => text(definition, key) !== undefined);
+}
+
+/** A receive task waits for a message when it names one; without, it is a plain wait state. */
+function hasMessageRef(element: ModdleElement): boolean {
+  return element.$type === 'bpmn:ReceiveTask' && child(element, 'messageRef') !== undefined;
+}
+
+/** The kind of a service-like element (service, send or business-rule task, message throw event) by its implementation. */
+function classifyServiceTask(element: ModdleElement, activityType: string, refuse: (why: string) => undefined): [FlowNodeKind, string] | undefined {
   const type = text(element, 'type');
   if (type === 'external') {
     return text(element, 'topic') ? ['externalTask', activityType] : refuse('an external task needs camunda:topic');
@@ -173,6 +212,55 @@ function readTimer(definition: ModdleElement, id: string, problems: ProblemColle
   }
   problems.add(id, `Timer of '${id}' needs timeDuration, timeDate or timeCycle`);
   return undefined;
+}
+
+/** An error end event throws the code of the error it references; Camunda requires both. */
+function readThrownError(definition: ModdleElement, id: string, problems: ProblemCollector): { errorCode?: string; errorMessage?: CompiledExpression } {
+  const error = child(definition, 'errorRef');
+  if (!error) {
+    problems.add(id, `'errorRef' attribute is mandatory on error end event '${id}'`);
+    return {};
+  }
+  const errorCode = text(error, 'errorCode');
+  if (!errorCode) {
+    problems.add(id, `'errorCode' is mandatory on errors referenced by throwing error event definitions, but the error '${error.id ?? ''}' does not define one.`);
+    return {};
+  }
+  const message = text(error, 'errorMessage');
+  return { errorCode, errorMessage: message === undefined ? undefined : problems.expression(id, message) };
+}
+
+/** An error catch event catches its referenced error's code, or every error when it references none. */
+function readErrorCatch(definition: ModdleElement): ErrorCatchDef {
+  const error = child(definition, 'errorRef');
+  return {
+    errorCode: error ? text(error, 'errorCode') : undefined,
+    errorCodeVariable: text(definition, 'errorCodeVariable'),
+    errorMessageVariable: text(definition, 'errorMessageVariable'),
+  };
+}
+
+function readThrownEscalation(definition: ModdleElement, id: string, problems: ProblemCollector): string | undefined {
+  const escalation = child(definition, 'escalationRef');
+  if (!escalation) {
+    problems.add(id, `escalationEventDefinition of '${id}' does not have required attribute 'escalationRef'`);
+    return undefined;
+  }
+  const code = text(escalation, 'escalationCode');
+  if (!code) problems.add(id, `throwing escalation event '${id}' must have an 'escalationCode'`);
+  return code;
+}
+
+function readEscalationCatch(definition: ModdleElement, id: string, problems: ProblemCollector): EscalationCatchDef {
+  const escalation = child(definition, 'escalationRef');
+  if (text(definition, 'escalationRef') !== undefined && !escalation) problems.add(id, `could not find escalation referenced by '${id}'`);
+  return { escalationCode: escalation ? text(escalation, 'escalationCode') : undefined, escalationCodeVariable: text(definition, 'escalationCodeVariable') };
+}
+
+function readLinkName(definition: ModdleElement, id: string, problems: ProblemCollector): string | undefined {
+  const name = definition.name;
+  if (!name) problems.add(id, `Link event '${id}' needs a link name`);
+  return name;
 }
 
 function readMessageName(definition: ModdleElement, id: string, problems: ProblemCollector): string | undefined {

@@ -1,6 +1,5 @@
 import type { CompiledExpression } from '../expression/index.ts';
 import type { ExpressionImplementation, Implementation, ListenerDef } from './element-parts.ts';
-import type { MessageTrigger } from './event-nodes.ts';
 import type { FlowNodeBase, WithDefaultFlow } from './flow-node-base.ts';
 
 /** A user task: waits for its task to be completed. */
@@ -18,9 +17,14 @@ export interface PassThroughTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'passThroughTask';
 }
 
-/** A receive task: waits for its message. */
-export interface ReceiveTaskNode extends FlowNodeBase, WithDefaultFlow, MessageTrigger {
+/**
+ * A receive task: waits for its message; without a messageRef it is a plain wait state, which only
+ * modification (or Camunda's execution signal) moves on.
+ */
+export interface ReceiveTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'receiveTask';
+  readonly messageName?: string;
+  readonly timer?: undefined;
 }
 
 /** A service-like task with camunda:type="external": waits for a worker of its topic. */

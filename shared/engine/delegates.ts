@@ -37,6 +37,20 @@ export interface DelegateTask {
   setVariable(name: string, value: unknown): void;
 }
 
+/**
+ * Thrown by a delegate to raise a BPMN error (Camunda's org.camunda.bpm.engine.delegate.BpmnError):
+ * the nearest error boundary event or error event sub-process catches it; uncaught, the token ends.
+ */
+export class BpmnError extends Error {
+  override readonly name = 'BpmnError';
+  constructor(
+    readonly errorCode: string,
+    message?: string,
+  ) {
+    super(message ?? '');
+  }
+}
+
 export interface ExecutionListener {
   notify(execution: DelegateExecution): void;
 }

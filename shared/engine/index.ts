@@ -6,5 +6,6 @@ export * from './events.ts';
 export * from './lookup.ts';
 export * from './operation.ts';
 export * from './operations.ts';
+export * from './thrown-events.ts';
 export * from './state.ts';
 export * from './modification/index.ts';

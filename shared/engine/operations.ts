@@ -150,7 +150,8 @@ function recordJobFailure(state: ProcessInstanceState, jobId: string, error: Err
   return { state: copy, events: [] };
 }
 
-function resolveIncidentsOf(owner: ActivityInstanceState, configuration: string): void {
+/** Removes the incidents a job or external task raised on its owner. */
+export function resolveIncidentsOf(owner: ActivityInstanceState, configuration: string): void {
   owner.incidents = owner.incidents?.filter((i) => i.configuration !== configuration);
   if (owner.incidents?.length === 0) delete owner.incidents;
 }

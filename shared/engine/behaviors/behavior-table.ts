@@ -10,6 +10,7 @@ import { delegateTaskBehavior, expressionTaskBehavior } from './service-tasks.ts
 import { startEventBehavior } from './start-event.ts';
 import { eventSubProcessBehavior, subProcessBehavior } from './sub-processes.ts';
 import { terminateEndEventBehavior } from './terminate-end-event.ts';
+import { errorEndEventBehavior, escalationThrowBehavior } from './throw-events.ts';
 import { userTaskBehavior } from './user-task.ts';
 
 /** One behaviour per node kind, each written for its kind's FlowNode variant. */
@@ -23,11 +24,16 @@ export const BEHAVIORS = {
   startEvent: startEventBehavior,
   noneEndEvent: passThroughBehavior,
   terminateEndEvent: terminateEndEventBehavior,
+  errorEndEvent: errorEndEventBehavior,
+  escalationThrow: escalationThrowBehavior,
+  linkCatch: passThroughBehavior,
   intermediateThrow: passThroughBehavior,
   intermediateTimer: catchEventBehavior,
   intermediateMessage: catchEventBehavior,
   boundaryTimer: boundaryEventBehavior,
   boundaryMessage: boundaryEventBehavior,
+  boundaryError: boundaryEventBehavior,
+  boundaryEscalation: boundaryEventBehavior,
   userTask: userTaskBehavior,
   passThroughTask: passThroughBehavior,
   receiveTask: catchEventBehavior,

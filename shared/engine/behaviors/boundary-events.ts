@@ -3,9 +3,9 @@ import type { Behavior } from './behavior.ts';
 import { rearm } from './event-registration.ts';
 
 /**
- * Boundary events are armed on their host's instance while it lives (see registerBoundaryEvents).
- * Firing starts a token at the event beside the host, after cancelling the host if it interrupts;
- * the token itself just leaves.
+ * Timer and message boundary events are armed on their host's instance while it lives (see
+ * registerBoundaryEvents); error and escalation ones are found by propagation. Firing starts a token
+ * at the event beside the host, after cancelling the host if it interrupts; the token just leaves.
  */
 export const boundaryEventBehavior: Behavior<BoundaryEventNode> = {
   execute(ctx, instance) {
@@ -14,7 +14,7 @@ export const boundaryEventBehavior: Behavior<BoundaryEventNode> = {
   trigger(ctx, host, node, firedJob) {
     const scope = ctx.parentOf(host);
     if (node.interrupting) ctx.cancel(host);
-    else rearm(ctx, host, node, firedJob);
+    else if (node.kind === 'boundaryTimer' || node.kind === 'boundaryMessage') rearm(ctx, host, node, firedJob);
     ctx.enter(scope, node);
   },
 };

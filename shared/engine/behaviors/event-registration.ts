@@ -34,13 +34,18 @@ export function rearm(ctx: BehaviorContext, owner: ActivityInstanceState, event:
 
 /** A host activity's boundary events listen as long as the host instance lives. */
 export function registerBoundaryEvents(ctx: BehaviorContext, host: ActivityInstanceState, node: FlowNode): void {
-  for (const boundaryId of node.boundaryEventIds) armEvent(ctx, host, expectKind(ctx.def(boundaryId), 'boundaryTimer', 'boundaryMessage'));
+  for (const boundaryId of node.boundaryEventIds) {
+    const boundary = ctx.def(boundaryId);
+    // Error and escalation boundary events wait for nothing: propagation finds them when something is thrown.
+    if (boundary.kind === 'boundaryTimer' || boundary.kind === 'boundaryMessage') armEvent(ctx, host, boundary);
+  }
 }
 
 /** A scope's event sub-processes listen (on their start event) as long as the scope instance lives. */
 export function registerEventSubProcesses(ctx: BehaviorContext, scope: ActivityInstanceState, node: SubProcessNode | EventSubProcessNode): void {
   for (const eventSubProcessId of node.eventSubProcessIds) {
     const eventSubProcess = expectKind(ctx.def(eventSubProcessId), 'eventSubProcess');
+    // Error and escalation starts arm nothing (armEvent ignores them): propagation finds them.
     armEvent(ctx, scope, expectKind(ctx.def(eventSubProcess.triggerStartEventId), 'startEvent'));
   }
 }

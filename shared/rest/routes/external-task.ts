@@ -1,5 +1,14 @@
 import * as z from 'zod/v4';
-import { completeExternalTask, extendExternalTaskLock, fetchAndLock, getExternalTask, handleExternalTaskFailure, queryExternalTasks, unlockExternalTask } from '../../app/external-tasks.ts';
+import {
+  completeExternalTask,
+  extendExternalTaskLock,
+  fetchAndLock,
+  getExternalTask,
+  handleExternalTaskBpmnError,
+  handleExternalTaskFailure,
+  queryExternalTasks,
+  unlockExternalTask,
+} from '../../app/external-tasks.ts';
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
@@ -35,6 +44,7 @@ const Failure = z.object({
   retries: z.number().int().nullish(),
   retryTimeout: z.number().int().nullish(),
 });
+const BpmnErrorBody = z.object({ workerId: z.string().min(1), errorCode: z.string().nullish(), errorMessage: z.string().nullish(), variables: VariableMapDto.nullish() });
 const ExtendLock = z.object({ workerId: z.string().min(1), newDuration: z.number().int().positive() });
 
 export const externalTaskRoutes: Route[] = [
@@ -84,6 +94,21 @@ export const externalTaskRoutes: Route[] = [
       const variables = fromVariableMap(body.variables);
       const localVariables = fromVariableMap(body.localVariables);
       await completeExternalTask(ctx.app, ctx.auth, { externalTaskId: ctx.params.id, workerId: body.workerId, variables, localVariables });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/external-task/{id}/bpmnError',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, BpmnErrorBody);
+      await handleExternalTaskBpmnError(ctx.app, ctx.auth, {
+        externalTaskId: ctx.params.id,
+        workerId: body.workerId,
+        errorCode: body.errorCode ?? undefined,
+        errorMessage: body.errorMessage ?? undefined,
+        variables: fromVariableMap(body.variables),
+      });
       return noContent();
     },
   }),

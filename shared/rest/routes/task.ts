@@ -1,11 +1,14 @@
 import * as z from 'zod/v4';
 import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
+import { reportTaskBpmnError, reportTaskEscalation } from '../../app/task-events.ts';
 import { taskDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
+const BpmnErrorBody = z.object({ errorCode: z.string().nullish(), errorMessage: z.string().nullish(), variables: VariableMapDto.nullish() });
+const EscalationBody = z.object({ escalationCode: z.string().nullish(), variables: VariableMapDto.nullish() });
 const CompleteBody = z.object({ variables: VariableMapDto.nullish(), withVariablesInReturn: z.boolean().nullish() });
 /** Camunda's ASSIGNEE_ column holds 255 characters; here the assignee is also an index key. */
 const ClaimBody = z.object({ userId: z.string().max(255).nullish() });
@@ -60,6 +63,29 @@ export const taskRoutes: Route[] = [
       const body = readBody(ctx.req, CompleteBody);
       const variables = await completeTask(ctx.app, ctx.auth, { taskId: ctx.params.id, variables: fromVariableMap(body.variables) });
       return body.withVariablesInReturn ? json(200, toVariableMapDto(variables)) : noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/bpmnError',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, BpmnErrorBody);
+      await reportTaskBpmnError(ctx.app, ctx.auth, {
+        taskId: ctx.params.id,
+        errorCode: body.errorCode ?? undefined,
+        errorMessage: body.errorMessage ?? undefined,
+        variables: fromVariableMap(body.variables),
+      });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/bpmnEscalation',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, EscalationBody);
+      await reportTaskEscalation(ctx.app, ctx.auth, { taskId: ctx.params.id, escalationCode: body.escalationCode ?? undefined, variables: fromVariableMap(body.variables) });
+      return noContent();
     },
   }),
 ];

@@ -11,7 +11,7 @@ import { bpmnXml } from '../engine/inline-models.ts';
 const FIXTURE_TABLE: Record<string, 'supported' | readonly string[]> = {
   'ProcessInstanceModificationAsyncTest.testCancelAsyncAfterTransitionInstanceInvokesParentListeners.bpmn20.xml': 'supported',
   'ProcessInstanceModificationAsyncTest.testStartAfterAsync.bpmn20.xml': 'supported',
-  'ProcessInstanceModificationEventSubProcessTest.testCancelAndRestart.bpmn20.xml': ['EscalationEndEvent', 'NonInterruptingEscalationStartEvent'],
+  'ProcessInstanceModificationEventSubProcessTest.testCancelAndRestart.bpmn20.xml': 'supported',
   'ProcessInstanceModificationEventSubProcessTest.testTimerJobPreservationOnCancellationAndStart.bpmn20.xml': 'supported',
   'ProcessInstanceModificationMultiInstanceTest.nestedParallelTasks.bpmn20.xml': 'supported',
   'ProcessInstanceModificationMultiInstanceTest.parallelSubprocess.bpmn20.xml': 'supported',
@@ -196,13 +196,19 @@ describe('parsing the Camunda test models', () => {
     expect(error.message).toContain("'innerCompensation' of type BoundaryEvent: compensation events are not supported");
   });
 
-  it('refuses the escalation model naming the escalation end and start events', async () => {
+  it('reads the escalation model: an escalation end event and a non-interrupting escalation event sub-process', async () => {
     // when
-    const error = await parseError(readFixture('ProcessInstanceModificationEventSubProcessTest.testCancelAndRestart.bpmn20.xml'));
+    const [model] = await parseBpmn(readFixture('ProcessInstanceModificationEventSubProcessTest.testCancelAndRestart.bpmn20.xml'));
 
     // then
-    expect(error.message).toContain("'EscalationEndEvent' of type EndEvent: escalation events are not supported");
-    expect(error.message).toContain("'NonInterruptingEscalationStartEvent' of type StartEvent: escalation events are not supported");
+    expect(model!.nodes.get('EscalationEndEvent')).toMatchObject({ kind: 'escalationThrow', activityType: 'escalationEndEvent', escalationCode: 'EventSubProcess' });
+    expect(model!.nodes.get('NonInterruptingEscalationStartEvent')).toMatchObject({
+      kind: 'startEvent',
+      activityType: 'escalationStartEvent',
+      interrupting: false,
+      escalation: { escalationCode: 'EventSubProcess' },
+    });
+    expect(model!.nodes.get('EventSubProcess')).toMatchObject({ kind: 'eventSubProcess', triggerStartEventId: 'NonInterruptingEscalationStartEvent', interrupting: false });
   });
 
   it('refuses a process-level timer start event as supported only in an event sub-process', async () => {
@@ -329,13 +335,13 @@ describe('refusing broken BPMN', () => {
     ['signal end event', '<endEvent id="x"><signalEventDefinition signalRef="sig"/></endEvent>', 'EndEvent: signal events are not supported'],
     ['complex gateway', '<complexGateway id="x"/>', 'ComplexGateway'],
     ['event-based gateway', '<eventBasedGateway id="x"/>', 'EventBasedGateway'],
-    ['error end event', '<endEvent id="x"><errorEventDefinition/></endEvent>', 'EndEvent: error events are not supported'],
+    ['signal end event', '<endEvent id="x"><signalEventDefinition signalRef="sig"/></endEvent>', 'EndEvent: signal events are not supported'],
     [
       'conditional catch event',
       '<intermediateCatchEvent id="x"><conditionalEventDefinition><condition>${true}</condition></conditionalEventDefinition></intermediateCatchEvent>',
       'IntermediateCatchEvent: conditional events are not supported',
     ],
-    ['message end event', '<endEvent id="x"><messageEventDefinition messageRef="m"/></endEvent>', 'EndEvent: only none and terminate end events are supported'],
+    ['cancel end event', '<endEvent id="x"><cancelEventDefinition/></endEvent>', 'EndEvent: cancel events are not supported'],
     ['connector service task', '<serviceTask id="x" camunda:type="connector"/>', "ServiceTask: camunda:type 'connector' is not supported"],
     ['service task without implementation', '<serviceTask id="x"/>', 'ServiceTask: needs camunda:type="external"'],
     ['external task without topic', '<serviceTask id="x" camunda:type="external"/>', 'ServiceTask: an external task needs camunda:topic'],
@@ -421,7 +427,7 @@ describe('refusing broken BPMN', () => {
     const error = await parseError(xml);
 
     // then
-    expect(error.message).toContain("An event sub-process needs exactly one message or timer start event | element 'esp'");
+    expect(error.message).toContain("An event sub-process needs exactly one message, timer, error or escalation start event | element 'esp'");
   });
 
   it('refuses a timer without a definition naming the event', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
-import { expectModificationError, expectRefusedAtDeployment, HOUR, jobRows, listenerEnvironment, listenerLog, model, modify, str, taskIds, typed } from './helpers.ts';
+import { expectModificationError, HOUR, jobRows, listenerEnvironment, listenerLog, model, modify, str, taskIds, typed } from './helpers.ts';
 
 const only = (driver: InstanceDriver, activityId: string) => {
   const found = driver.instancesOf(activityId);
@@ -653,12 +653,21 @@ describe('S24 event subprocess', () => {
     expect(driver.state.status).toBe('COMPLETED');
   });
 
-  // Not applicable: ProcessInstanceModificationEventSubProcessTest#testCancelAndRestart uses an escalation
-  // end event, which is refused at deployment.
-  it.skip('cancel and restart an event sub-process with escalation (model refused at deployment)', () => {});
+  // ProcessInstanceModificationEventSubProcessTest#testProcessInstanceModificationInEventSubProcessCancellationAndRestart
+  it('cancel and restart in an escalation event sub-process: the instance ends', async () => {
+    // given: the escalation end event started the non-interrupting event sub-process and ended its own token
+    const driver = InstanceDriver.start(await model('eventSubProcessWithEscalation'), testEnvironment());
+    expect(driver.shape).toBe('root{EventSubProcess{UserTaskEventSubProcess}}');
+    expect(driver.tree!.childActivityInstances[0]!.activityType).toBe('subProcess');
 
-  it('the escalation model is refused at deployment', async () => {
-    await expectRefusedAtDeployment('eventSubProcessWithEscalation');
+    // when
+    modify(driver, [
+      { type: 'cancel', activityId: 'UserTaskEventSubProcess' },
+      { type: 'startAfterActivity', activityId: 'UserTaskEventSubProcess' },
+    ]);
+
+    // then
+    expect(driver.state.status).toBe('COMPLETED');
   });
 
   it('non-interrupting event sub-process: startBefore eventProcessStart keeps task1', async () => {
