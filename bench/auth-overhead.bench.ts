@@ -20,7 +20,7 @@ const emulator = await startBenchEmulator();
 try {
   const { services } = await provisionServices(emulator.endpoint, benchPrefix('auth'));
   const xml = readFileSync('test/fixtures/camunda-models/oneTaskProcess.bpmn20.xml', 'utf8');
-  const { definitions } = await deploy(services.engine.deps.definitions, services.engine.env, {
+  const { definitions } = await deploy(services.engine.deps, services.engine.env, {
     name: 'bench',
     source: null,
     tenantId: null,

@@ -49,7 +49,7 @@ export function clientsOf(services: Services): { doc: DynamoDBDocumentClient; sq
 }
 
 export async function deployXml(services: Services, name: string, xml: string): Promise<DefinitionRecord> {
-  const outcome = await deploy(services.engine.deps.definitions, services.engine.env, {
+  const outcome = await deploy(services.engine.deps, services.engine.env, {
     name,
     source: 'bench',
     tenantId: null,

@@ -1,4 +1,5 @@
 import type { AuthContext } from '../auth/auth-context.ts';
+import { restoreStartEventsAfterDeletion } from '../service/start-event-registration.ts';
 import { deploy as deployResources, type DeploymentOutcome, type DeploymentRequest } from '../service/deployment-service.ts';
 import { filterAllowed, mayInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
@@ -29,7 +30,7 @@ export async function deploy(app: AppContext, caller: AuthContext, input: { requ
     throw new RequestError(403, `Cannot deploy to tenant '${request.tenantId}': the user is not a member of it`);
   }
   if (request.resources.length === 0) throw new RequestError(400, 'No deployment resources contained in the form upload.');
-  return deployResources(app.engine.deps.definitions, app.engine.env, request);
+  return deployResources(app.engine.deps, app.engine.env, request);
 }
 
 export const DEPLOYMENT_SORT_KEYS = ['id', 'name', 'deploymentTime', 'tenantId'] as const;
@@ -101,4 +102,5 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
     definitions.map((d) => d.id),
   );
   engine.forgetDefinitions(definitions.map((d) => d.id));
+  await restoreStartEventsAfterDeletion(engine, definitions);
 }

@@ -6,6 +6,8 @@ import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { jobDefinitionId } from './job-definitions.ts';
+import { isTimerStartJob } from '../store/start-event-items.ts';
+import { runTimerStartJob, setTimerStartJobRetries } from '../service/timer-start-jobs.ts';
 import type { QueryItem } from './read-models.ts';
 
 /**
@@ -18,6 +20,8 @@ export type JobView = { kind: 'instance'; item: QueryItem } | { kind: 'batch'; j
 
 export interface JobQuery {
   processInstanceId?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
   jobDefinitionId?: string;
   withException?: boolean;
   noRetriesLeft?: boolean;
@@ -47,6 +51,8 @@ export const queryJobs: UseCase<JobQuery, JobView[]> = async (app, caller, query
   return readable
     .filter(
       (item) =>
+        (!query.processDefinitionId || item.processDefinitionId === query.processDefinitionId) &&
+        (!query.processDefinitionKey || item.processDefinitionKey === query.processDefinitionKey) &&
         (!query.jobDefinitionId || jobDefinitionId(item.processDefinitionId as string, item.activityId as string, item.jobKind as string) === query.jobDefinitionId) &&
         (!query.withException || item.exceptionMessage) &&
         (!query.noRetriesLeft || item.retries === 0) &&
@@ -93,6 +99,12 @@ export const deleteJob: UseCase<{ jobId: string }, void> = async (app, caller, {
 export const executeJob: UseCase<{ jobId: string }, void> = async (app, caller, { jobId }) => {
   const item = await instanceJob(app, caller, jobId);
   await requireInstanceItem(caller, item, 'UPDATE');
+  if (isTimerStartJob(item)) {
+    const outcome = await runTimerStartJob(app.engine, jobId, { onRequest: true });
+    if (outcome === 'skipped') throw noSuchJob(jobId);
+    if (typeof outcome !== 'string') throw outcome.failure instanceof EngineError ? outcome.failure : new EngineError('ProcessEngineException', outcome.failure.message);
+    return;
+  }
   let failure: Error | undefined;
   await app.engine.update(
     item.processInstanceId as string,
@@ -116,6 +128,12 @@ export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = 
   }
   const item = await instanceJob(app, caller, jobId);
   await requireInstanceItem(caller, item, 'UPDATE');
+  if (isTimerStartJob(item)) {
+    if (retries < 0) throw new EngineError('BadUserRequestException', `The number of job retries must be a non-negative Integer, but '${retries}' has been provided.`);
+    if (!(await setTimerStartJobRetries(app.engine, jobId, retries))) throw noSuchJob(jobId);
+    await app.engine.sweepDueJobs();
+    return;
+  }
   await app.engine.update(
     item.processInstanceId as string,
     (state) => operations.setJobRetries(state, jobId, retries, app.engine.env),

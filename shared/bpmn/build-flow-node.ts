@@ -81,7 +81,8 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
       return { ...base, kind: draft.kind, defaultFlowId };
     case 'subProcess': {
       const { childIds, eventSubProcessIds, noneStartEventId } = draft;
-      return noneStartEventId ? { ...base, kind: 'subProcess', defaultFlowId, childIds, eventSubProcessIds, noneStartEventId } : missing('none start event');
+      // The process itself (no enclosing scope) may start by events only.
+      return noneStartEventId || draft.scopeId === '' ? { ...base, kind: 'subProcess', defaultFlowId, childIds, eventSubProcessIds, noneStartEventId } : missing('none start event');
     }
     case 'eventSubProcess': {
       const { childIds, eventSubProcessIds, triggerStartEventId } = draft;

@@ -11,6 +11,8 @@ export interface ProcessDraft {
   readonly isExecutable: boolean;
   readonly drafts: ReadonlyMap<string, NodeDraft>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
+  readonly initialStartEventId?: string;
+  readonly eventStartEventIds: readonly string[];
 }
 
 /** The immutable model of a valid process draft: every draft becomes the frozen variant of its kind. */
@@ -27,5 +29,6 @@ export function buildProcessModel(process: ProcessDraft, problems: ProblemCollec
     problems.add(process.id, `Duplicate id '${process.id}'`);
     return undefined;
   }
-  return { id: process.id, name: process.name, isExecutable: process.isExecutable, root, nodes, flows: process.flows };
+  const { initialStartEventId, eventStartEventIds } = process;
+  return { id: process.id, name: process.name, isExecutable: process.isExecutable, root, initialStartEventId, eventStartEventIds, nodes, flows: process.flows };
 }

@@ -34,6 +34,14 @@ export interface ProcessModel {
   readonly isExecutable: boolean;
   /** The process as a scope: its child flow nodes, event sub-processes and none start event. */
   readonly root: SubProcessNode;
+  /**
+   * Where `start` begins (Camunda's initial activity): the none or timer start event, or else the
+   * only start event whatever its kind; undefined when the process has several event start events
+   * and no none start event, so it can only be started by one of its events.
+   */
+  readonly initialStartEventId?: string;
+  /** The process's message, timer, signal and conditional start events, in document order. */
+  readonly eventStartEventIds: readonly string[];
   readonly nodes: ReadonlyMap<string, FlowNode>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
 }

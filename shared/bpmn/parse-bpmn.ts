@@ -138,7 +138,8 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   resolveLinks(drafts, flows, problems);
   attachBoundaryEvents(drafts, problems);
   resolveScopeStarts(drafts, problems);
-  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, drafts, flows };
+  const starts = resolveProcessStarts(rootDraft, drafts, problems);
+  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, drafts, flows, ...starts };
 }
 
 /**
@@ -307,16 +308,42 @@ function resolveScopeStarts(drafts: Map<string, NodeDraft>, problems: ProblemCol
       scope.interrupting = trigger.interrupting;
       continue;
     }
+    // The process's own start events are checked by resolveProcessStarts.
+    if (scope.scopeId === '') continue;
     const noneStarts = starts.filter((s) => !isEventStart(s));
     if (noneStarts.length > 1) problems.add(scope.id, `'${scope.id}' has more than one none start event`);
     if (noneStarts.length === 0) problems.add(scope.id, `'${scope.id}' has no none start event`);
     for (const s of starts) {
       if (isEventStart(s)) {
-        problems.add(s.id, `Start event '${s.id}' (${s.activityType}) is only supported in an event sub-process`);
+        problems.add(s.id, `Start event '${s.id}' (${s.activityType}) is only supported in an event sub-process or at process level`);
       }
     }
     scope.noneStartEventId = noneStarts[0]?.id;
   }
+}
+
+/**
+ * The process's start events, with Camunda's rules (BpmnParse.selectInitial): one none or timer start
+ * event at most; message names unique; the initial start event is the none or timer one, or else the
+ * only start event there is. Error and escalation start events belong in event sub-processes.
+ */
+function resolveProcessStarts(root: NodeDraft, drafts: Map<string, NodeDraft>, problems: ProblemCollector): { initialStartEventId?: string; eventStartEventIds: string[] } {
+  const starts = root.childIds.map((id) => drafts.get(id)).filter((d): d is NodeDraft => d?.kind === 'startEvent');
+  for (const start of starts) {
+    if (start.errorCatch || start.escalationCatch) problems.add(start.id, `Start event '${start.id}' (${start.activityType}) is only supported in an event sub-process`);
+  }
+  const exclusive = starts.filter((s) => !s.messageName && !s.errorCatch && !s.escalationCatch);
+  for (const extra of exclusive.slice(1)) problems.add(extra.id, `multiple none start events or timer start events not supported on process definition ('${extra.id}')`);
+  const messageNames = new Set<string>();
+  for (const start of starts) {
+    if (!start.messageName) continue;
+    if (messageNames.has(start.messageName)) problems.add(start.id, `Cannot have more than one message event subscription with name '${start.messageName}' for scope '${root.id}'`);
+    messageNames.add(start.messageName);
+  }
+  const none = exclusive.find((s) => !s.timer);
+  root.noneStartEventId = none?.id;
+  const initial = exclusive[0] ?? (starts.length === 1 ? starts[0] : undefined);
+  return { initialStartEventId: initial?.id, eventStartEventIds: starts.filter((s) => s.timer || s.messageName).map((s) => s.id) };
 }
 
 /** A start event with a trigger (timer, message, error, escalation) rather than a none start event. */

@@ -11,8 +11,11 @@ export interface ScopeContents {
 /** An embedded sub-process, or the process itself (the model's root, activityType processDefinition). */
 export interface SubProcessNode extends FlowNodeBase, ScopeContents, WithDefaultFlow {
   readonly kind: 'subProcess';
-  /** The none start event that begins a normal instantiation. */
-  readonly noneStartEventId: string;
+  /**
+   * The none start event that begins a normal instantiation. Every embedded sub-process has one (the
+   * parser refuses it otherwise); the process may have only event start events (see ProcessModel).
+   */
+  readonly noneStartEventId?: string;
 }
 
 /** An event sub-process: started by its one message or timer start event while its scope lives. */

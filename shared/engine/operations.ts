@@ -20,10 +20,14 @@ export interface StartInput {
   variables?: Variables;
   /** The process instance id; generated when absent. */
   id?: string;
+  /** The start event an event started it at (message, signal, timer, condition); default: the initial one. */
+  startEventId?: string;
 }
 
-/** Starts an instance at the process's none start event and runs it to its first wait states. */
+/** Starts an instance at its start event (by default the process's initial one) and runs it to its first wait states. */
 export function startProcessInstance(model: ProcessModel, input: StartInput, env: EngineEnvironment): OperationResult {
+  const startEventId = input.startEventId ?? model.initialStartEventId;
+  if (!startEventId) throw processEngineError('Cannot start process instance, initial activity where the process instance should start is null: initial is null');
   const id = input.id ?? env.newId();
   const state: ProcessInstanceState = {
     id,
@@ -33,6 +37,7 @@ export function startProcessInstance(model: ProcessModel, input: StartInput, env
     startTime: env.now(),
     root: { id, activityId: model.id },
   };
+  if (startEventId !== model.initialStartEventId) state.startActivityId = startEventId;
   if (input.businessKey !== undefined) state.businessKey = input.businessKey;
   if (input.tenantId !== undefined) state.tenantId = input.tenantId;
   if (input.variables && Object.keys(input.variables).length > 0) state.root.variables = { ...input.variables };
@@ -40,7 +45,7 @@ export function startProcessInstance(model: ProcessModel, input: StartInput, env
     runtime.events.push({ type: 'processStart', processInstanceId: id, time: env.now() });
     fireExecutionListeners(runtime, state.root, model.root.listeners, 'start', model.id);
     registerEventSubProcesses(runtime, runtime.state.root, model.root);
-    runtime.enter(runtime.state.root, runtime.def(model.root.noneStartEventId));
+    runtime.enter(runtime.state.root, runtime.def(startEventId));
   });
 }
 

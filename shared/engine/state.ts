@@ -96,6 +96,8 @@ export interface ProcessInstanceState {
   status: ProcessInstanceStatus;
   startTime: number;
   endTime?: number;
+  /** The start event, when an event started the instance elsewhere than at the initial start event. */
+  startActivityId?: string;
   /** The process-instance scope: id = process instance id, activityId = process key. */
   root: ActivityInstanceState;
 }

@@ -9,6 +9,7 @@ import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
+import { StartEventRepository } from '../store/start-event-items.ts';
 import { IdentityRepository, type UserRecord } from '../store/identity-repository.ts';
 import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
@@ -36,6 +37,8 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   const layout = { shards: config.indexShards };
   const engine = new EngineService({
     definitions: new DefinitionRepository(doc, config.tableName),
+    startEvents: new StartEventRepository(doc, config.tableName),
+    layout,
     instances: new InstanceRepository(doc, config.tableName, layout),
     items: new QueryItemRepository(doc, config.tableName, layout),
     publisher: queues,

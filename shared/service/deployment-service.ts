@@ -2,6 +2,11 @@ import { STORE_LIMITS, StoreLimitExceeded, utf8Bytes } from '../aws/store-limits
 import { parseBpmn } from '../bpmn/parse-bpmn.ts';
 import type { DefinitionRecord, DefinitionRepository, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
+import { badUserRequest } from '../engine/errors.ts';
+import { isConditionalFailure } from '../store/errors.ts';
+import type { IndexLayout } from '../store/index-layout.ts';
+import type { StartEventRepository } from '../store/start-event-items.ts';
+import { startEventActions } from './start-event-registration.ts';
 
 export interface DeploymentRequest {
   name: string | null;
@@ -46,7 +51,14 @@ function isBpmn(name: string): boolean {
  * deployment), each process a new version of its key, duplicate filtering against the last deployment
  * of the same name.
  */
-export async function deploy(definitions: DefinitionRepository, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
+export interface DeploymentStores {
+  definitions: DefinitionRepository;
+  startEvents: StartEventRepository;
+  layout: IndexLayout;
+}
+
+export async function deploy(stores: DeploymentStores, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
+  const { definitions } = stores;
   for (const resource of request.resources) checkResourceFits(resource);
   const parsed = await Promise.all(request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name) })));
   let toDeploy = parsed;
@@ -69,6 +81,7 @@ export async function deploy(definitions: DefinitionRepository, env: EngineEnvir
   };
   const resources: ResourceRecord[] = request.resources.map((r) => ({ deploymentId: deployment.id, name: r.name, xml: r.xml }));
   const created: DefinitionRecord[] = [];
+  const startEvents: Parameters<typeof startEventActions>[1] = [];
   for (const { resource, models } of toDeploy) {
     for (const model of models) {
       const version = await definitions.nextVersion(model.id, request.tenantId);
@@ -82,8 +95,17 @@ export async function deploy(definitions: DefinitionRepository, env: EngineEnvir
         tenantId: request.tenantId,
         xml: resource.xml,
       });
+      startEvents.push({ definition: created[created.length - 1]!, model });
     }
   }
-  await definitions.saveDeployment(deployment, resources, created);
+  // The new versions' start events replace the previous versions', in the deployment's first transaction.
+  const actions = await startEventActions(stores, startEvents, env);
+  try {
+    await definitions.saveDeployment(deployment, resources, created, actions);
+  } catch (error) {
+    // Only the start event items carry conditions: a concurrent deployment claimed a message name or a newer version.
+    if (isConditionalFailure(error)) throw badUserRequest(`Cannot deploy '${request.name ?? deployment.id}': a concurrent deployment changed the message start events it needs; retry.`);
+    throw error;
+  }
   return { deployment, definitions: created };
 }

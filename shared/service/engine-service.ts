@@ -10,13 +10,19 @@ import type { QueuePublisher } from '../queue/publisher.ts';
 import type { DefinitionRecord, DefinitionRepository } from '../store/definition-repository.ts';
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
 import type { QueryItemRepository } from '../store/query-items.ts';
+import type { IndexLayout } from '../store/index-layout.ts';
+import type { StartEventRepository } from '../store/start-event-items.ts';
 import { retryOnConflict } from './conflict-retry.ts';
+import { runTimerStartJob } from './timer-start-jobs.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
 
 export interface EngineServiceDeps {
   definitions: DefinitionRepository;
+  /** The start events of the latest definitions: message start items and timer start jobs. */
+  startEvents: StartEventRepository;
+  layout: IndexLayout;
   instances: InstanceRepository;
   items: QueryItemRepository;
   publisher: QueuePublisher;
@@ -147,6 +153,10 @@ export class EngineService {
    * the job is queued again at once (Camunda retries without backoff).
    */
   async runJob(message: JobMessage): Promise<'executed' | 'failed' | 'skipped'> {
+    if (!message.processInstanceId) {
+      const outcome = await runTimerStartJob(this, message.jobId);
+      return this.counted(typeof outcome === 'string' ? outcome : 'failed');
+    }
     const run = { outcome: 'skipped' as 'executed' | 'failed' | 'skipped', retriesLeft: 0 };
     try {
       await this.update(
@@ -168,19 +178,22 @@ export class EngineService {
       if (error instanceof EngineError && error.type === 'NotFoundException') return 'skipped';
       throw error;
     }
-    if (run.outcome === 'executed') count(METRIC.jobsExecuted);
-    if (run.outcome === 'failed') {
-      count(METRIC.jobsFailed);
-      log.warn('job failed', { processInstanceId: message.processInstanceId, jobId: message.jobId, retriesLeft: run.retriesLeft });
-      if (run.retriesLeft > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, [message]);
-    }
-    return run.outcome;
+    if (run.outcome === 'failed') log.warn('job failed', { processInstanceId: message.processInstanceId, jobId: message.jobId, retriesLeft: run.retriesLeft });
+    if (run.outcome === 'failed' && run.retriesLeft > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, [message]);
+    return this.counted(run.outcome);
+  }
+
+  private counted(outcome: 'executed' | 'failed' | 'skipped'): 'executed' | 'failed' | 'skipped' {
+    if (outcome === 'executed') count(METRIC.jobsExecuted);
+    if (outcome === 'failed') count(METRIC.jobsFailed);
+    return outcome;
   }
 
   /** The timer/sweeper trigger: every due job with retries left goes to the job queue. */
   async sweepDueJobs(): Promise<number> {
     const due = (await this.deps.items.dueJobs(this.env.now())).filter((item) => (item.retries as number) > 0);
-    const messages: JobMessage[] = due.map((item) => ({ processInstanceId: item.processInstanceId as string, jobId: item.id as string }));
+    // A timer start job has no instance: its message names only the job.
+    const messages: JobMessage[] = due.map((item) => (item.processInstanceId ? { processInstanceId: item.processInstanceId as string, jobId: item.id as string } : { jobId: item.id as string }));
     if (messages.length > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, messages);
     return messages.length;
   }

@@ -49,7 +49,12 @@ export class DefinitionRepository {
     return result.Attributes?.version as number;
   }
 
-  async saveDeployment(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[]): Promise<void> {
+  /**
+   * Writes a deployment. `startEventActions` (put, delete and condition actions on the start event
+   * items) join the first transaction, so a start event conflict refuses the deployment before any
+   * part of it is written.
+   */
+  async saveDeployment(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[], startEventActions: Record<string, unknown>[] = []): Promise<void> {
     const puts: Item[] = [
       { ...keys.deployment(deployment.id), kind: 'deployment', ...deployment, gsi1pk: 'DEPLOYMENT', gsi1sk: `${timeKey(deployment.deploymentTime)}#${deployment.id}` },
       ...resources.map((r) => ({ ...keys.resource(r.deploymentId, r.name), kind: 'resource', ...r })),
@@ -63,8 +68,9 @@ export class DefinitionRepository {
         gsi2sk: `${d.key}#${versionKey(d.version)}#${d.id}`,
       })),
     ];
-    for (let i = 0; i < puts.length; i += 100) {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: puts.slice(i, i + 100).map((Item) => ({ Put: { TableName: this.tableName, Item } })) }));
+    const actions = [...startEventActions, ...puts.map((Item) => ({ Put: { TableName: this.tableName, Item } }))];
+    for (let i = 0; i < actions.length; i += 100) {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: actions.slice(i, i + 100) as never }));
     }
   }
 

@@ -31,7 +31,7 @@ export function historicInstanceItem(state: ProcessInstanceState, model: Process
       endTime: state.endTime ?? null,
       state: state.status,
       tenantId: state.tenantId ?? null,
-      startActivityId: model.root.noneStartEventId ?? null,
+      startActivityId: state.startActivityId ?? model.initialStartEventId ?? null,
     },
     layout,
   );

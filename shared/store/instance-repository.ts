@@ -89,16 +89,18 @@ export class InstanceRepository {
   }
 
   /** Writes a new instance (and its history row); an ended-at-start instance only leaves history. */
-  async create(state: ProcessInstanceState, model: ProcessModel): Promise<StoredInstance> {
+  /** Writes a new instance; `extra` actions (a timer start job's replacement) join its transaction. */
+  async create(state: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<StoredInstance> {
     const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model, this.layout) } };
     if (state.status !== 'ACTIVE') {
-      await this.write(state.id, [history]);
+      await this.write(state.id, [history, ...extra]);
       return { state, version: 1 };
     }
     const actions: WriteAction[] = [
       { Put: { TableName: this.tableName, Item: this.instanceItem(state, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: listingItem(state, this.layout) } },
       history,
+      ...extra,
       ...projectQueryItems(state, model, this.layout).map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
     ];
     await this.write(state.id, actions, 1);

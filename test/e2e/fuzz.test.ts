@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { processEngineError } from '../../shared/engine/errors.ts';
+import { toErrorResponse } from '../../shared/rest/errors.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
 import { readFixture } from '../support/engine-harness.ts';
 import { restClient, startTestRuntime } from '../support/runtime.ts';
@@ -321,10 +323,8 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
           request.body = JSON.stringify({ instructions: rng.pick(WELL_FORMED_INSTRUCTIONS) });
           const id = decodeURIComponentOr(path.split('/')[2]!);
           if (id !== undefined) {
-            request.documented = {
-              status: 500,
-              body: { type: 'ProcessEngineException', message: `ENGINE-13036 Process instance '${id}' cannot be modified. The process instance does not exist`, code: 0 },
-            };
+            // Through toErrorResponse: an id thousands of characters long is cut from the message like any echo.
+            request.documented = toErrorResponse(processEngineError(`ENGINE-13036 Process instance '${id}' cannot be modified. The process instance does not exist`));
           }
         } else {
           request.body = BODY_RULES[key] ? wrongBody(key) : malformedBody();

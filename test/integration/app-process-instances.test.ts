@@ -86,7 +86,7 @@ describe('the authorization of the process instance use cases', () => {
   beforeAll(async () => {
     runtime = await startTestRuntime({ startWorkers: false });
     app = appContext(runtime.services);
-    const deployed = await deploy(runtime.services.engine.deps.definitions, runtime.services.engine.env, {
+    const deployed = await deploy(runtime.services.engine.deps, runtime.services.engine.env, {
       name: 'p1',
       source: null,
       tenantId: null,

@@ -172,7 +172,7 @@ describe('the task, external task, message and job use cases (authorization, cal
 
     // when a user who may read and update it correlates, then the message reaches it
     const updater = await userWith(['ProcessInstance', instanceIds[0]!, 'READ', 'UPDATE']);
-    expect(await correlateMessage(app, updater, correlation)).toEqual(instanceIds);
+    expect(await correlateMessage(app, updater, correlation)).toEqual(instanceIds.map((processInstanceId) => ({ resultType: 'Execution', processInstanceId })));
   });
 
   it('lets only a worker allowed to update the instance complete its locked external task', async () => {

@@ -1,10 +1,13 @@
 import type { EventSubProcessNode, SubProcessNode } from '../../bpmn/model.ts';
+import { processEngineError } from '../errors.ts';
 import type { Behavior } from './behavior.ts';
 
 /** A sub-process starts at its none start event and completes when its last token ends. */
 export const subProcessBehavior: Behavior<SubProcessNode> = {
   ownsVariables: true,
   execute(ctx, instance, node) {
+    // The parser gives every embedded sub-process a none start event; this guards a corrupt model.
+    if (!node.noneStartEventId) throw processEngineError(`No initial activity found for subprocess ${node.id}`);
     ctx.enter(instance, ctx.def(node.noneStartEventId));
   },
 };

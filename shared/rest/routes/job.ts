@@ -12,6 +12,8 @@ const Retries = z.object({ retries: z.number().int() });
 
 const JobQueryParams = z.object({
   processInstanceId: qs.string(),
+  processDefinitionId: qs.string(),
+  processDefinitionKey: qs.string(),
   jobDefinitionId: qs.string(),
   withException: qs.boolean(),
   noRetriesLeft: qs.boolean(),

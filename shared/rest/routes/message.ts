@@ -1,5 +1,7 @@
 import * as z from 'zod/v4';
 import { correlateMessage } from '../../app/messages.ts';
+import { processInstanceDto } from '../dto.ts';
+import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, VariableMapDto } from '../variables.ts';
@@ -12,6 +14,8 @@ const CorrelationMessage = z.object({
   processVariables: VariableMapDto.nullish(),
   all: z.boolean().nullish(),
   resultEnabled: z.boolean().nullish(),
+  tenantId: z.string().nullish(),
+  withoutTenantId: z.boolean().nullish(),
 });
 
 /** Message correlation to waiting subscriptions (see shared/app/messages.ts). */
@@ -21,6 +25,8 @@ export const messageRoutes: Route[] = [
     pattern: '/message',
     handler: async (ctx) => {
       const body = readBody(ctx.req, CorrelationMessage);
+      if (body.tenantId && body.withoutTenantId) throw invalidRequest("Parameter 'tenantId' cannot be used together with parameter 'withoutTenantId'.");
+      const tenant = body.tenantId ? { tenantId: body.tenantId } : body.withoutTenantId ? { tenantId: null } : undefined;
       const correlated = await correlateMessage(ctx.app, ctx.auth, {
         messageName: body.messageName,
         processInstanceId: body.processInstanceId ?? undefined,
@@ -28,11 +34,16 @@ export const messageRoutes: Route[] = [
         correlationKeys: fromVariableMap(body.correlationKeys),
         processVariables: fromVariableMap(body.processVariables),
         all: body.all ?? false,
+        tenant,
       });
       if (!body.resultEnabled) return noContent();
       return json(
         200,
-        correlated.map((id) => ({ resultType: 'Execution', execution: { id, processInstanceId: id, ended: false, tenantId: null }, processInstance: null })),
+        correlated.map((result) =>
+          result.resultType === 'Execution'
+            ? { resultType: 'Execution', execution: { id: result.processInstanceId, processInstanceId: result.processInstanceId, ended: false, tenantId: null }, processInstance: null }
+            : { resultType: 'ProcessDefinition', execution: null, processInstance: processInstanceDto(result.processInstance, ctx.req.baseUrl) },
+        ),
       );
     },
   }),

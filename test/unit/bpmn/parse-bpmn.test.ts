@@ -45,7 +45,7 @@ const FIXTURE_TABLE: Record<string, 'supported' | readonly string[]> = {
   'ProcessInstanceModificationTest.listenerProcess.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.listenersOnSubProcessNested.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.loop.bpmn': 'supported',
-  'ProcessInstanceModificationTest.messageStart.bpmn20.xml': ['theStart'],
+  'ProcessInstanceModificationTest.messageStart.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.nestedParallelAsyncAfterEndEventProcess.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.nestedParallelAsyncAfterOneTaskProcess.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.nestedParallelAsyncBeforeConcurrentScopeTaskProcess.bpmn20.xml': 'supported',
@@ -79,7 +79,7 @@ const FIXTURE_TABLE: Record<string, 'supported' | readonly string[]> = {
   'ProcessInstanceModificationTest.testCompensationRemovalOnCancellation.bpmn20.xml': ['throwCompensate', 'innerCompensation', 'outerCompensation'],
   'ProcessInstanceModificationTest.testNoCompensationCreatedOnCancellation.bpmn20.xml': ['throwCompensate', 'innerCompensation', 'outerCompensation'],
   'ProcessInstanceModificationTest.testTransactionWithCompensation.bpmn20.xml': ['tx', 'catchCancelTx'],
-  'ProcessInstanceModificationTest.timerStart.bpmn20.xml': ['theStart'],
+  'ProcessInstanceModificationTest.timerStart.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.transitionListeners.bpmn20.xml': 'supported',
   'oneTaskProcess.bpmn20.xml': 'supported',
 };
@@ -146,7 +146,7 @@ describe('parsing the Camunda test models', () => {
         expect(models.length).toBeGreaterThan(0);
         for (const model of models) {
           expect(model.root.activityType).toBe('processDefinition');
-          expect(model.root.noneStartEventId).toBeDefined();
+          expect(model.initialStartEventId).toBeDefined();
           for (const n of model.nodes.values()) expect(n.kind).toBeTruthy();
           for (const flow of model.flows.values()) {
             expect(model.nodes.has(flow.sourceId)).toBe(true);
@@ -211,22 +211,51 @@ describe('parsing the Camunda test models', () => {
     expect(model!.nodes.get('EventSubProcess')).toMatchObject({ kind: 'eventSubProcess', triggerStartEventId: 'NonInterruptingEscalationStartEvent', interrupting: false });
   });
 
-  it('refuses a process-level timer start event as supported only in an event sub-process', async () => {
+  it('reads a process-level timer start event as the initial start event', async () => {
     // when
-    const error = await parseError(readFixture('ProcessInstanceModificationTest.timerStart.bpmn20.xml'));
+    const [model] = await parseBpmn(readFixture('ProcessInstanceModificationTest.timerStart.bpmn20.xml'));
 
     // then
-    expect(error.message).toContain("Start event 'theStart' (startTimerEvent) is only supported in an event sub-process");
+    expect(model).toMatchObject({ initialStartEventId: 'theStart', eventStartEventIds: ['theStart'] });
+    expect(model!.nodes.get('theStart')).toMatchObject({ activityType: 'startTimerEvent', timer: { kind: 'timeDuration' } });
   });
 
-  // Regression (found while writing this suite, fixed): a messageRef with a namespace prefix (tns:message) is not resolved, so the message start is refused for "needs a messageRef" instead of for being a process-level message start
-  it('refuses a process-level message start event because of its position, not because of its prefixed messageRef', async () => {
+  // Regression (found while writing this suite, fixed): a messageRef with a namespace prefix (tns:message) was not resolved
+  it('reads a process-level message start event with a prefixed messageRef; as the only start event it is the initial one', async () => {
     // when
-    const error = await parseError(readFixture('ProcessInstanceModificationTest.messageStart.bpmn20.xml'));
+    const [model] = await parseBpmn(readFixture('ProcessInstanceModificationTest.messageStart.bpmn20.xml'));
 
     // then
-    expect(error.message).toContain("Start event 'theStart' (messageStartEvent) is only supported in an event sub-process");
-    expect(error.message).not.toContain('needs a messageRef');
+    expect(model!.nodes.get('theStart')).toMatchObject({ activityType: 'messageStartEvent', messageName: 'startMessage' });
+    expect(model).toMatchObject({ initialStartEventId: 'theStart', eventStartEventIds: ['theStart'] });
+  });
+
+  it("chooses Camunda's initial start event: the none one beside message starts, none among several message starts", async () => {
+    // given
+    const messages = '<message id="m1" name="one"/><message id="m2" name="two"/>';
+    const starts = '<startEvent id="byOne"><messageEventDefinition messageRef="m1"/></startEvent><startEvent id="byTwo"><messageEventDefinition messageRef="m2"/></startEvent>';
+
+    // when
+    const [withNone] = await parseBpmn(bpmnXml(`${starts}<startEvent id="plain"/>`, { definitions: messages }));
+    const [messagesOnly] = await parseBpmn(bpmnXml(starts, { definitions: messages }));
+
+    // then
+    expect(withNone).toMatchObject({ initialStartEventId: 'plain', eventStartEventIds: ['byOne', 'byTwo'] });
+    expect(messagesOnly!.initialStartEventId).toBeUndefined();
+  });
+
+  it('refuses two none or timer start events of a process, and two message start events of one name', async () => {
+    // given
+    const timer = '<startEvent id="timed"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></startEvent>';
+    const message = (id: string) => `<startEvent id="${id}"><messageEventDefinition messageRef="m"/></startEvent>`;
+
+    // when
+    const twoExclusive = await parseError(bpmnXml(`<startEvent id="plain"/>${timer}`));
+    const sameMessage = await parseError(bpmnXml(`${message('a')}${message('b')}`, { definitions: '<message id="m" name="go"/>' }));
+
+    // then
+    expect(twoExclusive.message).toContain("multiple none start events or timer start events not supported on process definition ('timed')");
+    expect(sameMessage.message).toContain("Cannot have more than one message event subscription with name 'go' for scope 'inlineProcess'");
   });
 
   it('keeps non-executable processes out of the deployed models', async () => {
@@ -373,12 +402,12 @@ describe('refusing broken BPMN', () => {
     expect(ids).toEqual(expect.arrayContaining(['a', 'b', 'f1', 'f2']));
   });
 
-  it('refuses a process without a none start event', async () => {
+  it('refuses an embedded sub-process without a none start event', async () => {
     // when
-    const error = await parseError(bpmnXml('<userTask id="t"/>'));
+    const error = await parseError(bpmnXml('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="sub"/><subProcess id="sub"><userTask id="t"/></subProcess>'));
 
     // then
-    expect(error.message).toContain("'inlineProcess' has no none start event");
+    expect(error.message).toContain("'sub' has no none start event");
   });
 
   it('refuses a sequence flow that leaves its sub-process', async () => {

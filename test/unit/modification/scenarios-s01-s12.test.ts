@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EngineError, instanceCannotBeModified, modifyProcessInstance } from '../../../shared/engine/index.ts';
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
-import { allDtos, expectModificationError, expectRefusedAtDeployment, model, modify, taskIds } from './helpers.ts';
+import { allDtos, expectModificationError, model, modify, taskIds } from './helpers.ts';
 
 const PD = 'exclusiveGateway:1:def';
 
@@ -140,13 +140,17 @@ describe('S3 start after start event', () => {
     expect(driver.state.status).toBe('ACTIVE');
   });
 
-  // Not applicable: process-level message and timer start events are refused at deployment, so
-  // "startBefore a message/timer start event just runs on from it" cannot be reproduced.
-  it.skip('startBefore a process-level message or timer start event (models refused at deployment)', () => {});
-
-  it('the message-start and timer-start models are refused at deployment', async () => {
-    await expectRefusedAtDeployment('messageStart');
-    await expectRefusedAtDeployment('timerStart');
+  // ProcessInstanceModificationEventTest#testStartBeforeMessageStartEvent / #testStartBeforeTimerStartEvent (engine part;
+  // the subscription and the timer job that stay are checked in test/integration/start-events.test.ts)
+  it.each(['messageStart', 'timerStart'] as const)('%s: startBefore the start event just runs on from it', async (name) => {
+    const driver = InstanceDriver.start(await model(name), testEnvironment());
+    expect(driver.shape).toBe('root{task}');
+    modify(driver, [{ type: 'startBeforeActivity', activityId: 'theStart' }]);
+    expect(driver.shape).toBe('root{task, task}');
+    expect(driver.jobs()).toEqual([]);
+    driver.completeTask('task');
+    driver.completeTask('task');
+    expect(driver.state.status).toBe('COMPLETED');
   });
 });
 

@@ -1,0 +1,54 @@
+import type { StartEventNode } from '../bpmn/model.ts';
+import { startProcessInstance } from '../engine/operations.ts';
+import { scheduleTimerStart } from '../engine/start-events.ts';
+import { log } from '../observability/logger.ts';
+import { ConcurrentModificationError } from '../store/errors.ts';
+import type { EngineService } from './engine-service.ts';
+
+/** What a run did; a failure carries its cause (the job kept it, one retry less). */
+export type TimerStartOutcome = 'executed' | 'skipped' | { failure: Error };
+
+/**
+ * Runs a due timer start job (Camunda's TimerStartEventJobHandler): starts an instance of its
+ * definition at the timer start event, and in the same transaction replaces the job with its next
+ * occurrence (cycles) or removes it. A failed start costs the job one retry, as any job failure does.
+ */
+export async function runTimerStartJob(service: EngineService, jobId: string, options: { onRequest?: boolean } = {}): Promise<TimerStartOutcome> {
+  const { startEvents, instances, layout } = service.deps;
+  const env = service.env;
+  const job = await startEvents.timerStartJob(jobId);
+  // POST /job/{id}/execute runs a job whatever its due date and retries, as Camunda's ExecuteJobsCmd does.
+  if (!job || (!options.onRequest && (job.retries <= 0 || job.dueDate > env.now()))) return 'skipped';
+  const definition = await service.definition(job.processDefinitionId);
+  if (!definition) return 'skipped';
+  const model = await service.model(definition);
+  let started: ReturnType<typeof startProcessInstance>;
+  let next: ReturnType<typeof scheduleTimerStart> | undefined;
+  try {
+    started = startProcessInstance(model, { definitionId: definition.id, tenantId: definition.tenantId ?? undefined, startEventId: job.activityId }, env);
+    next = job.repeat ? scheduleTimerStart(model.nodes.get(job.activityId) as StartEventNode, env.now(), job.repeat) : undefined;
+  } catch (error) {
+    log.warn('timer start job failed', { jobId, processDefinitionId: definition.id, retriesLeft: Math.max(0, job.retries - 1), error });
+    await startEvents.recordTimerStartJobFailure(job, (error as Error).message, layout);
+    return { failure: error as Error };
+  }
+  const replacement = next && { ...job, dueDate: next.dueDate, repeat: next.repeat, exceptionMessage: undefined, retries: env.defaultRetries ?? 3 };
+  try {
+    await instances.create(started.state, model, [startEvents.timerStartJobAction(job, replacement, layout)]);
+  } catch (error) {
+    // Another run of the same due job won the race and started the instance.
+    if (error instanceof ConcurrentModificationError) return 'skipped';
+    throw error;
+  }
+  await service.dispatchNewJobs(undefined, started.state);
+  return 'executed';
+}
+
+/** `PUT /job/{id}/retries` on a timer start job. */
+export async function setTimerStartJobRetries(service: EngineService, jobId: string, retries: number): Promise<boolean> {
+  const { startEvents, layout } = service.deps;
+  const job = await startEvents.timerStartJob(jobId);
+  if (!job) return false;
+  await startEvents.write([startEvents.timerStartJobAction(job, { ...job, retries }, layout)]);
+  return true;
+}
