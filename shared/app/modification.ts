@@ -146,14 +146,12 @@ export const executeModification: UseCase<MultipleModification, void> = async (a
   for (const id of processInstanceIds) planned.push(await plan(app, caller, id, definition, input));
   for (const first of planned) {
     let ready: Planned | undefined = first;
-    const written = await retryOnConflict(async () => {
+    await retryOnConflict(async () => {
       const attempt = ready ?? (await plan(app, caller, first.loaded.stored.state.id, definition, input));
       ready = undefined;
-      await app.engine.deps.instances.save(attempt.loaded.stored, attempt.result.state, attempt.loaded.model);
-      return attempt;
+      await app.engine.saveResult(attempt.loaded.stored, attempt.result, attempt.loaded.model);
     }, app.engine.deps.conflictRetries);
     count(METRIC.instancesModified);
-    await app.engine.dispatchNewJobs(written.loaded.stored.state, written.result.state);
   }
 };
 

@@ -31,7 +31,29 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
   const { timer, messageName, attachedToId, defaultFlowId, interrupting } = draft;
   switch (draft.kind) {
     case 'startEvent':
-      return { ...base, kind: 'startEvent', interrupting, timer, messageName, error: draft.errorCatch, escalation: draft.escalationCatch };
+      return {
+        ...base,
+        kind: 'startEvent',
+        interrupting,
+        timer,
+        messageName,
+        signalName: draft.signalName,
+        conditional: draft.conditional,
+        error: draft.errorCatch,
+        escalation: draft.escalationCatch,
+      };
+    case 'intermediateConditional':
+      return draft.conditional ? { ...base, kind: 'intermediateConditional', conditional: draft.conditional } : missing('condition');
+    case 'boundaryConditional':
+      if (!attachedToId) return missing('host activity');
+      return draft.conditional ? { ...base, kind: 'boundaryConditional', conditional: draft.conditional, attachedToId, interrupting } : missing('condition');
+    case 'signalThrow':
+      return draft.signalName ? { ...base, kind: 'signalThrow', signalName: draft.signalName, async: draft.signalAsync === true } : missing('signal');
+    case 'intermediateSignal':
+      return draft.signalName ? { ...base, kind: 'intermediateSignal', signalName: draft.signalName } : missing('signal');
+    case 'boundarySignal':
+      if (!attachedToId) return missing('host activity');
+      return draft.signalName ? { ...base, kind: 'boundarySignal', signalName: draft.signalName, attachedToId, interrupting } : missing('signal');
     case 'errorEndEvent':
       return draft.errorCode ? { ...base, kind: 'errorEndEvent', errorCode: draft.errorCode, errorMessage: draft.errorMessage } : missing('error code');
     case 'escalationThrow':
@@ -45,6 +67,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     case 'terminateEndEvent':
     case 'intermediateThrow':
     case 'parallelGateway':
+    case 'eventBasedGateway':
       return { ...base, kind: draft.kind };
     case 'intermediateTimer':
       return timer ? { ...base, kind: 'intermediateTimer', timer } : missing('timer definition');

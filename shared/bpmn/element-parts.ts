@@ -69,3 +69,13 @@ export interface EscalationCatchDef {
   readonly escalationCode?: string;
   readonly escalationCodeVariable?: string;
 }
+
+/**
+ * A conditional event's definition: the condition, re-evaluated when a variable changes in the
+ * event's scope; `variableName` and `variableEvents` (create, update, delete) narrow which changes.
+ */
+export interface ConditionalDef {
+  readonly condition: CompiledExpression;
+  readonly variableName?: string;
+  readonly variableEvents?: readonly string[];
+}

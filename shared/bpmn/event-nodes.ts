@@ -1,5 +1,5 @@
 import type { CompiledExpression } from '../expression/index.ts';
-import type { ErrorCatchDef, EscalationCatchDef, TimerDef } from './element-parts.ts';
+import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, TimerDef } from './element-parts.ts';
 import type { FlowNodeBase } from './flow-node-base.ts';
 
 /**
@@ -9,12 +9,32 @@ import type { FlowNodeBase } from './flow-node-base.ts';
 export interface TimerTrigger {
   readonly timer: TimerDef;
   readonly messageName?: undefined;
+  readonly signalName?: undefined;
+  readonly conditional?: undefined;
 }
 
 /** A catching event (or receive task) that waits for a message of this name. */
 export interface MessageTrigger {
   readonly messageName: string;
   readonly timer?: undefined;
+  readonly signalName?: undefined;
+  readonly conditional?: undefined;
+}
+
+/** A catching event that waits for a signal; the name may be an expression, resolved when it is armed. */
+export interface SignalTrigger {
+  readonly signalName: CompiledExpression;
+  readonly timer?: undefined;
+  readonly messageName?: undefined;
+  readonly conditional?: undefined;
+}
+
+/** A catching event that waits for its condition to hold after a variable change. */
+export interface ConditionalTrigger {
+  readonly conditional: ConditionalDef;
+  readonly timer?: undefined;
+  readonly messageName?: undefined;
+  readonly signalName?: undefined;
 }
 
 /**
@@ -27,6 +47,10 @@ export interface StartEventNode extends FlowNodeBase {
   readonly interrupting: boolean;
   readonly timer?: TimerDef;
   readonly messageName?: string;
+  /** A signal start event: of the process (a broadcast signal starts an instance) or of an event sub-process. */
+  readonly signalName?: CompiledExpression;
+  /** A conditional start event: of an event sub-process, or of the process (POST /condition starts it). */
+  readonly conditional?: ConditionalDef;
   /** An error start event: its event sub-process handles errors thrown inside the enclosing scope. */
   readonly error?: ErrorCatchDef;
   /** An escalation start event: its event sub-process handles escalations thrown inside the enclosing scope. */
@@ -63,6 +87,17 @@ export interface EscalationThrowNode extends FlowNodeBase {
   readonly escalationCode: string;
 }
 
+/**
+ * A signal intermediate throw or end event: broadcasts its signal to every subscription of that
+ * name (and starts the processes with such a signal start event), then the token goes on.
+ */
+export interface SignalThrowNode extends FlowNodeBase {
+  readonly kind: 'signalThrow';
+  readonly signalName: CompiledExpression;
+  /** camunda:async on the signal event definition: even the thrower's own instance receives it later. */
+  readonly async: boolean;
+}
+
 /** A link catch event: the target of its scope's link throw events of the same name; the token passes through. */
 export interface LinkCatchNode extends FlowNodeBase {
   readonly kind: 'linkCatch';
@@ -96,6 +131,26 @@ export interface BoundaryTimerNode extends FlowNodeBase, TimerTrigger, BoundaryA
   readonly kind: 'boundaryTimer';
 }
 
+/** An intermediate signal catch event. */
+export interface IntermediateSignalNode extends FlowNodeBase, SignalTrigger {
+  readonly kind: 'intermediateSignal';
+}
+
+/** An intermediate conditional catch event: goes on at once if its condition holds on arrival, else waits. */
+export interface IntermediateConditionalNode extends FlowNodeBase, ConditionalTrigger {
+  readonly kind: 'intermediateConditional';
+}
+
+/** A conditional boundary event. */
+export interface BoundaryConditionalNode extends FlowNodeBase, ConditionalTrigger, BoundaryAttachment {
+  readonly kind: 'boundaryConditional';
+}
+
+/** A signal boundary event. */
+export interface BoundarySignalNode extends FlowNodeBase, SignalTrigger, BoundaryAttachment {
+  readonly kind: 'boundarySignal';
+}
+
 /** A message boundary event. */
 export interface BoundaryMessageNode extends FlowNodeBase, MessageTrigger, BoundaryAttachment {
   readonly kind: 'boundaryMessage';
@@ -113,8 +168,8 @@ export interface BoundaryEscalationNode extends FlowNodeBase, BoundaryAttachment
   readonly escalation: EscalationCatchDef;
 }
 
-/** The boundary events that wait for a timer or message. */
-export type TimerOrMessageBoundaryNode = BoundaryTimerNode | BoundaryMessageNode;
+/** The boundary events that wait for a timer, message, signal or condition. */
+export type TimerOrMessageBoundaryNode = BoundaryTimerNode | BoundaryMessageNode | BoundarySignalNode | BoundaryConditionalNode;
 
 /** The boundary events. */
 export type BoundaryEventNode = TimerOrMessageBoundaryNode | BoundaryErrorNode | BoundaryEscalationNode;
@@ -126,6 +181,9 @@ export type EventNode =
   | TerminateEndEventNode
   | ErrorEndEventNode
   | EscalationThrowNode
+  | SignalThrowNode
+  | IntermediateSignalNode
+  | IntermediateConditionalNode
   | LinkCatchNode
   | IntermediateThrowNode
   | IntermediateTimerNode

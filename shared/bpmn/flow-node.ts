@@ -16,8 +16,19 @@ export type FlowNodeKind = FlowNode['kind'];
 /** The variant of FlowNode for one kind (or a union of kinds). */
 export type FlowNodeOfKind<K extends FlowNodeKind> = Extract<FlowNode, { readonly kind: K }>;
 
-/** The events, tasks and sub-process start events that arm a timer job or a message subscription. */
-export type CatchEventNode = FlowNodeOfKind<'startEvent' | 'intermediateTimer' | 'intermediateMessage' | 'boundaryTimer' | 'boundaryMessage' | 'receiveTask'>;
+/** The events, tasks and sub-process start events that arm a timer job or a message or signal subscription. */
+export type CatchEventNode = FlowNodeOfKind<
+  | 'startEvent'
+  | 'intermediateTimer'
+  | 'intermediateMessage'
+  | 'intermediateSignal'
+  | 'intermediateConditional'
+  | 'boundaryTimer'
+  | 'boundaryMessage'
+  | 'boundarySignal'
+  | 'boundaryConditional'
+  | 'receiveTask'
+>;
 
 /** Whether `node` is of one of `kinds`; narrows it to those variants. */
 export function isKind<K extends FlowNodeKind>(node: FlowNode, ...kinds: K[]): node is FlowNodeOfKind<K> {

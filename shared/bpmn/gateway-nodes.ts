@@ -15,5 +15,13 @@ export interface InclusiveGatewayNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'inclusiveGateway';
 }
 
+/**
+ * An event-based gateway: waits, as an activity instance owning their timers and subscriptions, for
+ * the first of the catch events its flows lead to; that one event's path is taken, the others end.
+ */
+export interface EventBasedGatewayNode extends FlowNodeBase {
+  readonly kind: 'eventBasedGateway';
+}
+
 /** The gateway nodes. */
-export type GatewayNode = ExclusiveGatewayNode | ParallelGatewayNode | InclusiveGatewayNode;
+export type GatewayNode = ExclusiveGatewayNode | ParallelGatewayNode | InclusiveGatewayNode | EventBasedGatewayNode;

@@ -1,5 +1,5 @@
 import type { CompiledExpression } from '../expression/index.ts';
-import type { ErrorCatchDef, EscalationCatchDef, Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
+import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 
 /** A multi-instance loop as read, before the parser knows that one of collection and cardinality is there. */
@@ -45,6 +45,10 @@ export interface NodeDraft {
   /** Thrown by an escalation throw or end event. */
   escalationCode?: string;
   escalationCatch?: EscalationCatchDef;
+  signalName?: CompiledExpression;
+  conditional?: ConditionalDef;
+  /** camunda:async on a throwing signal event definition. */
+  signalAsync?: boolean;
   /** Link throw and catch events pair up by this name within one scope. */
   linkName?: string;
   defaultFlowId?: string;

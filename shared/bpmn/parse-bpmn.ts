@@ -136,6 +136,7 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   wrapMultiInstanceActivities(drafts);
   const flows = connectFlows(flowElements, drafts, problems);
   resolveLinks(drafts, flows, problems);
+  checkEventBasedGateways(drafts, flows, problems);
   attachBoundaryEvents(drafts, problems);
   resolveScopeStarts(drafts, problems);
   const starts = resolveProcessStarts(rootDraft, drafts, problems);
@@ -254,6 +255,21 @@ function attachBoundaryEvents(drafts: Map<string, NodeDraft>, problems: ProblemC
   }
 }
 
+/** Camunda's rules (BpmnParse.parseEventBasedGateway): its flows lead only to intermediate catch events, each reached from it alone. */
+function checkEventBasedGateways(drafts: Map<string, NodeDraft>, flows: Map<string, SequenceFlow>, problems: ProblemCollector): void {
+  for (const gateway of drafts.values()) {
+    if (gateway.kind !== 'eventBasedGateway') continue;
+    for (const flowId of gateway.outgoing) {
+      const target = drafts.get(flows.get(flowId)!.targetId)!;
+      if (target.kind !== 'intermediateTimer' && target.kind !== 'intermediateMessage' && target.kind !== 'intermediateSignal' && target.kind !== 'intermediateConditional') {
+        problems.add(gateway.id, `Event based gateway can only be connected to elements of type intermediateCatchEvent ('${gateway.id}' → '${target.id}')`);
+      } else if (target.incoming.length !== 1) {
+        problems.add(target.id, `Invalid incoming sequenceflow for intermediateCatchEvent with id '${target.id}' connected to an event-based gateway.`);
+      }
+    }
+  }
+}
+
 /** Camunda's escalation hosts: sub-processes and user tasks (call activities too, once they exist), also when looping. */
 function canCatchEscalations(drafts: Map<string, NodeDraft>, host: NodeDraft): boolean {
   const activity = host.kind === 'multiInstanceBody' && host.innerActivityId ? drafts.get(host.innerActivityId) : host;
@@ -299,7 +315,7 @@ function resolveScopeStarts(drafts: Map<string, NodeDraft>, problems: ProblemCol
     if (scope.kind === 'eventSubProcess') {
       const triggers = starts.filter(isEventStart);
       if (triggers.length !== 1 || starts.length !== 1) {
-        problems.add(scope.id, 'An event sub-process needs exactly one message, timer, error or escalation start event');
+        problems.add(scope.id, 'An event sub-process needs exactly one message, timer, signal, conditional, error or escalation start event');
         continue;
       }
       const trigger = triggers[0]!;
@@ -332,7 +348,7 @@ function resolveProcessStarts(root: NodeDraft, drafts: Map<string, NodeDraft>, p
   for (const start of starts) {
     if (start.errorCatch || start.escalationCatch) problems.add(start.id, `Start event '${start.id}' (${start.activityType}) is only supported in an event sub-process`);
   }
-  const exclusive = starts.filter((s) => !s.messageName && !s.errorCatch && !s.escalationCatch);
+  const exclusive = starts.filter((s) => !s.messageName && !s.signalName && !s.conditional && !s.errorCatch && !s.escalationCatch);
   for (const extra of exclusive.slice(1)) problems.add(extra.id, `multiple none start events or timer start events not supported on process definition ('${extra.id}')`);
   const messageNames = new Set<string>();
   for (const start of starts) {
@@ -343,10 +359,10 @@ function resolveProcessStarts(root: NodeDraft, drafts: Map<string, NodeDraft>, p
   const none = exclusive.find((s) => !s.timer);
   root.noneStartEventId = none?.id;
   const initial = exclusive[0] ?? (starts.length === 1 ? starts[0] : undefined);
-  return { initialStartEventId: initial?.id, eventStartEventIds: starts.filter((s) => s.timer || s.messageName).map((s) => s.id) };
+  return { initialStartEventId: initial?.id, eventStartEventIds: starts.filter((s) => s.timer || s.messageName || s.signalName || s.conditional).map((s) => s.id) };
 }
 
 /** A start event with a trigger (timer, message, error, escalation) rather than a none start event. */
 function isEventStart(draft: NodeDraft): boolean {
-  return Boolean(draft.timer || draft.messageName || draft.errorCatch || draft.escalationCatch);
+  return Boolean(draft.timer || draft.messageName || draft.signalName || draft.conditional || draft.errorCatch || draft.escalationCatch);
 }

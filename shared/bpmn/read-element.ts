@@ -1,4 +1,4 @@
-import type { ErrorCatchDef, EscalationCatchDef, TimerDef, TimerKind } from './element-parts.ts';
+import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, TimerDef, TimerKind } from './element-parts.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 import type { CompiledExpression } from '../expression/index.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
@@ -9,9 +9,7 @@ const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:Busines
 
 /** What Camunda calls each refused element in messages, so users recognise it. */
 const UNSUPPORTED_EVENT_DEFINITIONS: Record<string, string> = {
-  'bpmn:SignalEventDefinition': 'signal event',
   'bpmn:CompensateEventDefinition': 'compensation event',
-  'bpmn:ConditionalEventDefinition': 'conditional event',
   'bpmn:CancelEventDefinition': 'cancel event',
 };
 
@@ -90,6 +88,11 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     else draft.escalationCatch = readEscalationCatch(definition, id, problems);
   }
   if (definition?.$type === 'bpmn:LinkEventDefinition') draft.linkName = readLinkName(definition, id, problems);
+  if (definition?.$type === 'bpmn:ConditionalEventDefinition') draft.conditional = readConditional(definition, id, problems);
+  if (definition?.$type === 'bpmn:SignalEventDefinition') {
+    draft.signalName = readSignalName(definition, id, problems);
+    draft.signalAsync = definition.async === true;
+  }
   if (isTask) {
     const assignee = text(element, 'assignee');
     if (assignee) draft.assignee = problems.expression(id, assignee);
@@ -126,35 +129,45 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
   const error = definitionType === 'bpmn:ErrorEventDefinition';
   const escalation = definitionType === 'bpmn:EscalationEventDefinition';
   const link = definitionType === 'bpmn:LinkEventDefinition';
+  const signal = definitionType === 'bpmn:SignalEventDefinition';
+  const conditional = definitionType === 'bpmn:ConditionalEventDefinition';
   switch (element.$type) {
     case 'bpmn:StartEvent':
       if (timer) return ['startEvent', 'startTimerEvent'];
       if (message) return ['startEvent', 'messageStartEvent'];
       if (error) return ['startEvent', 'errorStartEvent'];
       if (escalation) return ['startEvent', 'escalationStartEvent'];
+      if (signal) return ['startEvent', 'signalStartEvent'];
+      if (conditional) return ['startEvent', 'conditionalStartEvent'];
       return definitionType ? refuse('') : ['startEvent', 'startEvent'];
     case 'bpmn:EndEvent':
       if (definitionType === 'bpmn:TerminateEventDefinition') return ['terminateEndEvent', 'terminateEndEvent'];
       if (error) return ['errorEndEvent', 'errorEndEvent'];
       if (escalation) return ['escalationThrow', 'escalationEndEvent'];
+      if (signal) return ['signalThrow', 'signalEndEvent'];
       if (message) return isServiceTaskLike(definition) ? classifyServiceTask(definition!, 'messageEndEvent', refuse) : ['noneEndEvent', 'endEvent'];
-      return definitionType ? refuse('only none, terminate, error, escalation and message end events are supported') : ['noneEndEvent', 'noneEndEvent'];
+      return definitionType ? refuse('only none, terminate, error, escalation, signal and message end events are supported') : ['noneEndEvent', 'noneEndEvent'];
     case 'bpmn:IntermediateThrowEvent':
       if (escalation) return ['escalationThrow', 'intermediateEscalationThrowEvent'];
+      if (signal) return ['signalThrow', 'intermediateSignalThrow'];
       if (link) return ['linkThrow', 'intermediateLinkThrowEvent'];
       if (message) return isServiceTaskLike(definition) ? classifyServiceTask(definition!, 'intermediateMessageThrowEvent', refuse) : ['intermediateThrow', 'intermediateNoneThrowEvent'];
-      return definitionType ? refuse('only none, escalation, link and message intermediate throw events are supported') : ['intermediateThrow', 'intermediateNoneThrowEvent'];
+      return definitionType ? refuse('only none, escalation, signal, link and message intermediate throw events are supported') : ['intermediateThrow', 'intermediateNoneThrowEvent'];
     case 'bpmn:IntermediateCatchEvent':
       if (timer) return ['intermediateTimer', 'intermediateTimer'];
       if (message) return ['intermediateMessage', 'intermediateMessageCatch'];
       if (link) return ['linkCatch', 'intermediateLinkCatch'];
-      return refuse('only timer, message and link catch events are supported');
+      if (signal) return ['intermediateSignal', 'intermediateSignalCatch'];
+      if (conditional) return ['intermediateConditional', 'intermediateConditional'];
+      return refuse('only timer, message, signal, conditional and link catch events are supported');
     case 'bpmn:BoundaryEvent':
       if (timer) return ['boundaryTimer', 'boundaryTimer'];
       if (message) return ['boundaryMessage', 'boundaryMessage'];
       if (error) return ['boundaryError', 'boundaryError'];
       if (escalation) return ['boundaryEscalation', 'boundaryEscalation'];
-      return refuse('only timer, message, error and escalation boundary events are supported');
+      if (signal) return ['boundarySignal', 'boundarySignal'];
+      if (conditional) return ['boundaryConditional', 'boundaryConditional'];
+      return refuse('only timer, message, signal, conditional, error and escalation boundary events are supported');
     case 'bpmn:UserTask':
       return ['userTask', 'userTask'];
     case 'bpmn:Task':
@@ -171,6 +184,8 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
       return ['parallelGateway', 'parallelGateway'];
     case 'bpmn:InclusiveGateway':
       return ['inclusiveGateway', 'inclusiveGateway'];
+    case 'bpmn:EventBasedGateway':
+      return ['eventBasedGateway', 'eventBasedGateway'];
     default:
       if (SERVICE_LIKE.has(element.$type)) return classifyServiceTask(element, SERVICE_ACTIVITY_TYPES[element.$type]!, refuse);
       return refuse('');
@@ -255,6 +270,41 @@ function readEscalationCatch(definition: ModdleElement, id: string, problems: Pr
   const escalation = child(definition, 'escalationRef');
   if (text(definition, 'escalationRef') !== undefined && !escalation) problems.add(id, `could not find escalation referenced by '${id}'`);
   return { escalationCode: escalation ? text(escalation, 'escalationCode') : undefined, escalationCodeVariable: text(definition, 'escalationCodeVariable') };
+}
+
+/** The name of the referenced signal, as an expression (Camunda resolves `${…}` in signal names). */
+function readSignalName(definition: ModdleElement, id: string, problems: ProblemCollector): CompiledExpression | undefined {
+  const signal = child(definition, 'signalRef');
+  if (!signal) {
+    problems.add(id, `signalEventDefinition of '${id}' does not have required property 'signalRef'`);
+    return undefined;
+  }
+  if (!signal.name) {
+    problems.add(id, `Signal '${signal.id ?? ''}' referenced by '${id}' has no name`);
+    return undefined;
+  }
+  return problems.expression(id, signal.name);
+}
+
+/** A conditional event's condition (an expression; script conditions belong to the scripts issue) and its variable filters. */
+function readConditional(definition: ModdleElement, id: string, problems: ProblemCollector): ConditionalDef | undefined {
+  const condition = child(definition, 'condition');
+  if (!condition) {
+    problems.add(id, `Conditional event '${id}' must contain an expression for evaluation.`);
+    return undefined;
+  }
+  if (text(condition, 'language')) {
+    problems.add(id, `Script conditions are not supported on conditional event '${id}'; use an expression \${...}`);
+    return undefined;
+  }
+  const expression = problems.expression(id, (text(condition, 'body') ?? '').trim());
+  if (!expression) return undefined;
+  const variableEvents = text(definition, 'variableEvents');
+  return {
+    condition: expression,
+    variableName: text(definition, 'variableName'),
+    variableEvents: variableEvents === undefined ? undefined : commaSeparated(variableEvents),
+  };
 }
 
 function readLinkName(definition: ModdleElement, id: string, problems: ProblemCollector): string | undefined {

@@ -25,6 +25,8 @@ export interface ReceiveTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'receiveTask';
   readonly messageName?: string;
   readonly timer?: undefined;
+  readonly signalName?: undefined;
+  readonly conditional?: undefined;
 }
 
 /** A service-like task with camunda:type="external": waits for a worker of its topic. */

@@ -1,6 +1,6 @@
 import type { FlowNode, SequenceFlow } from '../bpmn/model.ts';
 import type { ExecutionContext } from './execution-context.ts';
-import type { ActivityInstanceState, JobState, Variables } from './state.ts';
+import type { ActivityInstanceState, JobState, SubscriptionState, Variables } from './state.ts';
 
 /** How a token enters an activity. */
 export interface EnterOptions {
@@ -29,6 +29,8 @@ export interface BehaviorContext extends ExecutionContext {
   schedule(scope: ActivityInstanceState, targetActivityId: string, run: () => void): void;
   /** Tokens scheduled but not yet arrived in `scope`: the inclusive join must wait for them. */
   pendingTargets(scope: ActivityInstanceState): string[];
+  /** Drops the tokens scheduled into `scope` but not yet arrived (the scope was interrupted or terminated). */
+  discardPending(scope: ActivityInstanceState): void;
 
   /** Creates a token for `node` in `scope` and runs its behaviour (or parks it before an async job). */
   enter(scope: ActivityInstanceState, node: FlowNode, options?: EnterOptions): ActivityInstanceState;
@@ -40,6 +42,15 @@ export interface BehaviorContext extends ExecutionContext {
   endActivityInstance(instance: ActivityInstanceState): void;
   /** Cancels an instance and everything below it. */
   cancel(instance: ActivityInstanceState): void;
+  /**
+   * A timer, message or signal this node armed fired for `owner`, the instance that armed it (its job
+   * or subscription already removed): the node's behaviour continues.
+   */
+  fire(owner: ActivityInstanceState, catchingNode: FlowNode, firedJob?: JobState): void;
+  /** The subscriptions of one event type and name in this instance, in tree order. */
+  subscriptionsOf(eventType: SubscriptionState['eventType'], eventName: string): { owner: ActivityInstanceState; subscription: SubscriptionState }[];
+  /** Whether the instance is still part of the tree (an interrupting event may have cancelled it meanwhile). */
+  isAttached(instance: ActivityInstanceState): boolean;
   /** A token ended inside `scope`; the scope's behaviour decides what follows. */
   tokenEnded(scope: ActivityInstanceState, activityId: string): void;
 }

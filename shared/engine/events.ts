@@ -11,4 +11,10 @@ export type EngineEvent =
   | { type: 'taskCreate'; taskId: string; activityInstanceId: string; time: number }
   | { type: 'taskComplete'; taskId: string; time: number }
   | { type: 'taskDelete'; taskId: string; time: number }
-  | { type: 'listener'; event: string; activityId: string; activityInstanceId: string };
+  | { type: 'listener'; event: string; activityId: string; activityInstanceId: string }
+  /**
+   * A signal throw event broadcast a signal. Other instances and signal start events receive it after
+   * this operation is stored, through a broadcast job written with it (shared/service/signal-broadcast.ts);
+   * the thrower's own instance received it already, unless the throw is asynchronous.
+   */
+  | { type: 'signalThrown'; signalName: string; tenantId: string | null; processInstanceId: string; includeOwnInstance: boolean };

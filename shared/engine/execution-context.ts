@@ -4,6 +4,9 @@ import type { EngineEnvironment } from './environment.ts';
 import type { EngineEvent } from './events.ts';
 import type { ActivityInstanceState, ProcessInstanceState, Variables } from './state.ts';
 
+/** Camunda's variable events, which conditional events can be narrowed to (camunda:variableEvents). */
+export type VariableChange = 'create' | 'update' | 'delete';
+
 /** Switches of Camunda's modification API that also apply to everything a request starts or ends. */
 export interface RunOptions {
   skipCustomListeners: boolean;
@@ -18,7 +21,7 @@ export interface RunOptions {
 export interface ExecutionContext {
   readonly model: ProcessModel;
   /** The process instance's identity, as delegate executions report it. */
-  readonly state: Readonly<Pick<ProcessInstanceState, 'id' | 'definitionId' | 'businessKey'>>;
+  readonly state: Readonly<Pick<ProcessInstanceState, 'id' | 'definitionId' | 'businessKey' | 'tenantId'>>;
   readonly env: Pick<EngineEnvironment, 'newId' | 'registry'>;
   readonly options: Readonly<RunOptions>;
   /** What happened so far, in order; listeners and tasks append to it. */
@@ -34,6 +37,10 @@ export interface ExecutionContext {
   /** Camunda scoping: update the nearest scope that has the name, else create it on the process instance. */
   setVariable(instance: ActivityInstanceState, name: string, value: unknown): void;
   setVariableLocal(instance: ActivityInstanceState, name: string, value: unknown): void;
+  /** Removes the variable from the nearest scope holding it. */
+  removeVariable(instance: ActivityInstanceState, name: string): void;
+  /** A variable of `scope` was created, updated or deleted: conditional events below the scope re-evaluate. */
+  variableChanged(scope: ActivityInstanceState, name: string, change: VariableChange): void;
   /** Variables visible from a node: nearer scopes shadow outer ones. */
   visibleVariables(instance: ActivityInstanceState): Variables;
 }

@@ -30,10 +30,7 @@ export function createDelegateExecution(ctx: ExecutionContext, instance: Activit
     getVariables: () => Object.fromEntries(Object.entries(ctx.visibleVariables(instance)).map(([k, v]) => [k, v.value])),
     setVariable: (name, value) => ctx.setVariable(instance, name, value),
     setVariableLocal: (name, value) => ctx.setVariableLocal(instance, name, value),
-    removeVariable: (name) => {
-      const owner = ctx.variableOwner(instance, name);
-      if (owner?.variables) delete owner.variables[name];
-    },
+    removeVariable: (name) => ctx.removeVariable(instance, name),
     [INVOKE](method, args) {
       const [first, second] = args;
       switch (method) {

@@ -22,11 +22,12 @@ export function findJob(tree: TreeIndex, jobId: string): { owner: ActivityInstan
   throw notFound(`No job found with id '${jobId}'`);
 }
 
-export function findSubscriptions(tree: TreeIndex, messageName: string): { owner: ActivityInstanceState; subscription: SubscriptionState }[] {
+/** The subscriptions of one event type and name in an instance, in tree order. */
+export function findSubscriptions(tree: TreeIndex, eventName: string, eventType: SubscriptionState['eventType'] = 'message'): { owner: ActivityInstanceState; subscription: SubscriptionState }[] {
   const found: { owner: ActivityInstanceState; subscription: SubscriptionState }[] = [];
   for (const owner of tree.all()) {
     for (const subscription of owner.subscriptions ?? []) {
-      if (subscription.eventName === messageName) found.push({ owner, subscription });
+      if (subscription.eventName === eventName && subscription.eventType === eventType) found.push({ owner, subscription });
     }
   }
   return found;

@@ -5,7 +5,7 @@ import type { EngineEvent } from './events.ts';
 import { copyJson } from './json-copy.ts';
 import type { RunOptions } from './execution-context.ts';
 import { Runtime } from './runtime.ts';
-import { setOwn } from './own-properties.ts';
+import { hasOwn, setOwn } from './own-properties.ts';
 import type { ActivityInstanceState, ProcessInstanceState, TypedValue, Variables } from './state.ts';
 
 /** What every engine operation returns: the new state (the input is never mutated) and what happened. */
@@ -48,6 +48,8 @@ export function applyVariables(runtime: Runtime, instance: ActivityInstanceState
 
 export function setTyped(runtime: Runtime, instance: ActivityInstanceState, name: string, value: TypedValue, local: boolean): void {
   const owner = local ? instance : (runtime.variableOwner(instance, name) ?? runtime.state.root);
+  const change = hasOwn(owner.variables, name) ? 'update' : 'create';
   if (!owner.variables) owner.variables = {};
   setOwn(owner.variables, name, value);
+  runtime.variableChanged(owner, name, change);
 }

@@ -10,7 +10,7 @@ import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { fireTaskListeners } from './task-listeners.ts';
 import { TreeIndex } from './tree-index.ts';
-import { setOwn } from './own-properties.ts';
+import { hasOwn } from './own-properties.ts';
 import { fireEvent } from './triggers.ts';
 
 export interface StartInput {
@@ -265,10 +265,13 @@ export function modifyVariables(state: ProcessInstanceState, model: ProcessModel
   requireActive(state);
   return runOperation(state, model, env, (runtime) => {
     const root = runtime.state.root;
-    if (!root.variables) root.variables = {};
-    for (const [name, value] of Object.entries(modifications ?? {})) setOwn(root.variables, name, value);
-    for (const name of deletions) delete root.variables[name];
-    if (Object.keys(root.variables).length === 0) delete root.variables;
+    applyVariables(runtime, root, modifications, true);
+    for (const name of deletions) {
+      if (!hasOwn(root.variables, name)) continue;
+      delete root.variables![name];
+      runtime.variableChanged(root, name, 'delete');
+    }
+    if (root.variables && Object.keys(root.variables).length === 0) delete root.variables;
   });
 }
 

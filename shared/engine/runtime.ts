@@ -6,11 +6,14 @@ import { registerBoundaryEvents, registerEventSubProcesses } from './behaviors/e
 import type { EngineEnvironment } from './environment.ts';
 import { processEngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
-import type { RunOptions } from './execution-context.ts';
+import type { RunOptions, VariableChange } from './execution-context.ts';
+import { dispatchVariableEvents, hasConditionalEvents, type VariableEvent } from './behaviors/conditional-events.ts';
 import { createExpressionContext } from './execution-facade.ts';
 import { fireExecutionListeners, runInputMappings, runOutputMappings } from './listeners.ts';
 import { getOwn, hasOwn, setOwn } from './own-properties.ts';
-import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
+import type { ActivityInstanceState, JobState, ProcessInstanceState, SubscriptionState, Variables } from './state.ts';
+import { findSubscriptions } from './lookup.ts';
+import { fireEvent } from './triggers.ts';
 import { TreeIndex } from './tree-index.ts';
 import { toTypedValue } from './typed-values.ts';
 
@@ -35,6 +38,9 @@ export class Runtime implements BehaviorContext {
   /** Set when the root ran empty through an end event while preserved. */
   rootCompletedWhilePreserved = false;
   private readonly agenda: AgendaItem[] = [];
+  /** Variable changes not yet shown to conditional events (only recorded when the model has any). */
+  private readonly variableEvents: VariableEvent[] = [];
+  private readonly conditionalEvents: boolean;
 
   constructor(
     readonly state: ProcessInstanceState,
@@ -42,6 +48,7 @@ export class Runtime implements BehaviorContext {
     readonly env: EngineEnvironment,
   ) {
     this.tree = new TreeIndex(state.root);
+    this.conditionalEvents = hasConditionalEvents(model);
   }
 
   // ---- model and tree lookups -------------------------------------------------------------------
@@ -66,6 +73,18 @@ export class Runtime implements BehaviorContext {
     const parent = this.tree.parentOf(instance);
     if (!parent) throw processEngineError(`Activity instance '${instance.id}' has no parent scope`);
     return parent;
+  }
+
+  fire(owner: ActivityInstanceState, catchingNode: FlowNode, firedJob?: JobState): void {
+    fireEvent(this, owner, catchingNode, firedJob);
+  }
+
+  subscriptionsOf(eventType: SubscriptionState['eventType'], eventName: string): { owner: ActivityInstanceState; subscription: SubscriptionState }[] {
+    return findSubscriptions(this.tree, eventName, eventType);
+  }
+
+  isAttached(instance: ActivityInstanceState): boolean {
+    return this.tree.isAttached(instance);
   }
 
   get isEnded(): boolean {
@@ -97,11 +116,21 @@ export class Runtime implements BehaviorContext {
     this.agenda.push({ scope, targetActivityId, run });
   }
 
-  /** Runs every scheduled step until each token waits or ends. */
+  /**
+   * Runs every scheduled step until each token waits or ends; then the conditional events the
+   * variable changes concern are evaluated, and whatever they start runs too.
+   */
   runToWaitStates(): void {
-    for (let item = this.agenda.shift(); item; item = this.agenda.shift()) {
-      if (this.tree.isAttached(item.scope)) item.run();
-    }
+    do {
+      for (let item = this.agenda.shift(); item; item = this.agenda.shift()) {
+        if (this.tree.isAttached(item.scope)) item.run();
+      }
+    } while (this.variableEvents.length > 0 && !this.isEnded && dispatchVariableEvents(this, this.variableEvents.splice(0)));
+  }
+
+  /** Drops the tokens scheduled into `scope` but not yet arrived: something interrupted or ended the scope. */
+  discardPending(scope: ActivityInstanceState): void {
+    for (let i = this.agenda.length - 1; i >= 0; i--) if (this.agenda[i]!.scope === scope) this.agenda.splice(i, 1);
   }
 
   /** Tokens scheduled but not yet arrived, per scope: the inclusive join must wait for them. */
@@ -136,8 +165,21 @@ export class Runtime implements BehaviorContext {
   }
 
   setVariableLocal(instance: ActivityInstanceState, name: string, value: unknown): void {
+    const change = hasOwn(instance.variables, name) ? 'update' : 'create';
     if (!instance.variables) instance.variables = {};
     setOwn(instance.variables, name, toTypedValue(value));
+    this.variableChanged(instance, name, change);
+  }
+
+  removeVariable(instance: ActivityInstanceState, name: string): void {
+    const owner = this.variableOwner(instance, name);
+    if (!owner?.variables) return;
+    delete owner.variables[name];
+    this.variableChanged(owner, name, 'delete');
+  }
+
+  variableChanged(scope: ActivityInstanceState, name: string, change: VariableChange): void {
+    if (this.conditionalEvents) this.variableEvents.push({ scope, name, change });
   }
 
   /** Variables visible from a node: nearer scopes shadow outer ones. */
@@ -261,6 +303,8 @@ export class Runtime implements BehaviorContext {
       return;
     }
     if (scope.children && scope.children.length > 0) return;
+    // A token on its way into the scope (an event fired it during this step) keeps the scope alive.
+    if (this.agenda.some((item) => item.scope === scope)) return;
     this.completeScope(scope);
   }
 
@@ -279,6 +323,7 @@ export class Runtime implements BehaviorContext {
 
   endProcessInstance(status: 'COMPLETED' | 'EXTERNALLY_TERMINATED' | 'INTERNALLY_TERMINATED'): void {
     if (this.isEnded) return;
+    this.agenda.length = 0;
     for (const child of [...(this.state.root.children ?? [])]) this.cancel(child);
     fireExecutionListeners(this, this.state.root, this.model.root.listeners, 'end', this.model.root.id);
     this.state.root.jobs = undefined;

@@ -53,7 +53,7 @@ export interface ExternalTaskState {
 
 export interface SubscriptionState {
   id: string;
-  eventType: 'message';
+  eventType: 'message' | 'signal' | 'conditional';
   eventName: string;
   /** The catching activity: intermediate event, receive task, boundary event or event sub-process start. */
   activityId: string;

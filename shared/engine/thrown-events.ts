@@ -2,6 +2,8 @@ import type { ProcessModel } from '../bpmn/model.ts';
 import type { BehaviorContext } from './behavior-context.ts';
 import { behaviorOf } from './behaviors/behavior-table.ts';
 import { propagateError, propagateEscalation } from './behaviors/event-propagation.ts';
+import { deliverSignal } from './behaviors/signals.ts';
+import { executionIdOf } from './execution-facade.ts';
 import type { EngineEnvironment } from './environment.ts';
 import { badUserRequest, processEngineError } from './errors.ts';
 import { findExternalTaskOwner, findTaskOwner } from './lookup.ts';
@@ -10,7 +12,8 @@ import { resolveIncidentsOf } from './operations.ts';
 import type { ActivityInstanceState, ProcessInstanceState, Variables } from './state.ts';
 
 /**
- * BPMN errors and escalations reported for a waiting task: Camunda's TaskService.handleBpmnError,
+ * BPMN errors, escalations and signals that reach an instance from outside it. Errors and escalations
+ * reported for a waiting task: Camunda's TaskService.handleBpmnError,
  * TaskService.handleEscalation and ExternalTaskService.handleBpmnError. Variables are set first,
  * with normal scoping from the task; then the error or escalation propagates from the task's token.
  */
@@ -89,4 +92,29 @@ export function handleExternalTaskBpmnError(
     delete owner.externalTask;
     if (!propagateError(runtime, owner, errorCode, error.errorMessage)) endUncaught(runtime, owner);
   });
+}
+
+/** What a delivered signal did to one instance. */
+export interface SignalReceipt extends OperationResult {
+  /** How many of the instance's subscriptions received it (0: the state is unchanged). */
+  received: number;
+}
+
+/**
+ * A signal broadcast (POST /signal, or another instance's signal throw event) reaches this instance:
+ * every signal subscription of that name fires, each receiving instance first getting the
+ * variables with normal scoping. With `executionId`, only that execution's subscriptions.
+ */
+export function receiveSignal(state: ProcessInstanceState, model: ProcessModel, signalName: string, variables: Variables | undefined, env: EngineEnvironment, executionId?: string): SignalReceipt {
+  requireActive(state);
+  let received = 0;
+  const result = runOperation(state, model, env, (runtime) => {
+    received = deliverSignal(
+      runtime,
+      signalName,
+      (owner) => applyVariables(runtime, owner, variables),
+      executionId === undefined ? undefined : (owner) => executionIdOf(owner, state.id) === executionId,
+    );
+  });
+  return { ...result, received };
 }

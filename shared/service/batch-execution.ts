@@ -189,12 +189,10 @@ export class BatchExecutionRun {
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       const loaded = await engine.load(processInstanceId);
       if (!loaded) throw instanceCannotBeModified(processInstanceId);
-      const state = loaded.stored.state;
       const result = this.modifyLoaded(batch, processInstanceId, loaded);
       try {
-        await engine.deps.instances.save(loaded.stored, result.state, loaded.model, [repository.jobProgressAction(job, processInstanceId)]);
+        await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, processInstanceId)]);
         count(METRIC.instancesModified);
-        await engine.dispatchNewJobs(state, result.state);
         return true;
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;

@@ -10,6 +10,7 @@ import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
 import { StartEventRepository } from '../store/start-event-items.ts';
+import { SignalRepository } from '../store/signal-items.ts';
 import { IdentityRepository, type UserRecord } from '../store/identity-repository.ts';
 import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
@@ -38,6 +39,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   const engine = new EngineService({
     definitions: new DefinitionRepository(doc, config.tableName),
     startEvents: new StartEventRepository(doc, config.tableName),
+    signals: new SignalRepository(doc, config.tableName, env.now),
     layout,
     instances: new InstanceRepository(doc, config.tableName, layout),
     items: new QueryItemRepository(doc, config.tableName, layout),

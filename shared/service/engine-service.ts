@@ -12,14 +12,22 @@ import type { InstanceRepository, StoredInstance } from '../store/instance-repos
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
+import type { SignalBroadcastRecord, SignalRepository } from '../store/signal-items.ts';
+import type { EngineEvent } from '../engine/events.ts';
 import { retryOnConflict } from './conflict-retry.ts';
 import { runTimerStartJob } from './timer-start-jobs.ts';
+import { runSignalBroadcast } from './signal-broadcast.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
 
+/** A DynamoDB transaction action (Put, Update, Delete, ConditionCheck) joining an instance write. */
+type WriteAction = Record<string, unknown>;
+
 export interface EngineServiceDeps {
   definitions: DefinitionRepository;
+  /** Signal start events, broadcast jobs and delivery markers. */
+  signals: SignalRepository;
   /** The start events of the latest definitions: message start items and timer start jobs. */
   startEvents: StartEventRepository;
   layout: IndexLayout;
@@ -92,12 +100,66 @@ export class EngineService {
     return { stored, model: await this.deps.models.get(definition), definition };
   }
 
-  async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>): Promise<ProcessInstanceState> {
+  /** Starts and stores an instance; `extra` actions (a delivery marker) join its transaction. */
+  async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>, extra: WriteAction[] = []): Promise<ProcessInstanceState> {
     const model = await this.deps.models.get(definition);
     const result = startProcessInstance(model, { ...input, definitionId: definition.id, tenantId: definition.tenantId ?? undefined }, this.env);
-    await this.deps.instances.create(result.state, model);
-    await this.dispatchNewJobs(undefined, result.state);
+    await this.createResult(result, model, extra);
     return result.state;
+  }
+
+  /**
+   * Stores a new instance with what its start handed over (the broadcast jobs of the signals it
+   * threw), then queues its due jobs and broadcasts. Every instance creation goes through here.
+   */
+  async createResult(result: OperationResult, model: ProcessModel, extra: WriteAction[] = []): Promise<void> {
+    const broadcasts = this.broadcastsOf(result.events);
+    await this.deps.instances.create(result.state, model, [...extra, ...broadcasts.map((b) => this.deps.signals.broadcastAction(b, this.deps.layout))]);
+    await this.dispatchNewJobs(undefined, result.state);
+    await this.dispatchBroadcasts(broadcasts);
+  }
+
+  /**
+   * Stores an operation's result over the state it started from (optimistic locking), with its
+   * broadcast jobs and `extra` actions in the same transaction; then queues new due jobs and the
+   * broadcasts. Every instance update goes through here, so no thrown signal is lost.
+   */
+  async saveResult(previous: StoredInstance, result: OperationResult | ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<void> {
+    const { state, events } = 'state' in result && 'events' in result ? result : { state: result as ProcessInstanceState, events: [] };
+    const broadcasts = this.broadcastsOf(events);
+    await this.deps.instances.save(previous, state, model, [...extra, ...broadcasts.map((b) => this.deps.signals.broadcastAction(b, this.deps.layout))]);
+    await this.dispatchNewJobs(previous.state, state);
+    await this.dispatchBroadcasts(broadcasts);
+  }
+
+  private broadcastsOf(events: readonly EngineEvent[]): SignalBroadcastRecord[] {
+    return events.flatMap((event) =>
+      event.type === 'signalThrown'
+        ? [
+            {
+              id: this.env.newId(),
+              signalName: event.signalName,
+              tenantId: event.tenantId,
+              processInstanceId: event.processInstanceId,
+              includeOwnInstance: event.includeOwnInstance,
+              created: this.env.now(),
+            },
+          ]
+        : [],
+    );
+  }
+
+  /** A lost message only delays a broadcast: the sweeper finds its job in the due-jobs index. */
+  private async dispatchBroadcasts(broadcasts: readonly SignalBroadcastRecord[]): Promise<void> {
+    if (broadcasts.length === 0) return;
+    try {
+      await this.deps.publisher.send(
+        this.deps.jobQueueUrl,
+        broadcasts.map((b) => ({ jobId: b.id })),
+      );
+    } catch (error) {
+      log.warn('signal broadcasts not queued; the sweeper will queue them', { broadcastIds: broadcasts.map((b) => b.id), error });
+    }
   }
 
   /**
@@ -105,15 +167,14 @@ export class EngineService {
    * the update is then re-applied on the fresh state (it must be safe to repeat), and after the last
    * retry Camunda's OptimisticLockingException surfaces. `missing` builds the error for an unknown id.
    */
-  async update(processInstanceId: string, update: InstanceUpdate, missing: () => Error): Promise<ProcessInstanceState> {
+  async update(processInstanceId: string, update: InstanceUpdate, missing: () => Error, extra: WriteAction[] = []): Promise<ProcessInstanceState> {
     return retryOnConflict(async () => {
       const loaded = await this.load(processInstanceId);
       if (!loaded) throw missing();
       const outcome = await update(loaded.stored.state, loaded.model);
       const next = 'state' in outcome && 'events' in outcome ? outcome.state : (outcome as ProcessInstanceState);
       if (next === loaded.stored.state) return next;
-      await this.deps.instances.save(loaded.stored, next, loaded.model);
-      await this.dispatchNewJobs(loaded.stored.state, next);
+      await this.saveResult(loaded.stored, outcome, loaded.model, extra);
       return next;
     }, this.deps.conflictRetries);
   }
@@ -153,7 +214,9 @@ export class EngineService {
    * the job is queued again at once (Camunda retries without backoff).
    */
   async runJob(message: JobMessage): Promise<'executed' | 'failed' | 'skipped'> {
+    // Without an instance: a signal broadcast or a timer start job.
     if (!message.processInstanceId) {
+      if (await this.deps.signals.broadcast(message.jobId)) return this.counted(await runSignalBroadcast(this, message.jobId));
       const outcome = await runTimerStartJob(this, message.jobId);
       return this.counted(typeof outcome === 'string' ? outcome : 'failed');
     }

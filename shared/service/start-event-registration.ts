@@ -1,12 +1,13 @@
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
 import { badUserRequest } from '../engine/errors.ts';
-import { messageStartEvents, scheduleTimerStart, timerStartEvents } from '../engine/start-events.ts';
+import { conditionalStartEvents, messageStartEvents, scheduleTimerStart, signalStartEvents, timerStartEvents } from '../engine/start-events.ts';
+import { signalStartItem } from '../store/signal-items.ts';
 import type { DefinitionRecord } from '../store/definition-repository.ts';
 import type { EngineService } from './engine-service.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import type { Item } from '../store/projections.ts';
-import { messageStartItem, type StartEventRepository, startEventSetItem, timerStartJobItem } from '../store/start-event-items.ts';
+import { conditionalStartItem, messageStartItem, type StartEventRepository, startEventSetItem, timerStartJobItem } from '../store/start-event-items.ts';
 
 interface Stores {
   startEvents: StartEventRepository;
@@ -33,6 +34,12 @@ export async function startEventActions(stores: Stores, definitions: { definitio
       if (holder !== undefined && holder !== definition.key) throw alreadySubscribed(definition, start.messageName);
       claimed.set(claimKey, definition.key);
       items.push(messageStartItem({ messageName: start.messageName, tenantId, definitionId: definition.id, definitionKey: definition.key, activityId: start.activityId }));
+    }
+    for (const start of signalStartEvents(model)) {
+      items.push(signalStartItem({ signalName: start.signalName, tenantId, definitionId: definition.id, definitionKey: definition.key, activityId: start.activityId }));
+    }
+    for (const start of conditionalStartEvents(model)) {
+      items.push(conditionalStartItem({ tenantId, definitionId: definition.id, definitionKey: definition.key, activityId: start.id }));
     }
     for (const start of timerStartEvents(model)) {
       const schedule = scheduleTimerStart(start, env.now());

@@ -14,7 +14,7 @@ export type TimerStartOutcome = 'executed' | 'skipped' | { failure: Error };
  * occurrence (cycles) or removes it. A failed start costs the job one retry, as any job failure does.
  */
 export async function runTimerStartJob(service: EngineService, jobId: string, options: { onRequest?: boolean } = {}): Promise<TimerStartOutcome> {
-  const { startEvents, instances, layout } = service.deps;
+  const { startEvents, layout } = service.deps;
   const env = service.env;
   const job = await startEvents.timerStartJob(jobId);
   // POST /job/{id}/execute runs a job whatever its due date and retries, as Camunda's ExecuteJobsCmd does.
@@ -34,13 +34,12 @@ export async function runTimerStartJob(service: EngineService, jobId: string, op
   }
   const replacement = next && { ...job, dueDate: next.dueDate, repeat: next.repeat, exceptionMessage: undefined, retries: env.defaultRetries ?? 3 };
   try {
-    await instances.create(started.state, model, [startEvents.timerStartJobAction(job, replacement, layout)]);
+    await service.createResult(started, model, [startEvents.timerStartJobAction(job, replacement, layout)]);
   } catch (error) {
     // Another run of the same due job won the race and started the instance.
     if (error instanceof ConcurrentModificationError) return 'skipped';
     throw error;
   }
-  await service.dispatchNewJobs(undefined, started.state);
   return 'executed';
 }
 

@@ -4,6 +4,9 @@ import type { ActivityInstanceState, ProcessInstanceState } from '../engine/stat
 import { type IndexLayout, shardKey, shardOf } from './index-layout.ts';
 import { keys, timeKey } from './keys.ts';
 
+/** The index partition of each subscription type: messages and signals are found by name. */
+const SUBSCRIPTION_INDEX = { message: 'MSG', signal: 'SIG', conditional: 'COND' } as const;
+
 /** A DynamoDB item as a plain object. */
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 
@@ -147,7 +150,7 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         activityId: subscription.activityId,
         executionId,
         created: subscription.created,
-        gsi1pk: shardKey(`MSG#${subscription.eventName}`, subscription.id, layout),
+        gsi1pk: shardKey(`${SUBSCRIPTION_INDEX[subscription.eventType]}#${subscription.eventName}`, subscription.id, layout),
         gsi1sk: `${timeKey(subscription.created)}#${subscription.id}`,
         gsi2sk: `SUB#${subscription.id}`,
       });

@@ -145,6 +145,11 @@ export class QueryItemRepository {
     return this.reader.all({ index: 'gsi1', partitions: allShards(`MSG#${messageName}`, this.layout) });
   }
 
+  /** The signal subscriptions waiting for one signal name, oldest first. */
+  signalSubscriptions(signalName: string): Promise<Item[]> {
+    return this.reader.all({ index: 'gsi1', partitions: allShards(`SIG#${signalName}`, this.layout) });
+  }
+
   /** Jobs due at `now` (the timer sweeper), oldest first. */
   dueJobs(now: number): Promise<Item[]> {
     return this.reader.all({ index: 'gsi1', partitions: allShards('JOB', this.layout), upTo: `${timeKey(now)}#~` });

@@ -41,13 +41,26 @@ export interface StartEventSet {
   itemKeys: { pk: string; sk: string }[];
 }
 
+export interface ConditionalStartRecord {
+  tenantId: string | null;
+  definitionId: string;
+  definitionKey: string;
+  activityId: string;
+}
+
 export const TIMER_START_JOB_KIND = 'timer-start';
 
 export const startEventKeys = {
   /** All tenants' start events of one message name share a partition: correlation without a tenant reads them all. */
   messageStart: (messageName: string, tenantId: string | null) => ({ pk: `STARTMSG#${messageName}`, sk: `TENANT#${tenantId ?? ''}` }),
   set: (definitionKey: string, tenantId: string | null) => ({ pk: `DEFKEY#${tenantId ?? ''}#${definitionKey}`, sk: 'STARTEVENTS' }),
+  /** Every conditional start event shares one partition: POST /condition evaluates them all. */
+  conditionalStart: (record: ConditionalStartRecord) => ({ pk: 'STARTCOND', sk: `${record.tenantId ?? ''}#${record.definitionKey}#${record.activityId}` }),
 };
+
+export function conditionalStartItem(record: ConditionalStartRecord): Item {
+  return { ...startEventKeys.conditionalStart(record), kind: 'conditionalStart', ...record };
+}
 
 export function messageStartItem(record: MessageStartRecord): Item {
   return { ...startEventKeys.messageStart(record.messageName, record.tenantId), kind: 'messageStart', ...record };
@@ -96,6 +109,12 @@ export class StartEventRepository {
       ExpressionAttributeValues: { ':pk': startEventKeys.messageStart(messageName, null).pk },
     });
     return items.map((item) => withoutKeys<MessageStartRecord>(item));
+  }
+
+  /** The conditional start events of the latest definitions: of one tenant (null: without tenant), or of all. */
+  async conditionalStarts(tenant?: { tenantId: string | null }): Promise<ConditionalStartRecord[]> {
+    const items = await queryAllPages(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'STARTCOND' } });
+    return items.map((item) => withoutKeys<ConditionalStartRecord>(item)).filter((record) => !tenant || record.tenantId === tenant.tenantId);
   }
 
   async set(definitionKey: string, tenantId: string | null): Promise<StartEventSet | undefined> {

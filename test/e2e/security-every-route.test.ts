@@ -30,6 +30,15 @@ const SECRET = 'sec-secret-value-4711';
 const BUSINESS_KEY = 'sec-business-key';
 const DEPLOYMENT_NAME = 'sec-deployment-name';
 
+const SIGNAL = 'secSignal';
+/** Started by SIGNAL or when `go` is 1. */
+const EVENT_STARTED_MODEL = bpmnXml(
+  'secEventStarted',
+  `<startEvent id="bySignal"><signalEventDefinition signalRef="sig"/></startEvent><sequenceFlow id="f1" sourceRef="bySignal" targetRef="t"/>
+   <startEvent id="byCondition"><conditionalEventDefinition><condition>\${go == 1}</condition></conditionalEventDefinition></startEvent><sequenceFlow id="f2" sourceRef="byCondition" targetRef="t"/>
+   <userTask id="t"/>`,
+  `<signal id="sig" name="${SIGNAL}"/>`,
+);
 const MODEL = fourWaitStatesModel(KEY, { topic: TOPIC, messageName: MESSAGE, taskName: 'Sec approve name' });
 
 const basic = basicAuth;
@@ -54,6 +63,7 @@ interface Reply {
 interface Fixture {
   deploymentId: string;
   tenantDeploymentId: string;
+  eventDeploymentId: string;
   definitionId: string;
   tenantDefinitionId: string;
   instanceId: string;
@@ -159,6 +169,8 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /external-task/{id}/failure': { path: `/external-task/${f.externalTaskId}/failure`, body: { workerId: 'mallory', errorMessage: 'x', retries: 0 } },
     'POST /external-task/{id}/extendLock': { path: `/external-task/${f.externalTaskId}/extendLock`, body: { workerId: 'mallory', newDuration: 60_000 } },
     'POST /external-task/{id}/unlock': { path: `/external-task/${f.externalTaskId}/unlock`, body: {} },
+    'POST /signal': { path: '/signal', body: { name: SIGNAL } },
+    'POST /condition': { path: '/condition', body: { variables: { go: { value: 1, type: 'Integer' } } } },
     'POST /message': { path: '/message', body: { messageName: MESSAGE, all: true, resultEnabled: true } },
     'GET /job': { path: '/job' },
     'GET /job/count': { path: '/job/count' },
@@ -291,6 +303,8 @@ describe('security of every route', () => {
 
     const deployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm(DEPLOYMENT_NAME, MODEL) }));
     const tenantDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm(DEPLOYMENT_NAME, MODEL, TENANT) }));
+    // Processes started by a signal and by a condition: POST /signal and POST /condition must then refuse the caller.
+    const eventDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm('sec-event-starts', EVENT_STARTED_MODEL) }));
     const definitionId = Object.keys(deployment.deployedProcessDefinitions)[0]!;
     const tenantDefinitionId = Object.keys(tenantDeployment.deployedProcessDefinitions)[0]!;
     const instance = await ok(asAdmin('POST', { path: `/process-definition/${definitionId}/start`, body: { businessKey: BUSINESS_KEY, variables: { secretVar: { value: SECRET, type: 'String' } } } }));
@@ -305,6 +319,7 @@ describe('security of every route', () => {
     fx = {
       deploymentId: deployment.id,
       tenantDeploymentId: tenantDeployment.id,
+      eventDeploymentId: eventDeployment.id,
       definitionId,
       tenantDefinitionId,
       instanceId: pi,
@@ -455,7 +470,7 @@ describe('security of every route', () => {
       expect(await ids.tenantGroups(TENANT)).toEqual([GROUP]);
       expect(await ids.getAuthorization(AUTH_ID)).toMatchObject({ userId: ALICE, permissions: ['READ'], resourceId: KEY });
 
-      expect((await ok(asAdmin('GET', { path: '/deployment' }))).map((d: any) => d.id).sort()).toEqual([fx.deploymentId, fx.tenantDeploymentId].sort());
+      expect((await ok(asAdmin('GET', { path: '/deployment' }))).map((d: any) => d.id).sort()).toEqual([fx.deploymentId, fx.tenantDeploymentId, fx.eventDeploymentId].sort());
       expect((await ok(asAdmin('GET', { path: '/process-instance' }))).map((i: any) => i.id)).toEqual([fx.instanceId]);
       expect(await ok(asAdmin('GET', { path: `/process-instance/${fx.instanceId}/variables` }))).toEqual({ secretVar: { value: SECRET, type: 'String', valueInfo: {} } });
       const task = await ok(asAdmin('GET', { path: `/task/${fx.taskId}` }));

@@ -2,11 +2,14 @@ import type { FlowNode, FlowNodeKind, FlowNodeOfKind } from '../../bpmn/model.ts
 import type { Behavior } from './behavior.ts';
 import { boundaryEventBehavior } from './boundary-events.ts';
 import { catchEventBehavior } from './catch-events.ts';
+import { intermediateConditionalBehavior } from './conditional-events.ts';
 import { externalTaskBehavior } from './external-task.ts';
+import { eventBasedGatewayBehavior } from './event-based-gateway.ts';
 import { exclusiveGatewayBehavior, inclusiveGatewayBehavior, parallelGatewayBehavior } from './gateways.ts';
 import { multiInstanceBodyBehavior } from './multi-instance-body.ts';
 import { passThroughBehavior } from './pass-through.ts';
 import { delegateTaskBehavior, expressionTaskBehavior } from './service-tasks.ts';
+import { signalThrowBehavior } from './signals.ts';
 import { startEventBehavior } from './start-event.ts';
 import { eventSubProcessBehavior, subProcessBehavior } from './sub-processes.ts';
 import { terminateEndEventBehavior } from './terminate-end-event.ts';
@@ -26,12 +29,17 @@ export const BEHAVIORS = {
   terminateEndEvent: terminateEndEventBehavior,
   errorEndEvent: errorEndEventBehavior,
   escalationThrow: escalationThrowBehavior,
+  signalThrow: signalThrowBehavior,
+  intermediateSignal: catchEventBehavior,
+  intermediateConditional: intermediateConditionalBehavior,
   linkCatch: passThroughBehavior,
   intermediateThrow: passThroughBehavior,
   intermediateTimer: catchEventBehavior,
   intermediateMessage: catchEventBehavior,
   boundaryTimer: boundaryEventBehavior,
   boundaryMessage: boundaryEventBehavior,
+  boundarySignal: boundaryEventBehavior,
+  boundaryConditional: boundaryEventBehavior,
   boundaryError: boundaryEventBehavior,
   boundaryEscalation: boundaryEventBehavior,
   userTask: userTaskBehavior,
@@ -46,6 +54,7 @@ export const BEHAVIORS = {
   exclusiveGateway: exclusiveGatewayBehavior,
   parallelGateway: parallelGatewayBehavior,
   inclusiveGateway: inclusiveGatewayBehavior,
+  eventBasedGateway: eventBasedGatewayBehavior,
 } satisfies BehaviorTable;
 
 /**

@@ -14,7 +14,7 @@ export const boundaryEventBehavior: Behavior<BoundaryEventNode> = {
   trigger(ctx, host, node, firedJob) {
     const scope = ctx.parentOf(host);
     if (node.interrupting) ctx.cancel(host);
-    else if (node.kind === 'boundaryTimer' || node.kind === 'boundaryMessage') rearm(ctx, host, node, firedJob);
+    else if (node.kind !== 'boundaryError' && node.kind !== 'boundaryEscalation') rearm(ctx, host, node, firedJob);
     ctx.enter(scope, node);
   },
 };

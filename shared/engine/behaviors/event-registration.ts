@@ -4,7 +4,7 @@ import { expectKind } from '../expect-kind.ts';
 import type { ActivityInstanceState, JobState } from '../state.ts';
 import { scheduleTimer } from '../timers.ts';
 
-/** Creates the timer job or message subscription through which `event` can fire for `owner`. */
+/** Creates the timer job, or message or signal subscription, through which `event` can fire for `owner`. */
 export function armEvent(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, repeat?: string): void {
   if (event.timer) {
     const text = repeat ?? String(ctx.evaluate(event.timer.expression, owner));
@@ -14,22 +14,19 @@ export function armEvent(ctx: BehaviorContext, owner: ActivityInstanceState, eve
     if (schedule.repeat) job.repeat = schedule.repeat;
     if (!owner.jobs) owner.jobs = [];
     owner.jobs.push(job);
-  } else if (event.messageName) {
+  } else if (event.messageName || event.signalName || event.conditional) {
+    const eventType = event.messageName ? 'message' : event.signalName ? 'signal' : 'conditional';
+    // Conditional subscriptions have no name (Camunda's are matched by variable events, not names).
+    const eventName = event.messageName ?? (event.signalName ? String(ctx.evaluate(event.signalName, owner)) : '');
     if (!owner.subscriptions) owner.subscriptions = [];
-    owner.subscriptions.push({
-      id: ctx.env.newId(),
-      eventType: 'message',
-      eventName: event.messageName,
-      activityId: event.id,
-      created: ctx.now(),
-    });
+    owner.subscriptions.push({ id: ctx.env.newId(), eventType, eventName, activityId: event.id, created: ctx.now() });
   }
 }
 
-/** Non-interrupting events keep listening: messages stay subscribed, timer cycles schedule their next run. */
+/** Non-interrupting events keep listening: messages and signals stay subscribed, timer cycles schedule their next run. */
 export function rearm(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, firedJob?: JobState): void {
-  if (!event.messageName && firedJob?.repeat) armEvent(ctx, owner, event, firedJob.repeat);
-  if (event.messageName) armEvent(ctx, owner, event);
+  if (event.timer && firedJob?.repeat) armEvent(ctx, owner, event, firedJob.repeat);
+  if (event.messageName || event.signalName || event.conditional) armEvent(ctx, owner, event);
 }
 
 /** A host activity's boundary events listen as long as the host instance lives. */
@@ -37,7 +34,7 @@ export function registerBoundaryEvents(ctx: BehaviorContext, host: ActivityInsta
   for (const boundaryId of node.boundaryEventIds) {
     const boundary = ctx.def(boundaryId);
     // Error and escalation boundary events wait for nothing: propagation finds them when something is thrown.
-    if (boundary.kind === 'boundaryTimer' || boundary.kind === 'boundaryMessage') armEvent(ctx, host, boundary);
+    if (boundary.kind === 'boundaryTimer' || boundary.kind === 'boundaryMessage' || boundary.kind === 'boundarySignal' || boundary.kind === 'boundaryConditional') armEvent(ctx, host, boundary);
   }
 }
 

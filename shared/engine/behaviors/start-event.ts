@@ -15,6 +15,7 @@ export const startEventBehavior: Behavior<StartEventNode> = {
     const eventSubProcess = ctx.def(node.scopeId);
     if (node.interrupting) {
       for (const child of [...(scope.children ?? [])]) ctx.cancel(child);
+      ctx.discardPending(scope);
       disarmEventSubProcesses(ctx, scope);
     } else {
       rearm(ctx, scope, node, firedJob);

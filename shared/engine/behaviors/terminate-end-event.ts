@@ -10,6 +10,7 @@ export const terminateEndEventBehavior: Behavior<TerminateEndEventNode> = {
   execute(ctx, instance) {
     const scope = ctx.parentOf(instance);
     for (const sibling of [...(scope.children ?? [])]) if (sibling !== instance) ctx.cancel(sibling);
+    ctx.discardPending(scope);
     ctx.endActivityInstance(instance);
     ctx.tokenEnded(scope, instance.activityId);
   },

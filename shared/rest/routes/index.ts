@@ -11,6 +11,8 @@ import { messageRoutes } from './message.ts';
 import { modificationRoutes } from './modification.ts';
 import { processDefinitionRoutes } from './process-definition.ts';
 import { processInstanceRoutes } from './process-instance.ts';
+import { signalRoutes } from './signal.ts';
+import { conditionRoutes } from './condition.ts';
 import { taskRoutes } from './task.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
@@ -23,6 +25,8 @@ export const allRoutes: Route[] = [
   ...taskRoutes,
   ...externalTaskRoutes,
   ...messageRoutes,
+  ...signalRoutes,
+  ...conditionRoutes,
   ...jobRoutes,
   ...historyRoutes,
   ...batchRoutes,

@@ -44,15 +44,10 @@ describe('a run of execute messages', () => {
           await sleep(2);
           return { stored: { state: { ...driver.state, id }, version: 1 }, model: driver.model, definition: {} };
         },
-        deps: {
-          instances: {
-            save: async () => {
-              await sleep(3);
-              inFlight -= 1;
-            },
-          },
+        saveResult: async () => {
+          await sleep(3);
+          inFlight -= 1;
         },
-        dispatchNewJobs: async () => {},
       },
       repository: {
         get: async () => ({ ...batch, jobsCreated: 30, executionStartTime: 5 }),

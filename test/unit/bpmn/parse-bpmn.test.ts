@@ -360,16 +360,11 @@ describe('refusing broken BPMN', () => {
   it.each([
     ['call activity', '<callActivity id="x" calledElement="other"/>', 'CallActivity'],
     ['script task', '<scriptTask id="x" scriptFormat="javascript"><script>1</script></scriptTask>', 'ScriptTask'],
-    ['signal catch event', '<intermediateCatchEvent id="x"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent>', 'IntermediateCatchEvent: signal events are not supported'],
-    ['signal end event', '<endEvent id="x"><signalEventDefinition signalRef="sig"/></endEvent>', 'EndEvent: signal events are not supported'],
+    ['compensation catch event', '<boundaryEvent id="x" attachedToRef="s"><compensateEventDefinition/></boundaryEvent>', 'BoundaryEvent: compensation events are not supported'],
+    ['compensation end event', '<endEvent id="x"><compensateEventDefinition/></endEvent>', 'EndEvent: compensation events are not supported'],
     ['complex gateway', '<complexGateway id="x"/>', 'ComplexGateway'],
-    ['event-based gateway', '<eventBasedGateway id="x"/>', 'EventBasedGateway'],
-    ['signal end event', '<endEvent id="x"><signalEventDefinition signalRef="sig"/></endEvent>', 'EndEvent: signal events are not supported'],
-    [
-      'conditional catch event',
-      '<intermediateCatchEvent id="x"><conditionalEventDefinition><condition>${true}</condition></conditionalEventDefinition></intermediateCatchEvent>',
-      'IntermediateCatchEvent: conditional events are not supported',
-    ],
+    ['transaction', '<transaction id="x"/>', 'Transaction'],
+    ['cancel boundary event', '<boundaryEvent id="x" attachedToRef="s"><cancelEventDefinition/></boundaryEvent>', 'BoundaryEvent: cancel events are not supported'],
     ['cancel end event', '<endEvent id="x"><cancelEventDefinition/></endEvent>', 'EndEvent: cancel events are not supported'],
     ['connector service task', '<serviceTask id="x" camunda:type="connector"/>', "ServiceTask: camunda:type 'connector' is not supported"],
     ['service task without implementation', '<serviceTask id="x"/>', 'ServiceTask: needs camunda:type="external"'],
@@ -456,7 +451,7 @@ describe('refusing broken BPMN', () => {
     const error = await parseError(xml);
 
     // then
-    expect(error.message).toContain("An event sub-process needs exactly one message, timer, error or escalation start event | element 'esp'");
+    expect(error.message).toContain("An event sub-process needs exactly one message, timer, signal, conditional, error or escalation start event | element 'esp'");
   });
 
   it('refuses a timer without a definition naming the event', async () => {

@@ -1,0 +1,13 @@
+import { type CompiledExpression, ExpressionEvaluationError } from '../../expression/index.ts';
+import type { BehaviorContext } from '../behavior-context.ts';
+import type { ActivityInstanceState } from '../state.ts';
+
+/** Camunda's tryEvaluate: a condition naming a variable that does not exist (yet) is false, not an error. */
+export function conditionHolds(ctx: BehaviorContext, condition: CompiledExpression, instance: ActivityInstanceState): boolean {
+  try {
+    return ctx.evaluateCondition(condition, instance);
+  } catch (error) {
+    if (error instanceof ExpressionEvaluationError && error.message.includes('Cannot resolve identifier')) return false;
+    throw error;
+  }
+}

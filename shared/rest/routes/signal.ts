@@ -1,0 +1,34 @@
+import * as z from 'zod/v4';
+import { throwSignal } from '../../app/signals.ts';
+import { invalidRequest } from '../errors.ts';
+import { noContent } from '../http.ts';
+import { readBody, route, type Route } from '../router.ts';
+import { fromVariableMap, VariableMapDto } from '../variables.ts';
+
+const SignalBody = z.object({
+  name: z.string().nullish(),
+  executionId: z.string().nullish(),
+  variables: VariableMapDto.nullish(),
+  tenantId: z.string().nullish(),
+  withoutTenantId: z.boolean().nullish(),
+});
+
+/** Signals delivered from outside (see shared/app/signals.ts). */
+export const signalRoutes: Route[] = [
+  route({
+    method: 'POST',
+    pattern: '/signal',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, SignalBody);
+      if (!body.name) throw invalidRequest('No signal name given');
+      if (body.tenantId && body.withoutTenantId) throw invalidRequest("Parameter 'tenantId' cannot be used together with parameter 'withoutTenantId'.");
+      await throwSignal(ctx.app, ctx.auth, {
+        name: body.name,
+        executionId: body.executionId ?? undefined,
+        variables: fromVariableMap(body.variables),
+        tenant: body.tenantId ? { tenantId: body.tenantId } : body.withoutTenantId ? { tenantId: null } : undefined,
+      });
+      return noContent();
+    },
+  }),
+];
