@@ -27,6 +27,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     inputs: draft.inputs,
     outputs: draft.outputs,
     boundaryEventIds: draft.boundaryEventIds,
+    ...(draft.isForCompensation ? { isForCompensation: true as const } : {}),
   };
   const { timer, messageName, attachedToId, defaultFlowId, interrupting } = draft;
   switch (draft.kind) {
@@ -39,9 +40,22 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
         messageName,
         signalName: draft.signalName,
         conditional: draft.conditional,
+        ...(draft.compensationStart ? { compensation: true as const } : {}),
         error: draft.errorCatch,
         escalation: draft.escalationCatch,
       };
+    case 'compensationThrow':
+      return { ...base, kind: 'compensationThrow', activityRef: draft.compensationActivityRef };
+    case 'cancelEndEvent':
+      return { ...base, kind: 'cancelEndEvent' };
+    case 'boundaryCompensation':
+      if (!attachedToId) return missing('host activity');
+      return draft.compensationHandlerId
+        ? { ...base, kind: 'boundaryCompensation', attachedToId, interrupting: false, handlerId: draft.compensationHandlerId }
+        : missing('compensation handler (an association to an activity with isForCompensation)');
+    case 'boundaryCancel':
+      if (!attachedToId) return missing('host activity');
+      return { ...base, kind: 'boundaryCancel', attachedToId, interrupting: true };
     case 'intermediateConditional':
       return draft.conditional ? { ...base, kind: 'intermediateConditional', conditional: draft.conditional } : missing('condition');
     case 'boundaryConditional':
@@ -105,7 +119,8 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     case 'subProcess': {
       const { childIds, eventSubProcessIds, noneStartEventId } = draft;
       // The process itself (no enclosing scope) may start by events only.
-      return noneStartEventId || draft.scopeId === '' ? { ...base, kind: 'subProcess', defaultFlowId, childIds, eventSubProcessIds, noneStartEventId } : missing('none start event');
+      if (!noneStartEventId && draft.scopeId !== '') return missing('none start event');
+      return { ...base, kind: 'subProcess', defaultFlowId, childIds, eventSubProcessIds, noneStartEventId, ...(draft.transaction ? { transaction: true as const } : {}) };
     }
     case 'eventSubProcess': {
       const { childIds, eventSubProcessIds, triggerStartEventId } = draft;

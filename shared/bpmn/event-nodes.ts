@@ -51,6 +51,8 @@ export interface StartEventNode extends FlowNodeBase {
   readonly signalName?: CompiledExpression;
   /** A conditional start event: of an event sub-process, or of the process (POST /condition starts it). */
   readonly conditional?: ConditionalDef;
+  /** A compensation start event: its event sub-process runs when its sub-process is compensated. */
+  readonly compensation?: true;
   /** An error start event: its event sub-process handles errors thrown inside the enclosing scope. */
   readonly error?: ErrorCatchDef;
   /** An escalation start event: its event sub-process handles escalations thrown inside the enclosing scope. */
@@ -96,6 +98,23 @@ export interface SignalThrowNode extends FlowNodeBase {
   readonly signalName: CompiledExpression;
   /** camunda:async on the signal event definition: even the thrower's own instance receives it later. */
   readonly async: boolean;
+}
+
+/**
+ * A compensation intermediate throw or end event: compensates the completed activities of its scope
+ * (or only `activityRef`), newest first, and waits until every handler has finished.
+ */
+export interface CompensationThrowNode extends FlowNodeBase {
+  readonly kind: 'compensationThrow';
+  readonly activityRef?: string;
+}
+
+/**
+ * A cancel end event, inside a transaction only: compensates the transaction's completed activities,
+ * then cancels the transaction and leaves through its cancel boundary event.
+ */
+export interface CancelEndEventNode extends FlowNodeBase {
+  readonly kind: 'cancelEndEvent';
 }
 
 /** A link catch event: the target of its scope's link throw events of the same name; the token passes through. */
@@ -168,11 +187,25 @@ export interface BoundaryEscalationNode extends FlowNodeBase, BoundaryAttachment
   readonly escalation: EscalationCatchDef;
 }
 
+/**
+ * A compensation boundary event: names the compensation handler (by association) of its host. It
+ * never fires as a token; a completed host leaves a compensation subscription behind.
+ */
+export interface BoundaryCompensationNode extends FlowNodeBase, BoundaryAttachment {
+  readonly kind: 'boundaryCompensation';
+  readonly handlerId: string;
+}
+
+/** A cancel boundary event on a transaction: its cancel end event leaves through it. */
+export interface BoundaryCancelNode extends FlowNodeBase, BoundaryAttachment {
+  readonly kind: 'boundaryCancel';
+}
+
 /** The boundary events that wait for a timer, message, signal or condition. */
 export type TimerOrMessageBoundaryNode = BoundaryTimerNode | BoundaryMessageNode | BoundarySignalNode | BoundaryConditionalNode;
 
 /** The boundary events. */
-export type BoundaryEventNode = TimerOrMessageBoundaryNode | BoundaryErrorNode | BoundaryEscalationNode;
+export type BoundaryEventNode = TimerOrMessageBoundaryNode | BoundaryErrorNode | BoundaryEscalationNode | BoundaryCompensationNode | BoundaryCancelNode;
 
 /** The event nodes. */
 export type EventNode =
@@ -182,6 +215,8 @@ export type EventNode =
   | ErrorEndEventNode
   | EscalationThrowNode
   | SignalThrowNode
+  | CompensationThrowNode
+  | CancelEndEventNode
   | IntermediateSignalNode
   | IntermediateConditionalNode
   | LinkCatchNode

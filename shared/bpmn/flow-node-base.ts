@@ -17,6 +17,8 @@ export interface FlowNodeBase {
   readonly outputs: readonly IoParameter[];
   /** Boundary events attached to this node (empty for nodes that cannot host any). */
   readonly boundaryEventIds: readonly string[];
+  /** `isForCompensation`: a compensation handler, started only by compensation, never by a flow. */
+  readonly isForCompensation?: true;
 }
 
 /**

@@ -49,6 +49,12 @@ export interface NodeDraft {
   conditional?: ConditionalDef;
   /** camunda:async on a throwing signal event definition. */
   signalAsync?: boolean;
+  /** Compensation: the throw's activityRef, the boundary's handler, the handler's mark, the start event's trigger. */
+  compensationActivityRef?: string;
+  compensationHandlerId?: string;
+  isForCompensation?: boolean;
+  compensationStart?: boolean;
+  transaction?: boolean;
   /** Link throw and catch events pair up by this name within one scope. */
   linkName?: string;
   defaultFlowId?: string;

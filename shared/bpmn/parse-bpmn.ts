@@ -74,10 +74,15 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   if (!processId) problems.add(undefined, 'A process needs an id');
   const drafts = new Map<string, NodeDraft>();
   const flowElements: { flow: ModdleElement; id: string; scopeId: string }[] = [];
+  /** Associations link compensation boundary events to their handlers (source → target ids). */
+  const associations: { sourceId?: string; targetId?: string }[] = [];
 
   let unnamedFlows = 0;
   const visitScope = (container: ModdleElement, scopeId: string): string[] => {
     const ids: string[] = [];
+    for (const artifact of children(container, 'artifacts')) {
+      if (artifact.$type === 'bpmn:Association') associations.push({ sourceId: child(artifact, 'sourceRef')?.id, targetId: child(artifact, 'targetRef')?.id });
+    }
     for (const element of children(container, 'flowElements')) {
       if (element.$type === 'bpmn:SequenceFlow' && !element.id) {
         // Camunda accepts sequence flows without id; give them a stable one (never addressable by clients).
@@ -138,6 +143,7 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   resolveLinks(drafts, flows, problems);
   checkEventBasedGateways(drafts, flows, problems);
   attachBoundaryEvents(drafts, problems);
+  resolveCompensation(drafts, associations, problems);
   resolveScopeStarts(drafts, problems);
   const starts = resolveProcessStarts(rootDraft, drafts, problems);
   return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, drafts, flows, ...starts };
@@ -255,6 +261,51 @@ function attachBoundaryEvents(drafts: Map<string, NodeDraft>, problems: ProblemC
   }
 }
 
+/**
+ * Compensation and transactions, with Camunda's parse rules: a compensation boundary event names its
+ * handler through an association; handlers (`isForCompensation`) have no sequence flows; a compensation
+ * throw's activityRef names an activity of its scope (for a throw in a compensation event sub-process,
+ * of the sub-process around it); cancel events belong to transactions.
+ */
+function resolveCompensation(drafts: Map<string, NodeDraft>, associations: { sourceId?: string; targetId?: string }[], problems: ProblemCollector): void {
+  for (const draft of drafts.values()) {
+    if (draft.kind === 'boundaryCompensation') {
+      const handlerId = associations.find((a) => a.sourceId === draft.id)?.targetId;
+      const handler = handlerId ? drafts.get(handlerId) : undefined;
+      if (!handler?.isForCompensation) problems.add(draft.id, `compensation boundary event '${draft.id}' needs an association to an activity with isForCompensation="true"`);
+      else draft.compensationHandlerId = handler.id;
+      if (draft.outgoing.length > 0) problems.add(draft.id, `A compensation boundary event must not have outgoing sequence flows ('${draft.id}')`);
+      const host = draft.attachedToId ? drafts.get(draft.attachedToId) : undefined;
+      if (host?.kind === 'multiInstanceBody') problems.add(draft.id, `Compensation of a multi-instance activity is not supported yet ('${draft.id}' on '${draft.attachedToId}')`);
+    }
+    if (draft.isForCompensation && (draft.incoming.length > 0 || draft.outgoing.length > 0)) {
+      problems.add(draft.id, `Invalid sequence flow of compensation activity '${draft.id}'. A compensation activity should not have an incoming or outgoing sequence flow.`);
+    }
+    if (draft.kind === 'compensationThrow' && draft.compensationActivityRef) {
+      const target = drafts.get(draft.compensationActivityRef) ?? drafts.get(`${draft.compensationActivityRef}#multiInstanceBody`);
+      const scope = drafts.get(draft.scopeId);
+      const allowedScopes = new Set([draft.scopeId, scope?.kind === 'eventSubProcess' ? scope.scopeId : draft.scopeId]);
+      if (!target || !allowedScopes.has(target.scopeId))
+        problems.add(draft.id, `Invalid attribute value for 'activityRef': no activity with id '${draft.compensationActivityRef}' in scope '${draft.scopeId}'`);
+    }
+    if (draft.kind === 'startEvent' && draft.compensationStart) {
+      const eventSubProcess = drafts.get(draft.scopeId);
+      const outer = eventSubProcess ? drafts.get(eventSubProcess.scopeId) : undefined;
+      if (eventSubProcess?.kind !== 'eventSubProcess' || !outer || outer.scopeId === '') {
+        problems.add(draft.id, `event subprocess with compensation start event is only supported for embedded subprocess ('${draft.id}')`);
+      }
+    }
+    const transaction = drafts.get(draft.scopeId);
+    if (draft.kind === 'cancelEndEvent' && !transaction?.transaction) problems.add(draft.id, `end event with cancelEventDefinition only supported inside transaction subprocess ('${draft.id}')`);
+    else if (draft.kind === 'cancelEndEvent' && !transaction!.boundaryEventIds.some((id) => drafts.get(id)?.kind === 'boundaryCancel')) {
+      problems.add(draft.id, `cancel end event '${draft.id}' needs a cancel boundary event on its transaction '${transaction!.id}'`);
+    }
+    if (draft.kind === 'boundaryCancel' && !(draft.attachedToId && drafts.get(draft.attachedToId)?.transaction)) {
+      problems.add(draft.id, `boundary event with cancelEventDefinition only supported on transaction subprocesses ('${draft.id}')`);
+    }
+  }
+}
+
 /** Camunda's rules (BpmnParse.parseEventBasedGateway): its flows lead only to intermediate catch events, each reached from it alone. */
 function checkEventBasedGateways(drafts: Map<string, NodeDraft>, flows: Map<string, SequenceFlow>, problems: ProblemCollector): void {
   for (const gateway of drafts.values()) {
@@ -315,7 +366,7 @@ function resolveScopeStarts(drafts: Map<string, NodeDraft>, problems: ProblemCol
     if (scope.kind === 'eventSubProcess') {
       const triggers = starts.filter(isEventStart);
       if (triggers.length !== 1 || starts.length !== 1) {
-        problems.add(scope.id, 'An event sub-process needs exactly one message, timer, signal, conditional, error or escalation start event');
+        problems.add(scope.id, 'An event sub-process needs exactly one message, timer, signal, conditional, error, escalation or compensation start event');
         continue;
       }
       const trigger = triggers[0]!;
@@ -348,7 +399,7 @@ function resolveProcessStarts(root: NodeDraft, drafts: Map<string, NodeDraft>, p
   for (const start of starts) {
     if (start.errorCatch || start.escalationCatch) problems.add(start.id, `Start event '${start.id}' (${start.activityType}) is only supported in an event sub-process`);
   }
-  const exclusive = starts.filter((s) => !s.messageName && !s.signalName && !s.conditional && !s.errorCatch && !s.escalationCatch);
+  const exclusive = starts.filter((s) => !s.messageName && !s.signalName && !s.conditional && !s.errorCatch && !s.escalationCatch && !s.compensationStart);
   for (const extra of exclusive.slice(1)) problems.add(extra.id, `multiple none start events or timer start events not supported on process definition ('${extra.id}')`);
   const messageNames = new Set<string>();
   for (const start of starts) {
@@ -364,5 +415,5 @@ function resolveProcessStarts(root: NodeDraft, drafts: Map<string, NodeDraft>, p
 
 /** A start event with a trigger (timer, message, error, escalation) rather than a none start event. */
 function isEventStart(draft: NodeDraft): boolean {
-  return Boolean(draft.timer || draft.messageName || draft.signalName || draft.conditional || draft.errorCatch || draft.escalationCatch);
+  return Boolean(draft.timer || draft.messageName || draft.signalName || draft.conditional || draft.errorCatch || draft.escalationCatch || draft.compensationStart);
 }

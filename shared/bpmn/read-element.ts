@@ -8,10 +8,7 @@ import { type ProblemCollector, readExecutionListeners, readImplementation, read
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
 /** What Camunda calls each refused element in messages, so users recognise it. */
-const UNSUPPORTED_EVENT_DEFINITIONS: Record<string, string> = {
-  'bpmn:CompensateEventDefinition': 'compensation event',
-  'bpmn:CancelEventDefinition': 'cancel event',
-};
+const UNSUPPORTED_EVENT_DEFINITIONS: Record<string, string> = {};
 
 /** Events that wait for their message: they need a messageRef to a named message (throwing ones do not). */
 const MESSAGE_CATCHERS = new Set(['bpmn:StartEvent', 'bpmn:IntermediateCatchEvent', 'bpmn:BoundaryEvent']);
@@ -89,6 +86,12 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   }
   if (definition?.$type === 'bpmn:LinkEventDefinition') draft.linkName = readLinkName(definition, id, problems);
   if (definition?.$type === 'bpmn:ConditionalEventDefinition') draft.conditional = readConditional(definition, id, problems);
+  if (compensateDefinition(definition, id, problems)) {
+    draft.compensationActivityRef = child(definition!, 'activityRef')?.id;
+    if (element.$type === 'bpmn:StartEvent') draft.compensationStart = true;
+  }
+  if (element.$type === 'bpmn:Transaction') draft.transaction = true;
+  if (element.isForCompensation === true) draft.isForCompensation = true;
   if (definition?.$type === 'bpmn:SignalEventDefinition') {
     draft.signalName = readSignalName(definition, id, problems);
     draft.signalAsync = definition.async === true;
@@ -131,6 +134,8 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
   const link = definitionType === 'bpmn:LinkEventDefinition';
   const signal = definitionType === 'bpmn:SignalEventDefinition';
   const conditional = definitionType === 'bpmn:ConditionalEventDefinition';
+  const compensate = definitionType === 'bpmn:CompensateEventDefinition';
+  const cancel = definitionType === 'bpmn:CancelEventDefinition';
   switch (element.$type) {
     case 'bpmn:StartEvent':
       if (timer) return ['startEvent', 'startTimerEvent'];
@@ -139,17 +144,21 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
       if (escalation) return ['startEvent', 'escalationStartEvent'];
       if (signal) return ['startEvent', 'signalStartEvent'];
       if (conditional) return ['startEvent', 'conditionalStartEvent'];
+      if (compensate) return ['startEvent', 'compensationStartEvent'];
       return definitionType ? refuse('') : ['startEvent', 'startEvent'];
     case 'bpmn:EndEvent':
       if (definitionType === 'bpmn:TerminateEventDefinition') return ['terminateEndEvent', 'terminateEndEvent'];
       if (error) return ['errorEndEvent', 'errorEndEvent'];
       if (escalation) return ['escalationThrow', 'escalationEndEvent'];
       if (signal) return ['signalThrow', 'signalEndEvent'];
+      if (compensate) return ['compensationThrow', 'compensationEndEvent'];
+      if (cancel) return ['cancelEndEvent', 'cancelEndEvent'];
       if (message) return isServiceTaskLike(definition) ? classifyServiceTask(definition!, 'messageEndEvent', refuse) : ['noneEndEvent', 'endEvent'];
       return definitionType ? refuse('only none, terminate, error, escalation, signal and message end events are supported') : ['noneEndEvent', 'noneEndEvent'];
     case 'bpmn:IntermediateThrowEvent':
       if (escalation) return ['escalationThrow', 'intermediateEscalationThrowEvent'];
       if (signal) return ['signalThrow', 'intermediateSignalThrow'];
+      if (compensate) return ['compensationThrow', 'intermediateCompensationThrowEvent'];
       if (link) return ['linkThrow', 'intermediateLinkThrowEvent'];
       if (message) return isServiceTaskLike(definition) ? classifyServiceTask(definition!, 'intermediateMessageThrowEvent', refuse) : ['intermediateThrow', 'intermediateNoneThrowEvent'];
       return definitionType ? refuse('only none, escalation, signal, link and message intermediate throw events are supported') : ['intermediateThrow', 'intermediateNoneThrowEvent'];
@@ -167,7 +176,9 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
       if (escalation) return ['boundaryEscalation', 'boundaryEscalation'];
       if (signal) return ['boundarySignal', 'boundarySignal'];
       if (conditional) return ['boundaryConditional', 'boundaryConditional'];
-      return refuse('only timer, message, signal, conditional, error and escalation boundary events are supported');
+      if (compensate) return ['boundaryCompensation', 'compensationBoundaryCatch'];
+      if (cancel) return ['boundaryCancel', 'cancelBoundaryCatch'];
+      return refuse('');
     case 'bpmn:UserTask':
       return ['userTask', 'userTask'];
     case 'bpmn:Task':
@@ -178,6 +189,8 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
       return ['receiveTask', 'receiveTask'];
     case 'bpmn:SubProcess':
       return element.triggeredByEvent === true ? ['eventSubProcess', 'subProcess'] : ['subProcess', 'subProcess'];
+    case 'bpmn:Transaction':
+      return ['subProcess', 'transaction'];
     case 'bpmn:ExclusiveGateway':
       return ['exclusiveGateway', 'exclusiveGateway'];
     case 'bpmn:ParallelGateway':
@@ -270,6 +283,13 @@ function readEscalationCatch(definition: ModdleElement, id: string, problems: Pr
   const escalation = child(definition, 'escalationRef');
   if (text(definition, 'escalationRef') !== undefined && !escalation) problems.add(id, `could not find escalation referenced by '${id}'`);
   return { escalationCode: escalation ? text(escalation, 'escalationCode') : undefined, escalationCodeVariable: text(definition, 'escalationCodeVariable') };
+}
+
+/** Whether this is a compensate event definition; Camunda refuses `waitForCompletion="false"`. */
+function compensateDefinition(definition: ModdleElement | undefined, id: string, problems: ProblemCollector): boolean {
+  if (definition?.$type !== 'bpmn:CompensateEventDefinition') return false;
+  if (definition.waitForCompletion === false) problems.add(id, `Unsupported attribute value for 'waitForCompletion': 'false' is not supported on '${id}'`);
+  return true;
 }
 
 /** The name of the referenced signal, as an expression (Camunda resolves `${…}` in signal names). */

@@ -16,6 +16,8 @@ export interface SubProcessNode extends FlowNodeBase, ScopeContents, WithDefault
    * parser refuses it otherwise); the process may have only event start events (see ProcessModel).
    */
   readonly noneStartEventId?: string;
+  /** A transaction sub-process (activityType `transaction`): cancel end events may end it. */
+  readonly transaction?: true;
 }
 
 /** An event sub-process: started by its one message or timer start event while its scope lives. */

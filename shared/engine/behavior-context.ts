@@ -10,6 +10,8 @@ export interface EnterOptions {
   localVariables?: Variables;
   /** The sequence flow the token arrived on. */
   viaFlowId?: string;
+  /** The token is a compensation handler: this throw or cancel end event waits for it. */
+  compensationThrowerId?: string;
 }
 
 /**
@@ -49,6 +51,14 @@ export interface BehaviorContext extends ExecutionContext {
   fire(owner: ActivityInstanceState, catchingNode: FlowNode, firedJob?: JobState): void;
   /** The subscriptions of one event type and name in this instance, in tree order. */
   subscriptionsOf(eventType: SubscriptionState['eventType'], eventName: string): { owner: ActivityInstanceState; subscription: SubscriptionState }[];
+  /** The attached instance with this id. */
+  instanceById(id: string): ActivityInstanceState | undefined;
+  /** The attached instances that satisfy `predicate`, in tree order. */
+  instancesWhere(predicate: (instance: ActivityInstanceState) => boolean): ActivityInstanceState[];
+  /** Brings a completed sub-process back as an event scope instance (compensation), without starting it. */
+  createEventScopeInstance(scope: ActivityInstanceState, node: FlowNode, variables?: Variables): ActivityInstanceState;
+  /** Removes an instance that has nothing to end (an event scope instance whose compensation is done). */
+  removeInstance(instance: ActivityInstanceState): void;
   /** Whether the instance is still part of the tree (an interrupting event may have cancelled it meanwhile). */
   isAttached(instance: ActivityInstanceState): boolean;
   /** A token ended inside `scope`; the scope's behaviour decides what follows. */

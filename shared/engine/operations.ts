@@ -125,7 +125,7 @@ function runJob(runtime: Runtime, owner: ActivityInstanceState, job: JobState): 
     case 'async-before': {
       const scope = runtime.parentOf(owner);
       runtime.tree.remove(owner);
-      runtime.enter(scope, definition, { skipAsyncBefore: true, localVariables: owner.variables });
+      runtime.enter(scope, definition, { skipAsyncBefore: true, localVariables: owner.variables, compensationThrowerId: owner.compensationThrower });
       return;
     }
     case 'async-after': {

@@ -3,6 +3,7 @@ import { type CompiledExpression, evaluate, evaluateCondition } from '../express
 import type { BehaviorContext, EnterOptions } from './behavior-context.ts';
 import { behaviorOf } from './behaviors/behavior-table.ts';
 import { registerBoundaryEvents, registerEventSubProcesses } from './behaviors/event-registration.ts';
+import { compensationHandlerCancelled, compensationHandlerEnded, subscribeCompensation } from './behaviors/compensation.ts';
 import type { EngineEnvironment } from './environment.ts';
 import { processEngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
@@ -81,6 +82,27 @@ export class Runtime implements BehaviorContext {
 
   subscriptionsOf(eventType: SubscriptionState['eventType'], eventName: string): { owner: ActivityInstanceState; subscription: SubscriptionState }[] {
     return findSubscriptions(this.tree, eventName, eventType);
+  }
+
+  instanceById(id: string): ActivityInstanceState | undefined {
+    return this.tree.get(id);
+  }
+
+  instancesWhere(predicate: (instance: ActivityInstanceState) => boolean): ActivityInstanceState[] {
+    return this.tree.all().filter(predicate);
+  }
+
+  createEventScopeInstance(scope: ActivityInstanceState, node: FlowNode, variables?: Variables): ActivityInstanceState {
+    const instance: ActivityInstanceState = { id: this.newActivityInstanceId(node.id), activityId: node.id, eventScope: true };
+    if (variables) instance.variables = { ...variables };
+    this.tree.add(scope, instance);
+    this.events.push({ type: 'activityStart', activityInstanceId: instance.id, activityId: node.id, parentActivityInstanceId: scope.id, time: this.now() });
+    return instance;
+  }
+
+  removeInstance(instance: ActivityInstanceState): void {
+    this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: false, time: this.now() });
+    this.tree.remove(instance);
   }
 
   isAttached(instance: ActivityInstanceState): boolean {
@@ -198,11 +220,13 @@ export class Runtime implements BehaviorContext {
     if (definition.asyncBefore && !options.skipAsyncBefore) {
       const transition: ActivityInstanceState = { id: this.env.newId(), activityId: definition.id, transition: 'before' };
       if (options.localVariables) transition.variables = options.localVariables;
+      if (options.compensationThrowerId) transition.compensationThrower = options.compensationThrowerId;
       transition.jobs = [this.newJob('async-before', definition.id)];
       this.tree.add(scope, transition);
       return transition;
     }
     const instance = this.createActivityInstance(scope, definition, options.localVariables);
+    if (options.compensationThrowerId) instance.compensationThrower = options.compensationThrowerId;
     behaviorOf(definition).execute(this, instance, definition);
     return instance;
   }
@@ -230,7 +254,10 @@ export class Runtime implements BehaviorContext {
     if (!this.options.skipIoMappings) runOutputMappings(this, instance, definition);
     fireExecutionListeners(this, instance, definition.listeners, 'end', definition.id);
     this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: false, time: this.now() });
+    subscribeCompensation(this, instance, definition);
     this.tree.remove(instance);
+    const thrower = instance.compensationThrower;
+    if (thrower) this.schedule(this.state.root, instance.activityId, () => compensationHandlerEnded(this, thrower));
   }
 
   /** The token completed the activity: continue on `flows` (default: the implicit split of its outgoing flows). */
@@ -303,6 +330,8 @@ export class Runtime implements BehaviorContext {
       return;
     }
     if (scope.children && scope.children.length > 0) return;
+    // An event scope instance ends when its compensation handlers are done, not when it runs empty.
+    if (scope.eventScope) return;
     // A token on its way into the scope (an event fired it during this step) keeps the scope alive.
     if (this.agenda.some((item) => item.scope === scope)) return;
     this.completeScope(scope);
@@ -340,10 +369,13 @@ export class Runtime implements BehaviorContext {
    * mappings and end listeners (each unless skipped), then removal with its jobs and subscriptions.
    */
   cancel(instance: ActivityInstanceState): void {
+    // Cancelling one instance can cancel another first (a compensation handler takes its thrower along).
+    if (!this.tree.isAttached(instance)) return;
     for (const child of [...(instance.children ?? [])].reverse()) this.cancel(child);
     if (instance === this.state.root) return;
-    if (instance.transition) {
+    if (instance.transition || instance.eventScope) {
       this.tree.remove(instance);
+      this.compensationCancelled(instance);
       return;
     }
     const definition = this.defOf(instance);
@@ -352,5 +384,11 @@ export class Runtime implements BehaviorContext {
     fireExecutionListeners(this, instance, definition.listeners, 'end', definition.id);
     this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: true, time: this.now() });
     this.tree.remove(instance);
+    this.compensationCancelled(instance);
+  }
+
+  /** A cancelled compensation handler (or event scope) cancels the compensation it belongs to. */
+  private compensationCancelled(instance: ActivityInstanceState): void {
+    if (instance.compensationThrower) compensationHandlerCancelled(this, instance.compensationThrower);
   }
 }

@@ -53,11 +53,19 @@ export interface ExternalTaskState {
 
 export interface SubscriptionState {
   id: string;
-  eventType: 'message' | 'signal' | 'conditional';
+  eventType: 'message' | 'signal' | 'conditional' | 'compensate';
   eventName: string;
-  /** The catching activity: intermediate event, receive task, boundary event or event sub-process start. */
+  /**
+   * The catching activity: intermediate event, receive task, boundary event or event sub-process
+   * start; for a compensation subscription, the completed activity to compensate.
+   */
   activityId: string;
   created: number;
+  /**
+   * A completed sub-process's compensation (Camunda's event scope execution): its variables and the
+   * compensation subscriptions of what completed inside it, compensated inside a new instance of it.
+   */
+  eventScope?: { variables?: Variables; subscriptions: SubscriptionState[] };
 }
 
 export interface IncidentState {
@@ -83,6 +91,12 @@ export interface ActivityInstanceState {
   jobs?: JobState[];
   subscriptions?: SubscriptionState[];
   incidents?: IncidentState[];
+  /** Compensation: the instance (a throw or cancel end event) waiting for this handler to finish. */
+  compensationThrower?: string;
+  /** Compensation: how many handlers this throw or cancel end event still waits for. */
+  pendingCompensations?: number;
+  /** A completed sub-process brought back to run the compensation of what completed inside it. */
+  eventScope?: true;
 }
 
 export type ProcessInstanceStatus = 'ACTIVE' | 'COMPLETED' | 'EXTERNALLY_TERMINATED' | 'INTERNALLY_TERMINATED';

@@ -1,4 +1,5 @@
 import type { TimerKind } from '../bpmn/model.ts';
+import { isCron, nextCronTime } from './cron.ts';
 import { processEngineError } from './errors.ts';
 
 const DURATION = /^P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
@@ -31,7 +32,7 @@ export interface TimerSchedule {
 
 /**
  * Computes a timer's next due date. `text` is the evaluated timeDuration, timeDate or timeCycle;
- * cycles are ISO repeating intervals `R[n]/[start/]duration` (cron cycles are refused with a clear error).
+ * cycles are ISO repeating intervals `R[n]/[start/]duration` or Quartz cron expressions (shared/engine/cron.ts).
  */
 export function scheduleTimer(kind: TimerKind, text: string, now: number): TimerSchedule {
   switch (kind) {
@@ -45,10 +46,12 @@ export function scheduleTimer(kind: TimerKind, text: string, now: number): Timer
 }
 
 function scheduleCycle(text: string, now: number): TimerSchedule {
+  // A cron cycle repeats for ever: the same expression schedules every next run.
+  if (isCron(text)) return { dueDate: nextCronTime(text, now), repeat: text.trim() };
   const parts = text.trim().split('/');
   const repeat = parts[0] ?? '';
   if (!/^R\d*$/.test(repeat) || parts.length < 2 || parts.length > 3) {
-    throw processEngineError(`ENGINE-09026 Exception while parsing cycle expression '${text}': only ISO 8601 repeating intervals R[n]/[start/]duration are supported`);
+    throw processEngineError(`ENGINE-09026 Exception while parsing cycle expression '${text}': neither an ISO 8601 repeating interval R[n]/[start/]duration nor a cron expression`);
   }
   const count = repeat === 'R' ? Number.POSITIVE_INFINITY : Number(repeat.slice(1));
   const duration = parts[parts.length - 1]!;

@@ -5,7 +5,7 @@ import { type IndexLayout, shardKey, shardOf } from './index-layout.ts';
 import { keys, timeKey } from './keys.ts';
 
 /** The index partition of each subscription type: messages and signals are found by name. */
-const SUBSCRIPTION_INDEX = { message: 'MSG', signal: 'SIG', conditional: 'COND' } as const;
+const SUBSCRIPTION_INDEX = { message: 'MSG', signal: 'SIG', conditional: 'COND', compensate: 'COMP' } as const;
 
 /** A DynamoDB item as a plain object. */
 export type Item = Record<string, unknown> & { pk: string; sk: string };

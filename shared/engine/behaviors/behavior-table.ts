@@ -2,6 +2,7 @@ import type { FlowNode, FlowNodeKind, FlowNodeOfKind } from '../../bpmn/model.ts
 import type { Behavior } from './behavior.ts';
 import { boundaryEventBehavior } from './boundary-events.ts';
 import { catchEventBehavior } from './catch-events.ts';
+import { cancelEndEventBehavior, compensationBoundaryBehavior, compensationThrowBehavior } from './compensation.ts';
 import { intermediateConditionalBehavior } from './conditional-events.ts';
 import { externalTaskBehavior } from './external-task.ts';
 import { eventBasedGatewayBehavior } from './event-based-gateway.ts';
@@ -30,6 +31,8 @@ export const BEHAVIORS = {
   errorEndEvent: errorEndEventBehavior,
   escalationThrow: escalationThrowBehavior,
   signalThrow: signalThrowBehavior,
+  compensationThrow: compensationThrowBehavior,
+  cancelEndEvent: cancelEndEventBehavior,
   intermediateSignal: catchEventBehavior,
   intermediateConditional: intermediateConditionalBehavior,
   linkCatch: passThroughBehavior,
@@ -41,6 +44,8 @@ export const BEHAVIORS = {
   boundarySignal: boundaryEventBehavior,
   boundaryConditional: boundaryEventBehavior,
   boundaryError: boundaryEventBehavior,
+  boundaryCompensation: compensationBoundaryBehavior,
+  boundaryCancel: boundaryEventBehavior,
   boundaryEscalation: boundaryEventBehavior,
   userTask: userTaskBehavior,
   passThroughTask: passThroughBehavior,

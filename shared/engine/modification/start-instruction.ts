@@ -76,7 +76,7 @@ function startBefore(runtime: Runtime, target: FlowNode, instruction: StartInstr
   const scopeDefinition = runtime.defOf(scope);
   const scopeLocals = behaviorOf(scopeDefinition).childStartedByModification?.(scope, scopeDefinition, created.includes(scope));
   if (scopeLocals) locals = { ...scopeLocals, ...locals };
-  if (isKind(target, 'boundaryTimer', 'boundaryMessage', 'boundaryError', 'boundaryEscalation') && target.interrupting) {
+  if (isKind(target, 'boundaryTimer', 'boundaryMessage', 'boundarySignal', 'boundaryConditional', 'boundaryError', 'boundaryEscalation', 'boundaryCancel') && target.interrupting) {
     const hosts = (scope.children ?? []).filter((child) => child.activityId === target.attachedToId && !child.transition);
     if (hosts.length > 1) throw processEngineError(`Executions for activity Activity(${target.attachedToId}) ambiguous`);
     for (const host of hosts) runtime.cancel(host);

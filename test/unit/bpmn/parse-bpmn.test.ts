@@ -25,7 +25,7 @@ const FIXTURE_TABLE: Record<string, 'supported' | readonly string[]> = {
   'ProcessInstanceModificationTest.asyncBeforeFailingTaskProcess.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.asyncBeforeOneScopeTaskProcess.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.asyncBeforeOneTaskProcess.bpmn20.xml': 'supported',
-  'ProcessInstanceModificationTest.cancelEnd.bpmn20.xml': ['tx', 'catchCancelTx'],
+  'ProcessInstanceModificationTest.cancelEnd.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.doubleNestedSubprocess.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.exclusiveGateway.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.exclusiveGatewayAsyncTask.bpmn20.xml': 'supported',
@@ -75,10 +75,10 @@ const FIXTURE_TABLE: Record<string, 'supported' | readonly string[]> = {
   'ProcessInstanceModificationTest.terminateEnd.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.testCancelCallActivityChildProcess.bpmn': 'supported',
   'ProcessInstanceModificationTest.testCancelCallActivityParentProcess.bpmn': ['callActivity'],
-  'ProcessInstanceModificationTest.testCompensationCreation.bpmn20.xml': ['throwCompensate', 'innerCompensation', 'outerCompensation'],
-  'ProcessInstanceModificationTest.testCompensationRemovalOnCancellation.bpmn20.xml': ['throwCompensate', 'innerCompensation', 'outerCompensation'],
-  'ProcessInstanceModificationTest.testNoCompensationCreatedOnCancellation.bpmn20.xml': ['throwCompensate', 'innerCompensation', 'outerCompensation'],
-  'ProcessInstanceModificationTest.testTransactionWithCompensation.bpmn20.xml': ['tx', 'catchCancelTx'],
+  'ProcessInstanceModificationTest.testCompensationCreation.bpmn20.xml': 'supported',
+  'ProcessInstanceModificationTest.testCompensationRemovalOnCancellation.bpmn20.xml': 'supported',
+  'ProcessInstanceModificationTest.testNoCompensationCreatedOnCancellation.bpmn20.xml': 'supported',
+  'ProcessInstanceModificationTest.testTransactionWithCompensation.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.timerStart.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.transitionListeners.bpmn20.xml': 'supported',
   'oneTaskProcess.bpmn20.xml': 'supported',
@@ -178,22 +178,29 @@ describe('parsing the Camunda test models', () => {
     expect(error.message).toContain("Unsupported element 'callActivity' of type CallActivity");
   });
 
-  it('refuses the transaction models naming the Transaction and the cancel boundary event', async () => {
+  it('reads the transaction model: a transaction, its cancel end event and cancel boundary event, a compensation handler by association', async () => {
     // when
-    const error = await parseError(readFixture('ProcessInstanceModificationTest.cancelEnd.bpmn20.xml'));
+    const [model] = await parseBpmn(readFixture('ProcessInstanceModificationTest.cancelEnd.bpmn20.xml'));
 
     // then
-    expect(error.message).toContain("Unsupported element 'tx' of type Transaction");
-    expect(error.message).toContain("'catchCancelTx' of type BoundaryEvent: cancel events are not supported");
+    expect(model!.nodes.get('tx')).toMatchObject({ kind: 'subProcess', activityType: 'transaction', transaction: true });
+    expect(model!.nodes.get('cancelEnd')).toMatchObject({ kind: 'cancelEndEvent', activityType: 'cancelEndEvent' });
+    expect(model!.nodes.get('catchCancelTx')).toMatchObject({ kind: 'boundaryCancel', activityType: 'cancelBoundaryCatch', attachedToId: 'tx' });
+    expect(model!.nodes.get('innerBoundary')).toMatchObject({ kind: 'boundaryCompensation', activityType: 'compensationBoundaryCatch', handlerId: 'undoTxTask' });
+    expect(model!.nodes.get('undoTxTask')).toMatchObject({ isForCompensation: true });
   });
 
-  it('refuses the compensation models naming the compensation throw and boundary events', async () => {
+  it('refuses cancel events outside transactions and a cancel end event whose transaction has no cancel boundary event', async () => {
     // when
-    const error = await parseError(readFixture('ProcessInstanceModificationTest.testCompensationCreation.bpmn20.xml'));
+    const outside = await parseError(bpmnXml('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/><endEvent id="e"><cancelEventDefinition/></endEvent>'));
+    const noBoundary = await parseError(
+      bpmnXml(`<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="tx"/>
+        <transaction id="tx"><startEvent id="ts"/><sequenceFlow id="t1" sourceRef="ts" targetRef="te"/><endEvent id="te"><cancelEventDefinition/></endEvent></transaction>`),
+    );
 
     // then
-    expect(error.message).toContain("'throwCompensate' of type IntermediateThrowEvent: compensation events are not supported");
-    expect(error.message).toContain("'innerCompensation' of type BoundaryEvent: compensation events are not supported");
+    expect(outside.message).toContain("end event with cancelEventDefinition only supported inside transaction subprocess ('e')");
+    expect(noBoundary.message).toContain("cancel end event 'te' needs a cancel boundary event on its transaction 'tx'");
   });
 
   it('reads the escalation model: an escalation end event and a non-interrupting escalation event sub-process', async () => {
@@ -360,12 +367,8 @@ describe('refusing broken BPMN', () => {
   it.each([
     ['call activity', '<callActivity id="x" calledElement="other"/>', 'CallActivity'],
     ['script task', '<scriptTask id="x" scriptFormat="javascript"><script>1</script></scriptTask>', 'ScriptTask'],
-    ['compensation catch event', '<boundaryEvent id="x" attachedToRef="s"><compensateEventDefinition/></boundaryEvent>', 'BoundaryEvent: compensation events are not supported'],
-    ['compensation end event', '<endEvent id="x"><compensateEventDefinition/></endEvent>', 'EndEvent: compensation events are not supported'],
+    ['multiple event definitions', '<endEvent id="x"><terminateEventDefinition/><errorEventDefinition/></endEvent>', 'EndEvent: multiple event definitions'],
     ['complex gateway', '<complexGateway id="x"/>', 'ComplexGateway'],
-    ['transaction', '<transaction id="x"/>', 'Transaction'],
-    ['cancel boundary event', '<boundaryEvent id="x" attachedToRef="s"><cancelEventDefinition/></boundaryEvent>', 'BoundaryEvent: cancel events are not supported'],
-    ['cancel end event', '<endEvent id="x"><cancelEventDefinition/></endEvent>', 'EndEvent: cancel events are not supported'],
     ['connector service task', '<serviceTask id="x" camunda:type="connector"/>', "ServiceTask: camunda:type 'connector' is not supported"],
     ['service task without implementation', '<serviceTask id="x"/>', 'ServiceTask: needs camunda:type="external"'],
     ['external task without topic', '<serviceTask id="x" camunda:type="external"/>', 'ServiceTask: an external task needs camunda:topic'],
@@ -451,7 +454,7 @@ describe('refusing broken BPMN', () => {
     const error = await parseError(xml);
 
     // then
-    expect(error.message).toContain("An event sub-process needs exactly one message, timer, signal, conditional, error or escalation start event | element 'esp'");
+    expect(error.message).toContain("An event sub-process needs exactly one message, timer, signal, conditional, error, escalation or compensation start event | element 'esp'");
   });
 
   it('refuses a timer without a definition naming the event', async () => {

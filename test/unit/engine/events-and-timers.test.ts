@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { StartEventNode } from '../../../shared/bpmn/index.ts';
 import { correlateMessage, EngineError } from '../../../shared/engine/index.ts';
+import { scheduleTimerStart } from '../../../shared/engine/start-events.ts';
 import { InstanceDriver, loadModel, testEnvironment } from '../../support/engine-harness.ts';
 import { inlineModel, int, str } from './inline-models.ts';
 
@@ -71,16 +73,62 @@ describe('intermediate timer catch events', () => {
     expect(driver.jobs().map((j) => j.dueDate! - driver.env.clock)).toEqual([26 * HOUR]);
   });
 
-  it('refuses a cron time cycle with a clear ENGINE-09026 error and creates no instance', async () => {
+  it('schedules a cron time cycle (Quartz syntax, UTC) and a non-interrupting cron boundary timer keeps firing', async () => {
+    // given: 09:00:00 on weekdays
+    const model = await inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="work"/><userTask id="work"/>
+      <boundaryEvent id="daily" attachedToRef="work" cancelActivity="false"><timerEventDefinition><timeCycle>0 0 9 ? * MON-FRI</timeCycle></timerEventDefinition></boundaryEvent>
+      <sequenceFlow id="f2" sourceRef="daily" targetRef="remind"/><userTask id="remind"/>`);
+    const env = testEnvironment();
+    env.clock = Date.UTC(2026, 11, 4, 10, 0, 0); // a Friday, after 09:00
+
+    // when
+    const driver = InstanceDriver.start(model, env);
+
+    // then: next Monday 09:00
+    expect(driver.jobs().map((j) => new Date(j.dueDate!).toISOString())).toEqual(['2026-12-07T09:00:00.000Z']);
+
+    // when
+    driver.env.clock = Date.UTC(2026, 11, 7, 9, 0, 0);
+    driver.executeJob();
+
+    // then: it fired and re-armed for Tuesday
+    expect(driver.shape).toBe('root{remind, work}');
+    expect(driver.jobs().map((j) => new Date(j.dueDate!).toISOString())).toEqual(['2026-12-08T09:00:00.000Z']);
+  });
+
+  it('a cron timer start event is scheduled at deployment and keeps its expression for every next run', async () => {
+    // given
+    const model = await inlineModel(`<startEvent id="byCron"><timerEventDefinition><timeCycle>0 30 */6 * * ?</timeCycle></timerEventDefinition></startEvent>
+      <sequenceFlow id="f1" sourceRef="byCron" targetRef="t"/><userTask id="t"/>`);
+    const start = model.nodes.get('byCron') as StartEventNode;
+
+    // when
+    const first = scheduleTimerStart(start, Date.UTC(2026, 0, 1, 5, 0, 0));
+    const next = scheduleTimerStart(start, first.dueDate, first.repeat);
+
+    // then
+    expect([first, next].map((s) => [new Date(s.dueDate).toISOString(), s.repeat])).toEqual([
+      ['2026-01-01T06:30:00.000Z', '0 30 */6 * * ?'],
+      ['2026-01-01T12:30:00.000Z', '0 30 */6 * * ?'],
+    ]);
+  });
+
+  it.each([
+    ['0 0 9 L * ?', 'L, W or #'],
+    ['0 0 9 1 * MON', 'both a day-of-week and a day-of-month'],
+    ['0 0 25 * * ?', 'out of range'],
+    ['every day', 'neither an ISO 8601 repeating interval'],
+  ])('refuses the time cycle %s with ENGINE-09026 naming the problem', async (cycle, why) => {
     // given
     const model = await inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
-      <intermediateCatchEvent id="t"><timerEventDefinition><timeCycle>0 0 9 * * ?</timeCycle></timerEventDefinition></intermediateCatchEvent>`);
+      <intermediateCatchEvent id="t"><timerEventDefinition><timeCycle>${cycle}</timeCycle></timerEventDefinition></intermediateCatchEvent>`);
 
     // when
     const act = () => InstanceDriver.start(model);
 
     // then
-    expect(act).toThrow(/ENGINE-09026 Exception while parsing cycle expression '0 0 9 \* \* \?'/);
+    expect(act).toThrow(`ENGINE-09026 Exception while parsing cycle expression '${cycle}'`);
+    expect(act).toThrow(why);
   });
 });
 

@@ -475,12 +475,15 @@ describe('S35 intermediate timer', () => {
 });
 
 describe('S36 compensation boundary', () => {
-  // Not applicable: the model (transaction sub-process + compensation boundary) is refused at deployment
-  // because transactions and compensation are not supported, so the scenario cannot be reproduced.
-  it.skip('startBefore / startAfter compensateBoundaryEvent (model refused at deployment)', () => {});
-
-  it('the model is refused at deployment', async () => {
-    await expectRefusedAtDeployment('transactionWithCompensation');
+  // The scenario and the rest of the transaction group: test/unit/modification/compensation-transaction.test.ts.
+  it('startBefore compensateBoundaryEvent is refused, naming the compensation boundary event', async () => {
+    const driver = InstanceDriver.start(await model('transactionWithCompensation'), testEnvironment());
+    expectModificationError(
+      driver,
+      [{ type: 'startBeforeActivity', activityId: 'compensateBoundaryEvent' }],
+      'ProcessEngineException',
+      'Cannot start before activity compensateBoundaryEvent; the activity is a compensation boundary event',
+    );
   });
 });
 

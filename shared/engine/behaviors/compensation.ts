@@ -1,0 +1,199 @@
+import type { BoundaryCompensationNode, CancelEndEventNode, CompensationThrowNode, FlowNode, StartEventNode } from '../../bpmn/model.ts';
+import type { BehaviorContext } from '../behavior-context.ts';
+import { processEngineError } from '../errors.ts';
+import type { ActivityInstanceState, SubscriptionState } from '../state.ts';
+import type { Behavior } from './behavior.ts';
+import { boundaryEventBehavior } from './boundary-events.ts';
+
+/**
+ * Compensation as Camunda runs it (CompensationUtil, CompensationEventHandler):
+ * - an activity with a compensation boundary event leaves a compensation subscription in its scope
+ *   when it completes (never when it is cancelled); a completed sub-process whose insides left
+ *   subscriptions (or that has a compensation event sub-process) leaves one more, holding them and
+ *   its variables (Camunda's event scope);
+ * - a compensation throw event compensates the subscriptions of its scope (or of its activityRef),
+ *   newest first, all at once, and waits until every handler has finished;
+ * - a handler whose compensation is cancelled takes its waiting thrower with it.
+ */
+
+function compensationBoundaryOf(ctx: BehaviorContext, node: FlowNode): BoundaryCompensationNode | undefined {
+  for (const id of node.boundaryEventIds) {
+    const boundary = ctx.def(id);
+    if (boundary.kind === 'boundaryCompensation') return boundary;
+  }
+  return undefined;
+}
+
+/** The compensation event sub-process directly inside a sub-process node, if any. */
+function compensationEventSubProcessOf(ctx: BehaviorContext, node: FlowNode): FlowNode | undefined {
+  if (node.kind !== 'subProcess') return undefined;
+  for (const id of node.eventSubProcessIds) {
+    const eventSubProcess = ctx.def(id);
+    if (eventSubProcess.kind === 'eventSubProcess' && (ctx.def(eventSubProcess.triggerStartEventId) as StartEventNode).compensation) return eventSubProcess;
+  }
+  return undefined;
+}
+
+/**
+ * `instance` completed normally: the subscriptions it leaves in its scope. Called before it is removed,
+ * while its own compensation subscriptions (of what completed inside it) are still on it.
+ */
+export function subscribeCompensation(ctx: BehaviorContext, instance: ActivityInstanceState, node: FlowNode): void {
+  if (instance.eventScope || instance.compensationThrower) return;
+  const scope = ctx.parentOf(instance);
+  const created = ctx.now();
+  const inner = (instance.subscriptions ?? []).filter((s) => s.eventType === 'compensate');
+  const add = (subscription: SubscriptionState) => {
+    if (!scope.subscriptions) scope.subscriptions = [];
+    scope.subscriptions.push(subscription);
+  };
+  if (node.kind === 'subProcess' && (inner.length > 0 || compensationEventSubProcessOf(ctx, node))) {
+    const eventScope: SubscriptionState['eventScope'] = { subscriptions: inner };
+    if (instance.variables) eventScope.variables = instance.variables;
+    add({ id: ctx.env.newId(), eventType: 'compensate', eventName: '', activityId: node.id, created, eventScope });
+  }
+  if (compensationBoundaryOf(ctx, node)) add({ id: ctx.env.newId(), eventType: 'compensate', eventName: '', activityId: node.id, created });
+}
+
+/** The compensation subscriptions of `scope` a throw compensates: all, or those of one activity; newest first. */
+function subscriptionsToCompensate(scope: ActivityInstanceState, activityRef?: string): SubscriptionState[] {
+  const all = (scope.subscriptions ?? []).filter((s) => s.eventType === 'compensate' && (!activityRef || s.activityId === activityRef || s.activityId === `${activityRef}#multiInstanceBody`));
+  return all.reverse();
+}
+
+/**
+ * Starts the handlers of `subscriptions` (removed from `scope`) for `thrower`, which then waits for
+ * them; returns how many it waits for.
+ */
+function compensate(ctx: BehaviorContext, scope: ActivityInstanceState, subscriptions: readonly SubscriptionState[], thrower: ActivityInstanceState): number {
+  scope.subscriptions = scope.subscriptions?.filter((s) => !subscriptions.includes(s));
+  if (scope.subscriptions?.length === 0) delete scope.subscriptions;
+  let started = 0;
+  for (const subscription of subscriptions) {
+    const activity = ctx.def(subscription.activityId);
+    if (subscription.eventScope) {
+      if (startEventScope(ctx, scope, activity, subscription.eventScope, thrower)) started += 1;
+      continue;
+    }
+    const boundary = compensationBoundaryOf(ctx, activity);
+    if (!boundary) continue;
+    thrower.pendingCompensations = (thrower.pendingCompensations ?? 0) + 1;
+    started += 1;
+    ctx.enter(scope, ctx.def(boundary.handlerId), { compensationThrowerId: thrower.id });
+  }
+  return started;
+}
+
+/**
+ * Compensates a completed sub-process: a new instance of it (the event scope, with the variables it
+ * ended with) runs its compensation event sub-process, or else the handlers of what completed inside it.
+ */
+function startEventScope(ctx: BehaviorContext, scope: ActivityInstanceState, subProcess: FlowNode, eventScope: NonNullable<SubscriptionState['eventScope']>, thrower: ActivityInstanceState): boolean {
+  const handler = compensationEventSubProcessOf(ctx, subProcess);
+  if (!handler && eventScope.subscriptions.length === 0) return false;
+  const instance = ctx.createEventScopeInstance(scope, subProcess, eventScope.variables);
+  instance.compensationThrower = thrower.id;
+  thrower.pendingCompensations = (thrower.pendingCompensations ?? 0) + 1;
+  if (handler) {
+    // The event sub-process compensates the insides itself (its own throw events see these subscriptions).
+    instance.subscriptions = [...eventScope.subscriptions];
+    instance.pendingCompensations = 1;
+    const eventSubProcess = ctx.createActivityInstance(instance, handler);
+    eventSubProcess.compensationThrower = instance.id;
+    ctx.enter(eventSubProcess, ctx.def((handler as { triggerStartEventId: string }).triggerStartEventId));
+    return true;
+  }
+  if (compensate(ctx, instance, [...eventScope.subscriptions].reverse(), instance) === 0) {
+    delete instance.compensationThrower;
+    thrower.pendingCompensations! -= 1;
+    ctx.removeInstance(instance);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * An instance started by compensation ended: its thrower waits for one handler less. When none is
+ * left, an event scope instance ends in turn, and a throw or cancel end event goes on.
+ */
+export function compensationHandlerEnded(ctx: BehaviorContext, throwerId: string): void {
+  const thrower = ctx.instanceById(throwerId);
+  if (!thrower?.pendingCompensations) return;
+  thrower.pendingCompensations -= 1;
+  if (thrower.pendingCompensations > 0) return;
+  delete thrower.pendingCompensations;
+  if (thrower.eventScope) {
+    const next = thrower.compensationThrower;
+    ctx.removeInstance(thrower);
+    if (next) compensationHandlerEnded(ctx, next);
+    return;
+  }
+  ctx.fire(thrower, ctx.defOf(thrower));
+}
+
+/** A compensation handler was cancelled: the compensation it was part of is cancelled with its thrower. */
+export function compensationHandlerCancelled(ctx: BehaviorContext, throwerId: string): void {
+  const thrower = ctx.instanceById(throwerId);
+  if (thrower && ctx.isAttached(thrower)) ctx.cancel(thrower);
+}
+
+/** Compensation intermediate throw and end events: compensate, wait for the handlers, then go on. */
+export const compensationThrowBehavior: Behavior<CompensationThrowNode> = {
+  execute(ctx, instance, node) {
+    const scope = ctx.parentOf(instance);
+    // A throw inside a compensation event sub-process compensates the sub-process around it (its event scope).
+    const subscriptionScope = ctx.defOf(scope).kind === 'eventSubProcess' && scope.compensationThrower ? ctx.parentOf(scope) : scope;
+    if (compensate(ctx, subscriptionScope, subscriptionsToCompensate(subscriptionScope, node.activityRef), instance) === 0) ctx.leave(instance);
+  },
+  trigger(ctx, instance) {
+    ctx.leave(instance);
+  },
+  cancel(ctx, instance) {
+    cancelHandlersOf(ctx, instance);
+  },
+};
+
+/**
+ * A cancel end event (Camunda's CancelEndEventActivityBehavior): it first ends every other token of
+ * its transaction, then compensates the transaction's completed activities; when they are done the
+ * transaction is cancelled and left through its cancel boundary event.
+ */
+export const cancelEndEventBehavior: Behavior<CancelEndEventNode> = {
+  execute(ctx, instance, node) {
+    const transaction = ctx.parentOf(instance);
+    for (const sibling of [...(transaction.children ?? [])]) if (sibling !== instance) ctx.cancel(sibling);
+    ctx.discardPending(transaction);
+    if (compensate(ctx, transaction, subscriptionsToCompensate(transaction), instance) === 0) cancelTransaction(ctx, instance, node);
+  },
+  trigger(ctx, instance, node) {
+    cancelTransaction(ctx, instance, node);
+  },
+  cancel(ctx, instance) {
+    cancelHandlersOf(ctx, instance);
+  },
+};
+
+function cancelTransaction(ctx: BehaviorContext, instance: ActivityInstanceState, node: CancelEndEventNode): void {
+  const transaction = ctx.parentOf(instance);
+  const transactionNode = ctx.defOf(transaction);
+  const boundary = transactionNode.boundaryEventIds.map((id) => ctx.def(id)).find((b) => b.kind === 'boundaryCancel');
+  // The parser refuses a cancel end event whose transaction has no cancel boundary event.
+  if (boundary?.kind !== 'boundaryCancel') throw processEngineError(`Transaction '${transactionNode.id}' of cancel end event '${node.id}' has no cancel boundary event`);
+  boundaryEventBehavior.trigger!(ctx, transaction, boundary);
+}
+
+/** The thrower is cancelled: the handlers still compensating for it go too. */
+function cancelHandlersOf(ctx: BehaviorContext, thrower: ActivityInstanceState): void {
+  delete thrower.pendingCompensations;
+  for (const handler of ctx.instancesWhere((candidate) => candidate.compensationThrower === thrower.id)) {
+    delete handler.compensationThrower;
+    if (ctx.isAttached(handler)) ctx.cancel(handler);
+  }
+}
+
+/** A compensation boundary event never starts a token (Camunda refuses to start before one). */
+export const compensationBoundaryBehavior: Behavior<BoundaryCompensationNode> = {
+  execute(_ctx, _instance, node) {
+    throw processEngineError(`Cannot start before activity ${node.id}; the activity is a compensation boundary event`);
+  },
+};
