@@ -39,27 +39,27 @@ export interface CronSchedule {
   years?: Set<number>;
 }
 
-function invalid(text: string, why: string): Error {
+function invalidCycle(text: string, why: string): Error {
   return processEngineError(`ENGINE-09026 Exception while parsing cycle expression '${text}': ${why}`);
 }
 
 function valueOf(token: string, field: Field, text: string): number {
   const named = field.names?.indexOf(token.toUpperCase()) ?? -1;
   const value = named >= 0 ? named + (field.nameBase ?? 0) : Number(token);
-  if (!Number.isInteger(value) || value < field.min || value > field.max) throw invalid(text, `'${token}' is out of range ${field.min}-${field.max}`);
+  if (!Number.isInteger(value) || value < field.min || value > field.max) throw invalidCycle(text, `'${token}' is out of range ${field.min}-${field.max}`);
   return value;
 }
 
 function parseField(part: string, field: Field, text: string): Set<number> | undefined {
   if (part === '?') return undefined;
   if (/[LW#]/i.test(part.replace(/[A-Z]{3}/gi, (name) => (field.names?.includes(name.toUpperCase()) ? '' : name)))) {
-    throw invalid(text, `'${part}' uses L, W or #, which are not supported`);
+    throw invalidCycle(text, `'${part}' uses L, W or #, which are not supported`);
   }
   const values = new Set<number>();
   for (const item of part.split(',')) {
     const [range, stepText] = item.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw invalid(text, `'${item}' has an invalid step`);
+    if (!Number.isInteger(step) || step < 1) throw invalidCycle(text, `'${item}' has an invalid step`);
     let from = field.min;
     let to = field.max;
     if (range !== '*') {
@@ -67,7 +67,7 @@ function parseField(part: string, field: Field, text: string): Set<number> | und
       from = valueOf(first!, field, text);
       to = last === undefined ? (stepText === undefined ? from : field.max) : valueOf(last, field, text);
     }
-    if (from > to) throw invalid(text, `'${item}' is an empty range`);
+    if (from > to) throw invalidCycle(text, `'${item}' is an empty range`);
     for (let v = from; v <= to; v += step) values.add(v);
   }
   return values;
@@ -81,10 +81,10 @@ export function isCron(text: string): boolean {
 
 export function parseCron(text: string): CronSchedule {
   const parts = text.trim().split(/\s+/);
-  if (parts.length < 6 || parts.length > 7) throw invalid(text, 'a cron expression has six or seven fields');
+  if (parts.length < 6 || parts.length > 7) throw invalidCycle(text, 'a cron expression has six or seven fields');
   const [seconds, minutes, hours, dom, months, dow, years] = parts.map((part, i) => parseField(part, FIELDS[i]!, text));
-  if (parts[3] === '?' && parts[5] === '?') throw invalid(text, "'?' can be used for only one of day-of-month and day-of-week");
-  if (!['?', '*'].includes(parts[3]!) && !['?', '*'].includes(parts[5]!)) throw invalid(text, 'specifying both a day-of-week and a day-of-month is not supported');
+  if (parts[3] === '?' && parts[5] === '?') throw invalidCycle(text, "'?' can be used for only one of day-of-month and day-of-week");
+  if (!['?', '*'].includes(parts[3]!) && !['?', '*'].includes(parts[5]!)) throw invalidCycle(text, 'specifying both a day-of-week and a day-of-month is not supported');
   // Quartz: one of the two day fields must be '?'; a '*' beside a restricted other field means "any".
   const daysOfMonth = parts[3] === '*' && parts[5] !== '*' && parts[5] !== '?' ? undefined : dom;
   const daysOfWeek = parts[5] === '*' ? undefined : dow;
@@ -127,5 +127,5 @@ export function nextCronTime(text: string, after: number): number {
     }
     return date.getTime();
   }
-  throw invalid(text, 'it never fires');
+  throw invalidCycle(text, 'it never fires');
 }
