@@ -43,7 +43,7 @@ function invalidCycle(text: string, why: string): Error {
   return processEngineError(`ENGINE-09026 Exception while parsing cycle expression '${text}': ${why}`);
 }
 
-function valueOf(token: string, field: Field, text: string): number {
+function fieldValue(token: string, field: Field, text: string): number {
   const named = field.names?.indexOf(token.toUpperCase()) ?? -1;
   const value = named >= 0 ? named + (field.nameBase ?? 0) : Number(token);
   if (!Number.isInteger(value) || value < field.min || value > field.max) throw invalidCycle(text, `'${token}' is out of range ${field.min}-${field.max}`);
@@ -64,8 +64,8 @@ function parseField(part: string, field: Field, text: string): Set<number> | und
     let to = field.max;
     if (range !== '*') {
       const [first, last] = range!.split('-');
-      from = valueOf(first!, field, text);
-      to = last === undefined ? (stepText === undefined ? from : field.max) : valueOf(last, field, text);
+      from = fieldValue(first!, field, text);
+      to = last === undefined ? (stepText === undefined ? from : field.max) : fieldValue(last, field, text);
     }
     if (from > to) throw invalidCycle(text, `'${item}' is an empty range`);
     for (let v = from; v <= to; v += step) values.add(v);
