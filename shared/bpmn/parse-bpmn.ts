@@ -275,14 +275,12 @@ function resolveCompensation(drafts: Map<string, NodeDraft>, associations: { sou
       if (!handler?.isForCompensation) problems.add(draft.id, `compensation boundary event '${draft.id}' needs an association to an activity with isForCompensation="true"`);
       else draft.compensationHandlerId = handler.id;
       if (draft.outgoing.length > 0) problems.add(draft.id, `A compensation boundary event must not have outgoing sequence flows ('${draft.id}')`);
-      const host = draft.attachedToId ? drafts.get(draft.attachedToId) : undefined;
-      if (host?.kind === 'multiInstanceBody') problems.add(draft.id, `Compensation of a multi-instance activity is not supported yet ('${draft.id}' on '${draft.attachedToId}')`);
     }
     if (draft.isForCompensation && (draft.incoming.length > 0 || draft.outgoing.length > 0)) {
       problems.add(draft.id, `Invalid sequence flow of compensation activity '${draft.id}'. A compensation activity should not have an incoming or outgoing sequence flow.`);
     }
     if (draft.kind === 'compensationThrow' && draft.compensationActivityRef) {
-      const target = drafts.get(draft.compensationActivityRef) ?? drafts.get(`${draft.compensationActivityRef}#multiInstanceBody`);
+      const target = drafts.get(`${draft.compensationActivityRef}#multiInstanceBody`) ?? drafts.get(draft.compensationActivityRef);
       const scope = drafts.get(draft.scopeId);
       const allowedScopes = new Set([draft.scopeId, scope?.kind === 'eventSubProcess' ? scope.scopeId : draft.scopeId]);
       if (!target || !allowedScopes.has(target.scopeId))

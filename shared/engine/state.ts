@@ -66,6 +66,8 @@ export interface SubscriptionState {
    * compensation subscriptions of what completed inside it, compensated inside a new instance of it.
    */
   eventScope?: { variables?: Variables; subscriptions: SubscriptionState[] };
+  /** The local variables a compensated inner instance of a loop ended with; its handler gets them. */
+  variables?: Variables;
 }
 
 export interface IncidentState {

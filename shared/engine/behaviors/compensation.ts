@@ -21,7 +21,9 @@ function compensationBoundaryOf(ctx: BehaviorContext, node: FlowNode): BoundaryC
     const boundary = ctx.def(id);
     if (boundary.kind === 'boundaryCompensation') return boundary;
   }
-  return undefined;
+  // A looping activity's boundary events sit on its multi-instance body; each inner instance is compensated.
+  const scope = ctx.model.nodes.get(node.scopeId);
+  return scope?.kind === 'multiInstanceBody' ? compensationBoundaryOf(ctx, scope) : undefined;
 }
 
 /** The compensation event sub-process directly inside a sub-process node, if any. */
@@ -47,12 +49,19 @@ export function subscribeCompensation(ctx: BehaviorContext, instance: ActivityIn
     if (!scope.subscriptions) scope.subscriptions = [];
     scope.subscriptions.push(subscription);
   };
-  if (node.kind === 'subProcess' && (inner.length > 0 || compensationEventSubProcessOf(ctx, node))) {
+  const holdsInsides = node.kind === 'subProcess' || node.kind === 'multiInstanceBody';
+  if (holdsInsides && (inner.length > 0 || compensationEventSubProcessOf(ctx, node))) {
     const eventScope: SubscriptionState['eventScope'] = { subscriptions: inner };
     if (instance.variables) eventScope.variables = instance.variables;
     add({ id: ctx.env.newId(), eventType: 'compensate', eventName: '', activityId: node.id, created, eventScope });
   }
-  if (compensationBoundaryOf(ctx, node)) add({ id: ctx.env.newId(), eventType: 'compensate', eventName: '', activityId: node.id, created });
+  // A multi-instance body's compensation is that of its inner instances (Camunda: the handler runs once per completed instance).
+  if (node.kind !== 'multiInstanceBody' && compensationBoundaryOf(ctx, node)) {
+    const subscription: SubscriptionState = { id: ctx.env.newId(), eventType: 'compensate', eventName: '', activityId: node.id, created };
+    // An inner instance of a loop owns its loop variables (loopCounter, the element): its handler sees them.
+    if (ctx.defOf(scope).kind === 'multiInstanceBody' && instance.variables) subscription.variables = instance.variables;
+    add(subscription);
+  }
 }
 
 /** The compensation subscriptions of `scope` a throw compensates: all, or those of one activity; newest first. */
@@ -79,7 +88,8 @@ function compensate(ctx: BehaviorContext, scope: ActivityInstanceState, subscrip
     if (!boundary) continue;
     thrower.pendingCompensations = (thrower.pendingCompensations ?? 0) + 1;
     started += 1;
-    ctx.enter(scope, ctx.def(boundary.handlerId), { compensationThrowerId: thrower.id });
+    const localVariables = subscription.variables && { ...subscription.variables };
+    ctx.enter(scope, ctx.def(boundary.handlerId), { compensationThrowerId: thrower.id, localVariables });
   }
   return started;
 }

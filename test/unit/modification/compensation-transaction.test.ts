@@ -146,6 +146,34 @@ describe('compensation (ProcessInstanceModificationTest)', () => {
     expect(driver.shape).toBe('root{done}');
   });
 
+  it('a multi-instance activity is compensated once per completed instance, each handler seeing its loop variables', async () => {
+    // given: three parallel bookings, compensated after all completed
+    const driver = InstanceDriver.start(
+      await inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="book"/>
+        <userTask id="book"><multiInstanceLoopCharacteristics camunda:collection="\${hotels}" camunda:elementVariable="hotel"/></userTask>
+        <sequenceFlow id="f2" sourceRef="book" targetRef="undoAll"/><intermediateThrowEvent id="undoAll"><compensateEventDefinition activityRef="book"/></intermediateThrowEvent>
+        <sequenceFlow id="f3" sourceRef="undoAll" targetRef="done"/><userTask id="done"/>
+        <boundaryEvent id="cb" attachedToRef="book"><compensateEventDefinition/></boundaryEvent><userTask id="cancelBooking" isForCompensation="true"/>
+        <association sourceRef="cb" targetRef="cancelBooking"/>`),
+      testEnvironment(),
+      { hotels: { type: 'Json', value: ['a', 'b', 'c'] } },
+    );
+
+    // when
+    completeInOrder(driver, 'book', 'book', 'book');
+
+    // then
+    const handlers = driver.instancesOf('cancelBooking');
+    expect(handlers.map((h) => h.variables?.hotel?.value).sort()).toEqual(['a', 'b', 'c']);
+    expect(driver.shape).toBe('root{book#multiInstanceBody{cancelBooking, cancelBooking, cancelBooking}, undoAll}');
+
+    // when
+    completeInOrder(driver, 'cancelBooking', 'cancelBooking', 'cancelBooking');
+
+    // then
+    expect(driver.shape).toBe('root{done}');
+  });
+
   it('refuses what Camunda refuses: a handler with flows, an activityRef outside the scope, waitForCompletion false', async () => {
     await expect(
       inlineModel(`<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="a"/><userTask id="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="undo"/>
