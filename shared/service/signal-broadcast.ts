@@ -2,6 +2,7 @@ import { EngineError } from '../engine/errors.ts';
 import type { Variables } from '../engine/state.ts';
 import { receiveSignal } from '../engine/thrown-events.ts';
 import { log } from '../observability/logger.ts';
+import { ConcurrentModificationError } from '../store/errors.ts';
 import type { Item } from '../store/projections.ts';
 import type { SignalStartRecord } from '../store/signal-items.ts';
 import type { EngineService } from './engine-service.ts';
@@ -75,9 +76,11 @@ export async function deliverSignal(engine: EngineService, delivery: SignalDeliv
     if (broadcastId && (await signals.delivered(broadcastId, receiver))) continue;
     const definition = await engine.definition(start.definitionId);
     if (!definition) continue;
-    await engine
-      .start(definition, { variables: delivery.variables, startEventId: start.activityId }, broadcastId ? [signals.deliveryAction(broadcastId, receiver)] : [])
-      .catch((error: unknown) => skipFailedReceiver(error, broadcastId, receiver));
+    await engine.start(definition, { variables: delivery.variables, startEventId: start.activityId }, broadcastId ? [signals.deliveryAction(broadcastId, receiver)] : []).catch((error: unknown) => {
+      // A concurrent run of the same broadcast wrote this receiver's marker first: it started the instance.
+      if (broadcastId && error instanceof ConcurrentModificationError) return;
+      skipFailedReceiver(error, broadcastId, receiver);
+    });
   }
 }
 

@@ -1,8 +1,8 @@
 import * as z from 'zod/v4';
 import { evaluateStartConditions } from '../../app/conditions.ts';
 import { processInstanceDto } from '../dto.ts';
-import { invalidRequest } from '../errors.ts';
 import { json } from '../http.ts';
+import { tenantSelection } from '../tenant-selection.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, VariableMapDto } from '../variables.ts';
 
@@ -21,12 +21,11 @@ export const conditionRoutes: Route[] = [
     pattern: '/condition',
     handler: async (ctx) => {
       const body = readBody(ctx.req, ConditionBody);
-      if (body.tenantId && body.withoutTenantId) throw invalidRequest("Parameter 'tenantId' cannot be used together with parameter 'withoutTenantId'.");
       const started = await evaluateStartConditions(ctx.app, ctx.auth, {
         variables: fromVariableMap(body.variables),
         businessKey: body.businessKey ?? undefined,
         processDefinitionId: body.processDefinitionId ?? undefined,
-        tenant: body.tenantId ? { tenantId: body.tenantId } : body.withoutTenantId ? { tenantId: null } : undefined,
+        tenant: tenantSelection(body),
       });
       return json(
         200,

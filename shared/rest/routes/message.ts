@@ -1,8 +1,8 @@
 import * as z from 'zod/v4';
 import { correlateMessage } from '../../app/messages.ts';
 import { processInstanceDto } from '../dto.ts';
-import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
+import { tenantSelection } from '../tenant-selection.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, VariableMapDto } from '../variables.ts';
 
@@ -25,8 +25,7 @@ export const messageRoutes: Route[] = [
     pattern: '/message',
     handler: async (ctx) => {
       const body = readBody(ctx.req, CorrelationMessage);
-      if (body.tenantId && body.withoutTenantId) throw invalidRequest("Parameter 'tenantId' cannot be used together with parameter 'withoutTenantId'.");
-      const tenant = body.tenantId ? { tenantId: body.tenantId } : body.withoutTenantId ? { tenantId: null } : undefined;
+      const tenant = tenantSelection(body);
       const correlated = await correlateMessage(ctx.app, ctx.auth, {
         messageName: body.messageName,
         processInstanceId: body.processInstanceId ?? undefined,

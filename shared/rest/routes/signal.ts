@@ -2,6 +2,7 @@ import * as z from 'zod/v4';
 import { throwSignal } from '../../app/signals.ts';
 import { invalidRequest } from '../errors.ts';
 import { noContent } from '../http.ts';
+import { tenantSelection } from '../tenant-selection.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, VariableMapDto } from '../variables.ts';
 
@@ -21,12 +22,11 @@ export const signalRoutes: Route[] = [
     handler: async (ctx) => {
       const body = readBody(ctx.req, SignalBody);
       if (!body.name) throw invalidRequest('No signal name given');
-      if (body.tenantId && body.withoutTenantId) throw invalidRequest("Parameter 'tenantId' cannot be used together with parameter 'withoutTenantId'.");
       await throwSignal(ctx.app, ctx.auth, {
         name: body.name,
         executionId: body.executionId ?? undefined,
         variables: fromVariableMap(body.variables),
-        tenant: body.tenantId ? { tenantId: body.tenantId } : body.withoutTenantId ? { tenantId: null } : undefined,
+        tenant: tenantSelection(body),
       });
       return noContent();
     },
