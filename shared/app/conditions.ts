@@ -30,7 +30,7 @@ export const evaluateStartConditions: UseCase<ConditionInput, ProcessInstanceSta
       for (const start of starts) candidates.push({ definition, start });
     }
   } else {
-    const records = await app.engine.deps.startEvents.conditionalStarts(input.tenant);
+    const records = (await app.engine.deps.startEvents.conditionalStarts(input.tenant)).filter((record) => caller.canSeeTenant(record.tenantId));
     if (records.length === 0) throw processEngineError('ENGINE-13043 No subscriptions were found during evaluation of the conditional start events.');
     for (const record of records) {
       const definition = await app.engine.definition(record.definitionId);

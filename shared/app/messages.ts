@@ -57,7 +57,8 @@ export const correlateMessage: UseCase<CorrelationInput, CorrelationResult[]> = 
   if (instances.length > 1 && !input.all) {
     throw mismatchingMessage(`Cannot correlate message '${messageName}': ${instances.length} executions match the correlation keys`);
   }
-  const starts = instances.length === 0 || input.all ? await app.engine.deps.startEvents.messageStarts(messageName, input.tenant) : [];
+  // Only the tenants the caller belongs to, as Camunda's tenant check does for its queries.
+  const starts = instances.length === 0 || input.all ? (await app.engine.deps.startEvents.messageStarts(messageName, input.tenant)).filter((start) => caller.canSeeTenant(start.tenantId)) : [];
   if (instances.length === 0 && starts.length > 1 && !input.all) {
     throw mismatchingMessage(`Cannot correlate a message with name '${messageName}' to a single process definition. ${starts.length} process definitions match the correlation keys`);
   }

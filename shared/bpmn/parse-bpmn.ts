@@ -295,13 +295,21 @@ function resolveCompensation(drafts: Map<string, NodeDraft>, associations: { sou
     }
     const transaction = drafts.get(draft.scopeId);
     if (draft.kind === 'cancelEndEvent' && !transaction?.transaction) problems.add(draft.id, `end event with cancelEventDefinition only supported inside transaction subprocess ('${draft.id}')`);
-    else if (draft.kind === 'cancelEndEvent' && !transaction!.boundaryEventIds.some((id) => drafts.get(id)?.kind === 'boundaryCancel')) {
+    else if (draft.kind === 'cancelEndEvent' && !cancelBoundaryHostOf(drafts, transaction!).boundaryEventIds.some((id) => drafts.get(id)?.kind === 'boundaryCancel')) {
       problems.add(draft.id, `cancel end event '${draft.id}' needs a cancel boundary event on its transaction '${transaction!.id}'`);
     }
-    if (draft.kind === 'boundaryCancel' && !(draft.attachedToId && drafts.get(draft.attachedToId)?.transaction)) {
-      problems.add(draft.id, `boundary event with cancelEventDefinition only supported on transaction subprocesses ('${draft.id}')`);
+    if (draft.kind === 'boundaryCancel') {
+      const host = draft.attachedToId ? drafts.get(draft.attachedToId) : undefined;
+      const transactionHost = host?.kind === 'multiInstanceBody' && host.innerActivityId ? drafts.get(host.innerActivityId) : host;
+      if (!transactionHost?.transaction) problems.add(draft.id, `boundary event with cancelEventDefinition only supported on transaction subprocesses ('${draft.id}')`);
     }
   }
+}
+
+/** Where a transaction's boundary events sit: on its multi-instance body when it loops. */
+function cancelBoundaryHostOf(drafts: Map<string, NodeDraft>, transaction: NodeDraft): NodeDraft {
+  const scope = drafts.get(transaction.scopeId);
+  return scope?.kind === 'multiInstanceBody' ? scope : transaction;
 }
 
 /** Camunda's rules (BpmnParse.parseEventBasedGateway): its flows lead only to intermediate catch events, each reached from it alone. */

@@ -132,21 +132,13 @@ export class EngineService {
     await this.dispatchBroadcasts(broadcasts);
   }
 
+  /** The signals an operation threw, as one broadcast (an operation belongs to one instance). */
   private broadcastsOf(events: readonly EngineEvent[]): SignalBroadcastRecord[] {
-    return events.flatMap((event) =>
-      event.type === 'signalThrown'
-        ? [
-            {
-              id: this.env.newId(),
-              signalName: event.signalName,
-              tenantId: event.tenantId,
-              processInstanceId: event.processInstanceId,
-              includeOwnInstance: event.includeOwnInstance,
-              created: this.env.now(),
-            },
-          ]
-        : [],
-    );
+    const thrown = events.flatMap((event) => (event.type === 'signalThrown' ? [event] : []));
+    if (thrown.length === 0) return [];
+    const { tenantId, processInstanceId } = thrown[0]!;
+    const signals = thrown.map((event) => ({ signalName: event.signalName, includeOwnInstance: event.includeOwnInstance }));
+    return [{ id: this.env.newId(), signals, tenantId, processInstanceId, created: this.env.now() }];
   }
 
   /** A lost message only delays a broadcast: the sweeper finds its job in the due-jobs index. */

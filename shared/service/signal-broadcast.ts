@@ -56,6 +56,8 @@ export async function deliverSignal(engine: EngineService, delivery: SignalDeliv
   const { signals } = engine.deps;
   for (const item of receivers.instances) {
     const instanceId = item.processInstanceId as string;
+    // Checked before the instance is read, so a broadcast that runs again passes its receivers cheaply.
+    if (broadcastId && (await signals.delivered(broadcastId, instanceId))) continue;
     const marker = broadcastId ? [signals.deliveryAction(broadcastId, instanceId)] : [];
     await engine
       .update(
@@ -91,20 +93,26 @@ export async function deliverSignal(engine: EngineService, delivery: SignalDeliv
  * POST /signal (no broadcast id) answers the engine's error as Camunda does.
  */
 function skipFailedReceiver(error: unknown, broadcastId: string | undefined, receiver: string): void {
-  if (!broadcastId || !(error instanceof EngineError)) throw error;
+  // A receiver that kept changing under the delivery did not get it: the broadcast must run again.
+  if (!broadcastId || !(error instanceof EngineError) || error.type === 'OptimisticLockingException') throw error;
   if (error.type !== 'NotFoundException') log.error('signal receiver failed; the broadcast goes on', { broadcastId, receiver, error });
 }
 
-/** Runs a signal throw event's broadcast job: every receiver but the thrower (unless it threw asynchronously). */
+/**
+ * Runs a broadcast job: each signal the operation threw, in order, to every receiver but the thrower
+ * (unless it threw asynchronously). Each signal has its own markers (`<broadcast>#<n>`).
+ */
 export async function runSignalBroadcast(engine: EngineService, jobId: string): Promise<'executed' | 'skipped'> {
   const { signals } = engine.deps;
   const broadcast = await signals.broadcast(jobId);
   if (!broadcast) return 'skipped';
   // Camunda: a thrower with a tenant reaches its tenant and those without one; without a tenant, only those without.
   const tenants: TenantRule = broadcast.tenantId === null ? (tenantId) => tenantId === null : (tenantId) => tenantId === null || tenantId === broadcast.tenantId;
-  const delivery: SignalDelivery = { signalName: broadcast.signalName, tenants, excludeInstanceId: broadcast.includeOwnInstance ? undefined : broadcast.processInstanceId };
-  await deliverSignal(engine, delivery, await signalReceivers(engine, delivery), broadcast.id);
+  for (const [index, signal] of broadcast.signals.entries()) {
+    const delivery: SignalDelivery = { signalName: signal.signalName, tenants, excludeInstanceId: signal.includeOwnInstance ? undefined : broadcast.processInstanceId };
+    await deliverSignal(engine, delivery, await signalReceivers(engine, delivery), `${broadcast.id}#${index}`);
+  }
   await signals.complete(broadcast.id);
-  log.info('signal broadcast delivered', { broadcastId: broadcast.id, signalName: broadcast.signalName });
+  log.info('signal broadcast delivered', { broadcastId: broadcast.id, signalNames: broadcast.signals.map((s) => s.signalName) });
   return 'executed';
 }

@@ -25,7 +25,11 @@ export async function startEventActions(stores: Stores, definitions: { definitio
   const { tableName } = stores.startEvents;
   const actions: Record<string, unknown>[] = [];
   const claimed = new Map<string, string>();
+  const keysSeen = new Set<string>();
   for (const { definition, model } of definitions) {
+    const scope = `${definition.tenantId ?? ''}\u0000${definition.key}`;
+    if (keysSeen.has(scope)) throw badUserRequest(`The deployment contains definitions with the same key '${definition.key}' (id attribute), this is not allowed`);
+    keysSeen.add(scope);
     const tenantId = definition.tenantId;
     const items: Item[] = [];
     for (const start of messageStartEvents(model)) {
@@ -35,7 +39,10 @@ export async function startEventActions(stores: Stores, definitions: { definitio
       claimed.set(claimKey, definition.key);
       items.push(messageStartItem({ messageName: start.messageName, tenantId, definitionId: definition.id, definitionKey: definition.key, activityId: start.activityId }));
     }
+    const signalNames = new Set<string>();
     for (const start of signalStartEvents(model)) {
+      if (signalNames.has(start.signalName)) throw badUserRequest(`Cannot have more than one signal event subscription with name '${start.signalName}' for scope '${definition.key}'`);
+      signalNames.add(start.signalName);
       items.push(signalStartItem({ signalName: start.signalName, tenantId, definitionId: definition.id, definitionKey: definition.key, activityId: start.activityId }));
     }
     for (const start of conditionalStartEvents(model)) {
@@ -81,14 +88,13 @@ export async function startEventActions(stores: Stores, definitions: { definitio
             },
       );
     }
-    // A concurrent deployment of the same key that took a higher version keeps its start events.
+    // Guarded on the set as read: a concurrent deployment of the key that wrote its own set first makes
+    // this one fail (and retry), so no version's items are ever left unlisted.
+    const set = startEventSetItem(definition.key, tenantId, { definitionId: definition.id, version: definition.version, itemKeys: items.map(({ pk, sk }) => ({ pk, sk })) });
     actions.push({
-      Put: {
-        TableName: tableName,
-        Item: startEventSetItem(definition.key, tenantId, { definitionId: definition.id, version: definition.version, itemKeys: items.map(({ pk, sk }) => ({ pk, sk })) }),
-        ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
-        ExpressionAttributeValues: { ':version': definition.version },
-      },
+      Put: previous
+        ? { TableName: tableName, Item: set, ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': previous.version } }
+        : { TableName: tableName, Item: set, ConditionExpression: 'attribute_not_exists(pk)' },
     });
   }
   return actions;

@@ -2,7 +2,7 @@ import type { StartEventNode } from '../bpmn/model.ts';
 import { startProcessInstance } from '../engine/operations.ts';
 import { scheduleTimerStart } from '../engine/start-events.ts';
 import { log } from '../observability/logger.ts';
-import { ConcurrentModificationError } from '../store/errors.ts';
+import { ConcurrentModificationError, isConditionalFailure } from '../store/errors.ts';
 import type { EngineService } from './engine-service.ts';
 
 /** What a run did; a failure carries its cause (the job kept it, one retry less). */
@@ -20,7 +20,13 @@ export async function runTimerStartJob(service: EngineService, jobId: string, op
   // POST /job/{id}/execute runs a job whatever its due date and retries, as Camunda's ExecuteJobsCmd does.
   if (!job || (!options.onRequest && (job.retries <= 0 || job.dueDate > env.now()))) return 'skipped';
   const definition = await service.definition(job.processDefinitionId);
-  if (!definition) return 'skipped';
+  if (!definition) {
+    // Its deployment was deleted meanwhile: the job goes too (it would be swept again and again).
+    await startEvents.write([startEvents.timerStartJobAction(job, undefined, layout)]).catch((error: unknown) => {
+      if (!isConditionalFailure(error)) throw error;
+    });
+    return 'skipped';
+  }
   const model = await service.model(definition);
   let started: ReturnType<typeof startProcessInstance>;
   let next: ReturnType<typeof scheduleTimerStart> | undefined;

@@ -51,8 +51,8 @@ export class DefinitionRepository {
 
   /**
    * Writes a deployment. `startEventActions` (put, delete and condition actions on the start event
-   * items) join the first transaction, so a start event conflict refuses the deployment before any
-   * part of it is written.
+   * items) come last: start events never point at a definition not written yet. A deployment that
+   * fits in one transaction (100 actions) is all or nothing.
    */
   async saveDeployment(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[], startEventActions: Record<string, unknown>[] = []): Promise<void> {
     const puts: Item[] = [
@@ -68,7 +68,7 @@ export class DefinitionRepository {
         gsi2sk: `${d.key}#${versionKey(d.version)}#${d.id}`,
       })),
     ];
-    const actions = [...startEventActions, ...puts.map((Item) => ({ Put: { TableName: this.tableName, Item } }))];
+    const actions = [...puts.map((Item) => ({ Put: { TableName: this.tableName, Item } })), ...startEventActions];
     for (let i = 0; i < actions.length; i += 100) {
       await this.doc.send(new TransactWriteCommand({ TransactItems: actions.slice(i, i + 100) as never }));
     }

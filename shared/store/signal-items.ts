@@ -19,14 +19,14 @@ export interface SignalStartRecord {
   activityId: string;
 }
 
+/** The signals one operation of one instance threw, in order: one broadcast item, whatever their number. */
 export interface SignalBroadcastRecord {
   id: string;
-  signalName: string;
+  signals: { signalName: string; includeOwnInstance: boolean }[];
   /** The thrower's tenant: it reaches subscriptions of that tenant and those without one (Camunda's rule). */
   tenantId: string | null;
-  /** The thrower, which received the signal itself already (unless it threw asynchronously). */
+  /** The thrower, which received each signal itself already (unless it threw asynchronously). */
   processInstanceId: string;
-  includeOwnInstance: boolean;
   created: number;
 }
 

@@ -149,10 +149,13 @@ export class StartEventRepository {
     }
   }
 
-  /** Removes a key's start event items and its set, as the set lists them. */
+  /** Removes a key's start event items and its set, as the set lists them (unless the set changed meanwhile). */
   async remove(definitionKey: string, tenantId: string | null, set: StartEventSet): Promise<void> {
-    const keysToDelete = [...set.itemKeys, startEventKeys.set(definitionKey, tenantId)];
-    await this.write(keysToDelete.map((Key) => ({ Delete: { TableName: this.tableName, Key } })));
+    const guard = { ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': set.version } };
+    await this.write([
+      { Delete: { TableName: this.tableName, Key: startEventKeys.set(definitionKey, tenantId), ...guard } },
+      ...set.itemKeys.map((Key) => ({ Delete: { TableName: this.tableName, Key } })),
+    ]);
   }
 
   /** Writes start event actions (a deployment writes them in its own transaction instead). */

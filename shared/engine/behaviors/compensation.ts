@@ -185,11 +185,13 @@ export const cancelEndEventBehavior: Behavior<CancelEndEventNode> = {
 
 function cancelTransaction(ctx: BehaviorContext, instance: ActivityInstanceState, node: CancelEndEventNode): void {
   const transaction = ctx.parentOf(instance);
-  const transactionNode = ctx.defOf(transaction);
-  const boundary = transactionNode.boundaryEventIds.map((id) => ctx.def(id)).find((b) => b.kind === 'boundaryCancel');
+  // A looping transaction's boundary events sit on its multi-instance body, which the cancellation ends as a whole.
+  const host = ctx.defOf(ctx.parentOf(transaction)).kind === 'multiInstanceBody' ? ctx.parentOf(transaction) : transaction;
+  const hostNode = ctx.defOf(host);
+  const boundary = hostNode.boundaryEventIds.map((id) => ctx.def(id)).find((b) => b.kind === 'boundaryCancel');
   // The parser refuses a cancel end event whose transaction has no cancel boundary event.
-  if (boundary?.kind !== 'boundaryCancel') throw processEngineError(`Transaction '${transactionNode.id}' of cancel end event '${node.id}' has no cancel boundary event`);
-  boundaryEventBehavior.trigger!(ctx, transaction, boundary);
+  if (boundary?.kind !== 'boundaryCancel') throw processEngineError(`Transaction '${hostNode.id}' of cancel end event '${node.id}' has no cancel boundary event`);
+  boundaryEventBehavior.trigger!(ctx, host, boundary);
 }
 
 /** The thrower is cancelled: the handlers still compensating for it go too. */
