@@ -14,6 +14,12 @@ export interface EnterOptions {
   compensationThrowerId?: string;
 }
 
+/** How a token leaves an activity. */
+export interface LeaveOptions {
+  /** It ends because of an uncaught BPMN error (Camunda's `end(true)`): it leaves nothing to compensate. */
+  failed?: boolean;
+}
+
 /**
  * The operations behaviours are written against: look up the model, create jobs, and move tokens
  * (enter, leave, end, cancel). Runtime implements it; behaviours never see Runtime itself, so they
@@ -39,9 +45,9 @@ export interface BehaviorContext extends ExecutionContext {
   /** Creates an instance with everything that belongs to its start, without running its behaviour. */
   createActivityInstance(scope: ActivityInstanceState, node: FlowNode, localVariables?: Variables): ActivityInstanceState;
   /** The token completed its activity: continue on `flows` (default: the activity's outgoing flows). */
-  leave(instance: ActivityInstanceState, flows?: readonly SequenceFlow[]): void;
+  leave(instance: ActivityInstanceState, flows?: readonly SequenceFlow[], options?: LeaveOptions): void;
   /** Ends an instance normally (output mappings, end listeners) without continuing. */
-  endActivityInstance(instance: ActivityInstanceState): void;
+  endActivityInstance(instance: ActivityInstanceState, options?: LeaveOptions): void;
   /** Cancels an instance and everything below it. */
   cancel(instance: ActivityInstanceState): void;
   /**

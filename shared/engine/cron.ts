@@ -82,6 +82,7 @@ export function isCron(text: string): boolean {
 export function parseCron(text: string): CronSchedule {
   const parts = text.trim().split(/\s+/);
   if (parts.length < 6 || parts.length > 7) throw invalidCycle(text, 'a cron expression has six or seven fields');
+  for (const [i, part] of parts.entries()) if (part === '?' && i !== 3 && i !== 5) throw invalidCycle(text, "'?' is only allowed for day-of-month and day-of-week");
   const [seconds, minutes, hours, dom, months, dow, years] = parts.map((part, i) => parseField(part, FIELDS[i]!, text));
   if (parts[3] === '?' && parts[5] === '?') throw invalidCycle(text, "'?' can be used for only one of day-of-month and day-of-week");
   if (!['?', '*'].includes(parts[3]!) && !['?', '*'].includes(parts[5]!)) throw invalidCycle(text, 'specifying both a day-of-week and a day-of-month is not supported');

@@ -1,6 +1,6 @@
 import { defaultFlowOf, type FlowNode, type ProcessModel, type SequenceFlow } from '../bpmn/model.ts';
 import { type CompiledExpression, evaluate, evaluateCondition } from '../expression/index.ts';
-import type { BehaviorContext, EnterOptions } from './behavior-context.ts';
+import type { BehaviorContext, EnterOptions, LeaveOptions } from './behavior-context.ts';
 import { behaviorOf } from './behaviors/behavior-table.ts';
 import { registerBoundaryEvents, registerEventSubProcesses } from './behaviors/event-registration.ts';
 import { compensationHandlerCancelled, compensationHandlerEnded, subscribeCompensation } from './behaviors/compensation.ts';
@@ -23,7 +23,12 @@ interface AgendaItem {
   scope: ActivityInstanceState;
   targetActivityId: string;
   run: () => void;
+  /** A notice (a compensation handler ended) is no token: it keeps no scope alive and joins nothing. */
+  notice?: true;
 }
+
+/** Conditional events firing each other without end (a model error) stop the operation after this many firings. */
+const MAX_CONDITIONAL_FIRINGS = 10_000;
 
 /**
  * One engine operation in progress. It owns a private copy of the instance state, mutates it while
@@ -42,6 +47,7 @@ export class Runtime implements BehaviorContext {
   /** Variable changes not yet shown to conditional events (only recorded when the model has any). */
   private readonly variableEvents: VariableEvent[] = [];
   private readonly conditionalEvents: boolean;
+  private conditionalFirings = 0;
 
   constructor(
     readonly state: ProcessInstanceState,
@@ -147,7 +153,17 @@ export class Runtime implements BehaviorContext {
       for (let item = this.agenda.shift(); item; item = this.agenda.shift()) {
         if (this.tree.isAttached(item.scope)) item.run();
       }
-    } while (this.variableEvents.length > 0 && !this.isEnded && dispatchVariableEvents(this, this.variableEvents.splice(0)));
+    } while (this.dispatchPendingVariableEvents());
+  }
+
+  /** Shows the recorded variable changes to the conditional events; false when there were none. */
+  private dispatchPendingVariableEvents(): boolean {
+    if (this.variableEvents.length === 0 || this.isEnded) return false;
+    this.conditionalFirings += dispatchVariableEvents(this, this.variableEvents.splice(0));
+    if (this.conditionalFirings > MAX_CONDITIONAL_FIRINGS) {
+      throw processEngineError(`Conditional events kept firing each other (${MAX_CONDITIONAL_FIRINGS} times) in process instance '${this.state.id}'`);
+    }
+    return true;
   }
 
   /** Drops the tokens scheduled into `scope` but not yet arrived: something interrupted or ended the scope. */
@@ -157,7 +173,7 @@ export class Runtime implements BehaviorContext {
 
   /** Tokens scheduled but not yet arrived, per scope: the inclusive join must wait for them. */
   pendingTargets(scope: ActivityInstanceState): string[] {
-    return this.agenda.filter((item) => item.scope === scope).map((item) => item.targetActivityId);
+    return this.agenda.filter((item) => item.scope === scope && !item.notice).map((item) => item.targetActivityId);
   }
 
   // ---- expressions and variables ----------------------------------------------------------------
@@ -249,23 +265,27 @@ export class Runtime implements BehaviorContext {
   }
 
   /** Ends an activity instance normally: output mappings, end listeners, then removal. */
-  endActivityInstance(instance: ActivityInstanceState): void {
+  endActivityInstance(instance: ActivityInstanceState, options: LeaveOptions = {}): void {
     const definition = this.defOf(instance);
     if (!this.options.skipIoMappings) runOutputMappings(this, instance, definition);
     fireExecutionListeners(this, instance, definition.listeners, 'end', definition.id);
     this.events.push({ type: 'activityEnd', activityInstanceId: instance.id, activityId: instance.activityId, canceled: false, time: this.now() });
-    subscribeCompensation(this, instance, definition);
+    if (!options.failed) subscribeCompensation(this, instance, definition);
     this.tree.remove(instance);
     const thrower = instance.compensationThrower;
-    if (thrower) this.schedule(this.state.root, instance.activityId, () => compensationHandlerEnded(this, thrower));
+    if (thrower) this.agenda.push({ scope: this.state.root, targetActivityId: instance.activityId, run: () => compensationHandlerEnded(this, thrower), notice: true });
   }
 
   /** The token completed the activity: continue on `flows` (default: the implicit split of its outgoing flows). */
-  leave(instance: ActivityInstanceState, flows?: readonly SequenceFlow[]): void {
+  leave(instance: ActivityInstanceState, flows?: readonly SequenceFlow[], options: LeaveOptions = {}): void {
+    // Camunda dispatches variable changes before an activity leaves: its own conditional boundary
+    // events see what it set, and the next activity does not see changes made before it existed.
+    this.dispatchPendingVariableEvents();
+    if (!this.tree.isAttached(instance)) return;
     const definition = this.defOf(instance);
     const scope = this.parentOf(instance);
     const chosen = flows ?? this.outgoingToTake(instance, definition);
-    this.endActivityInstance(instance);
+    this.endActivityInstance(instance, options);
     if (definition.asyncAfter) {
       const transition: ActivityInstanceState = { id: this.env.newId(), activityId: definition.id, transition: 'after' };
       transition.jobs = [this.newJob('async-after', definition.id)];
@@ -323,6 +343,9 @@ export class Runtime implements BehaviorContext {
 
   /** A token ended inside `scope` (end event, or an activity with no outgoing flow). */
   tokenEnded(scope: ActivityInstanceState, _activityId: string): void {
+    // An event scope instance ends when its compensation handlers are done, not when it runs empty
+    // (also when it stands for a multi-instance body, whose own rules must not run for it).
+    if (scope.eventScope) return;
     const definition = this.defOf(scope);
     const behavior = behaviorOf(definition);
     if (behavior.childEnded) {
@@ -330,10 +353,8 @@ export class Runtime implements BehaviorContext {
       return;
     }
     if (scope.children && scope.children.length > 0) return;
-    // An event scope instance ends when its compensation handlers are done, not when it runs empty.
-    if (scope.eventScope) return;
     // A token on its way into the scope (an event fired it during this step) keeps the scope alive.
-    if (this.agenda.some((item) => item.scope === scope)) return;
+    if (this.agenda.some((item) => item.scope === scope && !item.notice)) return;
     this.completeScope(scope);
   }
 

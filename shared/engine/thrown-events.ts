@@ -32,7 +32,7 @@ function endUncaught(ctx: BehaviorContext, owner: ActivityInstanceState): void {
   behaviorOf(definition).cancel?.(ctx, owner, definition);
   delete owner.task;
   delete owner.externalTask;
-  ctx.leave(owner, []);
+  ctx.leave(owner, [], { failed: true });
 }
 
 /** `POST /task/{id}/bpmnError`. */

@@ -49,7 +49,7 @@ export function subscribeCompensation(ctx: BehaviorContext, instance: ActivityIn
     if (!scope.subscriptions) scope.subscriptions = [];
     scope.subscriptions.push(subscription);
   };
-  const holdsInsides = node.kind === 'subProcess' || node.kind === 'multiInstanceBody';
+  const holdsInsides = node.kind === 'subProcess' || node.kind === 'eventSubProcess' || node.kind === 'multiInstanceBody';
   if (holdsInsides && (inner.length > 0 || compensationEventSubProcessOf(ctx, node))) {
     const eventScope: SubscriptionState['eventScope'] = { subscriptions: inner };
     if (instance.variables) eventScope.variables = instance.variables;
@@ -64,9 +64,16 @@ export function subscribeCompensation(ctx: BehaviorContext, instance: ActivityIn
   }
 }
 
-/** The compensation subscriptions of `scope` a throw compensates: all, or those of one activity; newest first. */
-function subscriptionsToCompensate(scope: ActivityInstanceState, activityRef?: string): SubscriptionState[] {
-  const all = (scope.subscriptions ?? []).filter((s) => s.eventType === 'compensate' && (!activityRef || s.activityId === activityRef || s.activityId === `${activityRef}#multiInstanceBody`));
+/**
+ * The compensation subscriptions of `scope` a throw compensates: all, or those of one activity; newest
+ * first. Camunda compensates an activityRef through its boundary handler when it has one, not its insides.
+ */
+function subscriptionsToCompensate(ctx: BehaviorContext, scope: ActivityInstanceState, activityRef?: string): SubscriptionState[] {
+  const refs = activityRef ? [activityRef, `${activityRef}#multiInstanceBody`] : [];
+  // A looping activity is compensated per instance through its body's event scope, whatever its handler.
+  const referenced = activityRef && !ctx.model.nodes.has(`${activityRef}#multiInstanceBody`) ? ctx.model.nodes.get(activityRef) : undefined;
+  const referencedHasHandler = referenced !== undefined && compensationBoundaryOf(ctx, referenced) !== undefined;
+  const all = (scope.subscriptions ?? []).filter((s) => s.eventType === 'compensate' && (!activityRef || (refs.includes(s.activityId) && !(referencedHasHandler && s.eventScope))));
   return all.reverse();
 }
 
@@ -147,13 +154,30 @@ export function compensationHandlerCancelled(ctx: BehaviorContext, throwerId: st
   if (thrower && ctx.isAttached(thrower)) ctx.cancel(thrower);
 }
 
+/**
+ * The scopes whose subscriptions a throw in `scope` compensates (Camunda's
+ * collectCompensateEventSubscriptionsForScope): a throw in a compensation event sub-process
+ * compensates the sub-process around it; one in another event sub-process, that event sub-process
+ * and the scopes around it up to the first that is none.
+ */
+function compensatedScopes(ctx: BehaviorContext, scope: ActivityInstanceState): ActivityInstanceState[] {
+  if (ctx.defOf(scope).kind !== 'eventSubProcess') return [scope];
+  if (scope.compensationThrower) return [ctx.parentOf(scope)];
+  const scopes = [scope];
+  let current = scope;
+  while (ctx.defOf(current).kind === 'eventSubProcess') {
+    current = ctx.parentOf(current);
+    scopes.push(current);
+  }
+  return scopes;
+}
+
 /** Compensation intermediate throw and end events: compensate, wait for the handlers, then go on. */
 export const compensationThrowBehavior: Behavior<CompensationThrowNode> = {
   execute(ctx, instance, node) {
-    const scope = ctx.parentOf(instance);
-    // A throw inside a compensation event sub-process compensates the sub-process around it (its event scope).
-    const subscriptionScope = ctx.defOf(scope).kind === 'eventSubProcess' && scope.compensationThrower ? ctx.parentOf(scope) : scope;
-    if (compensate(ctx, subscriptionScope, subscriptionsToCompensate(subscriptionScope, node.activityRef), instance) === 0) ctx.leave(instance);
+    let started = 0;
+    for (const scope of compensatedScopes(ctx, ctx.parentOf(instance))) started += compensate(ctx, scope, subscriptionsToCompensate(ctx, scope, node.activityRef), instance);
+    if (started === 0) ctx.leave(instance);
   },
   trigger(ctx, instance) {
     ctx.leave(instance);
@@ -173,7 +197,7 @@ export const cancelEndEventBehavior: Behavior<CancelEndEventNode> = {
     const transaction = ctx.parentOf(instance);
     for (const sibling of [...(transaction.children ?? [])]) if (sibling !== instance) ctx.cancel(sibling);
     ctx.discardPending(transaction);
-    if (compensate(ctx, transaction, subscriptionsToCompensate(transaction), instance) === 0) cancelTransaction(ctx, instance, node);
+    if (compensate(ctx, transaction, subscriptionsToCompensate(ctx, transaction), instance) === 0) cancelTransaction(ctx, instance, node);
   },
   trigger(ctx, instance, node) {
     cancelTransaction(ctx, instance, node);

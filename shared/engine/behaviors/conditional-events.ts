@@ -49,8 +49,12 @@ function isWithin(ctx: BehaviorContext, instance: ActivityInstanceState, scope: 
   return false;
 }
 
-/** Shows the recorded variable changes to the conditional subscriptions they concern; those whose condition holds fire. */
-export function dispatchVariableEvents(ctx: BehaviorContext, events: readonly VariableEvent[]): true {
+/**
+ * Shows the recorded variable changes to the conditional subscriptions they concern; those whose
+ * condition holds fire. Returns how many fired.
+ */
+export function dispatchVariableEvents(ctx: BehaviorContext, events: readonly VariableEvent[]): number {
+  let fired = 0;
   for (const event of events) {
     if (!ctx.isAttached(event.scope)) continue;
     for (const { owner, subscription } of ctx.subscriptionsOf('conditional', '')) {
@@ -60,9 +64,10 @@ export function dispatchVariableEvents(ctx: BehaviorContext, events: readonly Va
       if (!definition || !concerns(definition, event) || !conditionHolds(ctx, definition.condition, owner)) continue;
       disarm(owner, 'subscription', subscription.id);
       ctx.fire(owner, node);
+      fired += 1;
     }
   }
-  return true;
+  return fired;
 }
 
 /** An intermediate conditional event: on at once when its condition holds, else it waits for a variable change. */

@@ -17,7 +17,7 @@ function runAndLeave(ctx: BehaviorContext, instance: ActivityInstanceState, work
     work();
   } catch (error) {
     if (!(error instanceof BpmnError)) throw error;
-    if (!propagateError(ctx, instance, error.errorCode, error.message || undefined)) ctx.leave(instance, []);
+    if (!propagateError(ctx, instance, error.errorCode, error.message || undefined)) ctx.leave(instance, [], { failed: true });
     return;
   }
   ctx.leave(instance);

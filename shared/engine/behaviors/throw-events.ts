@@ -10,7 +10,7 @@ export const errorEndEventBehavior: Behavior<ErrorEndEventNode> = {
   execute(ctx, instance, node) {
     const message = node.errorMessage ? ctx.evaluate(node.errorMessage, instance) : undefined;
     const caught = propagateError(ctx, instance, node.errorCode, message === undefined || message === null ? undefined : String(message));
-    if (!caught) ctx.leave(instance, []);
+    if (!caught) ctx.leave(instance, [], { failed: true });
   },
 };
 

@@ -117,6 +117,7 @@ describe('intermediate timer catch events', () => {
     ['0 0 9 L * ?', 'L, W or #'],
     ['0 0 9 1 * MON', 'both a day-of-week and a day-of-month'],
     ['0 0 25 * * ?', 'out of range'],
+    ['0 ? 9 * * ?', "'?' is only allowed for day-of-month and day-of-week"],
     ['every day', 'neither an ISO 8601 repeating interval'],
   ])('refuses the time cycle %s with ENGINE-09026 naming the problem', async (cycle, why) => {
     // given
