@@ -40,7 +40,8 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
   const processes = children(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
   if (processes.length === 0) problems.add(undefined, 'The BPMN file contains no process');
   const seenIds = new Map<string, string>();
-  const drafts = processes.map((process) => draftProcess(process, problems, seenIds));
+  // Camunda ignores non-executable processes (only documentation of a collaboration): they are not checked.
+  const drafts = processes.filter((process) => process.isExecutable !== false).map((process) => draftProcess(process, problems, seenIds));
   if (problems.problems.length > 0) throw new BpmnParseError(resourceName, problems.problems);
   const models = drafts.map((draft) => buildProcessModel(draft, problems));
   if (problems.problems.length > 0) throw new BpmnParseError(resourceName, problems.problems);

@@ -275,6 +275,17 @@ describe('parsing the Camunda test models', () => {
     // then
     expect(models).toEqual([]);
   });
+
+  it('does not check non-executable processes, as Camunda does not (a message start event without messageRef in one)', async () => {
+    // given: Camunda's testInvoiceProcessSignavio pattern, a collaboration's documentation-only process
+    const xml = bpmnXml('<startEvent id="s"><messageEventDefinition/></startEvent>').replace('isExecutable="true"', 'isExecutable="false"');
+
+    // when
+    const models = await parseBpmn(xml);
+
+    // then
+    expect(models).toEqual([]);
+  });
 });
 
 describe('refusing broken BPMN', () => {
