@@ -2,6 +2,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { buildProcessModel, type ProcessDraft } from './build-process-model.ts';
 import { BpmnParseError } from './errors.ts';
+import { type BpmnLimits, UNLIMITED_BPMN_LIMITS } from './limits.ts';
 import { readElement } from './read-element.ts';
 import { multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
@@ -18,7 +19,9 @@ const IGNORED_TYPES = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'b
  * Parses BPMN 2.0 XML into one immutable model per executable process. Anything the engine cannot
  * run is refused here, all problems at once, so a deployment never holds a model that fails later.
  */
-export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Promise<ProcessModel[]> {
+export async function parseBpmn(xml: string, resourceName = 'process.bpmn', limits: BpmnLimits = UNLIMITED_BPMN_LIMITS): Promise<ProcessModel[]> {
+  // Camunda's parser refuses DOCTYPE declarations (no entity expansion, no external entities); so do we, by name.
+  if (/<!DOCTYPE/i.test(xml)) throw new BpmnParseError(resourceName, [{ message: 'DOCTYPE is disallowed: a BPMN model may not declare entities or a document type' }]);
   let definitions: ModdleElement;
   let warnings: { message: string }[];
   try {
@@ -29,7 +32,7 @@ export async function parseBpmn(xml: string, resourceName = 'process.bpmn'): Pro
   } catch (error) {
     throw new BpmnParseError(resourceName, [{ message: `Malformed BPMN XML: ${(error as Error).message}` }]);
   }
-  const problems = new ProblemCollector();
+  const problems = new ProblemCollector(limits);
   // Unresolved references are checked where they matter (flows, boundary hosts, messages); diagram
   // references to missing elements are harmless, as in Camunda.
   for (const warning of warnings) {
@@ -80,8 +83,20 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   const associations: { sourceId?: string; targetId?: string }[] = [];
 
   let unnamedFlows = 0;
-  const visitScope = (container: ModdleElement, scopeId: string): string[] => {
+  let elements = 0;
+  const visitScope = (container: ModdleElement, scopeId: string, depth = 0): string[] => {
     const ids: string[] = [];
+    if (depth > problems.limits.maxScopeDepth) {
+      problems.add(scopeId, `'${scopeId}' is nested ${depth} sub-processes deep; at most ${problems.limits.maxScopeDepth} are allowed (BPMN_MAX_SCOPE_DEPTH)`);
+      return ids;
+    }
+    elements += children(container, 'flowElements').length;
+    if (elements > problems.limits.maxElements) {
+      if (elements - children(container, 'flowElements').length <= problems.limits.maxElements) {
+        problems.add(processId, `The model has more than ${problems.limits.maxElements} flow elements and sequence flows (BPMN_MAX_ELEMENTS)`);
+      }
+      return ids;
+    }
     for (const artifact of children(container, 'artifacts')) {
       if (artifact.$type === 'bpmn:Association') associations.push({ sourceId: child(artifact, 'sourceRef')?.id, targetId: child(artifact, 'targetRef')?.id });
     }
@@ -112,7 +127,7 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
       drafts.set(draft.id, draft);
       ids.push(draft.id);
       if (draft.kind === 'subProcess' || draft.kind === 'eventSubProcess') {
-        draft.childIds = visitScope(element, draft.id);
+        draft.childIds = visitScope(element, draft.id, depth + 1);
       }
     }
     return ids;

@@ -1,5 +1,6 @@
 import { type CompiledExpression, parseExpression } from '../expression/index.ts';
 import type { BpmnProblem } from './errors.ts';
+import { type BpmnLimits, UNLIMITED_BPMN_LIMITS } from './limits.ts';
 import type { Implementation, IoParameter, IoValue, ListenerDef } from './model.ts';
 import { children, extensionValues, type ModdleElement, text } from './moddle-types.ts';
 
@@ -7,11 +8,17 @@ import { children, extensionValues, type ModdleElement, text } from './moddle-ty
 export class ProblemCollector {
   readonly problems: BpmnProblem[] = [];
 
+  constructor(readonly limits: BpmnLimits = UNLIMITED_BPMN_LIMITS) {}
+
   add(elementId: string | undefined, message: string): void {
     this.problems.push({ elementId, message });
   }
 
   expression(elementId: string | undefined, source: string): CompiledExpression | undefined {
+    if (source.length > this.limits.maxExpressionLength) {
+      this.add(elementId, `An expression of '${elementId ?? ''}' is ${source.length} characters long; at most ${this.limits.maxExpressionLength} are allowed (BPMN_MAX_EXPRESSION_LENGTH)`);
+      return undefined;
+    }
     try {
       return parseExpression(source);
     } catch (error) {

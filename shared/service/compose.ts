@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { INSTANCE_MODIFICATION } from '../batch/batch.ts';
+import { DEFAULT_BPMN_LIMITS } from '../bpmn/limits.ts';
 import { DelegateRegistry } from '../engine/delegates.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
 import { IdentityCache } from '../auth/identity-cache.ts';
@@ -40,6 +41,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     definitions: new DefinitionRepository(doc, config.tableName),
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),
+    bpmnLimits: config.bpmnLimits ?? DEFAULT_BPMN_LIMITS,
     layout,
     instances: new InstanceRepository(doc, config.tableName, layout),
     items: new QueryItemRepository(doc, config.tableName, layout),

@@ -1,4 +1,5 @@
 import * as z from 'zod/v4';
+import { type BpmnLimits, DEFAULT_BPMN_LIMITS } from '../bpmn/limits.ts';
 import { indexLayoutFrom } from '../store/index-layout.ts';
 
 /** A revoked authorization or a deleted user counts in other containers within this many seconds. */
@@ -26,6 +27,10 @@ const EnvSchema = z.object({
   AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_AUTH_CACHE_SECONDS),
   /** Secrets Manager secret `{"username","password"}` of the first administrator (AWS deployments). */
   ADMIN_SECRET_ARN: z.string().min(1).optional(),
+  /** Limits on deployed models (shared/bpmn/limits.ts). */
+  BPMN_MAX_ELEMENTS: z.coerce.number().int().min(1).default(DEFAULT_BPMN_LIMITS.maxElements),
+  BPMN_MAX_SCOPE_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_BPMN_LIMITS.maxScopeDepth),
+  BPMN_MAX_EXPRESSION_LENGTH: z.coerce.number().int().min(1).default(DEFAULT_BPMN_LIMITS.maxExpressionLength),
 });
 
 export interface EngineConfig {
@@ -47,6 +52,8 @@ export interface EngineConfig {
   adminSecretArn?: string;
   /** Partitions per shared index key. */
   indexShards: number;
+  /** Limits on deployed models; the defaults when absent. */
+  bpmnLimits?: BpmnLimits;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -78,5 +85,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
     adminSecretArn: e.ADMIN_SECRET_ARN,
     indexShards: indexLayoutFrom(e.INDEX_SHARDS).shards,
+    bpmnLimits: { maxElements: e.BPMN_MAX_ELEMENTS, maxScopeDepth: e.BPMN_MAX_SCOPE_DEPTH, maxExpressionLength: e.BPMN_MAX_EXPRESSION_LENGTH },
   };
 }

@@ -1,4 +1,5 @@
 import { STORE_LIMITS, StoreLimitExceeded, utf8Bytes } from '../aws/store-limits.ts';
+import type { BpmnLimits } from '../bpmn/limits.ts';
 import { parseBpmn } from '../bpmn/parse-bpmn.ts';
 import type { DefinitionRecord, DefinitionRepository, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
@@ -55,12 +56,13 @@ export interface DeploymentStores {
   definitions: DefinitionRepository;
   startEvents: StartEventRepository;
   layout: IndexLayout;
+  bpmnLimits: BpmnLimits;
 }
 
 export async function deploy(stores: DeploymentStores, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
   const { definitions } = stores;
   for (const resource of request.resources) checkResourceFits(resource);
-  const parsed = await Promise.all(request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name) })));
+  const parsed = await Promise.all(request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name, stores.bpmnLimits) })));
   let toDeploy = parsed;
   if (request.enableDuplicateFiltering && request.name) {
     const previous = (await definitions.listDeployments()).filter((d) => d.name === request.name && d.tenantId === request.tenantId).sort((a, b) => b.deploymentTime - a.deploymentTime)[0];

@@ -1,3 +1,4 @@
+import type { BpmnLimits } from '../bpmn/limits.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -31,6 +32,8 @@ export interface EngineServiceDeps {
   /** The start events of the latest definitions: message start items and timer start jobs. */
   startEvents: StartEventRepository;
   layout: IndexLayout;
+  /** What a deployed model may hold. */
+  bpmnLimits: BpmnLimits;
   instances: InstanceRepository;
   items: QueryItemRepository;
   publisher: QueuePublisher;

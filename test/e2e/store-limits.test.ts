@@ -49,6 +49,22 @@ describe('inputs beyond the store’s limits', () => {
     expect(response.body.message).toMatch(/<=(64|255) characters/);
   });
 
+  it('refuses a model declaring a DOCTYPE (entities) with a 400 ParseException, deploying nothing', async () => {
+    // given
+    const xml = userTaskChain('entityProcess', ['task']).replace(
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+    );
+
+    // when
+    const response = await api.deploy({ 'entities.bpmn': xml });
+
+    // then
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ type: 'ParseException', message: expect.stringContaining('DOCTYPE is disallowed') });
+    expect((await api.get('/process-definition?key=entityProcess')).body).toEqual([]);
+  });
+
   it('refuses a resource name longer than a sort key holds, writing nothing', async () => {
     const before = await deploymentCount();
     const response = await api.deploy({ [`${'r'.repeat(2000)}.bpmn`]: userTaskChain('longName', ['task']) });

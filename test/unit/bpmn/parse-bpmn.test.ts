@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BpmnParseError, type FlowNode, type FlowNodeKind, type FlowNodeOfKind, type IoValue, type ProcessModel, parseBpmn } from '../../../shared/bpmn/index.ts';
+import { BpmnParseError, DEFAULT_BPMN_LIMITS, type FlowNode, type FlowNodeKind, type FlowNodeOfKind, type IoValue, type ProcessModel, parseBpmn } from '../../../shared/bpmn/index.ts';
 import { FIXTURES, readFixture } from '../../support/engine-harness.ts';
 import { bpmnXml } from '../engine/inline-models.ts';
 
@@ -776,5 +776,64 @@ describe('reading camunda extensions into the model', () => {
     expect(node(model, 't')).toMatchObject({ kind: 'passThroughTask', activityType: 'task' });
     expect(node(model, 'th')).toMatchObject({ kind: 'intermediateThrow', activityType: 'intermediateNoneThrowEvent' });
     expect(node(model, 'end')).toMatchObject({ kind: 'terminateEndEvent', activityType: 'terminateEndEvent' });
+  });
+});
+
+describe('limits on uploaded models (issue 19)', () => {
+  const limits = { maxElements: 20, maxScopeDepth: 2, maxExpressionLength: 50 };
+
+  it('refuses a DOCTYPE, so no entity is ever expanded ("billion laughs") or fetched', async () => {
+    // given
+    const xml = bpmnXml('<startEvent id="s" name="&lol2;"/>').replace(
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;"><!ENTITY ext SYSTEM "file:///etc/passwd">]>',
+    );
+
+    // when
+    const error = await parseError(xml);
+
+    // then
+    expect(error.message).toContain('DOCTYPE is disallowed');
+  });
+
+  it('refuses more flow elements than allowed, naming the limit', async () => {
+    // given
+    const tasks = Array.from({ length: 25 }, (_, i) => `<userTask id="t${i}"/>`).join('');
+
+    // when
+    const error = (await parseBpmn(bpmnXml(`<startEvent id="s"/>${tasks}`), 'big.bpmn', limits).catch((e) => e)) as BpmnParseError;
+
+    // then
+    expect(error).toBeInstanceOf(BpmnParseError);
+    expect(error.message).toContain('The model has more than 20 flow elements and sequence flows (BPMN_MAX_ELEMENTS)');
+  });
+
+  it('refuses sub-processes nested deeper than allowed, and expressions longer than allowed', async () => {
+    // given
+    const nested = '<subProcess id="a"><startEvent id="as"/><subProcess id="b"><startEvent id="bs"/><subProcess id="c"><startEvent id="cs"/></subProcess></subProcess></subProcess>';
+    const longExpression = `<sequenceFlow id="f" sourceRef="s" targetRef="t"/><serviceTask id="t" camunda:expression="\${${'x + '.repeat(20)}1}"/>`;
+
+    // when
+    const deep = (await parseBpmn(bpmnXml(`<startEvent id="s"/>${nested}`), 'deep.bpmn', limits).catch((e) => e)) as BpmnParseError;
+    const long = (await parseBpmn(bpmnXml(`<startEvent id="s"/>${longExpression}`), 'long.bpmn', limits).catch((e) => e)) as BpmnParseError;
+
+    // then
+    expect(deep.message).toContain("'c' is nested 3 sub-processes deep; at most 2 are allowed (BPMN_MAX_SCOPE_DEPTH)");
+    expect(long.message).toContain("An expression of 't' is 84 characters long; at most 50 are allowed (BPMN_MAX_EXPRESSION_LENGTH)");
+  });
+
+  it('the default limits take the largest model of the Camunda fixtures', async () => {
+    for (const fixture of readdirSync(FIXTURES).filter((f) => f.endsWith('.xml') || f.endsWith('.bpmn'))) {
+      const xml = readFixture(fixture);
+      const unlimited = await parseBpmn(xml, fixture).then(
+        () => 'ok',
+        () => 'refused',
+      );
+      const limited = await parseBpmn(xml, fixture, DEFAULT_BPMN_LIMITS).then(
+        () => 'ok',
+        () => 'refused',
+      );
+      expect(limited, fixture).toBe(unlimited);
+    }
   });
 });
