@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AuthContext } from '../auth/auth-context.ts';
+import { isLocked, lockAfterFailure } from '../auth/login-lock.ts';
 import { verifyPassword } from '../auth/password.ts';
+import { log } from '../observability/logger.ts';
 import type { AppContext } from './app-context.ts';
 
 /**
@@ -22,15 +24,26 @@ export interface Credentials {
  * password change or a deletion counts at once in this container, within the cache's lifetime in
  * the others (docs/decisions.md #23).
  */
-export async function authenticate(app: Pick<AppContext, 'identityCache'>, credentials: Credentials): Promise<AuthContext | undefined> {
+export async function authenticate(app: Pick<AppContext, 'identityCache' | 'identities' | 'engine'>, credentials: Credentials): Promise<AuthContext | undefined> {
   const { userId, password } = credentials;
+  const now = app.engine.env.now();
   const user = await app.identityCache.user(userId);
   if (!user) return undefined;
+  // A locked user cannot log in, whatever the password (Camunda's login throttling, shared/auth/login-lock.ts).
+  if (isLocked(user, now)) {
+    log.info('login refused: the user is locked', { userId, lockedUntil: new Date(Math.min(user.lockExpirationTime!, 8.64e15)).toISOString() });
+    return undefined;
+  }
   const cacheKey = createHash('sha256').update(`${userId}:${password}`).digest('hex');
   if (verified.get(cacheKey) !== user.passwordHash) {
-    if (!verifyPassword(password, user.passwordHash)) return undefined;
+    if (!verifyPassword(password, user.passwordHash)) {
+      const attempts = await app.identities.recordFailedLogin(userId, (n) => lockAfterFailure(n, now));
+      log.info('login failed', { userId, attempts });
+      return undefined;
+    }
     if (verified.size > 1000) verified.clear();
     verified.set(cacheKey, user.passwordHash);
   }
+  if (user.attempts) await app.identities.clearLoginLock(userId);
   return new AuthContext(await app.identityCache.identityOf(userId), app.identityCache);
 }

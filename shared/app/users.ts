@@ -1,4 +1,5 @@
-import type { AuthContext } from '../auth/auth-context.ts';
+import { AdminRequiredError, type AuthContext } from '../auth/auth-context.ts';
+import { ADMIN_GROUP } from '../auth/resources.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { type Sorting, sortItems } from '../query/sort.ts';
 import { sqlLike } from '../query/sql-like.ts';
@@ -135,4 +136,16 @@ export async function deleteUser(app: AppContext, caller: AuthContext, input: { 
   );
   await deleteResourceAuthorizations(app, 'User', id);
   await app.identities.deleteUser(id);
+}
+
+/**
+ * `POST /user/{id}/unlock` (Camunda's UnlockUserCmd): clears a user's failed logins and lock. Only
+ * members of camunda-admin may (with authorization checks off, anyone, as in Camunda); an unknown
+ * user is no error.
+ */
+export async function unlockUser(app: AppContext, caller: AuthContext, input: { id: string }): Promise<void> {
+  if (caller.enabled && !caller.identity?.groupIds.includes(ADMIN_GROUP)) {
+    throw new AdminRequiredError(caller.userId ?? '');
+  }
+  await app.identities.clearLoginLock(input.id);
 }

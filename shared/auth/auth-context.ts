@@ -26,6 +26,14 @@ export class AuthorizationError extends Error {
   }
 }
 
+/** Camunda's checkCamundaAdmin: an operation only members of camunda-admin may run (no permission grants it). */
+export class AdminRequiredError extends AuthorizationError {
+  constructor(userId: string) {
+    super(userId, []);
+    this.message = 'ENGINE-03029 Required admin authenticated group or user.';
+  }
+}
+
 /**
  * Where a request's authorizations come from: the container's identity cache, or the identity
  * repository itself (uncached; tests). Only those that can decide the identity's checks on one

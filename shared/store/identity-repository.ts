@@ -1,4 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalFailure } from './errors.ts';
 import { type AuthorizationOwner, ownerOf, ownersDeciding } from '../auth/authorization-owners.ts';
 import type { Authorization, Identity } from '../auth/evaluate.ts';
 import { queryAllPages, withoutKeys } from './paging.ts';
@@ -9,6 +10,10 @@ export interface UserRecord {
   lastName: string | null;
   email: string | null;
   passwordHash: string;
+  /** Failed logins in a row (shared/auth/login-lock.ts). */
+  attempts?: number;
+  /** Until when the user cannot log in (epoch ms). */
+  lockExpirationTime?: number;
 }
 
 export interface GroupRecord {
@@ -81,6 +86,47 @@ export class IdentityRepository {
     } finally {
       for (const listener of this.changeListeners) listener();
     }
+  }
+
+  /**
+   * A failed login: one attempt more and the lock that follows from it; every container sees the
+   * lock at its next stamp check. Returns the attempts, or undefined for a user that is gone.
+   */
+  async recordFailedLogin(userId: string, lockUntil: (attempts: number) => number): Promise<number | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ids.user(userId),
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const attempts = Attributes?.attempts as number;
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: ids.user(userId), UpdateExpression: 'SET lockExpirationTime = :until', ExpressionAttributeValues: { ':until': lockUntil(attempts) } }),
+      );
+      await this.changed();
+      return attempts;
+    } catch (error) {
+      if (isConditionalFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** A successful login, or an administrator's unlock: no failed attempts, no lock. */
+  async clearLoginLock(userId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: ids.user(userId), UpdateExpression: 'REMOVE attempts, lockExpirationTime', ConditionExpression: 'attribute_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      return;
+    }
+    await this.changed();
   }
 
   /** Raises the stamp for a change made around this repository (a key migration): every container reloads. */

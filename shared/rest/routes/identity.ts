@@ -83,6 +83,14 @@ const userRoutes: Route[] = [
     },
   }),
   route({
+    method: 'POST',
+    pattern: '/user/{id}/unlock',
+    handler: async ({ app, auth, params }) => {
+      await users.unlockUser(app, auth, { id: params.id });
+      return noContent();
+    },
+  }),
+  route({
     method: 'DELETE',
     pattern: '/user/{id}',
     handler: async ({ app, auth, params }) => {
