@@ -212,7 +212,11 @@ const compiled = allRoutes.map((route) => ({
   regex: new RegExp(`^${route.pattern.replace(/\{(\w+)\}/g, '([^/]+)')}/?$`),
 }));
 const routeKey = (method: string, pattern: string) => `${method} ${pattern}`;
-const methodsFor = (path: string) => new Set(compiled.filter((r) => r.regex.test(path)).map((r) => r.method));
+/** The router reads a path without its empty segments (`///task` is `/task`): so does this. */
+const methodsFor = (path: string) => {
+  const normalized = `/${path.split('/').filter(Boolean).join('/')}`;
+  return new Set(compiled.filter((r) => r.regex.test(normalized)).map((r) => r.method));
+};
 const paramRoutes = compiled.filter((r) => r.pattern.includes('{'));
 
 /** Builds the 1,000 requests from the seed; `real` names the stored instance the fuzz must not change. */
@@ -447,7 +451,8 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
       '',
       'not xml at all',
       '<definitions',
-      '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" isExecutable="true"/></definitions>',
+      // Two none start events (a process without any start event deploys, as in Camunda).
+      '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" isExecutable="true"><startEvent id="a"/><startEvent id="b"/></process></definitions>',
       '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><definitions>&b;</definitions>',
       `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="${rng.alnum(5)}" isExecutable="true"><startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="nowhere"/></process></definitions>`,
       `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">${'<x>'.repeat(2000)}</definitions>`,
