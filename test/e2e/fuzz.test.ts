@@ -321,6 +321,8 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
     // Removing a membership is idempotent in Camunda (identityService.deleteMembership): 204 even when
     // the user, group, tenant or membership does not exist.
     if (route.method === 'DELETE' && /members\/\{(userId|groupId)\}$/.test(route.pattern)) request.documented = { status: 204, body: '' };
+    // Unlocking a user that does not exist is no error in Camunda either (UnlockUserCmd).
+    if (key === 'POST /user/{id}/unlock') request.documented = { status: 204, body: '' };
     if (route.method === 'POST' || route.method === 'PUT') {
       if (key.endsWith('/modification') || key.endsWith('/modification-async')) {
         if (rng.chance(0.5)) {

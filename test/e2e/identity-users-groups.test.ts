@@ -31,10 +31,28 @@ describe('identity REST API (users, groups, tenants)', () => {
   afterAll(async () => runtime?.stop());
 
   describe('authentication', () => {
-    it('answers a wrong password with 401 and a Basic challenge', async () => {
-      const response = await fetch(`${runtime.url}/user`, { headers: { authorization: basicAuth('demo', 'wrong') } });
+    it('answers a wrong password with 401 and a Basic challenge; the user is then locked until an administrator unlocks them', async () => {
+      // given: its own user, as each wrong password locks the user (Camunda's login throttling)
+      await runtime.services.identities.saveUser({ id: 'guessed', firstName: null, lastName: null, email: null, passwordHash: hashPassword('right') }, false);
+
+      // when
+      const response = await fetch(`${runtime.url}/user`, { headers: { authorization: basicAuth('guessed', 'wrong') } });
+
+      // then
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="default"');
+      expect((await asUser(api, 'guessed', 'right').get('/user/guessed/profile')).status).toBe(401);
+      expect(await runtime.services.identities.getUser('guessed')).toMatchObject({ attempts: 1, lockExpirationTime: expect.any(Number) });
+
+      // when: the user tries to unlock themselves, then an administrator unlocks them
+      const byThemselves = await asUser(api, 'guessed', 'right').post('/user/guessed/unlock', {});
+      const byAdmin = await admin.post('/user/guessed/unlock', {});
+
+      // then
+      expect(byThemselves.status).toBe(401);
+      expect(byAdmin.status).toBe(204);
+      expect((await asUser(api, 'guessed', 'right').get('/user/guessed/profile')).status).toBe(200);
+      expect(await runtime.services.identities.getUser('guessed')).not.toHaveProperty('attempts');
     });
 
     it('answers missing credentials and unknown users with 401', async () => {
@@ -122,6 +140,8 @@ describe('identity REST API (users, groups, tenants)', () => {
       expect((await admin.put('/user/pwuser/credentials', { password: 'second' })).status).toBe(400);
       expect((await admin.put('/user/pwuser/credentials', { password: 'second', authenticatedUserPassword: 'demo' })).status).toBe(204);
       expect((await asUser(api, 'pwuser', 'first').get('/user/pwuser/profile')).status).toBe(401);
+      // that failed login locked pwuser for a moment (Camunda's login throttling): the administrator unlocks them
+      expect((await admin.post('/user/pwuser/unlock', {})).status).toBe(204);
       const self = asUser(api, 'pwuser', 'second');
       expect((await self.get('/user/pwuser/profile')).status).toBe(200);
       // a user may change their own password without any authorization
