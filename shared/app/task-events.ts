@@ -1,6 +1,5 @@
-import { handleTaskBpmnError, handleTaskEscalation } from '../engine/thrown-events.ts';
+import { handleTaskBpmnError, handleTaskEscalation, requireCode } from '../engine/thrown-events.ts';
 import type { Variables } from '../engine/state.ts';
-import { badUserRequest } from '../engine/errors.ts';
 import { mayTask, requireTask } from './access.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { AppContext, UseCase } from './app-context.ts';
@@ -15,11 +14,6 @@ import { ResourceNotFound } from './errors.ts';
 
 const noSuchTask = (taskId: string) => new ResourceNotFound(`Cannot find task with id ${taskId}: task is null`, 'RestException');
 
-/** Camunda validates the code before it looks the task up. */
-function requireCode(name: string, value: string | undefined): void {
-  if (!value) throw badUserRequest(`${name} is empty`);
-}
-
 async function updateTaskInstance(app: AppContext, caller: AuthContext, taskId: string, change: InstanceUpdate): Promise<void> {
   const item = await app.engine.deps.items.getTask(taskId);
   if (!item || !(await mayTask(caller, item, 'READ'))) throw noSuchTask(taskId);
@@ -27,6 +21,7 @@ async function updateTaskInstance(app: AppContext, caller: AuthContext, taskId: 
   await app.engine.update(item.processInstanceId as string, change, () => noSuchTask(taskId));
 }
 
+// Camunda validates the code before it looks the task up: so requireCode runs first here too.
 export const reportTaskBpmnError: UseCase<{ taskId: string; errorCode?: string; errorMessage?: string; variables: Variables }, void> = async (app, caller, { taskId, ...error }) => {
   requireCode('errorCode', error.errorCode);
   await updateTaskInstance(app, caller, taskId, (state, model) => handleTaskBpmnError(state, model, taskId, error, app.engine.env));

@@ -35,8 +35,9 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
   const definition = definitions[0];
   const timer = definition?.$type === 'bpmn:TimerEventDefinition' ? readTimer(definition, id, problems) : undefined;
   const isMessage = definition?.$type === 'bpmn:MessageEventDefinition';
-  const messageName = (isMessage && MESSAGE_CATCHERS.has(element.$type)) || hasMessageRef(element) ? readMessageName(definition ?? element, id, problems) : undefined;
-  if (((isMessage && MESSAGE_CATCHERS.has(element.$type)) || hasMessageRef(element)) && !messageName) return undefined;
+  const waitsForMessage = (isMessage && MESSAGE_CATCHERS.has(element.$type)) || hasMessageRef(element);
+  const messageName = waitsForMessage ? readMessageName(definition ?? element, id, problems) : undefined;
+  if (waitsForMessage && !messageName) return undefined;
   // A message throw or end event with an implementation runs like a service task, configured on its definition.
   const implementationSource = isMessage && isServiceTaskLike(definition) ? definition : element;
   const classified = classify(element, definition, problems);

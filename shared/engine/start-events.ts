@@ -1,5 +1,5 @@
 import type { ProcessModel, StartEventNode } from '../bpmn/model.ts';
-import { evaluate, evaluateCondition, ExpressionEvaluationError } from '../expression/index.ts';
+import { evaluate, evaluateCondition, isUnresolvedIdentifier } from '../expression/index.ts';
 import { getOwn, hasOwn } from './own-properties.ts';
 import type { Variables } from './state.ts';
 import { processEngineError } from './errors.ts';
@@ -46,7 +46,7 @@ export function conditionalStartHolds(start: StartEventNode, variables: Variable
   try {
     return evaluateCondition(conditional.condition, { resolve: (name) => (hasOwn(variables, name) ? { value: getOwn(variables, name)!.value } : undefined) });
   } catch (error) {
-    if (error instanceof ExpressionEvaluationError && error.message.includes('Cannot resolve identifier')) return false;
+    if (isUnresolvedIdentifier(error)) return false;
     throw error;
   }
 }

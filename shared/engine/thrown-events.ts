@@ -18,7 +18,8 @@ import type { ActivityInstanceState, ProcessInstanceState, Variables } from './s
  * with normal scoping from the task; then the error or escalation propagates from the task's token.
  */
 
-function requireCode(name: 'errorCode' | 'escalationCode', value: string | undefined): string {
+/** Camunda's ensureNotEmpty on the reported code (the application checks it before it looks the task up). */
+export function requireCode(name: 'errorCode' | 'escalationCode', value: string | undefined): string {
   if (!value) throw badUserRequest(`${name} is empty`);
   return value;
 }

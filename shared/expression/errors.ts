@@ -31,3 +31,8 @@ export class ExpressionEvaluationError extends Error {
     this.expression = expression;
   }
 }
+
+/** Whether evaluation failed only because an identifier resolves to nothing (Camunda's PropertyNotFoundException). */
+export function isUnresolvedIdentifier(error: unknown): boolean {
+  return error instanceof ExpressionEvaluationError && error.message.includes('Cannot resolve identifier');
+}

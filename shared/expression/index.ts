@@ -4,6 +4,6 @@
  */
 export type { CompiledExpression } from './ast.ts';
 export { isLiteral, parseExpression } from './compile.ts';
-export { ExpressionEvaluationError, ExpressionParseError } from './errors.ts';
+export { ExpressionEvaluationError, ExpressionParseError, isUnresolvedIdentifier } from './errors.ts';
 export { type ExpressionContext, evaluate, evaluateCondition } from './evaluate.ts';
 export { INVOKE, type Invocable } from './invocable.ts';

@@ -17,7 +17,7 @@ import type { SignalBroadcastRecord, SignalRepository } from '../store/signal-it
 import type { EngineEvent } from '../engine/events.ts';
 import { retryOnConflict } from './conflict-retry.ts';
 import { runTimerStartJob } from './timer-start-jobs.ts';
-import { runSignalBroadcast } from './signal-broadcast.ts';
+import { deliverBroadcast } from './signal-broadcast.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -116,8 +116,8 @@ export class EngineService {
    * threw), then queues its due jobs and broadcasts. Every instance creation goes through here.
    */
   async createResult(result: OperationResult, model: ProcessModel, extra: WriteAction[] = []): Promise<void> {
-    const broadcasts = this.broadcastsOf(result.events);
-    await this.deps.instances.create(result.state, model, [...extra, ...broadcasts.map((b) => this.deps.signals.broadcastAction(b, this.deps.layout))]);
+    const { broadcasts, actions } = this.handOver(result.events, extra);
+    await this.deps.instances.create(result.state, model, actions);
     await this.dispatchNewJobs(undefined, result.state);
     await this.dispatchBroadcasts(broadcasts);
   }
@@ -129,19 +129,23 @@ export class EngineService {
    */
   async saveResult(previous: StoredInstance, result: OperationResult | ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<void> {
     const { state, events } = 'state' in result && 'events' in result ? result : { state: result as ProcessInstanceState, events: [] };
-    const broadcasts = this.broadcastsOf(events);
-    await this.deps.instances.save(previous, state, model, [...extra, ...broadcasts.map((b) => this.deps.signals.broadcastAction(b, this.deps.layout))]);
+    const { broadcasts, actions } = this.handOver(events, extra);
+    await this.deps.instances.save(previous, state, model, actions);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
   }
 
-  /** The signals an operation threw, as one broadcast (an operation belongs to one instance). */
-  private broadcastsOf(events: readonly EngineEvent[]): SignalBroadcastRecord[] {
+  /**
+   * What an instance write carries besides the instance: the caller's `extra` actions and the
+   * broadcast of the signals the operation threw (one for all of them: an operation belongs to one instance).
+   */
+  private handOver(events: readonly EngineEvent[], extra: WriteAction[]): { broadcasts: SignalBroadcastRecord[]; actions: WriteAction[] } {
     const thrown = events.flatMap((event) => (event.type === 'signalThrown' ? [event] : []));
-    if (thrown.length === 0) return [];
+    if (thrown.length === 0) return { broadcasts: [], actions: extra };
     const { tenantId, processInstanceId } = thrown[0]!;
     const signals = thrown.map((event) => ({ signalName: event.signalName, includeOwnInstance: event.includeOwnInstance }));
-    return [{ id: this.env.newId(), signals, tenantId, processInstanceId, created: this.env.now() }];
+    const broadcast: SignalBroadcastRecord = { id: this.env.newId(), signals, tenantId, processInstanceId, created: this.env.now() };
+    return { broadcasts: [broadcast], actions: [...extra, this.deps.signals.broadcastAction(broadcast, this.deps.layout)] };
   }
 
   /** A lost message only delays a broadcast: the sweeper finds its job in the due-jobs index. */
@@ -211,7 +215,8 @@ export class EngineService {
   async runJob(message: JobMessage): Promise<'executed' | 'failed' | 'skipped'> {
     // Without an instance: a signal broadcast or a timer start job.
     if (!message.processInstanceId) {
-      if (await this.deps.signals.broadcast(message.jobId)) return this.counted(await runSignalBroadcast(this, message.jobId));
+      const broadcast = await this.deps.signals.broadcast(message.jobId);
+      if (broadcast) return this.counted(await deliverBroadcast(this, broadcast));
       const outcome = await runTimerStartJob(this, message.jobId);
       return this.counted(typeof outcome === 'string' ? outcome : 'failed');
     }

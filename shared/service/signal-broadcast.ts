@@ -4,7 +4,7 @@ import { receiveSignal } from '../engine/thrown-events.ts';
 import { log } from '../observability/logger.ts';
 import { ConcurrentModificationError } from '../store/errors.ts';
 import type { Item } from '../store/projections.ts';
-import type { SignalStartRecord } from '../store/signal-items.ts';
+import type { SignalBroadcastRecord, SignalStartRecord } from '../store/signal-items.ts';
 import type { EngineService } from './engine-service.ts';
 
 /**
@@ -103,9 +103,13 @@ function skipFailedReceiver(error: unknown, broadcastId: string | undefined, rec
  * (unless it threw asynchronously). Each signal has its own markers (`<broadcast>#<n>`).
  */
 export async function runSignalBroadcast(engine: EngineService, jobId: string): Promise<'executed' | 'skipped'> {
+  const broadcast = await engine.deps.signals.broadcast(jobId);
+  return broadcast ? deliverBroadcast(engine, broadcast) : 'skipped';
+}
+
+/** Delivers a broadcast already read (the job executor reads it to tell it from a timer start job). */
+export async function deliverBroadcast(engine: EngineService, broadcast: SignalBroadcastRecord): Promise<'executed'> {
   const { signals } = engine.deps;
-  const broadcast = await signals.broadcast(jobId);
-  if (!broadcast) return 'skipped';
   // Camunda: a thrower with a tenant reaches its tenant and those without one; without a tenant, only those without.
   const tenants: TenantRule = broadcast.tenantId === null ? (tenantId) => tenantId === null : (tenantId) => tenantId === null || tenantId === broadcast.tenantId;
   for (const [index, signal] of broadcast.signals.entries()) {

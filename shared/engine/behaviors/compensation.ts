@@ -1,4 +1,4 @@
-import type { BoundaryCompensationNode, CancelEndEventNode, CompensationThrowNode, FlowNode, StartEventNode } from '../../bpmn/model.ts';
+import type { BoundaryCompensationNode, CancelEndEventNode, CompensationThrowNode, EventSubProcessNode, FlowNode, StartEventNode } from '../../bpmn/model.ts';
 import type { BehaviorContext } from '../behavior-context.ts';
 import { processEngineError } from '../errors.ts';
 import type { ActivityInstanceState, SubscriptionState } from '../state.ts';
@@ -27,7 +27,7 @@ function compensationBoundaryOf(ctx: BehaviorContext, node: FlowNode): BoundaryC
 }
 
 /** The compensation event sub-process directly inside a sub-process node, if any. */
-function compensationEventSubProcessOf(ctx: BehaviorContext, node: FlowNode): FlowNode | undefined {
+function compensationEventSubProcessOf(ctx: BehaviorContext, node: FlowNode): EventSubProcessNode | undefined {
   if (node.kind !== 'subProcess') return undefined;
   for (const id of node.eventSubProcessIds) {
     const eventSubProcess = ctx.def(id);
@@ -117,7 +117,7 @@ function startEventScope(ctx: BehaviorContext, scope: ActivityInstanceState, sub
     instance.pendingCompensations = 1;
     const eventSubProcess = ctx.createActivityInstance(instance, handler);
     eventSubProcess.compensationThrower = instance.id;
-    ctx.enter(eventSubProcess, ctx.def((handler as { triggerStartEventId: string }).triggerStartEventId));
+    ctx.enter(eventSubProcess, ctx.def(handler.triggerStartEventId));
     return true;
   }
   if (compensate(ctx, instance, [...eventScope.subscriptions].reverse(), instance) === 0) {

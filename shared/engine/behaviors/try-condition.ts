@@ -1,4 +1,4 @@
-import { type CompiledExpression, ExpressionEvaluationError } from '../../expression/index.ts';
+import { type CompiledExpression, isUnresolvedIdentifier } from '../../expression/index.ts';
 import type { BehaviorContext } from '../behavior-context.ts';
 import type { ActivityInstanceState } from '../state.ts';
 
@@ -7,7 +7,7 @@ export function conditionHolds(ctx: BehaviorContext, condition: CompiledExpressi
   try {
     return ctx.evaluateCondition(condition, instance);
   } catch (error) {
-    if (error instanceof ExpressionEvaluationError && error.message.includes('Cannot resolve identifier')) return false;
+    if (isUnresolvedIdentifier(error)) return false;
     throw error;
   }
 }
