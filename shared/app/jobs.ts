@@ -8,6 +8,7 @@ import { ResourceNotFound } from './errors.ts';
 import { jobDefinitionId } from './job-definitions.ts';
 import { isTimerStartJob } from '../store/start-event-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
+import { isCallHandOver } from '../store/hand-over-items.ts';
 import { runTimerStartJob, setTimerStartJobRetries } from '../service/timer-start-jobs.ts';
 import type { QueryItem } from './read-models.ts';
 
@@ -48,7 +49,7 @@ export const queryJobs: UseCase<JobQuery, JobView[]> = async (app, caller, query
   const items = app.engine.deps.items;
   const pi = query.processInstanceId;
   // Signal broadcasts wait in the jobs index but are the engine's hand-over, not jobs a client sees.
-  const jobItems = (pi ? await items.jobsOfInstance(pi) : await items.jobs()).filter((item) => !isSignalBroadcast(item));
+  const jobItems = (pi ? await items.jobsOfInstance(pi) : await items.jobs()).filter((item) => !isSignalBroadcast(item) && !isCallHandOver(item));
   const readable = await filterAllowed(jobItems, (item) => mayInstanceItem(caller, item, 'READ'));
   const now = app.engine.env.now();
   return readable
@@ -78,7 +79,7 @@ async function batchJob(app: AppContext, caller: AuthContext, jobId: string): Pr
 /** An instance's job whose instance the caller may read. */
 async function instanceJob(app: AppContext, caller: AuthContext, jobId: string): Promise<QueryItem> {
   const item = await app.engine.deps.items.getJob(jobId);
-  if (!item || isSignalBroadcast(item) || !(await mayInstanceItem(caller, item, 'READ'))) throw noSuchJob(jobId);
+  if (!item || isSignalBroadcast(item) || isCallHandOver(item) || !(await mayInstanceItem(caller, item, 'READ'))) throw noSuchJob(jobId);
   return item;
 }
 

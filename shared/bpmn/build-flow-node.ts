@@ -113,6 +113,8 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
         : missing('expression');
     case 'delegateTask':
       return draft.implementation ? { ...base, kind: 'delegateTask', defaultFlowId, implementation: draft.implementation } : missing('implementation');
+    case 'callActivity':
+      return draft.call ? { ...base, kind: 'callActivity', defaultFlowId, ...draft.call } : missing('called element');
     case 'exclusiveGateway':
     case 'inclusiveGateway':
       return { ...base, kind: draft.kind, defaultFlowId };

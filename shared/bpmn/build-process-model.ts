@@ -9,6 +9,7 @@ export interface ProcessDraft {
   readonly id: string;
   readonly name?: string;
   readonly isExecutable: boolean;
+  readonly versionTag?: string;
   readonly drafts: ReadonlyMap<string, NodeDraft>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
   readonly initialStartEventId?: string;
@@ -30,5 +31,15 @@ export function buildProcessModel(process: ProcessDraft, problems: ProblemCollec
     return undefined;
   }
   const { initialStartEventId, eventStartEventIds } = process;
-  return { id: process.id, name: process.name, isExecutable: process.isExecutable, root, initialStartEventId, eventStartEventIds, nodes, flows: process.flows };
+  return {
+    id: process.id,
+    name: process.name,
+    isExecutable: process.isExecutable,
+    ...(process.versionTag ? { versionTag: process.versionTag } : {}),
+    root,
+    initialStartEventId,
+    eventStartEventIds,
+    nodes,
+    flows: process.flows,
+  };
 }

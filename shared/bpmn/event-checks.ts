@@ -11,7 +11,7 @@ import type { ProblemCollector } from './parse-extensions.ts';
 /** Camunda's escalation hosts: sub-processes and user tasks (call activities too, once they exist), also when looping. */
 export function canCatchEscalations(drafts: Map<string, NodeDraft>, host: NodeDraft): boolean {
   const activity = host.kind === 'multiInstanceBody' && host.innerActivityId ? drafts.get(host.innerActivityId) : host;
-  return activity?.kind === 'subProcess' || activity?.kind === 'userTask';
+  return activity?.kind === 'subProcess' || activity?.kind === 'userTask' || activity?.kind === 'callActivity';
 }
 
 /**

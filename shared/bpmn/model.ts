@@ -32,6 +32,8 @@ export interface ProcessModel {
   readonly id: string;
   readonly name?: string;
   readonly isExecutable: boolean;
+  /** camunda:versionTag: call activities may call a definition by it. */
+  readonly versionTag?: string;
   /** The process as a scope: its child flow nodes, event sub-processes and none start event. */
   readonly root: SubProcessNode;
   /**

@@ -1,5 +1,6 @@
 import type { CompiledExpression } from '../expression/index.ts';
 import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
+import type { CallDraft } from './call-activity.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 
 /** A multi-instance loop as read, before the parser knows that one of collection and cardinality is there. */
@@ -70,4 +71,6 @@ export interface NodeDraft {
   topic?: string;
   implementation?: Implementation;
   resultVariable?: string;
+  /** A call activity's called element, binding and variable mappings. */
+  call?: CallDraft;
 }

@@ -163,7 +163,8 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   resolveCompensation(drafts, associations, problems);
   resolveScopeStarts(drafts, problems);
   const starts = resolveProcessStarts(rootDraft, drafts, problems);
-  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, drafts, flows, ...starts };
+  const versionTag = typeof process.versionTag === 'string' ? process.versionTag : undefined;
+  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, drafts, flows, ...starts };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FlowNodeKind } from './flow-node.ts';
 import type { CompiledExpression } from '../expression/index.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
 import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
+import { readCallActivity } from './call-activity.ts';
 import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readTaskListeners } from './parse-extensions.ts';
 
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
@@ -92,6 +93,10 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     if (element.$type === 'bpmn:StartEvent') draft.compensationStart = true;
   }
   if (element.$type === 'bpmn:Transaction') draft.transaction = true;
+  if (kind === 'callActivity') {
+    draft.call = readCallActivity(element, problems);
+    if (!draft.call) return undefined;
+  }
   if (element.isForCompensation === true) draft.isForCompensation = true;
   if (definition?.$type === 'bpmn:SignalEventDefinition') {
     draft.signalName = readSignalName(definition, id, problems);
@@ -188,6 +193,8 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
       return ['passThroughTask', 'manualTask'];
     case 'bpmn:ReceiveTask':
       return ['receiveTask', 'receiveTask'];
+    case 'bpmn:CallActivity':
+      return text(element, 'caseRef') !== undefined ? refuse('calling a CMMN case (camunda:caseRef) is not supported') : ['callActivity', 'callActivity'];
     case 'bpmn:SubProcess':
       return element.triggeredByEvent === true ? ['eventSubProcess', 'subProcess'] : ['subProcess', 'subProcess'];
     case 'bpmn:Transaction':

@@ -49,4 +49,37 @@ export interface DelegateTaskNode extends FlowNodeBase, WithDefaultFlow {
 }
 
 /** The task nodes. */
-export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | DelegateTaskNode;
+export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | DelegateTaskNode | CallActivityNode;
+
+/**
+ * One camunda:in or camunda:out of a call activity: every variable (`variables="all"`), one variable
+ * by name (`source`), or an expression's value (`sourceExpression`), copied into `target`.
+ * `local` reads (in) or writes (out) only the call activity's own variables.
+ */
+export type CallMapping =
+  | { readonly type: 'all'; readonly local: boolean }
+  | { readonly type: 'variable'; readonly source: string; readonly target: string; readonly local: boolean }
+  | { readonly type: 'expression'; readonly expression: CompiledExpression; readonly target: string; readonly local: boolean };
+
+/** Which version of the called process a call activity starts (camunda:calledElementBinding). */
+export type CalledElementBinding =
+  | { readonly type: 'latest' }
+  | { readonly type: 'deployment' }
+  | { readonly type: 'version'; readonly version: CompiledExpression }
+  | { readonly type: 'versionTag'; readonly versionTag: CompiledExpression };
+
+/** A call activity: starts an instance of another process and waits for it to end. */
+export interface CallActivityNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'callActivity';
+  /** The called process's key: a literal or an expression. */
+  readonly calledElement: CompiledExpression;
+  readonly binding: CalledElementBinding;
+  /** camunda:calledElementTenantId; without it the called definition has the caller's tenant. */
+  readonly tenantId?: CompiledExpression;
+  readonly inMappings: readonly CallMapping[];
+  readonly outMappings: readonly CallMapping[];
+  /** camunda:in businessKey="…": the called instance's business key. */
+  readonly businessKey?: CompiledExpression;
+  /** camunda:variableMappingClass / variableMappingDelegateExpression: a delegate maps the variables both ways. */
+  readonly variableMapping?: Implementation;
+}

@@ -67,6 +67,11 @@ export interface BehaviorContext extends ExecutionContext {
   removeInstance(instance: ActivityInstanceState): void;
   /** Whether the instance is still part of the tree (an interrupting event may have cancelled it meanwhile). */
   isAttached(instance: ActivityInstanceState): boolean;
+  /**
+   * The caller of this called instance caught what it threw and will cancel the call: the instance
+   * ends here without continuing its caller.
+   */
+  endForCaller(): void;
   /** A token ended inside `scope`; the scope's behaviour decides what follows. */
   tokenEnded(scope: ActivityInstanceState, activityId: string): void;
 }

@@ -63,8 +63,25 @@ export interface JavaDelegate {
   execute(execution: DelegateExecution): void;
 }
 
-/** A registered object may play any of the three roles; the engine calls the method the role needs. */
-export type Delegate = Partial<JavaDelegate> & { notify?(target: never): void };
+/** What a called instance hands back: its variables, read-only (Camunda's VariableScope of the sub instance). */
+export interface CalledInstanceVariables {
+  getVariable(name: string): unknown;
+  getVariables(): Record<string, unknown>;
+}
+
+/**
+ * camunda:variableMappingClass / variableMappingDelegateExpression (Camunda's DelegateVariableMapping):
+ * runs after the camunda:in / camunda:out mappings and may add to or change what they copied.
+ */
+export interface DelegateVariableMapping {
+  /** `subVariables` are the called instance's start variables: set entries on it. */
+  mapInputVariables(superExecution: DelegateExecution, subVariables: Record<string, unknown>): void;
+  /** Sets variables on the call activity's execution from the ended called instance. */
+  mapOutputVariables(superExecution: DelegateExecution, subInstance: CalledInstanceVariables): void;
+}
+
+/** A registered object may play any of the roles; the engine calls the method the role needs. */
+export type Delegate = Partial<JavaDelegate> & Partial<DelegateVariableMapping> & { notify?(target: never): void };
 
 export class DelegateRegistry {
   private readonly byName = new Map<string, Delegate>();

@@ -1,3 +1,5 @@
+import type { CallerState, Variables } from './state.ts';
+
 /**
  * What happened during one engine operation, in order. Tests read them to check listener and
  * lifecycle order. Nothing persists them yet: the stored history (historic process instances,
@@ -17,4 +19,26 @@ export type EngineEvent =
    * this operation is stored, through a broadcast job written with it (shared/service/signal-broadcast.ts);
    * the thrower's own instance received it already, unless the throw is asynchronous.
    */
-  | { type: 'signalThrown'; signalName: string; tenantId: string | null; processInstanceId: string; includeOwnInstance: boolean };
+  | { type: 'signalThrown'; signalName: string; tenantId: string | null; processInstanceId: string; includeOwnInstance: boolean }
+  /**
+   * A call activity started another process instance. The engine only decides its id, variables and
+   * target; the service resolves the definition, starts the instance and links both
+   * (shared/service/call-hand-over.ts), through a hand-over written with this operation.
+   */
+  | { type: 'callStarted'; calledInstanceId: string; callActivityInstanceId: string; activityId: string; target: CallTarget; variables: Variables; businessKey?: string; caller: CallerState }
+  /** A call activity instance was cancelled: the instance it called is deleted too (unless skipped). */
+  | { type: 'calledInstanceCancelled'; calledInstanceId: string; skipCustomListeners: boolean; skipIoMappings: boolean }
+  /** This called instance completed: its caller continues with these variables (the root scope's). */
+  | { type: 'calledInstanceEnded'; caller: CallerState; variables: Variables }
+  /** This called instance threw an error or escalation it does not catch and its caller does. */
+  | { type: 'thrownToCaller'; caller: CallerState; kind: 'error' | 'escalation'; code: string; message?: string; interrupting: boolean };
+
+/** Which definition a call activity starts, as its attributes evaluated to. */
+export interface CallTarget {
+  key: string;
+  binding: 'latest' | 'deployment' | 'version' | 'versionTag';
+  version?: number;
+  versionTag?: string;
+  /** The called definition's tenant: null for none; absent means the caller's own tenant. */
+  tenantId?: string | null;
+}

@@ -9,3 +9,4 @@ export * from './operations.ts';
 export * from './thrown-events.ts';
 export * from './state.ts';
 export * from './modification/index.ts';
+export * from './call-operations.ts';

@@ -15,6 +15,15 @@ function asDelegate(value: unknown, source: string): Delegate {
   throw processEngineError(`Delegate expression ${source} did not resolve to an implementation of a listener or delegate`);
 }
 
+/** The delegate object a class name or delegate expression names. */
+export function resolveDelegate(
+  registry: DelegateRegistry,
+  implementation: Exclude<Implementation, { type: 'expression' }>,
+  evaluateExpression: (expression: Implementation & { type: 'delegateExpression' }) => unknown,
+): Delegate {
+  return implementation.type === 'class' ? resolveClass(registry, implementation.className) : asDelegate(evaluateExpression(implementation), implementation.expression.text);
+}
+
 /**
  * Runs a listener or delegate implementation. `role` picks the method: listeners `notify`, service
  * tasks `execute`. Expressions are simply evaluated (their side effects are the point).

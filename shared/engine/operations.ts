@@ -7,7 +7,7 @@ import { fireExecutionListeners } from './listeners.ts';
 import { findExternalTaskOwner, findJob, findSubscriptions, findTaskOwner } from './lookup.ts';
 import { applyVariables, cloneState, type OperationResult, requireActive, runOperation } from './operation.ts';
 import type { Runtime } from './runtime.ts';
-import type { ActivityInstanceState, JobState, ProcessInstanceState, Variables } from './state.ts';
+import type { ActivityInstanceState, CallerState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { fireTaskListeners } from './task-listeners.ts';
 import { TreeIndex } from './tree-index.ts';
 import { hasOwn } from './own-properties.ts';
@@ -22,6 +22,8 @@ export interface StartInput {
   id?: string;
   /** The start event an event started it at (message, signal, timer, condition); default: the initial one. */
   startEventId?: string;
+  /** The call activity instance that started it, when a call activity did. */
+  caller?: CallerState;
 }
 
 /** Starts an instance at its start event (by default the process's initial one) and runs it to its first wait states. */
@@ -40,6 +42,7 @@ export function startProcessInstance(model: ProcessModel, input: StartInput, env
   if (startEventId !== model.initialStartEventId) state.startActivityId = startEventId;
   if (input.businessKey !== undefined) state.businessKey = input.businessKey;
   if (input.tenantId !== undefined) state.tenantId = input.tenantId;
+  if (input.caller) state.caller = input.caller;
   if (input.variables && Object.keys(input.variables).length > 0) state.root.variables = { ...input.variables };
   return runOperation(state, model, env, (runtime) => {
     runtime.events.push({ type: 'processStart', processInstanceId: id, time: env.now() });

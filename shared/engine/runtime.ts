@@ -381,6 +381,14 @@ export class Runtime implements BehaviorContext {
     this.state.status = status;
     this.state.endTime = this.now();
     this.events.push({ type: 'processEnd', processInstanceId: this.state.id, time: this.now(), status });
+    // Camunda's process end continues the caller (PvmAtomicOperationProcessEnd); a deletion does not.
+    const caller = this.state.caller;
+    if (caller && status === 'COMPLETED') this.events.push({ type: 'calledInstanceEnded', caller, variables: { ...this.state.root.variables } });
+  }
+
+  endForCaller(): void {
+    // Camunda deletes the called instance when the caller's handler cancels the call activity.
+    this.endProcessInstance('EXTERNALLY_TERMINATED');
   }
 
   // ---- cancellation -----------------------------------------------------------------------------

@@ -75,9 +75,16 @@ export interface IncidentState {
   type: 'failedJob' | 'failedExternalTask';
   activityId: string;
   message?: string;
-  /** The failing job or external task id. */
+  /** The failing job or external task id; for an incident a called instance caused, that instance's incident id. */
   configuration: string;
   created: number;
+  /**
+   * On a call activity: the incident of the called instance this one stands for (Camunda's cause
+   * incident), and the incident at the bottom of the call hierarchy (root cause). Absent on an
+   * incident of the instance's own job or external task, which is its own cause and root cause.
+   */
+  causeIncidentId?: string;
+  rootCauseIncidentId?: string;
 }
 
 export interface ActivityInstanceState {
@@ -99,6 +106,32 @@ export interface ActivityInstanceState {
   pendingCompensations?: number;
   /** A completed sub-process brought back to run the compensation of what completed inside it. */
   eventScope?: true;
+  /** On a call activity instance: the process instance it started and waits for. */
+  calledInstanceId?: string;
+}
+
+/**
+ * What the callers of a called instance catch, nearest first (shared/engine/behaviors/call-hierarchy.ts):
+ * an error or escalation the called instance does not catch itself goes to its caller when one of
+ * these matches, and interrupts the called instance when that handler interrupts.
+ */
+export interface CallerCatch {
+  kind: 'error' | 'escalation';
+  /** Absent: every error (or escalation). */
+  code?: string;
+  interrupting: boolean;
+}
+
+/** A called instance's link to the call activity instance that started it. */
+export interface CallerState {
+  processInstanceId: string;
+  /** The call activity instance in the caller. */
+  activityInstanceId: string;
+  /** The top of the call hierarchy. */
+  rootProcessInstanceId: string;
+  /** How deep in the call hierarchy the called instance is: 1 when the root called it. */
+  depth: number;
+  catches: CallerCatch[];
 }
 
 export type ProcessInstanceStatus = 'ACTIVE' | 'COMPLETED' | 'EXTERNALLY_TERMINATED' | 'INTERNALLY_TERMINATED';
@@ -114,6 +147,8 @@ export interface ProcessInstanceState {
   endTime?: number;
   /** The start event, when an event started the instance elsewhere than at the initial start event. */
   startActivityId?: string;
+  /** Present on an instance a call activity started. */
+  caller?: CallerState;
   /** The process-instance scope: id = process instance id, activityId = process key. */
   root: ActivityInstanceState;
 }

@@ -19,7 +19,7 @@ export function processDefinitionDto(d: DefinitionRecord) {
     diagram: null,
     suspended: false,
     tenantId: d.tenantId,
-    versionTag: null,
+    versionTag: d.versionTag ?? null,
     historyTimeToLive: null,
     startableInTasklist: true,
   };

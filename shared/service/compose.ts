@@ -12,6 +12,7 @@ import { InstanceRepository } from '../store/instance-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
 import { StartEventRepository } from '../store/start-event-items.ts';
 import { SignalRepository } from '../store/signal-items.ts';
+import { HandOverRepository } from '../store/hand-over-items.ts';
 import { IdentityRepository, type UserRecord } from '../store/identity-repository.ts';
 import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
@@ -41,6 +42,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     definitions: new DefinitionRepository(doc, config.tableName),
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),
+    handOvers: new HandOverRepository(doc, config.tableName, layout),
     bpmnLimits: config.bpmnLimits ?? DEFAULT_BPMN_LIMITS,
     layout,
     instances: new InstanceRepository(doc, config.tableName, layout),

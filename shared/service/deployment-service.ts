@@ -95,6 +95,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
         deploymentId: deployment.id,
         resourceName: resource.name,
         tenantId: request.tenantId,
+        versionTag: model.versionTag ?? null,
         xml: resource.xml,
       });
       startEvents.push({ definition: created[created.length - 1]!, model });

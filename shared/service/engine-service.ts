@@ -18,6 +18,8 @@ import type { EngineEvent } from '../engine/events.ts';
 import { retryOnConflict } from './conflict-retry.ts';
 import { runTimerStartJob } from './timer-start-jobs.ts';
 import { deliverBroadcast } from './signal-broadcast.ts';
+import { callHandOvers, deliverHandOvers, type PreparedCall, prepareCalls, runHandOver } from './call-hand-over.ts';
+import type { HandOverRepository } from '../store/hand-over-items.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -29,6 +31,8 @@ export interface EngineServiceDeps {
   definitions: DefinitionRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
   signals: SignalRepository;
+  /** The hand-overs between the instances of a call hierarchy. */
+  handOvers: HandOverRepository;
   /** The start events of the latest definitions: message start items and timer start jobs. */
   startEvents: StartEventRepository;
   layout: IndexLayout;
@@ -115,11 +119,14 @@ export class EngineService {
    * Stores a new instance with what its start handed over (the broadcast jobs of the signals it
    * threw), then queues its due jobs and broadcasts. Every instance creation goes through here.
    */
-  async createResult(result: OperationResult, model: ProcessModel, extra: WriteAction[] = []): Promise<void> {
-    const { broadcasts, actions } = this.handOver(result.events, extra);
+  async createResult(result: OperationResult, model: ProcessModel, extra: WriteAction[] = [], prepared?: PreparedCall[]): Promise<void> {
+    const calls = prepared ?? (await prepareCalls(this, result.events, result.state.definitionId));
+    const handOvers = callHandOvers(this, result.events, undefined, result.state, calls);
+    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...handOvers.map((record) => this.deps.handOvers.putAction(record))]);
     await this.deps.instances.create(result.state, model, actions);
     await this.dispatchNewJobs(undefined, result.state);
     await this.dispatchBroadcasts(broadcasts);
+    await deliverHandOvers(this, handOvers, calls);
   }
 
   /**
@@ -129,10 +136,13 @@ export class EngineService {
    */
   async saveResult(previous: StoredInstance, result: OperationResult | ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<void> {
     const { state, events } = 'state' in result && 'events' in result ? result : { state: result as ProcessInstanceState, events: [] };
-    const { broadcasts, actions } = this.handOver(events, extra);
+    const calls = await prepareCalls(this, events, state.definitionId);
+    const handOvers = callHandOvers(this, events, previous.state, state, calls);
+    const { broadcasts, actions } = this.handOver(events, [...extra, ...handOvers.map((record) => this.deps.handOvers.putAction(record))]);
     await this.deps.instances.save(previous, state, model, actions);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
+    await deliverHandOvers(this, handOvers, calls);
   }
 
   /**
@@ -215,6 +225,8 @@ export class EngineService {
   async runJob(message: JobMessage): Promise<'executed' | 'failed' | 'skipped'> {
     // Without an instance: a signal broadcast or a timer start job.
     if (!message.processInstanceId) {
+      const handOver = await this.deps.handOvers.get(message.jobId);
+      if (handOver) return this.counted(await runHandOver(this, handOver));
       const broadcast = await this.deps.signals.broadcast(message.jobId);
       if (broadcast) return this.counted(await deliverBroadcast(this, broadcast));
       const outcome = await runTimerStartJob(this, message.jobId);

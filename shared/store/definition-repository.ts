@@ -19,6 +19,8 @@ export interface DefinitionRecord {
   deploymentId: string;
   resourceName: string;
   tenantId: string | null;
+  /** The process's camunda:versionTag (absent on definitions deployed before it was recorded). */
+  versionTag?: string | null;
   xml: string;
 }
 
@@ -109,6 +111,12 @@ export class DefinitionRepository {
       1,
     );
     return items[0] ? withoutKeys<DefinitionRecord>(items[0]) : undefined;
+  }
+
+  /** Every version of a key in one tenant (few per key: one Query). */
+  async definitionsOfKey(key: string, tenantId: string | null): Promise<DefinitionRecord[]> {
+    const items = await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` } });
+    return items.map((item) => withoutKeys<DefinitionRecord>(item));
   }
 
   async listDefinitions(): Promise<DefinitionRecord[]> {

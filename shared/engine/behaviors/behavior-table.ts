@@ -1,6 +1,7 @@
 import type { FlowNode, FlowNodeKind, FlowNodeOfKind } from '../../bpmn/model.ts';
 import type { Behavior } from './behavior.ts';
 import { boundaryEventBehavior } from './boundary-events.ts';
+import { callActivityBehavior } from './call-activity.ts';
 import { catchEventBehavior } from './catch-events.ts';
 import { cancelEndEventBehavior, compensationBoundaryBehavior, compensationThrowBehavior } from './compensation.ts';
 import { intermediateConditionalBehavior } from './conditional-events.ts';
@@ -53,6 +54,7 @@ export const BEHAVIORS = {
   externalTask: externalTaskBehavior,
   expressionTask: expressionTaskBehavior,
   delegateTask: delegateTaskBehavior,
+  callActivity: callActivityBehavior,
   subProcess: subProcessBehavior,
   eventSubProcess: eventSubProcessBehavior,
   multiInstanceBody: multiInstanceBodyBehavior,

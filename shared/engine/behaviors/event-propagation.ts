@@ -1,6 +1,6 @@
 import type { BoundaryErrorNode, BoundaryEscalationNode, FlowNode, StartEventNode } from '../../bpmn/model.ts';
 import type { BehaviorContext } from '../behavior-context.ts';
-import type { ActivityInstanceState } from '../state.ts';
+import type { ActivityInstanceState, CallerCatch } from '../state.ts';
 import { boundaryEventBehavior } from './boundary-events.ts';
 import { startEventBehavior } from './start-event.ts';
 
@@ -8,16 +8,17 @@ import { startEventBehavior } from './start-event.ts';
  * Camunda's error and escalation propagation (BpmnExceptionHandler, EscalationHandler): from the
  * throwing token outward, each scope instance's node offers its handlers — the error or escalation
  * start events of the event sub-processes it holds, then the boundary events attached to it — and
- * the first that catches the code handles it in that scope instance. Only the process instance's own
- * scopes are searched here; a call hierarchy does not exist yet.
+ * the first that catches the code handles it in that scope instance. Past the process instance, the
+ * search goes on in the callers of a called instance: what they catch was recorded when the call
+ * started (callerCatches), so the called instance knows at once whether its caller takes over.
  */
 
 type ErrorHandler = StartEventNode | BoundaryErrorNode;
 type EscalationHandler = StartEventNode | BoundaryEscalationNode;
 
-/** What ran: the handler, and whether it interrupted the scope the thrower was in. */
+/** What ran: the handler (absent when a caller caught it), and whether it interrupted the thrower's scope. */
 export interface CaughtEvent {
-  readonly handler: FlowNode;
+  readonly handler?: FlowNode;
   readonly interrupting: boolean;
 }
 
@@ -38,7 +39,7 @@ export function propagateError(ctx: BehaviorContext, thrower: ActivityInstanceSt
     runHandler(ctx, instance, handler, variables);
     return { handler, interrupting: handler.interrupting };
   }
-  return undefined;
+  return throwToCaller(ctx, 'error', errorCode, errorMessage);
 }
 
 /** Throws an escalation from `thrower`; returns the handler that caught it, if any. */
@@ -53,7 +54,45 @@ export function propagateEscalation(ctx: BehaviorContext, thrower: ActivityInsta
     runHandler(ctx, instance, handler, [[definition.escalationCodeVariable, escalationCode]]);
     return { handler, interrupting: handler.interrupting };
   }
-  return undefined;
+  return throwToCaller(ctx, 'escalation', escalationCode);
+}
+
+/**
+ * An error or escalation this instance does not catch goes to its caller when the caller catches it
+ * (Camunda propagates to the super execution). An interrupting catch ends this instance here, as the
+ * caller's handler will cancel the call activity; a non-interrupting one lets this instance go on.
+ */
+function throwToCaller(ctx: BehaviorContext, kind: CallerCatch['kind'], code: string, message?: string): CaughtEvent | undefined {
+  const caller = ctx.state.caller;
+  const caught = caller?.catches.find((c) => c.kind === kind && (c.code === undefined || c.code === code));
+  if (!caller || !caught) return undefined;
+  ctx.events.push({ type: 'thrownToCaller', caller, kind, code, ...(message === undefined ? {} : { message }), interrupting: caught.interrupting });
+  if (caught.interrupting) ctx.endForCaller();
+  return { interrupting: caught.interrupting };
+}
+
+/**
+ * What the scopes around a call activity instance catch, nearest first, followed by what the
+ * instance's own callers catch: recorded in the called instance when the call starts. The instance's
+ * ancestry cannot change while the call runs, so neither can this list.
+ */
+export function callerCatches(ctx: BehaviorContext, callActivityInstance: ActivityInstanceState): CallerCatch[] {
+  const callNode = ctx.defOf(callActivityInstance);
+  const catches: CallerCatch[] = [];
+  for (let instance: ActivityInstanceState | undefined = callActivityInstance; instance; instance = parentOrUndefined(ctx, instance)) {
+    const node = ctx.defOf(instance);
+    for (const handler of errorHandlers(ctx, node)) {
+      if (isInside(ctx, callNode, handler)) continue;
+      const code = handler.kind === 'startEvent' ? handler.error!.errorCode : handler.error.errorCode;
+      catches.push({ kind: 'error', ...(code === undefined ? {} : { code }), interrupting: true });
+    }
+    for (const handler of escalationHandlers(ctx, node)) {
+      if (handler.kind === 'startEvent' && handler.scopeId === callNode.scopeId) continue;
+      const code = handler.kind === 'startEvent' ? handler.escalation!.escalationCode : handler.escalation.escalationCode;
+      catches.push({ kind: 'escalation', ...(code === undefined ? {} : { code }), interrupting: handler.interrupting });
+    }
+  }
+  return [...catches, ...(ctx.state.caller?.catches ?? [])];
 }
 
 function parentOrUndefined(ctx: BehaviorContext, instance: ActivityInstanceState): ActivityInstanceState | undefined {

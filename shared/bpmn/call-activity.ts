@@ -1,0 +1,104 @@
+import type { CompiledExpression } from '../expression/index.ts';
+import type { CallActivityNode, CalledElementBinding, CallMapping } from './task-nodes.ts';
+import { extensionValues, type ModdleElement, text } from './moddle-types.ts';
+import { type ProblemCollector, readImplementation } from './parse-extensions.ts';
+
+/** What a call activity adds to the fields every flow node has. */
+export type CallDraft = Pick<CallActivityNode, 'calledElement' | 'binding' | 'tenantId' | 'inMappings' | 'outMappings' | 'businessKey' | 'variableMapping'>;
+
+/**
+ * Reads a call activity's camunda attributes and its camunda:in / camunda:out mappings, with
+ * Camunda's parse errors (BpmnParse.parseCallActivity, CallableElementUtil).
+ */
+export function readCallActivity(element: ModdleElement, problems: ProblemCollector): CallDraft | undefined {
+  const id = element.id!;
+  const calledElementText = text(element, 'calledElement');
+  if (!calledElementText) {
+    problems.add(id, `Missing attribute 'calledElement' on call activity '${id}'`);
+    return undefined;
+  }
+  const calledElement = problems.expression(id, calledElementText);
+  const binding = readBinding(element, id, problems);
+  const tenantIdText = text(element, 'calledElementTenantId');
+  const tenantId = tenantIdText === undefined ? undefined : problems.expression(id, tenantIdText);
+  const inMappings: CallMapping[] = [];
+  let businessKey: CompiledExpression | undefined;
+  for (const value of extensionValues(element)) {
+    if (value.$type !== 'camunda:In') continue;
+    const key = text(value, 'businessKey');
+    if (key !== undefined) businessKey = problems.expression(id, key);
+    else pushMapping(inMappings, value, id, problems);
+  }
+  const outMappings: CallMapping[] = [];
+  for (const value of extensionValues(element)) if (value.$type === 'camunda:Out') pushMapping(outMappings, value, id, problems);
+  const variableMapping = readVariableMapping(element, id, problems);
+  if (!calledElement || !binding) return undefined;
+  return { calledElement, binding, tenantId, inMappings, outMappings, businessKey, variableMapping };
+}
+
+function readBinding(element: ModdleElement, id: string, problems: ProblemCollector): CalledElementBinding | undefined {
+  const binding = text(element, 'calledElementBinding') ?? 'latest';
+  switch (binding) {
+    case 'latest':
+    case 'deployment':
+      return { type: binding };
+    case 'version': {
+      const version = text(element, 'calledElementVersion');
+      if (!version) {
+        problems.add(id, `Missing attribute 'calledElementVersion' when 'calledElementBinding' has value 'version' on call activity '${id}'`);
+        return undefined;
+      }
+      const expression = problems.expression(id, version);
+      return expression && { type: 'version', version: expression };
+    }
+    case 'versionTag': {
+      const versionTag = text(element, 'calledElementVersionTag');
+      if (!versionTag) {
+        problems.add(id, `Missing attribute 'calledElementVersionTag' when 'calledElementBinding' has value 'versionTag' on call activity '${id}'`);
+        return undefined;
+      }
+      const expression = problems.expression(id, versionTag);
+      return expression && { type: 'versionTag', versionTag: expression };
+    }
+    default:
+      problems.add(id, `Invalid attribute value for 'calledElementBinding': '${binding}' on call activity '${id}' (latest, deployment, version or versionTag)`);
+      return undefined;
+  }
+}
+
+/** One camunda:in or camunda:out: all variables, one by name, or an expression, into a target. */
+function pushMapping(mappings: CallMapping[], value: ModdleElement, id: string, problems: ProblemCollector): void {
+  const local = value.local === true;
+  if (text(value, 'variables') === 'all') {
+    mappings.push({ type: 'all', local });
+    return;
+  }
+  const source = text(value, 'source');
+  const sourceExpression = text(value, 'sourceExpression');
+  const target = text(value, 'target');
+  if (source === undefined && sourceExpression === undefined) {
+    problems.add(id, `Missing parameter 'source' or 'sourceExpression' when passing variables on call activity '${id}'`);
+    return;
+  }
+  if (!target) {
+    problems.add(id, `Missing attribute 'target' when attribute 'source' or 'sourceExpression' is set on call activity '${id}'`);
+    return;
+  }
+  if (source !== undefined) {
+    mappings.push({ type: 'variable', source, target, local });
+    return;
+  }
+  const expression = problems.expression(id, sourceExpression!);
+  if (expression) mappings.push({ type: 'expression', expression, target, local });
+}
+
+/** camunda:variableMappingClass or variableMappingDelegateExpression, resolved through the delegate registry. */
+function readVariableMapping(element: ModdleElement, id: string, problems: ProblemCollector): CallDraft['variableMapping'] {
+  const className = text(element, 'variableMappingClass');
+  const delegateExpression = text(element, 'variableMappingDelegateExpression');
+  if (className !== undefined && delegateExpression !== undefined) {
+    problems.add(id, `Only one of variableMappingClass or variableMappingDelegateExpression may be set on call activity '${id}'`);
+    return undefined;
+  }
+  return readImplementation({ $type: element.$type, class: className, delegateExpression }, id, problems);
+}

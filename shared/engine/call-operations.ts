@@ -1,0 +1,104 @@
+import type { ProcessModel } from '../bpmn/model.ts';
+import { applyOutputVariables } from './behaviors/call-activity.ts';
+import { propagateError, propagateEscalation } from './behaviors/event-propagation.ts';
+import type { EngineEnvironment } from './environment.ts';
+import { expectKind } from './expect-kind.ts';
+import type { OperationResult } from './operation.ts';
+import { runOperation } from './operation.ts';
+import type { ActivityInstanceState, IncidentState, ProcessInstanceState, Variables } from './state.ts';
+import { TreeIndex } from './tree-index.ts';
+import { copyJson } from './json-copy.ts';
+
+/**
+ * What a called instance does to its caller, applied to the caller's state: it ended, it threw an
+ * error or escalation the caller catches, an incident arose or was resolved in it. Each is applied
+ * only while the call activity instance still waits for that called instance, so a hand-over that
+ * is delivered twice changes the caller once.
+ */
+
+/** The call activity instance waiting for `calledInstanceId`, if the caller still has it. */
+export function waitingCall(state: ProcessInstanceState, callActivityInstanceId: string, calledInstanceId: string): ActivityInstanceState | undefined {
+  if (state.status !== 'ACTIVE') return undefined;
+  const instance = new TreeIndex(state.root).get(callActivityInstanceId);
+  return instance?.calledInstanceId === calledInstanceId ? instance : undefined;
+}
+
+/** The called instance completed: camunda:out mappings, then the call activity leaves. */
+export function completeCall(
+  state: ProcessInstanceState,
+  model: ProcessModel,
+  callActivityInstanceId: string,
+  calledInstanceId: string,
+  calledVariables: Variables,
+  env: EngineEnvironment,
+): OperationResult {
+  return runOperation(state, model, env, (runtime) => {
+    const instance = runtime.instanceById(callActivityInstanceId);
+    if (instance?.calledInstanceId !== calledInstanceId) return;
+    delete instance.calledInstanceId;
+    applyOutputVariables(runtime, instance, expectKind(runtime.defOf(instance), 'callActivity'), calledVariables);
+    runtime.leave(instance);
+  });
+}
+
+/**
+ * The called instance threw an error or escalation the caller catches: it propagates from the call
+ * activity instance, as Camunda's propagation continues at the super execution. An interrupting
+ * catch ended the called instance already, so the call activity no longer waits for it.
+ */
+export function propagateFromCall(
+  state: ProcessInstanceState,
+  model: ProcessModel,
+  callActivityInstanceId: string,
+  calledInstanceId: string,
+  thrown: { kind: 'error' | 'escalation'; code: string; message?: string; interrupting: boolean },
+  env: EngineEnvironment,
+): OperationResult {
+  return runOperation(state, model, env, (runtime) => {
+    const instance = runtime.instanceById(callActivityInstanceId);
+    if (instance?.calledInstanceId !== calledInstanceId) return;
+    if (thrown.interrupting) delete instance.calledInstanceId;
+    const caught = thrown.kind === 'error' ? propagateError(runtime, instance, thrown.code, thrown.message) : propagateEscalation(runtime, instance, thrown.code);
+    // What was caught when the call started is caught now: the instance's ancestry cannot have changed.
+    // Should it not be, an error ends the call activity as an uncaught error ends a token.
+    if (!caught && thrown.kind === 'error') runtime.leave(instance, [], { failed: true });
+  });
+}
+
+/**
+ * An incident arose in the called instance (or below it): the call activity gets one too, whose
+ * cause is that incident (Camunda's recursive incidents). Nothing happens if it has it already.
+ */
+export function raiseCallIncident(
+  state: ProcessInstanceState,
+  callActivityInstanceId: string,
+  calledInstanceId: string,
+  cause: { incidentId: string; rootCauseIncidentId: string; type: IncidentState['type']; message?: string },
+  env: EngineEnvironment,
+): ProcessInstanceState {
+  const copy = copyJson(state);
+  const instance = waitingCall(copy, callActivityInstanceId, calledInstanceId);
+  if (!instance || instance.incidents?.some((incident) => incident.causeIncidentId === cause.incidentId)) return state;
+  const incident: IncidentState = {
+    id: env.newId(),
+    type: cause.type,
+    activityId: instance.activityId,
+    configuration: cause.incidentId,
+    created: env.now(),
+    causeIncidentId: cause.incidentId,
+    rootCauseIncidentId: cause.rootCauseIncidentId,
+  };
+  if (cause.message !== undefined) incident.message = cause.message;
+  (instance.incidents ??= []).push(incident);
+  return copy;
+}
+
+/** The called instance's incident was resolved (or the called instance ended): so is the one it caused. */
+export function resolveCallIncident(state: ProcessInstanceState, callActivityInstanceId: string, causeIncidentId: string): ProcessInstanceState {
+  const copy = copyJson(state);
+  const instance = copy.status === 'ACTIVE' ? new TreeIndex(copy.root).get(callActivityInstanceId) : undefined;
+  if (!instance?.incidents?.some((incident) => incident.causeIncidentId === causeIncidentId)) return state;
+  instance.incidents = instance.incidents.filter((incident) => incident.causeIncidentId !== causeIncidentId);
+  if (instance.incidents.length === 0) delete instance.incidents;
+  return copy;
+}

@@ -1,0 +1,343 @@
+import type { ProcessModel } from '../bpmn/model.ts';
+import { completeCall, propagateFromCall, raiseCallIncident, resolveCallIncident, waitingCall } from '../engine/call-operations.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { CallTarget, EngineEvent } from '../engine/events.ts';
+import type { OperationResult } from '../engine/operation.ts';
+import { deleteProcessInstance, startProcessInstance } from '../engine/operations.ts';
+import type { ActivityInstanceState, IncidentState, ProcessInstanceState } from '../engine/state.ts';
+import { log } from '../observability/logger.ts';
+import type { DefinitionRecord } from '../store/definition-repository.ts';
+import { ConcurrentModificationError } from '../store/errors.ts';
+import { type CallHandOver, handOverIds, type StartCalledHandOver, type StoredHandOver } from '../store/hand-over-items.ts';
+import type { EngineService } from './engine-service.ts';
+
+/**
+ * The cross-instance effects of call activities (docs/decisions.md #38). An operation's events say
+ * what it does to other instances of its call hierarchy; each effect becomes a hand-over record
+ * written in the operation's own transaction (shared/store/hand-over-items.ts), and is then carried
+ * out at once, in the same request, by consuming the record in the transaction of the effect. If
+ * that fails or the process dies first, the job queue or the sweeper carries it out later: nothing
+ * is lost, and a record is consumed once, so nothing happens twice.
+ */
+
+/** A called instance started in memory before its caller is stored, with the calls it makes itself. */
+export interface PreparedCall {
+  record: StartCalledHandOver;
+  definition: DefinitionRecord;
+  model: ProcessModel;
+  result: OperationResult;
+  calls: PreparedCall[];
+}
+
+/**
+ * Starts, in memory, every instance the operation's call activities call, and what those call in
+ * turn: a missing definition or a failing start is Camunda's error at the moment of the call, before
+ * anything is written.
+ */
+export async function prepareCalls(engine: EngineService, events: readonly EngineEvent[], callerDefinitionId: string): Promise<PreparedCall[]> {
+  const started = events.flatMap((event) => (event.type === 'callStarted' ? [event] : []));
+  if (started.length === 0) return [];
+  const callerDefinition = await engine.definition(callerDefinitionId);
+  if (!callerDefinition) throw new EngineError('ProcessEngineException', `Process definition '${callerDefinitionId}' is missing`);
+  const prepared: PreparedCall[] = [];
+  for (const event of started) {
+    const definition = await resolveCalledDefinition(engine, event.target, callerDefinition);
+    const model = await engine.model(definition);
+    const record: StartCalledHandOver = {
+      kind: 'start-called',
+      id: handOverIds.start(event.calledInstanceId),
+      calledInstanceId: event.calledInstanceId,
+      created: engine.env.now(),
+      definitionId: definition.id,
+      variables: event.variables,
+      ...(event.businessKey === undefined ? {} : { businessKey: event.businessKey }),
+      caller: event.caller,
+    };
+    const result = startCalled(engine, record, definition, model);
+    prepared.push({ record, definition, model, result, calls: await prepareCalls(engine, result.events, definition.id) });
+  }
+  return prepared;
+}
+
+function startCalled(engine: EngineService, record: StartCalledHandOver, definition: DefinitionRecord, model: ProcessModel): OperationResult {
+  return startProcessInstance(
+    model,
+    { definitionId: definition.id, id: record.calledInstanceId, variables: record.variables, businessKey: record.businessKey, caller: record.caller, tenantId: definition.tenantId ?? undefined },
+    engine.env,
+  );
+}
+
+/**
+ * The definition a call activity calls, by its binding (Camunda's CallableElementUtil): the latest
+ * version, the one of the caller's deployment, a version or a version tag, in the caller's tenant
+ * unless the call names one.
+ */
+export async function resolveCalledDefinition(engine: EngineService, target: CallTarget, caller: DefinitionRecord): Promise<DefinitionRecord> {
+  const tenantId = target.tenantId === undefined ? caller.tenantId : target.tenantId;
+  const { definitions } = engine.deps;
+  const tenantText = tenantId === null ? '' : ` and tenant-id '${tenantId}'`;
+  let found: DefinitionRecord | undefined;
+  let missing: string;
+  switch (target.binding) {
+    case 'latest':
+      found = await definitions.latestDefinition(target.key, tenantId);
+      missing = `no processes deployed with key '${target.key}'${tenantText}`;
+      break;
+    case 'deployment':
+      found = (await definitions.definitionsOfKey(target.key, tenantId)).find((d) => d.deploymentId === caller.deploymentId);
+      missing = `no processes deployed with key = '${target.key}' in deployment = '${caller.deploymentId}'`;
+      break;
+    case 'version':
+      found = (await definitions.definitionsOfKey(target.key, tenantId)).find((d) => d.version === target.version);
+      missing = `no processes deployed with key = '${target.key}', version = '${target.version}'${tenantText}`;
+      break;
+    case 'versionTag': {
+      const tagged = (await definitions.definitionsOfKey(target.key, tenantId)).filter((d) => d.versionTag === target.versionTag);
+      if (tagged.length > 1)
+        throw new EngineError('ProcessEngineException', `There are '${tagged.length}' results for a process definition with key '${target.key}', versionTag '${target.versionTag}'${tenantText}.`);
+      found = tagged[0];
+      missing = `no processes deployed with key = '${target.key}', versionTag = '${target.versionTag}'${tenantText}`;
+      break;
+    }
+  }
+  if (!found) throw new EngineError('ProcessEngineException', missing);
+  return found;
+}
+
+/** The hand-overs an operation on `next` (stored over `previous`) causes, besides the starts prepared already. */
+export function callHandOvers(
+  engine: EngineService,
+  events: readonly EngineEvent[],
+  previous: ProcessInstanceState | undefined,
+  next: ProcessInstanceState,
+  prepared: readonly PreparedCall[],
+): CallHandOver[] {
+  const created = engine.env.now();
+  const records: CallHandOver[] = prepared.map((call) => call.record);
+  for (const event of events) {
+    if (event.type === 'calledInstanceCancelled') {
+      const { calledInstanceId, skipCustomListeners, skipIoMappings } = event;
+      records.push({ kind: 'delete-called', id: handOverIds.delete(calledInstanceId), calledInstanceId, created, skipCustomListeners, skipIoMappings });
+    }
+    if (event.type === 'calledInstanceEnded') {
+      records.push({ kind: 'called-ended', id: handOverIds.ended(next.id), calledInstanceId: next.id, created, caller: event.caller, variables: event.variables });
+    }
+    if (event.type === 'thrownToCaller') {
+      const { kind, code, message, interrupting } = event;
+      records.push({
+        kind: 'thrown-to-caller',
+        id: engine.env.newId(),
+        calledInstanceId: next.id,
+        created,
+        caller: event.caller,
+        thrown: { kind, code, ...(message === undefined ? {} : { message }), interrupting },
+      });
+    }
+  }
+  if (next.caller) records.push(...incidentHandOvers(engine, previous, next, created));
+  return records;
+}
+
+/** The incidents a called instance gained and lost: its caller's call activity mirrors them. */
+function incidentHandOvers(engine: EngineService, previous: ProcessInstanceState | undefined, next: ProcessInstanceState, created: number): CallHandOver[] {
+  const caller = next.caller!;
+  const before = previous ? incidentsOf(previous) : new Map<string, IncidentState>();
+  const after = next.status === 'ACTIVE' ? incidentsOf(next) : new Map<string, IncidentState>();
+  const records: CallHandOver[] = [];
+  for (const [id, incident] of after) {
+    if (before.has(id)) continue;
+    records.push({
+      kind: 'incident-raised',
+      id: engine.env.newId(),
+      calledInstanceId: next.id,
+      created,
+      caller,
+      incidentId: id,
+      rootCauseIncidentId: incident.rootCauseIncidentId ?? id,
+      incidentType: incident.type,
+      ...(incident.message === undefined ? {} : { message: incident.message }),
+    });
+  }
+  for (const id of before.keys()) if (!after.has(id)) records.push({ kind: 'incident-resolved', id: engine.env.newId(), calledInstanceId: next.id, created, caller, incidentId: id });
+  return records;
+}
+
+function incidentsOf(state: ProcessInstanceState): Map<string, IncidentState> {
+  const incidents = new Map<string, IncidentState>();
+  const visit = (node: ActivityInstanceState) => {
+    for (const incident of node.incidents ?? []) incidents.set(incident.id, incident);
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(state.root);
+  return incidents;
+}
+
+/**
+ * Carries out the hand-overs an operation just stored, in the same request, so a caller sees its
+ * called instance started (and a called instance its caller continued) when the request returns.
+ * One that fails here is queued; the sweeper finds it should the queue fail too.
+ */
+export async function deliverHandOvers(engine: EngineService, records: readonly CallHandOver[], prepared: readonly PreparedCall[]): Promise<void> {
+  const preparedById = new Map(prepared.map((call) => [call.record.id, call]));
+  const failed: string[] = [];
+  for (const record of records) {
+    try {
+      await receiveHandOver(engine, record, preparedById.get(record.id));
+    } catch (error) {
+      log.warn('call hand-over not carried out in the request; the job queue will', { handOverId: record.id, kind: record.kind, error });
+      failed.push(record.id);
+    }
+  }
+  if (failed.length === 0) return;
+  try {
+    await engine.deps.publisher.send(
+      engine.deps.jobQueueUrl,
+      failed.map((jobId) => ({ jobId })),
+    );
+  } catch (error) {
+    log.warn('call hand-overs not queued; the sweeper will queue them', { handOverIds: failed, error });
+  }
+}
+
+/**
+ * Runs a hand-over from the job queue. An effect the engine refuses (a failing output mapping in the
+ * caller, say) costs one retry and is logged; infrastructure errors propagate and the message returns.
+ */
+export async function runHandOver(engine: EngineService, stored: StoredHandOver): Promise<'executed' | 'failed' | 'skipped'> {
+  if (stored.retries <= 0) return 'skipped';
+  try {
+    await receiveHandOver(engine, stored.record);
+    return 'executed';
+  } catch (error) {
+    if (!(error instanceof EngineError) || error.type === 'OptimisticLockingException') throw error;
+    const retries = await engine.deps.handOvers.recordFailure(stored.record.id, error.message);
+    log.error('call hand-over failed', { handOverId: stored.record.id, kind: stored.record.kind, retriesLeft: retries, error });
+    if (retries !== undefined && retries > 0) await engine.deps.publisher.send(engine.deps.jobQueueUrl, [{ jobId: stored.record.id }]);
+    return 'failed';
+  }
+}
+
+/** Carries out one hand-over; a consumed one (another delivery was first) does nothing. */
+export async function receiveHandOver(engine: EngineService, record: CallHandOver, prepared?: PreparedCall): Promise<void> {
+  switch (record.kind) {
+    case 'start-called':
+      return startCalledInstance(engine, record, prepared);
+    case 'delete-called':
+      return deleteCalledInstance(engine, record.id, record.calledInstanceId, record);
+    case 'called-ended':
+      return applyToCaller(engine, record, (state, model) =>
+        waitingCall(state, record.caller.activityInstanceId, record.calledInstanceId)
+          ? completeCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record.variables, engine.env)
+          : state,
+      );
+    case 'thrown-to-caller':
+      return applyToCaller(engine, record, (state, model) =>
+        waitingCall(state, record.caller.activityInstanceId, record.calledInstanceId)
+          ? propagateFromCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record.thrown, engine.env)
+          : state,
+      );
+    case 'incident-raised':
+      return applyToCaller(engine, record, (state) =>
+        raiseCallIncident(
+          state,
+          record.caller.activityInstanceId,
+          record.calledInstanceId,
+          { incidentId: record.incidentId, rootCauseIncidentId: record.rootCauseIncidentId, type: record.incidentType, message: record.message },
+          engine.env,
+        ),
+      );
+    case 'incident-resolved':
+      return applyToCaller(engine, record, (state) => resolveCallIncident(state, record.caller.activityInstanceId, record.incidentId));
+  }
+}
+
+/** Creates the called instance and consumes its start record in one transaction. */
+async function startCalledInstance(engine: EngineService, record: StartCalledHandOver, prepared?: PreparedCall): Promise<void> {
+  const call = prepared ?? (await prepareStart(engine, record));
+  if (!call) return;
+  try {
+    await engine.createResult(call.result, call.model, [engine.deps.handOvers.consumeAction(record.id)], call.calls);
+  } catch (error) {
+    // The record is gone: another delivery started the instance, or a deletion stopped it first.
+    if (error instanceof ConcurrentModificationError) return;
+    throw error;
+  }
+}
+
+/** A start delivered later than its request: the called definition may have gone meanwhile. */
+async function prepareStart(engine: EngineService, record: StartCalledHandOver): Promise<PreparedCall | undefined> {
+  const definition = await engine.definition(record.definitionId);
+  if (!definition) throw new EngineError('ProcessEngineException', `Process definition '${record.definitionId}' of a called instance is missing`);
+  const model = await engine.model(definition);
+  const result = startCalled(engine, record, definition, model);
+  return { record, definition, model, result, calls: await prepareCalls(engine, result.events, definition.id) };
+}
+
+/**
+ * Deletes a called instance. Its start may still be waiting in its record: then consuming that
+ * record stops the start, in one transaction with this record. The start record is read before the
+ * instance: once it is gone, the instance exists or has ended, and reading it tells which.
+ */
+async function deleteCalledInstance(engine: EngineService, recordId: string, calledInstanceId: string, options: { skipCustomListeners: boolean; skipIoMappings: boolean }): Promise<void> {
+  const { handOvers } = engine.deps;
+  for (;;) {
+    const start = await handOvers.get(handOverIds.start(calledInstanceId));
+    if (start) {
+      try {
+        await engine.deps.handOvers.consumeBoth(start.record.id, recordId);
+        return;
+      } catch (error) {
+        // The start happened meanwhile (or this deletion did already): look again.
+        if (error instanceof ConcurrentModificationError) continue;
+        throw error;
+      }
+    }
+    let deleted = false;
+    try {
+      await engine.update(
+        calledInstanceId,
+        (state, model) => {
+          deleted = true;
+          return deleteProcessInstance(state, model, engine.env, options);
+        },
+        () => new EngineError('NotFoundException', `Process instance ${calledInstanceId} ended`),
+        [handOvers.consumeAction(recordId)],
+      );
+    } catch (error) {
+      if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
+      deleted = false;
+    }
+    if (!deleted) await handOvers.delete(recordId);
+    return;
+  }
+}
+
+/**
+ * Applies a called instance's effect to its caller, consuming the record in the same transaction.
+ * When the caller no longer waits for the called instance (it continued already, or the call
+ * activity or the caller is gone), the record simply goes.
+ */
+async function applyToCaller(
+  engine: EngineService,
+  record: Exclude<CallHandOver, { kind: 'start-called' | 'delete-called' }>,
+  apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState,
+): Promise<void> {
+  const callerId = record.caller.processInstanceId;
+  let applied = false;
+  try {
+    await engine.update(
+      callerId,
+      (state, model) => {
+        const outcome = apply(state, model);
+        applied = outcome !== state;
+        return outcome;
+      },
+      () => new EngineError('NotFoundException', `Process instance ${callerId} ended`),
+      [engine.deps.handOvers.consumeAction(record.id)],
+    );
+  } catch (error) {
+    if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
+    applied = false;
+  }
+  if (!applied) await engine.deps.handOvers.delete(record.id);
+}

@@ -1,0 +1,171 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError, isConditionalFailure, isTransactionConflict } from './errors.ts';
+import type { CallerState, IncidentState, Variables } from '../engine/state.ts';
+import { type IndexLayout, shardKey } from './index-layout.ts';
+import { keys, timeKey } from './keys.ts';
+import type { Item } from './projections.ts';
+
+/**
+ * Hand-overs between the instances of a call hierarchy (docs/data-model.md "Call hand-overs"). Each
+ * is written in the transaction of the instance change that causes it and consumed (deleted under
+ * the condition that it still exists) in the transaction of the instance change that is its effect:
+ * so every effect happens exactly once, whoever delivers it and however often. Until then it waits
+ * in the due-jobs index like a job due now, and the sweeper re-drives it should every delivery fail.
+ */
+
+interface HandOverBase {
+  id: string;
+  /** The called instance the hand-over is about. */
+  calledInstanceId: string;
+  created: number;
+}
+
+/** Start the called instance (its id, definition and variables are decided by the caller's operation). */
+export interface StartCalledHandOver extends HandOverBase {
+  kind: 'start-called';
+  definitionId: string;
+  variables: Variables;
+  businessKey?: string;
+  caller: CallerState;
+}
+
+/** The call activity instance was cancelled: delete the instance it called. */
+export interface DeleteCalledHandOver extends HandOverBase {
+  kind: 'delete-called';
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+}
+
+/** The called instance completed: its caller continues. */
+export interface CalledEndedHandOver extends HandOverBase {
+  kind: 'called-ended';
+  caller: CallerState;
+  variables: Variables;
+}
+
+/** The called instance threw an error or escalation its caller catches. */
+export interface ThrownToCallerHandOver extends HandOverBase {
+  kind: 'thrown-to-caller';
+  caller: CallerState;
+  thrown: { kind: 'error' | 'escalation'; code: string; message?: string; interrupting: boolean };
+}
+
+/** An incident arose in the called instance (or below it): its call activity gets one too. */
+export interface IncidentRaisedHandOver extends HandOverBase {
+  kind: 'incident-raised';
+  caller: CallerState;
+  incidentId: string;
+  rootCauseIncidentId: string;
+  incidentType: IncidentState['type'];
+  message?: string;
+}
+
+/** That incident is gone (resolved, or the called instance ended): so is the call activity's. */
+export interface IncidentResolvedHandOver extends HandOverBase {
+  kind: 'incident-resolved';
+  caller: CallerState;
+  incidentId: string;
+}
+
+export type CallHandOver = StartCalledHandOver | DeleteCalledHandOver | CalledEndedHandOver | ThrownToCallerHandOver | IncidentRaisedHandOver | IncidentResolvedHandOver;
+
+export const CALL_HAND_OVER_JOB_KIND = 'call-hand-over';
+/** An effect the engine refuses (an output mapping that fails) is tried this often, then left for an operator. */
+export const HAND_OVER_RETRIES = 3;
+
+/**
+ * The ids of the hand-overs that happen at most once per called instance are derived from it, so the
+ * receiver of a deletion can find the start it must stop.
+ */
+export const handOverIds = {
+  start: (calledInstanceId: string) => `${calledInstanceId}-start`,
+  delete: (calledInstanceId: string) => `${calledInstanceId}-delete`,
+  ended: (calledInstanceId: string) => `${calledInstanceId}-ended`,
+};
+
+export function isCallHandOver(item: Record<string, unknown>): boolean {
+  return item.jobKind === CALL_HAND_OVER_JOB_KIND;
+}
+
+export function handOverItem(record: CallHandOver, layout: IndexLayout): Item {
+  return {
+    ...keys.job(record.id),
+    kind: 'job',
+    jobKind: CALL_HAND_OVER_JOB_KIND,
+    id: record.id,
+    // Not a job of an instance: no processInstanceId, so instance queries and the job list skip it.
+    processInstanceId: null,
+    handOver: JSON.stringify(record),
+    retries: HAND_OVER_RETRIES,
+    gsi1pk: shardKey('JOB', record.id, layout),
+    gsi1sk: `${timeKey(record.created)}#${record.id}`,
+  };
+}
+
+/** A stored hand-over with what is left of its retries. */
+export interface StoredHandOver {
+  record: CallHandOver;
+  retries: number;
+}
+
+export class HandOverRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+    private readonly layout: IndexLayout,
+  ) {}
+
+  async get(id: string): Promise<StoredHandOver | undefined> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.job(id), ConsistentRead: true }));
+    if (!item || !isCallHandOver(item)) return undefined;
+    return { record: JSON.parse(item.handOver as string) as CallHandOver, retries: item.retries as number };
+  }
+
+  /** Joins the transaction of the instance change that causes the hand-over. */
+  putAction(record: CallHandOver): Record<string, unknown> {
+    return { Put: { TableName: this.tableName, Item: handOverItem(record, this.layout) } };
+  }
+
+  /** Joins the transaction of the effect: it fails, and the effect with it, if the hand-over was consumed already. */
+  consumeAction(id: string): Record<string, unknown> {
+    return { Delete: { TableName: this.tableName, Key: keys.job(id), ConditionExpression: 'attribute_exists(pk)' } };
+  }
+
+  /**
+   * Consumes a called instance's waiting start together with the deletion that stops it; fails
+   * (ConcurrentModificationError) if either was consumed meanwhile.
+   */
+  async consumeBoth(startId: string, deleteId: string): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [this.consumeAction(startId), this.consumeAction(deleteId)] as never }));
+    } catch (error) {
+      if (isConditionalFailure(error) || isTransactionConflict(error)) throw new ConcurrentModificationError(startId);
+      throw error;
+    }
+  }
+
+  /** A hand-over with nothing (left) to do goes. */
+  async delete(id: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.job(id) }));
+  }
+
+  /** The engine refused the effect: one retry less (none left: the sweeper stops re-driving it). */
+  async recordFailure(id: string, message: string): Promise<number | undefined> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.job(id),
+          UpdateExpression: 'SET retries = retries - :one, exceptionMessage = :message',
+          ConditionExpression: 'attribute_exists(pk) AND retries > :zero',
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':message': message.slice(0, 4000) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return result.Attributes?.retries as number;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+}
