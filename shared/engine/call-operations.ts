@@ -89,7 +89,7 @@ export function raiseCallIncident(
     rootCauseIncidentId: cause.rootCauseIncidentId,
   };
   if (cause.message !== undefined) incident.message = cause.message;
-  (instance.incidents ??= []).push(incident);
+  instance.incidents = [...(instance.incidents ?? []), incident];
   return copy;
 }
 
