@@ -22,6 +22,14 @@ export interface HistoricInstanceFilter {
   finished?: boolean;
   unfinished?: boolean;
   state?: string;
+  /** Instances the given instance called. */
+  superProcessInstanceId?: string;
+  /** The instance that called the given instance. */
+  subProcessInstanceId?: string;
+  /** The instances of one call hierarchy, by its top instance. */
+  rootProcessInstanceId?: string;
+  /** Only instances no call activity started. */
+  rootProcessInstances?: boolean;
 }
 
 const SORT_FIELD: Record<string, string> = {
@@ -53,6 +61,10 @@ function readableHistory(app: AppContext, caller: AuthContext, filter: HistoricI
     finished,
     unfinished,
     state,
+    superProcessInstanceId: superId,
+    subProcessInstanceId: subId,
+    rootProcessInstanceId: rootId,
+    rootProcessInstances: onlyRoots,
   } = filter;
   const accept = async (i: QueryItem) =>
     (!id || i.id === id) &&
@@ -63,7 +75,12 @@ function readableHistory(app: AppContext, caller: AuthContext, filter: HistoricI
     (!finished || i.endTime !== null) &&
     (!unfinished || i.endTime === null) &&
     (!state || i.state === state) &&
+    (!superId || i.superProcessInstanceId === superId) &&
+    (!rootId || (i.rootProcessInstanceId ?? i.id) === rootId) &&
+    (!onlyRoots || !i.superProcessInstanceId) &&
     (await mayReadHistory(caller, i));
+  const { items } = app.engine.deps;
+  if (superId || subId) return { stream: items.linkedHistoricInstances({ superProcessInstanceId: superId, subProcessInstanceId: subId }), accept };
   const stream = app.engine.deps.items.historicProcessInstances({ processInstanceId: id, processDefinitionId: definitionId, processDefinitionKey: definitionKey }, { expected: itemsNeeded(paging) });
   return { stream, accept };
 }

@@ -1,10 +1,11 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { ProcessInstanceState, Variables } from '../engine/state.ts';
+import { EngineError } from '../engine/errors.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import { canSeeDefinition, filterAllowed, requireDefinition } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import type { Deferred } from './deployments.ts';
-import { notFoundRequest } from './errors.ts';
+import { notFoundRequest, RequestError } from './errors.ts';
 import type { DefinitionRecord } from './read-models.ts';
 import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
 
@@ -126,6 +127,12 @@ export async function startProcessInstance(app: AppContext, caller: AuthContext,
   const request = input.request();
   await requireDefinition(caller, definition, 'CREATE_INSTANCE');
   await caller.require({ permission: 'CREATE', resource: 'ProcessInstance' });
-  const instance = await app.engine.start(definition, { variables: request.variables, businessKey: request.businessKey });
+  const instance = await app.engine.start(definition, { variables: request.variables, businessKey: request.businessKey }).catch((error: unknown) => {
+    // Camunda's REST start answers an engine failure (a called definition missing, say) as a 500 RestException naming the definition.
+    if (error instanceof EngineError && error.type === 'ProcessEngineException') {
+      throw Object.assign(new RequestError(500, `Cannot instantiate process definition ${definition.id}: ${error.message}`, 'RestException', error.code), { cause: error });
+    }
+    throw error;
+  });
   return request.withVariablesInReturn ? { instance, variables: instance.root.variables ?? {} } : { instance };
 }

@@ -19,6 +19,16 @@ export interface ProcessInstanceFilter {
   activityIdIn?: readonly string[] | null;
   tenantIdIn?: readonly string[] | null;
   withoutTenantId?: boolean | null;
+  /** The instances this one's call activities called. */
+  superProcessInstance?: string | null;
+  /** The instance whose call activity called this one. */
+  subProcessInstance?: string | null;
+  /** The instances of one call hierarchy, by its top instance. */
+  rootProcessInstanceId?: string | null;
+  /** Only instances no call activity started. */
+  rootProcessInstances?: boolean | null;
+  /** Only instances that wait for no instance they called. */
+  leafProcessInstances?: boolean | null;
 }
 
 /** The sort keys of Camunda's process instance query. */
@@ -58,9 +68,51 @@ function readableInstances(app: AppContext, caller: AuthContext, filter: Process
     (!filter.businessKey || s.businessKey === filter.businessKey) &&
     (!filter.tenantIdIn || (s.tenantId !== null && filter.tenantIdIn.includes(s.tenantId))) &&
     (!filter.withoutTenantId || s.tenantId === null) &&
+    (!filter.rootProcessInstanceId || s.rootProcessInstanceId === filter.rootProcessInstanceId) &&
+    (!filter.rootProcessInstances || s.superProcessInstanceId === null) &&
     (await mayInstance(caller, { id: s.id, definitionKey: s.definitionKey, tenantId: s.tenantId ?? undefined }, 'READ')) &&
-    (!filter.activityIdIn || (await hasActiveActivity(app, s.id, filter.activityIdIn)));
-  return { stream: instances.listings(filter, { expected: itemsNeeded(paging) }), accept };
+    (!filter.activityIdIn || (await hasActiveActivity(app, s.id, filter.activityIdIn))) &&
+    (!filter.leafProcessInstances || (await callsNothing(app, s.id)));
+  if (!filter.superProcessInstance && !filter.subProcessInstance) return { stream: instances.listings(filter, { expected: itemsNeeded(paging) }), accept };
+  // The call links are in the instances' states: the few linked instances are read by id, no index is scanned.
+  const linked = async function* () {
+    yield* await instances.listingsOf([...(await linkedInstanceIds(app, filter))]);
+  };
+  return { stream: linked(), accept };
+}
+
+/** The instances the super/sub filters name: those called by the super instance, the one that called the sub instance. */
+async function linkedInstanceIds(app: AppContext, filter: ProcessInstanceFilter): Promise<Set<string>> {
+  const { instances } = app.engine.deps;
+  let result: Set<string> | undefined;
+  if (filter.superProcessInstance) {
+    const caller = await instances.get(filter.superProcessInstance);
+    result = new Set(caller ? calledInstanceIds(caller.state) : []);
+  }
+  if (filter.subProcessInstance) {
+    const called = await instances.get(filter.subProcessInstance);
+    const callerId = called?.state.caller?.processInstanceId;
+    const ids = new Set(callerId ? [callerId] : []);
+    result = result ? new Set([...result].filter((id) => ids.has(id))) : ids;
+  }
+  return result ?? new Set();
+}
+
+/** The instances an instance's call activities wait for. */
+export function calledInstanceIds(state: ProcessInstanceState): string[] {
+  const ids: string[] = [];
+  const visit = (node: ActivityInstanceState) => {
+    if (node.calledInstanceId) ids.push(node.calledInstanceId);
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(state.root);
+  return ids;
+}
+
+/** leafProcessInstances reads the state of each instance that passed the other filters: call links are in it. */
+async function callsNothing(app: AppContext, id: string): Promise<boolean> {
+  const loaded = await app.engine.deps.instances.get(id);
+  return loaded !== undefined && calledInstanceIds(loaded.state).length === 0;
 }
 
 /** activityIdIn reads the state of each instance that passed the other filters: the activity tree is not indexed. */
@@ -128,14 +180,14 @@ export const getActivityInstanceTree: UseCase<{ processInstanceId: string }, Act
 };
 
 /** DELETE /process-instance/{id}: cancels a readable instance the caller may delete (one read). */
-export const deleteProcessInstance: UseCase<{ processInstanceId: string; skipCustomListeners: boolean; skipIoMappings: boolean }, void> = async (app, caller, input) => {
+export const deleteProcessInstance: UseCase<{ processInstanceId: string; skipCustomListeners: boolean; skipIoMappings: boolean; skipSubprocesses?: boolean }, void> = async (app, caller, input) => {
   const id = input.processInstanceId;
   await app.engine.update(
     id,
     async (state, model) => {
       if (!(await mayInstance(caller, state, 'READ'))) throw missingInstance(id);
       await requireInstance(caller, state, 'DELETE');
-      return deleteInstanceOperation(state, model, app.engine.env, { skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings });
+      return deleteInstanceOperation(state, model, app.engine.env, { skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings, skipSubprocesses: input.skipSubprocesses });
     },
     () => missingInstance(id),
   );

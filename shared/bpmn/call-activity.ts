@@ -14,7 +14,7 @@ export function readCallActivity(element: ModdleElement, problems: ProblemCollec
   const id = element.id!;
   const calledElementText = text(element, 'calledElement');
   if (!calledElementText) {
-    problems.add(id, `Missing attribute 'calledElement' on call activity '${id}'`);
+    problems.add(id, `Missing attribute 'calledElement' or 'caseRef' on call activity '${id}'`);
     return undefined;
   }
   const calledElement = problems.expression(id, calledElementText);
@@ -26,7 +26,8 @@ export function readCallActivity(element: ModdleElement, problems: ProblemCollec
   for (const value of extensionValues(element)) {
     if (value.$type !== 'camunda:In') continue;
     const key = text(value, 'businessKey');
-    if (key !== undefined) businessKey = problems.expression(id, key);
+    // An empty businessKey is an ordinary variable mapping in Camunda.
+    if (key !== undefined && key !== '') businessKey = problems.expression(id, key);
     else pushMapping(inMappings, value, id, problems);
   }
   const outMappings: CallMapping[] = [];
@@ -36,16 +37,16 @@ export function readCallActivity(element: ModdleElement, problems: ProblemCollec
   return { calledElement, binding, tenantId, inMappings, outMappings, businessKey, variableMapping };
 }
 
+/** Camunda treats a missing or unknown binding as `latest`, without a parse error. */
 function readBinding(element: ModdleElement, id: string, problems: ProblemCollector): CalledElementBinding | undefined {
-  const binding = text(element, 'calledElementBinding') ?? 'latest';
+  const binding = text(element, 'calledElementBinding');
   switch (binding) {
-    case 'latest':
     case 'deployment':
       return { type: binding };
     case 'version': {
       const version = text(element, 'calledElementVersion');
       if (!version) {
-        problems.add(id, `Missing attribute 'calledElementVersion' when 'calledElementBinding' has value 'version' on call activity '${id}'`);
+        problems.add(id, `Missing attribute 'calledElementVersion' when 'calledElementBinding' has value 'version' ('${id}')`);
         return undefined;
       }
       const expression = problems.expression(id, version);
@@ -54,15 +55,14 @@ function readBinding(element: ModdleElement, id: string, problems: ProblemCollec
     case 'versionTag': {
       const versionTag = text(element, 'calledElementVersionTag');
       if (!versionTag) {
-        problems.add(id, `Missing attribute 'calledElementVersionTag' when 'calledElementBinding' has value 'versionTag' on call activity '${id}'`);
+        problems.add(id, `Missing attribute 'calledElementVersionTag' when 'calledElementBinding' has value 'versionTag' ('${id}')`);
         return undefined;
       }
       const expression = problems.expression(id, versionTag);
       return expression && { type: 'versionTag', versionTag: expression };
     }
     default:
-      problems.add(id, `Invalid attribute value for 'calledElementBinding': '${binding}' on call activity '${id}' (latest, deployment, version or versionTag)`);
-      return undefined;
+      return { type: 'latest' };
   }
 }
 
@@ -76,20 +76,28 @@ function pushMapping(mappings: CallMapping[], value: ModdleElement, id: string, 
   const source = text(value, 'source');
   const sourceExpression = text(value, 'sourceExpression');
   const target = text(value, 'target');
-  if (source === undefined && sourceExpression === undefined) {
-    problems.add(id, `Missing parameter 'source' or 'sourceExpression' when passing variables on call activity '${id}'`);
-    return;
-  }
-  if (!target) {
-    problems.add(id, `Missing attribute 'target' when attribute 'source' or 'sourceExpression' is set on call activity '${id}'`);
+  // Camunda's strict call activity validation (BpmnParse.parseInputParameter / parseOutputParameter).
+  const problem = mappingProblem(source, sourceExpression, target);
+  if (problem) {
+    problems.add(id, `${problem} ('${id}')`);
     return;
   }
   if (source !== undefined) {
-    mappings.push({ type: 'variable', source, target, local });
+    mappings.push({ type: 'variable', source, target: target!, local });
     return;
   }
   const expression = problems.expression(id, sourceExpression!);
-  if (expression) mappings.push({ type: 'expression', expression, target, local });
+  if (expression) mappings.push({ type: 'expression', expression, target: target!, local });
+}
+
+/** Camunda's strict call activity validation of one mapping (BpmnParse.parseInputParameter / parseOutputParameter). */
+function mappingProblem(source: string | undefined, sourceExpression: string | undefined, target: string | undefined): string | undefined {
+  if (source === undefined && sourceExpression === undefined) return `Missing parameter 'source' or 'sourceExpression' when passing variables`;
+  if (source !== undefined && source.trim() === '') return `Empty attribute 'source' when passing variables`;
+  if (sourceExpression !== undefined && sourceExpression.trim() === '') return `Empty attribute 'sourceExpression' when passing variables`;
+  if (target === undefined) return `Missing attribute 'target' when attribute 'source' or 'sourceExpression' is set`;
+  if (target.trim() === '') return `Empty attribute 'target' when attribute 'source' or 'sourceExpression' is set`;
+  return undefined;
 }
 
 /** camunda:variableMappingClass or variableMappingDelegateExpression, resolved through the delegate registry. */

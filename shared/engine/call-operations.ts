@@ -1,6 +1,6 @@
 import type { ProcessModel } from '../bpmn/model.ts';
 import { applyOutputVariables } from './behaviors/call-activity.ts';
-import { propagateError, propagateEscalation } from './behaviors/event-propagation.ts';
+import { propagateError, propagateEscalation, throwToCaller } from './behaviors/event-propagation.ts';
 import type { EngineEnvironment } from './environment.ts';
 import { expectKind } from './expect-kind.ts';
 import type { OperationResult } from './operation.ts';
@@ -8,6 +8,7 @@ import { runOperation } from './operation.ts';
 import type { ActivityInstanceState, IncidentState, ProcessInstanceState, Variables } from './state.ts';
 import { TreeIndex } from './tree-index.ts';
 import { copyJson } from './json-copy.ts';
+import { modifyProcessInstance } from './modification/modify.ts';
 
 /**
  * What a called instance does to its caller, applied to the caller's state: it ended, it threw an
@@ -51,29 +52,58 @@ export function propagateFromCall(
   model: ProcessModel,
   callActivityInstanceId: string,
   calledInstanceId: string,
-  thrown: { kind: 'error' | 'escalation'; code: string; message?: string; interrupting: boolean },
+  thrown: { kind: 'error' | 'escalation'; code: string; message?: string; caught: boolean; interrupting: boolean; variables: Variables },
   env: EngineEnvironment,
 ): OperationResult {
   return runOperation(state, model, env, (runtime) => {
     const instance = runtime.instanceById(callActivityInstanceId);
     if (instance?.calledInstanceId !== calledInstanceId) return;
+    // Camunda's propagation passes the output variables at each call it walks through, first.
+    applyOutputVariables(runtime, instance, expectKind(runtime.defOf(instance), 'callActivity'), thrown.variables);
+    if (!thrown.caught) {
+      // Nobody catches it: the walk only passes variables on up; the called instance goes on.
+      throwToCaller(runtime, thrown.kind, thrown.code, thrown.message);
+      return;
+    }
     if (thrown.interrupting) delete instance.calledInstanceId;
-    const caught = thrown.kind === 'error' ? propagateError(runtime, instance, thrown.code, thrown.message) : propagateEscalation(runtime, instance, thrown.code);
-    // What was caught when the call started is caught now: the instance's ancestry cannot have changed.
-    // Should it not be, an error ends the call activity as an uncaught error ends a token.
-    if (!caught && thrown.kind === 'error') runtime.leave(instance, [], { failed: true });
+    // What the callers caught when the call started, they catch now: the ancestry of a waiting call
+    // activity instance cannot change. So this finds the handler, here or in a caller further up.
+    if (thrown.kind === 'error') propagateError(runtime, instance, thrown.code, thrown.message);
+    else propagateEscalation(runtime, instance, thrown.code);
   });
 }
 
 /**
+ * The called instance was deleted: the call activity instance is cancelled as by a modification, and
+ * an instance that is then empty is deleted too, so the deletion climbs the call hierarchy as far as
+ * each caller has nothing else running (Camunda's AbstractDeleteProcessInstanceCmd and deletePropagate).
+ */
+export function cancelCall(
+  state: ProcessInstanceState,
+  model: ProcessModel,
+  callActivityInstanceId: string,
+  calledInstanceId: string,
+  options: { skipCustomListeners: boolean; skipIoMappings: boolean; externallyTerminated: boolean },
+  env: EngineEnvironment,
+): OperationResult {
+  const copy = copyJson(state);
+  const instance = waitingCall(copy, callActivityInstanceId, calledInstanceId);
+  if (!instance) return { state, events: [] };
+  // The called instance is gone already: cancelling the call activity must not delete it again.
+  delete instance.calledInstanceId;
+  return modifyProcessInstance(copy, model, { instructions: [{ type: 'cancel', activityInstanceId: callActivityInstanceId }], ...options }, env);
+}
+
+/**
  * An incident arose in the called instance (or below it): the call activity gets one too, whose
- * cause is that incident (Camunda's recursive incidents). Nothing happens if it has it already.
+ * cause is that incident (Camunda's recursive incidents: same type, no message, no configuration).
+ * Nothing happens if it has it already.
  */
 export function raiseCallIncident(
   state: ProcessInstanceState,
   callActivityInstanceId: string,
   calledInstanceId: string,
-  cause: { incidentId: string; rootCauseIncidentId: string; type: IncidentState['type']; message?: string },
+  cause: { incidentId: string; rootCauseIncidentId: string; type: IncidentState['type'] },
   env: EngineEnvironment,
 ): ProcessInstanceState {
   const copy = copyJson(state);
@@ -88,7 +118,6 @@ export function raiseCallIncident(
     causeIncidentId: cause.incidentId,
     rootCauseIncidentId: cause.rootCauseIncidentId,
   };
-  if (cause.message !== undefined) incident.message = cause.message;
   instance.incidents = [...(instance.incidents ?? []), incident];
   return copy;
 }

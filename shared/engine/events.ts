@@ -27,11 +27,20 @@ export type EngineEvent =
    */
   | { type: 'callStarted'; calledInstanceId: string; callActivityInstanceId: string; activityId: string; target: CallTarget; variables: Variables; businessKey?: string; caller: CallerState }
   /** A call activity instance was cancelled: the instance it called is deleted too (unless skipped). */
-  | { type: 'calledInstanceCancelled'; calledInstanceId: string; skipCustomListeners: boolean; skipIoMappings: boolean }
+  | { type: 'calledInstanceCancelled'; calledInstanceId: string; skipCustomListeners: boolean; skipIoMappings: boolean; externallyTerminated: boolean }
+  /**
+   * This called instance was deleted (or a modification cancelled all of it): its caller's call
+   * activity instance is cancelled too (Camunda's AbstractDeleteProcessInstanceCmd).
+   */
+  | { type: 'calledInstanceDeleted'; caller: CallerState; skipCustomListeners: boolean; skipIoMappings: boolean; externallyTerminated: boolean }
   /** This called instance completed: its caller continues with these variables (the root scope's). */
   | { type: 'calledInstanceEnded'; caller: CallerState; variables: Variables }
-  /** This called instance threw an error or escalation it does not catch and its caller does. */
-  | { type: 'thrownToCaller'; caller: CallerState; kind: 'error' | 'escalation'; code: string; message?: string; interrupting: boolean };
+  /**
+   * This called instance threw an error or escalation it does not catch itself. Camunda's propagation
+   * walks on into the callers, passing each call activity's output variables (these, the root
+   * scope's) whether or not a caller catches it; `caught` says whether one does.
+   */
+  | { type: 'thrownToCaller'; caller: CallerState; kind: 'error' | 'escalation'; code: string; message?: string; caught: boolean; interrupting: boolean; variables: Variables };
 
 /** Which definition a call activity starts, as its attributes evaluated to. */
 export interface CallTarget {

@@ -11,6 +11,13 @@ export type VariableChange = 'create' | 'update' | 'delete';
 export interface RunOptions {
   skipCustomListeners: boolean;
   skipIoMappings: boolean;
+  /** Deleting an instance leaves the instances its call activities called running (Camunda's skipSubprocesses). */
+  skipSubprocesses?: boolean;
+  /**
+   * Whatever this operation cancels is cancelled from outside (a REST deletion or modification): an
+   * instance a cancelled call activity called ends EXTERNALLY_TERMINATED, else INTERNALLY_TERMINATED.
+   */
+  externalCancellation?: boolean;
 }
 
 /**

@@ -283,13 +283,27 @@ export function deleteProcessInstance(
   state: ProcessInstanceState,
   model: ProcessModel,
   env: EngineEnvironment,
-  options: { skipCustomListeners?: boolean; skipIoMappings?: boolean } = {},
+  options: { skipCustomListeners?: boolean; skipIoMappings?: boolean; skipSubprocesses?: boolean; byCaller?: boolean; externallyTerminated?: boolean } = {},
 ): OperationResult {
   if (state.status !== 'ACTIVE') throw notFound(`No process instance found for id '${state.id}'`);
-  return runOperation(state, model, env, (runtime) => runtime.endProcessInstance('EXTERNALLY_TERMINATED'), {
-    skipCustomListeners: options.skipCustomListeners ?? false,
-    skipIoMappings: options.skipIoMappings ?? false,
-  });
+  // REST deletions are external; a caller deleting what it called passes its own cancellation's source on.
+  const externallyTerminated = options.externallyTerminated ?? true;
+  return runOperation(
+    state,
+    model,
+    env,
+    (runtime) => {
+      // Deleted because its caller cancelled the call: the caller needs no word back.
+      runtime.endingForCaller = options.byCaller ?? false;
+      runtime.endProcessInstance(externallyTerminated ? 'EXTERNALLY_TERMINATED' : 'INTERNALLY_TERMINATED');
+    },
+    {
+      skipCustomListeners: options.skipCustomListeners ?? false,
+      skipIoMappings: options.skipIoMappings ?? false,
+      skipSubprocesses: options.skipSubprocesses ?? false,
+      externalCancellation: externallyTerminated,
+    },
+  );
 }
 
 export { processEngineError };

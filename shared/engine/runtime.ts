@@ -43,6 +43,8 @@ export class Runtime implements BehaviorContext {
   preserveRoot = false;
   /** Set when the root ran empty through an end event while preserved. */
   rootCompletedWhilePreserved = false;
+  /** Set while the instance ends because its caller takes over what it threw, or deletes it. */
+  endingForCaller = false;
   private readonly agenda: AgendaItem[] = [];
   /** Variable changes not yet shown to conditional events (only recorded when the model has any). */
   private readonly variableEvents: VariableEvent[] = [];
@@ -381,14 +383,22 @@ export class Runtime implements BehaviorContext {
     this.state.status = status;
     this.state.endTime = this.now();
     this.events.push({ type: 'processEnd', processInstanceId: this.state.id, time: this.now(), status });
-    // Camunda's process end continues the caller (PvmAtomicOperationProcessEnd); a deletion does not.
+    // Camunda's process end continues the caller (PvmAtomicOperationProcessEnd); a deletion cancels
+    // the caller's call activity instead (unless the caller itself is cancelling it).
     const caller = this.state.caller;
-    if (caller && status === 'COMPLETED') this.events.push({ type: 'calledInstanceEnded', caller, variables: { ...this.state.root.variables } });
+    if (!caller || this.endingForCaller) return;
+    if (status === 'COMPLETED') this.events.push({ type: 'calledInstanceEnded', caller, variables: { ...this.state.root.variables } });
+    else {
+      const { skipCustomListeners, skipIoMappings } = this.options;
+      this.events.push({ type: 'calledInstanceDeleted', caller, skipCustomListeners, skipIoMappings, externallyTerminated: status === 'EXTERNALLY_TERMINATED' });
+    }
   }
 
   endForCaller(): void {
-    // Camunda deletes the called instance when the caller's handler cancels the call activity.
-    this.endProcessInstance('EXTERNALLY_TERMINATED');
+    // Camunda deletes the called instance when the caller's handler cancels the call activity
+    // (an interrupting event: the cancellation is internal).
+    this.endingForCaller = true;
+    this.endProcessInstance('INTERNALLY_TERMINATED');
   }
 
   // ---- cancellation -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { ProcessModel } from '../bpmn/model.ts';
-import { completeCall, propagateFromCall, raiseCallIncident, resolveCallIncident, waitingCall } from '../engine/call-operations.ts';
+import { cancelCall, completeCall, propagateFromCall, raiseCallIncident, resolveCallIncident, waitingCall } from '../engine/call-operations.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { CallTarget, EngineEvent } from '../engine/events.ts';
 import type { OperationResult } from '../engine/operation.ts';
@@ -75,33 +75,42 @@ function startCalled(engine: EngineService, record: StartCalledHandOver, definit
 export async function resolveCalledDefinition(engine: EngineService, target: CallTarget, caller: DefinitionRecord): Promise<DefinitionRecord> {
   const tenantId = target.tenantId === undefined ? caller.tenantId : target.tenantId;
   const { definitions } = engine.deps;
-  const tenantText = tenantId === null ? '' : ` and tenant-id '${tenantId}'`;
-  let found: DefinitionRecord | undefined;
-  let missing: string;
+  const tenant = `'${tenantId ?? 'null'}'`;
+  // Camunda's NullValueException messages (ProcessDefinitionCache) and ENGINE-03045.
+  const missing = (what: string) => new EngineError('ProcessEngineException', `no processes deployed with ${what}: processDefinition is null`);
+  const single = (found: DefinitionRecord[], what: string) => {
+    if (found.length > 1)
+      throw new EngineError('ProcessEngineException', `ENGINE-03045 There are '${found.length}' results for a process definition with key '${target.key}', ${what} and tenant-id '{}'.`);
+    return found[0];
+  };
   switch (target.binding) {
-    case 'latest':
-      found = await definitions.latestDefinition(target.key, tenantId);
-      missing = `no processes deployed with key '${target.key}'${tenantText}`;
-      break;
-    case 'deployment':
-      found = (await definitions.definitionsOfKey(target.key, tenantId)).find((d) => d.deploymentId === caller.deploymentId);
-      missing = `no processes deployed with key = '${target.key}' in deployment = '${caller.deploymentId}'`;
-      break;
-    case 'version':
-      found = (await definitions.definitionsOfKey(target.key, tenantId)).find((d) => d.version === target.version);
-      missing = `no processes deployed with key = '${target.key}', version = '${target.version}'${tenantText}`;
-      break;
+    case 'latest': {
+      const found = await definitions.latestDefinition(target.key, tenantId);
+      if (!found) throw missing(`key '${target.key}' and tenant-id ${tenant}`);
+      return found;
+    }
+    case 'deployment': {
+      const found = (await definitions.definitionsOfKey(target.key, tenantId)).find((d) => d.deploymentId === caller.deploymentId);
+      if (!found) throw missing(`key = '${target.key}' in deployment = '${caller.deploymentId}'`);
+      return found;
+    }
+    case 'version': {
+      const found = single(
+        (await definitions.definitionsOfKey(target.key, tenantId)).filter((d) => d.version === target.version),
+        `version '${target.version}'`,
+      );
+      if (!found) throw missing(`key = '${target.key}', version = '${target.version}' and tenant-id = ${tenant}`);
+      return found;
+    }
     case 'versionTag': {
-      const tagged = (await definitions.definitionsOfKey(target.key, tenantId)).filter((d) => d.versionTag === target.versionTag);
-      if (tagged.length > 1)
-        throw new EngineError('ProcessEngineException', `There are '${tagged.length}' results for a process definition with key '${target.key}', versionTag '${target.versionTag}'${tenantText}.`);
-      found = tagged[0];
-      missing = `no processes deployed with key = '${target.key}', versionTag = '${target.versionTag}'${tenantText}`;
-      break;
+      const found = single(
+        (await definitions.definitionsOfKey(target.key, tenantId)).filter((d) => d.versionTag === target.versionTag),
+        `versionTag '${target.versionTag}'`,
+      );
+      if (!found) throw missing(`key = '${target.key}', versionTag = '${target.versionTag}' and tenant-id = ${tenant}`);
+      return found;
     }
   }
-  if (!found) throw new EngineError('ProcessEngineException', missing);
-  return found;
 }
 
 /** The hand-overs an operation on `next` (stored over `previous`) causes, besides the starts prepared already. */
@@ -116,21 +125,25 @@ export function callHandOvers(
   const records: CallHandOver[] = prepared.map((call) => call.record);
   for (const event of events) {
     if (event.type === 'calledInstanceCancelled') {
-      const { calledInstanceId, skipCustomListeners, skipIoMappings } = event;
-      records.push({ kind: 'delete-called', id: handOverIds.delete(calledInstanceId), calledInstanceId, created, skipCustomListeners, skipIoMappings });
+      const { calledInstanceId, skipCustomListeners, skipIoMappings, externallyTerminated } = event;
+      records.push({ kind: 'delete-called', id: handOverIds.delete(calledInstanceId), calledInstanceId, created, skipCustomListeners, skipIoMappings, externallyTerminated });
     }
     if (event.type === 'calledInstanceEnded') {
       records.push({ kind: 'called-ended', id: handOverIds.ended(next.id), calledInstanceId: next.id, created, caller: event.caller, variables: event.variables });
     }
+    if (event.type === 'calledInstanceDeleted') {
+      const { caller, skipCustomListeners, skipIoMappings, externallyTerminated } = event;
+      records.push({ kind: 'called-deleted', id: engine.env.newId(), calledInstanceId: next.id, created, caller, skipCustomListeners, skipIoMappings, externallyTerminated });
+    }
     if (event.type === 'thrownToCaller') {
-      const { kind, code, message, interrupting } = event;
+      const { kind, code, message, caught, interrupting, variables } = event;
       records.push({
         kind: 'thrown-to-caller',
         id: engine.env.newId(),
         calledInstanceId: next.id,
         created,
         caller: event.caller,
-        thrown: { kind, code, ...(message === undefined ? {} : { message }), interrupting },
+        thrown: { kind, code, ...(message === undefined ? {} : { message }), caught, interrupting, variables },
       });
     }
   }
@@ -155,7 +168,6 @@ function incidentHandOvers(engine: EngineService, previous: ProcessInstanceState
       incidentId: id,
       rootCauseIncidentId: incident.rootCauseIncidentId ?? id,
       incidentType: incident.type,
-      ...(incident.message === undefined ? {} : { message: incident.message }),
     });
   }
   for (const id of before.keys()) if (!after.has(id)) records.push({ kind: 'incident-resolved', id: engine.env.newId(), calledInstanceId: next.id, created, caller, incidentId: id });
@@ -230,6 +242,8 @@ export async function receiveHandOver(engine: EngineService, record: CallHandOve
           ? completeCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record.variables, engine.env)
           : state,
       );
+    case 'called-deleted':
+      return applyToCaller(engine, record, (state, model) => cancelCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record, engine.env));
     case 'thrown-to-caller':
       return applyToCaller(engine, record, (state, model) =>
         waitingCall(state, record.caller.activityInstanceId, record.calledInstanceId)
@@ -242,7 +256,7 @@ export async function receiveHandOver(engine: EngineService, record: CallHandOve
           state,
           record.caller.activityInstanceId,
           record.calledInstanceId,
-          { incidentId: record.incidentId, rootCauseIncidentId: record.rootCauseIncidentId, type: record.incidentType, message: record.message },
+          { incidentId: record.incidentId, rootCauseIncidentId: record.rootCauseIncidentId, type: record.incidentType },
           engine.env,
         ),
       );
@@ -278,7 +292,12 @@ async function prepareStart(engine: EngineService, record: StartCalledHandOver):
  * record stops the start, in one transaction with this record. The start record is read before the
  * instance: once it is gone, the instance exists or has ended, and reading it tells which.
  */
-async function deleteCalledInstance(engine: EngineService, recordId: string, calledInstanceId: string, options: { skipCustomListeners: boolean; skipIoMappings: boolean }): Promise<void> {
+async function deleteCalledInstance(
+  engine: EngineService,
+  recordId: string,
+  calledInstanceId: string,
+  options: { skipCustomListeners: boolean; skipIoMappings: boolean; externallyTerminated: boolean },
+): Promise<void> {
   const { handOvers } = engine.deps;
   for (;;) {
     const start = await handOvers.get(handOverIds.start(calledInstanceId));
@@ -298,7 +317,8 @@ async function deleteCalledInstance(engine: EngineService, recordId: string, cal
         calledInstanceId,
         (state, model) => {
           deleted = true;
-          return deleteProcessInstance(state, model, engine.env, options);
+          const { skipCustomListeners, skipIoMappings, externallyTerminated } = options;
+          return deleteProcessInstance(state, model, engine.env, { skipCustomListeners, skipIoMappings, externallyTerminated, byCaller: true });
         },
         () => new EngineError('NotFoundException', `Process instance ${calledInstanceId} ended`),
         [handOvers.consumeAction(recordId)],

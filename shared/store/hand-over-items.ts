@@ -34,6 +34,7 @@ export interface DeleteCalledHandOver extends HandOverBase {
   kind: 'delete-called';
   skipCustomListeners: boolean;
   skipIoMappings: boolean;
+  externallyTerminated: boolean;
 }
 
 /** The called instance completed: its caller continues. */
@@ -43,11 +44,20 @@ export interface CalledEndedHandOver extends HandOverBase {
   variables: Variables;
 }
 
+/** The called instance was deleted: its call activity instance is cancelled (and an emptied caller deleted). */
+export interface CalledDeletedHandOver extends HandOverBase {
+  kind: 'called-deleted';
+  caller: CallerState;
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+  externallyTerminated: boolean;
+}
+
 /** The called instance threw an error or escalation its caller catches. */
 export interface ThrownToCallerHandOver extends HandOverBase {
   kind: 'thrown-to-caller';
   caller: CallerState;
-  thrown: { kind: 'error' | 'escalation'; code: string; message?: string; interrupting: boolean };
+  thrown: { kind: 'error' | 'escalation'; code: string; message?: string; caught: boolean; interrupting: boolean; variables: Variables };
 }
 
 /** An incident arose in the called instance (or below it): its call activity gets one too. */
@@ -57,7 +67,6 @@ export interface IncidentRaisedHandOver extends HandOverBase {
   incidentId: string;
   rootCauseIncidentId: string;
   incidentType: IncidentState['type'];
-  message?: string;
 }
 
 /** That incident is gone (resolved, or the called instance ended): so is the call activity's. */
@@ -67,7 +76,7 @@ export interface IncidentResolvedHandOver extends HandOverBase {
   incidentId: string;
 }
 
-export type CallHandOver = StartCalledHandOver | DeleteCalledHandOver | CalledEndedHandOver | ThrownToCallerHandOver | IncidentRaisedHandOver | IncidentResolvedHandOver;
+export type CallHandOver = StartCalledHandOver | DeleteCalledHandOver | CalledEndedHandOver | CalledDeletedHandOver | ThrownToCallerHandOver | IncidentRaisedHandOver | IncidentResolvedHandOver;
 
 export const CALL_HAND_OVER_JOB_KIND = 'call-hand-over';
 /** An effect the engine refuses (an output mapping that fails) is tried this often, then left for an operator. */

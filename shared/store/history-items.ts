@@ -16,6 +16,9 @@ export interface HistoricInstanceRecord {
   state: string;
   tenantId: string | null;
   startActivityId: string | null;
+  /** The caller, for an instance a call activity started; the top of its call hierarchy (itself when none). */
+  superProcessInstanceId?: string | null;
+  rootProcessInstanceId?: string;
 }
 
 /** The historic process instance row: written at start, rewritten when the instance ends or its business key changes. */
@@ -32,6 +35,8 @@ export function historicInstanceItem(state: ProcessInstanceState, model: Process
       state: state.status,
       tenantId: state.tenantId ?? null,
       startActivityId: state.startActivityId ?? model.initialStartEventId ?? null,
+      superProcessInstanceId: state.caller?.processInstanceId ?? null,
+      rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
     },
     layout,
   );

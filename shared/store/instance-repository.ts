@@ -32,6 +32,10 @@ export interface InstanceListing {
   businessKey: string | null;
   tenantId: string | null;
   startTime: number;
+  /** The caller, for an instance a call activity started. */
+  superProcessInstanceId: string | null;
+  /** The top of its call hierarchy (itself when no call activity started it). */
+  rootProcessInstanceId: string;
 }
 
 /** The filters an instance index answers; the list reads the narrowest one that is given. */
@@ -93,11 +97,12 @@ export class InstanceRepository {
   async create(state: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<StoredInstance> {
     const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model, this.layout) } };
     if (state.status !== 'ACTIVE') {
-      await this.write(state.id, [history, ...extra]);
+      await this.write(state.id, [history, ...calledLink(state, this.tableName), ...extra]);
       return { state, version: 1 };
     }
     const actions: WriteAction[] = [
       { Put: { TableName: this.tableName, Item: this.instanceItem(state, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...calledLink(state, this.tableName),
       { Put: { TableName: this.tableName, Item: listingItem(state, this.layout) } },
       history,
       ...extra,
@@ -142,6 +147,12 @@ export class InstanceRepository {
    */
   listings(filter: ListingFilter = {}, hint: ReadHint = {}): AsyncGenerator<InstanceListing> {
     return mapItems(this.reader.ordered(this.listingRange(filter), hint), toListing);
+  }
+
+  /** The listings of the running instances among `ids`, oldest first (a few ids: one read each). */
+  async listingsOf(ids: readonly string[]): Promise<InstanceListing[]> {
+    const items = await Promise.all(ids.map((id) => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.instanceListing(id) }))));
+    return items.flatMap(({ Item: item }) => (item ? [toListing(item as Item)] : [])).sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** How many running instances the narrowest index of the filter holds (counted by DynamoDB). */
@@ -251,6 +262,8 @@ export function listingItem(state: ProcessInstanceState, layout: IndexLayout): I
     businessKey: state.businessKey ?? null,
     tenantId: state.tenantId ?? null,
     startTime: state.startTime,
+    superProcessInstanceId: state.caller?.processInstanceId ?? null,
+    rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
     gsi1pk: shardKey('PI', state.id, layout),
     gsi1sk: started,
     gsi2pk: shardKey(`PIDEF#${state.definitionId}`, state.id, layout),
@@ -263,6 +276,15 @@ export function listingItem(state: ProcessInstanceState, layout: IndexLayout): I
   };
 }
 
+/**
+ * A called instance's entry under its caller's history row: the historic query by super instance
+ * finds the instances an instance called (ended or not) in one Query, whatever the caller's state.
+ */
+function calledLink(state: ProcessInstanceState, tableName: string): WriteAction[] {
+  if (!state.caller) return [];
+  return [{ Put: { TableName: tableName, Item: { ...keys.calledInstanceLink(state.caller.processInstanceId, state.id), kind: 'calledInstanceLink', id: state.id } } }];
+}
+
 function toListing(item: Item): InstanceListing {
   return {
     id: item.id as string,
@@ -271,6 +293,8 @@ function toListing(item: Item): InstanceListing {
     businessKey: (item.businessKey as string | null) ?? null,
     tenantId: (item.tenantId as string | null) ?? null,
     startTime: item.startTime as number,
+    superProcessInstanceId: (item.superProcessInstanceId as string | null) ?? null,
+    rootProcessInstanceId: (item.rootProcessInstanceId as string | undefined) ?? (item.id as string),
   };
 }
 

@@ -8,6 +8,8 @@ export const keys = {
   subscription: (id: string) => ({ pk: `SUB#${id}`, sk: 'SUB' }),
   incident: (id: string) => ({ pk: `INCIDENT#${id}`, sk: 'INCIDENT' }),
   historicInstance: (id: string) => ({ pk: `HPI#${id}`, sk: 'HPI' }),
+  /** Under the caller's history partition: one per instance it called. */
+  calledInstanceLink: (callerId: string, calledId: string) => ({ pk: `HPI#${callerId}`, sk: `CALLED#${calledId}` }),
   deployment: (id: string) => ({ pk: `DEPLOYMENT#${id}`, sk: 'DEPLOYMENT' }),
   resource: (deploymentId: string, name: string) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: `RESOURCE#${name}` }),
   definition: (id: string) => ({ pk: `DEFINITION#${id}`, sk: 'DEFINITION' }),

@@ -170,7 +170,10 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         incidentType: incident.type,
         activityId: incident.activityId,
         incidentMessage: incident.message ?? null,
-        configuration: incident.configuration,
+        // A call activity's incident stands for its called instance's: Camunda gives it no configuration.
+        configuration: incident.causeIncidentId ? null : incident.configuration,
+        causeIncidentId: incident.causeIncidentId ?? null,
+        rootCauseIncidentId: incident.rootCauseIncidentId ?? null,
         executionId,
         created: incident.created,
         gsi1pk: shardKey('INCIDENT', incident.id, layout),

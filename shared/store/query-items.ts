@@ -189,6 +189,28 @@ export class QueryItemRepository {
     return this.reader.ordered({ index: 'gsi1', partitions: allShards('HPI', this.layout) }, hint);
   }
 
+  /**
+   * The historic instances an instance called (ended or not) and the one that called an instance:
+   * the call links under the caller's history row, read by key, oldest first.
+   */
+  async *linkedHistoricInstances(filter: { superProcessInstanceId?: string; subProcessInstanceId?: string }): AsyncGenerator<Item> {
+    let ids: string[] | undefined;
+    if (filter.superProcessInstanceId) {
+      const links = await this.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :called)',
+        ExpressionAttributeValues: { ':pk': `HPI#${filter.superProcessInstanceId}`, ':called': 'CALLED#' },
+      });
+      ids = links.map((link) => link.id as string);
+    }
+    if (filter.subProcessInstanceId) {
+      const called = await this.getHistoricInstance(filter.subProcessInstanceId);
+      const callerId = called?.superProcessInstanceId as string | null | undefined;
+      ids = callerId && (!ids || ids.includes(callerId)) ? [callerId] : [];
+    }
+    const items = await Promise.all((ids ?? []).map((id) => this.getHistoricInstance(id)));
+    yield* items.filter((item): item is Item => item !== undefined).sort((a, b) => (a.startTime as number) - (b.startTime as number) || ((a.id as string) < (b.id as string) ? -1 : 1));
+  }
+
   /** Finished historic instances by end time (then id), for history cleanup and end-time ordered reads. */
   finishedHistoricInstances(options: { descending?: boolean } = {}, hint: ReadHint = {}): AsyncGenerator<Item> {
     return this.reader.ordered({ index: 'gsi3', partitions: allShards('HPIEND', this.layout), descending: options.descending }, hint);

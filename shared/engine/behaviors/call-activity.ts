@@ -1,7 +1,8 @@
 import type { CallActivityNode, CallMapping } from '../../bpmn/model.ts';
 import { type CompiledExpression, evaluate, type ExpressionContext } from '../../expression/index.ts';
 import type { BehaviorContext } from '../behavior-context.ts';
-import { processEngineError } from '../errors.ts';
+import type { Delegate } from '../delegates.ts';
+import { EngineError, processEngineError } from '../errors.ts';
 import type { CallTarget } from '../events.ts';
 import { createDelegateExecution, createExpressionContext } from '../execution-facade.ts';
 import { resolveDelegate } from '../invoke-implementation.ts';
@@ -10,6 +11,9 @@ import type { ActivityInstanceState, TypedValue, Variables } from '../state.ts';
 import { fromTypedValue, toTypedValue } from '../typed-values.ts';
 import type { Behavior } from './behavior.ts';
 import { callerCatches } from './event-propagation.ts';
+
+/** What Camunda's passOutputVariables filters out of the non-local outputs. */
+const LOOP_COUNTERS = new Set(['nrOfInstances', 'nrOfActiveInstances', 'nrOfCompletedInstances']);
 
 /** How deep a call hierarchy may nest (a process calling itself must end its recursion before). */
 export const MAX_CALL_DEPTH = 200;
@@ -48,9 +52,10 @@ export const callActivityBehavior: Behavior<CallActivityNode> = {
     });
   },
   cancel(ctx, instance) {
-    if (!instance.calledInstanceId) return;
+    if (!instance.calledInstanceId || ctx.options.skipSubprocesses) return;
     // Camunda deletes the called instance (and what it called) with the call activity.
-    ctx.events.push({ type: 'calledInstanceCancelled', calledInstanceId: instance.calledInstanceId, skipCustomListeners: ctx.options.skipCustomListeners, skipIoMappings: ctx.options.skipIoMappings });
+    const { skipCustomListeners, skipIoMappings, externalCancellation } = ctx.options;
+    ctx.events.push({ type: 'calledInstanceCancelled', calledInstanceId: instance.calledInstanceId, skipCustomListeners, skipIoMappings, externallyTerminated: externalCancellation ?? false });
   },
 };
 
@@ -92,9 +97,8 @@ function inputVariables(ctx: BehaviorContext, instance: ActivityInstanceState, n
   }
   if (node.variableMapping) {
     const plain: Record<string, unknown> = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, fromTypedValue(value)]));
-    const delegate = resolveDelegate(ctx.env.registry, node.variableMapping as Exclude<typeof node.variableMapping, { type: 'expression' }>, (impl) => ctx.evaluate(impl.expression, instance));
-    if (typeof delegate.mapInputVariables !== 'function') throw processEngineError(`The variable mapping of call activity '${node.id}' does not implement DelegateVariableMapping`);
-    delegate.mapInputVariables(createDelegateExecution(ctx, instance), plain);
+    const delegate = variableMappingOf(ctx, instance, node, 'mapInputVariables');
+    invokeMapping(() => delegate.mapInputVariables!(createDelegateExecution(ctx, instance), plain));
     for (const [name, value] of Object.entries(plain)) if (!hasOwn(variables, name) || fromTypedValue(variables[name]!) !== value) setOwn(variables, name, toTypedValue(value));
   }
   return variables;
@@ -134,18 +138,38 @@ export function applyOutputVariables(ctx: BehaviorContext, instance: ActivityIns
       local: mapping.local,
     });
   }
-  // Camunda sets the non-local outputs first, then the local ones.
-  for (const output of outputs.filter((o) => !o.local)) setTypedVariable(ctx, instance, output.name, output.value, false);
+  // Camunda sets the non-local outputs first, without a multi-instance body's counters, then the local ones.
+  for (const output of outputs.filter((o) => !o.local && !LOOP_COUNTERS.has(o.name))) setTypedVariable(ctx, instance, output.name, output.value, false);
   for (const output of outputs.filter((o) => o.local)) setTypedVariable(ctx, instance, output.name, output.value, true);
   if (node.variableMapping) {
-    const delegate = resolveDelegate(ctx.env.registry, node.variableMapping as Exclude<typeof node.variableMapping, { type: 'expression' }>, (impl) =>
-      evaluate(impl.expression, createExpressionContext(ctx, instance)),
+    const delegate = variableMappingOf(ctx, instance, node, 'mapOutputVariables');
+    invokeMapping(() =>
+      delegate.mapOutputVariables!(createDelegateExecution(ctx, instance), {
+        getVariable: (name) => (hasOwn(calledVariables, name) ? fromTypedValue(calledVariables[name]!) : null),
+        getVariables: () => Object.fromEntries(Object.entries(calledVariables).map(([name, value]) => [name, fromTypedValue(value)])),
+      }),
     );
-    if (typeof delegate.mapOutputVariables !== 'function') throw processEngineError(`The variable mapping of call activity '${node.id}' does not implement DelegateVariableMapping`);
-    delegate.mapOutputVariables(createDelegateExecution(ctx, instance), {
-      getVariable: (name) => (hasOwn(calledVariables, name) ? fromTypedValue(calledVariables[name]!) : null),
-      getVariables: () => Object.fromEntries(Object.entries(calledVariables).map(([name, value]) => [name, fromTypedValue(value)])),
-    });
+  }
+}
+
+/** The call activity's DelegateVariableMapping, with Camunda's ENGINE-02041 when the object is none. */
+function variableMappingOf(ctx: BehaviorContext, instance: ActivityInstanceState, node: CallActivityNode, method: 'mapInputVariables' | 'mapOutputVariables'): Delegate {
+  const mapping = node.variableMapping as Exclude<CallActivityNode['variableMapping'], { type: 'expression' } | undefined>;
+  const delegate = resolveDelegate(ctx.env.registry, mapping, (impl) => evaluate(impl.expression, createExpressionContext(ctx, instance)));
+  if (typeof delegate[method] !== 'function') {
+    const name = mapping.type === 'class' ? mapping.className : mapping.expression.text;
+    throw processEngineError(`ENGINE-02041 Class '${name}' doesn't implement 'org.camunda.bpm.engine.delegate.DelegateVariableMapping'.`);
+  }
+  return delegate;
+}
+
+/** Whatever the mapping throws fails the operation (Camunda wraps it; a BpmnError is not caught by any boundary event). */
+function invokeMapping(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw processEngineError(error instanceof Error ? error.message : String(error));
   }
 }
 

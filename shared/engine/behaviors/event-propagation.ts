@@ -62,13 +62,16 @@ export function propagateEscalation(ctx: BehaviorContext, thrower: ActivityInsta
  * (Camunda propagates to the super execution). An interrupting catch ends this instance here, as the
  * caller's handler will cancel the call activity; a non-interrupting one lets this instance go on.
  */
-function throwToCaller(ctx: BehaviorContext, kind: CallerCatch['kind'], code: string, message?: string): CaughtEvent | undefined {
+export function throwToCaller(ctx: BehaviorContext, kind: CallerCatch['kind'], code: string, message?: string): CaughtEvent | undefined {
   const caller = ctx.state.caller;
-  const caught = caller?.catches.find((c) => c.kind === kind && (c.code === undefined || c.code === code));
-  if (!caller || !caught) return undefined;
-  ctx.events.push({ type: 'thrownToCaller', caller, kind, code, ...(message === undefined ? {} : { message }), interrupting: caught.interrupting });
-  if (caught.interrupting) ctx.endForCaller();
-  return { interrupting: caught.interrupting };
+  if (!caller) return undefined;
+  const caught = caller.catches.find((c) => c.kind === kind && (c.code === undefined || c.code === code));
+  const interrupting = caught?.interrupting ?? false;
+  const variables = { ...ctx.state.root.variables };
+  ctx.events.push({ type: 'thrownToCaller', caller, kind, code, ...(message === undefined ? {} : { message }), caught: caught !== undefined, interrupting, variables });
+  if (!caught) return undefined;
+  if (interrupting) ctx.endForCaller();
+  return { interrupting };
 }
 
 /**

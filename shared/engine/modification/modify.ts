@@ -27,7 +27,7 @@ export function definitionMismatch(processInstanceId: string, actualDefinitionId
  */
 export function modifyProcessInstance(state: ProcessInstanceState, model: ProcessModel, request: ModificationRequest, env: EngineEnvironment): OperationResult {
   if (state.status !== 'ACTIVE') throw instanceCannotBeModified(state.id);
-  const options = { skipCustomListeners: request.skipCustomListeners ?? false, skipIoMappings: request.skipIoMappings ?? false };
+  const options = { skipCustomListeners: request.skipCustomListeners ?? false, skipIoMappings: request.skipIoMappings ?? false, externalCancellation: request.externallyTerminated ?? false };
   return runOperation(
     state,
     model,

@@ -15,6 +15,10 @@ const HistoryQueryParams = z.object({
   finished: qs.boolean(),
   unfinished: qs.boolean(),
   state: qs.string(),
+  superProcessInstanceId: qs.string(),
+  subProcessInstanceId: qs.string(),
+  rootProcessInstanceId: qs.string(),
+  rootProcessInstances: qs.boolean(),
 });
 const HistoryListParams = z.object({ ...HistoryQueryParams.shape, ...pagingParams });
 

@@ -33,6 +33,11 @@ export const ProcessInstanceQuery = z
     activityIdIn: z.array(z.string()).nullish(),
     tenantIdIn: z.array(z.string()).nullish(),
     withoutTenantId: z.boolean().nullish(),
+    superProcessInstance: z.string().nullish(),
+    subProcessInstance: z.string().nullish(),
+    rootProcessInstanceId: z.string().nullish(),
+    rootProcessInstances: z.boolean().nullish(),
+    leafProcessInstances: z.boolean().nullish(),
   })
   .passthrough();
 export type ProcessInstanceQuery = z.infer<typeof ProcessInstanceQuery>;
@@ -46,11 +51,16 @@ const InstanceFilterParams = z.object({
   activityIdIn: qs.list(),
   tenantIdIn: qs.list(),
   withoutTenantId: qs.boolean(),
+  superProcessInstance: qs.string(),
+  subProcessInstance: qs.string(),
+  rootProcessInstanceId: qs.string(),
+  rootProcessInstances: qs.boolean(),
+  leafProcessInstances: qs.boolean(),
 });
 /** sortBy/sortOrder and firstResult/maxResults of the query string (for GET and POST lists). */
 const InstanceListingParams = z.object({ ...sortingParams(INSTANCE_SORT_KEYS), ...pagingParams });
 const InstanceListParams = z.object({ ...InstanceFilterParams.shape, ...InstanceListingParams.shape });
-const DeleteParams = z.object({ skipCustomListeners: qs.boolean(), skipIoMappings: qs.boolean() });
+const DeleteParams = z.object({ skipCustomListeners: qs.boolean(), skipIoMappings: qs.boolean(), skipSubprocesses: qs.boolean() });
 
 /** The list query: its filter, then sortBy/sortOrder and firstResult/maxResults of the query string. */
 async function listInstances(ctx: RouteContext, filter: ProcessInstanceFilter, listing: z.infer<typeof InstanceListingParams>) {
@@ -85,8 +95,13 @@ export const processInstanceRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/process-instance/{id}',
     handler: async (ctx) => {
-      const { skipCustomListeners, skipIoMappings } = readQuery(ctx.req, DeleteParams);
-      await deleteProcessInstance(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, skipCustomListeners: skipCustomListeners ?? false, skipIoMappings: skipIoMappings ?? false });
+      const { skipCustomListeners, skipIoMappings, skipSubprocesses } = readQuery(ctx.req, DeleteParams);
+      await deleteProcessInstance(ctx.app, ctx.auth, {
+        processInstanceId: ctx.params.id,
+        skipCustomListeners: skipCustomListeners ?? false,
+        skipIoMappings: skipIoMappings ?? false,
+        skipSubprocesses: skipSubprocesses ?? false,
+      });
       return noContent();
     },
   }),

@@ -74,7 +74,7 @@ const FIXTURE_TABLE: Record<string, 'supported' | readonly string[]> = {
   'ProcessInstanceModificationTest.taskListeners.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.terminateEnd.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.testCancelCallActivityChildProcess.bpmn': 'supported',
-  'ProcessInstanceModificationTest.testCancelCallActivityParentProcess.bpmn': ['callActivity'],
+  'ProcessInstanceModificationTest.testCancelCallActivityParentProcess.bpmn': 'supported',
   'ProcessInstanceModificationTest.testCompensationCreation.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.testCompensationRemovalOnCancellation.bpmn20.xml': 'supported',
   'ProcessInstanceModificationTest.testNoCompensationCreatedOnCancellation.bpmn20.xml': 'supported',
@@ -170,12 +170,80 @@ describe('parsing the Camunda test models', () => {
     }
   }
 
-  it('refuses the call-activity parent model saying the element is a CallActivity', async () => {
+  it('reads the call-activity parent model: the called element, latest binding and no mappings', async () => {
     // when
-    const error = await parseError(readFixture('ProcessInstanceModificationTest.testCancelCallActivityParentProcess.bpmn'));
+    const [model] = await parseBpmn(readFixture('ProcessInstanceModificationTest.testCancelCallActivityParentProcess.bpmn'));
 
     // then
-    expect(error.message).toContain("Unsupported element 'callActivity' of type CallActivity");
+    const call = model!.nodes.get('callActivity');
+    expect(call).toMatchObject({ kind: 'callActivity', activityType: 'callActivity', binding: { type: 'latest' }, inMappings: [], outMappings: [] });
+    expect(call?.kind === 'callActivity' && call.calledElement.text).toBe('subprocess');
+  });
+
+  it.each([
+    ['no called element', '<callActivity id="x"/>', "Missing attribute 'calledElement' or 'caseRef'"],
+    ['a CMMN case', '<callActivity id="x" camunda:caseRef="case"/>', 'calling a CMMN case (camunda:caseRef) is not supported'],
+    [
+      'version binding without version',
+      '<callActivity id="x" calledElement="p" camunda:calledElementBinding="version"/>',
+      "Missing attribute 'calledElementVersion' when 'calledElementBinding' has value 'version'",
+    ],
+    [
+      'versionTag binding without tag',
+      '<callActivity id="x" calledElement="p" camunda:calledElementBinding="versionTag"/>',
+      "Missing attribute 'calledElementVersionTag' when 'calledElementBinding' has value 'versionTag'",
+    ],
+    [
+      'an in mapping without source',
+      '<callActivity id="x" calledElement="p"><extensionElements><camunda:in target="t"/></extensionElements></callActivity>',
+      "Missing parameter 'source' or 'sourceExpression'",
+    ],
+    ['an out mapping without target', '<callActivity id="x" calledElement="p"><extensionElements><camunda:out source="s"/></extensionElements></callActivity>', "Missing attribute 'target'"],
+    ['an empty source', '<callActivity id="x" calledElement="p"><extensionElements><camunda:in source="" target="t"/></extensionElements></callActivity>', "Empty attribute 'source'"],
+  ])('refuses a call activity with %s, naming it', async (_label, element, expected) => {
+    // when
+    const error = await parseError(bpmnXml(`${START}${element}`));
+
+    // then
+    expect(error.problems.some((p) => p.elementId === 'x')).toBe(true);
+    expect(error.message).toContain(expected);
+  });
+
+  it('reads a call activity: an expression called element, version binding, tenant, every kind of mapping and the variable mapping delegate', async () => {
+    // given
+    const element = `<callActivity id="x" calledElement="\${key}" camunda:calledElementBinding="version" camunda:calledElementVersion="\${v}" camunda:calledElementTenantId="t1"
+        camunda:variableMappingDelegateExpression="\${mapper}">
+      <extensionElements>
+        <camunda:in businessKey="\${execution.processBusinessKey}"/>
+        <camunda:in variables="all" local="true"/><camunda:in source="a" target="b"/><camunda:in sourceExpression="\${a + 1}" target="c"/>
+        <camunda:out variables="all"/><camunda:out source="r" target="result" local="true"/>
+      </extensionElements></callActivity>`;
+
+    // when
+    const [model] = await parseBpmn(bpmnXml(`${START}${element}`));
+
+    // then
+    const call = model!.nodes.get('x')!;
+    if (call.kind !== 'callActivity') throw new Error('not a call activity');
+    expect(call.calledElement.text).toBe('\${key}');
+    expect(call.binding.type).toBe('version');
+    expect(call.tenantId?.text).toBe('t1');
+    expect(call.businessKey?.text).toBe('\${execution.processBusinessKey}');
+    expect(call.inMappings.map((m) => m.type)).toEqual(['all', 'variable', 'expression']);
+    expect(call.inMappings[0]).toEqual({ type: 'all', local: true });
+    expect(call.outMappings).toEqual([
+      { type: 'all', local: false },
+      { type: 'variable', source: 'r', target: 'result', local: true },
+    ]);
+    expect(call.variableMapping?.type).toBe('delegateExpression');
+  });
+
+  it('treats an unknown calledElementBinding as latest, as Camunda does', async () => {
+    // when
+    const [model] = await parseBpmn(bpmnXml(`${START}<callActivity id="x" calledElement="p" camunda:calledElementBinding="whatever"/>`));
+
+    // then
+    expect(model!.nodes.get('x')).toMatchObject({ binding: { type: 'latest' } });
   });
 
   it('reads the transaction model: a transaction, its cancel end event and cancel boundary event, a compensation handler by association', async () => {
@@ -376,7 +444,6 @@ describe('refusing broken BPMN', () => {
   });
 
   it.each([
-    ['call activity', '<callActivity id="x" calledElement="other"/>', 'CallActivity'],
     ['script task', '<scriptTask id="x" scriptFormat="javascript"><script>1</script></scriptTask>', 'ScriptTask'],
     ['multiple event definitions', '<endEvent id="x"><terminateEventDefinition/><errorEventDefinition/></endEvent>', 'EndEvent: multiple event definitions'],
     ['complex gateway', '<complexGateway id="x"/>', 'ComplexGateway'],
