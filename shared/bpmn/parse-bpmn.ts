@@ -19,13 +19,22 @@ const IGNORED_TYPES = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'b
  * Parses BPMN 2.0 XML into one immutable model per executable process. Anything the engine cannot
  * run is refused here, all problems at once, so a deployment never holds a model that fails later.
  */
+/**
+ * XML allows spaces around an attribute's `=` (`source ="x"`, as one of Camunda's own test models
+ * has); bpmn-moddle's parser does not, so they are removed inside start tags before it reads them.
+ */
+function withoutSpaceAroundEquals(xml: string): string {
+  if (!/\s=|=\s+["']/.test(xml)) return xml;
+  return xml.replace(/<[A-Za-z][^<>]*>/g, (tag) => tag.replace(/(\s[\w:.-]+)\s*=\s*(["'])/g, '$1=$2'));
+}
+
 export async function parseBpmn(xml: string, resourceName = 'process.bpmn', limits: BpmnLimits = UNLIMITED_BPMN_LIMITS): Promise<ProcessModel[]> {
   // Camunda's parser refuses DOCTYPE declarations (no entity expansion, no external entities); so do we, by name.
   if (/<!DOCTYPE/i.test(xml)) throw new BpmnParseError(resourceName, [{ message: 'DOCTYPE is disallowed: a BPMN model may not declare entities or a document type' }]);
   let definitions: ModdleElement;
   let warnings: { message: string }[];
   try {
-    const result = await moddle.fromXML(xml, 'bpmn:Definitions');
+    const result = await moddle.fromXML(withoutSpaceAroundEquals(xml), 'bpmn:Definitions');
     definitions = result.rootElement as unknown as ModdleElement;
     warnings = result.warnings as { message: string }[];
     resolvePrefixedReferences(result as unknown as ModdleResult);

@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import { BpmnParseError } from '../../../shared/bpmn/errors.ts';
 import { parseBpmn } from '../../../shared/bpmn/index.ts';
 import type { ProcessModel } from '../../../shared/bpmn/index.ts';
 import {
@@ -14,7 +13,7 @@ import {
   type OperationResult,
   type TypedValue,
 } from '../../../shared/engine/index.ts';
-import { type InstanceDriver, loadModel, readFixture, testEnvironment } from '../../support/engine-harness.ts';
+import { type InstanceDriver, loadModel, testEnvironment } from '../../support/engine-harness.ts';
 
 /** Fixture file names of the Camunda models used by the modification tests (reference §8). */
 export const M = {
@@ -140,11 +139,6 @@ export async function inlineModel(processBody: string, processId = 'inlineProces
   const [parsed] = await parseBpmn(xml, 'inline.bpmn');
   if (!parsed) throw new Error('inline model has no executable process');
   return parsed;
-}
-
-/** Expects a fixture to be refused at deployment (unsupported BPMN elements). */
-export async function expectRefusedAtDeployment(name: ModelName): Promise<void> {
-  await expect(parseBpmn(readFixture(M[name]), M[name])).rejects.toBeInstanceOf(BpmnParseError);
 }
 
 /** Sorted activity ids of the open user tasks. */

@@ -1,11 +1,11 @@
 /**
- * Reference §6 scenarios S25–S37 (+ S36/S38 which need unsupported elements, and S39): multi-instance,
+ * Reference §6 scenarios S25–S37 (+ S36 which needs unsupported elements, and S39; S38 is end to end): multi-instance,
  * async continuations and transition instances, end events, intermediate timers, parallel joins.
  */
 import { describe, expect, it } from 'vitest';
 import type { ActivityInstanceState } from '../../../shared/engine/index.ts';
 import { InstanceDriver, testEnvironment } from '../../support/engine-harness.ts';
-import { expectModificationError, expectRefusedAtDeployment, inlineModel, jobRows, model, modify, taskIds } from './helpers.ts';
+import { expectModificationError, inlineModel, jobRows, model, modify, taskIds } from './helpers.ts';
 
 const BODY = 'miTasks#multiInstanceBody';
 const int = (value: number) => ({ type: 'Integer', value });
@@ -546,15 +546,8 @@ describe('S37 parallel join', () => {
   });
 });
 
-describe('S38 call activity propagation', () => {
-  // Not applicable: the calling model contains a call activity, which is refused at deployment, so
-  // neither propagation to the calling instance nor the parent's continuation can be reproduced.
-  it.skip('cancelling the called instance propagates to the caller (model refused at deployment)', () => {});
-
-  it('the calling model is refused at deployment', async () => {
-    await expectRefusedAtDeployment('callActivityParent');
-  });
-});
+// S38 (call activity propagation) spans two process instances, which only the service joins: it
+// runs end to end in test/e2e/call-activity-modification.test.ts.
 
 describe('S39 cancelCurrentActiveActivityInstances', () => {
   const body = `
