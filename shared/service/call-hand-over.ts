@@ -191,8 +191,8 @@ function incidentsOf(state: ProcessInstanceState): Map<string, IncidentState> {
  */
 export async function deliverHandOvers(engine: EngineService, records: readonly CallHandOver[], prepared: readonly PreparedCall[]): Promise<void> {
   const preparedById = new Map(prepared.map((call) => [call.record.id, call]));
-  const failed: string[] = [];
-  for (const record of records) {
+  const failed: string[] = engine.deps.handOversInline === false ? records.map((record) => record.id) : [];
+  for (const record of engine.deps.handOversInline === false ? [] : records) {
     try {
       await receiveHandOver(engine, record, preparedById.get(record.id));
     } catch (error) {

@@ -46,6 +46,11 @@ export interface EngineServiceDeps {
   models: ModelCache;
   /** How often a write that lost an optimistic-locking race is retried on fresh state. */
   conflictRetries?: number;
+  /**
+   * Whether hand-overs between called and calling instances are carried out in the request that
+   * stored them (default), or only by the job queue and the sweeper (tests of their delivery).
+   */
+  handOversInline?: boolean;
 }
 
 export interface LoadedInstance {
