@@ -372,6 +372,74 @@ describe('call activities (Camunda CallActivityTest scenarios)', () => {
     expect((await api.get('/history/process-instance?processDefinitionKey=callsNothing')).body).toEqual([]);
   });
 
+  it('testCallProcessByVersionTag: calls the version with the tag; two versions with it are Camunda’s ENGINE-03045', async () => {
+    // given a caller bound by version tag, and one definition with the tag (then a later version without it)
+    const caller = bpmnXml(
+      'versionTagCaller',
+      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+       <callActivity id="call" calledElement="subProcess" camunda:calledElementBinding="versionTag" camunda:calledElementVersionTag="ver_tag_1"/>
+       <sequenceFlow id="f2" sourceRef="call" targetRef="e"/><endEvent id="e"/>`,
+    );
+    const tagged = await deploy({ 'caller.bpmn': caller, 'subProcessWithVersionTag.bpmn20.xml': fixture('subProcessWithVersionTag.bpmn20.xml') });
+    const taggedId = Object.values(tagged.deployedProcessDefinitions).find((d) => d.key === 'subProcess')!.id;
+    await deploy({ 'untagged.bpmn20.xml': fixture('subProcessWithVersionTag.bpmn20.xml').replace(' camunda:versionTag="ver_tag_1"', '') });
+    expect((await api.get(`/process-definition/${taggedId}`)).body.versionTag).toBe('ver_tag_1');
+
+    // when
+    const parent = await start('versionTagCaller');
+
+    // then
+    expect((await onlyCalled(parent)).definitionId).toBe(taggedId);
+
+    // when a second version carries the same tag
+    await deploy({ 'subProcessWithVersionTag2.bpmn20.xml': fixture('subProcessWithVersionTag2.bpmn20.xml') });
+    const refused = await api.post('/process-definition/key/versionTagCaller/start', {});
+
+    // then
+    expect(refused.status).toBe(500);
+    expect(refused.body.message).toContain("ENGINE-03045 There are '2' results for a process definition with key 'subProcess', versionTag 'ver_tag_1' and tenant-id '{}'.");
+  });
+
+  it('calls a definition of the tenant camunda:calledElementTenantId names, and by default of the caller’s own', async () => {
+    // given the same key deployed for tenants t1 and t2, a caller of t2 calling t1's explicitly and its own by default
+    const callee = (name: string) => bpmnXml('tenantCallee', `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/><userTask id="t" name="${name}"/>`);
+    const caller = bpmnXml(
+      'tenantCaller',
+      `<startEvent id="s"/><parallelGateway id="fork"/><sequenceFlow id="f0" sourceRef="s" targetRef="fork"/>
+       <sequenceFlow id="f1" sourceRef="fork" targetRef="other"/><callActivity id="other" calledElement="tenantCallee" camunda:calledElementTenantId="t1"/>
+       <sequenceFlow id="f2" sourceRef="fork" targetRef="own"/><callActivity id="own" calledElement="tenantCallee"/>`,
+    );
+    expect((await api.deploy({ 'callee.bpmn': callee('of t1') }, { 'tenant-id': 't1' })).status).toBe(200);
+    expect((await api.deploy({ 'callee.bpmn': callee('of t2'), 'caller.bpmn': caller }, { 'tenant-id': 't2' })).status).toBe(200);
+
+    // when
+    const started = await api.post('/process-definition/key/tenantCaller/tenant-id/t2/start', {});
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+
+    // then
+    const names = await Promise.all((await calledBy(started.body.id)).map(async (c) => (await onlyTask(c.id)).name));
+    expect(names.sort()).toEqual(['of t1', 'of t2']);
+  });
+
+  it('async before the call activity and async after the called process’s end: the job executor carries both', async () => {
+    // given
+    const child = bpmnXml('asyncEndChild', `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="e"/><endEvent id="e" camunda:asyncAfter="true"/>`);
+    const parent = bpmnXml(
+      'asyncCaller',
+      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="call"/><callActivity id="call" calledElement="asyncEndChild" camunda:asyncBefore="true"/>
+       <sequenceFlow id="f2" sourceRef="call" targetRef="after"/><userTask id="after"/>`,
+    );
+    await deploy({ 'child.bpmn': child, 'parent.bpmn': parent });
+
+    // when
+    const caller = await start('asyncCaller');
+
+    // then (the start returned before the call: its job runs on the job queue) the caller goes on once the child's end job ran
+    await expect.poll(async () => (await tasksOf(caller)).map((t) => t.taskDefinitionKey), { timeout: 10_000 }).toEqual(['after']);
+    const [sub] = (await api.get(`/history/process-instance?superProcessInstanceId=${caller}`)).body;
+    expect(sub.state).toBe('COMPLETED');
+  });
+
   it('a process that calls itself recurses as far as its own logic goes, and unwinds', async () => {
     // given: calls itself while depth < 3, passing depth + 1; the innermost waits in a task
     const recursive = bpmnXml(
