@@ -1,21 +1,23 @@
-import * as z from 'zod/v4';
+import * as z from 'zod/mini';
 
 /** The id of the API request that caused the message (observability/correlation.ts); set by the publisher. */
-const correlationId = z.string().optional();
+const correlationId = z.optional(z.string());
+const id = () => z.string().check(z.minLength(1));
+const count = () => z.optional(z.int().check(z.gte(0)));
 
 export const SeedMessage = z.object({
-  batchId: z.string().min(1),
+  batchId: id(),
   correlationId,
   /**
    * Set on the API's first seed message, which is sent while the batch is still being written: how
    * many more times (one second apart) a seed run that does not find the batch yet looks again.
    */
-  awaitCreation: z.number().int().min(0).optional(),
+  awaitCreation: count(),
 });
 /** One execution job: its id and (they never change) its instances, so a single-instance job needs no read. */
 const JobReference = z.object({
-  jobId: z.string().min(1),
-  processInstanceIds: z.array(z.string().min(1)).min(1).optional(),
+  jobId: id(),
+  processInstanceIds: z.optional(z.array(id()).check(z.minLength(1))),
 });
 
 /** Jobs per execute message: SQS requests (and the emulator's work) per job fall tenfold. */
@@ -23,8 +25,8 @@ export const JOBS_PER_EXECUTE_MESSAGE = 10;
 
 /** One job (a retry, a re-driven or repaired job), or up to ten jobs of one batch (from the seed). */
 export const ExecuteMessage = z.union([
-  z.object({ batchId: z.string().min(1), correlationId, ...JobReference.shape }),
-  z.object({ batchId: z.string().min(1), correlationId, jobs: z.array(JobReference).min(1).max(JOBS_PER_EXECUTE_MESSAGE) }),
+  z.object({ batchId: id(), correlationId, ...JobReference.shape }),
+  z.object({ batchId: id(), correlationId, jobs: z.array(JobReference).check(z.minLength(1), z.maxLength(JOBS_PER_EXECUTE_MESSAGE)) }),
 ]);
 export type JobReference = z.infer<typeof JobReference>;
 
@@ -43,12 +45,12 @@ export function executeMessages(batchId: string, jobs: readonly { id: string; pr
   return messages;
 }
 export const MonitorMessage = z.object({
-  batchId: z.string().min(1),
+  batchId: id(),
   correlationId,
   /** A one-off check (after the last job, a deleted job, an activation): completes or does nothing. */
-  once: z.boolean().optional(),
+  once: z.optional(z.boolean()),
   /** The batch's jobsCompleted at the previous poll: unchanged for a whole poll means check and re-drive. */
-  jobsCompleted: z.number().int().min(0).optional(),
+  jobsCompleted: count(),
 });
 export type SeedMessage = z.infer<typeof SeedMessage>;
 export type ExecuteMessage = z.infer<typeof ExecuteMessage>;

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod/v4';
+import type * as z from 'zod/mini';
 import { withCorrelationId } from '../observability/correlation.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -13,13 +13,13 @@ import { count, METRIC } from '../observability/metrics.ts';
  * redelivers them, then dead-letters them) — also when every record of the batch failed, so Lambda
  * never counts a poison batch as a crash.
  */
-export function sqsWorker<S extends z.ZodType>(worker: string, schema: S, work: (message: z.infer<S>) => Promise<unknown>) {
+export function sqsWorker<S extends z.ZodMiniType>(worker: string, schema: S, work: (message: z.infer<S>) => Promise<unknown>) {
   const processor = new BatchProcessor(EventType.SQS);
   return (event: SQSEvent): Promise<SQSBatchResponse> =>
     processPartialResponse(event, (record: SQSRecord) => handleRecord(worker, record, schema, work), processor, { throwOnFullBatchFailure: false });
 }
 
-async function handleRecord<S extends z.ZodType>(worker: string, record: SQSRecord, schema: S, work: (message: z.infer<S>) => Promise<unknown>): Promise<void> {
+async function handleRecord<S extends z.ZodMiniType>(worker: string, record: SQSRecord, schema: S, work: (message: z.infer<S>) => Promise<unknown>): Promise<void> {
   const body = parseJson(record.body);
   const correlationId = correlationIdOf(body) ?? record.messageId;
   const context = { correlationId, worker, messageId: record.messageId, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) };

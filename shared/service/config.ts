@@ -1,36 +1,44 @@
-import * as z from 'zod/v4';
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
 import { type BpmnLimits, DEFAULT_BPMN_LIMITS } from '../bpmn/limits.ts';
 import { indexLayoutFrom } from '../store/index-layout.ts';
 
 /** A revoked authorization or a deleted user counts in other containers within this many seconds. */
 export const DEFAULT_AUTH_CACHE_SECONDS = 5;
 
+// The mini build has no messages of its own: a configuration error must say what is wrong.
+z.config(en());
+
+const text = () => z.string().check(z.minLength(1));
+/** A whole number from the environment (a string), within bounds, with a default. */
+const whole = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(min), z.lte(max))), fallback);
+
 /** Handler configuration, validated once at cold start: a missing variable fails loudly. */
 const EnvSchema = z.object({
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  AWS_ENDPOINT_URL: z.string().url().optional(),
-  TABLE_NAME: z.string().min(1),
-  JOB_QUEUE_URL: z.string().min(1),
-  BATCH_SEED_QUEUE_URL: z.string().min(1),
-  BATCH_EXECUTE_QUEUE_URL: z.string().min(1),
-  BATCH_MONITOR_QUEUE_URL: z.string().min(1),
-  DEFAULT_JOB_RETRIES: z.coerce.number().int().min(0).default(3),
-  BATCH_JOBS_PER_SEED: z.coerce.number().int().min(1).max(1000).default(100),
-  INVOCATIONS_PER_BATCH_JOB: z.coerce.number().int().min(1).default(1),
+  AWS_REGION: z._default(text(), 'us-east-1'),
+  AWS_ENDPOINT_URL: z.optional(z.url()),
+  TABLE_NAME: text(),
+  JOB_QUEUE_URL: text(),
+  BATCH_SEED_QUEUE_URL: text(),
+  BATCH_EXECUTE_QUEUE_URL: text(),
+  BATCH_MONITOR_QUEUE_URL: text(),
+  DEFAULT_JOB_RETRIES: whole(0, 3),
+  BATCH_JOBS_PER_SEED: whole(1, 100, 1000),
+  INVOCATIONS_PER_BATCH_JOB: whole(1, 1),
   /** Per batch type, e.g. `{"instance-modification": 5}`. */
-  INVOCATIONS_PER_BATCH_JOB_BY_TYPE: z.string().optional(),
-  BATCH_POLL_TIME_SECONDS: z.coerce.number().int().min(0).max(900).default(30),
-  AUTH_MODE: z.enum(['off', 'basic']).default('off'),
+  INVOCATIONS_PER_BATCH_JOB_BY_TYPE: z.optional(z.string()),
+  BATCH_POLL_TIME_SECONDS: whole(0, 30, 900),
+  AUTH_MODE: z._default(z.enum(['off', 'basic']), 'off'),
   /** Partitions per shared index key (docs/data-model.md); changing it on a filled table needs `npm run migrate-keys`. */
-  INDEX_SHARDS: z.string().optional(),
+  INDEX_SHARDS: z.optional(z.string()),
   /** How long a container trusts the users, memberships and authorizations it read; 0: read them every request. */
-  AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_AUTH_CACHE_SECONDS),
+  AUTH_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.number().check(z.gte(0), z.lte(300))), DEFAULT_AUTH_CACHE_SECONDS),
   /** Secrets Manager secret `{"username","password"}` of the first administrator (AWS deployments). */
-  ADMIN_SECRET_ARN: z.string().min(1).optional(),
+  ADMIN_SECRET_ARN: z.optional(text()),
   /** Limits on deployed models (shared/bpmn/limits.ts). */
-  BPMN_MAX_ELEMENTS: z.coerce.number().int().min(1).default(DEFAULT_BPMN_LIMITS.maxElements),
-  BPMN_MAX_SCOPE_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_BPMN_LIMITS.maxScopeDepth),
-  BPMN_MAX_EXPRESSION_LENGTH: z.coerce.number().int().min(1).default(DEFAULT_BPMN_LIMITS.maxExpressionLength),
+  BPMN_MAX_ELEMENTS: whole(1, DEFAULT_BPMN_LIMITS.maxElements),
+  BPMN_MAX_SCOPE_DEPTH: whole(1, DEFAULT_BPMN_LIMITS.maxScopeDepth),
+  BPMN_MAX_EXPRESSION_LENGTH: whole(1, DEFAULT_BPMN_LIMITS.maxExpressionLength),
 });
 
 export interface EngineConfig {
@@ -64,7 +72,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
   const e = parsed.data;
   let byType: Record<string, number> = {};
   if (e.INVOCATIONS_PER_BATCH_JOB_BY_TYPE) {
-    const result = z.record(z.string(), z.number().int().min(1)).safeParse(JSON.parse(e.INVOCATIONS_PER_BATCH_JOB_BY_TYPE));
+    const result = z.record(z.string(), z.int().check(z.gte(1))).safeParse(JSON.parse(e.INVOCATIONS_PER_BATCH_JOB_BY_TYPE));
     if (!result.success) throw new Error('Invalid configuration: INVOCATIONS_PER_BATCH_JOB_BY_TYPE must map batch types to positive integers');
     byType = result.data;
   }
