@@ -94,6 +94,14 @@ export function cancelCall(
   return modifyProcessInstance(copy, model, { instructions: [{ type: 'cancel', activityInstanceId: callActivityInstanceId }], ...options }, env);
 }
 
+/** The caller was deleted with skipSubprocesses: this instance runs on as a root of its own (Camunda clears its super execution). */
+export function detachFromCaller(state: ProcessInstanceState): ProcessInstanceState {
+  if (state.status !== 'ACTIVE' || !state.caller) return state;
+  const copy = copyJson(state);
+  delete copy.caller;
+  return copy;
+}
+
 /**
  * An incident arose in the called instance (or below it): the call activity gets one too, whose
  * cause is that incident (Camunda's recursive incidents: same type, no message, no configuration).

@@ -26,6 +26,8 @@ export type EngineEvent =
    * (shared/service/call-hand-over.ts), through a hand-over written with this operation.
    */
   | { type: 'callStarted'; calledInstanceId: string; callActivityInstanceId: string; activityId: string; target: CallTarget; variables: Variables; businessKey?: string; caller: CallerState }
+  /** The caller was deleted with skipSubprocesses: the instance it called runs on, no longer called. */
+  | { type: 'calledInstanceDetached'; calledInstanceId: string }
   /** A call activity instance was cancelled: the instance it called is deleted too (unless skipped). */
   | { type: 'calledInstanceCancelled'; calledInstanceId: string; skipCustomListeners: boolean; skipIoMappings: boolean; externallyTerminated: boolean }
   /**

@@ -1,5 +1,5 @@
 import type { ProcessModel } from '../bpmn/model.ts';
-import { cancelCall, completeCall, propagateFromCall, raiseCallIncident, resolveCallIncident, waitingCall } from '../engine/call-operations.ts';
+import { cancelCall, completeCall, detachFromCaller, propagateFromCall, raiseCallIncident, resolveCallIncident, waitingCall } from '../engine/call-operations.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { CallTarget, EngineEvent } from '../engine/events.ts';
 import type { OperationResult } from '../engine/operation.ts';
@@ -128,6 +128,9 @@ export function callHandOvers(
       const { calledInstanceId, skipCustomListeners, skipIoMappings, externallyTerminated } = event;
       records.push({ kind: 'delete-called', id: handOverIds.delete(calledInstanceId), calledInstanceId, created, skipCustomListeners, skipIoMappings, externallyTerminated });
     }
+    if (event.type === 'calledInstanceDetached') {
+      records.push({ kind: 'detach-called', id: engine.env.newId(), calledInstanceId: event.calledInstanceId, created });
+    }
     if (event.type === 'calledInstanceEnded') {
       records.push({ kind: 'called-ended', id: handOverIds.ended(next.id), calledInstanceId: next.id, created, caller: event.caller, variables: event.variables });
     }
@@ -236,6 +239,8 @@ export async function receiveHandOver(engine: EngineService, record: CallHandOve
       return startCalledInstance(engine, record, prepared);
     case 'delete-called':
       return deleteCalledInstance(engine, record.id, record.calledInstanceId, record);
+    case 'detach-called':
+      return detachCalledInstance(engine, record.id, record.calledInstanceId);
     case 'called-ended':
       return applyToCaller(engine, record, (state, model) =>
         waitingCall(state, record.caller.activityInstanceId, record.calledInstanceId)
@@ -332,6 +337,30 @@ async function deleteCalledInstance(
   }
 }
 
+/** Detaches a called instance from its deleted caller; a start still waiting is carried out first. */
+async function detachCalledInstance(engine: EngineService, recordId: string, calledInstanceId: string): Promise<void> {
+  const { handOvers } = engine.deps;
+  const start = await handOvers.get(handOverIds.start(calledInstanceId));
+  if (start) await receiveHandOver(engine, start.record);
+  let changed = false;
+  try {
+    await engine.update(
+      calledInstanceId,
+      (state) => {
+        const next = detachFromCaller(state);
+        changed = next !== state;
+        return next;
+      },
+      () => new EngineError('NotFoundException', `Process instance ${calledInstanceId} ended`),
+      [handOvers.consumeAction(recordId)],
+    );
+  } catch (error) {
+    if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
+    changed = false;
+  }
+  if (!changed) await handOvers.delete(recordId);
+}
+
 /**
  * Applies a called instance's effect to its caller, consuming the record in the same transaction.
  * When the caller no longer waits for the called instance (it continued already, or the call
@@ -339,7 +368,7 @@ async function deleteCalledInstance(
  */
 async function applyToCaller(
   engine: EngineService,
-  record: Exclude<CallHandOver, { kind: 'start-called' | 'delete-called' }>,
+  record: Exclude<CallHandOver, { kind: 'start-called' | 'delete-called' | 'detach-called' }>,
   apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState,
 ): Promise<void> {
   const callerId = record.caller.processInstanceId;

@@ -37,6 +37,11 @@ export interface DeleteCalledHandOver extends HandOverBase {
   externallyTerminated: boolean;
 }
 
+/** The caller was deleted with skipSubprocesses: the called instance forgets it. */
+export interface DetachCalledHandOver extends HandOverBase {
+  kind: 'detach-called';
+}
+
 /** The called instance completed: its caller continues. */
 export interface CalledEndedHandOver extends HandOverBase {
   kind: 'called-ended';
@@ -76,7 +81,15 @@ export interface IncidentResolvedHandOver extends HandOverBase {
   incidentId: string;
 }
 
-export type CallHandOver = StartCalledHandOver | DeleteCalledHandOver | CalledEndedHandOver | CalledDeletedHandOver | ThrownToCallerHandOver | IncidentRaisedHandOver | IncidentResolvedHandOver;
+export type CallHandOver =
+  | StartCalledHandOver
+  | DeleteCalledHandOver
+  | DetachCalledHandOver
+  | CalledEndedHandOver
+  | CalledDeletedHandOver
+  | ThrownToCallerHandOver
+  | IncidentRaisedHandOver
+  | IncidentResolvedHandOver;
 
 export const CALL_HAND_OVER_JOB_KIND = 'call-hand-over';
 /** An effect the engine refuses (an output mapping that fails) is tried this often, then left for an operator. */

@@ -126,7 +126,7 @@ export class InstanceRepository {
       actions.push({ Delete: { TableName: this.tableName, Key: keys.instance(next.id), ...guard } });
     }
     actions.push(...extra);
-    if (previous.state.status !== next.status || previous.state.businessKey !== next.businessKey) {
+    if (previous.state.status !== next.status || previous.state.businessKey !== next.businessKey || previous.state.caller?.processInstanceId !== next.caller?.processInstanceId) {
       actions.push({ Put: { TableName: this.tableName, Item: historicInstanceItem(next, model, this.layout) } });
       // The listing changes only here: modifications, the bulk of all writes, leave it (and its four index entries) alone.
       if (next.status === 'ACTIVE') actions.push({ Put: { TableName: this.tableName, Item: listingItem(next, this.layout) } });

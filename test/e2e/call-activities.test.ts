@@ -349,7 +349,13 @@ describe('call activities (Camunda CallActivityTest scenarios)', () => {
       expect(await isRunning(sub.id)).toBe(false);
       expect((await historic(sub.id)).state).toBe('EXTERNALLY_TERMINATED');
     }
-    for (const sub of keptCalled) expect(await isRunning(sub.id)).toBe(true);
+    for (const sub of keptCalled) {
+      // Camunda detaches them: they run on as roots of their own.
+      expect(await isRunning(sub.id)).toBe(true);
+      expect(await historic(sub.id)).toMatchObject({ state: 'ACTIVE', superProcessInstanceId: null });
+      expect((await api.get(`/process-instance?subProcessInstance=${sub.id}`)).body).toEqual([]);
+    }
+    expect((await api.get(`/history/process-instance?superProcessInstanceId=${kept}`)).body).toEqual([]);
   });
 
   it('a missing called definition is Camunda’s error at the moment of the call, and nothing is started', async () => {

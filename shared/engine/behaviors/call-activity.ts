@@ -52,7 +52,11 @@ export const callActivityBehavior: Behavior<CallActivityNode> = {
     });
   },
   cancel(ctx, instance) {
-    if (!instance.calledInstanceId || ctx.options.skipSubprocesses) return;
+    if (!instance.calledInstanceId) return;
+    if (ctx.options.skipSubprocesses) {
+      ctx.events.push({ type: 'calledInstanceDetached', calledInstanceId: instance.calledInstanceId });
+      return;
+    }
     // Camunda deletes the called instance (and what it called) with the call activity.
     const { skipCustomListeners, skipIoMappings, externalCancellation } = ctx.options;
     ctx.events.push({ type: 'calledInstanceCancelled', calledInstanceId: instance.calledInstanceId, skipCustomListeners, skipIoMappings, externallyTerminated: externalCancellation ?? false });
