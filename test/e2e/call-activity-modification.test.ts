@@ -213,6 +213,36 @@ describe('modification of call activities and of called instances', () => {
     expect((await api.get(`/task?processInstanceId=${called[0]}`)).body).toHaveLength(1);
   });
 
+  it('startAfterActivity on a call activity goes past it without calling anything', async () => {
+    // given
+    const parent = await start('parentprocess');
+    const before = await calledBy(parent);
+
+    // when
+    await modify(parent, [{ type: 'startAfterActivity', activityId: 'callActivity' }]);
+
+    // then
+    expect(await calledBy(parent)).toEqual(before);
+    expect((await tree(parent)).childActivityInstances.map((c) => c.activityId).sort()).toEqual(['callActivity', 'outerTask']);
+  });
+
+  it('a batch modification that starts a call activity again starts one more called instance per caller', async () => {
+    // given
+    const parents = [await start('parentprocess'), await start('parentprocess')];
+    const definitionId = (await api.get(`/process-instance/${parents[0]}`)).body.definitionId;
+
+    // when
+    const batch = await api.post('/modification/executeAsync', { processDefinitionId: definitionId, processInstanceIds: parents, instructions: [{ type: 'startBeforeActivity', activityId: 'callActivity' }] });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    await completed(api, batch.body.id);
+
+    // then
+    for (const parent of parents) {
+      expect(await calledBy(parent)).toHaveLength(2);
+      expect(await instanceOf(parent, 'callActivity')).toHaveLength(2);
+    }
+  });
+
   it('a batch modification of callers cancels their call activities and deletes every called instance', async () => {
     // given
     const parents = [await start('parentprocess'), await start('parentprocess'), await start('parentprocess')];
