@@ -75,7 +75,7 @@ export async function startHttpServer(handler: ApiHandler, port: number, log: (l
       response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ type: 'ProcessEngineException', message: (error as Error).message, code: 0 }));
     } finally {
-      log(`${request.method} ${request.url} ${status} ${(performance.now() - started).toFixed(1)}ms`);
+      log(`${request.method} ${withoutQueryValues(request.url ?? '')} ${status} ${(performance.now() - started).toFixed(1)}ms`);
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -92,4 +92,19 @@ export async function startHttpServer(handler: ApiHandler, port: number, log: (l
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The access log names the query parameters but not their values: filters carry variable values
+ * (`variables=name_eq_value`) and business keys, which never go into a log line.
+ */
+export function withoutQueryValues(url: string): string {
+  const question = url.indexOf('?');
+  if (question < 0) return url;
+  const names = url
+    .slice(question + 1)
+    .split('&')
+    .map((pair) => pair.split('=')[0])
+    .filter((name) => name !== '');
+  return `${url.slice(0, question)}?${names.map((name) => `${name}=…`).join('&')}`;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { currentCorrelationId } from './correlation.ts';
+import { redact } from './redaction.ts';
 
 /**
  * The engine's structured logger (Powertools: one JSON object per line, errors with their causes).
@@ -10,7 +11,10 @@ export const logger = new Logger({ serviceName: 'camunda-engine' });
 
 type Attributes = Record<string, unknown>;
 
-/** Log calls that add the current correlation id, so every line can be traced to its request. */
+/**
+ * Log calls that add the current correlation id, so every line can be traced to its request, and
+ * pass every attribute through the redaction rules (no secret, credential or variable value).
+ */
 export const log = {
   debug: (message: string, attributes: Attributes = {}) => logger.debug(message, withCorrelation(attributes)),
   info: (message: string, attributes: Attributes = {}) => logger.info(message, withCorrelation(attributes)),
@@ -19,5 +23,6 @@ export const log = {
 };
 
 function withCorrelation(attributes: Attributes): Attributes {
-  return attributes.correlationId === undefined ? { correlationId: currentCorrelationId(), ...attributes } : attributes;
+  const redacted = redact(attributes) as Attributes;
+  return redacted.correlationId === undefined ? { correlationId: currentCorrelationId(), ...redacted } : redacted;
 }

@@ -232,7 +232,11 @@ describe('modification of call activities and of called instances', () => {
     const definitionId = (await api.get(`/process-instance/${parents[0]}`)).body.definitionId;
 
     // when
-    const batch = await api.post('/modification/executeAsync', { processDefinitionId: definitionId, processInstanceIds: parents, instructions: [{ type: 'startBeforeActivity', activityId: 'callActivity' }] });
+    const batch = await api.post('/modification/executeAsync', {
+      processDefinitionId: definitionId,
+      processInstanceIds: parents,
+      instructions: [{ type: 'startBeforeActivity', activityId: 'callActivity' }],
+    });
     expect(batch.status, JSON.stringify(batch.body)).toBe(200);
     await completed(api, batch.body.id);
 

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { checkLogLine } from './log-rules.ts';
 
 export type LogLine = Record<string, any>;
 
@@ -29,6 +30,7 @@ function parseLines(written: string[]): LogLine[] {
     .join('')
     .split('\n')
     .flatMap((line) => {
+      checkLogLine(line);
       try {
         const parsed = JSON.parse(line) as unknown;
         return typeof parsed === 'object' && parsed !== null ? [parsed as LogLine] : [];
