@@ -2,7 +2,7 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import type { Batch, BatchJob } from '../batch/batch.ts';
 import { EngineError } from '../engine/errors.ts';
 import * as operations from '../engine/operations.ts';
-import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
+import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstance, requireInstanceItem } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { jobDefinitionId } from './job-definitions.ts';
@@ -10,6 +10,7 @@ import { isTimerStartJob } from '../store/start-event-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
 import { runTimerStartJob, setTimerStartJobRetries } from '../service/timer-start-jobs.ts';
+import { callerOf, retryHandOver } from '../service/call-hand-over.ts';
 import type { QueryItem } from './read-models.ts';
 
 /**
@@ -122,6 +123,22 @@ export const executeJob: UseCase<{ jobId: string }, void> = async (app, caller, 
   if (failure) throw failure instanceof EngineError ? failure : new EngineError('ProcessEngineException', failure.message);
 };
 
+/**
+ * A call hand-over that ran out of retries shows as an incident on the caller whose configuration is
+ * the hand-over's id: setting its retries (UPDATE on that instance) resolves the incident and runs
+ * it again. False when the id is not a hand-over's.
+ */
+async function retryFailedHandOver(app: AppContext, caller: AuthContext, jobId: string, retries: number): Promise<boolean> {
+  const stored = await app.engine.deps.handOvers.get(jobId);
+  if (!stored) return false;
+  const owner = await app.engine.summary(callerOf(stored.record)?.processInstanceId ?? stored.record.calledInstanceId);
+  const definition = owner && (await app.engine.definition(owner.definitionId));
+  if (!owner || !definition) throw noSuchJob(jobId);
+  await requireInstance(caller, { id: owner.id, definitionKey: definition.key, tenantId: owner.tenantId ?? undefined }, 'UPDATE');
+  if (retries < 0) throw new EngineError('BadUserRequestException', `The number of job retries must be a non-negative Integer, but '${retries}' has been provided.`);
+  return retryHandOver(app.engine, jobId, retries);
+}
+
 /** Sets a job's retries: Batch UPDATE for a batch job, instance UPDATE otherwise (then due jobs are queued). */
 export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = async (app, caller, { jobId, retries }) => {
   const job = await batchJob(app, caller, jobId);
@@ -130,6 +147,7 @@ export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = 
     await app.batches.setJobRetries(job, retries);
     return;
   }
+  if (await retryFailedHandOver(app, caller, jobId, retries)) return;
   const item = await instanceJob(app, caller, jobId);
   await requireInstanceItem(caller, item, 'UPDATE');
   if (isTimerStartJob(item)) {

@@ -24,7 +24,11 @@ export function waitingCall(state: ProcessInstanceState, callActivityInstanceId:
   return instance?.calledInstanceId === calledInstanceId ? instance : undefined;
 }
 
-/** The called instance completed: camunda:out mappings, then the call activity leaves. */
+/**
+ * The called instance completed: camunda:out mappings, then the call activity leaves. Like every
+ * operation here, it returns the very state it was given when the call no longer waits, which the
+ * service takes for "nothing to store".
+ */
 export function completeCall(
   state: ProcessInstanceState,
   model: ProcessModel,
@@ -33,9 +37,9 @@ export function completeCall(
   calledVariables: Variables,
   env: EngineEnvironment,
 ): OperationResult {
+  if (!waitingCall(state, callActivityInstanceId, calledInstanceId)) return { state, events: [] };
   return runOperation(state, model, env, (runtime) => {
-    const instance = runtime.instanceById(callActivityInstanceId);
-    if (instance?.calledInstanceId !== calledInstanceId) return;
+    const instance = runtime.instanceById(callActivityInstanceId)!;
     delete instance.calledInstanceId;
     applyOutputVariables(runtime, instance, expectKind(runtime.defOf(instance), 'callActivity'), calledVariables);
     runtime.leave(instance);
@@ -55,9 +59,9 @@ export function propagateFromCall(
   thrown: { kind: 'error' | 'escalation'; code: string; message?: string; caught: boolean; interrupting: boolean; variables: Variables },
   env: EngineEnvironment,
 ): OperationResult {
+  if (!waitingCall(state, callActivityInstanceId, calledInstanceId)) return { state, events: [] };
   return runOperation(state, model, env, (runtime) => {
-    const instance = runtime.instanceById(callActivityInstanceId);
-    if (instance?.calledInstanceId !== calledInstanceId) return;
+    const instance = runtime.instanceById(callActivityInstanceId)!;
     // Camunda's propagation passes the output variables at each call it walks through, first.
     applyOutputVariables(runtime, instance, expectKind(runtime.defOf(instance), 'callActivity'), thrown.variables);
     if (!thrown.caught) {
@@ -138,4 +142,34 @@ export function resolveCallIncident(state: ProcessInstanceState, callActivityIns
   instance.incidents = instance.incidents.filter((incident) => incident.causeIncidentId !== causeIncidentId);
   if (instance.incidents.length === 0) delete instance.incidents;
   return copy;
+}
+
+/**
+ * A hand-over to this caller failed as often as it may (its effect kept failing after the called
+ * instance had ended): an incident on the call activity instance shows it, with the failure's
+ * message; its configuration names the hand-over, whose retries `PUT /job/{id}/retries` sets again.
+ */
+export function raiseHandOverIncident(state: ProcessInstanceState, callActivityInstanceId: string, handOverId: string, message: string, env: EngineEnvironment): ProcessInstanceState {
+  const copy = copyJson(state);
+  const instance = copy.status === 'ACTIVE' ? new TreeIndex(copy.root).get(callActivityInstanceId) : undefined;
+  if (!instance || instance.incidents?.some((incident) => incident.configuration === handOverId)) return state;
+  const incident: IncidentState = { id: env.newId(), type: 'failedJob', activityId: instance.activityId, message, configuration: handOverId, created: env.now() };
+  instance.incidents = [...(instance.incidents ?? []), incident];
+  return copy;
+}
+
+/** The hand-over got retries again: its incident goes. */
+export function resolveHandOverIncident(state: ProcessInstanceState, handOverId: string): ProcessInstanceState {
+  const copy = copyJson(state);
+  let found = false;
+  const visit = (node: ActivityInstanceState) => {
+    if (node.incidents?.some((incident) => incident.configuration === handOverId)) {
+      node.incidents = node.incidents.filter((incident) => incident.configuration !== handOverId);
+      if (node.incidents.length === 0) delete node.incidents;
+      found = true;
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(copy.root);
+  return found ? copy : state;
 }

@@ -1,10 +1,11 @@
 import type { ProcessModel } from '../bpmn/model.ts';
-import { cancelCall, completeCall, detachFromCaller, propagateFromCall, raiseCallIncident, resolveCallIncident, waitingCall } from '../engine/call-operations.ts';
+import { AwsServiceFailure } from '../aws/service-failure.ts';
+import { cancelCall, completeCall, detachFromCaller, raiseHandOverIncident, resolveHandOverIncident, propagateFromCall, raiseCallIncident, resolveCallIncident } from '../engine/call-operations.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { CallTarget, EngineEvent } from '../engine/events.ts';
 import type { OperationResult } from '../engine/operation.ts';
 import { deleteProcessInstance, startProcessInstance } from '../engine/operations.ts';
-import type { ActivityInstanceState, IncidentState, ProcessInstanceState } from '../engine/state.ts';
+import type { ActivityInstanceState, CallerState, IncidentState, ProcessInstanceState } from '../engine/state.ts';
 import { log } from '../observability/logger.ts';
 import type { DefinitionRecord } from '../store/definition-repository.ts';
 import { ConcurrentModificationError } from '../store/errors.ts';
@@ -19,6 +20,9 @@ import type { EngineService } from './engine-service.ts';
  * that fails or the process dies first, the job queue or the sweeper carries it out later: nothing
  * is lost, and a record is consumed once, so nothing happens twice.
  */
+
+/** The hand-overs that change the caller of a called instance. */
+type CallerHandOver = Exclude<CallHandOver, { kind: 'start-called' | 'delete-called' | 'detach-called' }>;
 
 /** A called instance started in memory before its caller is stored, with the calls it makes itself. */
 export interface PreparedCall {
@@ -150,12 +154,12 @@ export function callHandOvers(
       });
     }
   }
-  if (next.caller) records.push(...incidentHandOvers(engine, previous, next, created));
+  if (next.caller) records.push(...incidentHandOvers(previous, next, created));
   return records;
 }
 
 /** The incidents a called instance gained and lost: its caller's call activity mirrors them. */
-function incidentHandOvers(engine: EngineService, previous: ProcessInstanceState | undefined, next: ProcessInstanceState, created: number): CallHandOver[] {
+function incidentHandOvers(previous: ProcessInstanceState | undefined, next: ProcessInstanceState, created: number): CallHandOver[] {
   const caller = next.caller!;
   const before = previous ? incidentsOf(previous) : new Map<string, IncidentState>();
   const after = next.status === 'ACTIVE' ? incidentsOf(next) : new Map<string, IncidentState>();
@@ -164,7 +168,7 @@ function incidentHandOvers(engine: EngineService, previous: ProcessInstanceState
     if (before.has(id)) continue;
     records.push({
       kind: 'incident-raised',
-      id: engine.env.newId(),
+      id: handOverIds.incidentRaised(id),
       calledInstanceId: next.id,
       created,
       caller,
@@ -173,7 +177,7 @@ function incidentHandOvers(engine: EngineService, previous: ProcessInstanceState
       incidentType: incident.type,
     });
   }
-  for (const id of before.keys()) if (!after.has(id)) records.push({ kind: 'incident-resolved', id: engine.env.newId(), calledInstanceId: next.id, created, caller, incidentId: id });
+  for (const id of before.keys()) if (!after.has(id)) records.push({ kind: 'incident-resolved', id: handOverIds.incidentResolved(id), calledInstanceId: next.id, created, caller, incidentId: id });
   return records;
 }
 
@@ -192,26 +196,54 @@ function incidentsOf(state: ProcessInstanceState): Map<string, IncidentState> {
  * called instance started (and a called instance its caller continued) when the request returns.
  * One that fails here is queued; the sweeper finds it should the queue fail too.
  */
-export async function deliverHandOvers(engine: EngineService, records: readonly CallHandOver[], prepared: readonly PreparedCall[]): Promise<void> {
+export async function deliverHandOvers(engine: EngineService, records: readonly CallHandOver[], prepared: readonly PreparedCall[], groupIds: readonly string[] = []): Promise<void> {
   const preparedById = new Map(prepared.map((call) => [call.record.id, call]));
-  const failed: string[] = engine.deps.handOversInline === false ? records.map((record) => record.id) : [];
-  for (const record of engine.deps.handOversInline === false ? [] : records) {
+  const inline = engine.deps.handOversInline !== false;
+  if (inline && groupIds.length > 0) {
+    try {
+      for (const groupId of groupIds) await engine.deps.handOvers.expandGroup(groupId);
+    } catch (error) {
+      log.warn('call hand-over groups not expanded in the request; the job queue will', { groupIds, error });
+      await queueHandOvers(engine, groupIds);
+      return;
+    }
+  }
+  const failed: string[] = inline ? [] : groupIds.length > 0 ? [...groupIds] : records.map((record) => record.id);
+  for (const [index, record] of (inline ? records : []).entries()) {
     try {
       await receiveHandOver(engine, record, preparedById.get(record.id));
     } catch (error) {
+      // The rest go to the queue too: carried out here after a failed one, they could overtake it.
       log.warn('call hand-over not carried out in the request; the job queue will', { handOverId: record.id, kind: record.kind, error });
-      failed.push(record.id);
+      failed.push(...records.slice(index).map((r) => r.id));
+      break;
     }
   }
-  if (failed.length === 0) return;
+  await queueHandOvers(engine, failed);
+}
+
+/** A lost queue message only delays a hand-over: the sweeper finds it in the due-jobs index. */
+async function queueHandOvers(engine: EngineService, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
   try {
     await engine.deps.publisher.send(
       engine.deps.jobQueueUrl,
-      failed.map((jobId) => ({ jobId })),
+      ids.map((jobId) => ({ jobId })),
     );
   } catch (error) {
-    log.warn('call hand-overs not queued; the sweeper will queue them', { handOverIds: failed, error });
+    log.warn('call hand-overs not queued; the sweeper will queue them', { handOverIds: ids, error });
   }
+}
+
+/** A group from the job queue: expanded into its hand-overs, which go to the queue one by one, in order. */
+export async function runHandOverGroup(engine: EngineService, groupId: string): Promise<'executed' | 'skipped'> {
+  const records = await engine.deps.handOvers.expandGroup(groupId);
+  if (records.length === 0) return 'skipped';
+  await queueHandOvers(
+    engine,
+    records.map((record) => record.id),
+  );
+  return 'executed';
 }
 
 /**
@@ -220,16 +252,69 @@ export async function deliverHandOvers(engine: EngineService, records: readonly 
  */
 export async function runHandOver(engine: EngineService, stored: StoredHandOver): Promise<'executed' | 'failed' | 'skipped'> {
   if (stored.retries <= 0) return 'skipped';
+  const { record } = stored;
   try {
-    await receiveHandOver(engine, stored.record);
+    await receiveHandOver(engine, record);
     return 'executed';
   } catch (error) {
-    if (!(error instanceof EngineError) || error.type === 'OptimisticLockingException') throw error;
-    const retries = await engine.deps.handOvers.recordFailure(stored.record.id, error.message);
-    log.error('call hand-over failed', { handOverId: stored.record.id, kind: stored.record.kind, retriesLeft: retries, error });
-    if (retries !== undefined && retries > 0) await engine.deps.publisher.send(engine.deps.jobQueueUrl, [{ jobId: stored.record.id }]);
+    if (isInfrastructureFailure(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const retries = await engine.deps.handOvers.recordFailure(record.id, message);
+    log.error('call hand-over failed', { handOverId: record.id, kind: record.kind, retriesLeft: retries, error });
+    if (retries !== undefined && retries > 0) await engine.deps.publisher.send(engine.deps.jobQueueUrl, [{ jobId: record.id }]);
+    // Out of retries: the caller shows it, as a failing job would in Camunda.
+    if (retries === 0 && 'caller' in record) await raiseIncidentOnCaller(engine, record.caller, record.id, message);
     return 'failed';
   }
+}
+
+/** A failure of the store or the network (or a lost race): the message comes back; nothing is counted against the hand-over. */
+function isInfrastructureFailure(error: unknown): boolean {
+  if (error instanceof AwsServiceFailure || error instanceof ConcurrentModificationError) return true;
+  if (error instanceof EngineError) return error.type === 'OptimisticLockingException';
+  const e = error as { $metadata?: unknown; name?: string } | null;
+  return typeof e === 'object' && e !== null && (e.$metadata !== undefined || e.name === 'TimeoutError');
+}
+
+async function raiseIncidentOnCaller(engine: EngineService, caller: CallerState, handOverId: string, message: string): Promise<void> {
+  await engine
+    .update(
+      caller.processInstanceId,
+      (state) => raiseHandOverIncident(state, caller.activityInstanceId, handOverId, message, engine.env),
+      () => new EngineError('NotFoundException', `Process instance ${caller.processInstanceId} ended`),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
+    });
+}
+
+/**
+ * `PUT /job/{id}/retries` on a failed hand-over (the configuration of its incident): it gets the
+ * retries, its incident goes, and it is queued. False when no hand-over has that id.
+ */
+export async function retryHandOver(engine: EngineService, handOverId: string, retries: number): Promise<boolean> {
+  const stored = await engine.deps.handOvers.get(handOverId);
+  if (!stored) return false;
+  await engine.deps.handOvers.setRetries(handOverId, retries);
+  const caller = 'caller' in stored.record ? stored.record.caller : undefined;
+  if (caller) {
+    await engine
+      .update(
+        caller.processInstanceId,
+        (state) => resolveHandOverIncident(state, handOverId),
+        () => new EngineError('NotFoundException', 'ended'),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
+      });
+  }
+  if (retries > 0) await engine.deps.publisher.send(engine.deps.jobQueueUrl, [{ jobId: handOverId }]);
+  return true;
+}
+
+/** The caller a hand-over changes (for the authorization of a retry); none for those that change the called instance. */
+export function callerOf(record: CallHandOver): CallerState | undefined {
+  return 'caller' in record ? record.caller : undefined;
 }
 
 /** Carries out one hand-over; a consumed one (another delivery was first) does nothing. */
@@ -241,32 +326,70 @@ export async function receiveHandOver(engine: EngineService, record: CallHandOve
       return deleteCalledInstance(engine, record.id, record.calledInstanceId, record);
     case 'detach-called':
       return detachCalledInstance(engine, record.id, record.calledInstanceId);
+    case 'incident-resolved':
+      if (await resolvedBeforeRaised(engine, record.id, record.incidentId)) return;
+      return applyToCaller(engine, record, effectOnCaller(engine, record));
+    default:
+      return applyToCaller(engine, record, effectOnCaller(engine, record));
+  }
+}
+
+/** What a hand-over from a called instance does to its caller's state: the state itself when nothing. */
+function effectOnCaller(engine: EngineService, record: CallerHandOver): (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState {
+  const { activityInstanceId } = record.caller;
+  switch (record.kind) {
     case 'called-ended':
-      return applyToCaller(engine, record, (state, model) =>
-        waitingCall(state, record.caller.activityInstanceId, record.calledInstanceId)
-          ? completeCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record.variables, engine.env)
-          : state,
-      );
+      return (state, model) => completeCall(state, model, activityInstanceId, record.calledInstanceId, record.variables, engine.env);
     case 'called-deleted':
-      return applyToCaller(engine, record, (state, model) => cancelCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record, engine.env));
+      return (state, model) => cancelCall(state, model, activityInstanceId, record.calledInstanceId, record, engine.env);
     case 'thrown-to-caller':
-      return applyToCaller(engine, record, (state, model) =>
-        waitingCall(state, record.caller.activityInstanceId, record.calledInstanceId)
-          ? propagateFromCall(state, model, record.caller.activityInstanceId, record.calledInstanceId, record.thrown, engine.env)
-          : state,
-      );
+      return (state, model) => propagateFromCall(state, model, activityInstanceId, record.calledInstanceId, record.thrown, engine.env);
     case 'incident-raised':
-      return applyToCaller(engine, record, (state) =>
+      return (state) =>
         raiseCallIncident(
           state,
-          record.caller.activityInstanceId,
+          activityInstanceId,
           record.calledInstanceId,
           { incidentId: record.incidentId, rootCauseIncidentId: record.rootCauseIncidentId, type: record.incidentType },
           engine.env,
-        ),
-      );
+        );
     case 'incident-resolved':
-      return applyToCaller(engine, record, (state) => resolveCallIncident(state, record.caller.activityInstanceId, record.incidentId));
+      return (state) => resolveCallIncident(state, activityInstanceId, record.incidentId);
+  }
+}
+
+/**
+ * Camunda ends a called instance and continues its caller in one transaction, so a caller whose
+ * continuation fails (an output mapping, the next activity's expression) fails the request that
+ * ended the called instance. Here the caller's part is a later write: it is rehearsed in memory
+ * first (on the caller as it is now, on up the hierarchy, with the calls it would start) and its
+ * error fails this request before anything is written. A caller that changes between the rehearsal
+ * and the hand-over can still fail then: that hand-over is retried and ends in an incident on the
+ * caller (runHandOver).
+ */
+export async function rehearseCallerEffects(engine: EngineService, records: readonly CallHandOver[]): Promise<void> {
+  for (const record of records) {
+    if (record.kind !== 'called-ended' && record.kind !== 'thrown-to-caller' && record.kind !== 'called-deleted') continue;
+    const loaded = await engine.load(record.caller.processInstanceId);
+    if (!loaded) continue;
+    const outcome = effectOnCaller(engine, record)(loaded.stored.state, loaded.model);
+    if (!('state' in outcome && 'events' in outcome) || outcome.state === loaded.stored.state) continue;
+    const calls = await prepareCalls(engine, outcome.events, loaded.stored.state.definitionId);
+    await rehearseCallerEffects(engine, callHandOvers(engine, outcome.events, loaded.stored.state, outcome.state, calls));
+  }
+}
+
+/** A resolution that overtook its raise (the queue does not keep order) consumes both: the mirror never appears. */
+async function resolvedBeforeRaised(engine: EngineService, recordId: string, incidentId: string): Promise<boolean> {
+  const raised = await engine.deps.handOvers.get(handOverIds.incidentRaised(incidentId));
+  if (!raised) return false;
+  try {
+    await engine.deps.handOvers.consumeBoth(raised.record.id, recordId);
+    return true;
+  } catch (error) {
+    // The raise was carried out meanwhile: resolve its mirror as usual.
+    if (error instanceof ConcurrentModificationError) return false;
+    throw error;
   }
 }
 
@@ -311,9 +434,11 @@ async function deleteCalledInstance(
         await engine.deps.handOvers.consumeBoth(start.record.id, recordId);
         return;
       } catch (error) {
-        // The start happened meanwhile (or this deletion did already): look again.
-        if (error instanceof ConcurrentModificationError) continue;
-        throw error;
+        if (!(error instanceof ConcurrentModificationError)) throw error;
+        // Another delivery of this deletion consumed it: nothing is left to do.
+        if (!(await handOvers.get(recordId))) return;
+        // The start happened meanwhile: look again, and delete the instance it created.
+        continue;
       }
     }
     let deleted = false;
@@ -366,11 +491,7 @@ async function detachCalledInstance(engine: EngineService, recordId: string, cal
  * When the caller no longer waits for the called instance (it continued already, or the call
  * activity or the caller is gone), the record simply goes.
  */
-async function applyToCaller(
-  engine: EngineService,
-  record: Exclude<CallHandOver, { kind: 'start-called' | 'delete-called' | 'detach-called' }>,
-  apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState,
-): Promise<void> {
+async function applyToCaller(engine: EngineService, record: CallerHandOver, apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState): Promise<void> {
   const callerId = record.caller.processInstanceId;
   let applied = false;
   try {
@@ -378,7 +499,8 @@ async function applyToCaller(
       callerId,
       (state, model) => {
         const outcome = apply(state, model);
-        applied = outcome !== state;
+        // What EngineService.update stores: nothing when the state it gets back is the one it gave.
+        applied = ('state' in outcome && 'events' in outcome ? outcome.state : outcome) !== state;
         return outcome;
       },
       () => new EngineError('NotFoundException', `Process instance ${callerId} ended`),

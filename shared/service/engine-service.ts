@@ -18,7 +18,7 @@ import type { EngineEvent } from '../engine/events.ts';
 import { retryOnConflict } from './conflict-retry.ts';
 import { runTimerStartJob } from './timer-start-jobs.ts';
 import { deliverBroadcast } from './signal-broadcast.ts';
-import { callHandOvers, deliverHandOvers, type PreparedCall, prepareCalls, runHandOver } from './call-hand-over.ts';
+import { callHandOvers, deliverHandOvers, type PreparedCall, prepareCalls, rehearseCallerEffects, runHandOver, runHandOverGroup } from './call-hand-over.ts';
 import type { HandOverRepository } from '../store/hand-over-items.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
@@ -127,11 +127,13 @@ export class EngineService {
   async createResult(result: OperationResult, model: ProcessModel, extra: WriteAction[] = [], prepared?: PreparedCall[]): Promise<void> {
     const calls = prepared ?? (await prepareCalls(this, result.events, result.state.definitionId));
     const handOvers = callHandOvers(this, result.events, undefined, result.state, calls);
-    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...handOvers.map((record) => this.deps.handOvers.putAction(record))]);
+    await rehearseCallerEffects(this, handOvers);
+    const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
+    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions]);
     await this.deps.instances.create(result.state, model, actions);
     await this.dispatchNewJobs(undefined, result.state);
     await this.dispatchBroadcasts(broadcasts);
-    await deliverHandOvers(this, handOvers, calls);
+    await deliverHandOvers(this, handOvers, calls, stored.groupIds);
   }
 
   /**
@@ -143,11 +145,13 @@ export class EngineService {
     const { state, events } = 'state' in result && 'events' in result ? result : { state: result as ProcessInstanceState, events: [] };
     const calls = await prepareCalls(this, events, state.definitionId);
     const handOvers = callHandOvers(this, events, previous.state, state, calls);
-    const { broadcasts, actions } = this.handOver(events, [...extra, ...handOvers.map((record) => this.deps.handOvers.putAction(record))]);
+    await rehearseCallerEffects(this, handOvers);
+    const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
+    const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions]);
     await this.deps.instances.save(previous, state, model, actions);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
-    await deliverHandOvers(this, handOvers, calls);
+    await deliverHandOvers(this, handOvers, calls, stored.groupIds);
   }
 
   /**
@@ -232,6 +236,7 @@ export class EngineService {
     if (!message.processInstanceId) {
       const handOver = await this.deps.handOvers.get(message.jobId);
       if (handOver) return this.counted(await runHandOver(this, handOver));
+      if (await this.deps.handOvers.isGroup(message.jobId)) return this.counted(await runHandOverGroup(this, message.jobId));
       const broadcast = await this.deps.signals.broadcast(message.jobId);
       if (broadcast) return this.counted(await deliverBroadcast(this, broadcast));
       const outcome = await runTimerStartJob(this, message.jobId);

@@ -92,6 +92,17 @@ export type CallHandOver =
   | IncidentResolvedHandOver;
 
 export const CALL_HAND_OVER_JOB_KIND = 'call-hand-over';
+/** Hand-overs of one write packed into one item (a wide multi-instance call): expanded before they are carried out. */
+export const HAND_OVER_GROUP_JOB_KIND = 'call-hand-over-group';
+/**
+ * Up to this many hand-overs of one instance write are items of their own; more (a parallel
+ * multi-instance call activity of hundreds) are packed into groups, so the instance write stays one
+ * transaction of at most 100 actions: every hand-over is stored with its cause, or none is.
+ */
+export const SEPARATE_HAND_OVERS = 30;
+/** A group holds at most this many (its expansion is one transaction with the group's deletion) and this many bytes. */
+const GROUP_RECORDS = 90;
+const GROUP_BYTES = 300 * 1024;
 /** An effect the engine refuses (an output mapping that fails) is tried this often, then left for an operator. */
 export const HAND_OVER_RETRIES = 3;
 
@@ -103,10 +114,13 @@ export const handOverIds = {
   start: (calledInstanceId: string) => `${calledInstanceId}-start`,
   delete: (calledInstanceId: string) => `${calledInstanceId}-delete`,
   ended: (calledInstanceId: string) => `${calledInstanceId}-ended`,
+  /** An incident's mirror is raised and resolved once each: the resolution can find a raise it overtook. */
+  incidentRaised: (incidentId: string) => `incident-${incidentId}-raised`,
+  incidentResolved: (incidentId: string) => `incident-${incidentId}-resolved`,
 };
 
 export function isCallHandOver(item: Record<string, unknown>): boolean {
-  return item.jobKind === CALL_HAND_OVER_JOB_KIND;
+  return item.jobKind === CALL_HAND_OVER_JOB_KIND || item.jobKind === HAND_OVER_GROUP_JOB_KIND;
 }
 
 export function handOverItem(record: CallHandOver, layout: IndexLayout): Item {
@@ -139,13 +153,75 @@ export class HandOverRepository {
 
   async get(id: string): Promise<StoredHandOver | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.job(id), ConsistentRead: true }));
-    if (!item || !isCallHandOver(item)) return undefined;
+    if (!item || item.jobKind !== CALL_HAND_OVER_JOB_KIND) return undefined;
     return { record: JSON.parse(item.handOver as string) as CallHandOver, retries: item.retries as number };
   }
 
   /** Joins the transaction of the instance change that causes the hand-over. */
   putAction(record: CallHandOver): Record<string, unknown> {
     return { Put: { TableName: this.tableName, Item: handOverItem(record, this.layout) } };
+  }
+
+  /**
+   * The actions that store one write's hand-overs in its transaction: an item each, or, past
+   * SEPARATE_HAND_OVERS, group items to expand before they are carried out (expandGroup).
+   */
+  writeActions(records: readonly CallHandOver[], newGroupId: () => string, now: number): { actions: Record<string, unknown>[]; groupIds: string[] } {
+    if (records.length <= SEPARATE_HAND_OVERS) return { actions: records.map((record) => this.putAction(record)), groupIds: [] };
+    const groups: CallHandOver[][] = [];
+    let bytes = 0;
+    for (const record of records) {
+      const size = JSON.stringify(record).length;
+      const last = groups[groups.length - 1];
+      if (!last || last.length >= GROUP_RECORDS || bytes + size > GROUP_BYTES) {
+        groups.push([record]);
+        bytes = size;
+      } else {
+        last.push(record);
+        bytes += size;
+      }
+    }
+    const items = groups.map((group) => {
+      const id = newGroupId();
+      return {
+        id,
+        item: {
+          ...keys.job(id),
+          kind: 'job',
+          jobKind: HAND_OVER_GROUP_JOB_KIND,
+          id,
+          processInstanceId: null,
+          handOvers: JSON.stringify(group),
+          retries: HAND_OVER_RETRIES,
+          gsi1pk: shardKey('JOB', id, this.layout),
+          gsi1sk: `${timeKey(now)}#${id}`,
+        },
+      };
+    });
+    return { actions: items.map(({ item }) => ({ Put: { TableName: this.tableName, Item: item } })), groupIds: items.map(({ id }) => id) };
+  }
+
+  /**
+   * Turns a group into its hand-overs' own items, in one transaction with the group's deletion (so a
+   * hand-over carried out once is never brought back). Returns them; none if the group is gone.
+   */
+  async expandGroup(groupId: string): Promise<CallHandOver[]> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.job(groupId), ConsistentRead: true }));
+    if (!item || item.jobKind !== HAND_OVER_GROUP_JOB_KIND) return [];
+    const records = JSON.parse(item.handOvers as string) as CallHandOver[];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [this.consumeAction(groupId), ...records.map((record) => this.putAction(record))] as never }));
+    } catch (error) {
+      // Another delivery expanded it first.
+      if (isConditionalFailure(error) || isTransactionConflict(error)) return [];
+      throw error;
+    }
+    return records;
+  }
+
+  async isGroup(id: string): Promise<boolean> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.job(id), ProjectionExpression: 'jobKind' }));
+    return item?.jobKind === HAND_OVER_GROUP_JOB_KIND;
   }
 
   /** Joins the transaction of the effect: it fails, and the effect with it, if the hand-over was consumed already. */
@@ -169,6 +245,19 @@ export class HandOverRepository {
   /** A hand-over with nothing (left) to do goes. */
   async delete(id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.job(id) }));
+  }
+
+  /** An operator gave a failed hand-over retries again. */
+  async setRetries(id: string, retries: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.job(id),
+        UpdateExpression: 'SET retries = :retries REMOVE exceptionMessage',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':retries': retries },
+      }),
+    );
   }
 
   /** The engine refused the effect: one retry less (none left: the sweeper stops re-driving it). */

@@ -497,6 +497,31 @@ describe('call activities (Camunda CallActivityTest scenarios)', () => {
     expect((await onlyTask(caller)).taskDefinitionKey).toBe('after');
   });
 
+  it('a wide parallel multi-instance call activity (100 calls in one step) starts, and deletes, every called instance', async () => {
+    // given more calls than one transaction holds hand-overs for: they are stored as groups with the caller
+    const parent = bpmnXml(
+      'wideCaller',
+      `<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+       <callActivity id="call" calledElement="simpleSubProcess"><multiInstanceLoopCharacteristics><loopCardinality>100</loopCardinality></multiInstanceLoopCharacteristics></callActivity>`,
+    );
+    await deploy({ 'wide.bpmn': parent, 'simpleSubProcess.bpmn20.xml': fixture('simpleSubProcess.bpmn20.xml') });
+
+    // when
+    const caller = await start('wideCaller');
+
+    // then
+    const called = await calledBy(caller);
+    expect(called).toHaveLength(100);
+    expect(new Set(called.map((c) => c.id)).size).toBe(100);
+
+    // when
+    expect((await api.delete(`/process-instance/${caller}`)).status).toBe(204);
+
+    // then
+    expect((await api.get('/process-instance?processDefinitionKey=simpleSubProcess&rootProcessInstanceId=' + caller)).body).toEqual([]);
+    expect((await api.get(`/history/process-instance?superProcessInstanceId=${caller}&state=EXTERNALLY_TERMINATED`)).body).toHaveLength(100);
+  });
+
   it('an incident in the called instance shows on the caller’s call activity, and goes when it is resolved', async () => {
     // given a called process whose async service task fails
     const child = bpmnXml(
