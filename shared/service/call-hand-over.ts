@@ -38,14 +38,20 @@ export interface PreparedCall {
  * turn: a missing definition or a failing start is Camunda's error at the moment of the call, before
  * anything is written.
  */
-export async function prepareCalls(engine: EngineService, events: readonly EngineEvent[], callerDefinitionId: string): Promise<PreparedCall[]> {
+export async function prepareCalls(engine: EngineService, events: readonly EngineEvent[], callerDefinitionId: string, budget = { left: MAX_CALLS_PER_REQUEST }): Promise<PreparedCall[]> {
   const started = events.flatMap((event) => (event.type === 'callStarted' ? [event] : []));
   if (started.length === 0) return [];
+  budget.left -= started.length;
+  if (budget.left < 0) throw new EngineError('ProcessEngineException', `One step would start more than ${MAX_CALLS_PER_REQUEST} called process instances`);
   const callerDefinition = await engine.definition(callerDefinitionId);
   if (!callerDefinition) throw new EngineError('ProcessEngineException', `Process definition '${callerDefinitionId}' is missing`);
   const prepared: PreparedCall[] = [];
+  // A multi-instance call names one target many times: it is resolved once.
+  const resolved = new Map<string, Promise<DefinitionRecord>>();
   for (const event of started) {
-    const definition = await resolveCalledDefinition(engine, event.target, callerDefinition);
+    const targetKey = JSON.stringify(event.target);
+    if (!resolved.has(targetKey)) resolved.set(targetKey, resolveCalledDefinition(engine, event.target, callerDefinition));
+    const definition = await resolved.get(targetKey)!;
     const model = await engine.model(definition);
     const record: StartCalledHandOver = {
       kind: 'start-called',
@@ -58,10 +64,16 @@ export async function prepareCalls(engine: EngineService, events: readonly Engin
       caller: event.caller,
     };
     const result = startCalled(engine, record, definition, model);
-    prepared.push({ record, definition, model, result, calls: await prepareCalls(engine, result.events, definition.id) });
+    prepared.push({ record, definition, model, result, calls: await prepareCalls(engine, result.events, definition.id, budget) });
   }
   return prepared;
 }
+
+/**
+ * How many called instances one request may start, all levels together: each is started in memory
+ * before anything is written and its hand-over joins the caller's transaction (DynamoDB's 4 MB).
+ */
+export const MAX_CALLS_PER_REQUEST = 2_000;
 
 function startCalled(engine: EngineService, record: StartCalledHandOver, definition: DefinitionRecord, model: ProcessModel): OperationResult {
   return startProcessInstance(

@@ -13,13 +13,13 @@ import type { InstanceRepository, StoredInstance } from '../store/instance-repos
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
-import type { SignalBroadcastRecord, SignalRepository } from '../store/signal-items.ts';
+import { SIGNAL_BROADCAST_JOB_KIND, type SignalBroadcastRecord, type SignalRepository } from '../store/signal-items.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { retryOnConflict } from './conflict-retry.ts';
 import { runTimerStartJob } from './timer-start-jobs.ts';
 import { deliverBroadcast } from './signal-broadcast.ts';
 import { callHandOvers, deliverHandOvers, type PreparedCall, prepareCalls, rehearseCallerEffects, runHandOver, runHandOverGroup } from './call-hand-over.ts';
-import type { HandOverRepository } from '../store/hand-over-items.ts';
+import { CALL_HAND_OVER_JOB_KIND, HAND_OVER_GROUP_JOB_KIND, type HandOverRepository } from '../store/hand-over-items.ts';
 import type { ModelCache } from './model-cache.ts';
 import { log } from '../observability/logger.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -234,13 +234,25 @@ export class EngineService {
   async runJob(message: JobMessage): Promise<'executed' | 'failed' | 'skipped'> {
     // Without an instance: a signal broadcast or a timer start job.
     if (!message.processInstanceId) {
-      const handOver = await this.deps.handOvers.get(message.jobId);
-      if (handOver) return this.counted(await runHandOver(this, handOver));
-      if (await this.deps.handOvers.isGroup(message.jobId)) return this.counted(await runHandOverGroup(this, message.jobId));
-      const broadcast = await this.deps.signals.broadcast(message.jobId);
-      if (broadcast) return this.counted(await deliverBroadcast(this, broadcast));
-      const outcome = await runTimerStartJob(this, message.jobId);
-      return this.counted(typeof outcome === 'string' ? outcome : 'failed');
+      // Its kind first (a small read), then the job itself, by the repository that owns that kind.
+      switch (await this.deps.items.jobKindOf(message.jobId)) {
+        case CALL_HAND_OVER_JOB_KIND: {
+          const handOver = await this.deps.handOvers.get(message.jobId);
+          return handOver ? this.counted(await runHandOver(this, handOver)) : 'skipped';
+        }
+        case HAND_OVER_GROUP_JOB_KIND:
+          return this.counted(await runHandOverGroup(this, message.jobId));
+        case SIGNAL_BROADCAST_JOB_KIND: {
+          const broadcast = await this.deps.signals.broadcast(message.jobId);
+          return broadcast ? this.counted(await deliverBroadcast(this, broadcast)) : 'skipped';
+        }
+        case undefined:
+          return 'skipped';
+        default: {
+          const outcome = await runTimerStartJob(this, message.jobId);
+          return this.counted(typeof outcome === 'string' ? outcome : 'failed');
+        }
+      }
     }
     const run = { outcome: 'skipped' as 'executed' | 'failed' | 'skipped', retriesLeft: 0 };
     try {

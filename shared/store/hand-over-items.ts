@@ -219,11 +219,6 @@ export class HandOverRepository {
     return records;
   }
 
-  async isGroup(id: string): Promise<boolean> {
-    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.job(id), ProjectionExpression: 'jobKind' }));
-    return item?.jobKind === HAND_OVER_GROUP_JOB_KIND;
-  }
-
   /** Joins the transaction of the effect: it fails, and the effect with it, if the hand-over was consumed already. */
   consumeAction(id: string): Record<string, unknown> {
     return { Delete: { TableName: this.tableName, Key: keys.job(id), ConditionExpression: 'attribute_exists(pk)' } };

@@ -34,6 +34,12 @@ export class QueryItemRepository {
     return this.get(keys.job(id));
   }
 
+  /** The kind of an instance-less job (timer start, signal broadcast, call hand-over), read consistently; undefined when it is gone. */
+  async jobKindOf(id: string): Promise<string | undefined> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.job(id), ConsistentRead: true, ProjectionExpression: 'jobKind' }));
+    return item ? ((item.jobKind as string | undefined) ?? '') : undefined;
+  }
+
   getHistoricInstance(id: string) {
     return this.get(keys.historicInstance(id));
   }

@@ -103,7 +103,11 @@ function inputVariables(ctx: BehaviorContext, instance: ActivityInstanceState, n
     const plain: Record<string, unknown> = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, fromTypedValue(value)]));
     const delegate = variableMappingOf(ctx, instance, node, 'mapInputVariables');
     invokeMapping(() => delegate.mapInputVariables!(createDelegateExecution(ctx, instance), plain));
-    for (const [name, value] of Object.entries(plain)) if (!hasOwn(variables, name) || fromTypedValue(variables[name]!) !== value) setOwn(variables, name, toTypedValue(value));
+    // What the delegate removed goes; what it set or changed is typed anew; the rest keeps its type.
+    for (const name of Object.keys(variables)) if (!hasOwn(plain, name)) delete variables[name];
+    for (const [name, value] of Object.entries(plain)) {
+      if (!hasOwn(variables, name) || JSON.stringify(fromTypedValue(variables[name]!)) !== JSON.stringify(value)) setOwn(variables, name, toTypedValue(value));
+    }
   }
   return variables;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DelegateRegistry } from '../../../shared/engine/delegates.ts';
 import {
   cancelCall,
   completeCall,
@@ -69,6 +70,29 @@ describe('a call activity', () => {
       { kind: 'error', code: 'E1', interrupting: true },
       { kind: 'escalation', interrupting: false },
     ]);
+  });
+
+  it('lets the variable mapping delegate add, change and remove start variables; the rest keep their types', async () => {
+    // given
+    const registry = new DelegateRegistry().register('mapper', {
+      mapInputVariables: (_execution, variables) => {
+        delete variables.drop;
+        variables.changed = 'new';
+        variables.added = 7;
+      },
+      mapOutputVariables: () => {},
+    });
+    const model = await inlineModel(
+      `<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="call"/>
+       <callActivity id="call" calledElement="callee" camunda:variableMappingClass="mapper"><extensionElements><camunda:in variables="all"/></extensionElements></callActivity>`,
+      { processId: 'mapping' },
+    );
+
+    // when
+    const result = startProcessInstance(model, { definitionId: 'mapping:1', variables: { drop: str('x'), changed: str('old'), kept: { type: 'Long', value: 5 } } }, testEnvironment(registry));
+
+    // then
+    expect(events(result.events, 'callStarted')[0]!.variables).toEqual({ changed: str('new'), kept: { type: 'Long', value: 5 }, added: { type: 'Integer', value: 7 } });
   });
 
   it('continues with the called instance’s variables through camunda:out, local ones ending with the call activity', async () => {
