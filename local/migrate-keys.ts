@@ -24,7 +24,7 @@ const dryRun = args.includes('--dry-run');
 const layout = indexLayoutFrom(process.env.INDEX_SHARDS);
 const doc = createDocumentClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: process.env.AWS_ENDPOINT_URL });
 const definitions = new DefinitionRepository(doc, tableName);
-const models = new ModelCache();
+const models = new ModelCache((definition) => definitions.definitionXml(definition));
 const model = async (definitionId: string) => {
   const definition = await definitions.getDefinition(definitionId);
   return definition ? models.get(definition) : undefined;

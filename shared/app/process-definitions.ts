@@ -35,7 +35,7 @@ export function getProcessDefinition(app: AppContext, caller: AuthContext, input
 /** A definition's BPMN XML (READ on it). */
 export async function getProcessDefinitionXml(app: AppContext, caller: AuthContext, input: DefinitionRef): Promise<{ id: string; xml: string }> {
   const definition = await definitionOf(app, caller, input);
-  return { id: definition.id, xml: definition.xml };
+  return { id: definition.id, xml: await app.engine.deps.definitions.definitionXml(definition) };
 }
 
 export const DEFINITION_SORT_KEYS = ['category', 'key', 'id', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'] as const;

@@ -38,8 +38,9 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   const env: EngineEnvironment = { now: () => Date.now(), newId: () => randomUUID(), registry, defaultRetries: config.defaultJobRetries };
   const queues = publisher ?? new QueuePublisher(connection);
   const layout = { shards: config.indexShards };
+  const definitions = new DefinitionRepository(doc, config.tableName);
   const engine = new EngineService({
-    definitions: new DefinitionRepository(doc, config.tableName),
+    definitions,
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),
     handOvers: new HandOverRepository(doc, config.tableName, layout),
@@ -50,7 +51,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     publisher: queues,
     jobQueueUrl: config.jobQueueUrl,
     env,
-    models: new ModelCache(),
+    models: new ModelCache((definition) => definitions.definitionXml(definition)),
   });
   const batches = new BatchService(
     engine,

@@ -2,6 +2,7 @@ import { STORE_LIMITS, StoreLimitExceeded, utf8Bytes } from '../aws/store-limits
 import type { BpmnLimits } from '../bpmn/limits.ts';
 import { parseBpmn } from '../bpmn/parse-bpmn.ts';
 import type { DefinitionRecord, DefinitionRepository, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
+import { log } from '../observability/logger.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
 import { badUserRequest } from '../engine/errors.ts';
 import { isConditionalFailure } from '../store/errors.ts';
@@ -25,23 +26,29 @@ export interface DeploymentOutcome {
 }
 
 /**
- * A resource is stored in one item, and its process definitions each carry its XML in one more
- * (docs/data-model.md): both must fit, which is checked before anything is written or a version
- * number is taken. The name is part of the resource item's sort key.
+ * A resource may be of any size up to the deployment's total (it is stored in parts,
+ * docs/data-model.md); the total is what one request can carry to a Lambda function (6 MB
+ * synchronous payload). The name is part of the resource's sort keys. Both are checked before
+ * anything is written.
  */
-export const MAX_RESOURCE_BYTES = 350 * 1024;
-export const MAX_RESOURCE_NAME_BYTES = STORE_LIMITS.sortKeyBytes - 'RESOURCE#'.length;
+export const MAX_DEPLOYMENT_BYTES = 6 * 1024 * 1024;
+export const MAX_RESOURCE_NAME_BYTES = STORE_LIMITS.sortKeyBytes - 'RESOURCEPART#'.length - '#0000'.length;
 
-function checkResourceFits(resource: { name: string; xml: string }): void {
-  const nameBytes = utf8Bytes(resource.name);
-  if (nameBytes > MAX_RESOURCE_NAME_BYTES) {
-    throw new StoreLimitExceeded(`Deployment resource name '${resource.name.slice(0, 64)}…' is ${nameBytes} bytes long; a resource name can be at most ${MAX_RESOURCE_NAME_BYTES} bytes.`);
+function checkDeploymentFits(resources: readonly { name: string; xml: string }[]): void {
+  for (const resource of resources) {
+    const nameBytes = utf8Bytes(resource.name);
+    if (nameBytes > MAX_RESOURCE_NAME_BYTES) {
+      throw new StoreLimitExceeded(`Deployment resource name '${resource.name.slice(0, 64)}…' is ${nameBytes} bytes long; a resource name can be at most ${MAX_RESOURCE_NAME_BYTES} bytes.`);
+    }
   }
-  const size = utf8Bytes(resource.xml);
-  if (size > MAX_RESOURCE_BYTES) {
-    throw new StoreLimitExceeded(`Deployment resource '${resource.name}' is ${Math.ceil(size / 1024)} KB; a resource can be at most ${MAX_RESOURCE_BYTES / 1024} KB.`);
+  const total = resources.reduce((sum, resource) => sum + utf8Bytes(resource.xml), 0);
+  if (total > MAX_DEPLOYMENT_BYTES) {
+    throw new StoreLimitExceeded(`The deployment's resources are ${Math.ceil(total / 1024)} KB; a deployment can hold at most ${MAX_DEPLOYMENT_BYTES / 1024} KB.`);
   }
 }
+
+/** A deployment commits in one transaction (100 actions): its item and its start event items. */
+const COMMIT_ACTIONS = 100;
 
 function isBpmn(name: string): boolean {
   return name.endsWith('.bpmn') || name.endsWith('.bpmn20.xml');
@@ -61,7 +68,7 @@ export interface DeploymentStores {
 
 export async function deploy(stores: DeploymentStores, env: EngineEnvironment, request: DeploymentRequest): Promise<DeploymentOutcome> {
   const { definitions } = stores;
-  for (const resource of request.resources) checkResourceFits(resource);
+  checkDeploymentFits(request.resources);
   const parsed = await Promise.all(request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name, stores.bpmnLimits) })));
   let toDeploy = parsed;
   if (request.enableDuplicateFiltering && request.name) {
@@ -82,11 +89,13 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
     tenantId: request.tenantId,
   };
   const resources: ResourceRecord[] = request.resources.map((r) => ({ deploymentId: deployment.id, name: r.name, xml: r.xml }));
+  const models = toDeploy.flatMap(({ resource, models: parsedModels }) => parsedModels.map((model) => ({ resource, model })));
+  const reserved: { key: string; version: number }[] = [];
   const created: DefinitionRecord[] = [];
-  const startEvents: Parameters<typeof startEventActions>[1] = [];
-  for (const { resource, models } of toDeploy) {
-    for (const model of models) {
+  try {
+    for (const { resource, model } of models) {
       const version = await definitions.nextVersion(model.id, request.tenantId);
+      reserved.push({ key: model.id, version });
       created.push({
         id: `${model.id}:${version}:${env.newId()}`,
         key: model.id,
@@ -96,19 +105,38 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
         resourceName: resource.name,
         tenantId: request.tenantId,
         versionTag: model.versionTag ?? null,
-        xml: resource.xml,
       });
-      startEvents.push({ definition: created[created.length - 1]!, model });
     }
-  }
-  // The new versions' start events replace the previous versions', in the deployment's first transaction.
-  const actions = await startEventActions(stores, startEvents, env);
-  try {
-    await definitions.saveDeployment(deployment, resources, created, actions);
+    // The new versions' start events replace the previous versions', in the commit's transaction.
+    const actions = await startEventActions(
+      stores,
+      created.map((definition, i) => ({ definition, model: models[i]!.model })),
+      env,
+    );
+    if (actions.length + 1 > COMMIT_ACTIONS) {
+      throw new StoreLimitExceeded(
+        `The deployment's start events take ${actions.length} writes; one deployment commits at most ${COMMIT_ACTIONS - 1} (deploy fewer processes with start events at once).`,
+      );
+    }
+    await definitions.writePending(resources, created);
+    await definitions.commitDeployment(deployment, actions).catch((error: unknown) => {
+      // Only the start event items carry conditions: a concurrent deployment claimed a message name or a newer version.
+      if (isConditionalFailure(error)) throw badUserRequest(`Cannot deploy '${request.name ?? deployment.id}': a concurrent deployment changed the message start events it needs; retry.`);
+      throw error;
+    });
   } catch (error) {
-    // Only the start event items carry conditions: a concurrent deployment claimed a message name or a newer version.
-    if (isConditionalFailure(error)) throw badUserRequest(`Cannot deploy '${request.name ?? deployment.id}': a concurrent deployment changed the message start events it needs; retry.`);
+    // All or nothing: what was written goes, and the version numbers are given back.
+    await definitions
+      .removeUncommitted(
+        deployment.id,
+        created.map((definition) => definition.id),
+      )
+      .catch((cleanup: unknown) => log.warn('uncommitted deployment not removed', { deploymentId: deployment.id, error: cleanup }));
+    for (const { key, version } of [...reserved].reverse()) {
+      await definitions.releaseVersion(key, request.tenantId, version).catch((release: unknown) => log.warn('version not released', { key, version, error: release }));
+    }
     throw error;
   }
+  await definitions.settleDeployment(created).catch((error: unknown) => log.warn('deployment committed; its definitions are settled on read', { deploymentId: deployment.id, error }));
   return { deployment, definitions: created };
 }

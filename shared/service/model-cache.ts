@@ -9,10 +9,14 @@ import type { DefinitionRecord } from '../store/definition-repository.ts';
 export class ModelCache {
   private readonly models = new Map<string, Promise<ProcessModel>>();
 
+  /** `xmlOf` reads a definition's XML (from its deployment's resource). */
+  constructor(private readonly xmlOf: (definition: DefinitionRecord) => Promise<string>) {}
+
   get(definition: DefinitionRecord): Promise<ProcessModel> {
     let model = this.models.get(definition.id);
     if (!model) {
-      model = parseBpmn(definition.xml, definition.resourceName).then((models) => {
+      model = this.xmlOf(definition).then(async (xml) => {
+        const models = await parseBpmn(xml, definition.resourceName);
         const found = models.find((m) => m.id === definition.key);
         if (!found) throw new Error(`Process '${definition.key}' missing from ${definition.resourceName}`);
         return found;

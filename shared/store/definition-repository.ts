@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalFailure } from './errors.ts';
 import { queryAllPages, withoutKeys } from './paging.ts';
 import { keys, timeKey, versionKey } from './keys.ts';
 import type { Item } from './projections.ts';
@@ -21,8 +22,15 @@ export interface DefinitionRecord {
   tenantId: string | null;
   /** The process's camunda:versionTag (absent on definitions deployed before it was recorded). */
   versionTag?: string | null;
-  xml: string;
+  /**
+   * Only on definitions stored before deployments were split across items: the XML is read from the
+   * deployment's resource (definitionXml), which may be larger than one item.
+   */
+  xml?: string;
 }
+
+/** A resource is stored in parts of at most this many UTF-16 code units (at most 3 bytes each: under an item's 400 KB). */
+export const RESOURCE_PART_CHARS = 100 * 1024;
 
 export interface ResourceRecord {
   deploymentId: string;
@@ -52,27 +60,106 @@ export class DefinitionRepository {
   }
 
   /**
-   * Writes a deployment. `startEventActions` (put, delete and condition actions on the start event
-   * items) come last: start events never point at a definition not written yet. A deployment that
-   * fits in one transaction (100 actions) is all or nothing.
+   * Gives back a version a failed deployment reserved, if no deployment reserved one after it (then
+   * the number stays used, as with a concurrent deployment in Camunda).
    */
-  async saveDeployment(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[], startEventActions: Record<string, unknown>[] = []): Promise<void> {
-    const puts: Item[] = [
-      { ...keys.deployment(deployment.id), kind: 'deployment', ...deployment, gsi1pk: 'DEPLOYMENT', gsi1sk: `${timeKey(deployment.deploymentTime)}#${deployment.id}` },
-      ...resources.map((r) => ({ ...keys.resource(r.deploymentId, r.name), kind: 'resource', ...r })),
-      ...definitions.map((d) => ({
-        ...keys.definition(d.id),
-        kind: 'definition',
-        ...d,
-        gsi1pk: `DEFKEY#${d.tenantId ?? ''}#${d.key}`,
-        gsi1sk: versionKey(d.version),
-        gsi2pk: 'DEFINITION',
-        gsi2sk: `${d.key}#${versionKey(d.version)}#${d.id}`,
-      })),
-    ];
-    const actions = [...puts.map((Item) => ({ Put: { TableName: this.tableName, Item } })), ...startEventActions];
-    for (let i = 0; i < actions.length; i += 100) {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: actions.slice(i, i + 100) as never }));
+  async releaseVersion(key: string, tenantId: string | null, version: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.definitionVersionCounter(key, tenantId ?? undefined),
+          UpdateExpression: 'SET version = :previous',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': version, ':previous': version - 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * First half of a deployment: its resources (split into parts, whatever their size) and its
+   * definitions, marked pending, in as many writes as they need. A pending definition is seen only
+   * once its deployment item exists (visible), so none is seen before commitDeployment and none
+   * ever if it fails; removeUncommitted then takes them back.
+   */
+  async writePending(resources: readonly ResourceRecord[], definitions: readonly DefinitionRecord[]): Promise<void> {
+    const items = [...resources.flatMap((resource) => resourceItems(resource)), ...definitions.map((definition) => definitionItem(definition, true))];
+    await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  /**
+   * The commit: the deployment item, with the start event actions, in one transaction. From this
+   * moment its definitions are seen (all of them); settleDeployment then clears their marks, so
+   * reads no longer look the deployment up.
+   */
+  async commitDeployment(deployment: DeploymentRecord, startEventActions: Record<string, unknown>[] = []): Promise<void> {
+    const item = { ...keys.deployment(deployment.id), kind: 'deployment', ...deployment, gsi1pk: 'DEPLOYMENT', gsi1sk: `${timeKey(deployment.deploymentTime)}#${deployment.id}` };
+    await this.doc.send(
+      new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, ...startEventActions] as never }),
+    );
+    this.committed.add(deployment.id);
+  }
+
+  /** Clears the pending marks of a committed deployment's definitions (reads are right either way). */
+  async settleDeployment(definitions: readonly DefinitionRecord[]): Promise<void> {
+    await this.batchWrite(definitions.map((definition) => ({ PutRequest: { Item: definitionItem(definition, false) } })));
+  }
+
+  /** Deployments known to be committed (they never become uncommitted; a deleted one takes its definitions along). */
+  private readonly committed = new Set<string>();
+
+  /** Whether a stored definition is seen: settled, or pending in a committed deployment. */
+  private async visible(item: Item): Promise<boolean> {
+    if (item.pending !== true) return true;
+    const deploymentId = item.deploymentId as string;
+    if (this.committed.has(deploymentId)) return true;
+    const { Item: deployment } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.deployment(deploymentId), ConsistentRead: true, ProjectionExpression: 'pk' }));
+    if (!deployment) return false;
+    if (this.committed.size > 1000) this.committed.clear();
+    this.committed.add(deploymentId);
+    return true;
+  }
+
+  private async visibleDefinitions(items: Item[]): Promise<DefinitionRecord[]> {
+    const seen = await Promise.all(items.map((item) => this.visible(item)));
+    return items.filter((_, i) => seen[i]).map((item) => toDefinition(item));
+  }
+
+  /** Everything a deployment wrote before its commit failed: resources, their parts, pending definitions. */
+  async removeUncommitted(deploymentId: string, definitionIds: readonly string[]): Promise<void> {
+    const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DEPLOYMENT#${deploymentId}` }, ProjectionExpression: 'pk, sk' });
+    const keysToDelete = [...items.map((item) => ({ pk: item.pk, sk: item.sk })), ...definitionIds.map((id) => keys.definition(id))];
+    await this.batchWrite(keysToDelete.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  /** The XML a definition was parsed from: its resource, joined from its parts. */
+  async definitionXml(definition: DefinitionRecord): Promise<string> {
+    if (definition.xml !== undefined) return definition.xml;
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.resource(definition.deploymentId, definition.resourceName) }));
+    if (!item) throw new Error(`Resource '${definition.resourceName}' of deployment '${definition.deploymentId}' is missing`);
+    return this.joinParts(item as Item);
+  }
+
+  private async joinParts(item: Item): Promise<string> {
+    const parts = (item.parts as number | undefined) ?? 1;
+    if (parts <= 1) return item.xml as string;
+    const rest = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': item.pk, ':prefix': resourcePartPrefix(item.name as string) },
+    });
+    return [item.xml as string, ...rest.sort((a, b) => (a.sk < b.sk ? -1 : 1)).map((part) => part.xml as string)].join('');
+  }
+
+  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: unknown = { [this.tableName]: requests.slice(i, i + 25) };
+      while (pending && Object.keys(pending as object).length > 0) {
+        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: pending as never }));
+        pending = result.UnprocessedItems;
+      }
     }
   }
 
@@ -86,52 +173,86 @@ export class DefinitionRepository {
   }
 
   async listResources(deploymentId: string): Promise<ResourceRecord[]> {
-    return (
-      await this.query({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `DEPLOYMENT#${deploymentId}`, ':prefix': 'RESOURCE#' },
-      })
-    ).map((i) => withoutKeys<ResourceRecord>(i));
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `DEPLOYMENT#${deploymentId}`, ':prefix': 'RESOURCE#' },
+    });
+    return Promise.all(items.map(async (item) => ({ deploymentId, name: item.name as string, xml: await this.joinParts(item) })));
   }
 
   async getDefinition(id: string): Promise<DefinitionRecord | undefined> {
     const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.definition(id) }));
-    return item ? withoutKeys<DefinitionRecord>(item as Item) : undefined;
+    return item && (await this.visible(item as Item)) ? toDefinition(item as Item) : undefined;
   }
 
+  /** The latest version of a key that is seen (a deployment still committing, or failed, has none). */
   async latestDefinition(key: string, tenantId: string | null): Promise<DefinitionRecord | undefined> {
-    const items = await this.query(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` },
-        ScanIndexForward: false,
-        Limit: 1,
-      },
-      1,
+    const versions = await this.query(
+      { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` }, ScanIndexForward: false, Limit: 5 },
+      5,
     );
-    return items[0] ? withoutKeys<DefinitionRecord>(items[0]) : undefined;
+    const newest = await this.visibleDefinitions(versions);
+    if (newest.length > 0 || versions.length < 5) return newest[0];
+    // Several newer versions unseen: read them all.
+    return (await this.definitionsOfKey(key, tenantId)).sort((a, b) => b.version - a.version)[0];
   }
 
   /** Every version of a key in one tenant (few per key: one Query). */
   async definitionsOfKey(key: string, tenantId: string | null): Promise<DefinitionRecord[]> {
     const items = await this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` } });
-    return items.map((item) => withoutKeys<DefinitionRecord>(item));
+    return this.visibleDefinitions(items);
   }
 
   async listDefinitions(): Promise<DefinitionRecord[]> {
-    return (await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'DEFINITION' } })).map((i) => withoutKeys<DefinitionRecord>(i));
+    return this.visibleDefinitions(await this.query({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'DEFINITION' } }));
   }
 
+  /** The deployment and its definitions go first (one transaction, so it is gone at once), then its resources. */
   async deleteDeployment(deploymentId: string, definitionIds: string[]): Promise<void> {
-    const resources = await this.listResources(deploymentId);
-    const deletes = [keys.deployment(deploymentId), ...resources.map((r) => keys.resource(deploymentId, r.name)), ...definitionIds.map((id) => keys.definition(id))];
+    const deletes = [keys.deployment(deploymentId), ...definitionIds.map((id) => keys.definition(id))];
     for (let i = 0; i < deletes.length; i += 100) {
       await this.doc.send(new TransactWriteCommand({ TransactItems: deletes.slice(i, i + 100).map((Key) => ({ Delete: { TableName: this.tableName, Key } })) }));
     }
+    await this.removeUncommitted(deploymentId, []);
   }
 
   private query(input: Record<string, unknown>, max = Number.POSITIVE_INFINITY): Promise<Item[]> {
     return queryAllPages(this.doc, { TableName: this.tableName, ...input }, max);
   }
+}
+
+/** The sort key prefix of a resource's further parts: not under `RESOURCE#`, so listings see one item per resource. */
+function resourcePartPrefix(name: string): string {
+  return `RESOURCEPART#${name}#`;
+}
+
+/** A resource as items: the first holds the number of parts, each further part its own item. */
+export function resourceItems(resource: ResourceRecord): Item[] {
+  const parts: string[] = [];
+  for (let i = 0; i < resource.xml.length; i += RESOURCE_PART_CHARS) parts.push(resource.xml.slice(i, i + RESOURCE_PART_CHARS));
+  if (parts.length === 0) parts.push('');
+  const { deploymentId, name } = resource;
+  return [
+    { ...keys.resource(deploymentId, name), kind: 'resource', deploymentId, name, parts: parts.length, xml: parts[0] },
+    ...parts.slice(1).map((xml, i) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: `${resourcePartPrefix(name)}${String(i + 1).padStart(4, '0')}`, kind: 'resourcePart', xml })),
+  ];
+}
+
+/** A definition's item: its record and index keys; `pending` until its deployment is committed and settled. */
+function definitionItem(d: DefinitionRecord, pending: boolean): Item {
+  return {
+    ...keys.definition(d.id),
+    kind: 'definition',
+    ...d,
+    ...(pending ? { pending: true } : {}),
+    gsi1pk: `DEFKEY#${d.tenantId ?? ''}#${d.key}`,
+    gsi1sk: versionKey(d.version),
+    gsi2pk: 'DEFINITION',
+    gsi2sk: `${d.key}#${versionKey(d.version)}#${d.id}`,
+  };
+}
+
+function toDefinition(item: Item): DefinitionRecord {
+  const { pending: _pending, ...record } = withoutKeys<DefinitionRecord & { pending?: boolean }>(item);
+  return record;
 }

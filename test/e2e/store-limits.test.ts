@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { expectError } from '../support/instances.ts';
 import { restClient, startTestRuntime } from '../support/runtime.ts';
-import { userTaskChain } from './inline-bpmn.ts';
+import { bpmnXml, userTaskChain } from './inline-bpmn.ts';
 
 /**
  * Input that would not fit the store is bad input (issue #19): a Camunda 400 that names the limit,
@@ -68,27 +68,60 @@ describe('inputs beyond the store’s limits', () => {
   it('refuses a resource name longer than a sort key holds, writing nothing', async () => {
     const before = await deploymentCount();
     const response = await api.deploy({ [`${'r'.repeat(2000)}.bpmn`]: userTaskChain('longName', ['task']) });
-    expectError(response, 400, 'InvalidRequestException', `Deployment resource name '${'r'.repeat(64)}…' is 2005 bytes long; a resource name can be at most 1015 bytes.`);
+    expectError(response, 400, 'InvalidRequestException', `Deployment resource name '${'r'.repeat(64)}…' is 2005 bytes long; a resource name can be at most 1006 bytes.`);
     expect(await deploymentCount()).toBe(before);
   });
 
-  it('refuses a resource larger than one item, writing nothing and taking no version number', async () => {
-    // given a deployment whose last of 150 resources is 500 KB
-    const before = await deploymentCount();
+  it('deploys 150 resources, one of them 500 KB, as one deployment: every resource and definition, the big model readable', async () => {
+    // given
     const resources: Record<string, string> = {};
-    for (let i = 0; i < 149; i++) resources[`small${i}.bpmn`] = userTaskChain(`small${i}`, ['task']);
+    for (let i = 0; i < 149; i++) resources[`many${i}.bpmn`] = userTaskChain(`many${i}`, ['task']);
     resources['huge.bpmn'] = bigBpmn('huge', 500);
 
     // when
     const response = await api.deploy(resources);
 
     // then
-    expectError(response, 400, 'InvalidRequestException', "Deployment resource 'huge.bpmn' is 501 KB; a resource can be at most 350 KB.");
+    expect(response.status, JSON.stringify(response.body).slice(0, 300)).toBe(200);
+    expect(Object.keys(response.body.deployedProcessDefinitions)).toHaveLength(150);
+    expect((await api.get(`/deployment/${response.body.id}`)).status).toBe(200);
+    const huge = (await api.get('/process-definition/key/huge')).body;
+    expect(huge.version).toBe(1);
+    expect((await api.get(`/process-definition/${huge.id}/xml`)).body.bpmn20Xml).toBe(resources['huge.bpmn']);
+    const started = await api.post('/process-definition/key/huge/start', {});
+    expect(started.status).toBe(200);
+  });
+
+  it('refuses a deployment whose start events do not fit its commit, writing nothing and taking no version number', async () => {
+    // given more message start events than one commit registers
+    const before = await deploymentCount();
+    const resources: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) {
+      resources[`msg${i}.bpmn`] = bpmnXml(
+        `msgStart${i}`,
+        `<startEvent id="s"><messageEventDefinition messageRef="m"/></startEvent><sequenceFlow id="f" sourceRef="s" targetRef="t"/><userTask id="t"/>`,
+        `<message id="m" name="limitMessage${i}"/>`,
+      );
+    }
+
+    // when
+    const response = await api.deploy(resources);
+
+    // then
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain('one deployment commits at most 99');
     expect(await deploymentCount()).toBe(before);
-    expect((await api.get('/process-definition/count?key=small0')).body).toEqual({ count: 0 });
+    expect((await api.get('/process-definition/count?key=msgStart0')).body).toEqual({ count: 0 });
     // and a later deployment of the same key is its first version
-    expect((await api.deploy({ 'huge.bpmn': bigBpmn('huge', 10) })).status).toBe(200);
-    expect((await api.get('/process-definition/key/huge')).body.version).toBe(1);
+    expect((await api.deploy({ 'msg0.bpmn': resources['msg0.bpmn']! })).status).toBe(200);
+    expect((await api.get('/process-definition/key/msgStart0')).body.version).toBe(1);
+  });
+
+  it('refuses a deployment larger than a request to a function can carry', async () => {
+    const before = await deploymentCount();
+    const response = await api.deploy({ 'a.bpmn': bigBpmn('tooBigA', 3100), 'b.bpmn': bigBpmn('tooBigB', 3100) });
+    expectError(response, 400, 'InvalidRequestException', "The deployment's resources are 6202 KB; a deployment can hold at most 6144 KB.");
+    expect(await deploymentCount()).toBe(before);
   });
 
   it('refuses a body nested deeper than Camunda’s 1,000 levels, and accepts one just within', async () => {

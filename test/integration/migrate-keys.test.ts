@@ -80,7 +80,7 @@ describe('npm run migrate-keys: data written with earlier index keys', () => {
     api = restClient(runtime.url);
     doc = createDocumentClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: runtime.endpoint });
     const definitions = new DefinitionRepository(doc, runtime.resources.tableName);
-    const models = new ModelCache();
+    const models = new ModelCache((definition) => definitions.definitionXml(definition));
     deps = {
       doc,
       tableName: runtime.resources.tableName,
