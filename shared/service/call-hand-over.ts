@@ -1,5 +1,5 @@
 import type { ProcessModel } from '../bpmn/model.ts';
-import { AwsServiceFailure } from '../aws/service-failure.ts';
+import { isInfrastructureFailure } from '../aws/service-failure.ts';
 import { cancelCall, completeCall, detachFromCaller, raiseHandOverIncident, resolveHandOverIncident, propagateFromCall, raiseCallIncident, resolveCallIncident } from '../engine/call-operations.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { CallTarget, EngineEvent } from '../engine/events.ts';
@@ -269,7 +269,7 @@ export async function runHandOver(engine: EngineService, stored: StoredHandOver)
     await receiveHandOver(engine, record);
     return 'executed';
   } catch (error) {
-    if (isInfrastructureFailure(error)) throw error;
+    if (isInfrastructureFailure(error) || isLostRace(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const retries = await engine.deps.handOvers.recordFailure(record.id, message);
     log.error('call hand-over failed', { handOverId: record.id, kind: record.kind, retriesLeft: retries, error });
@@ -280,12 +280,9 @@ export async function runHandOver(engine: EngineService, stored: StoredHandOver)
   }
 }
 
-/** A failure of the store or the network (or a lost race): the message comes back; nothing is counted against the hand-over. */
-function isInfrastructureFailure(error: unknown): boolean {
-  if (error instanceof AwsServiceFailure || error instanceof ConcurrentModificationError) return true;
-  if (error instanceof EngineError) return error.type === 'OptimisticLockingException';
-  const e = error as { $metadata?: unknown; name?: string } | null;
-  return typeof e === 'object' && e !== null && (e.$metadata !== undefined || e.name === 'TimeoutError');
+/** A race lost to another writer: the message comes back, as for an infrastructure failure. */
+function isLostRace(error: unknown): boolean {
+  return error instanceof ConcurrentModificationError || (error instanceof EngineError && error.type === 'OptimisticLockingException');
 }
 
 async function raiseIncidentOnCaller(engine: EngineService, caller: CallerState, handOverId: string, message: string): Promise<void> {
