@@ -88,7 +88,7 @@ function collectStats(): void {
   }
 }
 
-/** One request; reads (GET) are repeated through the faults' 5xx answers, writes answer what they answered. */
+/** One request; reads (GET) are repeated through the faults' 5xx answers, writes answer what they answered (599: the connection broke). */
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -104,7 +104,10 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
       }
       return { status: response.status, body: text ? JSON.parse(text) : null };
     } catch (error) {
-      // The runtime is being killed or restarted: try again shortly.
+      // The runtime is down (being killed or restarted): try again shortly. A write whose connection
+      // broke after it was sent may have been applied: it is not sent again, and counts as uncertain.
+      const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+      if (method !== 'GET' && !refused) return { status: 599, body: null };
       if (attempt > 100) throw error;
       await sleep(200);
     }

@@ -44,26 +44,26 @@ function readBinding(element: ModdleElement, id: string, problems: ProblemCollec
     case 'deployment':
       return { type: binding };
     case 'version': {
-      const version = text(element, 'calledElementVersion');
-      if (!version) {
-        problems.add(id, `Missing attribute 'calledElementVersion' when 'calledElementBinding' has value 'version' ('${id}')`);
-        return undefined;
-      }
-      const expression = problems.expression(id, version);
-      return expression && { type: 'version', version: expression };
+      const version = bindingValue(element, 'calledElementVersion', binding, id, problems);
+      return version && { type: 'version', version };
     }
     case 'versionTag': {
-      const versionTag = text(element, 'calledElementVersionTag');
-      if (!versionTag) {
-        problems.add(id, `Missing attribute 'calledElementVersionTag' when 'calledElementBinding' has value 'versionTag' ('${id}')`);
-        return undefined;
-      }
-      const expression = problems.expression(id, versionTag);
-      return expression && { type: 'versionTag', versionTag: expression };
+      const versionTag = bindingValue(element, 'calledElementVersionTag', binding, id, problems);
+      return versionTag && { type: 'versionTag', versionTag };
     }
     default:
       return { type: 'latest' };
   }
+}
+
+/** The attribute a version or versionTag binding needs, as an expression; Camunda's parse error without it. */
+function bindingValue(element: ModdleElement, attribute: string, binding: string, id: string, problems: ProblemCollector): CompiledExpression | undefined {
+  const value = text(element, attribute);
+  if (!value) {
+    problems.add(id, `Missing attribute '${attribute}' when 'calledElementBinding' has value '${binding}' ('${id}')`);
+    return undefined;
+  }
+  return problems.expression(id, value);
 }
 
 /** One camunda:in or camunda:out: all variables, one by name, or an expression, into a target. */
