@@ -10,7 +10,7 @@
  * Only 127.0.0.1 is ever loaded: the runtime and the emulator run on this machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,13 +26,16 @@ const control = join(dir, 'control.json');
 const statsFile = join(dir, 'stats.json');
 const logFile = join(tmpdir(), `chaos-${Date.now()}.log`);
 const prefix = `chaos${Date.now().toString(36)}`;
+// Only this machine is loaded: never an endpoint from the environment (a shared LocalStack, say).
+delete process.env.AWS_ENDPOINT_URL;
 const emulator = await ensureEmulator(Number(process.env.CHAOS_EMULATOR_PORT ?? 4578));
 const base = `http://127.0.0.1:${port}/engine-rest`;
 
 const figures = { rounds: 0, instances: 0, kills: 0, syncAccepted: 0, syncUncertain: 0, duplicated: 0, delayed: 0, throttled: 0, timedOut: 0 };
 const findings: string[] = [];
 let runtime: ChildProcess | undefined;
-let resources: { jobQueue: { deadLetterUrl: string }; seedQueue: { deadLetterUrl: string }; executeQueue: { deadLetterUrl: string }; monitorQueue: { deadLetterUrl: string } } | undefined;
+type Queue = { url: string; deadLetterUrl: string };
+let resources: { jobQueue: Queue; seedQueue: Queue; executeQueue: Queue; monitorQueue: Queue } | undefined;
 
 /** Turns the faults on or off, and waits until the runtime has read it (it reads the file every 100 ms). */
 async function faults(on: boolean): Promise<void> {
@@ -45,7 +48,7 @@ const random = (min: number, max: number) => min + Math.random() * (max - min);
 /** Starts a life of the runtime and waits until it serves. */
 async function startRuntime(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/chaos/worker.ts'], {
-    env: { ...process.env, AWS_ENDPOINT_URL: emulator.endpoint, CHAOS_PORT: String(port), CHAOS_PREFIX: prefix, CHAOS_CONTROL: control, CHAOS_STATS: statsFile, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, AWS_ENDPOINT_URL: emulator.endpoint, CHAOS_PORT: String(port), CHAOS_PREFIX: prefix, CHAOS_CONTROL: control, CHAOS_STATS: statsFile, POWERTOOLS_LOG_LEVEL: 'WARN' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Its log lines (the faults make it log errors, as it should) go to a file, not the one line of figures.
@@ -54,14 +57,17 @@ async function startRuntime(): Promise<void> {
   runtime = child;
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(() => reject(new Error('the runtime did not serve within 60 s')), 60_000);
+    const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const ready = /ready \S+ (.*)\n/.exec(out);
-      if (ready) {
-        resources ??= JSON.parse(ready[1]!);
-        resolve();
-      }
-    });
+      if (!ready) return;
+      resources ??= JSON.parse(ready[1]!);
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the runtime exited (${code}) before it served`)));
   });
 }
@@ -96,6 +102,7 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
       });
       const text = await response.text();
       if (method === 'GET' && response.status >= 500 && attempt < 100) {
@@ -191,7 +198,7 @@ async function round(): Promise<void> {
   }
   await faults(false);
   const historic = (await call('GET', `/history/batch/${batch.body.id}`)).body as { endTime: string | null };
-  if (!historic?.endTime) findings.push(`batch ${batch.body.id} removed without an end time`);
+  if (!historic?.endTime) findings.push(`lost batch ${batch.body.id}: removed without an end time`);
   for (const id of ids) {
     const seen = await activities(id);
     const extra = seen.filter((a) => a === 'extra').length;
@@ -202,14 +209,50 @@ async function round(): Promise<void> {
   }
 }
 
+/** Waits (at most 60 s) until no message is left or in flight in the main queues: one on its last receive is not dead-lettered yet. */
+async function queuesDrained(): Promise<void> {
+  const sqs = new SQSClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: emulator.endpoint });
+  const queues = Object.values(resources ?? {}).filter((value): value is Queue => typeof value === 'object' && value !== null && 'url' in value);
+  for (const until = Date.now() + 60_000; Date.now() < until; await sleep(500)) {
+    let left = 0;
+    for (const queue of queues) {
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      );
+      left += Object.values(attributes.Attributes ?? {}).reduce((sum, n) => sum + Number(n), 0);
+    }
+    if (left === 0) return;
+  }
+}
+
 async function deadLetters(): Promise<number> {
   const sqs = new SQSClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: emulator.endpoint });
   let total = 0;
-  for (const queue of Object.values(resources ?? {}).filter((value): value is { deadLetterUrl: string } => typeof value === 'object' && value !== null && 'deadLetterUrl' in value)) {
+  for (const queue of Object.values(resources ?? {}).filter((value): value is Queue => typeof value === 'object' && value !== null && 'deadLetterUrl' in value)) {
     const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.deadLetterUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
     total += Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
   return total;
+}
+
+/** Kills what this run started (its runtime, its emulator), removes its files. */
+async function cleanUp(): Promise<void> {
+  if (runtime && runtime.exitCode === null) runtime.kill('SIGKILL');
+  await emulator.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+// Bounded in every case: past the deadline and the last batch's grace, the run stops with code 2.
+setTimeout(
+  () => {
+    console.error(`chaos: stopped after ${seconds + 300} s (a hang)`);
+    void cleanUp().finally(() => process.exit(2));
+  },
+  (seconds + 300) * 1000,
+).unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
 }
 
 const started = Date.now();
@@ -219,7 +262,13 @@ try {
   await deploy();
   while (Date.now() < deadline) await round();
   await faults(false);
+  await queuesDrained();
   const incidents = (await call('GET', '/incident/count')).body.count as number;
+  // Every fault was an infrastructure fault: a job failure recorded for one is a false failure, incident or not.
+  const falseFailures = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
+    .split('\n')
+    .filter((line) => line.includes('"message":"batch job failed"') || line.includes('"message":"job failed"')).length;
+  if (falseFailures > 0) findings.push(`${falseFailures} job failure(s) recorded for infrastructure faults`);
   if (incidents > 0) findings.push(`${incidents} incident(s): infrastructure faults counted as failures`);
   const dead = await deadLetters();
   if (dead > 0) findings.push(`${dead} message(s) in dead-letter queues`);
@@ -229,13 +278,11 @@ try {
     `chaos: ${figures.rounds} batches over ${figures.instances} instances in ${Math.round((Date.now() - started) / 1000)} s; ` +
       `${figures.kills} kills, ${figures.duplicated} messages duplicated (${figures.delayed} late), ${figures.throttled} throttled and ${figures.timedOut} timed-out store calls, ` +
       `${figures.syncAccepted} synchronous modifications raced (+${figures.syncUncertain} uncertain); ` +
-      `double or missing effects ${findings.filter((f) => f.startsWith('instance')).length}, lost batches ${findings.filter((f) => f.includes('batch')).length}, ` +
-      `false incidents ${incidents}, dead letters ${dead}`,
+      `double or missing effects ${findings.filter((f) => f.startsWith('instance')).length}, lost batches ${findings.filter((f) => f.startsWith('lost batch')).length}, ` +
+      `false incidents ${incidents}, false job failures ${falseFailures}, dead letters ${dead}`,
   );
 } finally {
-  if (runtime && runtime.exitCode === null) runtime.kill('SIGKILL');
-  await emulator.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await cleanUp();
 }
 for (const finding of findings.slice(0, 20)) console.error(`finding: ${finding}`);
 if (findings.length > 0) console.error(`the runtime's log: ${logFile}`);

@@ -17,7 +17,8 @@ import { tracer } from './tracer.ts';
 export function observed<E, R>(handler: (event: E, context: Context) => Promise<R>): ObservedHandler<E, R> {
   const wrapped = middy<E, R>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never the raw event (POWERTOOLS_LOGGER_LOG_EVENT): it holds the Authorization header and the body.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics))
     .handler(handler);
   return (event, context = invocationOutsideLambda()) => wrapped(event, context);

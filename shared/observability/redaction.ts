@@ -19,6 +19,11 @@ const VALUE_QUOTING_MESSAGES: readonly [RegExp, string][] = [
   [/(ENGINE-02011 Invalid number of instances: must be a non-negative integer value, but was )[^\n]*/g, `$1${REDACTED}`],
   [/(ENGINE-02034 Condition expression returns non-Boolean: result has class \S+ and value )[^\n]*/g, `$1${REDACTED}`],
   [/(The called element of call activity '[^']*' evaluated to ')[\s\S]*?(', not to a process definition key)/g, `$1${REDACTED}$2`],
+  [/(Cannot coerce ')[\s\S]*?(' to )/g, `$1${REDACTED}$2`],
+  [/(Cannot compare ')[\s\S]*?(' and ')[\s\S]*?(' in expression)/g, `$1${REDACTED}$2${REDACTED}$3`],
+  [/(Cannot convert value ')[\s\S]*?(' of type ')/g, `$1${REDACTED}$2`],
+  // Query parameters and form fields that could not be read (variable filters carry values).
+  [/(to value ')[\s\S]*?('(?=$|[:.,\s]))/g, `$1${REDACTED}$2`],
 ];
 
 export function redactText(text: string): string {

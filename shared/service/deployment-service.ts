@@ -4,7 +4,7 @@ import { parseBpmn } from '../bpmn/parse-bpmn.ts';
 import type { DefinitionRecord, DefinitionRepository, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
 import { log } from '../observability/logger.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
-import { badUserRequest } from '../engine/errors.ts';
+import { badUserRequest, EngineError } from '../engine/errors.ts';
 import { isConditionalFailure } from '../store/errors.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
@@ -125,6 +125,11 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
       throw error;
     });
   } catch (error) {
+    // A commit whose answer was lost may have happened: then the deployment stands, whole.
+    if (!isConditionalFailure(error) && !(error instanceof EngineError) && (await definitions.deploymentExists(deployment.id).catch(() => false))) {
+      await definitions.settleDeployment(created).catch(() => undefined);
+      return { deployment, definitions: created };
+    }
     // All or nothing: what was written goes, and the version numbers are given back.
     await definitions
       .removeUncommitted(

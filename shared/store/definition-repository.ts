@@ -29,6 +29,12 @@ export interface DefinitionRecord {
   xml?: string;
 }
 
+/** What a definition record holds, without the XML old items carry (names `key` and `name` are reserved words). */
+const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, pending';
+
+/** How long a container takes a pending definition's deployment for uncommitted before it looks again. */
+const UNCOMMITTED_MEMORY_MS = 2_000;
+
 /** A resource is stored in parts of at most this many UTF-16 code units (at most 3 bytes each: under an item's 400 KB). */
 export const RESOURCE_PART_CHARS = 100 * 1024;
 
@@ -103,21 +109,46 @@ export class DefinitionRepository {
     this.committed.add(deployment.id);
   }
 
-  /** Clears the pending marks of a committed deployment's definitions (reads are right either way). */
+  /**
+   * Clears the pending marks of a committed deployment's definitions (reads are right either way);
+   * a definition deleted meanwhile (its deployment was) is not brought back.
+   */
   async settleDeployment(definitions: readonly DefinitionRecord[]): Promise<void> {
-    await this.batchWrite(definitions.map((definition) => ({ PutRequest: { Item: definitionItem(definition, false) } })));
+    for (let i = 0; i < definitions.length; i += 25) {
+      await Promise.all(
+        definitions.slice(i, i + 25).map((definition) =>
+          this.doc
+            .send(new UpdateCommand({ TableName: this.tableName, Key: keys.definition(definition.id), UpdateExpression: 'REMOVE pending', ConditionExpression: 'attribute_exists(pk)' }))
+            .catch((error: unknown) => {
+              if (!isConditionalFailure(error)) throw error;
+            }),
+        ),
+      );
+    }
   }
 
-  /** Deployments known to be committed (they never become uncommitted; a deleted one takes its definitions along). */
+  /** Whether the deployment item exists (read consistently): after a commit whose answer was lost, it tells whether it happened. */
+  async deploymentExists(deploymentId: string): Promise<boolean> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.deployment(deploymentId), ConsistentRead: true, ProjectionExpression: 'pk' }));
+    return item !== undefined;
+  }
+
+  /** Deployments known to be committed (forgotten when deleted here), and for a few seconds those known not to be. */
   private readonly committed = new Set<string>();
+  private readonly uncommitted = new Map<string, number>();
 
   /** Whether a stored definition is seen: settled, or pending in a committed deployment. */
   private async visible(item: Item): Promise<boolean> {
     if (item.pending !== true) return true;
     const deploymentId = item.deploymentId as string;
     if (this.committed.has(deploymentId)) return true;
-    const { Item: deployment } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.deployment(deploymentId), ConsistentRead: true, ProjectionExpression: 'pk' }));
-    if (!deployment) return false;
+    // Orphans of a deployment that died before committing stay pending: they are not looked up on every read.
+    if ((this.uncommitted.get(deploymentId) ?? 0) > Date.now()) return false;
+    if (!(await this.deploymentExists(deploymentId))) {
+      if (this.uncommitted.size > 1000) this.uncommitted.clear();
+      this.uncommitted.set(deploymentId, Date.now() + UNCOMMITTED_MEMORY_MS);
+      return false;
+    }
     if (this.committed.size > 1000) this.committed.clear();
     this.committed.add(deploymentId);
     return true;
@@ -131,7 +162,9 @@ export class DefinitionRepository {
   /** Everything a deployment wrote before its commit failed: resources, their parts, pending definitions. */
   async removeUncommitted(deploymentId: string, definitionIds: readonly string[]): Promise<void> {
     const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DEPLOYMENT#${deploymentId}` }, ProjectionExpression: 'pk, sk' });
-    const keysToDelete = [...items.map((item) => ({ pk: item.pk, sk: item.sk })), ...definitionIds.map((id) => keys.definition(id))];
+    // Never the deployment item: a commit whose answer was lost may have written it, and then it stands.
+    const resources = items.filter((item) => item.sk !== keys.deployment(deploymentId).sk);
+    const keysToDelete = [...resources.map((item) => ({ pk: item.pk, sk: item.sk })), ...definitionIds.map((id) => keys.definition(id))];
     await this.batchWrite(keysToDelete.map((Key) => ({ DeleteRequest: { Key } })));
   }
 
@@ -146,17 +179,21 @@ export class DefinitionRepository {
   private async joinParts(item: Item): Promise<string> {
     const parts = (item.parts as number | undefined) ?? 1;
     if (parts <= 1) return item.xml as string;
-    const rest = await this.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': item.pk, ':prefix': resourcePartPrefix(item.name as string) },
-    });
+    const prefix = resourcePartPrefix(item.name as string);
+    // The prefix also begins the parts of a resource whose name continues with '#…': only four digits may follow it.
+    const found = await this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': item.pk, ':prefix': prefix } });
+    const rest = found.filter((part) => /^\d{4}$/.test((part.sk as string).slice(prefix.length)));
+    if (rest.length !== parts - 1) throw new Error(`Resource '${item.name as string}' has ${rest.length + 1} of its ${parts} parts`);
     return [item.xml as string, ...rest.sort((a, b) => (a.sk < b.sk ? -1 : 1)).map((part) => part.xml as string)].join('');
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
       let pending: unknown = { [this.tableName]: requests.slice(i, i + 25) };
-      while (pending && Object.keys(pending as object).length > 0) {
+      for (let attempt = 0; pending && Object.keys(pending as object).length > 0; attempt++) {
+        // Unprocessed items mean the table is throttling: back off before the next try, as AWS advises.
+        if (attempt > 10) throw new Error('The store kept refusing part of a batch write (throttled)');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: pending as never }));
         pending = result.UnprocessedItems;
       }
@@ -188,7 +225,16 @@ export class DefinitionRepository {
   /** The latest version of a key that is seen (a deployment still committing, or failed, has none). */
   async latestDefinition(key: string, tenantId: string | null): Promise<DefinitionRecord | undefined> {
     const versions = await this.query(
-      { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` }, ScanIndexForward: false, Limit: 5 },
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DEFKEY#${tenantId ?? ''}#${key}` },
+        // Definitions stored before deployments were split carry their XML: not read here.
+        ProjectionExpression: DEFINITION_FIELDS,
+        ExpressionAttributeNames: { '#key': 'key', '#name': 'name' },
+        ScanIndexForward: false,
+        Limit: 5,
+      },
       5,
     );
     const newest = await this.visibleDefinitions(versions);
@@ -209,6 +255,7 @@ export class DefinitionRepository {
 
   /** The deployment and its definitions go first (one transaction, so it is gone at once), then its resources. */
   async deleteDeployment(deploymentId: string, definitionIds: string[]): Promise<void> {
+    this.committed.delete(deploymentId);
     const deletes = [keys.deployment(deploymentId), ...definitionIds.map((id) => keys.definition(id))];
     for (let i = 0; i < deletes.length; i += 100) {
       await this.doc.send(new TransactWriteCommand({ TransactItems: deletes.slice(i, i + 100).map((Key) => ({ Delete: { TableName: this.tableName, Key } })) }));
@@ -229,7 +276,14 @@ function resourcePartPrefix(name: string): string {
 /** A resource as items: the first holds the number of parts, each further part its own item. */
 export function resourceItems(resource: ResourceRecord): Item[] {
   const parts: string[] = [];
-  for (let i = 0; i < resource.xml.length; i += RESOURCE_PART_CHARS) parts.push(resource.xml.slice(i, i + RESOURCE_PART_CHARS));
+  for (let i = 0; i < resource.xml.length; ) {
+    let end = Math.min(i + RESOURCE_PART_CHARS, resource.xml.length);
+    // Never between the two halves of a surrogate pair (a character outside the BMP): each part must be valid text.
+    const last = resource.xml.charCodeAt(end - 1);
+    if (end < resource.xml.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    parts.push(resource.xml.slice(i, end));
+    i = end;
+  }
   if (parts.length === 0) parts.push('');
   const { deploymentId, name } = resource;
   return [

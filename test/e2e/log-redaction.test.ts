@@ -26,6 +26,7 @@ const model = bpmnXml(
    <sequenceFlow id="f2" sourceRef="task" targetRef="loop"/>
    <serviceTask id="loop" camunda:expression="\${true}"><multiInstanceLoopCharacteristics camunda:collection="\${secret}" camunda:elementVariable="e"/></serviceTask>
    <sequenceFlow id="f3" sourceRef="loop" targetRef="failing"/>
+   <sequenceFlow id="f4" sourceRef="task" targetRef="compared"><conditionExpression>\${secret &gt; 0}</conditionExpression></sequenceFlow><userTask id="compared"/>
    <serviceTask id="failing" camunda:asyncBefore="true" camunda:class="failsWithTheSecret"/>`,
 );
 
@@ -73,8 +74,11 @@ describe('log redaction', () => {
       expect((await admin.get(`/process-instance?variables=secret_eq_${SECRET_VALUE}`)).status).toBe(200);
       expect((await admin.post('/process-instance', { variables: [{ name: 'secret', operator: 'eq', value: SECRET_VALUE }] })).status).not.toBe(500);
       expect((await admin.post('/process-definition/key/redactionProcess/start', `{"variables": {"secret": ${JSON.stringify(secretVariable)}`)).status).toBe(400);
+      expect((await admin.post('/process-definition/key/redactionProcess/start', `{"variables": {"v": {"value": ${SECRET_VALUE}}}}`)).status).toBe(400);
+      expect((await admin.post('/process-definition/key/redactionProcess/start', { variables: { v: { value: SECRET_VALUE, type: 'Integer' } } })).status).toBe(400);
+      expect((await admin.get(`/process-instance?firstResult=${SECRET_VALUE}`)).status).toBe(400);
       const [task] = (await admin.get(`/task?processInstanceId=${started.body.id}`)).body;
-      // the multi-instance loop over a String fails the request with Camunda's ENGINE-02010, which quotes the value
+      // the condition comparing the String with a number fails the request with a message that quotes the value (Cannot coerce '…' to number)
       const failed = await admin.post(`/task/${task.id}/complete`, { variables: { other: secretVariable } });
       expect(failed.status).toBe(500);
       expect(failed.body.message).toContain(SECRET_VALUE);
@@ -99,7 +103,11 @@ describe('log redaction', () => {
       expect(written).not.toContain(secret);
     }
     expect(lines.some((line) => line.message === 'login failed')).toBe(true);
-    expect(lines.some((line) => line.message === 'request failed' && String(line.error?.message).includes('ENGINE-02010'))).toBe(true);
+    const failures = lines.filter((line) => line.message === 'request failed').map((line) => String(line.error?.message));
+    expect(
+      failures.some((message) => message.includes("Cannot coerce '[REDACTED]'")),
+      failures.join(' | '),
+    ).toBe(true);
   });
 
   it('masks credentials and value-quoting messages, and drops the values of sensitive keys', () => {
@@ -109,6 +117,9 @@ describe('log redaction', () => {
     // then
     expect(redacted).toEqual({ password: '[REDACTED]', nested: { Authorization: '[REDACTED]', variables: '[REDACTED]' }, note: 'header Basic [REDACTED] here' });
     expect(redactText("ENGINE-02010 Variable 'items':top secret is not a Collection.")).toBe("ENGINE-02010 Variable 'items':[REDACTED] is not a Collection.");
+    expect(redactText("Cannot convert value 'top secret' of type 'Integer' to java type java.lang.Integer")).toBe("Cannot convert value '[REDACTED]' of type 'Integer' to java type java.lang.Integer");
+    expect(redactText("Cannot set query parameter 'firstResult' to value 'top secret'")).toBe("Cannot set query parameter 'firstResult' to value '[REDACTED]'");
+    expect(redactText("Cannot compare 'a' and 'b' in expression: ${x}")).toBe("Cannot compare '[REDACTED]' and '[REDACTED]' in expression: ${x}");
     expect(withoutQueryValues('/engine-rest/process-instance?variables=secret_eq_x&maxResults=5')).toBe('/engine-rest/process-instance?variables=…&maxResults=…');
   });
 });

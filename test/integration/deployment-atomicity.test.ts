@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { deploy } from '../../shared/service/deployment-service.ts';
+import { RESOURCE_PART_CHARS } from '../../shared/store/definition-repository.ts';
 import type { EngineService } from '../../shared/service/engine-service.ts';
 import { userTaskChain } from '../e2e/inline-bpmn.ts';
 import { startTestRuntime } from '../support/runtime.ts';
@@ -87,5 +88,46 @@ describe('deployment atomicity', () => {
     expect(await seen('unsettledA')).toEqual([1]);
     expect((await engine.deps.definitions.getDefinition(outcome.definitions[1]!.id))?.key).toBe('unsettledB');
     expect(await engine.deps.definitions.definitionXml(outcome.definitions[0]!)).toBe(userTaskChain('unsettledA', ['task']));
+  });
+
+  it('a commit whose answer was lost stands: the deployment is kept whole with its version numbers', async () => {
+    // given a commit that reaches the store but whose answer does not come back
+    const repository = engine.deps.definitions;
+    const commit = repository.commitDeployment.bind(repository);
+    const lost = vi.spyOn(repository, 'commitDeployment').mockImplementationOnce(async (...args) => {
+      await commit(...args);
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    });
+
+    // when
+    const outcome = await deploy(engine.deps, engine.env, request(['answerLost']));
+    lost.mockRestore();
+
+    // then
+    expect(outcome.definitions.map((d) => d.version)).toEqual([1]);
+    expect(await seen('answerLost')).toEqual([1]);
+    expect((await deploy(engine.deps, engine.env, request(['answerLost']))).definitions.map((d) => d.version)).toEqual([2]);
+  });
+
+  it('stores resources of any size in parts and reads each back exactly, whatever its characters and name', async () => {
+    // given two large resources, one named as the other's name plus '#…', and a character outside the BMP on a part boundary
+    const big = (key: string) => {
+      const model = userTaskChain(key, ['task']);
+      const filler = `${'d'.repeat(RESOURCE_PART_CHARS - 1)}😀${'e'.repeat(RESOURCE_PART_CHARS)}`;
+      return model.replace('<startEvent id="start"/>', `<startEvent id="start"><documentation>${filler}</documentation></startEvent>`);
+    };
+    const resources = [
+      { name: 'parts.bpmn', xml: big('partsA') },
+      { name: 'parts.bpmn#b.bpmn', xml: big('partsB') },
+    ];
+
+    // when
+    const outcome = await deploy(engine.deps, engine.env, { ...request([]), name: 'parts', resources });
+
+    // then
+    const stored = await engine.deps.definitions.listResources(outcome.deployment.id);
+    const byName = Object.fromEntries(stored.map((r) => [r.name, r.xml === resources.find((x) => x.name === r.name)!.xml]));
+    expect(byName).toEqual({ 'parts.bpmn': true, 'parts.bpmn#b.bpmn': true });
+    for (const definition of outcome.definitions) expect(await engine.deps.definitions.definitionXml(definition)).toBe(resources.find((r) => r.name === definition.resourceName)!.xml);
   });
 });
