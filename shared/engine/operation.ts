@@ -4,9 +4,9 @@ import { processEngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { copyJson } from './json-copy.ts';
 import type { RunOptions } from './execution-context.ts';
+import { setTyped } from './set-typed.ts';
 import { Runtime } from './runtime.ts';
-import { hasOwn, setOwn } from './own-properties.ts';
-import type { ActivityInstanceState, ProcessInstanceState, TypedValue, Variables } from './state.ts';
+import type { ActivityInstanceState, ProcessInstanceState, Variables } from './state.ts';
 
 /** What every engine operation returns: the new state (the input is never mutated) and what happened. */
 export interface OperationResult {
@@ -44,12 +44,4 @@ export function requireActive(state: ProcessInstanceState): void {
 /** Sets typed variables with Camunda scoping (local: on the node itself). */
 export function applyVariables(runtime: Runtime, instance: ActivityInstanceState, variables: Variables | undefined, local = false): void {
   for (const [name, value] of Object.entries(variables ?? {})) setTyped(runtime, instance, name, value, local);
-}
-
-export function setTyped(runtime: Runtime, instance: ActivityInstanceState, name: string, value: TypedValue, local: boolean): void {
-  const owner = local ? instance : (runtime.variableOwner(instance, name) ?? runtime.state.root);
-  const change = hasOwn(owner.variables, name) ? 'update' : 'create';
-  if (!owner.variables) owner.variables = {};
-  setOwn(owner.variables, name, value);
-  runtime.variableChanged(owner, name, change);
 }

@@ -275,7 +275,8 @@ export async function runHandOver(engine: EngineService, stored: StoredHandOver)
     log.error('call hand-over failed', { handOverId: record.id, kind: record.kind, retriesLeft: retries, error });
     if (retries !== undefined && retries > 0) await engine.deps.publisher.send(engine.deps.jobQueueUrl, [{ jobId: record.id }]);
     // Out of retries: the caller shows it, as a failing job would in Camunda.
-    if (retries === 0 && 'caller' in record) await raiseIncidentOnCaller(engine, record.caller, record.id, message);
+    const caller = callerOf(record);
+    if (retries === 0 && caller) await raiseIncidentOnCaller(engine, caller, record.id, message);
     return 'failed';
   }
 }
@@ -285,16 +286,8 @@ function isLostRace(error: unknown): boolean {
   return error instanceof ConcurrentModificationError || (error instanceof EngineError && error.type === 'OptimisticLockingException');
 }
 
-async function raiseIncidentOnCaller(engine: EngineService, caller: CallerState, handOverId: string, message: string): Promise<void> {
-  await engine
-    .update(
-      caller.processInstanceId,
-      (state) => raiseHandOverIncident(state, caller.activityInstanceId, handOverId, message, engine.env),
-      () => new EngineError('NotFoundException', `Process instance ${caller.processInstanceId} ended`),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
-    });
+function raiseIncidentOnCaller(engine: EngineService, caller: CallerState, handOverId: string, message: string): Promise<void> {
+  return updateIfRunning(engine, caller.processInstanceId, (state) => raiseHandOverIncident(state, caller.activityInstanceId, handOverId, message, engine.env));
 }
 
 /**
@@ -305,18 +298,8 @@ export async function retryHandOver(engine: EngineService, handOverId: string, r
   const stored = await engine.deps.handOvers.get(handOverId);
   if (!stored) return false;
   await engine.deps.handOvers.setRetries(handOverId, retries);
-  const caller = 'caller' in stored.record ? stored.record.caller : undefined;
-  if (caller) {
-    await engine
-      .update(
-        caller.processInstanceId,
-        (state) => resolveHandOverIncident(state, handOverId),
-        () => new EngineError('NotFoundException', 'ended'),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
-      });
-  }
+  const caller = callerOf(stored.record);
+  if (caller) await updateIfRunning(engine, caller.processInstanceId, (state) => resolveHandOverIncident(state, handOverId));
   if (retries > 0) await engine.deps.publisher.send(engine.deps.jobQueueUrl, [{ jobId: handOverId }]);
   return true;
 }
@@ -450,74 +433,65 @@ async function deleteCalledInstance(
         continue;
       }
     }
-    let deleted = false;
-    try {
-      await engine.update(
-        calledInstanceId,
-        (state, model) => {
-          deleted = true;
-          const { skipCustomListeners, skipIoMappings, externallyTerminated } = options;
-          return deleteProcessInstance(state, model, engine.env, { skipCustomListeners, skipIoMappings, externallyTerminated, byCaller: true });
-        },
-        () => new EngineError('NotFoundException', `Process instance ${calledInstanceId} ended`),
-        [handOvers.consumeAction(recordId)],
-      );
-    } catch (error) {
-      if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
-      deleted = false;
-    }
-    if (!deleted) await handOvers.delete(recordId);
+    const { skipCustomListeners, skipIoMappings, externallyTerminated } = options;
+    await applyConsuming(engine, calledInstanceId, recordId, (state, model) =>
+      deleteProcessInstance(state, model, engine.env, { skipCustomListeners, skipIoMappings, externallyTerminated, byCaller: true }),
+    );
     return;
   }
 }
 
 /** Detaches a called instance from its deleted caller; a start still waiting is carried out first. */
 async function detachCalledInstance(engine: EngineService, recordId: string, calledInstanceId: string): Promise<void> {
-  const { handOvers } = engine.deps;
-  const start = await handOvers.get(handOverIds.start(calledInstanceId));
+  const start = await engine.deps.handOvers.get(handOverIds.start(calledInstanceId));
   if (start) await receiveHandOver(engine, start.record);
-  let changed = false;
-  try {
-    await engine.update(
-      calledInstanceId,
-      (state) => {
-        const next = detachFromCaller(state);
-        changed = next !== state;
-        return next;
-      },
-      () => new EngineError('NotFoundException', `Process instance ${calledInstanceId} ended`),
-      [handOvers.consumeAction(recordId)],
-    );
-  } catch (error) {
-    if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
-    changed = false;
-  }
-  if (!changed) await handOvers.delete(recordId);
+  await applyConsuming(engine, calledInstanceId, recordId, (state) => detachFromCaller(state));
 }
 
 /**
- * Applies a called instance's effect to its caller, consuming the record in the same transaction.
- * When the caller no longer waits for the called instance (it continued already, or the call
- * activity or the caller is gone), the record simply goes.
+ * Applies a called instance's effect to its caller. When the caller no longer waits for the called
+ * instance (it continued already, or the call activity or the caller is gone), the record simply goes.
  */
-async function applyToCaller(engine: EngineService, record: CallerHandOver, apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState): Promise<void> {
-  const callerId = record.caller.processInstanceId;
+function applyToCaller(engine: EngineService, record: CallerHandOver, apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState): Promise<void> {
+  return applyConsuming(engine, record.caller.processInstanceId, record.id, apply);
+}
+
+/**
+ * The effect of a hand-over on one instance, with the record consumed in the same transaction.
+ * When there is nothing to change (the instance ended, or `apply` gives back the state it got),
+ * the record simply goes.
+ */
+async function applyConsuming(
+  engine: EngineService,
+  instanceId: string,
+  recordId: string,
+  apply: (state: ProcessInstanceState, model: ProcessModel) => OperationResult | ProcessInstanceState,
+): Promise<void> {
   let applied = false;
   try {
     await engine.update(
-      callerId,
+      instanceId,
       (state, model) => {
         const outcome = apply(state, model);
         // What EngineService.update stores: nothing when the state it gets back is the one it gave.
         applied = ('state' in outcome && 'events' in outcome ? outcome.state : outcome) !== state;
         return outcome;
       },
-      () => new EngineError('NotFoundException', `Process instance ${callerId} ended`),
-      [engine.deps.handOvers.consumeAction(record.id)],
+      () => new EngineError('NotFoundException', `Process instance ${instanceId} ended`),
+      [engine.deps.handOvers.consumeAction(recordId)],
     );
   } catch (error) {
     if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
     applied = false;
   }
-  if (!applied) await engine.deps.handOvers.delete(record.id);
+  if (!applied) await engine.deps.handOvers.delete(recordId);
+}
+
+/** Changes an instance if it still runs; one that ended has nothing to change. */
+async function updateIfRunning(engine: EngineService, instanceId: string, change: (state: ProcessInstanceState) => ProcessInstanceState): Promise<void> {
+  await engine
+    .update(instanceId, change, () => new EngineError('NotFoundException', `Process instance ${instanceId} ended`))
+    .catch((error: unknown) => {
+      if (!(error instanceof EngineError && error.type === 'NotFoundException')) throw error;
+    });
 }

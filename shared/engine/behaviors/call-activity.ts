@@ -9,6 +9,7 @@ import { resolveDelegate } from '../invoke-implementation.ts';
 import { getOwn, hasOwn, setOwn } from '../own-properties.ts';
 import type { ActivityInstanceState, TypedValue, Variables } from '../state.ts';
 import { fromTypedValue, toTypedValue } from '../typed-values.ts';
+import { setTyped } from '../set-typed.ts';
 import type { Behavior } from './behavior.ts';
 import { callerCatches } from './event-propagation.ts';
 
@@ -147,8 +148,8 @@ export function applyOutputVariables(ctx: BehaviorContext, instance: ActivityIns
     });
   }
   // Camunda sets the non-local outputs first, without a multi-instance body's counters, then the local ones.
-  for (const output of outputs.filter((o) => !o.local && !LOOP_COUNTERS.has(o.name))) setTypedVariable(ctx, instance, output.name, output.value, false);
-  for (const output of outputs.filter((o) => o.local)) setTypedVariable(ctx, instance, output.name, output.value, true);
+  for (const output of outputs.filter((o) => !o.local && !LOOP_COUNTERS.has(o.name))) setTyped(ctx, instance, output.name, output.value, false);
+  for (const output of outputs.filter((o) => o.local)) setTyped(ctx, instance, output.name, output.value, true);
   if (node.variableMapping) {
     const delegate = variableMappingOf(ctx, instance, node, 'mapOutputVariables');
     invokeMapping(() =>
@@ -179,12 +180,4 @@ function invokeMapping(run: () => void): void {
     if (error instanceof EngineError) throw error;
     throw processEngineError(error instanceof Error ? error.message : String(error));
   }
-}
-
-function setTypedVariable(ctx: BehaviorContext, instance: ActivityInstanceState, name: string, value: TypedValue, local: boolean): void {
-  const owner = local ? instance : (ctx.variableOwner(instance, name) ?? ctx.state.root);
-  const change = hasOwn(owner.variables, name) ? 'update' : 'create';
-  if (!owner.variables) owner.variables = {};
-  setOwn(owner.variables, name, value);
-  ctx.variableChanged(owner, name, change);
 }

@@ -2,7 +2,7 @@ import { type EventSubProcessNode, type FlowNode, isKind, type SequenceFlow } fr
 import { behaviorOf } from '../behaviors/behavior-table.ts';
 import { disarmEventSubProcesses } from '../behaviors/event-registration.ts';
 import { notValid, processEngineError } from '../errors.ts';
-import { setTyped } from '../operation.ts';
+import { setTyped } from '../set-typed.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
 import { describeInstruction, type InstructionVariables, type ModificationInstruction } from './instructions.ts';
