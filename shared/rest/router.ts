@@ -99,6 +99,19 @@ export class Router {
     this.routes = routes.map((r) => ({ ...r, compiled: compilePattern(r.pattern) })).sort((a, b) => bySpecificity(a.compiled, b.compiled));
   }
 
+  /** The route that answers a method and path (with its raw parameters), or why none does. */
+  find(method: string, path: string): { route: Route; raw: Record<string, string> } | 'other method' | undefined {
+    const segments = pathSegments(path);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const raw = matchPattern(route.compiled, segments);
+      if (!raw) continue;
+      pathMatched = true;
+      if (route.method === method) return { route, raw };
+    }
+    return pathMatched ? 'other method' : undefined;
+  }
+
   /** Answers one request under its correlation id; logs it (5xx once at error, 4xx at debug) and times it by route. */
   handle(req: RestRequest, services: Services): Promise<RestResponse> {
     return withCorrelationId(req.requestId, async () => {
@@ -115,19 +128,12 @@ export class Router {
       const app = this.app(services);
       const auth = services.authMode === 'basic' ? await authenticate(req, app) : AuthContext.anonymous();
       if (!auth) return { response: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="default"' } }, route: matched };
-      const segments = pathSegments(req.path);
-      let pathMatched = false;
-      for (const route of this.routes) {
-        const raw = matchPattern(route.compiled, segments);
-        if (!raw) continue;
-        pathMatched = true;
-        if (route.method !== req.method) continue;
-        matched = `${route.method} ${route.pattern}`;
-        const response = await route.handler({ req, params: decodeParams(raw, req.path), app, auth });
-        return { response, route: matched };
-      }
-      if (pathMatched) throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
-      throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
+      const found = this.find(req.method, req.path);
+      if (found === 'other method') throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
+      if (!found) throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
+      matched = `${found.route.method} ${found.route.pattern}`;
+      const response = await found.route.handler({ req, params: decodeParams(found.raw, req.path), app, auth });
+      return { response, route: matched };
     } catch (error) {
       const { status, body } = toErrorResponse(error);
       const attributes = { method: req.method, path: req.path, route: matched, status, error };

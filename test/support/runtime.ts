@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
 import type { DelegateRegistry } from '../../shared/engine/delegates.ts';
+import { responseViolation } from './openapi.ts';
 
 /** A local runtime on a free port with its own table and queues, sharing the run's emulator. */
 export function startTestRuntime(options: { registry?: DelegateRegistry } & Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
   return startLocalRuntime({ port: 0, prefix: `t${randomUUID().slice(0, 8)}`, sweepIntervalMs: 200, log: () => {}, ...options });
+}
+
+/**
+ * Every response the tests receive must have the shape Camunda's OpenAPI document gives for its
+ * status (test/support/openapi.ts). OPENAPI_VIOLATIONS=collect:<file> records violations in a file
+ * instead of failing the request (to survey them).
+ */
+function checkAgainstCamundaDocument(method: string, path: string, status: number, body: unknown): void {
+  const violation = responseViolation(method, path, status, body);
+  if (!violation) return;
+  const mode = process.env.OPENAPI_VIOLATIONS ?? '';
+  if (mode.startsWith('collect:')) appendFileSync(mode.slice('collect:'.length), `${violation}\n`);
+  else throw new Error(`response outside Camunda's OpenAPI document: ${violation}`);
 }
 
 /** Tiny Camunda REST client for tests: JSON in, status + JSON out. */
@@ -22,6 +37,7 @@ export function restClient(baseUrl: string) {
     } catch {
       json = text;
     }
+    checkAgainstCamundaDocument(method, path, response.status, json);
     return { status: response.status, body: json as any };
   };
   return {
@@ -37,7 +53,9 @@ export function restClient(baseUrl: string) {
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
       for (const [name, xml] of Object.entries(resources)) form.append(name, new Blob([xml], { type: 'application/xml' }), name);
       const response = await fetch(`${baseUrl}/deployment/create`, { method: 'POST', body: form });
-      return { status: response.status, body: (await response.json()) as any };
+      const body = await response.json();
+      checkAgainstCamundaDocument('POST', '/deployment/create', response.status, body);
+      return { status: response.status, body: body as any };
     },
   };
 }
