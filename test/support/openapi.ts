@@ -39,7 +39,10 @@ function loadDocument(): Json {
  * out as a null member of the enum.
  */
 function readAsCamundaSerializes(node: Json): void {
-  if (Array.isArray(node)) return node.forEach(readAsCamundaSerializes);
+  if (Array.isArray(node)) {
+    for (const item of node) readAsCamundaSerializes(item);
+    return;
+  }
   if (node === null || typeof node !== 'object') return;
   if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null)) node.enum.push(null);
   if (node.properties) {
