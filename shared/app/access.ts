@@ -49,22 +49,38 @@ export async function canSeeBatch(auth: AuthContext, batch: Pick<Batch, 'id' | '
   return auth.canSeeTenant(batch.tenantId) && (await auth.isAllowed({ permission, resource: 'Batch', resourceId: batch.id }));
 }
 
-/** Task access: the task itself, or the definition's task-wide permission. */
-export async function mayTask(auth: AuthContext, task: Record<string, unknown>, action: 'READ' | 'UPDATE'): Promise<boolean> {
-  if (!auth.canSeeTenant(task.tenantId as string | null)) return false;
-  return auth.isAllowed(
-    { permission: action, resource: 'Task', resourceId: String(task.id) },
-    { permission: `${action}_TASK`, resource: 'ProcessDefinition', resourceId: String(task.processDefinitionKey) },
-  );
+/**
+ * What a task operation asks (Camunda's AuthorizationCommandChecker): the permissions on the task,
+ * or the definition's task-wide ones, any of which suffices.
+ */
+const TASK_PERMISSIONS = {
+  READ: { task: ['READ'], definition: ['READ_TASK'] },
+  UPDATE: { task: ['UPDATE'], definition: ['UPDATE_TASK'] },
+  WORK: { task: ['TASK_WORK', 'UPDATE'], definition: ['TASK_WORK', 'UPDATE_TASK'] },
+  ASSIGN: { task: ['TASK_ASSIGN', 'UPDATE'], definition: ['TASK_ASSIGN', 'UPDATE_TASK'] },
+  UPDATE_VARIABLE: { task: ['UPDATE_VARIABLE', 'UPDATE'], definition: ['UPDATE_TASK_VARIABLE', 'UPDATE_TASK'] },
+} as const;
+export type TaskAction = keyof typeof TASK_PERMISSIONS;
+
+function taskChecks(task: Record<string, unknown>, action: TaskAction): PermissionCheck[] {
+  const { task: onTask, definition } = TASK_PERMISSIONS[action];
+  return [
+    ...onTask.map((permission): PermissionCheck => ({ permission, resource: 'Task', resourceId: String(task.id) })),
+    ...definition.map((permission): PermissionCheck => ({ permission, resource: 'ProcessDefinition', resourceId: String(task.processDefinitionKey) })),
+  ];
 }
 
-export async function requireTask(auth: AuthContext, task: Record<string, unknown>, action: 'READ' | 'UPDATE'): Promise<void> {
+/** Task access: the task itself, or the definition's task-wide permission. */
+export async function mayTask(auth: AuthContext, task: Record<string, unknown>, action: TaskAction): Promise<boolean> {
+  if (!auth.canSeeTenant(task.tenantId as string | null)) return false;
+  return auth.isAllowed(...taskChecks(task, action));
+}
+
+export async function requireTask(auth: AuthContext, task: Record<string, unknown>, action: TaskAction): Promise<void> {
   if (!(await mayTask(auth, task, action))) {
-    await auth.require(
-      { permission: action, resource: 'Task', resourceId: String(task.id) },
-      { permission: `${action}_TASK`, resource: 'ProcessDefinition', resourceId: String(task.processDefinitionKey) },
-    );
-    throw processEngineError(`ENGINE-03110 Cannot ${action.toLowerCase()} the task '${String(task.id)}' because it belongs to no authenticated tenant.`);
+    await auth.require(...taskChecks(task, action));
+    const verb = action === 'READ' ? 'read' : 'update';
+    throw processEngineError(`ENGINE-03110 Cannot ${verb} the task '${String(task.id)}' because it belongs to no authenticated tenant.`);
   }
 }
 

@@ -1,47 +1,34 @@
+import { nullValue } from '../engine/errors.ts';
 import { modifyVariables } from '../engine/operations.ts';
-import { getOwn } from '../engine/own-properties.ts';
-import type { TypedValue, Variables } from '../engine/state.ts';
+import type { Variables } from '../engine/state.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
-import { mayInstance, requireInstance } from './access.ts';
-import type { AppContext, UseCase } from './app-context.ts';
-import { loadReadable, missingInstance } from './process-instances.ts';
-import { ResourceNotFound } from './errors.ts';
-
-/** GET /process-instance/{id}/variables: the instance's own (root scope) variables. */
-export const getProcessInstanceVariables: UseCase<{ processInstanceId: string }, Variables> = async (app, caller, { processInstanceId }) =>
-  (await loadReadable(app, caller, processInstanceId)).stored.state.root.variables ?? {};
-
-/** GET /process-instance/{id}/variables/{name}. */
-export const getProcessInstanceVariable: UseCase<{ processInstanceId: string; name: string }, TypedValue> = async (app, caller, { processInstanceId, name }) => {
-  const value = getOwn((await loadReadable(app, caller, processInstanceId)).stored.state.root.variables, name);
-  if (!value) throw new ResourceNotFound(`process instance variable with name ${name} does not exist`);
-  return value;
-};
+import { requireInstance } from './access.ts';
+import type { AppContext } from './app-context.ts';
 
 /**
- * Sets and removes root variables of an instance the caller may read and update, checked on the
- * state the change applies to (one read per attempt).
+ * A process instance's own (root scope) variables, as Camunda's RuntimeService#getVariables and
+ * #updateVariables on the instance's execution: an unknown (or ended) instance is EnsureUtil's
+ * NullValueException, one the caller may not read or change a 403.
  */
-async function changeVariables(app: AppContext, caller: AuthContext, id: string, modifications: Variables, deletions: readonly string[]): Promise<void> {
+const doesNotExist = (id: string) => nullValue(`execution ${id} doesn't exist: execution is null`);
+
+/** GET /process-instance/{id}/variables: READ on the instance or READ_INSTANCE on its definition. */
+export async function readInstanceVariables(app: AppContext, caller: AuthContext, processInstanceId: string): Promise<Variables> {
+  const loaded = await app.engine.load(processInstanceId);
+  if (!loaded || loaded.stored.state.status !== 'ACTIVE') throw doesNotExist(processInstanceId);
+  await requireInstance(caller, loaded.stored.state, 'READ');
+  return loaded.stored.state.root.variables ?? {};
+}
+
+/** Sets then removes root variables: UPDATE on the instance or UPDATE_INSTANCE on its definition, checked on the state the change applies to. */
+export async function modifyInstanceVariables(app: AppContext, caller: AuthContext, processInstanceId: string, modifications: Variables, deletions: readonly string[]): Promise<void> {
   await app.engine.update(
-    id,
+    processInstanceId,
     async (state, model) => {
-      if (!(await mayInstance(caller, state, 'READ'))) throw missingInstance(id);
+      if (state.status !== 'ACTIVE') throw doesNotExist(processInstanceId);
       await requireInstance(caller, state, 'UPDATE');
       return modifyVariables(state, model, modifications, deletions, app.engine.env);
     },
-    () => missingInstance(id),
+    () => doesNotExist(processInstanceId),
   );
 }
-
-/** POST /process-instance/{id}/variables. */
-export const modifyProcessInstanceVariables: UseCase<{ processInstanceId: string; modifications: Variables; deletions: readonly string[] }, void> = (app, caller, input) =>
-  changeVariables(app, caller, input.processInstanceId, input.modifications, input.deletions);
-
-/** PUT /process-instance/{id}/variables/{name}. */
-export const setProcessInstanceVariable: UseCase<{ processInstanceId: string; name: string; value: TypedValue }, void> = (app, caller, input) =>
-  changeVariables(app, caller, input.processInstanceId, { [input.name]: input.value }, []);
-
-/** DELETE /process-instance/{id}/variables/{name}. */
-export const deleteProcessInstanceVariable: UseCase<{ processInstanceId: string; name: string }, void> = (app, caller, input) =>
-  changeVariables(app, caller, input.processInstanceId, {}, [input.name]);

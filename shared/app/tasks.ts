@@ -2,7 +2,7 @@ import * as operations from '../engine/operations.ts';
 import type { Variables } from '../engine/state.ts';
 import { mayTask, requireTask } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
-import { invalidRequest, ResourceNotFound } from './errors.ts';
+import { ResourceNotFound } from './errors.ts';
 import { processEngineError } from '../engine/errors.ts';
 import type { QueryItem } from './read-models.ts';
 import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream } from './result-page.ts';
@@ -37,7 +37,7 @@ async function candidatesOf(app: AppContext, query: TaskQuery): Promise<{ users:
     throw processEngineError(`Invalid query usage: cannot set both candidateUser and ${candidateGroup !== undefined ? 'candidateGroup' : 'candidateGroupIn'}`);
   }
   if (candidateGroup !== undefined && candidateGroups !== undefined) throw processEngineError('Invalid query usage: cannot set both candidateGroup and candidateGroupIn');
-  if (candidateGroups !== undefined && candidateGroups.length === 0) throw invalidRequest('Candidate group list is empty');
+  if (candidateGroups !== undefined && candidateGroups.length === 0) throw processEngineError('Candidate group list is empty');
   if (candidateUser !== undefined) return { users: [candidateUser], groups: [...(await app.identityCache.identityOf(candidateUser)).groupIds] };
   if (candidateGroup !== undefined) return { users: [], groups: [candidateGroup] };
   if (candidateGroups !== undefined) return { users: [], groups: [...candidateGroups] };

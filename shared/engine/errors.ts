@@ -9,7 +9,9 @@ export type EngineExceptionType =
   | 'NotFoundException'
   | 'OptimisticLockingException'
   | 'MismatchingMessageCorrelationException'
-  | 'TaskAlreadyClaimedException';
+  | 'TaskAlreadyClaimedException'
+  /** Camunda's EnsureUtil on a null: a ProcessEngineException, so a 500. */
+  | 'NullValueException';
 
 export class EngineError extends Error {
   constructor(
@@ -32,6 +34,7 @@ export const processEngineError = (message: string) => new EngineError('ProcessE
 export const notValid = (message: string) => new EngineError('NotValidException', message);
 export const badUserRequest = (message: string) => new EngineError('BadUserRequestException', message);
 export const notFound = (message: string) => new EngineError('NotFoundException', message);
+export const nullValue = (message: string) => new EngineError('NullValueException', message);
 
 /** Message correlation found no or several matching executions (Camunda maps it to 400). */
 export const mismatchingMessage = (message: string) => new EngineError('MismatchingMessageCorrelationException', message);

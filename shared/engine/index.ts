@@ -10,3 +10,4 @@ export * from './thrown-events.ts';
 export * from './state.ts';
 export * from './modification/index.ts';
 export * from './call-operations.ts';
+export * from './task-operations.ts';

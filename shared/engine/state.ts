@@ -37,6 +37,11 @@ export interface TaskState {
   /** Evaluated once, when the task is created (Camunda's identity links of type candidate). */
   candidateUsers?: string[];
   candidateGroups?: string[];
+  /** Set by delegation: who gets the task back on resolve. */
+  owner?: string;
+  delegationState?: 'PENDING' | 'RESOLVED';
+  /** The task's local variables (Camunda's task is a variable scope of its own, apart from its execution). */
+  variables?: Variables;
 }
 
 export interface ExternalTaskState {

@@ -58,6 +58,8 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         id: node.task.id,
         name: definition?.name ?? null,
         assignee: node.task.assignee ?? null,
+        owner: node.task.owner ?? null,
+        delegationState: node.task.delegationState ?? null,
         created: node.task.created,
         taskDefinitionKey: node.activityId,
         activityInstanceId: node.id,

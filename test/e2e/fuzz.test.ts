@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { processEngineError } from '../../shared/engine/errors.ts';
+import { RequestError } from '../../shared/app/errors.ts';
+import { nullValue, processEngineError } from '../../shared/engine/errors.ts';
 import { toErrorResponse } from '../../shared/rest/errors.ts';
 import { allRoutes } from '../../shared/rest/routes/index.ts';
 import { readFixture } from '../support/engine-harness.ts';
@@ -323,6 +324,8 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
     if (route.method === 'DELETE' && /members\/\{(userId|groupId)\}$/.test(route.pattern)) request.documented = { status: 204, body: '' };
     // Unlocking a user that does not exist is no error in Camunda either (UnlockUserCmd).
     if (key === 'POST /user/{id}/unlock') request.documented = { status: 204, body: '' };
+    const engineAnswer = unknownScopeAnswer(key, path);
+    if (engineAnswer) request.documented = toErrorResponse(engineAnswer);
     if (route.method === 'POST' || route.method === 'PUT') {
       if (key.endsWith('/modification') || key.endsWith('/modification-async')) {
         if (rng.chance(0.5)) {
@@ -550,6 +553,29 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
     }
   }
   return requests.slice(0, REQUESTS);
+}
+
+/**
+ * What Camunda answers for an unknown task or instance where its engine command, not its REST layer,
+ * finds it missing (EnsureUtil's NullValueException, a 500, wrapped by AbstractVariablesResource).
+ */
+function unknownScopeAnswer(key: string, path: string): Error | undefined {
+  const [, resource, rawId, segment, rawName] = path.split('?')[0]!.split('/');
+  const id = decodeURIComponentOr(rawId ?? '');
+  if (id === undefined) return undefined;
+  if (key === 'POST /task/{id}/delegate' || key === 'POST /task/{id}/resolve') return nullValue(`Cannot find task with id ${id}: task is null`);
+  const scope = key.startsWith('/task', key.indexOf(' ') + 1)
+    ? { type: 'task', missing: `task ${id} doesn't exist: task is null` }
+    : { type: 'process instance', missing: `execution ${id} doesn't exist: execution is null` };
+  if (resource === undefined || !['variables', 'localVariables'].includes(segment ?? '')) return undefined;
+  const wrapped = (message: string) => new RequestError(500, `${message}: ${scope.missing}`, 'RestException', 0);
+  if (rawName === undefined) return key.startsWith('GET') ? nullValue(scope.missing) : wrapped(`Cannot modify variables for ${scope.type} ${id}`);
+  const name = decodeURIComponentOr(rawName);
+  if (name === undefined) return undefined;
+  if (key.startsWith('GET')) return wrapped(`Cannot get ${scope.type} variable ${name}`);
+  if (key.startsWith('PUT')) return wrapped(`Cannot put ${scope.type} variable ${name}`);
+  if (scope.type === 'task') return new RequestError(500, `Cannot delete task variable ${name}: Cannot find task with id ${id}: task is null`, 'RestException', 0);
+  return wrapped(`Cannot delete ${scope.type} variable ${name}`);
 }
 
 function decodeURIComponentOr(text: string): string | undefined {

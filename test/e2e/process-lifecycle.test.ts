@@ -586,29 +586,36 @@ describe('the process lifecycle over the Camunda REST API', () => {
         const batch = await api.post(`/process-instance/${id}/variables`, { modifications: { n: { value, type } } });
 
         // then
+        // (Camunda's AbstractVariablesResource names the operation before the conversion's message.)
         expect(single.status).toBe(400);
-        expect(single.body).toEqual({ type: 'InvalidRequestException', message, code: null });
+        expect(single.body).toEqual({ type: 'InvalidRequestException', message: `Cannot put process instance variable n: ${message}`, code: null });
         expect(batch.status).toBe(400);
-        expect(batch.body).toEqual({ type: 'InvalidRequestException', message, code: null });
+        expect(batch.body).toEqual({ type: 'InvalidRequestException', message: `Cannot modify variables for process instance: ${message}`, code: null });
       }
       const json = await api.put(`/process-instance/${id}/variables/n`, { value: { a: 1 }, type: 'Json' });
       expect(json.status).toBe(400);
-      expect(json.body).toEqual({ type: 'InvalidRequestException', message: "Must provide 'null' or String value for value of SerializableValue type 'Json'.", code: null });
+      expect(json.body).toEqual({
+        type: 'InvalidRequestException',
+        message: "Cannot put process instance variable n: Must provide 'null' or String value for value of SerializableValue type 'Json'.",
+        code: null,
+      });
       const unsupported = await api.put(`/process-instance/${id}/variables/n`, { value: 1, type: 'Banana' });
       expect(unsupported.status).toBe(400);
-      expect(unsupported.body).toEqual({ type: 'RestException', message: "Unsupported value type 'Banana'", code: null });
+      expect(unsupported.body).toEqual({ type: 'InvalidRequestException', message: "Cannot put process instance variable n: Unsupported value type 'Banana'", code: null });
       expect((await api.get(`/process-instance/${id}/variables`)).body).toEqual({ n: { type: 'Integer', value: 1, valueInfo: {} } });
     });
 
-    it('answers 404 for variables of an unknown instance', async () => {
+    it('answers variables of an unknown instance as Camunda’s engine commands do (NullValueException, a 500)', async () => {
       // when
       const read = await api.get('/process-instance/no-such-instance/variables');
       const write = await api.put('/process-instance/no-such-instance/variables/x', { value: 1 });
 
       // then
-      expect(read.status).toBe(404);
-      expect(read.body).toEqual({ type: 'InvalidRequestException', message: 'Process instance with id no-such-instance does not exist', code: null });
-      expect(write.status).toBe(404);
+      expect(read).toEqual({ status: 500, body: { type: 'NullValueException', message: "execution no-such-instance doesn't exist: execution is null", code: 0 } });
+      expect(write).toEqual({
+        status: 500,
+        body: { type: 'RestException', message: "Cannot put process instance variable x: execution no-such-instance doesn't exist: execution is null", code: 0 },
+      });
     });
   });
 

@@ -152,9 +152,10 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /process-instance/{id}/modification': { path: `/process-instance/${pi}/modification`, body: { instructions } },
     'GET /process-instance/{id}/variables': { path: `/process-instance/${pi}/variables` },
     'POST /process-instance/{id}/variables': { path: `/process-instance/${pi}/variables`, body: { modifications: { injected: { value: 1, type: 'Integer' } }, deletions: ['secretVar'] } },
-    'GET /process-instance/{id}/variables/{name}': { path: `/process-instance/${pi}/variables/secretVar` },
-    'PUT /process-instance/{id}/variables/{name}': { path: `/process-instance/${pi}/variables/secretVar`, body: { value: 'overwritten', type: 'String' } },
-    'DELETE /process-instance/{id}/variables/{name}': { path: `/process-instance/${pi}/variables/secretVar` },
+    'GET /process-instance/{id}/variables/{varName}': { path: `/process-instance/${pi}/variables/secretVar` },
+    'PUT /process-instance/{id}/variables/{varName}': { path: `/process-instance/${pi}/variables/secretVar`, body: { value: 'overwritten', type: 'String' } },
+    'DELETE /process-instance/{id}/variables/{varName}': { path: `/process-instance/${pi}/variables/secretVar` },
+    'GET /process-instance/{id}/variables/{varName}/data': { path: `/process-instance/${pi}/variables/secretVar/data` },
     'GET /task': { path: '/task' },
     'GET /task/count': { path: '/task/count' },
     'GET /task/{id}': { path: `/task/${f.taskId}` },
@@ -163,6 +164,25 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /task/{id}/complete': { path: `/task/${f.taskId}/complete`, body: {} },
     'POST /task/{id}/bpmnError': { path: `/task/${f.taskId}/bpmnError`, body: { errorCode: 'E' } },
     'POST /task/{id}/bpmnEscalation': { path: `/task/${f.taskId}/bpmnEscalation`, body: { escalationCode: 'E' } },
+    'POST /task': { path: '/task', body: {} },
+    'POST /task/count': { path: '/task/count', body: {} },
+    'POST /task/{id}/assignee': { path: `/task/${f.taskId}/assignee`, body: { userId: NOBODY } },
+    'POST /task/{id}/delegate': { path: `/task/${f.taskId}/delegate`, body: { userId: NOBODY } },
+    'POST /task/{id}/resolve': { path: `/task/${f.taskId}/resolve`, body: {} },
+    ...Object.fromEntries(
+      (['variables', 'localVariables'] as const).flatMap((segment) => {
+        const name = segment === 'variables' ? 'secretVar' : 'secretLocal';
+        const base = `/task/${f.taskId}/${segment}`;
+        return [
+          [`GET /task/{id}/${segment}`, { path: base }],
+          [`POST /task/{id}/${segment}`, { path: base, body: { modifications: { injected: { value: 1, type: 'Integer' } }, deletions: [name] } }],
+          [`GET /task/{id}/${segment}/{varName}`, { path: `${base}/${name}` }],
+          [`PUT /task/{id}/${segment}/{varName}`, { path: `${base}/${name}`, body: { value: 'overwritten', type: 'String' } }],
+          [`DELETE /task/{id}/${segment}/{varName}`, { path: `${base}/${name}` }],
+          [`GET /task/{id}/${segment}/{varName}/data`, { path: `${base}/${name}/data` }],
+        ];
+      }),
+    ),
     'POST /external-task/fetchAndLock': { path: '/external-task/fetchAndLock', body: { workerId: 'mallory', maxTasks: 10, topics: [{ topicName: TOPIC, lockDuration: 60_000 }] } },
     'GET /external-task': { path: `/external-task?topicName=${TOPIC}` },
     'GET /external-task/{id}': { path: `/external-task/${f.externalTaskId}` },
@@ -314,6 +334,7 @@ describe('security of every route', () => {
     const instance = await ok(asAdmin('POST', { path: `/process-definition/${definitionId}/start`, body: { businessKey: BUSINESS_KEY, variables: { secretVar: { value: SECRET, type: 'String' } } } }));
     const pi = instance.id as string;
     const [task] = await ok(asAdmin('GET', { path: `/task?processInstanceId=${pi}` }));
+    await ok(asAdmin('PUT', { path: `/task/${task.id}/localVariables/secretLocal`, body: { value: SECRET, type: 'String' } }), 204);
     const [job] = await ok(asAdmin('GET', { path: `/job?processInstanceId=${pi}` }));
     const [externalTask] = await ok(asAdmin('GET', { path: `/external-task?processInstanceId=${pi}` }));
     const batch = await ok(asAdmin('POST', { path: `/process-instance/${pi}/modification-async`, body: { instructions } }));
@@ -399,7 +420,8 @@ describe('security of every route', () => {
         for (const s of secrets(fx)) expect(visible, `${describeReply} reveals '${s}'`).not.toContain(s);
 
         // The administrator gets data from every read: the empty answers above are filtering, not bad requests.
-        if (route.method === 'GET' && !isPublic) {
+        // (A variable's binary data is a 400 for every variable: the product has no binary variable types.)
+        if (route.method === 'GET' && !isPublic && !key.endsWith('/data')) {
           const admin = await asAdmin('GET', request!);
           expect(admin.status, `${key} as admin: ${admin.text}`).toBe(200);
           if (Array.isArray(admin.body)) expect(admin.body.length, `${key} as admin`).toBeGreaterThan(0);

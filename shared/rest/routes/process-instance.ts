@@ -1,11 +1,6 @@
 import * as z from 'zod/v4';
-import {
-  deleteProcessInstanceVariable,
-  getProcessInstanceVariable,
-  getProcessInstanceVariables,
-  modifyProcessInstanceVariables,
-  setProcessInstanceVariable,
-} from '../../app/process-instance-variables.ts';
+import { modifyInstanceVariables, readInstanceVariables } from '../../app/process-instance-variables.ts';
+import { variablesResource } from '../variables-resource.ts';
 import {
   countProcessInstances,
   deleteProcessInstance,
@@ -21,7 +16,6 @@ import { json, noContent } from '../http.ts';
 import { ModificationBody, toInstructions } from '../modification-dto.ts';
 import { pagingParams, qs, readQuery, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
-import { fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from '../variables.ts';
 
 /** A process instance query as Camunda's ProcessInstanceQueryDto (query string or POST body). */
 export const ProcessInstanceQuery = z
@@ -71,8 +65,6 @@ async function listInstances(ctx: RouteContext, filter: ProcessInstanceFilter, l
     instances.map((s) => processInstanceDto(s, ctx.req.baseUrl)),
   );
 }
-
-const VariablesModification = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
 
 export const processInstanceRoutes: Route[] = [
   route({
@@ -125,41 +117,5 @@ export const processInstanceRoutes: Route[] = [
       return noContent();
     },
   }),
-  route({
-    method: 'GET',
-    pattern: '/process-instance/{id}/variables',
-    handler: async (ctx) => json(200, toVariableMapDto(await getProcessInstanceVariables(ctx.app, ctx.auth, { processInstanceId: ctx.params.id }))),
-  }),
-  route({
-    method: 'POST',
-    pattern: '/process-instance/{id}/variables',
-    handler: async (ctx) => {
-      const body = readBody(ctx.req, VariablesModification);
-      const modifications = fromVariableMap(body.modifications);
-      await modifyProcessInstanceVariables(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, modifications, deletions: body.deletions ?? [] });
-      return noContent();
-    },
-  }),
-  route({
-    method: 'GET',
-    pattern: '/process-instance/{id}/variables/{name}',
-    handler: async (ctx) => json(200, toVariableDto(await getProcessInstanceVariable(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, name: ctx.params.name }))),
-  }),
-  route({
-    method: 'PUT',
-    pattern: '/process-instance/{id}/variables/{name}',
-    handler: async (ctx) => {
-      const value = fromVariableDto(readBody(ctx.req, VariableValueDto));
-      await setProcessInstanceVariable(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, name: ctx.params.name, value });
-      return noContent();
-    },
-  }),
-  route({
-    method: 'DELETE',
-    pattern: '/process-instance/{id}/variables/{name}',
-    handler: async (ctx) => {
-      await deleteProcessInstanceVariable(ctx.app, ctx.auth, { processInstanceId: ctx.params.id, name: ctx.params.name });
-      return noContent();
-    },
-  }),
+  ...variablesResource('/process-instance', 'variables', { typeName: 'process instance', read: readInstanceVariables, modify: modifyInstanceVariables }),
 ];

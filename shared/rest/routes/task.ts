@@ -1,6 +1,9 @@
 import * as z from 'zod/v4';
-import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
+import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskQuery, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
 import { reportTaskBpmnError, reportTaskEscalation } from '../../app/task-events.ts';
+import { delegateTask, resolveTask, setTaskAssignee } from '../../app/task-commands.ts';
+import { modifyTaskVariables, readTaskVariables } from '../../app/task-variables.ts';
+import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
 import { taskDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
@@ -27,6 +30,40 @@ const TaskQueryParams = z.object({
   includeAssignedTasks: qs.boolean(),
 });
 const TaskListParams = z.object({ ...TaskQueryParams.shape, ...pagingParams });
+const ListingParams = z.object(pagingParams);
+
+/**
+ * Camunda's TaskQueryDto as a POST body: the filters of the query string as JSON values, and
+ * `sorting` as a list (the first entry orders the result; unknown keys are ignored, as Camunda
+ * skips an unknown sortBy).
+ */
+const TaskQueryBody = z
+  .object({
+    processInstanceId: z.string().nullish(),
+    processDefinitionId: z.string().nullish(),
+    processDefinitionKey: z.string().nullish(),
+    taskDefinitionKey: z.string().nullish(),
+    assignee: z.string().nullish(),
+    taskId: z.string().nullish(),
+    candidateUser: z.string().nullish(),
+    candidateGroup: z.string().nullish(),
+    candidateGroups: z.array(z.string()).nullish(),
+    includeAssignedTasks: z.boolean().nullish(),
+    sorting: z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish(),
+  })
+  .passthrough();
+
+function fromQueryBody(body: z.infer<typeof TaskQueryBody>): TaskQuery {
+  const { sorting, ...filters } = body;
+  const query: TaskQuery = {};
+  for (const [key, value] of Object.entries(filters)) if (value !== null && value !== undefined && key in TaskQueryParams.shape) (query as Record<string, unknown>)[key] = value;
+  const first = sorting?.find((entry) => TASK_SORT_KEYS.includes(entry.sortBy as TaskSortKey));
+  if (first) query.sort = { by: first.sortBy as TaskSortKey, descending: first.sortOrder === 'desc' };
+  return query;
+}
+
+const UserIdBody = z.object({ userId: z.string().max(255).nullish() });
+const ResolveBody = z.object({ variables: VariableMapDto.nullish() });
 
 export const taskRoutes: Route[] = [
   route({
@@ -36,6 +73,50 @@ export const taskRoutes: Route[] = [
       const { firstResult, maxResults, ...query } = readQuery(ctx.req, TaskListParams);
       return json(200, (await queryTasks(ctx.app, ctx.auth, { ...sorted(query), firstResult, maxResults })).map(taskDto));
     },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task',
+    handler: async (ctx) => {
+      const { firstResult, maxResults } = readQuery(ctx.req, ListingParams);
+      return json(200, (await queryTasks(ctx.app, ctx.auth, { ...fromQueryBody(readBody(ctx.req, TaskQueryBody)), firstResult, maxResults })).map(taskDto));
+    },
+  }),
+  route({ method: 'POST', pattern: '/task/count', handler: async (ctx) => json(200, { count: await countTasks(ctx.app, ctx.auth, fromQueryBody(readBody(ctx.req, TaskQueryBody))) }) }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/assignee',
+    handler: async (ctx) => {
+      await setTaskAssignee(ctx.app, ctx.auth, { taskId: ctx.params.id, userId: readBody(ctx.req, UserIdBody).userId ?? null });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/delegate',
+    handler: async (ctx) => {
+      await delegateTask(ctx.app, ctx.auth, { taskId: ctx.params.id, userId: readBody(ctx.req, UserIdBody).userId ?? null });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/resolve',
+    handler: async (ctx) => {
+      const variables = fromVariableMapAs(readBody(ctx.req, ResolveBody).variables, `Cannot resolve task ${ctx.params.id}`);
+      await resolveTask(ctx.app, ctx.auth, { taskId: ctx.params.id, variables });
+      return noContent();
+    },
+  }),
+  ...variablesResource('/task', 'variables', {
+    typeName: 'task',
+    read: (app, caller, id) => readTaskVariables(app, caller, id, false),
+    modify: (app, caller, id, modifications, deletions, removing) => modifyTaskVariables(app, caller, { taskId: id, modifications, deletions, local: false, removing }),
+  }),
+  ...variablesResource('/task', 'localVariables', {
+    typeName: 'task',
+    read: (app, caller, id) => readTaskVariables(app, caller, id, true),
+    modify: (app, caller, id, modifications, deletions, removing) => modifyTaskVariables(app, caller, { taskId: id, modifications, deletions, local: true, removing }),
   }),
   route({ method: 'GET', pattern: '/task/count', handler: async (ctx) => json(200, { count: await countTasks(ctx.app, ctx.auth, sorted(readQuery(ctx.req, TaskQueryParams))) }) }),
   route({ method: 'GET', pattern: '/task/{id}', handler: async (ctx) => json(200, taskDto(await getTask(ctx.app, ctx.auth, { taskId: ctx.params.id }))) }),

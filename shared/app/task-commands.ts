@@ -1,0 +1,42 @@
+/**
+ * Assigning, delegating and resolving user tasks (Camunda's TaskService#setAssignee, #delegateTask,
+ * #resolveTask). Each reads the task's item for its instance and permissions, then changes the
+ * instance; Camunda's commands look the task up without the query's authorization filter, so a task
+ * the caller may not change is a 403, not a 404.
+ */
+import type { AuthContext } from '../auth/auth-context.ts';
+import { EngineError, notFound, nullValue } from '../engine/errors.ts';
+import * as engine from '../engine/index.ts';
+import type { OperationResult, ProcessInstanceState, Variables } from '../engine/index.ts';
+import type { ProcessModel } from '../bpmn/model.ts';
+import { requireTask, type TaskAction } from './access.ts';
+import type { AppContext, UseCase } from './app-context.ts';
+
+const cannotFind = (taskId: string) => `Cannot find task with id ${taskId}: task is null`;
+
+/** Runs an engine operation on the instance of a task the caller may change as `action` asks. */
+async function changeTask(
+  app: AppContext,
+  caller: AuthContext,
+  taskId: string,
+  action: TaskAction,
+  missing: (message: string) => EngineError,
+  operation: (state: ProcessInstanceState, model: ProcessModel) => OperationResult,
+): Promise<void> {
+  const item = await app.engine.deps.items.getTask(taskId);
+  if (!item) throw missing(cannotFind(taskId));
+  await requireTask(caller, item, action);
+  await app.engine.update(item.processInstanceId as string, operation, () => missing(cannotFind(taskId)));
+}
+
+/** POST /task/{id}/assignee: Camunda's AssignTaskCmd reports an unknown task as NotFoundException (400). */
+export const setTaskAssignee: UseCase<{ taskId: string; userId: string | null }, void> = (app, caller, { taskId, userId }) =>
+  changeTask(app, caller, taskId, 'ASSIGN', notFound, (state, model) => engine.setTaskAssignee(state, model, taskId, userId, app.engine.env));
+
+/** POST /task/{id}/delegate: an unknown task is EnsureUtil's NullValueException (500). */
+export const delegateTask: UseCase<{ taskId: string; userId: string | null }, void> = (app, caller, { taskId, userId }) =>
+  changeTask(app, caller, taskId, 'ASSIGN', nullValue, (state, model) => engine.delegateTask(state, model, taskId, userId, app.engine.env));
+
+/** POST /task/{id}/resolve: Camunda's ResolveTaskCmd is a CompleteTaskCmd, hence TASK_WORK. */
+export const resolveTask: UseCase<{ taskId: string; variables: Variables }, void> = (app, caller, { taskId, variables }) =>
+  changeTask(app, caller, taskId, 'WORK', nullValue, (state, model) => engine.resolveTask(state, model, taskId, variables, app.engine.env));

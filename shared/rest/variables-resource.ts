@@ -1,0 +1,129 @@
+/**
+ * The variables sub-resource Camunda mounts under tasks, executions and process instances
+ * (its AbstractVariablesResource): list, modify, one variable, and its binary data, with Camunda's
+ * messages. A use case supplies reading and changing one scope's variables; this module wraps
+ * their engine errors the way Camunda's resource does ("Cannot put task variable x: …").
+ */
+import * as z from 'zod/v4';
+import type { AuthContext } from '../auth/auth-context.ts';
+import type { AppContext } from '../app/app-context.ts';
+import { EngineError } from '../engine/errors.ts';
+import { getOwn } from '../engine/own-properties.ts';
+import type { TypedValue, Variables } from '../engine/state.ts';
+import { RestError } from './errors.ts';
+import { json, noContent, type RestResponse } from './http.ts';
+import { readBody, route, type Route, type RouteContext } from './router.ts';
+import { fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from './variables.ts';
+
+export interface VariableScopeAccess {
+  /** As Camunda names the resource in its messages: `task`, `process instance`, `execution`. */
+  typeName: string;
+  read(app: AppContext, caller: AuthContext, id: string): Promise<Variables>;
+  /** `removing`: the DELETE of one variable (Camunda's remove commands word a missing scope their own way). */
+  modify(app: AppContext, caller: AuthContext, id: string, modifications: Variables, deletions: readonly string[], removing?: boolean): Promise<void>;
+}
+
+const PatchVariables = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
+
+/** An engine failure under the resource's own message: 400 for a user error, else 500 (both RestException). */
+function wrapEngineError(error: unknown, message: string): unknown {
+  if (!(error instanceof EngineError)) return error;
+  return Object.assign(new RestError(error.isUserError ? 400 : 500, `${message}: ${error.message}`, 'RestException', error.code), { cause: error });
+}
+
+/** A REST-layer conversion failure (a bad value or type) under the resource's own message, as an InvalidRequestException. */
+function wrapConversionError(error: unknown, message: string): unknown {
+  if (!(error instanceof RestError)) return error;
+  return Object.assign(new RestError(error.status, `${message}: ${error.message}`, 'InvalidRequestException'), { cause: error });
+}
+
+async function rethrowing<T>(run: () => Promise<T> | T, wrap: (error: unknown) => unknown): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw wrap(error);
+  }
+}
+
+/** Variables of a request body, a bad value refused under `message` (Camunda's "Cannot resolve task x: …"). */
+export function fromVariableMapAs(dtos: Record<string, VariableValueDto> | null | undefined, message: string): Variables {
+  try {
+    return fromVariableMap(dtos);
+  } catch (error) {
+    throw wrapConversionError(error, message);
+  }
+}
+
+async function oneVariable(access: VariableScopeAccess, ctx: RouteContext, id: string, name: string): Promise<TypedValue> {
+  const variables = await rethrowing(
+    () => access.read(ctx.app, ctx.auth, id),
+    (error) => wrapEngineError(error, `Cannot get ${access.typeName} variable ${name}`),
+  );
+  const value = getOwn(variables, name);
+  if (!value) throw new RestError(404, `${access.typeName} variable with name ${name} does not exist`);
+  return value;
+}
+
+/**
+ * The routes of `<base>/{id}/<segment>`: GET and POST the collection, GET/PUT/DELETE one variable,
+ * GET its binary data. The product has no binary variable types (Bytes, File), so every variable's
+ * data is refused as Camunda refuses a non-binary one.
+ */
+export function variablesResource(base: `/${string}`, segment: string, access: VariableScopeAccess): Route[] {
+  const collection = `${base}/{id}/${segment}` as const;
+  const single = `${collection}/{varName}` as const;
+  const read = (ctx: RouteContext<'id'>) => access.read(ctx.app, ctx.auth, ctx.params.id);
+  return [
+    route({ method: 'GET', pattern: collection, handler: async (ctx) => json(200, toVariableMapDto(await read(ctx))) }),
+    route({
+      method: 'POST',
+      pattern: collection,
+      handler: async (ctx): Promise<RestResponse> => {
+        const body = readBody(ctx.req, PatchVariables);
+        const modifications = fromVariableMapAs(body.modifications, `Cannot modify variables for ${access.typeName}`);
+        await rethrowing(
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, modifications, body.deletions ?? []),
+          (error) => wrapEngineError(error, `Cannot modify variables for ${access.typeName} ${ctx.params.id}`),
+        );
+        return noContent();
+      },
+    }),
+    route({ method: 'GET', pattern: single, handler: async (ctx) => json(200, toVariableDto(await oneVariable(access, ctx, ctx.params.id, ctx.params.varName))) }),
+    route({
+      method: 'PUT',
+      pattern: single,
+      handler: async (ctx) => {
+        const message = `Cannot put ${access.typeName} variable ${ctx.params.varName}`;
+        const value = await rethrowing(
+          () => fromVariableDto(readBody(ctx.req, VariableValueDto)),
+          (error) => wrapConversionError(error, message),
+        );
+        await rethrowing(
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, []),
+          (error) => wrapEngineError(error, message),
+        );
+        return noContent();
+      },
+    }),
+    route({
+      method: 'DELETE',
+      pattern: single,
+      handler: async (ctx) => {
+        await rethrowing(
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, {}, [ctx.params.varName], true),
+          (error) => wrapEngineError(error, `Cannot delete ${access.typeName} variable ${ctx.params.varName}`),
+        );
+        return noContent();
+      },
+    }),
+    route({
+      method: 'GET',
+      pattern: `${single}/data`,
+      handler: async (ctx) => {
+        await oneVariable(access, ctx, ctx.params.id, ctx.params.varName);
+        // Camunda names the resource's id here, not the variable (its VariableResponseProvider).
+        throw new RestError(400, `Value of variable with id ${ctx.params.id} is not a binary value.`);
+      },
+    }),
+  ];
+}
