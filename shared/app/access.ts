@@ -50,24 +50,33 @@ export async function canSeeBatch(auth: AuthContext, batch: Pick<Batch, 'id' | '
 }
 
 /**
- * What a task operation asks (Camunda's AuthorizationCommandChecker): the permissions on the task,
- * or the definition's task-wide ones, any of which suffices.
+ * What a task operation asks (Camunda's AuthorizationCommandChecker), any of which suffices, in
+ * Camunda's order (the 403 lists them so): pairs of a permission on the task and its task-wide
+ * form on the task's definition.
  */
 const TASK_PERMISSIONS = {
-  READ: { task: ['READ'], definition: ['READ_TASK'] },
-  UPDATE: { task: ['UPDATE'], definition: ['UPDATE_TASK'] },
-  WORK: { task: ['TASK_WORK', 'UPDATE'], definition: ['TASK_WORK', 'UPDATE_TASK'] },
-  ASSIGN: { task: ['TASK_ASSIGN', 'UPDATE'], definition: ['TASK_ASSIGN', 'UPDATE_TASK'] },
-  UPDATE_VARIABLE: { task: ['UPDATE_VARIABLE', 'UPDATE'], definition: ['UPDATE_TASK_VARIABLE', 'UPDATE_TASK'] },
+  READ: [['READ', 'READ_TASK']],
+  UPDATE: [['UPDATE', 'UPDATE_TASK']],
+  WORK: [
+    ['TASK_WORK', 'TASK_WORK'],
+    ['UPDATE', 'UPDATE_TASK'],
+  ],
+  ASSIGN: [
+    ['TASK_ASSIGN', 'TASK_ASSIGN'],
+    ['UPDATE', 'UPDATE_TASK'],
+  ],
+  UPDATE_VARIABLE: [
+    ['UPDATE_VARIABLE', 'UPDATE_TASK_VARIABLE'],
+    ['UPDATE', 'UPDATE_TASK'],
+  ],
 } as const;
 export type TaskAction = keyof typeof TASK_PERMISSIONS;
 
 function taskChecks(task: Record<string, unknown>, action: TaskAction): PermissionCheck[] {
-  const { task: onTask, definition } = TASK_PERMISSIONS[action];
-  return [
-    ...onTask.map((permission): PermissionCheck => ({ permission, resource: 'Task', resourceId: String(task.id) })),
-    ...definition.map((permission): PermissionCheck => ({ permission, resource: 'ProcessDefinition', resourceId: String(task.processDefinitionKey) })),
-  ];
+  return TASK_PERMISSIONS[action].flatMap(([onTask, onDefinition]): PermissionCheck[] => [
+    { permission: onTask, resource: 'Task', resourceId: String(task.id) },
+    { permission: onDefinition, resource: 'ProcessDefinition', resourceId: String(task.processDefinitionKey) },
+  ]);
 }
 
 /** Task access: the task itself, or the definition's task-wide permission. */

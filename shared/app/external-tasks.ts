@@ -3,7 +3,7 @@ import { EngineError } from '../engine/errors.ts';
 import * as operations from '../engine/operations.ts';
 import { handleExternalTaskBpmnError as handleBpmnErrorOfExternalTask } from '../engine/thrown-events.ts';
 import type { ProcessInstanceState, Variables } from '../engine/state.ts';
-import { filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
+import { mayInstanceItem, requireInstanceItem } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
@@ -38,7 +38,7 @@ export interface LockedExternalTask {
   variables: Variables;
 }
 
-const noSuchExternalTask = (id: string) => new ResourceNotFound(`External task with id ${id} does not exist`);
+const noSuchExternalTask = (id: string) => new ResourceNotFound(`External task with id ${id} does not exist`, 'RestException');
 
 function fetchable(item: QueryItem, now: number): boolean {
   const lockFree = item.lockExpirationTime === null || item.lockExpirationTime === undefined || (item.lockExpirationTime as number) <= now;
@@ -115,20 +115,6 @@ export const fetchAndLock: UseCase<FetchAndLockInput, LockedExternalTask[]> = as
     if (locked.length > 0 || Date.now() >= deadline) return locked;
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
-};
-
-export interface ExternalTaskQuery {
-  topicName?: string;
-  processInstanceId?: string;
-  locked?: boolean;
-}
-
-/** External tasks of a topic or of an instance that the caller may read (nothing without either filter). */
-export const queryExternalTasks: UseCase<ExternalTaskQuery, QueryItem[]> = async (app, caller, { topicName, processInstanceId, locked }) => {
-  const now = app.engine.env.now();
-  const items = topicName ? await app.engine.deps.items.externalTasksOfTopic(topicName) : processInstanceId ? await app.engine.deps.items.externalTasksOfInstance(processInstanceId) : [];
-  const readable = await filterAllowed(items, (item) => mayInstanceItem(caller, item, 'READ'));
-  return readable.filter((item) => (!processInstanceId || item.processInstanceId === processInstanceId) && (locked === undefined || locked === !fetchable(item, now)));
 };
 
 /** One external task of an instance the caller may read; otherwise it is reported as missing. */

@@ -1,6 +1,8 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { Batch, BatchJob } from '../batch/batch.ts';
-import { canSeeBatch, filterAllowed, mayInstanceItem } from './access.ts';
+import { setIncidentAnnotation as setIncidentAnnotationOf } from '../engine/incident-operations.ts';
+import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
+import { invalidRequest, ResourceNotFound } from './errors.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import type { QueryItem } from './read-models.ts';
 
@@ -35,4 +37,45 @@ export const queryIncidents: UseCase<IncidentQuery, IncidentView[]> = async (app
 export const countIncidents: UseCase<Record<string, never>, number> = async (app, caller) => {
   const readable = await filterAllowed(await app.engine.deps.items.incidents(), (item) => mayInstanceItem(caller, item, 'READ'));
   return readable.length + (await batchIncidents(app, caller)).length;
+};
+
+const noMatchingIncident = (id: string) => new ResourceNotFound(`No matching incident with id ${id}`);
+
+/** Batch job incidents are named after their job (see shared/rest/batch-dto.ts). */
+const BATCH_INCIDENT_SUFFIX = '-incident';
+
+/**
+ * One incident the caller may read. Camunda's IncidentResource looks it up with the authorized
+ * query, so an unreadable incident is as missing as an unknown one.
+ */
+export const getIncident: UseCase<{ incidentId: string }, IncidentView> = async (app, caller, { incidentId }) => {
+  const item = await app.engine.deps.items.getIncident(incidentId);
+  if (item && (await mayInstanceItem(caller, item, 'READ'))) return { kind: 'instance', item };
+  if (incidentId.endsWith(BATCH_INCIDENT_SUFFIX)) {
+    const batchIncident = (await batchIncidents(app, caller)).find((view) => view.kind === 'batch' && `${view.job.id}${BATCH_INCIDENT_SUFFIX}` === incidentId);
+    if (batchIncident) return batchIncident;
+  }
+  throw noMatchingIncident(incidentId);
+};
+
+/**
+ * DELETE /incident/{id}: Camunda resolves only incidents of custom types; a failed job or external
+ * task is resolved by giving it retries. Every incident here is one of those two.
+ */
+export const resolveIncident: UseCase<{ incidentId: string }, void> = async (app, caller, { incidentId }) => {
+  const view = await getIncident(app, caller, { incidentId });
+  const type = view.kind === 'batch' ? 'failedJob' : (view.item.incidentType as string);
+  throw invalidRequest(`Cannot resolve an incident of type ${type}`);
+};
+
+/** PUT and DELETE /incident/{id}/annotation: UPDATE on the instance or UPDATE_INSTANCE on its definition. */
+export const setIncidentAnnotation: UseCase<{ incidentId: string; annotation: string | null }, void> = async (app, caller, { incidentId, annotation }) => {
+  const view = await getIncident(app, caller, { incidentId });
+  if (view.kind === 'batch') throw invalidRequest(`Incident ${incidentId} of a batch job cannot be annotated`);
+  await requireInstanceItem(caller, view.item, 'UPDATE');
+  await app.engine.update(
+    view.item.processInstanceId as string,
+    (state) => setIncidentAnnotationOf(state, incidentId, annotation),
+    () => noMatchingIncident(incidentId),
+  );
 };

@@ -17,7 +17,7 @@ const noSuchTask = (taskId: string) => new ResourceNotFound(`Cannot find task wi
 async function updateTaskInstance(app: AppContext, caller: AuthContext, taskId: string, change: InstanceUpdate): Promise<void> {
   const item = await app.engine.deps.items.getTask(taskId);
   if (!item || !(await mayTask(caller, item, 'READ'))) throw noSuchTask(taskId);
-  await requireTask(caller, item, 'UPDATE');
+  await requireTask(caller, item, 'WORK');
   await app.engine.update(item.processInstanceId as string, change, () => noSuchTask(taskId));
 }
 

@@ -113,7 +113,7 @@ export const getTask: UseCase<{ taskId: string }, QueryItem> = async (app, calle
 /** Sets (or with no user clears) the assignee: Task UPDATE or the definition's UPDATE_TASK. */
 export const claimTask: UseCase<{ taskId: string; userId?: string }, void> = async (app, caller, { taskId, userId }) => {
   const item = await getTask(app, caller, { taskId });
-  await requireTask(caller, item, 'UPDATE');
+  await requireTask(caller, item, 'WORK');
   await app.engine.update(
     taskOwner(item),
     (state, model) => operations.claimTask(state, model, taskId, userId, app.engine.env),
@@ -129,7 +129,7 @@ export const completeTask: UseCase<{ taskId: string; variables: Variables }, Var
   if (!item || !(await mayTask(caller, item, 'READ'))) {
     throw new ResourceNotFound(`Cannot complete task ${taskId}: task with id ${taskId} does not exist`, 'RestException');
   }
-  await requireTask(caller, item, 'UPDATE');
+  await requireTask(caller, item, 'WORK');
   const state = await app.engine.update(
     taskOwner(item),
     (s, model) => operations.completeTask(s, model, taskId, variables, app.engine.env),

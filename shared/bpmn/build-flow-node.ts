@@ -106,7 +106,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
     case 'receiveTask':
       return { ...base, kind: 'receiveTask', defaultFlowId, messageName };
     case 'externalTask':
-      return draft.topic ? { ...base, kind: 'externalTask', defaultFlowId, topic: draft.topic } : missing('topic');
+      return draft.topic ? { ...base, kind: 'externalTask', defaultFlowId, topic: draft.topic, taskPriority: draft.taskPriority } : missing('topic');
     case 'expressionTask':
       return draft.implementation?.type === 'expression'
         ? { ...base, kind: 'expressionTask', defaultFlowId, implementation: draft.implementation, resultVariable: draft.resultVariable }

@@ -3,6 +3,7 @@ import type { FlowNode } from './flow-node.ts';
 import type { ProcessModel, SequenceFlow } from './model.ts';
 import type { NodeDraft } from './node-draft.ts';
 import type { ProblemCollector } from './parse-extensions.ts';
+import type { CompiledExpression } from '../expression/index.ts';
 
 /** A process while its nodes are drafts: every check runs on this shape, before any variant is built. */
 export interface ProcessDraft {
@@ -10,6 +11,7 @@ export interface ProcessDraft {
   readonly name?: string;
   readonly isExecutable: boolean;
   readonly versionTag?: string;
+  readonly taskPriority?: CompiledExpression;
   readonly drafts: ReadonlyMap<string, NodeDraft>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
   readonly initialStartEventId?: string;
@@ -36,6 +38,7 @@ export function buildProcessModel(process: ProcessDraft, problems: ProblemCollec
     name: process.name,
     isExecutable: process.isExecutable,
     ...(process.versionTag ? { versionTag: process.versionTag } : {}),
+    ...(process.taskPriority ? { taskPriority: process.taskPriority } : {}),
     root,
     initialStartEventId,
     eventStartEventIds,

@@ -69,6 +69,7 @@ export interface NodeDraft {
   candidateUsers?: CompiledExpression[];
   candidateGroups?: CompiledExpression[];
   topic?: string;
+  taskPriority?: CompiledExpression;
   implementation?: Implementation;
   resultVariable?: string;
   /** A call activity's called element, binding and variable mappings. */

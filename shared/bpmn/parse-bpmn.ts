@@ -7,7 +7,7 @@ import { readElement } from './read-element.ts';
 import { multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
 import type { NodeDraft } from './node-draft.ts';
-import { ProblemCollector, readExecutionListeners } from './parse-extensions.ts';
+import { ProblemCollector, readExecutionListeners, readPriority } from './parse-extensions.ts';
 import { canCatchEscalations, checkEventBasedGateways, resolveCompensation, resolveLinks } from './event-checks.ts';
 
 const moddle = new BpmnModdle({ camunda: camundaSchema });
@@ -173,7 +173,8 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   resolveScopeStarts(drafts, problems);
   const starts = resolveProcessStarts(rootDraft, drafts, problems);
   const versionTag = typeof process.versionTag === 'string' ? process.versionTag : undefined;
-  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, drafts, flows, ...starts };
+  const taskPriority = readPriority(processId, typeof process.taskPriority === 'string' ? process.taskPriority : undefined, 'taskPriority', problems);
+  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, taskPriority, drafts, flows, ...starts };
 }
 
 /**

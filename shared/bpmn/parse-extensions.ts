@@ -119,3 +119,16 @@ export function readInputOutput(element: ModdleElement, problems: ProblemCollect
     }));
   return { inputs: read('inputParameters'), outputs: read('outputParameters') };
 }
+
+/**
+ * camunda:taskPriority (or jobPriority): an expression, or else a constant that must be an integer
+ * (Camunda's BpmnParse#parsePriority).
+ */
+export function readPriority(elementId: string | undefined, source: string | undefined, attribute: string, problems: ProblemCollector): CompiledExpression | undefined {
+  if (source === undefined) return undefined;
+  if (!/[$#]\{/.test(source) && !/^[+-]?\d+$/.test(source.trim())) {
+    problems.add(elementId, `Value '${source}' for attribute '${attribute}' is not a valid number`);
+    return undefined;
+  }
+  return problems.expression(elementId, source);
+}

@@ -4,7 +4,7 @@ import type { CompiledExpression } from '../expression/index.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
 import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
 import { readCallActivity } from './call-activity.ts';
-import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readTaskListeners } from './parse-extensions.ts';
+import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readPriority, readTaskListeners } from './parse-extensions.ts';
 
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
@@ -110,7 +110,10 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     const candidateGroups = text(element, 'candidateGroups');
     if (candidateGroups) draft.candidateGroups = commaSeparated(candidateGroups).flatMap((entry) => problems.expression(id, entry) ?? []);
   }
-  if (kind === 'externalTask') draft.topic = text(implementationSource, 'topic');
+  if (kind === 'externalTask') {
+    draft.topic = text(implementationSource, 'topic');
+    draft.taskPriority = readPriority(id, text(implementationSource, 'taskPriority'), 'taskPriority', problems);
+  }
   if (kind === 'expressionTask' || kind === 'delegateTask') {
     draft.implementation = readImplementation(implementationSource, id, problems);
     draft.resultVariable = text(implementationSource, 'resultVariable');

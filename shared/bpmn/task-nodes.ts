@@ -33,6 +33,8 @@ export interface ReceiveTaskNode extends FlowNodeBase, WithDefaultFlow {
 export interface ExternalTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'externalTask';
   readonly topic: string;
+  /** camunda:taskPriority; without it the process's, else 0. */
+  readonly taskPriority?: CompiledExpression;
 }
 
 /** A service-like task with camunda:expression: evaluates it, optionally into a variable. */

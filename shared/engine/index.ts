@@ -11,3 +11,5 @@ export * from './state.ts';
 export * from './modification/index.ts';
 export * from './call-operations.ts';
 export * from './task-operations.ts';
+export * from './incident-operations.ts';
+export * from './external-task-operations.ts';

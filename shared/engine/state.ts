@@ -90,6 +90,8 @@ export interface IncidentState {
    */
   causeIncidentId?: string;
   rootCauseIncidentId?: string;
+  /** A user's note on the incident (PUT /incident/{id}/annotation). */
+  annotation?: string;
 }
 
 export interface ActivityInstanceState {

@@ -143,7 +143,7 @@ export function incidentDto(item: Item) {
     tenantId: item.tenantId ?? null,
     incidentMessage: item.incidentMessage ?? null,
     jobDefinitionId: jobKind ? null : null,
-    annotation: null,
+    annotation: item.annotation ?? null,
   };
 }
 

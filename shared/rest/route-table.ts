@@ -41,14 +41,22 @@ export function matchPattern(compiled: CompiledPattern, pathSegments: readonly s
   return params;
 }
 
-/** Negative when `a` is the more specific pattern (a literal where `b` has a parameter first). */
+/**
+ * Negative when `a` is the more specific pattern (a literal where `b` has a parameter first). A total
+ * order, as sorting needs: segment by segment, a literal before a parameter and literals by their
+ * text, then the shorter pattern first. Two patterns that fit one path have the same literals where
+ * both have literals, so between them the first literal-against-parameter position decides.
+ */
 export function bySpecificity(a: CompiledPattern, b: CompiledPattern): number {
   for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
-    const aLiteral = 'literal' in a.segments[i]!;
-    const bLiteral = 'literal' in b.segments[i]!;
-    if (aLiteral !== bLiteral) return aLiteral ? -1 : 1;
+    const x = a.segments[i]!;
+    const y = b.segments[i]!;
+    const xLiteral = 'literal' in x;
+    const yLiteral = 'literal' in y;
+    if (xLiteral !== yLiteral) return xLiteral ? -1 : 1;
+    if (xLiteral && yLiteral && x.literal !== y.literal) return x.literal < y.literal ? -1 : 1;
   }
-  return 0;
+  return a.segments.length - b.segments.length;
 }
 
 /** A request path's segments; a trailing slash is ignored. */

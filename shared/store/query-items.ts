@@ -30,6 +30,15 @@ export class QueryItemRepository {
     return this.get(keys.externalTask(id));
   }
 
+  getIncident(id: string) {
+    return this.get(keys.incident(id));
+  }
+
+  /** Every external task, in creation order. */
+  allExternalTasks(hint: ReadHint = {}): AsyncGenerator<Item> {
+    return this.reader.ordered({ index: 'gsi4', partitions: allShards('EXTTASK', this.layout) }, hint);
+  }
+
   getJob(id: string) {
     return this.get(keys.job(id));
   }

@@ -174,7 +174,7 @@ describe('REST operations that raise BPMN errors and escalations', () => {
       });
       expect(noWorker.status).toBe(400);
       expect(unknown.status).toBe(404);
-      expect(unknown.body).toEqual({ type: 'InvalidRequestException', message: 'External task with id nope does not exist', code: null });
+      expect(unknown.body).toEqual({ type: 'RestException', message: 'External task with id nope does not exist', code: null });
       expect(await shape(id)).toBe('root{charge}');
     });
   });

@@ -564,6 +564,8 @@ function unknownScopeAnswer(key: string, path: string): Error | undefined {
   const id = decodeURIComponentOr(rawId ?? '');
   if (id === undefined) return undefined;
   if (key === 'POST /task/{id}/delegate' || key === 'POST /task/{id}/resolve') return nullValue(`Cannot find task with id ${id}: task is null`);
+  // LockExternalTaskCmd checks its worker before it looks the task up.
+  if (key === 'POST /external-task/{id}/lock') return nullValue('workerId is null');
   const scope = key.startsWith('/task', key.indexOf(' ') + 1)
     ? { type: 'task', missing: `task ${id} doesn't exist: task is null` }
     : { type: 'process instance', missing: `execution ${id} doesn't exist: execution is null` };

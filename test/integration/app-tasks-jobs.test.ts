@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { type AppContext, appContext } from '../../shared/app/app-context.ts';
 import { ResourceNotFound } from '../../shared/app/errors.ts';
-import { completeExternalTask, fetchAndLock, queryExternalTasks } from '../../shared/app/external-tasks.ts';
+import { completeExternalTask, fetchAndLock } from '../../shared/app/external-tasks.ts';
+import { findExternalTasks } from '../../shared/app/external-task-queries.ts';
 import { executeJob, getJob, queryJobs, setJobRetries } from '../../shared/app/jobs.ts';
 import { correlateMessage } from '../../shared/app/messages.ts';
 import { claimTask, completeTask, countTasks, getTask, queryTasks } from '../../shared/app/tasks.ts';
@@ -71,7 +72,7 @@ describe('the task, external task, message and job use cases (authorization, cal
 
   const taskOf = async (instanceId: string) => (await queryTasks(app, anonymous, { processInstanceId: instanceId }))[0]!;
 
-  it('refuses to complete a task without UPDATE on the task or UPDATE_TASK on its definition, and completes it with UPDATE_TASK', async () => {
+  it('refuses to complete a task without TASK_WORK or UPDATE on the task or their task-wide forms on its definition, and completes it with UPDATE_TASK', async () => {
     // given a task the user may only read
     const { key, instanceIds } = await processWithInstances(1);
     const task = await taskOf(instanceIds[0]!);
@@ -81,6 +82,8 @@ describe('the task, external task, message and job use cases (authorization, cal
     const refused = await completeTask(app, reader, { taskId: task.id as string, variables: {} }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AuthorizationError);
     expect((refused as AuthorizationError).toDto().missingAuthorizations).toEqual([
+      { permissionName: 'TASK_WORK', resourceName: 'Task', resourceId: task.id },
+      { permissionName: 'TASK_WORK', resourceName: 'ProcessDefinition', resourceId: key },
       { permissionName: 'UPDATE', resourceName: 'Task', resourceId: task.id },
       { permissionName: 'UPDATE_TASK', resourceName: 'ProcessDefinition', resourceId: key },
     ]);
@@ -153,7 +156,7 @@ describe('the task, external task, message and job use cases (authorization, cal
     // then it holds the first instance's task only; the second's stays unlocked
     expect(locked.map(({ task }) => task.processInstanceId)).toEqual([updatable]);
     expect(locked[0]!.task.workerId).toBe('w1');
-    const unlocked = await queryExternalTasks(app, anonymous, { topicName: topic, locked: false });
+    const unlocked = await findExternalTasks(app, anonymous, { topicName: topic, notLocked: true });
     expect(unlocked.map((t) => t.processInstanceId)).toEqual([readOnly]);
   });
 
@@ -185,12 +188,12 @@ describe('the task, external task, message and job use cases (authorization, cal
 
     // when they complete it, then they are refused and the task is still there
     await expect(completeExternalTask(app, reader, completion)).rejects.toThrow(AuthorizationError);
-    expect(await queryExternalTasks(app, anonymous, { processInstanceId: instanceIds[0] })).toHaveLength(1);
+    expect(await findExternalTasks(app, anonymous, { processInstanceId: instanceIds[0] })).toHaveLength(1);
 
     // when a user with UPDATE_INSTANCE on the definition (and READ on the instance) completes it, then it is gone
     const updater = await userWith(['ProcessInstance', instanceIds[0]!, 'READ'], ['ProcessDefinition', locked!.task.processDefinitionKey as string, 'UPDATE_INSTANCE']);
     await completeExternalTask(app, updater, completion);
-    expect(await queryExternalTasks(app, anonymous, { processInstanceId: instanceIds[0] })).toEqual([]);
+    expect(await findExternalTasks(app, anonymous, { processInstanceId: instanceIds[0] })).toEqual([]);
   });
 
   it('needs UPDATE on the process instance to execute a job, and hides the job of an unreadable instance', async () => {

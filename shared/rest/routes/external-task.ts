@@ -1,22 +1,92 @@
 import * as z from 'zod/v4';
-import {
-  completeExternalTask,
-  extendExternalTaskLock,
-  fetchAndLock,
-  getExternalTask,
-  handleExternalTaskBpmnError,
-  handleExternalTaskFailure,
-  queryExternalTasks,
-  unlockExternalTask,
-} from '../../app/external-tasks.ts';
+import { completeExternalTask, extendExternalTaskLock, fetchAndLock, getExternalTask, handleExternalTaskBpmnError, handleExternalTaskFailure, unlockExternalTask } from '../../app/external-tasks.ts';
+import { externalTaskErrorDetails, lockExternalTask, setExternalTaskPriority, setExternalTaskRetries, setExternalTasksRetries } from '../../app/external-task-admin.ts';
+import { countExternalTasks, EXTERNAL_TASK_SORT_KEYS, type ExternalTaskFilter, type ExternalTaskSortKey, externalTaskTopicNames, findExternalTasks } from '../../app/external-task-queries.ts';
+import { ProcessInstanceQuery } from './process-instance.ts';
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { page, pagingParams, qs, readQuery } from '../query-params.ts';
+import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
-const ExternalTaskListParams = z.object({ topicName: qs.string(), processInstanceId: qs.string(), locked: qs.boolean(), ...pagingParams });
+/** A Java long of the query string. */
+const qsLong = () => qs.of((raw) => (/^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined));
+
+/** Camunda's ExternalTaskQueryDto in the query string. */
+const ExternalTaskFilterParams = z.object({
+  externalTaskId: qs.string(),
+  externalTaskIdIn: qs.list(),
+  activityId: qs.string(),
+  activityIdIn: qs.list(),
+  topicName: qs.string(),
+  workerId: qs.string(),
+  locked: qs.boolean(),
+  notLocked: qs.boolean(),
+  withRetriesLeft: qs.boolean(),
+  noRetriesLeft: qs.boolean(),
+  processInstanceId: qs.string(),
+  processInstanceIdIn: qs.list(),
+  processDefinitionId: qs.string(),
+  processDefinitionKey: qs.string(),
+  processDefinitionKeyIn: qs.list(),
+  tenantIdIn: qs.list(),
+  priorityHigherThanOrEquals: qsLong(),
+  priorityLowerThanOrEquals: qsLong(),
+});
+const ExternalTaskListParams = z.object({ ...ExternalTaskFilterParams.shape, ...sortingParams(EXTERNAL_TASK_SORT_KEYS), ...pagingParams });
+const ListingParams = z.object(pagingParams);
+
+/** The same query as a JSON body, with `sorting` as a list (its first known entry orders). */
+const ExternalTaskQueryBody = z
+  .object({
+    externalTaskId: z.string().nullish(),
+    externalTaskIdIn: z.array(z.string()).nullish(),
+    activityId: z.string().nullish(),
+    activityIdIn: z.array(z.string()).nullish(),
+    topicName: z.string().nullish(),
+    workerId: z.string().nullish(),
+    locked: z.boolean().nullish(),
+    notLocked: z.boolean().nullish(),
+    withRetriesLeft: z.boolean().nullish(),
+    noRetriesLeft: z.boolean().nullish(),
+    processInstanceId: z.string().nullish(),
+    processInstanceIdIn: z.array(z.string()).nullish(),
+    processDefinitionId: z.string().nullish(),
+    processDefinitionKey: z.string().nullish(),
+    processDefinitionKeyIn: z.array(z.string()).nullish(),
+    tenantIdIn: z.array(z.string()).nullish(),
+    priorityHigherThanOrEquals: z.number().int().nullish(),
+    priorityLowerThanOrEquals: z.number().int().nullish(),
+    sorting: z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish(),
+  })
+  .passthrough();
+type ExternalTaskQueryBody = z.infer<typeof ExternalTaskQueryBody>;
+
+/** The filter of a body (nulls and empty lists are absent, as Camunda ignores them) and its first known sorting. */
+function fromQueryBody(body: ExternalTaskQueryBody): ExternalTaskFilter & { sort?: { by: ExternalTaskSortKey; descending: boolean } } {
+  const { sorting, ...fields } = body;
+  const filter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === null || value === undefined || !(key in ExternalTaskFilterParams.shape)) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    filter[key] = value;
+  }
+  const first = sorting?.find((entry) => EXTERNAL_TASK_SORT_KEYS.includes(entry.sortBy as ExternalTaskSortKey));
+  return { ...(filter as ExternalTaskFilter), sort: first ? { by: first.sortBy as ExternalTaskSortKey, descending: first.sortOrder === 'desc' } : undefined };
+}
+
+const TopicNameParams = z.object({ withLockedTasks: qs.boolean(), withUnlockedTasks: qs.boolean(), withRetriesLeft: qs.boolean() });
+const RetriesBody = z.object({ retries: z.number().int().nullish() });
+const PriorityBody = z.object({ priority: z.number().int() });
+const LockBody = z.object({ workerId: z.string().nullish(), lockDuration: z.number().int().nullish() });
+const BulkRetriesBody = z.object({
+  retries: z.number().int().nullish(),
+  externalTaskIds: z.array(z.string().nullable()).nullish(),
+  processInstanceIds: z.array(z.string()).nullish(),
+  externalTaskQuery: ExternalTaskQueryBody.nullish(),
+  processInstanceQuery: ProcessInstanceQuery.nullish(),
+});
 
 const Topic = z.object({
   topicName: z.string().min(1),
@@ -75,10 +145,69 @@ export const externalTaskRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/external-task',
+    handler: async (ctx) => json(200, (await findExternalTasks(ctx.app, ctx.auth, sorted(readQuery(ctx.req, ExternalTaskListParams)))).map(externalTaskDto)),
+  }),
+  route({
+    method: 'POST',
+    pattern: '/external-task',
     handler: async (ctx) => {
-      const { firstResult, maxResults, ...query } = readQuery(ctx.req, ExternalTaskListParams);
-      const tasks = await queryExternalTasks(ctx.app, ctx.auth, query);
-      return json(200, page(tasks, { firstResult, maxResults }).map(externalTaskDto));
+      const paging = readQuery(ctx.req, ListingParams);
+      return json(200, (await findExternalTasks(ctx.app, ctx.auth, { ...fromQueryBody(readBody(ctx.req, ExternalTaskQueryBody)), ...paging })).map(externalTaskDto));
+    },
+  }),
+  route({ method: 'GET', pattern: '/external-task/count', handler: async (ctx) => json(200, { count: await countExternalTasks(ctx.app, ctx.auth, readQuery(ctx.req, ExternalTaskFilterParams)) }) }),
+  route({
+    method: 'POST',
+    pattern: '/external-task/count',
+    handler: async (ctx) => json(200, { count: await countExternalTasks(ctx.app, ctx.auth, fromQueryBody(readBody(ctx.req, ExternalTaskQueryBody))) }),
+  }),
+  route({ method: 'GET', pattern: '/external-task/topic-names', handler: async (ctx) => json(200, await externalTaskTopicNames(ctx.app, ctx.auth, readQuery(ctx.req, TopicNameParams))) }),
+  route({
+    method: 'PUT',
+    pattern: '/external-task/retries',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, BulkRetriesBody);
+      await setExternalTasksRetries(ctx.app, ctx.auth, {
+        retries: body.retries,
+        externalTaskIds: body.externalTaskIds ?? undefined,
+        processInstanceIds: body.processInstanceIds ?? undefined,
+        externalTaskQuery: body.externalTaskQuery ? fromQueryBody(body.externalTaskQuery) : undefined,
+        processInstanceQuery: body.processInstanceQuery ?? undefined,
+      });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/external-task/{id}/retries',
+    handler: async (ctx) => {
+      await setExternalTaskRetries(ctx.app, ctx.auth, { externalTaskId: ctx.params.id, retries: readBody(ctx.req, RetriesBody).retries });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/external-task/{id}/priority',
+    handler: async (ctx) => {
+      await setExternalTaskPriority(ctx.app, ctx.auth, { externalTaskId: ctx.params.id, priority: readBody(ctx.req, PriorityBody).priority });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/external-task/{id}/lock',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, LockBody);
+      await lockExternalTask(ctx.app, ctx.auth, { externalTaskId: ctx.params.id, workerId: body.workerId, lockDuration: body.lockDuration ?? 0 });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'GET',
+    pattern: '/external-task/{id}/errorDetails',
+    handler: async (ctx) => {
+      const details = await externalTaskErrorDetails(ctx.app, ctx.auth, ctx.params.id);
+      return details === undefined ? noContent() : { status: 200, rawBody: details, headers: { 'content-type': 'text/plain' } };
     },
   }),
   route({

@@ -1,5 +1,5 @@
 import * as z from 'zod/v4';
-import { countIncidents, type IncidentView, queryIncidents } from '../../app/incidents.ts';
+import { countIncidents, getIncident, type IncidentView, queryIncidents, resolveIncident, setIncidentAnnotation } from '../../app/incidents.ts';
 import { countJobs, deleteJob, executeJob, getJob, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
@@ -21,6 +21,9 @@ const JobQueryParams = z.object({
 });
 const JobListParams = z.object({ ...JobQueryParams.shape, ...pagingParams });
 const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentType: qs.string(), ...pagingParams });
+
+/** Camunda's incident annotation column holds 4,000 characters. */
+const AnnotationBody = z.object({ annotation: z.string().max(4000).nullish() });
 
 const toJobDto = (view: JobView) => (view.kind === 'batch' ? batchJobDto(view.job, view.batch) : jobDto(view.item));
 const toIncidentDto = (view: IncidentView) => (view.kind === 'batch' ? batchJobIncidentDto(view.job, view.batch) : incidentDto(view.item));
@@ -69,6 +72,32 @@ export const jobRoutes: Route[] = [
       const { firstResult, maxResults, ...query } = readQuery(ctx.req, IncidentListParams);
       const incidents = await queryIncidents(ctx.app, ctx.auth, query);
       return json(200, page(incidents.map(toIncidentDto), { firstResult, maxResults }));
+    },
+  }),
+  route({ method: 'GET', pattern: '/incident/{id}', handler: async (ctx) => json(200, toIncidentDto(await getIncident(ctx.app, ctx.auth, { incidentId: ctx.params.id }))) }),
+  route({
+    method: 'DELETE',
+    pattern: '/incident/{id}',
+    handler: async (ctx) => {
+      await resolveIncident(ctx.app, ctx.auth, { incidentId: ctx.params.id });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/incident/{id}/annotation',
+    handler: async (ctx) => {
+      const { annotation } = readBody(ctx.req, AnnotationBody);
+      await setIncidentAnnotation(ctx.app, ctx.auth, { incidentId: ctx.params.id, annotation: annotation ?? null });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'DELETE',
+    pattern: '/incident/{id}/annotation',
+    handler: async (ctx) => {
+      await setIncidentAnnotation(ctx.app, ctx.auth, { incidentId: ctx.params.id, annotation: null });
+      return noContent();
     },
   }),
   route({ method: 'GET', pattern: '/incident/count', handler: async (ctx) => json(200, { count: await countIncidents(ctx.app, ctx.auth, {}) }) }),

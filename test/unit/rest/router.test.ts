@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RestRequest } from '../../../shared/rest/http.ts';
+import { allRoutes } from '../../../shared/rest/routes/index.ts';
 import { type Route, Router, route } from '../../../shared/rest/router.ts';
 import type { Services } from '../../../shared/service/compose.ts';
 
@@ -23,6 +24,18 @@ describe('the router', () => {
     expect((await router.handle(request('GET', '/external-task/abc'), services)).body).toEqual({ route: '/external-task/{id}', params: { id: 'abc' } });
     expect((await router.handle(request('GET', '/process-definition/statistics/x'), services)).body).toEqual({ route: '/process-definition/statistics/{kind}', params: { kind: 'x' } });
     expect((await router.handle(request('GET', '/process-definition/abc/xml'), services)).body).toEqual({ route: '/process-definition/{id}/{action}', params: { id: 'abc', action: 'xml' } });
+  });
+
+  it('answers every route of the API at its own path, a literal before a parameter (the order is total, whatever the table holds)', () => {
+    // Regression: with a comparator that called unrelated patterns equal, sorting the grown table put
+    // /history/process-instance/{id} before /history/process-instance/count.
+    const router = new Router(allRoutes);
+    for (const route of allRoutes) {
+      const found = router.find(route.method, route.pattern.replace(/\{[^}]+\}/g, 'some-id'));
+      expect(typeof found === 'object' ? `${found.route.method} ${found.route.pattern}` : found, route.pattern).toBe(`${route.method} ${route.pattern}`);
+    }
+    const shuffled = new Router([...allRoutes].reverse());
+    expect((shuffled.find('GET', '/history/process-instance/count') as { route: Route }).route.pattern).toBe('/history/process-instance/count');
   });
 
   it('decodes parameters, ignores a trailing slash, and answers 405 and 404 with Camunda’s body', async () => {
