@@ -14,6 +14,7 @@ import { processInstanceRoutes } from './process-instance.ts';
 import { signalRoutes } from './signal.ts';
 import { conditionRoutes } from './condition.ts';
 import { taskRoutes } from './task.ts';
+import { resourceOptionRoutes } from './resource-options.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -32,4 +33,5 @@ export const allRoutes: Route[] = [
   ...batchRoutes,
   ...identityRoutes,
   ...authorizationRoutes,
+  ...resourceOptionRoutes,
 ];

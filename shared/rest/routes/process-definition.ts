@@ -9,7 +9,9 @@ import {
   startProcessInstance,
   type StartRequest,
 } from '../../app/process-definitions.ts';
+import { activityStatistics, type DefinitionStatistics, definitionStatistics, type StatisticsOptions } from '../../app/definition-statistics.ts';
 import { processDefinitionDto, processInstanceDto } from '../dto.ts';
+import { invalidRequest } from '../errors.ts';
 import { json, type RestRequest } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
@@ -59,7 +61,62 @@ async function xml(ctx: RouteContext, definition: DefinitionRef) {
   return json(200, { id, bpmn20Xml: xml });
 }
 
+const StatisticsParams = z.object({ failedJobs: qs.boolean(), incidents: qs.boolean(), incidentsForType: qs.string(), rootIncidents: qs.boolean() });
+
+/** Camunda checks which of the incident parameters are present, whatever their values. */
+function statisticsOptions(req: RestRequest, allowRootIncidents: boolean): StatisticsOptions {
+  const present = (name: string) => req.query[name] !== undefined;
+  const only = (a: string, b: string) => invalidRequest(`Only one of the query parameter ${a} or ${b} can be set.`);
+  if (present('incidents') && present('incidentsForType')) throw only('includeIncidents', 'includeIncidentsForType');
+  if (allowRootIncidents && present('incidents') && present('rootIncidents')) throw only('includeIncidents', 'includeRootIncidents');
+  if (allowRootIncidents && present('rootIncidents') && present('incidentsForType')) throw only('includeRootIncidents', 'includeIncidentsForType');
+  const { rootIncidents, ...rest } = readQuery(req, StatisticsParams);
+  return allowRootIncidents ? { ...rest, rootIncidents } : rest;
+}
+
+const definitionStatisticsDto = (s: DefinitionStatistics) => ({
+  '@class': 'org.camunda.bpm.engine.rest.dto.repository.ProcessDefinitionStatisticsResultDto',
+  id: s.definition.id,
+  instances: s.instances,
+  failedJobs: s.failedJobs,
+  // Camunda's statistics query does not read these two columns of the definition.
+  definition: { ...processDefinitionDto(s.definition), description: null, historyTimeToLive: null },
+  incidents: s.incidents,
+});
+
+async function activityStatisticsOf(ctx: RouteContext, definition: DefinitionRef) {
+  const statistics = await activityStatistics(ctx.app, ctx.auth, definition, statisticsOptions(ctx.req, false));
+  return json(
+    200,
+    statistics.map((s) => ({
+      '@class': 'org.camunda.bpm.engine.rest.dto.repository.ActivityStatisticsResultDto',
+      id: s.activityId,
+      instances: s.instances,
+      failedJobs: s.failedJobs,
+      incidents: s.incidents,
+    })),
+  );
+}
+
 export const processDefinitionRoutes: Route[] = [
+  route({
+    method: 'GET',
+    pattern: '/process-definition/statistics',
+    handler: async (ctx) => json(200, (await definitionStatistics(ctx.app, ctx.auth, statisticsOptions(ctx.req, true))).map(definitionStatisticsDto)),
+  }),
+  route({ method: 'GET', pattern: '/process-definition/{id}/statistics', handler: (ctx) => activityStatisticsOf(ctx, { id: ctx.params.id }) }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}/statistics', handler: (ctx) => activityStatisticsOf(ctx, { key: ctx.params.key }) }),
+  route({
+    method: 'GET',
+    pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/statistics',
+    handler: (ctx) => activityStatisticsOf(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/process-definition/key/{key}/tenant-id/{tenantId}',
+    handler: async ({ params, app, auth }) => json(200, processDefinitionDto(await getProcessDefinition(app, auth, { key: params.key, tenantId: params.tenantId }))),
+  }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/xml', handler: async (ctx) => xml(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }) }),
   route({
     method: 'GET',
     pattern: '/process-definition',
