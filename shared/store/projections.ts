@@ -154,6 +154,8 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         activityId: subscription.activityId,
         executionId,
         created: subscription.created,
+        gsi4pk: shardKey('SUB', subscription.id, layout),
+        gsi4sk: `${timeKey(subscription.created)}#${subscription.id}`,
         gsi1pk: shardKey(`${SUBSCRIPTION_INDEX[subscription.eventType]}#${subscription.eventName}`, subscription.id, layout),
         gsi1sk: `${timeKey(subscription.created)}#${subscription.id}`,
         gsi2sk: `SUB#${subscription.id}`,

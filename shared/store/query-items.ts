@@ -39,6 +39,20 @@ export class QueryItemRepository {
     return this.reader.ordered({ index: 'gsi4', partitions: allShards('EXTTASK', this.layout) }, hint);
   }
 
+  /** Every event subscription of a running instance, in creation order. */
+  allSubscriptions(hint: ReadHint = {}): AsyncGenerator<Item> {
+    return this.reader.ordered({ index: 'gsi4', partitions: allShards('SUB', this.layout) }, hint);
+  }
+
+  getSubscription(id: string) {
+    return this.get(keys.subscription(id));
+  }
+
+  /** The event subscriptions of one process instance. */
+  subscriptionsOfInstance(processInstanceId: string): Promise<Item[]> {
+    return this.ofInstance(processInstanceId, 'SUB#');
+  }
+
   getJob(id: string) {
     return this.get(keys.job(id));
   }

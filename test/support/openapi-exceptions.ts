@@ -14,7 +14,16 @@ export interface KnownDocumentError {
   why: string;
 }
 
-export const KNOWN_DOCUMENT_ERRORS: KnownDocumentError[] = [];
+export const KNOWN_DOCUMENT_ERRORS: KnownDocumentError[] = [
+  {
+    method: 'GET',
+    path: '/job/{id}/stacktrace',
+    status: 204,
+    schema: undefined,
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/sub/runtime/impl/JobResourceImpl.java',
+    why: 'getStacktrace returns the String the engine gives, null for a job that never failed, and JAX-RS answers a null return 204; the document lists only 200 and 404.',
+  },
+];
 
 /** A schema of the document's components that Camunda's code contradicts, mended for the tests. */
 export interface KnownSchemaError {

@@ -1,9 +1,16 @@
-import { countHistoricProcessInstances, getHistoricProcessInstance, HISTORIC_INSTANCE_SORT_KEYS, type HistoricProcessInstance, queryHistoricProcessInstances } from '../../app/history.ts';
+import {
+  countHistoricProcessInstances,
+  getHistoricProcessInstance,
+  HISTORIC_INSTANCE_SORT_KEYS,
+  type HistoricInstanceFilter,
+  type HistoricProcessInstance,
+  queryHistoricProcessInstances,
+} from '../../app/history.ts';
 import { historicProcessInstanceDto } from '../dto.ts';
 import { json } from '../http.ts';
 import * as z from 'zod/v4';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
-import { type Route, route } from '../router.ts';
+import { readBody, type Route, route } from '../router.ts';
 
 /** Sorting first, then the filters, as Camunda reports the first bad parameter. */
 const HistoryQueryParams = z.object({
@@ -22,6 +29,32 @@ const HistoryQueryParams = z.object({
 });
 const HistoryListParams = z.object({ ...HistoryQueryParams.shape, ...pagingParams });
 
+/** The same filters as a JSON body (Camunda's HistoricProcessInstanceQueryDto), `sorting` as a list whose first known entry orders. */
+const HistoryQueryBody = z
+  .object({
+    processInstanceId: z.string().nullish(),
+    processDefinitionId: z.string().nullish(),
+    processDefinitionKey: z.string().nullish(),
+    processInstanceBusinessKey: z.string().nullish(),
+    finished: z.boolean().nullish(),
+    unfinished: z.boolean().nullish(),
+    state: z.string().nullish(),
+    superProcessInstanceId: z.string().nullish(),
+    subProcessInstanceId: z.string().nullish(),
+    rootProcessInstanceId: z.string().nullish(),
+    rootProcessInstances: z.boolean().nullish(),
+    sorting: z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish(),
+  })
+  .passthrough();
+type SortKey = (typeof HISTORIC_INSTANCE_SORT_KEYS)[number];
+
+function fromQueryBody(body: z.infer<typeof HistoryQueryBody>): HistoricInstanceFilter & { sort?: { by: SortKey; descending: boolean } } {
+  const { sorting, ...fields } = body;
+  const filter = Object.fromEntries(Object.entries(fields).filter(([key, value]) => value !== null && value !== undefined && key in HistoryQueryParams.shape)) as HistoricInstanceFilter;
+  const first = sorting?.find((entry) => HISTORIC_INSTANCE_SORT_KEYS.includes(entry.sortBy as SortKey));
+  return { ...filter, sort: first ? { by: first.sortBy as SortKey, descending: first.sortOrder === 'desc' } : undefined };
+}
+
 const dto = ({ item, definitionVersion }: HistoricProcessInstance) => historicProcessInstanceDto(item, definitionVersion);
 
 export const historyRoutes: Route[] = [
@@ -36,6 +69,19 @@ export const historyRoutes: Route[] = [
     method: 'GET',
     pattern: '/history/process-instance/count',
     handler: async ({ req, app, auth }) => json(200, { count: await countHistoricProcessInstances(app, auth, sorted(readQuery(req, HistoryQueryParams))) }),
+  }),
+  route({
+    method: 'POST',
+    pattern: '/history/process-instance',
+    handler: async ({ req, app, auth }) => {
+      const paging = readQuery(req, z.object(pagingParams));
+      return json(200, (await queryHistoricProcessInstances(app, auth, { ...fromQueryBody(readBody(req, HistoryQueryBody)), ...paging })).map(dto));
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/history/process-instance/count',
+    handler: async ({ req, app, auth }) => json(200, { count: await countHistoricProcessInstances(app, auth, fromQueryBody(readBody(req, HistoryQueryBody))) }),
   }),
   route({ method: 'GET', pattern: '/history/process-instance/{id}', handler: async ({ params, app, auth }) => json(200, dto(await getHistoricProcessInstance(app, auth, { id: params.id }))) }),
 ];

@@ -4,7 +4,7 @@ import * as identity from '../../app/identity-service.ts';
 import * as tenants from '../../app/tenants.ts';
 import * as users from '../../app/users.ts';
 import { invalidRequest } from '../errors.ts';
-import { json, noContent } from '../http.ts';
+import { json, noContent, type RestRequest } from '../http.ts';
 import { groupDto, groupInfoGroupDto, groupInfoUserDto, tenantDto, userProfileDto } from '../identity-dto.ts';
 import { page, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
@@ -113,6 +113,30 @@ const GroupQueryParams = z.object({
   memberOfTenant: qs.string(),
 });
 const GroupListParams = z.object({ ...GroupQueryParams.shape, ...pagingParams });
+const GroupSortBy = z.enum(['id', 'name', 'type']);
+
+/** Camunda's GroupQueryDto as a POST body: the filters as JSON, `sortBy` and `sortOrder` as fields. */
+const GroupQueryBody = z.object({
+  id: z.string().nullish(),
+  idIn: z.array(z.string()).nullish(),
+  name: z.string().nullish(),
+  nameLike: z.string().nullish(),
+  type: z.string().nullish(),
+  member: z.string().nullish(),
+  memberOfTenant: z.string().nullish(),
+  sortBy: z.string().nullish(),
+  sortOrder: z.enum(['asc', 'desc']).nullish(),
+});
+
+function groupQueryOf(req: RestRequest): groups.GroupQuery {
+  const { sortBy, sortOrder, ...filters } = readBody(req, GroupQueryBody);
+  const query: groups.GroupQuery = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== null && value !== undefined));
+  if ((sortBy ?? undefined) === undefined && (sortOrder ?? undefined) === undefined) return query;
+  if (!sortBy || !sortOrder) throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
+  const by = GroupSortBy.safeParse(sortBy);
+  if (!by.success) throw invalidRequest(`Cannot set query parameter 'sortBy' to value '${sortBy}'`);
+  return { ...query, sort: { by: by.data, descending: sortOrder === 'desc' } };
+}
 
 const groupRoutes: Route[] = [
   route({
@@ -123,6 +147,15 @@ const groupRoutes: Route[] = [
       return json(200, page(await groups.queryGroups(app, auth, sorted(query)), { firstResult, maxResults }).map(groupDto));
     },
   }),
+  route({
+    method: 'POST',
+    pattern: '/group',
+    handler: async ({ app, auth, req }) => {
+      const { firstResult, maxResults } = readQuery(req, z.object(pagingParams));
+      return json(200, page(await groups.queryGroups(app, auth, groupQueryOf(req)), { firstResult, maxResults }).map(groupDto));
+    },
+  }),
+  route({ method: 'POST', pattern: '/group/count', handler: async ({ app, auth, req }) => json(200, { count: await groups.countGroups(app, auth, groupQueryOf(req)) }) }),
   route({ method: 'GET', pattern: '/group/count', handler: async ({ app, auth, req }) => json(200, { count: await groups.countGroups(app, auth, sorted(readQuery(req, GroupQueryParams))) }) }),
   route({
     method: 'POST',
@@ -196,6 +229,9 @@ const identityServiceRoutes: Route[] = [
       return json(200, { authenticatedUser: username, authenticated: await identity.verifyUser(app, auth, { username, password }) });
     },
   }),
+  // No password policy is configured here (the product has none): Camunda then answers 404 without a body.
+  route({ method: 'GET', pattern: '/identity/password-policy', handler: async () => ({ status: 404 }) }),
+  route({ method: 'POST', pattern: '/identity/password-policy', handler: async () => ({ status: 404 }) }),
 ];
 
 // tenants //////////////////////////////////////////////////////////////////////////////////////////

@@ -15,6 +15,7 @@ import { signalRoutes } from './signal.ts';
 import { conditionRoutes } from './condition.ts';
 import { taskRoutes } from './task.ts';
 import { resourceOptionRoutes } from './resource-options.ts';
+import { eventSubscriptionRoutes } from './event-subscription.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -34,4 +35,5 @@ export const allRoutes: Route[] = [
   ...identityRoutes,
   ...authorizationRoutes,
   ...resourceOptionRoutes,
+  ...eventSubscriptionRoutes,
 ];

@@ -1,6 +1,7 @@
 import * as z from 'zod/v4';
 import { countIncidents, getIncident, type IncidentView, queryIncidents, resolveIncident, setIncidentAnnotation } from '../../app/incidents.ts';
 import { countJobs, deleteJob, executeJob, getJob, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
+import { ResourceNotFound } from '../../app/errors.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
@@ -20,6 +21,28 @@ const JobQueryParams = z.object({
   executable: qs.boolean(),
 });
 const JobListParams = z.object({ ...JobQueryParams.shape, ...pagingParams });
+
+/** The filters of the query string as a JSON body (Camunda's JobQueryDto); the others it knows are not supported yet and ignored. */
+const JobQueryBody = z
+  .object({
+    processInstanceId: z.string().nullish(),
+    processDefinitionId: z.string().nullish(),
+    processDefinitionKey: z.string().nullish(),
+    jobDefinitionId: z.string().nullish(),
+    withException: z.boolean().nullish(),
+    noRetriesLeft: z.boolean().nullish(),
+    executable: z.boolean().nullish(),
+  })
+  .passthrough();
+const jobQueryOf = (body: z.infer<typeof JobQueryBody>) => ({
+  processInstanceId: body.processInstanceId ?? undefined,
+  processDefinitionId: body.processDefinitionId ?? undefined,
+  processDefinitionKey: body.processDefinitionKey ?? undefined,
+  jobDefinitionId: body.jobDefinitionId ?? undefined,
+  withException: body.withException ?? undefined,
+  noRetriesLeft: body.noRetriesLeft ?? undefined,
+  executable: body.executable ?? undefined,
+});
 const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentType: qs.string(), ...pagingParams });
 
 /** Camunda's incident annotation column holds 4,000 characters. */
@@ -35,6 +58,27 @@ export const jobRoutes: Route[] = [
     handler: async (ctx) => {
       const { firstResult, maxResults, ...query } = readQuery(ctx.req, JobListParams);
       return json(200, page((await queryJobs(ctx.app, ctx.auth, query)).map(toJobDto), { firstResult, maxResults }));
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/job',
+    handler: async (ctx) => {
+      const { firstResult, maxResults } = readQuery(ctx.req, z.object(pagingParams));
+      return json(200, page((await queryJobs(ctx.app, ctx.auth, jobQueryOf(readBody(ctx.req, JobQueryBody)))).map(toJobDto), { firstResult, maxResults }));
+    },
+  }),
+  route({ method: 'POST', pattern: '/job/count', handler: async (ctx) => json(200, { count: await countJobs(ctx.app, ctx.auth, jobQueryOf(readBody(ctx.req, JobQueryBody))) }) }),
+  route({
+    method: 'GET',
+    pattern: '/job/{id}/stacktrace',
+    handler: async (ctx) => {
+      // Camunda's stack trace of the last failure; here its exception message, the whole of what a failure records.
+      const view = await getJob(ctx.app, ctx.auth, { jobId: ctx.params.id }).catch((error: unknown) => {
+        throw error instanceof ResourceNotFound ? invalidRequest(`No job found with id ${ctx.params.id}: job is null`, 404) : error;
+      });
+      const message = view.kind === 'batch' ? view.job.exceptionMessage : (view.item.exceptionMessage as string | null);
+      return message ? { status: 200, rawBody: message, headers: { 'content-type': 'text/plain' } } : noContent();
     },
   }),
   route({ method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: await countJobs(ctx.app, ctx.auth, readQuery(ctx.req, JobQueryParams)) }) }),
