@@ -40,3 +40,31 @@ export const delegateTask: UseCase<{ taskId: string; userId: string | null }, vo
 /** POST /task/{id}/resolve: Camunda's ResolveTaskCmd is a CompleteTaskCmd, hence TASK_WORK. */
 export const resolveTask: UseCase<{ taskId: string; variables: Variables }, void> = (app, caller, { taskId, variables }) =>
   changeTask(app, caller, taskId, 'WORK', nullValue, (state, model) => engine.resolveTask(state, model, taskId, variables, app.engine.env));
+
+export interface IdentityLinkInput {
+  taskId: string;
+  userId?: string;
+  groupId?: string;
+  type: string | null;
+}
+
+/** GET /task/{id}/identity-links: READ on the task; an unknown task is EnsureUtil's NullValueException. */
+export async function taskIdentityLinks(app: AppContext, caller: AuthContext, input: { taskId: string; type?: string }): Promise<engine.IdentityLink[]> {
+  const item = await app.engine.deps.items.getTask(input.taskId);
+  if (!item) throw nullValue(cannotFind(input.taskId));
+  await requireTask(caller, item, 'READ');
+  const loaded = await app.engine.load(item.processInstanceId as string);
+  if (!loaded || !engine.hasTask(loaded.stored.state, input.taskId)) throw nullValue(cannotFind(input.taskId));
+  const links = engine.taskIdentityLinks(engine.taskOf(loaded.stored.state, input.taskId));
+  return input.type === undefined ? links : links.filter((link) => link.type === input.type);
+}
+
+/** POST /task/{id}/identity-links: TASK_ASSIGN (or UPDATE); an unknown task is a NotFoundException (400). */
+export const addTaskIdentityLink: UseCase<IdentityLinkInput & { type: string }, void> = (app, caller, { taskId, ...link }) =>
+  changeTask(app, caller, taskId, 'ASSIGN', notFound, (state, model) => engine.addTaskIdentityLink(state, model, taskId, link, app.engine.env));
+
+/** POST /task/{id}/identity-links/delete: the type is required; an unknown task is a NullValueException. */
+export const deleteTaskIdentityLink: UseCase<IdentityLinkInput, void> = async (app, caller, { taskId, type, ...link }) => {
+  if (type === null) throw nullValue('type is required when adding a new task identity link: type is null');
+  await changeTask(app, caller, taskId, 'ASSIGN', nullValue, (state, model) => engine.deleteTaskIdentityLink(state, model, taskId, { ...link, type }, app.engine.env));
+};

@@ -40,8 +40,16 @@ export interface TaskState {
   /** Set by delegation: who gets the task back on resolve. */
   owner?: string;
   delegationState?: 'PENDING' | 'RESOLVED';
+  /** Identity links of other types than candidate, assignee and owner (POST /task/{id}/identity-links). */
+  identityLinks?: IdentityLinkState[];
   /** The task's local variables (Camunda's task is a variable scope of its own, apart from its execution). */
   variables?: Variables;
+}
+
+export interface IdentityLinkState {
+  userId?: string;
+  groupId?: string;
+  type: string;
 }
 
 export interface ExternalTaskState {

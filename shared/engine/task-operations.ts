@@ -6,6 +6,7 @@
  */
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from './environment.ts';
+import { badUserRequest, processEngineError } from './errors.ts';
 import { findTaskOwner } from './lookup.ts';
 import { applyVariables, type OperationResult, requireActive, runOperation } from './operation.ts';
 import { getOwn, hasOwn, setOwn } from './own-properties.ts';
@@ -113,4 +114,86 @@ export function taskVariable(state: ProcessInstanceState, taskId: string, name: 
 /** Whether a running instance holds the task. */
 export function hasTask(state: ProcessInstanceState, taskId: string): boolean {
   return state.status === 'ACTIVE' && new TreeIndex(state.root).find((node) => node.task?.id === taskId) !== undefined;
+}
+
+export interface IdentityLink {
+  userId: string | null;
+  groupId: string | null;
+  type: string;
+}
+
+/**
+ * A task's identity links as Camunda lists them (GetIdentityLinksForTaskCmd): the stored ones (its
+ * candidates, then links of other types), then its assignee and owner as links of those types.
+ */
+export function taskIdentityLinks(task: TaskState): IdentityLink[] {
+  const link = (type: string, userId?: string, groupId?: string): IdentityLink => ({ userId: userId ?? null, groupId: groupId ?? null, type });
+  return [
+    ...(task.candidateUsers ?? []).map((user) => link('candidate', user)),
+    ...(task.candidateGroups ?? []).map((group) => link('candidate', undefined, group)),
+    ...(task.identityLinks ?? []).map((l) => link(l.type, l.userId, l.groupId)),
+    ...(task.assignee !== undefined ? [link('assignee', task.assignee)] : []),
+    ...(task.owner !== undefined ? [link('owner', task.owner)] : []),
+  ];
+}
+
+/** The task with this id in a state (for reads). */
+export function taskOf(state: ProcessInstanceState, taskId: string): TaskState {
+  return findTaskOwner(new TreeIndex(state.root), taskId).task!;
+}
+
+/**
+ * Adds an identity link (AbstractAddIdentityLinkCmd): `assignee` and `owner` set those fields, a
+ * candidate joins the task's candidates (once: they are index keys here), any other type is stored.
+ */
+export function addTaskIdentityLink(
+  state: ProcessInstanceState,
+  model: ProcessModel,
+  taskId: string,
+  link: { userId?: string; groupId?: string; type: string },
+  env: EngineEnvironment,
+): OperationResult {
+  return onTask(state, model, taskId, env, (_runtime, _owner, task) => {
+    if (link.type === 'assignee' || link.type === 'owner') {
+      if (link.groupId !== undefined) throw badUserRequest(`Incompatible usage: cannot use ${link.type.toUpperCase()} together with a groupId`);
+      if (link.type === 'assignee') task.assignee = link.userId!;
+      else task.owner = link.userId!;
+      return;
+    }
+    if (link.type === 'candidate') {
+      const [field, id] = link.userId !== undefined ? (['candidateUsers', link.userId] as const) : (['candidateGroups', link.groupId!] as const);
+      if (!task[field]?.includes(id)) task[field] = [...(task[field] ?? []), id];
+      return;
+    }
+    task.identityLinks = [
+      ...(task.identityLinks ?? []),
+      { ...(link.userId !== undefined ? { userId: link.userId } : {}), ...(link.groupId !== undefined ? { groupId: link.groupId } : {}), type: link.type },
+    ];
+  });
+}
+
+/** Removes the matching identity links (DeleteIdentityLinkCmd); an `assignee` or `owner` link clears that field. No match is no error. */
+export function deleteTaskIdentityLink(
+  state: ProcessInstanceState,
+  model: ProcessModel,
+  taskId: string,
+  link: { userId?: string; groupId?: string; type: string },
+  env: EngineEnvironment,
+): OperationResult {
+  return onTask(state, model, taskId, env, (_runtime, _owner, task) => {
+    if (link.type === 'assignee' || link.type === 'owner') {
+      if (link.groupId !== undefined) throw processEngineError(`Incompatible usage: cannot use type '${link.type}' together with a groupId`);
+      delete task[link.type];
+      return;
+    }
+    if (link.type === 'candidate') {
+      if (link.userId !== undefined) task.candidateUsers = task.candidateUsers?.filter((user) => user !== link.userId);
+      if (link.groupId !== undefined) task.candidateGroups = task.candidateGroups?.filter((group) => group !== link.groupId);
+      if (task.candidateUsers?.length === 0) delete task.candidateUsers;
+      if (task.candidateGroups?.length === 0) delete task.candidateGroups;
+      return;
+    }
+    task.identityLinks = task.identityLinks?.filter((l) => !(l.type === link.type && l.userId === link.userId && l.groupId === link.groupId));
+    if (task.identityLinks?.length === 0) delete task.identityLinks;
+  });
 }

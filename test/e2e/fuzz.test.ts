@@ -571,7 +571,7 @@ function unknownScopeAnswer(key: string, path: string): Error | undefined {
   const [, resource, rawId, segment, rawName] = path.split('?')[0]!.split('/');
   const id = decodeURIComponentOr(rawId ?? '');
   if (id === undefined) return undefined;
-  if (key === 'POST /task/{id}/delegate' || key === 'POST /task/{id}/resolve') return nullValue(`Cannot find task with id ${id}: task is null`);
+  if (key === 'POST /task/{id}/delegate' || key === 'POST /task/{id}/resolve' || key === 'GET /task/{id}/identity-links') return nullValue(`Cannot find task with id ${id}: task is null`);
   // LockExternalTaskCmd checks its worker before it looks the task up.
   if (key === 'POST /external-task/{id}/lock') return nullValue('workerId is null');
   const scope = key.startsWith('/task', key.indexOf(' ') + 1)

@@ -175,6 +175,9 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /task/{id}/assignee': { path: `/task/${f.taskId}/assignee`, body: { userId: NOBODY } },
     'POST /task/{id}/delegate': { path: `/task/${f.taskId}/delegate`, body: { userId: NOBODY } },
     'POST /task/{id}/resolve': { path: `/task/${f.taskId}/resolve`, body: {} },
+    'GET /task/{id}/identity-links': { path: `/task/${f.taskId}/identity-links` },
+    'POST /task/{id}/identity-links': { path: `/task/${f.taskId}/identity-links`, body: { userId: NOBODY, type: 'candidate' } },
+    'POST /task/{id}/identity-links/delete': { path: `/task/${f.taskId}/identity-links/delete`, body: { groupId: 'sec-reviewers', type: 'candidate' } },
     ...Object.fromEntries(
       (['variables', 'localVariables'] as const).flatMap((segment) => {
         const name = segment === 'variables' ? 'secretVar' : 'secretLocal';
@@ -396,6 +399,7 @@ describe('security of every route', () => {
     const pi = instance.id as string;
     const [task] = await ok(asAdmin('GET', { path: `/task?processInstanceId=${pi}` }));
     await ok(asAdmin('PUT', { path: `/task/${task.id}/localVariables/secretLocal`, body: { value: SECRET, type: 'String' } }), 204);
+    await ok(asAdmin('POST', { path: `/task/${task.id}/identity-links`, body: { groupId: 'sec-reviewers', type: 'candidate' } }), 204);
     const [job] = await ok(asAdmin('GET', { path: `/job?processInstanceId=${pi}` }));
     const [externalTask] = await ok(asAdmin('GET', { path: `/external-task?processInstanceId=${pi}` }));
     const batch = await ok(asAdmin('POST', { path: `/process-instance/${pi}/modification-async`, body: { instructions } }));

@@ -171,6 +171,66 @@ describe('the task resource (TaskService: assign, delegate, resolve, variables, 
     });
   });
 
+  describe('identity links (TaskIdentityLinksTest)', () => {
+    it('adds and deletes candidate users and groups, custom links, assignee and owner; the candidates are found by the task query', async () => {
+      const { taskId } = await startWithTask();
+      const add = (link: Record<string, string>) => api.post(`/task/${taskId}/identity-links`, link);
+      expect((await add({ userId: 'linkUser', type: 'candidate' })).status).toBe(204);
+      expect((await add({ groupId: 'linkGroup', type: 'candidate' })).status).toBe(204);
+      expect((await add({ userId: 'watcher', type: 'customType' })).status).toBe(204);
+      expect((await add({ userId: 'kermit', type: 'assignee' })).status).toBe(204);
+      expect((await add({ userId: 'piggy', type: 'owner' })).status).toBe(204);
+
+      expect((await api.get(`/task/${taskId}/identity-links`)).body).toEqual([
+        { userId: 'linkUser', groupId: null, type: 'candidate' },
+        { userId: null, groupId: 'linkGroup', type: 'candidate' },
+        { userId: 'watcher', groupId: null, type: 'customType' },
+        { userId: 'kermit', groupId: null, type: 'assignee' },
+        { userId: 'piggy', groupId: null, type: 'owner' },
+      ]);
+      expect((await api.get(`/task/${taskId}/identity-links?type=candidate`)).body).toHaveLength(2);
+      expect((await api.get(`/task/${taskId}`)).body).toMatchObject({ assignee: 'kermit', owner: 'piggy' });
+      const ids = async (query: string) => (await api.get(`/task?${query}&includeAssignedTasks=true`)).body.map((t: { id: string }) => t.id);
+      expect(await ids('candidateUser=linkUser')).toEqual([taskId]);
+      expect(await ids('candidateGroup=linkGroup')).toEqual([taskId]);
+
+      const remove = (link: Record<string, string>) => api.post(`/task/${taskId}/identity-links/delete`, link);
+      expect((await remove({ userId: 'linkUser', type: 'candidate' })).status).toBe(204);
+      expect((await remove({ userId: 'watcher', type: 'customType' })).status).toBe(204);
+      expect((await remove({ userId: 'kermit', type: 'assignee' })).status).toBe(204);
+      expect((await remove({ userId: 'nobody', type: 'candidate' })).status).toBe(204);
+      expect((await api.get(`/task/${taskId}/identity-links`)).body).toEqual([
+        { userId: null, groupId: 'linkGroup', type: 'candidate' },
+        { userId: 'piggy', groupId: null, type: 'owner' },
+      ]);
+      expect(await ids('candidateUser=linkUser')).toEqual([]);
+    });
+
+    it('answers bad links with Camunda’s errors', async () => {
+      const { taskId } = await startWithTask();
+      const refused = (message: string, type = 'InvalidRequestException', code: number | null = null) => ({ type, message, code });
+      expect((await api.post(`/task/${taskId}/identity-links`, { userId: 'a', groupId: 'b', type: 'candidate' })).body).toEqual(refused('Identity Link requires userId or groupId, but not both.'));
+      expect((await api.post(`/task/${taskId}/identity-links`, { type: 'candidate' })).body).toEqual(refused('Identity Link requires userId or groupId.'));
+      expect(await api.post(`/task/${taskId}/identity-links`, { groupId: 'g', type: 'assignee' })).toEqual({
+        status: 400,
+        body: refused('Incompatible usage: cannot use ASSIGNEE together with a groupId', 'BadUserRequestException', 0),
+      });
+      expect(await api.post(`/task/${taskId}/identity-links/delete`, { userId: 'a' })).toEqual({
+        status: 500,
+        body: refused('type is required when adding a new task identity link: type is null', 'NullValueException', 0),
+      });
+      expect(await api.post(`/task/${taskId}/identity-links/delete`, { groupId: 'g', type: 'owner' })).toEqual({
+        status: 500,
+        body: refused("Incompatible usage: cannot use type 'owner' together with a groupId", 'ProcessEngineException', 0),
+      });
+      expect(await api.post('/task/nope/identity-links', { userId: 'a', type: 'candidate' })).toEqual({
+        status: 400,
+        body: refused('Cannot find task with id nope: task is null', 'NotFoundException', 0),
+      });
+      expect(await api.get('/task/nope/identity-links')).toEqual({ status: 500, body: refused('Cannot find task with id nope: task is null', 'NullValueException', 0) });
+    });
+  });
+
   describe('POST /task and /task/count (the query as a JSON body)', () => {
     it('filters, sorts by the first known sorting entry, pages by the query string, and counts', async () => {
       const a = await startWithTask();

@@ -1,11 +1,12 @@
 import * as z from 'zod/v4';
 import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskQuery, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
 import { reportTaskBpmnError, reportTaskEscalation } from '../../app/task-events.ts';
-import { delegateTask, resolveTask, setTaskAssignee } from '../../app/task-commands.ts';
+import { addTaskIdentityLink, delegateTask, deleteTaskIdentityLink, resolveTask, setTaskAssignee, taskIdentityLinks } from '../../app/task-commands.ts';
 import { modifyTaskVariables, readTaskVariables } from '../../app/task-variables.ts';
 import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
 import { taskDto } from '../dto.ts';
-import { json, noContent } from '../http.ts';
+import { invalidRequest } from '../errors.ts';
+import { json, noContent, type RestRequest } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
@@ -62,6 +63,17 @@ function fromQueryBody(body: z.infer<typeof TaskQueryBody>): TaskQuery {
   return query;
 }
 
+const IdentityLinkBody = z.object({ userId: z.string().max(255).nullish(), groupId: z.string().max(255).nullish(), type: z.string().max(255).nullish() });
+const IdentityLinkParams = z.object({ type: qs.string() });
+
+/** Camunda's REST layer checks the link before the engine sees it. */
+function identityLinkOf(req: RestRequest): { userId?: string; groupId?: string; type: string | null } {
+  const { userId, groupId, type } = readBody(req, IdentityLinkBody);
+  if (userId != null && groupId != null) throw invalidRequest('Identity Link requires userId or groupId, but not both.');
+  if (userId == null && groupId == null) throw invalidRequest('Identity Link requires userId or groupId.');
+  return { ...(userId != null ? { userId } : {}), ...(groupId != null ? { groupId } : {}), type: type ?? null };
+}
+
 const UserIdBody = z.object({ userId: z.string().max(255).nullish() });
 const ResolveBody = z.object({ variables: VariableMapDto.nullish() });
 
@@ -105,6 +117,30 @@ export const taskRoutes: Route[] = [
     handler: async (ctx) => {
       const variables = fromVariableMapAs(readBody(ctx.req, ResolveBody).variables, `Cannot resolve task ${ctx.params.id}`);
       await resolveTask(ctx.app, ctx.auth, { taskId: ctx.params.id, variables });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'GET',
+    pattern: '/task/{id}/identity-links',
+    handler: async (ctx) => json(200, await taskIdentityLinks(ctx.app, ctx.auth, { taskId: ctx.params.id, type: readQuery(ctx.req, IdentityLinkParams).type })),
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/identity-links',
+    handler: async (ctx) => {
+      const link = identityLinkOf(ctx.req);
+      // A link without a type is stored with none in Camunda; here every link has one, so it is refused.
+      if (link.type === null) throw invalidRequest('Identity Link requires a type.');
+      await addTaskIdentityLink(ctx.app, ctx.auth, { taskId: ctx.params.id, ...link, type: link.type });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/task/{id}/identity-links/delete',
+    handler: async (ctx) => {
+      await deleteTaskIdentityLink(ctx.app, ctx.auth, { taskId: ctx.params.id, ...identityLinkOf(ctx.req) });
       return noContent();
     },
   }),
