@@ -128,7 +128,9 @@ export class EngineStack extends Stack {
     this.api = new apigateway.RestApi(this, 'RestApi', {
       restApiName: name('engine-rest'),
       description: 'Camunda 7 REST API',
-      binaryMediaTypes: ['multipart/form-data'],
+      // Every type may carry bytes: deployment uploads and resources (images) both ways. A Lambda
+      // answer is returned as bytes only when it says it is base64 (isBase64Encoded).
+      binaryMediaTypes: ['*/*'],
       cloudWatchRole: true,
       deployOptions: {
         stageName: 'prod',

@@ -5,6 +5,8 @@ import { filterAllowed, mayInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest, RequestError } from './errors.ts';
 import type { DeploymentRecord } from './read-models.ts';
+import type { ResourceRecord } from '../store/definition-repository.ts';
+import { nullValue } from '../engine/errors.ts';
 import { allOfStream, type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
 
 export type { DeploymentOutcome, DeploymentRequest };
@@ -103,4 +105,39 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   );
   engine.forgetDefinitions(definitions.map((d) => d.id));
   await restoreStartEventsAfterDeletion(engine, definitions);
+}
+
+/** GET /deployment/{id}/resources: READ on the deployment; none at all is Camunda's 404. */
+export async function listDeploymentResources(app: AppContext, caller: AuthContext, input: { deploymentId: string }): Promise<ResourceRecord[]> {
+  const missing = () => notFoundRequest(`Deployment resources for deployment id '${input.deploymentId}' do not exist.`);
+  // A deployment the caller may not read is as missing as an unknown one (as GET /deployment/{id} answers).
+  const deployment = await app.engine.deps.definitions.getDeployment(input.deploymentId);
+  if (!deployment || !(await canReadDeployment(caller, deployment))) throw missing();
+  const resources = await app.engine.deps.definitions.listResources(input.deploymentId);
+  if (resources.length === 0) throw missing();
+  return resources;
+}
+
+/** GET /deployment/{id}/resources/{resourceId}. */
+export async function getDeploymentResource(app: AppContext, caller: AuthContext, input: { deploymentId: string; resourceId: string }): Promise<ResourceRecord> {
+  const resource = (await listDeploymentResources(app, caller, input)).find((r) => r.id === input.resourceId);
+  if (!resource) throw notFoundRequest(`Deployment resource with resource id '${input.resourceId}' for deployment id '${input.deploymentId}' does not exist.`);
+  return resource;
+}
+
+/** GET /deployment/{id}/resources/{resourceId}/data: an unknown resource is the engine's NullValueException, as in Camunda. */
+export async function deploymentResourceData(app: AppContext, caller: AuthContext, input: { deploymentId: string; resourceId: string }): Promise<{ name: string; data: Buffer; binary: boolean }> {
+  const resource = (await listDeploymentResources(app, caller, input)).find((r) => r.id === input.resourceId);
+  if (!resource) throw nullValue(`no resource found with id '${input.resourceId}' in deployment '${input.deploymentId}': resource is null`);
+  const binary = resource.encoding === 'base64';
+  return { name: resource.name, data: Buffer.from(resource.xml, binary ? 'base64' : 'utf8'), binary };
+}
+
+/**
+ * GET /deployment/registered: the deployments whose jobs this engine runs — every deployment, as
+ * every job executor here serves all of them. camunda-admin or READ on System.
+ */
+export async function registeredDeployments(app: AppContext, caller: AuthContext): Promise<string[]> {
+  await caller.require({ permission: 'READ', resource: 'System', resourceId: '*' });
+  return (await app.engine.deps.definitions.listDeployments()).map((deployment) => deployment.id).sort();
 }

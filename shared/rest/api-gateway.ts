@@ -27,6 +27,9 @@ export function toRestRequest(event: APIGatewayProxyEvent): RestRequest {
 }
 
 export function toProxyResult(response: RestResponse): APIGatewayProxyResult {
+  if (response.binaryBody !== undefined) {
+    return { statusCode: response.status, headers: { 'content-type': 'application/octet-stream', ...response.headers }, body: response.binaryBody.toString('base64'), isBase64Encoded: true };
+  }
   if (response.rawBody !== undefined) {
     return { statusCode: response.status, headers: { 'content-type': 'application/xml', ...response.headers }, body: response.rawBody };
   }

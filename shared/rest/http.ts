@@ -18,6 +18,8 @@ export interface RestResponse {
   headers?: Record<string, string>;
   /** A raw (non-JSON) body, e.g. BPMN XML. */
   rawBody?: string;
+  /** Bytes (a deployment resource's data, an image). */
+  binaryBody?: Buffer;
 }
 
 export const json = (status: number, body: unknown): RestResponse => ({ status, body });

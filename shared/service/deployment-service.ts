@@ -16,7 +16,7 @@ export interface DeploymentRequest {
   tenantId: string | null;
   enableDuplicateFiltering: boolean;
   deployChangedOnly: boolean;
-  resources: { name: string; xml: string }[];
+  resources: { name: string; xml: string; encoding?: 'base64' }[];
 }
 
 export interface DeploymentOutcome {
@@ -88,7 +88,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
     deploymentTime: env.now(),
     tenantId: request.tenantId,
   };
-  const resources: ResourceRecord[] = request.resources.map((r) => ({ deploymentId: deployment.id, name: r.name, xml: r.xml }));
+  const resources: ResourceRecord[] = request.resources.map((r) => ({ deploymentId: deployment.id, id: env.newId(), name: r.name, xml: r.xml, ...(r.encoding ? { encoding: r.encoding } : {}) }));
   const models = toDeploy.flatMap(({ resource, models: parsedModels }) => parsedModels.map((model) => ({ resource, model })));
   const reserved: { key: string; version: number }[] = [];
   const created: DefinitionRecord[] = [];

@@ -41,7 +41,11 @@ export const RESOURCE_PART_CHARS = 100 * 1024;
 export interface ResourceRecord {
   deploymentId: string;
   name: string;
+  /** The content: text, or base64 for a binary resource (an image). */
   xml: string;
+  /** Absent on resources stored before resources had ids: their name stands in. */
+  id?: string;
+  encoding?: 'base64';
 }
 
 /** Deployments, their BPMN resources and the process definitions they produced. */
@@ -214,7 +218,15 @@ export class DefinitionRepository {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `DEPLOYMENT#${deploymentId}`, ':prefix': 'RESOURCE#' },
     });
-    return Promise.all(items.map(async (item) => ({ deploymentId, name: item.name as string, xml: await this.joinParts(item) })));
+    return Promise.all(
+      items.map(async (item) => ({
+        deploymentId,
+        name: item.name as string,
+        xml: await this.joinParts(item),
+        id: (item.resourceId as string | undefined) ?? (item.name as string),
+        ...(item.encoding === 'base64' ? { encoding: 'base64' as const } : {}),
+      })),
+    );
   }
 
   async getDefinition(id: string): Promise<DefinitionRecord | undefined> {
@@ -286,8 +298,9 @@ export function resourceItems(resource: ResourceRecord): Item[] {
   }
   if (parts.length === 0) parts.push('');
   const { deploymentId, name } = resource;
+  const extra = { ...(resource.id ? { resourceId: resource.id } : {}), ...(resource.encoding ? { encoding: resource.encoding } : {}) };
   return [
-    { ...keys.resource(deploymentId, name), kind: 'resource', deploymentId, name, parts: parts.length, xml: parts[0] },
+    { ...keys.resource(deploymentId, name), kind: 'resource', deploymentId, name, parts: parts.length, xml: parts[0], ...extra },
     ...parts.slice(1).map((xml, i) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: `${resourcePartPrefix(name)}${String(i + 1).padStart(4, '0')}`, kind: 'resourcePart', xml })),
   ];
 }

@@ -75,6 +75,7 @@ interface Fixture {
   batchId: string;
   batchJobDefinitionIds: string[];
   incidentId: string;
+  resourceId: string;
 }
 
 let runtime: LocalRuntime;
@@ -129,6 +130,10 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /deployment': { path: '/deployment' },
     'GET /deployment/count': { path: '/deployment/count' },
     'GET /deployment/{id}': { path: `/deployment/${f.deploymentId}` },
+    'GET /deployment/registered': { path: '/deployment/registered' },
+    'GET /deployment/{id}/resources': { path: `/deployment/${f.deploymentId}/resources` },
+    'GET /deployment/{id}/resources/{resourceId}': { path: `/deployment/${f.deploymentId}/resources/${f.resourceId}` },
+    'GET /deployment/{id}/resources/{resourceId}/data': { path: `/deployment/${f.deploymentId}/resources/${f.resourceId}/data` },
     'DELETE /deployment/{id}': { path: `/deployment/${f.deploymentId}?cascade=true` },
     'GET /process-definition': { path: '/process-definition' },
     'GET /process-definition/count': { path: '/process-definition/count' },
@@ -406,6 +411,7 @@ describe('security of every route', () => {
     // A failedJob incident: the timer job without retries.
     await ok(asAdmin('PUT', { path: `/job/${job.id}/retries`, body: { retries: 0 } }), 204);
     const [incident] = await ok(asAdmin('GET', { path: `/incident?processInstanceId=${pi}` }));
+    const [resource] = await ok(asAdmin('GET', { path: `/deployment/${deployment.id}/resources` }));
     fx = {
       deploymentId: deployment.id,
       tenantDeploymentId: tenantDeployment.id,
@@ -419,6 +425,7 @@ describe('security of every route', () => {
       batchId: batch.id,
       batchJobDefinitionIds: [batch.seedJobDefinitionId, batch.monitorJobDefinitionId, batch.batchJobDefinitionId],
       incidentId: incident.id,
+      resourceId: resource.id,
     };
     for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);
     table = requests(fx);

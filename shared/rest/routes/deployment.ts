@@ -1,4 +1,17 @@
-import { countDeployments, deleteDeployment, deploy, DEPLOYMENT_SORT_KEYS, type DeploymentRequest, getDeployment, queryDeployments } from '../../app/deployments.ts';
+import {
+  countDeployments,
+  deleteDeployment,
+  deploy,
+  DEPLOYMENT_SORT_KEYS,
+  type DeploymentRequest,
+  deploymentResourceData,
+  getDeployment,
+  getDeploymentResource,
+  listDeploymentResources,
+  queryDeployments,
+  registeredDeployments,
+} from '../../app/deployments.ts';
+import type { ResourceRecord } from '../../store/definition-repository.ts';
 import { deploymentDto, processDefinitionDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
@@ -18,6 +31,16 @@ function booleanField(value: string | undefined, name: string): boolean {
   throw invalidRequest(`Cannot set form field '${name}' to value '${value}'`);
 }
 
+/**
+ * A resource's content as stored: its text, or base64 when it is no UTF-8 text (an image). A model
+ * is always read as text, so a broken encoding shows as its parse error.
+ */
+function resourceOf(name: string, data: Buffer): { name: string; xml: string; encoding?: 'base64' } {
+  const text = data.toString('utf8');
+  if (/\.(bpmn|bpmn20\.xml|dmn|dmn11\.xml|cmmn)$/.test(name) || Buffer.from(text, 'utf8').equals(data)) return { name, xml: text };
+  return { name, xml: data.toString('base64'), encoding: 'base64' };
+}
+
 /** The multipart form of POST /deployment/create: the reserved fields, every other part a resource. */
 function deploymentForm(req: RestRequest): DeploymentRequest {
   const parts = parseMultipart(req.body, req.headers['content-type']);
@@ -26,13 +49,72 @@ function deploymentForm(req: RestRequest): DeploymentRequest {
     name: field('deployment-name') ?? null,
     source: field('deployment-source') ?? null,
     tenantId: field('tenant-id') || null,
-    resources: parts.filter((p) => !RESERVED_FIELDS.has(p.name) || p.filename !== undefined).map((p) => ({ name: p.filename ?? p.name, xml: p.data.toString('utf8') })),
+    resources: parts.filter((p) => !RESERVED_FIELDS.has(p.name) || p.filename !== undefined).map((p) => resourceOf(p.filename ?? p.name, p.data)),
     enableDuplicateFiltering: booleanField(field('enable-duplicate-filtering'), 'enable-duplicate-filtering'),
     deployChangedOnly: booleanField(field('deploy-changed-only'), 'deploy-changed-only'),
   };
 }
 
+const resourceDto = (resource: ResourceRecord) => ({ id: resource.id ?? resource.name, name: resource.name, deploymentId: resource.deploymentId });
+
+/** Camunda's content types of deployment resources, by the last extension of the name (DeploymentResourcesResourceImpl). */
+const CONTENT_TYPES: Record<string, string> = {
+  bpmn: 'application/xml',
+  cmmn: 'application/xml',
+  dmn: 'application/xml',
+  xml: 'application/xml',
+  json: 'application/json',
+  gif: 'image/gif',
+  jpeg: 'image/jpeg',
+  jpe: 'image/jpeg',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  tiff: 'image/tiff',
+  tif: 'image/tiff',
+  groovy: 'text/plain',
+  java: 'text/plain',
+  js: 'text/plain',
+  php: 'text/plain',
+  py: 'text/plain',
+  rb: 'text/plain',
+  txt: 'text/plain',
+  html: 'text/html',
+};
+
+function contentTypeOf(name: string): string {
+  const extension = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  return (name.includes('.') && CONTENT_TYPES[extension]) || 'application/octet-stream';
+}
+
+/** Camunda's attachment header: the file name, and its percent-encoded form for other than ASCII. */
+function attachment(name: string): string {
+  const file = name.slice(name.lastIndexOf('/') + 1);
+  return `attachment; filename="${file.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`;
+}
+
 export const deploymentRoutes: Route[] = [
+  route({ method: 'GET', pattern: '/deployment/registered', handler: async ({ app, auth }) => json(200, await registeredDeployments(app, auth)) }),
+  route({
+    method: 'GET',
+    pattern: '/deployment/{id}/resources',
+    handler: async ({ params, app, auth }) => json(200, (await listDeploymentResources(app, auth, { deploymentId: params.id })).map(resourceDto)),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/deployment/{id}/resources/{resourceId}',
+    handler: async ({ params, app, auth }) => json(200, resourceDto(await getDeploymentResource(app, auth, { deploymentId: params.id, resourceId: params.resourceId }))),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/deployment/{id}/resources/{resourceId}/data',
+    handler: async ({ params, app, auth }) => {
+      const { name, data, binary } = await deploymentResourceData(app, auth, { deploymentId: params.id, resourceId: params.resourceId });
+      const headers = { 'content-type': contentTypeOf(name), 'content-disposition': attachment(name) };
+      // Text goes as text; bytes base64-encoded through API Gateway (binary media types: every type).
+      return binary ? { status: 200, binaryBody: data, headers } : { status: 200, rawBody: data.toString('utf8'), headers };
+    },
+  }),
   route({
     method: 'POST',
     pattern: '/deployment/create',
