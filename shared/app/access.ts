@@ -25,9 +25,15 @@ function requireTenant(auth: AuthContext, state: Pick<ProcessInstanceState, 'id'
   }
 }
 
-export async function requireInstance(auth: AuthContext, state: Pick<ProcessInstanceState, 'id' | 'definitionKey' | 'tenantId'>, action: InstanceAction): Promise<void> {
+/** `before`: narrower permissions Camunda checks first, any of which also suffices (UPDATE_VARIABLE before UPDATE). */
+export async function requireInstance(
+  auth: AuthContext,
+  state: Pick<ProcessInstanceState, 'id' | 'definitionKey' | 'tenantId'>,
+  action: InstanceAction,
+  before: PermissionCheck[] = [],
+): Promise<void> {
   requireTenant(auth, state, action === 'READ' ? 'read' : action === 'UPDATE' ? 'update' : 'delete');
-  await auth.require(...instanceChecks(state, action));
+  await auth.require(...before, ...instanceChecks(state, action));
 }
 
 export async function mayInstance(auth: AuthContext, state: Pick<ProcessInstanceState, 'id' | 'definitionKey' | 'tenantId'>, action: InstanceAction): Promise<boolean> {

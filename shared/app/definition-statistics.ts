@@ -6,7 +6,7 @@
  */
 import { AuthContext } from '../auth/auth-context.ts';
 import { nullValue } from '../engine/errors.ts';
-import type { ActivityInstanceState } from '../engine/state.ts';
+import { countActiveTokens } from '../engine/activity-statistics.ts';
 import { filterAllowed, mayInstanceItem, requireDefinition } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { getProcessDefinition, queryProcessDefinitions, type DefinitionRef } from './process-definitions.ts';
@@ -87,13 +87,6 @@ export async function definitionStatistics(app: AppContext, caller: AuthContext,
   }));
 }
 
-/** Camunda counts an activity's active executions: the leaves of the tree, not the scopes above them. */
-function countLeaves(node: ActivityInstanceState, counts: Map<string, number>, isRoot = true): void {
-  const children = node.children ?? [];
-  if (!isRoot && children.length === 0) counts.set(node.activityId, (counts.get(node.activityId) ?? 0) + 1);
-  for (const child of children) countLeaves(child, counts, false);
-}
-
 /**
  * The activities of one definition with running tokens (and, when asked, those with failed jobs or
  * incidents only). READ on the definition; the instances counted are those the caller may read. An
@@ -115,7 +108,7 @@ export async function activityStatistics(app: AppContext, caller: AuthContext, r
   const instances = new Map<string, number>();
   for (const listing of await findProcessInstances(app, caller, { processDefinitionId: definition.id })) {
     const loaded = await app.engine.load(listing.id);
-    if (loaded && loaded.stored.state.status === 'ACTIVE') countLeaves(loaded.stored.state.root, instances);
+    if (loaded && loaded.stored.state.status === 'ACTIVE') countActiveTokens(loaded.stored.state, loaded.model, instances);
   }
   const items = app.engine.deps.items;
   const ofDefinition = async (list: QueryItem[]) =>

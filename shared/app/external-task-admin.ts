@@ -4,10 +4,8 @@
  */
 import type { AuthContext } from '../auth/auth-context.ts';
 import { badUserRequest, EngineError, nullValue } from '../engine/errors.ts';
-import { findExternalTaskOwner } from '../engine/lookup.ts';
 import * as engine from '../engine/index.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
-import { TreeIndex } from '../engine/tree-index.ts';
 import { mayInstanceItem, requireInstanceItem } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { RequestError, ResourceNotFound } from './errors.ts';
@@ -81,9 +79,11 @@ export async function externalTaskErrorDetails(app: AppContext, caller: AuthCont
   const loaded = await app.engine.load(item.processInstanceId as string);
   if (!loaded || loaded.stored.state.status !== 'ACTIVE') throw missing();
   try {
-    return findExternalTaskOwner(new TreeIndex(loaded.stored.state.root), externalTaskId).externalTask!.errorDetails;
-  } catch {
-    throw missing();
+    return engine.externalTaskErrorDetails(loaded.stored.state, externalTaskId);
+  } catch (error) {
+    // Completed between reading its item and its instance.
+    if (error instanceof EngineError) throw missing();
+    throw error;
   }
 }
 
@@ -97,29 +97,36 @@ export interface BulkRetries {
 
 /**
  * PUT /external-task/retries (SetExternalTasksRetriesCmd): the union of the given ids, the tasks of
- * the given instances and the matches of the queries; Camunda's checks in its order. Each task is
- * changed in its own instance's write, so a failure leaves the tasks before it changed.
+ * the given instances and the matches of the queries; Camunda's checks in its order. Tasks of
+ * instances the caller may not read are left out (or, named by id, unknown), and every task is
+ * checked before the first is changed. Each task is then changed in its own instance's write:
+ * unlike Camunda's one transaction, a failure midway (a store fault) leaves the tasks before it changed.
  */
 export async function setExternalTasksRetries(app: AppContext, caller: AuthContext, input: BulkRetries): Promise<void> {
+  const items = app.engine.deps.items;
   const ids = new Set<string>();
   if (input.externalTaskQuery) for (const task of await findExternalTasks(app, caller, input.externalTaskQuery)) ids.add(task.id as string);
-  if (input.processInstanceQuery) {
-    for (const instance of await findProcessInstances(app, caller, input.processInstanceQuery)) {
-      for (const task of await app.engine.deps.items.externalTasksOfInstance(instance.id)) ids.add(task.id as string);
+  const ofInstances = async (instanceIds: readonly string[]) => {
+    for (const instanceId of instanceIds) {
+      for (const task of await items.externalTasksOfInstance(instanceId)) if (await mayInstanceItem(caller, task, 'READ')) ids.add(task.id as string);
     }
-  }
+  };
+  if (input.processInstanceQuery) await ofInstances((await findProcessInstances(app, caller, input.processInstanceQuery)).map((instance) => instance.id));
   const retries = requireRetries(input.retries, false);
   if (input.externalTaskIds?.some((id) => id === null)) throw new RequestError(400, 'External task id cannot be null: externalTaskIds contains null value');
   for (const id of input.externalTaskIds ?? []) ids.add(id as string);
-  for (const instanceId of input.processInstanceIds ?? []) {
-    for (const task of await app.engine.deps.items.externalTasksOfInstance(instanceId)) ids.add(task.id as string);
-  }
+  await ofInstances(input.processInstanceIds ?? []);
   if (ids.size === 0) throw new RequestError(400, 'externalTaskIds is empty');
   if (retries < 0) throw new RequestError(400, 'The number of retries cannot be negative: retries is not greater than or equal to 0');
+  const tasks = [];
   for (const id of ids) {
     const item = await readableItem(app, caller, id);
     if (!item) throw new RequestError(404, `Cannot find external task with id ${id}: externalTask is null`);
     await requireInstanceItem(caller, item, 'UPDATE');
+    tasks.push(item);
+  }
+  for (const item of tasks) {
+    const id = item.id as string;
     await app.engine.update(
       item.processInstanceId as string,
       (state) => engine.setExternalTaskRetries(state, id, retries, app.engine.env),

@@ -163,3 +163,15 @@ export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = 
   );
   await app.engine.sweepDueJobs();
 };
+
+/**
+ * GET /job/{id}/stacktrace: Camunda's stack trace of the last failure; here its message, the whole
+ * of what a failure records. Undefined for a job that never failed.
+ */
+export const jobStacktrace: UseCase<{ jobId: string }, string | undefined> = async (app, caller, { jobId }) => {
+  const view = await getJob(app, caller, { jobId }).catch((error: unknown) => {
+    throw error instanceof ResourceNotFound ? new ResourceNotFound(`No job found with id ${jobId}: job is null`) : error;
+  });
+  const message = view.kind === 'batch' ? view.job.exceptionMessage : (view.item.exceptionMessage as string | null);
+  return message || undefined;
+};

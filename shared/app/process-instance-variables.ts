@@ -1,6 +1,6 @@
 import { nullValue } from '../engine/errors.ts';
 import { modifyVariables } from '../engine/operations.ts';
-import type { Variables } from '../engine/state.ts';
+import type { ProcessInstanceState, Variables } from '../engine/state.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { requireInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
@@ -20,13 +20,24 @@ export async function readInstanceVariables(app: AppContext, caller: AuthContext
   return loaded.stored.state.root.variables ?? {};
 }
 
-/** Sets then removes root variables: UPDATE on the instance or UPDATE_INSTANCE on its definition, checked on the state the change applies to. */
+/**
+ * Camunda's checkUpdateProcessInstanceVariables, in its order: UPDATE_VARIABLE on the instance,
+ * UPDATE_INSTANCE_VARIABLE on its definition, or the plain UPDATE and UPDATE_INSTANCE.
+ */
+async function requireVariableUpdate(caller: AuthContext, state: ProcessInstanceState): Promise<void> {
+  await requireInstance(caller, state, 'UPDATE', [
+    { permission: 'UPDATE_VARIABLE', resource: 'ProcessInstance', resourceId: state.id },
+    { permission: 'UPDATE_INSTANCE_VARIABLE', resource: 'ProcessDefinition', resourceId: state.definitionKey },
+  ]);
+}
+
+/** Sets then removes root variables, checked on the state the change applies to. */
 export async function modifyInstanceVariables(app: AppContext, caller: AuthContext, processInstanceId: string, modifications: Variables, deletions: readonly string[]): Promise<void> {
   await app.engine.update(
     processInstanceId,
     async (state, model) => {
       if (state.status !== 'ACTIVE') throw doesNotExist(processInstanceId);
-      await requireInstance(caller, state, 'UPDATE');
+      await requireVariableUpdate(caller, state);
       return modifyVariables(state, model, modifications, deletions, app.engine.env);
     },
     () => doesNotExist(processInstanceId),

@@ -1,6 +1,7 @@
 import * as operations from '../engine/operations.ts';
 import type { Variables } from '../engine/state.ts';
 import { mayTask, requireTask } from './access.ts';
+import { setTaskAssignee } from './task-commands.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { processEngineError } from '../engine/errors.ts';
@@ -121,7 +122,8 @@ export const claimTask: UseCase<{ taskId: string; userId?: string }, void> = asy
   );
 };
 
-export const unclaimTask: UseCase<{ taskId: string }, void> = (app, caller, { taskId }) => claimTask(app, caller, { taskId });
+/** Camunda's unclaim is setAssignee(null): TASK_ASSIGN (or UPDATE), whoever holds the task. */
+export const unclaimTask: UseCase<{ taskId: string }, void> = (app, caller, { taskId }) => setTaskAssignee(app, caller, { taskId, userId: null });
 
 /** Completes the task with the given variables; returns the instance's variables afterwards. */
 export const completeTask: UseCase<{ taskId: string; variables: Variables }, Variables> = async (app, caller, { taskId, variables }) => {

@@ -54,3 +54,8 @@ export function lockExternalTaskFor(state: ProcessInstanceState, externalTaskId:
     task.lockExpiration = env.now() + lockDuration;
   });
 }
+
+/** The error details a worker last reported for an external task of the state, if any. */
+export function externalTaskErrorDetails(state: ProcessInstanceState, externalTaskId: string): string | undefined {
+  return findExternalTaskOwner(new TreeIndex(state.root), externalTaskId).externalTask!.errorDetails;
+}

@@ -13,3 +13,4 @@ export * from './call-operations.ts';
 export * from './task-operations.ts';
 export * from './incident-operations.ts';
 export * from './external-task-operations.ts';
+export * from './activity-statistics.ts';

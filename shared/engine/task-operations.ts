@@ -154,10 +154,15 @@ export function addTaskIdentityLink(
   env: EngineEnvironment,
 ): OperationResult {
   return onTask(state, model, taskId, env, (_runtime, _owner, task) => {
-    if (link.type === 'assignee' || link.type === 'owner') {
-      if (link.groupId !== undefined) throw badUserRequest(`Incompatible usage: cannot use ${link.type.toUpperCase()} together with a groupId`);
-      if (link.type === 'assignee') task.assignee = link.userId!;
-      else task.owner = link.userId!;
+    if (link.type === 'assignee') {
+      if (link.groupId !== undefined) throw badUserRequest('Incompatible usage: cannot use ASSIGNEE together with a groupId');
+      task.assignee = link.userId!;
+      return;
+    }
+    if (link.type === 'owner') {
+      // Camunda sets the owner to the link's user: with a group instead, none.
+      if (link.userId === undefined) delete task.owner;
+      else task.owner = link.userId;
       return;
     }
     if (link.type === 'candidate') {

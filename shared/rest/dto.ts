@@ -16,7 +16,7 @@ export function processDefinitionDto(d: DefinitionRecord) {
     version: d.version,
     resource: d.resourceName,
     deploymentId: d.deploymentId,
-    diagram: null,
+    diagram: d.diagramResourceName ?? null,
     suspended: false,
     tenantId: d.tenantId,
     versionTag: d.versionTag ?? null,

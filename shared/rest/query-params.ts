@@ -1,6 +1,7 @@
 import * as z from 'zod/v4';
 import type { Sorting } from '../app/result-page.ts';
 import type { RestRequest } from './http.ts';
+import { notValid } from '../engine/errors.ts';
 import { invalidRequest } from './errors.ts';
 
 /**
@@ -90,3 +91,25 @@ export function readQuery<S extends z.ZodObject>(req: Pick<RestRequest, 'query'>
 }
 
 export { pageOf as page } from '../app/result-page.ts';
+
+/**
+ * The `sorting` list of a POST query as Camunda's AbstractQueryDto applies it: an unknown `sortBy`
+ * is skipped, but the direction given with it then fails as the engine's query does (NotValidException).
+ * The use cases here order by one property: the first entry orders, later ones are checked only.
+ */
+export function firstSorting<T extends string>(entries: readonly { sortBy?: string | null; sortOrder?: string | null }[] | null | undefined, allowed: readonly T[]): Sorting<T> | undefined {
+  const applied: Sorting<T>[] = [];
+  for (const { sortBy, sortOrder } of entries ?? []) {
+    if (!sortBy || !(allowed as readonly string[]).includes(sortBy)) {
+      if (!sortOrder) continue;
+      throw notValid(
+        applied.length === 0
+          ? 'You should call any of the orderBy methods first before specifying a direction: currentOrderingProperty is null'
+          : 'Invalid query: can specify only one direction desc() or asc() for an ordering constraint: direction is not null',
+      );
+    }
+    if (sortOrder !== 'asc' && sortOrder !== 'desc') throw notValid('Invalid query: call asc() or desc() after using orderByXX(): direction is null');
+    applied.push({ by: sortBy as T, descending: sortOrder === 'desc' });
+  }
+  return applied[0];
+}

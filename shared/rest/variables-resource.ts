@@ -25,10 +25,13 @@ export interface VariableScopeAccess {
 
 const PatchVariables = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
 
-/** An engine failure under the resource's own message: 400 for a user error, else 500 (both RestException). */
-function wrapEngineError(error: unknown, message: string): unknown {
+/**
+ * An engine failure under the resource's own message, a 500 RestException; only PUT answers a user
+ * error (BadUserRequestException) with 400, as Camunda's putVariable alone tells them apart.
+ */
+function wrapEngineError(error: unknown, message: string, userErrorsAre400 = false): unknown {
   if (!(error instanceof EngineError)) return error;
-  return Object.assign(new RestError(error.isUserError ? 400 : 500, `${message}: ${error.message}`, 'RestException', error.code), { cause: error });
+  return Object.assign(new RestError(userErrorsAre400 && error.isUserError ? 400 : 500, `${message}: ${error.message}`, 'RestException', error.code), { cause: error });
 }
 
 /** A REST-layer conversion failure (a bad value or type) under the resource's own message, as an InvalidRequestException. */
@@ -100,7 +103,7 @@ export function variablesResource(base: `/${string}`, segment: string, access: V
         );
         await rethrowing(
           () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, []),
-          (error) => wrapEngineError(error, message),
+          (error) => wrapEngineError(error, message, true),
         );
         return noContent();
       },

@@ -54,6 +54,21 @@ function isBpmn(name: string): boolean {
   return name.endsWith('.bpmn') || name.endsWith('.bpmn20.xml');
 }
 
+const DIAGRAM_SUFFIXES = ['png', 'jpg', 'gif', 'svg'];
+
+/**
+ * The image of a process in its deployment (Camunda's AbstractDefinitionDeployer): for each suffix
+ * in turn, `<model file base>.<process key>.<suffix>`, then `<model file base>.<suffix>`.
+ */
+export function diagramResourceFor(modelResource: string, processKey: string, resources: readonly { name: string }[]): string | null {
+  const base = modelResource.replace(/(bpmn20\.xml|bpmn)$/, '');
+  const names = new Set(resources.map((resource) => resource.name));
+  for (const suffix of DIAGRAM_SUFFIXES) {
+    for (const candidate of [`${base}${processKey}.${suffix}`, `${base}${suffix}`]) if (names.has(candidate)) return candidate;
+  }
+  return null;
+}
+
 /**
  * Deploys BPMN resources as Camunda does: every resource parsed first (a broken one refuses the whole
  * deployment), each process a new version of its key, duplicate filtering against the last deployment
@@ -105,6 +120,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
         resourceName: resource.name,
         tenantId: request.tenantId,
         versionTag: model.versionTag ?? null,
+        diagramResourceName: diagramResourceFor(resource.name, model.id, request.resources),
       });
     }
     // The new versions' start events replace the previous versions', in the commit's transaction.

@@ -22,6 +22,8 @@ export interface DefinitionRecord {
   tenantId: string | null;
   /** The process's camunda:versionTag (absent on definitions deployed before it was recorded). */
   versionTag?: string | null;
+  /** The deployment's image of this process (Camunda's diagramResourceName), if it has one. */
+  diagramResourceName?: string | null;
   /**
    * Only on definitions stored before deployments were split across items: the XML is read from the
    * deployment's resource (definitionXml), which may be larger than one item.
@@ -30,7 +32,7 @@ export interface DefinitionRecord {
 }
 
 /** What a definition record holds, without the XML old items carry (names `key` and `name` are reserved words). */
-const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, pending';
+const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, diagramResourceName, pending';
 
 /** How long a container takes a pending definition's deployment for uncommitted before it looks again. */
 const UNCOMMITTED_MEMORY_MS = 2_000;

@@ -73,6 +73,20 @@ describe('process definition statistics and tenant lookups (ProcessDefinitionSta
     expect(await api.get('/process-definition/no-such-id/statistics')).toEqual({ status: 200, body: [] });
   });
 
+  it('does not count a token waiting at a joining gateway: Camunda’s waiting execution is inactive', async () => {
+    const waiting = bpmnXml(
+      'waitingJoin',
+      `<startEvent id="s"/><sequenceFlow id="a" sourceRef="s" targetRef="fork"/>
+       <parallelGateway id="fork"/>
+       <sequenceFlow id="b" sourceRef="fork" targetRef="work"/><sequenceFlow id="c" sourceRef="fork" targetRef="join"/>
+       <userTask id="work"/><sequenceFlow id="d" sourceRef="work" targetRef="join"/>
+       <parallelGateway id="join"/><sequenceFlow id="e" sourceRef="join" targetRef="end"/><endEvent id="end"/>`,
+    );
+    const id = Object.keys((await api.deploy({ 'waiting-join.bpmn': waiting })).body.deployedProcessDefinitions)[0]!;
+    await api.post(`/process-definition/${id}/start`, {});
+    expect(((await api.get(`/process-definition/${id}/statistics`)).body as Stat[]).map((s) => [s.id, s.instances])).toEqual([['work', 1]]);
+  });
+
   it('refuses Camunda’s incompatible incident parameters, whatever their values', async () => {
     const refusal = (message: string) => ({ status: 400, body: { type: 'InvalidRequestException', message, code: null } });
     expect(await api.get('/process-definition/statistics?incidents=false&incidentsForType=x')).toEqual(
@@ -99,5 +113,49 @@ describe('process definition statistics and tenant lookups (ProcessDefinitionSta
     });
     // Without a tenant, the key names the latest version without one.
     expect((await api.get('/process-definition/key/statsProcess')).body.id).toBe(secondVersion);
+  });
+
+  it('serves the deployment’s image of a process as its diagram (named after the model file), and no content without one', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00]);
+    const form = new FormData();
+    form.set('deployment-name', 'with-diagram');
+    form.append('pictured.bpmn', new Blob([bpmnXml('pictured', '<startEvent id="s"/>')], { type: 'application/xml' }), 'pictured.bpmn');
+    form.append('pictured.png', new Blob([png], { type: 'image/png' }), 'pictured.png');
+    const deployed = (await (await fetch(`${runtime.url}/deployment/create`, { method: 'POST', body: form })).json()) as { deployedProcessDefinitions: Record<string, { diagram: string }> };
+    const [id, dto] = Object.entries(deployed.deployedProcessDefinitions)[0]!;
+    expect(dto.diagram).toBe('pictured.png');
+
+    const image = await fetch(`${runtime.url}/process-definition/${id}/diagram`);
+    expect([image.status, image.headers.get('content-type'), [...new Uint8Array(await image.arrayBuffer())]]).toEqual([200, 'image/png', [...png]]);
+    expect((await fetch(`${runtime.url}/process-definition/key/pictured/diagram`)).status).toBe(200);
+    expect((await fetch(`${runtime.url}/process-definition/${firstVersion}/diagram`)).status).toBe(204);
+    expect(await api.get('/process-definition/nope/diagram')).toEqual({
+      status: 400,
+      body: { type: 'NotFoundException', message: "no deployed process definition found with id 'nope': processDefinition is null", code: 0 },
+    });
+  });
+
+  it('lists the processes called by constant references, each once with its calling activities (GetStaticCalledProcessDefinitionCmd)', async () => {
+    const callee = bpmnXml('calleeA', '<startEvent id="s"/>');
+    const caller = bpmnXml(
+      'staticCaller',
+      `<startEvent id="s"/>
+       <callActivity id="first" calledElement="calleeA"/>
+       <callActivity id="second" calledElement="calleeA"/>
+       <callActivity id="dynamic" calledElement="\${which}"/>
+       <callActivity id="absent" calledElement="notDeployed"/>
+       <sequenceFlow id="f1" sourceRef="s" targetRef="first"/>
+       <sequenceFlow id="f2" sourceRef="first" targetRef="second"/>
+       <sequenceFlow id="f3" sourceRef="second" targetRef="dynamic"/>
+       <sequenceFlow id="f4" sourceRef="dynamic" targetRef="absent"/>`,
+    );
+    const deployed = await api.deploy({ 'callee.bpmn': callee, 'caller.bpmn': caller });
+    const ids = Object.entries(deployed.body.deployedProcessDefinitions as Record<string, { key: string }>);
+    const callerId = ids.find(([, d]) => d.key === 'staticCaller')![0];
+    const calleeId = ids.find(([, d]) => d.key === 'calleeA')![0];
+    expect((await api.get(`/process-definition/${callerId}/static-called-process-definitions`)).body).toEqual([
+      expect.objectContaining({ id: calleeId, key: 'calleeA', calledFromActivityIds: ['first', 'second'], callingProcessDefinitionId: callerId }),
+    ]);
+    expect((await api.get('/process-definition/nope/static-called-process-definitions')).status).toBe(404);
   });
 });

@@ -189,7 +189,7 @@ describe('the authorization of the process instance use cases', () => {
     expect((missing as Error).message).toBe(`Process instance with id ${hidden} does not exist`);
   });
 
-  it('needs UPDATE to change an instance’s variables, readable or not (Camunda’s SetExecutionVariablesCmd checks only that)', async () => {
+  it('needs UPDATE_VARIABLE or UPDATE to change an instance’s variables, readable or not (Camunda’s checkUpdateProcessInstanceVariables)', async () => {
     // given an instance, a user who may not read it and one who may only read it
     const pi = await startInstance();
     const stranger = await caller('stranger', []);
@@ -199,11 +199,18 @@ describe('the authorization of the process instance use cases', () => {
     // when each of them sets a variable
     const refusals = [await refusal(modifyInstanceVariables(app, stranger, pi, modifications, [])), await refusal(modifyInstanceVariables(app, reader, pi, modifications, []))];
 
-    // then both lack UPDATE
+    // then both lack UPDATE_VARIABLE and UPDATE
     for (const refused of refusals) {
       expect(refused).toBeInstanceOf(AuthorizationError);
-      expect((refused as AuthorizationError).checks).toEqual(instanceChecks('UPDATE', pi));
+      expect((refused as AuthorizationError).checks).toEqual([
+        { permission: 'UPDATE_VARIABLE', resource: 'ProcessInstance', resourceId: pi },
+        { permission: 'UPDATE_INSTANCE_VARIABLE', resource: 'ProcessDefinition', resourceId: 'p1' },
+        ...instanceChecks('UPDATE', pi),
+      ]);
     }
+    // and UPDATE_VARIABLE alone suffices
+    const variableWriter = await caller('varWriter', [{ resource: 'ProcessInstance', permissions: ['UPDATE_VARIABLE'], resourceId: pi }]);
+    await modifyInstanceVariables(app, variableWriter, pi, modifications, []);
   });
 
   it('deletes an instance only for a caller with DELETE', async () => {

@@ -11,7 +11,7 @@ import {
   queryDeployments,
   registeredDeployments,
 } from '../../app/deployments.ts';
-import type { ResourceRecord } from '../../store/definition-repository.ts';
+import type { ResourceRecord } from '../../app/read-models.ts';
 import { deploymentDto, processDefinitionDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';

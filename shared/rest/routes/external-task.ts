@@ -6,7 +6,7 @@ import { ProcessInstanceQuery } from './process-instance.ts';
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -72,8 +72,17 @@ function fromQueryBody(body: ExternalTaskQueryBody): ExternalTaskFilter & { sort
     if (Array.isArray(value) && value.length === 0) continue;
     filter[key] = value;
   }
-  const first = sorting?.find((entry) => EXTERNAL_TASK_SORT_KEYS.includes(entry.sortBy as ExternalTaskSortKey));
-  return { ...(filter as ExternalTaskFilter), sort: first ? { by: first.sortBy as ExternalTaskSortKey, descending: first.sortOrder === 'desc' } : undefined };
+  return { ...(filter as ExternalTaskFilter), sort: firstSorting(sorting, EXTERNAL_TASK_SORT_KEYS) };
+}
+
+/**
+ * A query that chooses what a call changes may use only the filters implemented here: one Camunda
+ * knows but this product ignores would widen the choice to tasks the caller did not mean.
+ */
+function onlySupported(body: ExternalTaskQueryBody): ExternalTaskQueryBody {
+  const unsupported = Object.keys(body).filter((key) => key !== 'sorting' && !(key in ExternalTaskFilterParams.shape));
+  if (unsupported.length > 0) throw invalidRequest(`The external task query filter '${unsupported[0]}' is not supported here`);
+  return body;
 }
 
 const TopicNameParams = z.object({ withLockedTasks: qs.boolean(), withUnlockedTasks: qs.boolean(), withRetriesLeft: qs.boolean() });
@@ -171,7 +180,7 @@ export const externalTaskRoutes: Route[] = [
         retries: body.retries,
         externalTaskIds: body.externalTaskIds ?? undefined,
         processInstanceIds: body.processInstanceIds ?? undefined,
-        externalTaskQuery: body.externalTaskQuery ? fromQueryBody(body.externalTaskQuery) : undefined,
+        externalTaskQuery: body.externalTaskQuery ? fromQueryBody(onlySupported(body.externalTaskQuery)) : undefined,
         processInstanceQuery: body.processInstanceQuery ?? undefined,
       });
       return noContent();

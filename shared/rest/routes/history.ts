@@ -9,7 +9,7 @@ import {
 import { historicProcessInstanceDto } from '../dto.ts';
 import { json } from '../http.ts';
 import * as z from 'zod/v4';
-import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, type Route, route } from '../router.ts';
 
 /** Sorting first, then the filters, as Camunda reports the first bad parameter. */
@@ -51,8 +51,7 @@ type SortKey = (typeof HISTORIC_INSTANCE_SORT_KEYS)[number];
 function fromQueryBody(body: z.infer<typeof HistoryQueryBody>): HistoricInstanceFilter & { sort?: { by: SortKey; descending: boolean } } {
   const { sorting, ...fields } = body;
   const filter = Object.fromEntries(Object.entries(fields).filter(([key, value]) => value !== null && value !== undefined && key in HistoryQueryParams.shape)) as HistoricInstanceFilter;
-  const first = sorting?.find((entry) => HISTORIC_INSTANCE_SORT_KEYS.includes(entry.sortBy as SortKey));
-  return { ...filter, sort: first ? { by: first.sortBy as SortKey, descending: first.sortOrder === 'desc' } : undefined };
+  return { ...filter, sort: firstSorting(sorting, HISTORIC_INSTANCE_SORT_KEYS) };
 }
 
 const dto = ({ item, definitionVersion }: HistoricProcessInstance) => historicProcessInstanceDto(item, definitionVersion);

@@ -1,7 +1,6 @@
 import * as z from 'zod/v4';
 import { countIncidents, getIncident, type IncidentView, queryIncidents, resolveIncident, setIncidentAnnotation } from '../../app/incidents.ts';
-import { countJobs, deleteJob, executeJob, getJob, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
-import { ResourceNotFound } from '../../app/errors.ts';
+import { countJobs, deleteJob, executeJob, getJob, jobStacktrace, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
@@ -73,12 +72,8 @@ export const jobRoutes: Route[] = [
     method: 'GET',
     pattern: '/job/{id}/stacktrace',
     handler: async (ctx) => {
-      // Camunda's stack trace of the last failure; here its exception message, the whole of what a failure records.
-      const view = await getJob(ctx.app, ctx.auth, { jobId: ctx.params.id }).catch((error: unknown) => {
-        throw error instanceof ResourceNotFound ? invalidRequest(`No job found with id ${ctx.params.id}: job is null`, 404) : error;
-      });
-      const message = view.kind === 'batch' ? view.job.exceptionMessage : (view.item.exceptionMessage as string | null);
-      return message ? { status: 200, rawBody: message, headers: { 'content-type': 'text/plain' } } : noContent();
+      const stacktrace = await jobStacktrace(ctx.app, ctx.auth, { jobId: ctx.params.id });
+      return stacktrace ? { status: 200, rawBody: stacktrace, headers: { 'content-type': 'text/plain' } } : noContent();
     },
   }),
   route({ method: 'GET', pattern: '/job/count', handler: async (ctx) => json(200, { count: await countJobs(ctx.app, ctx.auth, readQuery(ctx.req, JobQueryParams)) }) }),

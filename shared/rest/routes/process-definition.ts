@@ -9,6 +9,7 @@ import {
   startProcessInstance,
   type StartRequest,
 } from '../../app/process-definitions.ts';
+import { processDiagram, staticCalledDefinitions } from '../../app/definition-resources.ts';
 import { activityStatistics, type DefinitionStatistics, definitionStatistics, type StatisticsOptions } from '../../app/definition-statistics.ts';
 import { processDefinitionDto, processInstanceDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
@@ -98,7 +99,38 @@ async function activityStatisticsOf(ctx: RouteContext, definition: DefinitionRef
   );
 }
 
+/** Camunda's image content types by suffix (ProcessDefinitionResourceImpl#getMediaTypeForFileSuffix). */
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml', jpeg: 'image/jpeg', jpg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp' };
+
+async function diagram(ctx: RouteContext, definition: DefinitionRef) {
+  const image = await processDiagram(ctx.app, ctx.auth, definition);
+  if (!image) return { status: 204 };
+  const suffix = image.name.slice(image.name.lastIndexOf('.') + 1).toLowerCase();
+  const file = image.name.slice(image.name.lastIndexOf('/') + 1);
+  const headers = {
+    'content-type': IMAGE_TYPES[suffix] ?? 'application/octet-stream',
+    'content-disposition': `attachment; filename="${file.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+  };
+  return { status: 200, binaryBody: image.data, headers };
+}
+
 export const processDefinitionRoutes: Route[] = [
+  route({ method: 'GET', pattern: '/process-definition/{id}/diagram', handler: (ctx) => diagram(ctx, { id: ctx.params.id }) }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}/diagram', handler: (ctx) => diagram(ctx, { key: ctx.params.key }) }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/diagram', handler: (ctx) => diagram(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }) }),
+  route({
+    method: 'GET',
+    pattern: '/process-definition/{id}/static-called-process-definitions',
+    handler: async (ctx) =>
+      json(
+        200,
+        (await staticCalledDefinitions(ctx.app, ctx.auth, ctx.params.id)).map(({ definition, calledFromActivityIds }) => ({
+          ...processDefinitionDto(definition),
+          calledFromActivityIds,
+          callingProcessDefinitionId: ctx.params.id,
+        })),
+      ),
+  }),
   route({
     method: 'GET',
     pattern: '/process-definition/statistics',

@@ -7,7 +7,7 @@ import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
 import { taskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
-import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -58,8 +58,8 @@ function fromQueryBody(body: z.infer<typeof TaskQueryBody>): TaskQuery {
   const { sorting, ...filters } = body;
   const query: TaskQuery = {};
   for (const [key, value] of Object.entries(filters)) if (value !== null && value !== undefined && key in TaskQueryParams.shape) (query as Record<string, unknown>)[key] = value;
-  const first = sorting?.find((entry) => TASK_SORT_KEYS.includes(entry.sortBy as TaskSortKey));
-  if (first) query.sort = { by: first.sortBy as TaskSortKey, descending: first.sortOrder === 'desc' };
+  const sort = firstSorting(sorting, TASK_SORT_KEYS);
+  if (sort) query.sort = sort;
   return query;
 }
 
