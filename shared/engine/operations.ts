@@ -75,6 +75,7 @@ export function claimTask(state: ProcessInstanceState, model: ProcessModel, task
     }
     if (userId === undefined) delete task.assignee;
     else task.assignee = userId;
+    task.lastUpdated = env.now();
   });
 }
 

@@ -37,6 +37,8 @@ export interface TaskState {
   /** Evaluated once, when the task is created (Camunda's identity links of type candidate). */
   candidateUsers?: string[];
   candidateGroups?: string[];
+  /** When the task was last changed (Camunda's triggerUpdateEvent: its taskState is then `Updated`). */
+  lastUpdated?: number;
   /** Set by delegation: who gets the task back on resolve. */
   owner?: string;
   delegationState?: 'PENDING' | 'RESOLVED';

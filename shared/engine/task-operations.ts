@@ -14,18 +14,26 @@ import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, ProcessInstanceState, TaskState, TypedValue, Variables } from './state.ts';
 import { TreeIndex } from './tree-index.ts';
 
+/** Changes one task; `updates`: the change is one Camunda reports as the task's update (lastUpdated, taskState `Updated`). */
 function onTask(
   state: ProcessInstanceState,
   model: ProcessModel,
   taskId: string,
   env: EngineEnvironment,
   body: (runtime: Runtime, owner: ActivityInstanceState, task: TaskState) => void,
+  updates = true,
 ): OperationResult {
   requireActive(state);
   return runOperation(state, model, env, (runtime) => {
     const owner = findTaskOwner(runtime.tree, taskId);
     body(runtime, owner, owner.task!);
+    if (updates) markTaskUpdated(owner.task!, env);
   });
+}
+
+/** Camunda's TaskEntity#triggerUpdateEvent: the time of the change. */
+export function markTaskUpdated(task: TaskState, env: EngineEnvironment): void {
+  task.lastUpdated = env.now();
 }
 
 /** Sets (or with null clears) the assignee, whoever holds the task (Camunda's setAssignee, unlike claim). */
@@ -70,21 +78,31 @@ export function modifyTaskVariables(
   input: { taskId: string; modifications?: Variables; deletions?: readonly string[]; local: boolean },
   env: EngineEnvironment,
 ): OperationResult {
-  return onTask(state, model, input.taskId, env, (runtime, owner, task) => {
-    for (const [name, value] of Object.entries(input.modifications ?? {})) {
-      if (input.local || hasOwn(task.variables, name)) setTaskLocal(runtime, owner, task, name, value);
-      else applyVariables(runtime, owner, { [name]: value });
-    }
-    for (const name of input.deletions ?? []) {
-      if (hasOwn(task.variables, name)) {
-        delete task.variables![name];
-        runtime.variableChanged(owner, name, 'delete');
-      } else if (!input.local) {
-        runtime.removeVariable(owner, name);
+  return onTask(
+    state,
+    model,
+    input.taskId,
+    env,
+    (runtime, owner, task) => {
+      const localBefore = JSON.stringify(task.variables ?? {});
+      for (const [name, value] of Object.entries(input.modifications ?? {})) {
+        if (input.local || hasOwn(task.variables, name)) setTaskLocal(runtime, owner, task, name, value);
+        else applyVariables(runtime, owner, { [name]: value });
       }
-    }
-    if (task.variables && Object.keys(task.variables).length === 0) delete task.variables;
-  });
+      for (const name of input.deletions ?? []) {
+        if (hasOwn(task.variables, name)) {
+          delete task.variables![name];
+          runtime.variableChanged(owner, name, 'delete');
+        } else if (!input.local) {
+          runtime.removeVariable(owner, name);
+        }
+      }
+      if (task.variables && Object.keys(task.variables).length === 0) delete task.variables;
+      // SetTaskVariablesCmd reports an update only when the task's own variables changed.
+      if (JSON.stringify(task.variables ?? {}) !== localBefore) markTaskUpdated(task, env);
+    },
+    false,
+  );
 }
 
 function setTaskLocal(runtime: Runtime, owner: ActivityInstanceState, task: TaskState, name: string, value: TypedValue): void {

@@ -60,7 +60,7 @@ export function taskDto(item: Item) {
     assignee: item.assignee ?? null,
     owner: item.owner ?? null,
     created: formatDate(item.created as number),
-    lastUpdated: null,
+    lastUpdated: formatDate(item.lastUpdated as number | null),
     due: null,
     followUp: null,
     delegationState: item.delegationState ?? null,
@@ -78,6 +78,7 @@ export function taskDto(item: Item) {
     formKey: null,
     camundaFormRef: null,
     tenantId: item.tenantId ?? null,
+    taskState: item.lastUpdated ? 'Updated' : 'Created',
   };
 }
 
@@ -170,5 +171,7 @@ export function historicProcessInstanceDto(item: Item, definitionVersion: number
     caseInstanceId: null,
     tenantId: item.tenantId ?? null,
     state: item.state,
+    // No instance here is a restart of another (POST /process-definition/{id}/restart is not routed).
+    restartedProcessInstanceId: null,
   };
 }

@@ -11,6 +11,16 @@ export interface ExceptionDto {
   type: string;
   message: string;
   code: number | null;
+  /** ParseExceptionDto: per resource, the problems found (no line or column: the parser gives none). */
+  details?: Record<string, { errors: ProblemDto[]; warnings: ProblemDto[] }>;
+}
+
+interface ProblemDto {
+  message: string;
+  line: number | null;
+  column: number | null;
+  mainElementId: string | null;
+  elementIds: string[];
 }
 
 /** An error raised by the REST layer itself, with Camunda's type name and an explicit status: the use cases' RequestError. */
@@ -43,7 +53,10 @@ function describe(error: unknown): { status: number; body: ExceptionDto } {
   if (error instanceof EngineError) {
     return { status: error.isUserError ? 400 : 500, body: { type: error.type, message: error.message, code: error.code } };
   }
-  if (error instanceof BpmnParseError) return { status: 400, body: { type: 'ParseException', message: error.message, code: 0 } };
+  if (error instanceof BpmnParseError) {
+    const errors = error.problems.map((p) => ({ message: p.message, line: null, column: null, mainElementId: p.elementId ?? null, elementIds: p.elementId ? [p.elementId] : [] }));
+    return { status: 400, body: { type: 'ParseException', message: error.message, code: 0, details: { [error.resourceName]: { errors, warnings: [] } } } };
+  }
   if (error instanceof ExpressionEvaluationError) return { status: 500, body: { type: 'ProcessEngineException', message: error.message, code: 0 } };
   if (error instanceof StoreLimitExceeded) return { status: 400, body: { type: 'InvalidRequestException', message: error.message, code: null } };
   if (error instanceof AwsServiceFailure) return { status: 500, body: { type: 'ProcessEngineException', message: `Store failure: ${error.message}`, code: 0 } };

@@ -59,6 +59,7 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         name: definition?.name ?? null,
         assignee: node.task.assignee ?? null,
         owner: node.task.owner ?? null,
+        lastUpdated: node.task.lastUpdated ?? null,
         delegationState: node.task.delegationState ?? null,
         created: node.task.created,
         taskDefinitionKey: node.activityId,

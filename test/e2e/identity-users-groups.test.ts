@@ -222,9 +222,9 @@ describe('identity REST API (users, groups, tenants)', () => {
   describe('identity service', () => {
     it('verifies credentials', async () => {
       await admin.post('/user/create', { profile: { id: 'verify', firstName: 'V', lastName: 'Erify', email: null }, credentials: { password: 'right' } });
-      expect((await admin.post('/identity/verify', { username: 'verify', password: 'right' })).body).toEqual({ authenticatedUser: 'verify', authenticated: true });
-      expect((await admin.post('/identity/verify', { username: 'verify', password: 'wrong' })).body).toEqual({ authenticatedUser: 'verify', authenticated: false });
-      expect((await admin.post('/identity/verify', { username: 'nobody', password: 'right' })).body).toEqual({ authenticatedUser: 'nobody', authenticated: false });
+      expect((await admin.post('/identity/verify', { username: 'verify', password: 'right' })).body).toEqual({ authenticatedUser: 'verify', authenticated: true, tenants: null, groups: null });
+      expect((await admin.post('/identity/verify', { username: 'verify', password: 'wrong' })).body).toEqual({ authenticatedUser: 'verify', authenticated: false, tenants: null, groups: null });
+      expect((await admin.post('/identity/verify', { username: 'nobody', password: 'right' })).body).toEqual({ authenticatedUser: 'nobody', authenticated: false, tenants: null, groups: null });
       const missing = await admin.post('/identity/verify', { username: 'verify' });
       expect(missing.status).toBe(400);
       expect(missing.body).toEqual(invalid('Username and password are required'));

@@ -326,7 +326,7 @@ function expectedPlainAnswer(key: string): unknown {
     case 'GET /identity/groups':
       return { groups: [], groupUsers: [] };
     case 'POST /identity/verify':
-      return { authenticatedUser: ALICE, authenticated: false };
+      return { authenticatedUser: ALICE, authenticated: false, tenants: null, groups: null };
     case 'GET /authorization/check':
       return { permissionName: 'READ', resourceName: 'ProcessDefinition', resourceId: KEY, authorized: false };
     case 'OPTIONS /user':

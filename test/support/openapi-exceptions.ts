@@ -44,3 +44,36 @@ export const KNOWN_SCHEMA_ERRORS: KnownSchemaError[] = [
     },
   },
 ];
+
+/**
+ * Fields Camunda writes only when the request asks for them: the one schema of the document covers
+ * both answers, so these may be absent. (Every other property of a response is required.)
+ */
+export const KNOWN_OPTIONAL_FIELDS: { schema: string; fields: string[]; source: string }[] = [
+  {
+    schema: 'ParseExceptionDto',
+    fields: ['details'],
+    source:
+      'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/exception/ExceptionHandlerHelper.java (details only for a ParseException; the other 400s of a deployment are plain ExceptionDtos)',
+  },
+  {
+    schema: 'ProcessInstanceWithVariablesDto',
+    fields: ['variables'],
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/sub/repository/impl/ProcessDefinitionResourceImpl.java (ProcessInstanceDto unless withVariablesInReturn)',
+  },
+  {
+    schema: 'TaskWithAttachmentAndCommentDto',
+    fields: ['attachment', 'comment'],
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/impl/TaskRestServiceImpl.java (only with withCommentAttachmentInfo)',
+  },
+  {
+    schema: 'TaskWithVariablesDto',
+    fields: ['variables'],
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/impl/TaskRestServiceImpl.java (only with withTaskVariablesInReturn / withTaskLocalVariablesInReturn)',
+  },
+  {
+    schema: 'MessageCorrelationResultWithVariableDto',
+    fields: ['variables'],
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/impl/MessageRestServiceImpl.java (only with variablesInResultEnabled)',
+  },
+];

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { bySpecificity, compilePattern, type CompiledPattern, matchPattern, pathSegments } from '../../shared/rest/route-table.ts';
-import { KNOWN_DOCUMENT_ERRORS, KNOWN_SCHEMA_ERRORS } from './openapi-exceptions.ts';
+import { KNOWN_DOCUMENT_ERRORS, KNOWN_OPTIONAL_FIELDS, KNOWN_SCHEMA_ERRORS } from './openapi-exceptions.ts';
 
 const DOCUMENT_ID = 'camunda-openapi.json';
 const METHODS = ['get', 'post', 'put', 'delete', 'options'] as const;
@@ -28,12 +28,16 @@ function loadDocument(): Json {
   const document = JSON.parse(text.replaceAll('"#/components/', `"${DOCUMENT_ID}#/components/`));
   readAsCamundaSerializes(document.components.schemas);
   for (const fix of KNOWN_SCHEMA_ERRORS) fix.apply(document.components.schemas);
+  for (const { schema, fields } of KNOWN_OPTIONAL_FIELDS) {
+    const parts = [document.components.schemas[schema], ...(document.components.schemas[schema].allOf ?? [])];
+    for (const part of parts) if (part.required) part.required = part.required.filter((name: string) => !fields.includes(name));
+  }
   return document;
 }
 
 /**
- * Two things OpenAPI 3.0 cannot say, read the way Camunda's Jackson serializer writes them (nulls
- * included, no `@JsonInclude` on the DTOs): an object field of a DTO (a `$ref`) may be null,
+ * What the document leaves unsaid, read the way Camunda's Jackson serializer writes (nulls included,
+ * no `@JsonInclude` on the DTOs): every property is present, so every one is required; an object field of a DTO (a `$ref`) may be null,
  * e.g. `TaskDto.camundaFormRef` of a task without a Camunda Form; and `nullable` applies to an
  * `enum` too (`TaskDto.delegationState` of a task never delegated), which JSON Schema needs spelt
  * out as a null member of the enum.
@@ -45,6 +49,8 @@ function readAsCamundaSerializes(node: Json): void {
   }
   if (node === null || typeof node !== 'object') return;
   if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null)) node.enum.push(null);
+  // Every property is required: Camunda's DTOs always write every field (see KNOWN_OPTIONAL_FIELDS).
+  if (node.properties) node.required = Object.keys(node.properties);
   if (node.properties) {
     for (const [name, property] of Object.entries<Json>(node.properties)) {
       if (property.$ref) node.properties[name] = { anyOf: [{ $ref: property.$ref }, { type: 'null' }] };

@@ -226,7 +226,8 @@ const identityServiceRoutes: Route[] = [
       if (username === undefined || username === null || password === undefined || password === null) {
         throw invalidRequest('Username and password are required');
       }
-      return json(200, { authenticatedUser: username, authenticated: await identity.verifyUser(app, auth, { username, password }) });
+      // Camunda's AuthenticationResult of a bare password check: no groups or tenants looked up.
+      return json(200, { authenticatedUser: username, authenticated: await identity.verifyUser(app, auth, { username, password }), tenants: null, groups: null });
     },
   }),
   // No password policy is configured here (the product has none): Camunda then answers 404 without a body.

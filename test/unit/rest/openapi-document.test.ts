@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { taskDto } from '../../../shared/rest/dto.ts';
 import { allRoutes } from '../../../shared/rest/routes/index.ts';
 import { Router } from '../../../shared/rest/router.ts';
 import { documentedOperations, operationOf, responseViolation } from '../../support/openapi.ts';
@@ -40,14 +41,20 @@ describe("Camunda's OpenAPI document (issue 16)", () => {
   it('judges a response by the schema of its status', () => {
     expect(responseViolation('GET', '/task/count', 200, { count: 3 })).toBeUndefined();
     expect(responseViolation('GET', '/task/count', 200, { count: 'three' })).toMatch(/count must be integer/);
-    expect(responseViolation('GET', '/task', 200, [{ id: 't', delegationState: 'NOPE' }])).toMatch(/delegationState/);
-    // Camunda's serializer writes nulls: a never-delegated task and a task without a Camunda Form.
-    expect(responseViolation('GET', '/task', 200, [{ id: 't', delegationState: null, camundaFormRef: null }])).toBeUndefined();
     // Errors: the documented ones and any other error status are Camunda's exception body.
     expect(responseViolation('GET', '/task/x', 404, { type: 'RestException', message: 'm', code: null })).toBeUndefined();
+    expect(responseViolation('GET', '/task/x', 404, { type: 'RestException', message: 'm' })).toMatch(/required property 'code'/);
     expect(responseViolation('GET', '/task/x', 418, { type: 1 })).toMatch(/type must be string/);
     expect(responseViolation('GET', '/task/x', 201, {})).toMatch(/status not documented/);
     expect(responseViolation('DELETE', '/task/x', 204, { unexpected: true })).toMatch(/a body where the document has none/);
+    // Camunda writes every field of a DTO: one missing is a violation, unless the request decides it.
+    expect(responseViolation('GET', '/task', 200, [{}])).toMatch(/must have required property 'id'/);
+    // Camunda's serializer writes nulls: a never-delegated task and a task without a Camunda Form.
+    const task = taskDto({ pk: 'TASK#t', sk: 'TASK', id: 't', created: 0, executionId: 'e', processDefinitionId: 'd', processInstanceId: 'p', taskDefinitionKey: 'k' });
+    expect([task.delegationState, task.camundaFormRef]).toEqual([null, null]);
+    expect(responseViolation('GET', '/task', 200, [task])).toBeUndefined();
+    expect(responseViolation('GET', '/task', 200, [{ ...task, delegationState: 'NOPE' }])).toMatch(/delegationState/);
+    expect(responseViolation('GET', '/task/count', 200, {})).toMatch(/must have required property 'count'/);
     // The authentication filter's 401 has no body.
     expect(responseViolation('GET', '/task', 401, null)).toBeUndefined();
   });
