@@ -84,4 +84,11 @@ describe('query endpoints added for issue 16: event subscriptions, POST job/grou
       expect([response.status, await response.text()]).toEqual([404, '']);
     }
   });
+
+  it('reports telemetry off and takes a setting without effect, as Camunda 7.24 does', async () => {
+    expect(await api.get('/telemetry/configuration')).toEqual({ status: 200, body: { enableTelemetry: false } });
+    expect((await api.post('/telemetry/configuration', { enableTelemetry: true })).status).toBe(204);
+    expect((await api.get('/telemetry/configuration')).body).toEqual({ enableTelemetry: false });
+    expect((await api.post('/telemetry/configuration', { enableTelemetry: 'yes' })).status).toBe(400);
+  });
 });

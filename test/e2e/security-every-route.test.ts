@@ -126,6 +126,8 @@ function requests(f: Fixture): Record<string, Request> {
   return {
     'GET /version': { path: '/version' },
     'GET /engine': { path: '/engine' },
+    'GET /telemetry/configuration': { path: '/telemetry/configuration' },
+    'POST /telemetry/configuration': { path: '/telemetry/configuration', body: { enableTelemetry: true } },
     'POST /deployment/create': { path: '/deployment/create', form: () => deploymentForm('mallory-deployment', bpmnXml('malloryProcess', '<startEvent id="s"/>')) },
     'GET /deployment': { path: '/deployment' },
     'GET /deployment/count': { path: '/deployment/count' },
@@ -323,6 +325,8 @@ function expectedPlainAnswer(key: string): unknown {
       return { version: expect.any(String) };
     case 'GET /engine':
       return [{ name: 'default' }];
+    case 'GET /telemetry/configuration':
+      return { enableTelemetry: false };
     case 'GET /identity/groups':
       return { groups: [], groupUsers: [] };
     case 'POST /identity/verify':
