@@ -9,7 +9,7 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import { mayInstanceItem } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import type { QueryItem } from './read-models.ts';
-import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream, type Sorting, sortItems } from './result-page.ts';
+import { itemsNeeded, type Paging, pageOfIndex, type Sorting, streamOf } from './result-page.ts';
 
 export const EVENT_SUBSCRIPTION_SORT_KEYS = ['created', 'tenantId'] as const;
 export type EventSubscriptionSortKey = (typeof EVENT_SUBSCRIPTION_SORT_KEYS)[number];
@@ -45,29 +45,21 @@ function matches(item: QueryItem, filter: EventSubscriptionFilter): boolean {
   return true;
 }
 
-async function* fromList(items: Promise<QueryItem[] | QueryItem | undefined>): AsyncGenerator<QueryItem> {
-  const listed = await items;
-  if (Array.isArray(listed)) yield* listed;
-  else if (listed) yield listed;
-}
-
 function candidates(app: AppContext, filter: EventSubscriptionFilter, paging: Paging): AsyncIterable<QueryItem> {
   const items = app.engine.deps.items;
-  if (filter.eventSubscriptionId !== undefined) return fromList(items.getSubscription(filter.eventSubscriptionId));
-  if (filter.processInstanceId !== undefined) return fromList(items.subscriptionsOfInstance(filter.processInstanceId));
+  if (filter.eventSubscriptionId !== undefined) return streamOf(items.getSubscription(filter.eventSubscriptionId));
+  if (filter.processInstanceId !== undefined) return streamOf(items.subscriptionsOfInstance(filter.processInstanceId));
   return items.allSubscriptions({ expected: itemsNeeded(paging) });
 }
 
 export async function findEventSubscriptions(app: AppContext, caller: AuthContext, query: EventSubscriptionFilter & Paging & { sort?: Sorting<EventSubscriptionSortKey> }): Promise<QueryItem[]> {
   const accept = async (item: QueryItem) => matches(item, query) && (await mayInstanceItem(caller, item, 'READ'));
-  if (query.sort) {
-    const all = await allOfStream(candidates(app, query, {}), accept);
-    return pageOf(
-      sortItems(all, query.sort, (item, by) => item[by] as string | number | null | undefined),
-      query,
-    );
-  }
-  return pageOfStream(candidates(app, query, query), accept, query);
+  return pageOfIndex(
+    (paging) => candidates(app, query, paging),
+    accept,
+    query,
+    (item, by) => item[by] as string | number | null | undefined,
+  );
 }
 
 export async function countEventSubscriptions(app: AppContext, caller: AuthContext, filter: EventSubscriptionFilter): Promise<number> {

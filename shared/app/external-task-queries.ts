@@ -7,7 +7,7 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import { mayInstanceItem } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import type { QueryItem } from './read-models.ts';
-import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream, type Sorting, sortItems } from './result-page.ts';
+import { itemsNeeded, type Paging, pageOfIndex, type Sorting, streamOf } from './result-page.ts';
 
 export const EXTERNAL_TASK_SORT_KEYS = ['id', 'lockExpirationTime', 'processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'tenantId', 'taskPriority', 'createTime'] as const;
 export type ExternalTaskSortKey = (typeof EXTERNAL_TASK_SORT_KEYS)[number];
@@ -73,18 +73,12 @@ function matches(item: QueryItem, filter: ExternalTaskFilter, now: number): bool
   return true;
 }
 
-async function* fromList(items: Promise<QueryItem[] | QueryItem | undefined>): AsyncGenerator<QueryItem> {
-  const listed = await items;
-  if (Array.isArray(listed)) yield* listed;
-  else if (listed) yield listed;
-}
-
 /** The narrowest index for the filter, in creation order where it is an index of all or of a topic. */
 function candidates(app: AppContext, filter: ExternalTaskFilter, paging: Paging): AsyncIterable<QueryItem> {
   const items = app.engine.deps.items;
-  if (filter.externalTaskId !== undefined) return fromList(items.getExternalTask(filter.externalTaskId));
-  if (filter.processInstanceId !== undefined) return fromList(items.externalTasksOfInstance(filter.processInstanceId));
-  if (filter.topicName !== undefined) return fromList(items.externalTasksOfTopic(filter.topicName));
+  if (filter.externalTaskId !== undefined) return streamOf(items.getExternalTask(filter.externalTaskId));
+  if (filter.processInstanceId !== undefined) return streamOf(items.externalTasksOfInstance(filter.processInstanceId));
+  if (filter.topicName !== undefined) return streamOf(items.externalTasksOfTopic(filter.topicName));
   return items.allExternalTasks({ expected: itemsNeeded(paging) });
 }
 
@@ -92,14 +86,12 @@ function candidates(app: AppContext, filter: ExternalTaskFilter, paging: Paging)
 export async function findExternalTasks(app: AppContext, caller: AuthContext, query: ExternalTaskFilter & Paging & { sort?: Sorting<ExternalTaskSortKey> }): Promise<QueryItem[]> {
   const now = app.engine.env.now();
   const accept = async (item: QueryItem) => matches(item, query, now) && (await mayInstanceItem(caller, item, 'READ'));
-  if (query.sort) {
-    const all = await allOfStream(candidates(app, query, {}), accept);
-    return pageOf(
-      sortItems(all, query.sort, (item, by) => item[SORT_FIELDS[by]] as string | number | null | undefined),
-      query,
-    );
-  }
-  return pageOfStream(candidates(app, query, query), accept, query);
+  return pageOfIndex(
+    (paging) => candidates(app, query, paging),
+    accept,
+    query,
+    (item, by: ExternalTaskSortKey) => item[SORT_FIELDS[by]] as string | number | null | undefined,
+  );
 }
 
 export async function countExternalTasks(app: AppContext, caller: AuthContext, filter: ExternalTaskFilter): Promise<number> {

@@ -1,4 +1,6 @@
-export { type Sorting, sortItems } from '../query/sort.ts';
+import { type Sorting, sortItems } from '../query/sort.ts';
+
+export { type Sorting, sortItems };
 
 export interface Paging {
   firstResult?: number;
@@ -48,4 +50,25 @@ export async function pageOfStream<T>(items: AsyncIterable<T>, accept: (item: T)
 /** Every item of the stream that passes `accept`, in stream order. */
 export function allOfStream<T>(items: AsyncIterable<T>, accept: (item: T) => boolean | Promise<boolean>): Promise<T[]> {
   return pageOfStream(items, accept);
+}
+
+/** A listed read (a GetItem's item, a Query's items) as a stream, for the paging helpers above. */
+export async function* streamOf<T>(items: Promise<T[] | T | undefined>): AsyncGenerator<T> {
+  const listed = await items;
+  if (Array.isArray(listed)) yield* listed;
+  else if (listed !== undefined) yield listed;
+}
+
+/**
+ * One page of an index read: in the index's order, stopping once the page is full; or, with a
+ * sort, every match read and sorted first. `candidates` gets the paging to size its reads.
+ */
+export async function pageOfIndex<T, By extends string>(
+  candidates: (paging: Paging) => AsyncIterable<T>,
+  accept: (item: T) => boolean | Promise<boolean>,
+  query: Paging & { sort?: Sorting<By> },
+  pick: (item: T, by: By) => string | number | null | undefined,
+): Promise<T[]> {
+  if (query.sort) return pageOf(sortItems(await allOfStream(candidates({}), accept), query.sort, pick), query);
+  return pageOfStream(candidates(query), accept, query);
 }
