@@ -16,6 +16,7 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
   };
   const base: FlowNodeBase = {
     id: draft.id,
+    ...(draft.form ? { form: draft.form } : {}),
     name: draft.name,
     activityType: draft.activityType,
     scopeId: draft.scopeId,

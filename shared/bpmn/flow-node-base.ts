@@ -1,8 +1,11 @@
+import type { FormReference } from './forms.ts';
 import type { IoParameter, ListenerDef } from './element-parts.ts';
 
 /** What every flow node has, whatever its kind. The kind-specific fields live on the variants. */
 export interface FlowNodeBase {
   readonly id: string;
+  /** The form a user task or start event names (camunda:formKey / camunda:formRef). */
+  readonly form?: FormReference;
   readonly name?: string;
   /** Camunda's activityType as shown in the activity-instance tree. */
   readonly activityType: string;

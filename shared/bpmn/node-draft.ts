@@ -1,3 +1,4 @@
+import type { FormReference } from './forms.ts';
 import type { CompiledExpression } from '../expression/index.ts';
 import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
 import type { CallDraft } from './call-activity.ts';
@@ -69,6 +70,7 @@ export interface NodeDraft {
   candidateUsers?: CompiledExpression[];
   candidateGroups?: CompiledExpression[];
   topic?: string;
+  form?: FormReference;
   taskPriority?: CompiledExpression;
   implementation?: Implementation;
   resultVariable?: string;

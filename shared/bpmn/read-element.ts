@@ -2,6 +2,7 @@ import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, TimerDef, Timer
 import type { FlowNodeKind } from './flow-node.ts';
 import type { CompiledExpression } from '../expression/index.ts';
 import { child, children, type ModdleElement, text } from './moddle-types.ts';
+import { readFormReference } from './forms.ts';
 import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
 import { readCallActivity } from './call-activity.ts';
 import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readPriority, readTaskListeners } from './parse-extensions.ts';
@@ -110,6 +111,7 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     const candidateGroups = text(element, 'candidateGroups');
     if (candidateGroups) draft.candidateGroups = commaSeparated(candidateGroups).flatMap((entry) => problems.expression(id, entry) ?? []);
   }
+  if (kind === 'userTask' || kind === 'startEvent') draft.form = readFormReference(element, id, problems);
   if (kind === 'externalTask') {
     draft.topic = text(implementationSource, 'topic');
     draft.taskPriority = readPriority(id, text(implementationSource, 'taskPriority'), 'taskPriority', problems);

@@ -37,6 +37,10 @@ export interface TaskState {
   /** Evaluated once, when the task is created (Camunda's identity links of type candidate). */
   candidateUsers?: string[];
   candidateGroups?: string[];
+  /** camunda:formKey, evaluated when the task is created. */
+  formKey?: string;
+  /** camunda:formRef (a Camunda Form), evaluated when the task is created. */
+  camundaFormRef?: { key: string; binding: string; version: number | null };
   /** When the task was last changed (Camunda's triggerUpdateEvent: its taskState is then `Updated`). */
   lastUpdated?: number;
   /** Set by delegation: who gets the task back on resolve. */

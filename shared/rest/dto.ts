@@ -75,8 +75,8 @@ export function taskDto(item: Item) {
     caseInstanceId: null,
     taskDefinitionKey: item.taskDefinitionKey,
     suspended: false,
-    formKey: null,
-    camundaFormRef: null,
+    formKey: item.formKey ?? null,
+    camundaFormRef: item.camundaFormRef ?? null,
     tenantId: item.tenantId ?? null,
     taskState: item.lastUpdated ? 'Updated' : 'Created',
   };
@@ -174,4 +174,9 @@ export function historicProcessInstanceDto(item: Item, definitionVersion: number
     // No instance here is a restart of another (POST /process-definition/{id}/restart is not routed).
     restartedProcessInstanceId: null,
   };
+}
+
+/** Camunda's FormDto; the context path of a process application does not exist here. */
+export function formDto(form: { formKey?: string; camundaFormRef?: { key: string; binding: string; version: number | null } }) {
+  return { key: form.formKey ?? null, camundaFormRef: form.camundaFormRef ?? null, contextPath: null };
 }

@@ -60,6 +60,8 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         assignee: node.task.assignee ?? null,
         owner: node.task.owner ?? null,
         lastUpdated: node.task.lastUpdated ?? null,
+        formKey: node.task.formKey ?? null,
+        camundaFormRef: node.task.camundaFormRef ?? null,
         delegationState: node.task.delegationState ?? null,
         created: node.task.created,
         taskDefinitionKey: node.activityId,

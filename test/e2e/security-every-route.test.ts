@@ -144,6 +144,14 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /process-definition/key/{key}/start': { path: `/process-definition/key/${KEY}/start`, body: {} },
     'POST /process-definition/key/{key}/tenant-id/{tenantId}/start': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/start`, body: {} },
     'GET /process-definition/{id}': { path: `/process-definition/${f.definitionId}` },
+    'GET /process-definition/{id}/startForm': { path: `/process-definition/${f.definitionId}/startForm` },
+    'GET /process-definition/key/{key}/startForm': { path: `/process-definition/key/${KEY}/startForm` },
+    'GET /process-definition/key/{key}/tenant-id/{tenantId}/startForm': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/startForm` },
+    'GET /process-definition/{id}/deployed-start-form': { path: `/process-definition/${f.definitionId}/deployed-start-form` },
+    'GET /process-definition/key/{key}/deployed-start-form': { path: `/process-definition/key/${KEY}/deployed-start-form` },
+    'GET /process-definition/key/{key}/tenant-id/{tenantId}/deployed-start-form': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/deployed-start-form` },
+    'GET /task/{id}/form': { path: `/task/${f.taskId}/form` },
+    'GET /task/{id}/deployed-form': { path: `/task/${f.taskId}/deployed-form` },
     'GET /process-definition/{id}/diagram': { path: `/process-definition/${f.definitionId}/diagram` },
     'GET /process-definition/key/{key}/diagram': { path: `/process-definition/key/${KEY}/diagram` },
     'GET /process-definition/key/{key}/tenant-id/{tenantId}/diagram': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/diagram` },
@@ -515,6 +523,11 @@ describe('security of every route', () => {
             'GET /process-definition/{id}/diagram': 204,
             'GET /process-definition/key/{key}/diagram': 204,
             'GET /process-definition/key/{key}/tenant-id/{tenantId}/diagram': 204,
+            // Its start event and task name no form: Camunda's 400 "One of the attributes 'formKey' and 'camunda:formRef' …".
+            'GET /process-definition/{id}/deployed-start-form': 400,
+            'GET /process-definition/key/{key}/deployed-start-form': 400,
+            'GET /process-definition/key/{key}/tenant-id/{tenantId}/deployed-start-form': 400,
+            'GET /task/{id}/deployed-form': 400,
           };
           expect(admin.status, `${key} as admin: ${admin.text}`).toBe(adminStatus[key] ?? 200);
           // No instance of the tenant's definition runs in this fixture (its activities have nothing to

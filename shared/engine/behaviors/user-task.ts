@@ -1,6 +1,7 @@
 import type { UserTaskNode } from '../../bpmn/model.ts';
 import type { CompiledExpression } from '../../expression/index.ts';
 import { EngineError } from '../errors.ts';
+import { evaluateForm } from '../forms.ts';
 import { fireTaskListeners } from '../task-listeners.ts';
 import type { Behavior } from './behavior.ts';
 
@@ -33,6 +34,9 @@ export const userTaskBehavior: Behavior<UserTaskNode> = {
     if (candidateUsers.length > 0) instance.task.candidateUsers = candidateUsers;
     const candidateGroups = candidates(node.candidateGroups, (expression) => ctx.evaluate(expression, instance));
     if (candidateGroups.length > 0) instance.task.candidateGroups = candidateGroups;
+    const form = evaluateForm(node.form, (expression) => ctx.evaluate(expression, instance));
+    if (form.formKey !== undefined) instance.task.formKey = form.formKey;
+    if (form.camundaFormRef !== undefined) instance.task.camundaFormRef = form.camundaFormRef;
     ctx.events.push({ type: 'taskCreate', taskId: instance.task.id, activityInstanceId: instance.id, time: ctx.now() });
     fireTaskListeners(ctx, instance, node, 'create');
   },

@@ -11,7 +11,8 @@ import {
 } from '../../app/process-definitions.ts';
 import { processDiagram, staticCalledDefinitions } from '../../app/definition-resources.ts';
 import { activityStatistics, type DefinitionStatistics, definitionStatistics, type StatisticsOptions } from '../../app/definition-statistics.ts';
-import { processDefinitionDto, processInstanceDto } from '../dto.ts';
+import { deployedStartForm, startForm } from '../../app/forms.ts';
+import { formDto, processDefinitionDto, processInstanceDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, type RestRequest } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
@@ -114,7 +115,26 @@ async function diagram(ctx: RouteContext, definition: DefinitionRef) {
   return { status: 200, binaryBody: image.data, headers };
 }
 
+async function deployedStart(ctx: RouteContext, definition: DefinitionRef) {
+  const form = await deployedStartForm(ctx.app, ctx.auth, definition);
+  return { status: 200, rawBody: form.content, headers: { 'content-type': form.contentType } };
+}
+
 export const processDefinitionRoutes: Route[] = [
+  route({ method: 'GET', pattern: '/process-definition/{id}/startForm', handler: async (ctx) => json(200, formDto(await startForm(ctx.app, ctx.auth, { id: ctx.params.id }))) }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}/startForm', handler: async (ctx) => json(200, formDto(await startForm(ctx.app, ctx.auth, { key: ctx.params.key }))) }),
+  route({
+    method: 'GET',
+    pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/startForm',
+    handler: async (ctx) => json(200, formDto(await startForm(ctx.app, ctx.auth, { key: ctx.params.key, tenantId: ctx.params.tenantId }))),
+  }),
+  route({ method: 'GET', pattern: '/process-definition/{id}/deployed-start-form', handler: (ctx) => deployedStart(ctx, { id: ctx.params.id }) }),
+  route({ method: 'GET', pattern: '/process-definition/key/{key}/deployed-start-form', handler: (ctx) => deployedStart(ctx, { key: ctx.params.key }) }),
+  route({
+    method: 'GET',
+    pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/deployed-start-form',
+    handler: (ctx) => deployedStart(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }),
+  }),
   route({ method: 'GET', pattern: '/process-definition/{id}/diagram', handler: (ctx) => diagram(ctx, { id: ctx.params.id }) }),
   route({ method: 'GET', pattern: '/process-definition/key/{key}/diagram', handler: (ctx) => diagram(ctx, { key: ctx.params.key }) }),
   route({ method: 'GET', pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/diagram', handler: (ctx) => diagram(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }) }),

@@ -4,6 +4,8 @@ import { reportTaskBpmnError, reportTaskEscalation } from '../../app/task-events
 import { addTaskIdentityLink, delegateTask, deleteTaskIdentityLink, resolveTask, setTaskAssignee, taskIdentityLinks } from '../../app/task-commands.ts';
 import { modifyTaskVariables, readTaskVariables } from '../../app/task-variables.ts';
 import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
+import { deployedTaskForm, taskForm } from '../../app/forms.ts';
+import { formDto } from '../dto.ts';
 import { taskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
@@ -118,6 +120,15 @@ export const taskRoutes: Route[] = [
       const variables = fromVariableMapAs(readBody(ctx.req, ResolveBody).variables, `Cannot resolve task ${ctx.params.id}`);
       await resolveTask(ctx.app, ctx.auth, { taskId: ctx.params.id, variables });
       return noContent();
+    },
+  }),
+  route({ method: 'GET', pattern: '/task/{id}/form', handler: async (ctx) => json(200, formDto(await taskForm(ctx.app, ctx.auth, ctx.params.id))) }),
+  route({
+    method: 'GET',
+    pattern: '/task/{id}/deployed-form',
+    handler: async (ctx) => {
+      const form = await deployedTaskForm(ctx.app, ctx.auth, ctx.params.id);
+      return { status: 200, rawBody: form.content, headers: { 'content-type': form.contentType } };
     },
   }),
   route({
