@@ -31,7 +31,7 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
   }
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[key] = value;
-  const binary = (headers['content-type'] ?? '').startsWith('multipart/');
+  // As API Gateway with binary media types `*/*` (cdk/engine-stack.ts): every body arrives base64-encoded.
   return {
     httpMethod: request.method ?? 'GET',
     path: url.pathname,
@@ -42,8 +42,8 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
     multiValueQueryStringParameters: Object.keys(multi).length > 0 ? { ...multi } : null,
     pathParameters: { proxy: url.pathname.replace(/^\/engine-rest\/?/, '') },
     stageVariables: null,
-    body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
-    isBase64Encoded: binary,
+    body: body.length === 0 ? null : body.toString('base64'),
+    isBase64Encoded: body.length > 0,
     requestContext: { stage: 'local', path: url.pathname, httpMethod: request.method ?? 'GET', requestId: randomUUID() } as APIGatewayProxyEvent['requestContext'],
   };
 }

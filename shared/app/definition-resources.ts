@@ -9,6 +9,7 @@ import { EngineError, notFound } from '../engine/errors.ts';
 import type { CallTarget } from '../engine/events.ts';
 import { isLiteral, type CompiledExpression } from '../expression/index.ts';
 import { resolveCalledDefinition } from '../service/call-hand-over.ts';
+import { diagramResourceFor } from '../service/deployment-service.ts';
 import { canSeeDefinition, requireDefinition } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest } from './errors.ts';
@@ -29,8 +30,11 @@ const noDeployedDefinition = (id: string) => notFound(`no deployed process defin
 /** GET /process-definition/{id}/diagram: the image's name and bytes, or undefined without one (Camunda's 204). */
 export async function processDiagram(app: AppContext, caller: AuthContext, ref: DefinitionRef): Promise<{ name: string; data: Buffer } | undefined> {
   const definition = await definitionFor(app, caller, ref, noDeployedDefinition);
-  if (!definition.diagramResourceName) return undefined;
-  const resource = (await app.engine.deps.definitions.listResources(definition.deploymentId)).find((r) => r.name === definition.diagramResourceName);
+  if (definition.diagramResourceName === null) return undefined;
+  const resources = await app.engine.deps.definitions.listResources(definition.deploymentId);
+  // Definitions deployed before the diagram was recorded: found now, by the same rule.
+  const name = definition.diagramResourceName ?? diagramResourceFor(definition.resourceName, definition.key, resources);
+  const resource = name ? resources.find((r) => r.name === name) : undefined;
   if (!resource) return undefined;
   return { name: resource.name, data: Buffer.from(resource.xml, resource.encoding === 'base64' ? 'base64' : 'utf8') };
 }

@@ -4,7 +4,10 @@
  * from camunda:formData (rendered HTML, form variables, submit) are not provided yet.
  */
 import type { AuthContext } from '../auth/auth-context.ts';
+import { EngineError } from '../engine/errors.ts';
 import { evaluateForm, type EvaluatedForm } from '../engine/forms.ts';
+import * as engine from '../engine/index.ts';
+import { ExpressionEvaluationError } from '../expression/index.ts';
 import { mayTask } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { RequestError } from './errors.ts';
@@ -15,20 +18,28 @@ export interface FormView extends EvaluatedForm {
   deploymentId: string;
 }
 
-/** GET /task/{id}/form: a task that is unknown or that the caller may not read is Camunda's 400. */
+/**
+ * GET /task/{id}/form: the form's expressions evaluated now, as Camunda does. A task that is unknown,
+ * that the caller may not read, or whose form key cannot be evaluated is Camunda's 400.
+ */
 export async function taskForm(app: AppContext, caller: AuthContext, taskId: string): Promise<FormView> {
+  const cannotGet = () => new RequestError(400, `Cannot get form for task ${taskId}`, 'RestException');
   const item = await app.engine.deps.items.getTask(taskId);
-  if (!item || !(await mayTask(caller, item, 'READ'))) throw new RequestError(400, `Cannot get form for task ${taskId}`, 'RestException');
-  return formOfTask(app, item);
+  if (!item || !(await mayTask(caller, item, 'READ'))) throw cannotGet();
+  return formOfTask(app, item, cannotGet);
 }
 
-async function formOfTask(app: AppContext, item: QueryItem): Promise<FormView> {
-  const definition = await app.engine.definition(item.processDefinitionId as string);
-  return {
-    ...(item.formKey ? { formKey: item.formKey as string } : {}),
-    ...(item.camundaFormRef ? { camundaFormRef: item.camundaFormRef as EvaluatedForm['camundaFormRef'] } : {}),
-    deploymentId: definition?.deploymentId ?? '',
-  };
+async function formOfTask(app: AppContext, item: QueryItem, failed: () => Error): Promise<FormView> {
+  const loaded = await app.engine.load(item.processInstanceId as string);
+  if (!loaded || !engine.hasTask(loaded.stored.state, item.id as string)) throw failed();
+  let form: EvaluatedForm;
+  try {
+    form = engine.taskFormOf(loaded.stored.state, loaded.model, item.id as string, app.engine.env);
+  } catch (error) {
+    if (error instanceof EngineError || error instanceof ExpressionEvaluationError) throw Object.assign(failed(), { cause: error });
+    throw error;
+  }
+  return { ...form, deploymentId: loaded.stored.state.definitionId ? ((await app.engine.definition(loaded.stored.state.definitionId))?.deploymentId ?? '') : '' };
 }
 
 /** The start event's form of a definition: its key as written (Camunda does not evaluate a start form key). */
@@ -51,7 +62,7 @@ export async function startForm(app: AppContext, caller: AuthContext, ref: Defin
  * The deployed form a view names (AbstractGetDeployedFormCmd): a `deployment:` form key (after an
  * `embedded:` or `camunda-forms:` prefix) read from the process's deployment, with its type.
  */
-async function deployedForm(app: AppContext, form: FormView): Promise<{ name: string; content: string; contentType: string }> {
+async function deployedForm(app: AppContext, form: FormView): Promise<{ name: string; content: Buffer; contentType: string }> {
   if (form.camundaFormRef) {
     const { key, binding, version } = form.camundaFormRef;
     // Camunda Form definitions (deployed .form files as versioned definitions) do not exist here.
@@ -63,7 +74,7 @@ async function deployedForm(app: AppContext, form: FormView): Promise<{ name: st
   const name = key.slice('deployment:'.length);
   const resource = (await app.engine.deps.definitions.listResources(form.deploymentId)).find((r) => r.name === name);
   if (!resource) throw new RequestError(404, `The form with the resource name '${name}' cannot be found in deployment with id ${form.deploymentId}`);
-  const content = resource.encoding === 'base64' ? Buffer.from(resource.xml, 'base64').toString('utf8') : resource.xml;
+  const content = Buffer.from(resource.xml, resource.encoding === 'base64' ? 'base64' : 'utf8');
   return { name, content, contentType: name.endsWith('.form') ? 'application/json' : 'application/xhtml+xml' };
 }
 
@@ -71,7 +82,7 @@ async function deployedForm(app: AppContext, form: FormView): Promise<{ name: st
 export async function deployedTaskForm(app: AppContext, caller: AuthContext, taskId: string) {
   const item = await app.engine.deps.items.getTask(taskId);
   if (!item || !(await mayTask(caller, item, 'READ'))) throw new RequestError(404, `No matching task with id ${taskId}`);
-  return deployedForm(app, await formOfTask(app, item));
+  return deployedForm(app, await formOfTask(app, item, () => new RequestError(404, `No matching task with id ${taskId}`)));
 }
 
 /** GET /process-definition/{id}/deployed-start-form. */

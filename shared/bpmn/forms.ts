@@ -5,7 +5,6 @@
  */
 import type { CompiledExpression } from '../expression/index.ts';
 import { type ModdleElement, text } from './moddle-types.ts';
-import type { ProblemCollector } from './parse-extensions.ts';
 
 export interface FormReference {
   /** camunda:formKey: a literal or an expression. */
@@ -14,18 +13,32 @@ export interface FormReference {
   readonly formRef?: { readonly key: CompiledExpression; readonly binding: string; readonly version?: CompiledExpression };
 }
 
-export function readFormReference(element: ModdleElement, id: string, problems: ProblemCollector): FormReference | undefined {
-  const present = (name: string) => {
-    const value = text(element, name);
-    return value === undefined || value.trim() === '' ? undefined : value;
-  };
-  const formKey = present('formKey');
-  const formRef = present('formRef');
+/** What the parser's problem collector offers (shared/bpmn/parse-extensions.ts), named here to keep the imports one-way. */
+interface Problems {
+  add(elementId: string | undefined, message: string): void;
+  expression(elementId: string | undefined, source: string): CompiledExpression | undefined;
+}
+
+/** Camunda's DefaultFormHandler.ALLOWED_FORM_REF_BINDINGS, in its order (the parse error lists them so). */
+const FORM_REF_BINDINGS = ['deployment', 'latest', 'version'];
+
+/** Camunda's BpmnParse#parseFormDefinition, with its parse errors. */
+export function readFormReference(element: ModdleElement, id: string, problems: Problems): FormReference | undefined {
+  const attribute = (name: string) => text(element, name);
+  const formKey = attribute('formKey');
+  const formRef = attribute('formRef');
   if (formKey === undefined && formRef === undefined) return undefined;
-  const binding = present('formRefBinding') ?? 'latest';
-  const version = present('formRefVersion');
-  return {
-    ...(formKey !== undefined ? { formKey: problems.expression(id, formKey) } : {}),
-    ...(formRef !== undefined ? { formRef: { key: problems.expression(id, formRef)!, binding, ...(version ? { version: problems.expression(id, version) } : {}) } } : {}),
-  };
+  if (formKey !== undefined && formRef !== undefined) problems.add(id, 'Invalid element definition: only one of the attributes formKey and formRef is allowed.');
+  const reference: { formKey?: FormReference['formKey']; formRef?: FormReference['formRef'] } = {};
+  if (formKey !== undefined) reference.formKey = problems.expression(id, formKey);
+  if (formRef !== undefined) {
+    const binding = attribute('formRefBinding');
+    if (binding === undefined || !FORM_REF_BINDINGS.includes(binding)) {
+      problems.add(id, `Invalid element definition: value for formRefBinding attribute has to be one of [${FORM_REF_BINDINGS.join(', ')}] but was ${binding ?? 'null'}`);
+    }
+    const version = binding === 'version' ? attribute('formRefVersion') : undefined;
+    const key = problems.expression(id, formRef);
+    if (key) reference.formRef = { key, binding: binding ?? 'latest', ...(version !== undefined ? { version: problems.expression(id, version) } : {}) };
+  }
+  return reference;
 }

@@ -18,7 +18,8 @@ export function evaluateForm(form: FormReference | undefined, evaluate: (express
     const key = evaluate(form.formRef.key);
     const version = form.formRef.version ? evaluate(form.formRef.version) : undefined;
     if (key !== null && key !== undefined) {
-      result.camundaFormRef = { key: String(key), binding: form.formRef.binding, version: version === undefined || version === null ? null : Number(version) };
+      const number = version === undefined || version === null || version === '' ? null : Number(version);
+      result.camundaFormRef = { key: String(key), binding: form.formRef.binding, version: number !== null && Number.isInteger(number) ? number : null };
     }
   }
   return result;

@@ -14,3 +14,4 @@ export * from './task-operations.ts';
 export * from './incident-operations.ts';
 export * from './external-task-operations.ts';
 export * from './activity-statistics.ts';
+export * from './task-forms.ts';

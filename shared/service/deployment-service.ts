@@ -91,8 +91,10 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
     if (previous) {
       const previousResources = new Map((await definitions.listResources(previous.id)).map((r) => [r.name, r.xml]));
       const changed = parsed.filter(({ resource }) => previousResources.get(resource.name) !== resource.xml);
-      const sameSet = previousResources.size === request.resources.length;
-      if (changed.length === 0 && sameSet) return { deployment: previous, definitions: [] };
+      // Every resource counts, not only the models: a changed form or image is a new deployment. The
+      // same bytes are always stored the same way (text or base64), so the stored strings compare.
+      const unchanged = previousResources.size === request.resources.length && request.resources.every((r) => previousResources.get(r.name) === r.xml);
+      if (unchanged) return { deployment: previous, definitions: [] };
       if (request.deployChangedOnly) toDeploy = changed;
     }
   }

@@ -225,7 +225,8 @@ export class DefinitionRepository {
         deploymentId,
         name: item.name as string,
         xml: await this.joinParts(item),
-        id: (item.resourceId as string | undefined) ?? (item.name as string),
+        // Resources stored before they had ids: one derived from the name, safe in a URL path segment.
+        id: (item.resourceId as string | undefined) ?? Buffer.from(item.name as string).toString('base64url'),
         ...(item.encoding === 'base64' ? { encoding: 'base64' as const } : {}),
       })),
     );

@@ -80,4 +80,40 @@ describe('forms of tasks and start events (FormService: form keys, Camunda Form 
     const otherId = Object.keys(other.body.deployedProcessDefinitions)[0]!;
     expect((await api.get(`/process-definition/${otherId}/deployed-start-form`)).body.message).toBe("The form key 'app:forms/start.html' does not reference a deployed form.");
   });
+
+  it('reads a task’s form key when asked, as Camunda does: a variable set after the task’s creation counts', async () => {
+    const late = bpmnXml('lateForm', '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="t"/><userTask id="t" camunda:formKey="deployment:forms/${which}.html"/>');
+    expect((await api.deploy({ 'late.bpmn': late })).status).toBe(200);
+    const started = await api.post('/process-definition/key/lateForm/start', {});
+    expect(started.status).toBe(200);
+    const [task] = (await api.get(`/task?processInstanceId=${started.body.id}`)).body;
+    expect(task.formKey).toBeNull();
+    expect(await api.get(`/task/${task.id}/form`)).toEqual({ status: 400, body: { type: 'RestException', message: `Cannot get form for task ${task.id}`, code: null } });
+    await api.put(`/process-instance/${started.body.id}/variables/which`, { value: 'review', type: 'String' });
+    expect((await api.get(`/task/${task.id}/form`)).body.key).toBe('deployment:forms/review.html');
+  });
+
+  it('refuses Camunda’s invalid form definitions at deployment, with the element named', async () => {
+    const both = bpmnXml(
+      'bothForms',
+      '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="t"/><userTask id="t" camunda:formKey="a" camunda:formRef="b" camunda:formRefBinding="latest"/>',
+    );
+    const refusedBoth = await api.deploy({ 'both.bpmn': both });
+    expect(refusedBoth.status).toBe(400);
+    expect(refusedBoth.body.message).toContain('Invalid element definition: only one of the attributes formKey and formRef is allowed.');
+    expect(refusedBoth.body.details['both.bpmn'].errors[0]).toMatchObject({ mainElementId: 't' });
+    const binding = bpmnXml('badBinding', '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="t"/><userTask id="t" camunda:formRef="b"/>');
+    expect((await api.deploy({ 'binding.bpmn': binding })).body.message).toContain(
+      'Invalid element definition: value for formRefBinding attribute has to be one of [deployment, latest, version] but was null',
+    );
+  });
+
+  it('makes a changed form a new deployment under duplicate filtering, and an unchanged one none', async () => {
+    const fields = { 'deployment-name': 'filtered-forms', 'enable-duplicate-filtering': 'true' };
+    const first = await api.deploy({ 'filtered.bpmn': bpmnXml('filteredForms', '<startEvent id="s"/>'), 'forms/a.form': '{"v":1}' }, fields);
+    const same = await api.deploy({ 'filtered.bpmn': bpmnXml('filteredForms', '<startEvent id="s"/>'), 'forms/a.form': '{"v":1}' }, fields);
+    const changed = await api.deploy({ 'filtered.bpmn': bpmnXml('filteredForms', '<startEvent id="s"/>'), 'forms/a.form': '{"v":2}' }, fields);
+    expect(same.body.id).toBe(first.body.id);
+    expect(changed.body.id).not.toBe(first.body.id);
+  });
 });

@@ -34,7 +34,14 @@ export const userTaskBehavior: Behavior<UserTaskNode> = {
     if (candidateUsers.length > 0) instance.task.candidateUsers = candidateUsers;
     const candidateGroups = candidates(node.candidateGroups, (expression) => ctx.evaluate(expression, instance));
     if (candidateGroups.length > 0) instance.task.candidateGroups = candidateGroups;
-    const form = evaluateForm(node.form, (expression) => ctx.evaluate(expression, instance));
+    // The task DTO's form key as of the task's creation. Camunda evaluates it when the task is read:
+    // an expression over a variable not set yet is no failure here, and GET /task/{id}/form reads it anew.
+    let form: ReturnType<typeof evaluateForm> = {};
+    try {
+      form = evaluateForm(node.form, (expression) => ctx.evaluate(expression, instance));
+    } catch {
+      form = {};
+    }
     if (form.formKey !== undefined) instance.task.formKey = form.formKey;
     if (form.camundaFormRef !== undefined) instance.task.camundaFormRef = form.camundaFormRef;
     ctx.events.push({ type: 'taskCreate', taskId: instance.task.id, activityInstanceId: instance.id, time: ctx.now() });

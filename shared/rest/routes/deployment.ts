@@ -13,6 +13,7 @@ import {
 } from '../../app/deployments.ts';
 import type { ResourceRecord } from '../../app/read-models.ts';
 import { deploymentDto, processDefinitionDto } from '../dto.ts';
+import { attachmentHeader } from '../attachment.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
 import { parseMultipart } from '../multipart.ts';
@@ -87,12 +88,6 @@ function contentTypeOf(name: string): string {
   return (name.includes('.') && CONTENT_TYPES[extension]) || 'application/octet-stream';
 }
 
-/** Camunda's attachment header: the file name, and its percent-encoded form for other than ASCII. */
-function attachment(name: string): string {
-  const file = name.slice(name.lastIndexOf('/') + 1);
-  return `attachment; filename="${file.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`;
-}
-
 export const deploymentRoutes: Route[] = [
   route({ method: 'GET', pattern: '/deployment/registered', handler: async ({ app, auth }) => json(200, await registeredDeployments(app, auth)) }),
   route({
@@ -110,7 +105,7 @@ export const deploymentRoutes: Route[] = [
     pattern: '/deployment/{id}/resources/{resourceId}/data',
     handler: async ({ params, app, auth }) => {
       const { name, data, binary } = await deploymentResourceData(app, auth, { deploymentId: params.id, resourceId: params.resourceId });
-      const headers = { 'content-type': contentTypeOf(name), 'content-disposition': attachment(name) };
+      const headers = { 'content-type': contentTypeOf(name), 'content-disposition': attachmentHeader(name) };
       // Text goes as text; bytes base64-encoded through API Gateway (binary media types: every type).
       return binary ? { status: 200, binaryBody: data, headers } : { status: 200, rawBody: data.toString('utf8'), headers };
     },

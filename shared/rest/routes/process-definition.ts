@@ -13,6 +13,7 @@ import { processDiagram, staticCalledDefinitions } from '../../app/definition-re
 import { activityStatistics, type DefinitionStatistics, definitionStatistics, type StatisticsOptions } from '../../app/definition-statistics.ts';
 import { deployedStartForm, startForm } from '../../app/forms.ts';
 import { formDto, processDefinitionDto, processInstanceDto } from '../dto.ts';
+import { attachmentHeader } from '../attachment.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, type RestRequest } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
@@ -107,17 +108,13 @@ async function diagram(ctx: RouteContext, definition: DefinitionRef) {
   const image = await processDiagram(ctx.app, ctx.auth, definition);
   if (!image) return { status: 204 };
   const suffix = image.name.slice(image.name.lastIndexOf('.') + 1).toLowerCase();
-  const file = image.name.slice(image.name.lastIndexOf('/') + 1);
-  const headers = {
-    'content-type': IMAGE_TYPES[suffix] ?? 'application/octet-stream',
-    'content-disposition': `attachment; filename="${file.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`,
-  };
+  const headers = { 'content-type': IMAGE_TYPES[suffix] ?? 'application/octet-stream', 'content-disposition': attachmentHeader(image.name) };
   return { status: 200, binaryBody: image.data, headers };
 }
 
 async function deployedStart(ctx: RouteContext, definition: DefinitionRef) {
   const form = await deployedStartForm(ctx.app, ctx.auth, definition);
-  return { status: 200, rawBody: form.content, headers: { 'content-type': form.contentType } };
+  return { status: 200, binaryBody: form.content, headers: { 'content-type': form.contentType } };
 }
 
 export const processDefinitionRoutes: Route[] = [

@@ -128,7 +128,7 @@ export const taskRoutes: Route[] = [
     pattern: '/task/{id}/deployed-form',
     handler: async (ctx) => {
       const form = await deployedTaskForm(ctx.app, ctx.auth, ctx.params.id);
-      return { status: 200, rawBody: form.content, headers: { 'content-type': form.contentType } };
+      return { status: 200, binaryBody: form.content, headers: { 'content-type': form.contentType } };
     },
   }),
   route({
