@@ -5,8 +5,7 @@ import { addTaskIdentityLink, delegateTask, deleteTaskIdentityLink, resolveTask,
 import { modifyTaskVariables, readTaskVariables } from '../../app/task-variables.ts';
 import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
 import { deployedTaskForm, taskForm } from '../../app/forms.ts';
-import { formDto } from '../dto.ts';
-import { taskDto } from '../dto.ts';
+import { formDto, taskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
 import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
@@ -37,8 +36,7 @@ const ListingParams = z.object(pagingParams);
 
 /**
  * Camunda's TaskQueryDto as a POST body: the filters of the query string as JSON values, and
- * `sorting` as a list (the first entry orders the result; unknown keys are ignored, as Camunda
- * skips an unknown sortBy).
+ * `sorting` as a list (see firstSorting: its first entry orders the result).
  */
 const TaskQueryBody = z
   .object({
