@@ -113,3 +113,21 @@ export function firstSorting<T extends string>(entries: readonly { sortBy?: stri
   }
   return applied[0];
 }
+
+/** The `sorting` list of a POST query body (read with firstSorting). */
+export const SortingList = z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish();
+
+/**
+ * The filters of a POST query body that the query string also knows (`known`), nulls left out, as
+ * Camunda's DTO ignores them. `skipEmptyLists`: an empty list is no filter either (where Camunda's
+ * setter ignores it; a task query's empty `candidateGroups` is an error Camunda reports instead).
+ */
+export function bodyFilters<F>(fields: Record<string, unknown>, known: Record<string, unknown>, skipEmptyLists = false): F {
+  const filter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === null || value === undefined || !(key in known)) continue;
+    if (skipEmptyLists && Array.isArray(value) && value.length === 0) continue;
+    filter[key] = value;
+  }
+  return filter as F;
+}

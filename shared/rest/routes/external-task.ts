@@ -6,7 +6,7 @@ import { ProcessInstanceQuery } from './process-instance.ts';
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -58,7 +58,7 @@ const ExternalTaskQueryBody = z
     tenantIdIn: z.array(z.string()).nullish(),
     priorityHigherThanOrEquals: z.number().int().nullish(),
     priorityLowerThanOrEquals: z.number().int().nullish(),
-    sorting: z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish(),
+    sorting: SortingList,
   })
   .passthrough();
 type ExternalTaskQueryBody = z.infer<typeof ExternalTaskQueryBody>;
@@ -66,13 +66,7 @@ type ExternalTaskQueryBody = z.infer<typeof ExternalTaskQueryBody>;
 /** The filter of a body (nulls and empty lists are absent, as Camunda ignores them) and its first known sorting. */
 function fromQueryBody(body: ExternalTaskQueryBody): ExternalTaskFilter & { sort?: { by: ExternalTaskSortKey; descending: boolean } } {
   const { sorting, ...fields } = body;
-  const filter: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (value === null || value === undefined || !(key in ExternalTaskFilterParams.shape)) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
-    filter[key] = value;
-  }
-  return { ...(filter as ExternalTaskFilter), sort: firstSorting(sorting, EXTERNAL_TASK_SORT_KEYS) };
+  return { ...bodyFilters<ExternalTaskFilter>(fields, ExternalTaskFilterParams.shape, true), sort: firstSorting(sorting, EXTERNAL_TASK_SORT_KEYS) };
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 import { historicProcessInstanceDto } from '../dto.ts';
 import { json } from '../http.ts';
 import * as z from 'zod/v4';
-import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, type Route, route } from '../router.ts';
 
 /** Sorting first, then the filters, as Camunda reports the first bad parameter. */
@@ -43,15 +43,14 @@ const HistoryQueryBody = z
     subProcessInstanceId: z.string().nullish(),
     rootProcessInstanceId: z.string().nullish(),
     rootProcessInstances: z.boolean().nullish(),
-    sorting: z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish(),
+    sorting: SortingList,
   })
   .passthrough();
 type SortKey = (typeof HISTORIC_INSTANCE_SORT_KEYS)[number];
 
 function fromQueryBody(body: z.infer<typeof HistoryQueryBody>): HistoricInstanceFilter & { sort?: { by: SortKey; descending: boolean } } {
   const { sorting, ...fields } = body;
-  const filter = Object.fromEntries(Object.entries(fields).filter(([key, value]) => value !== null && value !== undefined && key in HistoryQueryParams.shape)) as HistoricInstanceFilter;
-  return { ...filter, sort: firstSorting(sorting, HISTORIC_INSTANCE_SORT_KEYS) };
+  return { ...bodyFilters<HistoricInstanceFilter>(fields, HistoryQueryParams.shape), sort: firstSorting(sorting, HISTORIC_INSTANCE_SORT_KEYS) };
 }
 
 const dto = ({ item, definitionVersion }: HistoricProcessInstance) => historicProcessInstanceDto(item, definitionVersion);

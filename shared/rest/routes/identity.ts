@@ -6,7 +6,7 @@ import * as users from '../../app/users.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
 import { groupDto, groupInfoGroupDto, groupInfoUserDto, tenantDto, userProfileDto } from '../identity-dto.ts';
-import { page, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { bodyFilters, page, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 /**
@@ -130,7 +130,7 @@ const GroupQueryBody = z.object({
 
 function groupQueryOf(req: RestRequest): groups.GroupQuery {
   const { sortBy, sortOrder, ...filters } = readBody(req, GroupQueryBody);
-  const query: groups.GroupQuery = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== null && value !== undefined));
+  const query = bodyFilters<groups.GroupQuery>(filters, GroupQueryParams.shape);
   if ((sortBy ?? undefined) === undefined && (sortOrder ?? undefined) === undefined) return query;
   if (!sortBy || !sortOrder) throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
   const by = GroupSortBy.safeParse(sortBy);

@@ -1,11 +1,11 @@
 import * as z from 'zod/v4';
 import { countIncidents, getIncident, type IncidentView, queryIncidents, resolveIncident, setIncidentAnnotation } from '../../app/incidents.ts';
-import { countJobs, deleteJob, executeJob, getJob, jobStacktrace, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
+import { countJobs, deleteJob, executeJob, getJob, type JobQuery, jobStacktrace, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { page, pagingParams, qs, readQuery } from '../query-params.ts';
+import { bodyFilters, page, pagingParams, qs, readQuery } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 const Retries = z.object({ retries: z.number().int() });
@@ -33,15 +33,7 @@ const JobQueryBody = z
     executable: z.boolean().nullish(),
   })
   .passthrough();
-const jobQueryOf = (body: z.infer<typeof JobQueryBody>) => ({
-  processInstanceId: body.processInstanceId ?? undefined,
-  processDefinitionId: body.processDefinitionId ?? undefined,
-  processDefinitionKey: body.processDefinitionKey ?? undefined,
-  jobDefinitionId: body.jobDefinitionId ?? undefined,
-  withException: body.withException ?? undefined,
-  noRetriesLeft: body.noRetriesLeft ?? undefined,
-  executable: body.executable ?? undefined,
-});
+const jobQueryOf = (body: z.infer<typeof JobQueryBody>) => bodyFilters<JobQuery>(body, JobQueryParams.shape);
 const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentType: qs.string(), ...pagingParams });
 
 /** Camunda's incident annotation column holds 4,000 characters. */

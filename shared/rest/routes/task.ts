@@ -8,7 +8,7 @@ import { deployedTaskForm, taskForm } from '../../app/forms.ts';
 import { formDto, taskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
-import { firstSorting, pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
+import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -50,14 +50,13 @@ const TaskQueryBody = z
     candidateGroup: z.string().nullish(),
     candidateGroups: z.array(z.string()).nullish(),
     includeAssignedTasks: z.boolean().nullish(),
-    sorting: z.array(z.object({ sortBy: z.string().nullish(), sortOrder: z.string().nullish() })).nullish(),
+    sorting: SortingList,
   })
   .passthrough();
 
 function fromQueryBody(body: z.infer<typeof TaskQueryBody>): TaskQuery {
   const { sorting, ...filters } = body;
-  const query: TaskQuery = {};
-  for (const [key, value] of Object.entries(filters)) if (value !== null && value !== undefined && key in TaskQueryParams.shape) (query as Record<string, unknown>)[key] = value;
+  const query = bodyFilters<TaskQuery>(filters, TaskQueryParams.shape);
   const sort = firstSorting(sorting, TASK_SORT_KEYS);
   if (sort) query.sort = sort;
   return query;
