@@ -1,5 +1,6 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { Batch, BatchJob } from '../batch/batch.ts';
+import { resolveCustomIncident } from '../engine/executions.ts';
 import { setIncidentAnnotation as setIncidentAnnotationOf } from '../engine/incident-operations.ts';
 import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
 import { invalidRequest, ResourceNotFound } from './errors.ts';
@@ -59,13 +60,19 @@ export const getIncident: UseCase<{ incidentId: string }, IncidentView> = async 
 };
 
 /**
- * DELETE /incident/{id}: Camunda resolves only incidents of custom types; a failed job or external
- * task is resolved by giving it retries. Every incident here is one of those two.
+ * DELETE /incident/{id}: Camunda resolves only incidents of custom types (UPDATE on the instance);
+ * a failed job or external task is resolved by giving it retries.
  */
 export const resolveIncident: UseCase<{ incidentId: string }, void> = async (app, caller, { incidentId }) => {
   const view = await getIncident(app, caller, { incidentId });
   const type = view.kind === 'batch' ? 'failedJob' : (view.item.incidentType as string);
-  throw invalidRequest(`Cannot resolve an incident of type ${type}`);
+  if (view.kind === 'batch' || type === 'failedJob' || type === 'failedExternalTask') throw invalidRequest(`Cannot resolve an incident of type ${type}`);
+  await requireInstanceItem(caller, view.item, 'UPDATE');
+  await app.engine.update(
+    view.item.processInstanceId as string,
+    (state) => resolveCustomIncident(state, incidentId) ?? state,
+    () => noMatchingIncident(incidentId),
+  );
 };
 
 /** PUT and DELETE /incident/{id}/annotation: UPDATE on the instance or UPDATE_INSTANCE on its definition. */

@@ -4,12 +4,17 @@ import { EngineError } from '../engine/errors.ts';
 import * as operations from '../engine/operations.ts';
 import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstance, requireInstanceItem } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
-import { ResourceNotFound } from './errors.ts';
+import { invalidRequest, RequestError, ResourceNotFound } from './errors.ts';
 import { jobDefinitionId } from './job-definitions.ts';
 import { isTimerStartJob } from '../store/start-event-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
-import { runTimerStartJob, setTimerStartJobRetries } from '../service/timer-start-jobs.ts';
+import { runTimerStartJob, setTimerStartJobRetries, updateTimerStartJob } from '../service/timer-start-jobs.ts';
+import * as jobOperations from '../engine/job-operations.ts';
+import { scheduleTimerStart } from '../engine/start-events.ts';
+import type { ProcessInstanceState } from '../engine/state.ts';
+import type { ProcessModel, StartEventNode } from '../bpmn/model.ts';
+import type { TimerStartJobRecord } from '../store/start-event-items.ts';
 import { callerOf, retryHandOver } from '../service/call-hand-over.ts';
 import type { QueryItem } from './read-models.ts';
 
@@ -174,4 +179,55 @@ export const jobStacktrace: UseCase<{ jobId: string }, string | undefined> = asy
   });
   const message = view.kind === 'batch' ? view.job.exceptionMessage : (view.item.exceptionMessage as string | null);
   return message || undefined;
+};
+
+/** A job's due date, due date recalculation or priority: instance jobs and timer start jobs; a batch's jobs are run by its batch. */
+async function changeJob(
+  app: AppContext,
+  caller: AuthContext,
+  jobId: string,
+  missing: () => Error,
+  change: { instance: (state: ProcessInstanceState, model: ProcessModel) => ProcessInstanceState; timerStart: (job: TimerStartJobRecord) => Promise<TimerStartJobRecord> },
+): Promise<void> {
+  if (await app.batches.repository.getJob(jobId)) throw invalidRequest(`Job ${jobId} is a batch execution job: its batch schedules it`);
+  const item = await app.engine.deps.items.getJob(jobId);
+  if (!item || isSignalBroadcast(item) || isCallHandOver(item) || !(await mayInstanceItem(caller, item, 'READ'))) throw missing();
+  await requireInstanceItem(caller, item, 'UPDATE');
+  if (isTimerStartJob(item)) {
+    if (!(await updateTimerStartJob(app.engine, jobId, change.timerStart))) throw missing();
+  } else {
+    await app.engine.update(item.processInstanceId as string, (state, model) => change.instance(state, model), missing);
+  }
+  await app.engine.sweepDueJobs();
+}
+
+/** PUT /job/{id}/duedate: UPDATE on the instance or UPDATE_INSTANCE on its definition. */
+export const setJobDuedate: UseCase<{ jobId: string; dueDate: number | null; cascade: boolean }, void> = async (app, caller, { jobId, dueDate, cascade }) => {
+  await changeJob(app, caller, jobId, () => new RequestError(500, `No job found with id '${jobId}'.`), {
+    instance: (state) => jobOperations.setJobDuedate(state, jobId, dueDate, cascade),
+    // A timer start job always has a due date: none means now.
+    timerStart: async (job) => ({ ...job, dueDate: dueDate ?? app.engine.env.now() }),
+  });
+};
+
+/** POST /job/{id}/duedate/recalculate: timers only. */
+export const recalculateJobDuedate: UseCase<{ jobId: string; creationDateBased: boolean }, void> = async (app, caller, { jobId, creationDateBased }) => {
+  const base = (job: { created: number }) => (creationDateBased ? job.created : app.engine.env.now());
+  await changeJob(app, caller, jobId, () => new ResourceNotFound(`No job found with id '${jobId}': job is null`), {
+    instance: (state, model) => jobOperations.recalculateJobDuedate(state, model, jobId, creationDateBased, app.engine.env),
+    timerStart: async (job) => {
+      const definition = await app.engine.definition(job.processDefinitionId);
+      if (!definition) throw new ResourceNotFound(`No job found with id '${jobId}': job is null`);
+      const node = (await app.engine.model(definition)).nodes.get(job.activityId) as StartEventNode;
+      return { ...job, dueDate: scheduleTimerStart(node, base(job)).dueDate };
+    },
+  });
+};
+
+/** PUT /job/{id}/priority. */
+export const setJobPriority: UseCase<{ jobId: string; priority: number }, void> = async (app, caller, { jobId, priority }) => {
+  await changeJob(app, caller, jobId, () => new ResourceNotFound(`No job found with id '${jobId}': job is null`), {
+    instance: (state) => jobOperations.setJobPriority(state, jobId, priority),
+    timerStart: async (job) => ({ ...job, priority }),
+  });
 };

@@ -73,7 +73,7 @@ function projectTransition({ state, model }: Projection, node: ActivityInstanceS
     activityId: node.activityId,
     activityName: target?.name ?? null,
     activityType: target?.activityType ?? 'unknown',
-    executionId: node.id,
+    executionId: executionIdOf(node, state.id),
     incidentIds: incidentIdsOf(node.incidents),
     incidents: incidentRefsOf(node.incidents),
     targetActivityId: node.activityId,

@@ -5,11 +5,24 @@ import type { ExecutionContext } from './execution-context.ts';
 import type { ActivityInstanceState } from './state.ts';
 import { getOwn } from './own-properties.ts';
 
-/** Camunda's execution id for a token: the uuid part of its activity instance id. */
+/**
+ * Camunda's execution id for a token: the process instance's id for its root, otherwise the
+ * instance's id, a dot and the uuid part of the token's activity instance id. Carrying the
+ * instance lets `/execution/{id}` find its instance with one read, without an index of executions
+ * that every step of every instance would have to rewrite (docs/decisions.md #42).
+ */
 export function executionIdOf(instance: ActivityInstanceState, processInstanceId: string): string {
-  if (instance.id === processInstanceId || instance.transition) return instance.id;
+  if (instance.id === processInstanceId) return processInstanceId;
   const colon = instance.id.lastIndexOf(':');
-  return colon >= 0 ? instance.id.slice(colon + 1) : instance.id;
+  return `${processInstanceId}${EXECUTION_SEPARATOR}${colon >= 0 ? instance.id.slice(colon + 1) : instance.id}`;
+}
+
+const EXECUTION_SEPARATOR = '.';
+
+/** The process instance an execution id belongs to (process instance ids never hold a dot). */
+export function processInstanceOfExecution(executionId: string): string {
+  const dot = executionId.lastIndexOf(EXECUTION_SEPARATOR);
+  return dot >= 0 ? executionId.slice(0, dot) : executionId;
 }
 
 /** The `execution` object listeners, delegates and expressions see for a token. */

@@ -28,6 +28,10 @@ export interface JobState {
   created: number;
   /** Timer cycles: what is left of `R<n>/<duration>` after this run, as an ISO repeat expression. */
   repeat?: string;
+  /** Timer cycles: milliseconds a cascading due date change added, which every later run keeps (Camunda's repeatOffset). */
+  repeatOffset?: number;
+  /** PUT /job/{id}/priority; absent: 0. */
+  priority?: number;
 }
 
 export interface TaskState {
@@ -91,11 +95,15 @@ export interface SubscriptionState {
 
 export interface IncidentState {
   id: string;
-  type: 'failedJob' | 'failedExternalTask';
+  /** failedJob, failedExternalTask, or a client's own type (POST /execution/{id}/create-incident). */
+  type: string;
   activityId: string;
   message?: string;
-  /** The failing job or external task id; for an incident a called instance caused, that instance's incident id. */
-  configuration: string;
+  /**
+   * The failing job or external task id; for an incident a called instance caused, that instance's
+   * incident id; a client's own value (absent when none) on an incident it created.
+   */
+  configuration?: string;
   created: number;
   /**
    * On a call activity: the incident of the called instance this one stands for (Camunda's cause

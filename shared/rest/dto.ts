@@ -120,7 +120,7 @@ export function jobDto(item: Item) {
     exceptionMessage: item.exceptionMessage ?? null,
     failedActivityId: item.exceptionMessage ? item.activityId : null,
     suspended: false,
-    priority: 0,
+    priority: item.priority ?? 0,
     tenantId: item.tenantId ?? null,
     createTime: formatDate(item.created as number),
     batchId: null,
@@ -128,7 +128,6 @@ export function jobDto(item: Item) {
 }
 
 export function incidentDto(item: Item) {
-  const jobKind = item.incidentType === 'failedJob' ? 'job' : null;
   return {
     id: item.id,
     processDefinitionId: item.processDefinitionId,
@@ -140,10 +139,10 @@ export function incidentDto(item: Item) {
     failedActivityId: item.activityId,
     causeIncidentId: item.causeIncidentId ?? item.id,
     rootCauseIncidentId: item.rootCauseIncidentId ?? item.id,
-    configuration: item.configuration,
+    configuration: item.configuration ?? null,
     tenantId: item.tenantId ?? null,
     incidentMessage: item.incidentMessage ?? null,
-    jobDefinitionId: jobKind ? null : null,
+    jobDefinitionId: null,
     annotation: item.annotation ?? null,
   };
 }

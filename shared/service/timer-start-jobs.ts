@@ -3,6 +3,7 @@ import { startProcessInstance } from '../engine/operations.ts';
 import { scheduleTimerStart } from '../engine/start-events.ts';
 import { log } from '../observability/logger.ts';
 import { ConcurrentModificationError, isConditionalFailure } from '../store/errors.ts';
+import type { TimerStartJobRecord } from '../store/start-event-items.ts';
 import type { EngineService } from './engine-service.ts';
 
 /** What a run did; a failure carries its cause (the job kept it, one retry less). */
@@ -55,5 +56,14 @@ export async function setTimerStartJobRetries(service: EngineService, jobId: str
   const job = await startEvents.timerStartJob(jobId);
   if (!job) return false;
   await startEvents.write([startEvents.timerStartJobAction(job, { ...job, retries }, layout)]);
+  return true;
+}
+
+/** Changes a timer start job (its due date, priority); false when it is gone. A run meanwhile makes the write fail its guard. */
+export async function updateTimerStartJob(service: EngineService, jobId: string, change: (job: TimerStartJobRecord) => Promise<TimerStartJobRecord>): Promise<boolean> {
+  const { startEvents, layout } = service.deps;
+  const job = await startEvents.timerStartJob(jobId);
+  if (!job) return false;
+  await startEvents.write([startEvents.timerStartJobAction(job, await change(job), layout)]);
   return true;
 }

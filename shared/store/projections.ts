@@ -134,6 +134,7 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         dueDate: job.dueDate ?? null,
         retries: job.retries,
         exceptionMessage: job.exceptionMessage ?? null,
+        priority: job.priority ?? 0,
         created: job.created,
         gsi1pk: shardKey('JOB', job.id, layout),
         gsi1sk: `${timeKey(due)}#${job.id}`,
@@ -180,7 +181,7 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         activityId: incident.activityId,
         incidentMessage: incident.message ?? null,
         // A call activity's incident stands for its called instance's: Camunda gives it no configuration.
-        configuration: incident.causeIncidentId ? null : incident.configuration,
+        configuration: incident.causeIncidentId ? null : (incident.configuration ?? null),
         causeIncidentId: incident.causeIncidentId ?? null,
         rootCauseIncidentId: incident.rootCauseIncidentId ?? null,
         annotation: incident.annotation ?? null,

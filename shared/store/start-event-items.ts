@@ -32,6 +32,8 @@ export interface TimerStartJobRecord {
   /** What is left of a cycle after this run (an ISO repeat), as on instance timer jobs. */
   repeat?: string;
   exceptionMessage?: string;
+  /** PUT /job/{id}/priority; absent: 0. */
+  priority?: number;
 }
 
 /** The items the latest version of one process key wrote for its start events. */

@@ -574,9 +574,23 @@ function unknownScopeAnswer(key: string, path: string): Error | undefined {
   if (key === 'POST /task/{id}/delegate' || key === 'POST /task/{id}/resolve' || key === 'GET /task/{id}/identity-links') return nullValue(`Cannot find task with id ${id}: task is null`);
   // LockExternalTaskCmd checks its worker before it looks the task up.
   if (key === 'POST /external-task/{id}/lock') return nullValue('workerId is null');
+  // MessageEventReceivedCmd looks for the subscription only, whether the execution exists or not.
+  if (key === 'POST /execution/{id}/messageSubscriptions/{messageName}/trigger') {
+    const message = decodeURIComponentOr(rawName ?? '');
+    if (message === undefined) return undefined;
+    return new RequestError(
+      500,
+      `Cannot trigger message ${message} for execution ${id}: Execution with id '${id}' does not have a subscription to a message event with name '${message}': eventSubscriptions is empty`,
+      'RestException',
+      0,
+    );
+  }
+  if (key === 'PUT /job/{id}/duedate') return new RequestError(500, `No job found with id '${id}'.`, 'InvalidRequestException');
+  // SignalCmd finds the execution missing (a BadUserRequestException the resource wraps as a 500).
+  if (key === 'POST /execution/{id}/signal') return new RequestError(500, `Cannot signal execution ${id}: execution ${id} doesn't exist: execution is null`, 'RestException', 0);
   const scope = key.startsWith('/task', key.indexOf(' ') + 1)
     ? { type: 'task', missing: `task ${id} doesn't exist: task is null` }
-    : { type: 'process instance', missing: `execution ${id} doesn't exist: execution is null` };
+    : { type: key.startsWith('/execution', key.indexOf(' ') + 1) ? 'execution' : 'process instance', missing: `execution ${id} doesn't exist: execution is null` };
   if (resource === undefined || !['variables', 'localVariables'].includes(segment ?? '')) return undefined;
   const wrapped = (message: string) => new RequestError(500, `${message}: ${scope.missing}`, 'RestException', 0);
   if (rawName === undefined) return key.startsWith('GET') ? nullValue(scope.missing) : wrapped(`Cannot modify variables for ${scope.type} ${id}`);

@@ -76,6 +76,8 @@ interface Fixture {
   batchJobDefinitionIds: string[];
   incidentId: string;
   resourceId: string;
+  /** The execution waiting for MESSAGE, with a local variable. */
+  executionId: string;
 }
 
 let runtime: LocalRuntime;
@@ -245,11 +247,29 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /job': { path: '/job', body: {} },
     'POST /job/count': { path: '/job/count', body: {} },
     'GET /job/{id}/stacktrace': { path: `/job/${f.jobId}/stacktrace` },
+    'GET /execution': { path: '/execution' },
+    'POST /execution': { path: '/execution', body: {} },
+    'GET /execution/count': { path: '/execution/count' },
+    'POST /execution/count': { path: '/execution/count', body: {} },
+    'GET /execution/{id}': { path: `/execution/${f.executionId}` },
+    'POST /execution/{id}/signal': { path: `/execution/${f.executionId}/signal`, body: {} },
+    'GET /execution/{id}/messageSubscriptions/{messageName}': { path: `/execution/${f.executionId}/messageSubscriptions/${MESSAGE}` },
+    'POST /execution/{id}/messageSubscriptions/{messageName}/trigger': { path: `/execution/${f.executionId}/messageSubscriptions/${MESSAGE}/trigger`, body: {} },
+    'POST /execution/{id}/create-incident': { path: `/execution/${f.executionId}/create-incident`, body: { incidentType: 'mallory' } },
+    'GET /execution/{id}/localVariables': { path: `/execution/${f.executionId}/localVariables` },
+    'POST /execution/{id}/localVariables': { path: `/execution/${f.executionId}/localVariables`, body: { modifications: { injected: { value: 1, type: 'Integer' } } } },
+    'GET /execution/{id}/localVariables/{varName}': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar` },
+    'PUT /execution/{id}/localVariables/{varName}': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar`, body: { value: 'overwritten', type: 'String' } },
+    'DELETE /execution/{id}/localVariables/{varName}': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar` },
+    'GET /execution/{id}/localVariables/{varName}/data': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar/data` },
     'GET /event-subscription': { path: '/event-subscription' },
     'GET /event-subscription/count': { path: '/event-subscription/count' },
     'DELETE /job/{id}': { path: `/job/${f.jobId}` },
     'POST /job/{id}/execute': { path: `/job/${f.jobId}/execute` },
     'PUT /job/{id}/retries': { path: `/job/${f.jobId}/retries`, body: { retries: 3 } },
+    'PUT /job/{id}/duedate': { path: `/job/${f.jobId}/duedate`, body: { duedate: null } },
+    'POST /job/{id}/duedate/recalculate': { path: `/job/${f.jobId}/duedate/recalculate` },
+    'PUT /job/{id}/priority': { path: `/job/${f.jobId}/priority`, body: { priority: 99 } },
     'GET /incident': { path: '/incident' },
     'GET /incident/count': { path: '/incident/count' },
     'GET /history/process-instance': { path: '/history/process-instance' },
@@ -393,6 +413,11 @@ function secrets(f: Fixture): string[] {
   ];
 }
 
+/** Routes whose answer for an unknown object is Camunda's 500 (JobResourceImpl#setJobDuedate: every engine failure is a 500). */
+const UNKNOWN_IS_500: Record<string, (path: string) => string> = {
+  'PUT /job/{id}/duedate': (path) => `No job found with id '${path.split('/')[2]}'.`,
+};
+
 const keyOf = (route: { method: string; pattern: string }) => `${route.method} ${route.pattern}`;
 
 describe('security of every route', () => {
@@ -432,6 +457,8 @@ describe('security of every route', () => {
     await ok(asAdmin('PUT', { path: `/job/${job.id}/retries`, body: { retries: 0 } }), 204);
     const [incident] = await ok(asAdmin('GET', { path: `/incident?processInstanceId=${pi}` }));
     const [resource] = await ok(asAdmin('GET', { path: `/deployment/${deployment.id}/resources` }));
+    const [execution] = await ok(asAdmin('GET', { path: `/execution?processInstanceId=${pi}&activityId=waitMsg` }));
+    await ok(asAdmin('PUT', { path: `/execution/${execution.id}/localVariables/secretExecutionVar`, body: { value: SECRET, type: 'String' } }), 204);
     fx = {
       deploymentId: deployment.id,
       tenantDeploymentId: tenantDeployment.id,
@@ -446,6 +473,7 @@ describe('security of every route', () => {
       batchJobDefinitionIds: [batch.seedJobDefinitionId, batch.monitorJobDefinitionId, batch.batchJobDefinitionId],
       incidentId: incident.id,
       resourceId: resource.id,
+      executionId: execution.id,
     };
     for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);
     table = requests(fx);
@@ -492,6 +520,9 @@ describe('security of every route', () => {
           // Only camunda-admin may unlock a user: Camunda names no permission that would grant it.
           if (key === 'POST /user/{id}/unlock') expect(reply.body.message).toBe('ENGINE-03029 Required admin authenticated group or user.');
           else expect(reply.body.missingAuthorizations.length, describeReply).toBeGreaterThan(0);
+        } else if (key in UNKNOWN_IS_500) {
+          // A job the caller may not read answers as an unknown one, which Camunda answers with a 500 here.
+          expect(reply, describeReply).toMatchObject({ status: 500, body: { type: 'InvalidRequestException', message: UNKNOWN_IS_500[key]!(request!.path) } });
         } else {
           expect([400, 404], describeReply).toContain(reply.status);
           // Without a password policy Camunda answers 404 with no body at all.

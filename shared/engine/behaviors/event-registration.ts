@@ -5,13 +5,14 @@ import type { ActivityInstanceState, JobState } from '../state.ts';
 import { scheduleTimer } from '../timers.ts';
 
 /** Creates the timer job, or message or signal subscription, through which `event` can fire for `owner`. */
-export function armEvent(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, repeat?: string): void {
+export function armEvent(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, repeat?: string, repeatOffset?: number): void {
   if (event.timer) {
     const text = repeat ?? String(ctx.evaluate(event.timer.expression, owner));
     const kind = repeat ? 'timeCycle' : event.timer.kind;
     const schedule = scheduleTimer(kind, text, ctx.now());
-    const job = ctx.newJob('timer', event.id, schedule.dueDate);
+    const job = ctx.newJob('timer', event.id, schedule.dueDate + (repeatOffset ?? 0));
     if (schedule.repeat) job.repeat = schedule.repeat;
+    if (repeatOffset) job.repeatOffset = repeatOffset;
     if (!owner.jobs) owner.jobs = [];
     owner.jobs.push(job);
   } else if (event.messageName || event.signalName || event.conditional) {
@@ -25,7 +26,7 @@ export function armEvent(ctx: BehaviorContext, owner: ActivityInstanceState, eve
 
 /** Non-interrupting events keep listening: messages and signals stay subscribed, timer cycles schedule their next run. */
 export function rearm(ctx: BehaviorContext, owner: ActivityInstanceState, event: CatchEventNode, firedJob?: JobState): void {
-  if (event.timer && firedJob?.repeat) armEvent(ctx, owner, event, firedJob.repeat);
+  if (event.timer && firedJob?.repeat) armEvent(ctx, owner, event, firedJob.repeat, firedJob.repeatOffset);
   if (event.messageName || event.signalName || event.conditional) armEvent(ctx, owner, event);
 }
 

@@ -16,6 +16,7 @@ import { conditionRoutes } from './condition.ts';
 import { taskRoutes } from './task.ts';
 import { resourceOptionRoutes } from './resource-options.ts';
 import { eventSubscriptionRoutes } from './event-subscription.ts';
+import { executionRoutes } from './execution.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -36,4 +37,5 @@ export const allRoutes: Route[] = [
   ...authorizationRoutes,
   ...resourceOptionRoutes,
   ...eventSubscriptionRoutes,
+  ...executionRoutes,
 ];

@@ -1,14 +1,34 @@
 import * as z from 'zod/v4';
 import { countIncidents, getIncident, type IncidentView, queryIncidents, resolveIncident, setIncidentAnnotation } from '../../app/incidents.ts';
-import { countJobs, deleteJob, executeJob, getJob, type JobQuery, jobStacktrace, type JobView, queryJobs, setJobRetries } from '../../app/jobs.ts';
+import {
+  countJobs,
+  deleteJob,
+  executeJob,
+  getJob,
+  type JobQuery,
+  jobStacktrace,
+  type JobView,
+  queryJobs,
+  recalculateJobDuedate,
+  setJobDuedate,
+  setJobPriority,
+  setJobRetries,
+} from '../../app/jobs.ts';
+import { parseDate } from '../dates.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
-import { invalidRequest } from '../errors.ts';
+import { EngineError } from '../../engine/errors.ts';
+import { invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { bodyFilters, page, pagingParams, qs, readQuery } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 const Retries = z.object({ retries: z.number().int() });
+/** Camunda's JobDuedateDto: `duedate` (lower-case d) may be null, which makes the job due at once. */
+const Duedate = z.object({ duedate: z.string().nullish(), cascade: z.boolean().nullish() });
+/** Camunda's PriorityDto: a Java long. */
+const Priority = z.object({ priority: z.number().int().nullish() });
+const RecalculateParams = z.object({ creationDateBased: qs.boolean() });
 
 const JobQueryParams = z.object({
   processInstanceId: qs.string(),
@@ -38,6 +58,16 @@ const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentTy
 
 /** Camunda's incident annotation column holds 4,000 characters. */
 const AnnotationBody = z.object({ annotation: z.string().max(4000).nullish() });
+
+/** Camunda's JobResourceImpl answers an engine failure of these calls as a 500 of its own type, message unchanged. */
+async function asRestError(type: 'InvalidRequestException' | 'RestException', run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof EngineError) throw Object.assign(new RestError(500, error.message, type, error.code), { cause: error });
+    throw error;
+  }
+}
 
 const toJobDto = (view: JobView) => (view.kind === 'batch' ? batchJobDto(view.job, view.batch) : jobDto(view.item));
 const toIncidentDto = (view: IncidentView) => (view.kind === 'batch' ? batchJobIncidentDto(view.job, view.batch) : incidentDto(view.item));
@@ -93,6 +123,37 @@ export const jobRoutes: Route[] = [
       const body = readBody(ctx.req, Retries);
       if (body.retries < 0) throw invalidRequest(`The number of job retries must be a non-negative Integer, but '${body.retries}' has been provided.`, 500);
       await setJobRetries(ctx.app, ctx.auth, { jobId: ctx.params.id, retries: body.retries });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/job/{id}/duedate',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, Duedate);
+      // Camunda's Jackson answers a date it cannot read with an empty message.
+      const dueDate = body.duedate == null ? null : parseDate(body.duedate);
+      if (dueDate === undefined) throw invalidRequest('');
+      await asRestError('InvalidRequestException', () => setJobDuedate(ctx.app, ctx.auth, { jobId: ctx.params.id, dueDate, cascade: body.cascade ?? false }));
+      return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/job/{id}/duedate/recalculate',
+    handler: async (ctx) => {
+      const { creationDateBased } = readQuery(ctx.req, RecalculateParams);
+      await asRestError('InvalidRequestException', () => recalculateJobDuedate(ctx.app, ctx.auth, { jobId: ctx.params.id, creationDateBased: creationDateBased ?? true }));
+      return noContent();
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/job/{id}/priority',
+    handler: async (ctx) => {
+      const { priority } = readBody(ctx.req, Priority);
+      if (priority == null) throw new RestError(400, `Priority for job '${ctx.params.id}' cannot be null.`, 'RestException');
+      await asRestError('RestException', () => setJobPriority(ctx.app, ctx.auth, { jobId: ctx.params.id, priority }));
       return noContent();
     },
   }),

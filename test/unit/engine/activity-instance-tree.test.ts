@@ -35,7 +35,7 @@ describe('the activity instance tree DTO', () => {
           processDefinitionId: 'oneTaskProcess:1:def',
           childActivityInstances: [],
           childTransitionInstances: [],
-          executionIds: [nthId(3)],
+          executionIds: [`${pi}.${nthId(3)}`],
           activityName: 'my task',
           incidentIds: [],
           incidents: [],
@@ -71,7 +71,7 @@ describe('the activity instance tree DTO', () => {
     for (const node of [sub, inner, task]) {
       expect(node.id.startsWith(`${node.activityId}:`)).toBe(true);
       expect(node.id.slice(node.activityId.length + 1)).toMatch(UUID);
-      expect(node.executionIds).toEqual([node.id.slice(node.activityId.length + 1)]);
+      expect(node.executionIds).toEqual([`${root.id}.${node.id.slice(node.activityId.length + 1)}`]);
       expect(node.processInstanceId).toBe(root.id);
     }
   });
@@ -102,7 +102,7 @@ describe('the activity instance tree DTO', () => {
     expect(driver.tree!.childActivityInstances.map((c) => [c.activityId, c.activityType])).toEqual([['intermediateCatchEvent', 'intermediateTimer']]);
   });
 
-  it('shows transition instances with a plain uuid id, executionId = id and targetActivityId = activityId', async () => {
+  it('shows transition instances with a plain uuid id, executionId = <instance>.<id> and targetActivityId = activityId', async () => {
     // given
     const driver = InstanceDriver.start(await loadModel('ProcessInstanceModificationTest.nestedParallelAsyncBeforeOneTaskProcess.bpmn20.xml'));
 
@@ -119,7 +119,7 @@ describe('the activity instance tree DTO', () => {
       activityId: 'innerTask',
       activityName: null,
       activityType: 'userTask',
-      executionId: transition.id,
+      executionId: `${driver.state.id}.${transition.id}`,
       incidentIds: [],
       incidents: [],
       targetActivityId: 'innerTask',
@@ -164,7 +164,7 @@ describe('the activity instance tree DTO', () => {
     const child = driver.tree!.childActivityInstances[0]!;
     expect(child.activityId).toBe(longId);
     expect(child.id).toBe(nthId(3));
-    expect(child.executionIds).toEqual([nthId(3)]);
+    expect(child.executionIds).toEqual([`${driver.state.id}.${nthId(3)}`]);
   });
 
   it('carries the process name as the root activityName and name', async () => {

@@ -39,7 +39,7 @@ describe('async before', () => {
         activityId: 'theTask',
         activityName: 'my task',
         activityType: 'userTask',
-        executionId: transitionId,
+        executionId: `${driver.state.id}.${transitionId}`,
         incidentIds: [],
         incidents: [],
         targetActivityId: 'theTask',

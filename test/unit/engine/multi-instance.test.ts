@@ -30,7 +30,7 @@ describe('parallel multi-instance user tasks (parallelTasks model)', () => {
       activityId: 'miTasks',
       activityType: 'userTask',
       childActivityInstances: [],
-      executionIds: [nthId(n)],
+      executionIds: [`${pi}.${nthId(n)}`],
     });
     expect(driver.tree).toEqual({
       ...common,
@@ -46,7 +46,7 @@ describe('parallel multi-instance user tasks (parallelTasks model)', () => {
           parentActivityInstanceId: pi,
           activityId: 'miTasks#multiInstanceBody',
           activityType: 'multiInstanceBody',
-          executionIds: [nthId(5)],
+          executionIds: [`${pi}.${nthId(5)}`],
           childActivityInstances: [inner(6), inner(8), inner(10)],
         },
       ],

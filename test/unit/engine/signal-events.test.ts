@@ -106,7 +106,7 @@ describe('signal catch events', () => {
       { definitions: SIGNALS },
     );
     const driver = InstanceDriver.start(model);
-    const executionOfA = driver.instancesOf('a')[0]!.id.split(':')[1]!;
+    const executionOfA = `${driver.state.id}.${driver.instancesOf('a')[0]!.id.split(':')[1]!}`;
 
     // when
     driver.apply(receiveSignal(driver.state, driver.model, 'alert', undefined, driver.env, executionOfA));

@@ -309,7 +309,7 @@ describe('S30 asyncBefore start', () => {
     const tree = driver.tree!;
     expect(tree.childTransitionInstances).toEqual([expect.objectContaining({ activityId: 'task2', targetActivityId: 'task2', activityType: 'userTask', parentActivityInstanceId: driver.state.id })]);
     const transition = tree.childTransitionInstances[0]!;
-    expect(transition.executionId).toBe(transition.id);
+    expect(transition.executionId).toBe(`${driver.state.id}.${transition.id}`);
     expect(jobRows(driver)).toEqual([{ activityId: 'task2', kind: 'async-before', owner: 'task2', ownerId: transition.id, dueDate: undefined }]);
 
     expect(driver.executeJob().failure).toBeUndefined();
