@@ -9,12 +9,13 @@ import { badUserRequest, nullValue } from '../engine/errors.ts';
 import { processInstanceOfExecution } from '../engine/execution-facade.ts';
 import * as executions from '../engine/executions.ts';
 import type { ExecutionNode } from '../engine/executions.ts';
-import type { IncidentState, ProcessInstanceState, TypedValue, Variables } from '../engine/state.ts';
+import type { IncidentState, ProcessInstanceState, Variables } from '../engine/state.ts';
 import { mayInstance, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { findProcessInstances } from './process-instances.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { likeMatches, type VariableCondition, variableMatches } from './variable-conditions.ts';
 import type { QueryItem } from './read-models.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
 import { projectQueryItems } from '../store/projections.ts';
@@ -26,13 +27,6 @@ export interface ExecutionView {
   tenantId: string | null;
   definitionId: string;
   definitionKey: string;
-}
-
-/** A condition on a variable's value (Camunda's VariableQueryParameterDto, operators already checked). */
-export interface VariableCondition {
-  name: string;
-  operator: 'eq' | 'neq' | 'gt' | 'gteq' | 'lt' | 'lteq' | 'like';
-  value: unknown;
 }
 
 export interface ExecutionFilter {
@@ -71,44 +65,12 @@ function viewOf(state: ProcessInstanceState, execution: ExecutionNode): Executio
   return { id: execution.id, processInstanceId: state.id, tenantId: state.tenantId ?? null, definitionId: state.definitionId, definitionKey: state.definitionKey };
 }
 
-/** Camunda's `like`: `%` any run, `_` one character, compared on the value as text. */
-function likeMatches(value: unknown, pattern: string): boolean {
-  const regex = pattern
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/%/g, '.*')
-    .replace(/_/g, '.');
-  return typeof value === 'string' && new RegExp(`^${regex}$`, 's').test(value);
-}
-
-function compare(actual: TypedValue, condition: VariableCondition): boolean {
-  const value = actual.value;
-  const wanted = condition.value;
-  switch (condition.operator) {
-    case 'eq':
-      return value === wanted || (value instanceof Object && JSON.stringify(value) === JSON.stringify(wanted));
-    case 'neq':
-      return value !== wanted;
-    case 'like':
-      return likeMatches(value, String(wanted));
-    default: {
-      // Ordering compares like types only: numbers with numbers, text (and dates) with text.
-      if (typeof value !== typeof wanted || (typeof value !== 'number' && typeof value !== 'string')) return false;
-      const x = value as number | string;
-      const y = wanted as number | string;
-      if (condition.operator === 'gt') return x > y;
-      if (condition.operator === 'gteq') return x >= y;
-      if (condition.operator === 'lt') return x < y;
-      return x <= y;
-    }
-  }
-}
-
 /** A variable condition holds when some variable of the scopes has the name and a matching value. */
 function variablesMatch(scopes: readonly (Variables | undefined)[], conditions: readonly VariableCondition[] | undefined): boolean {
   return (conditions ?? []).every((condition) =>
     scopes.some((variables) => {
       const actual = variables && Object.hasOwn(variables, condition.name) ? variables[condition.name] : undefined;
-      return actual !== undefined && compare(actual, condition);
+      return actual !== undefined && variableMatches(actual, condition);
     }),
   );
 }

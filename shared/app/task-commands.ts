@@ -5,7 +5,7 @@
  * the caller may not change is a 403, not a 404.
  */
 import type { AuthContext } from '../auth/auth-context.ts';
-import { EngineError, notFound, nullValue } from '../engine/errors.ts';
+import { type EngineError, notFound, nullValue } from '../engine/errors.ts';
 import * as engine from '../engine/index.ts';
 import type { OperationResult, ProcessInstanceState, Variables } from '../engine/index.ts';
 import type { ProcessModel } from '../bpmn/model.ts';

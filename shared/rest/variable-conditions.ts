@@ -4,7 +4,7 @@
  * operators a query accepts are its own (an execution's `processVariables` only `eq` and `neq`).
  */
 import * as z from 'zod/v4';
-import type { VariableCondition } from '../app/executions.ts';
+import type { VariableCondition } from '../app/variable-conditions.ts';
 import { notValid } from '../engine/errors.ts';
 import { invalidRequest } from './errors.ts';
 

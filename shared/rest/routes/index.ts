@@ -17,6 +17,7 @@ import { taskRoutes } from './task.ts';
 import { resourceOptionRoutes } from './resource-options.ts';
 import { eventSubscriptionRoutes } from './event-subscription.ts';
 import { executionRoutes } from './execution.ts';
+import { variableInstanceRoutes } from './variable-instance.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -38,4 +39,5 @@ export const allRoutes: Route[] = [
   ...resourceOptionRoutes,
   ...eventSubscriptionRoutes,
   ...executionRoutes,
+  ...variableInstanceRoutes,
 ];
