@@ -1,14 +1,17 @@
 /**
  * The forms a task list shows (Camunda's FormService): the form key or Camunda Form reference of a
- * user task or of a definition's start event, and a form deployed with the process. Forms generated
- * from camunda:formData (rendered HTML, form variables, submit) are not provided yet.
+ * user task or of a definition's start event, a form deployed with the process, and the forms
+ * Camunda generates from camunda:formData (their variables and fields; submitting is in tasks.ts
+ * and process-definitions.ts).
  */
 import type { AuthContext } from '../auth/auth-context.ts';
-import { EngineError } from '../engine/errors.ts';
-import { evaluateForm, type EvaluatedForm } from '../engine/forms.ts';
+import { badUserRequest, EngineError, notFound, nullValue } from '../engine/errors.ts';
+import type { RenderedField } from '../engine/form-fields.ts';
+import type { Variables } from '../engine/state.ts';
+import { evaluateForm, type EvaluatedForm, startFormFields, startFormVariables, startRenderedFields } from '../engine/forms.ts';
 import * as engine from '../engine/index.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
-import { mayTask } from './access.ts';
+import { mayTask, requireTask } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { RequestError } from './errors.ts';
 import { type DefinitionRef, getProcessDefinition } from './process-definitions.ts';
@@ -16,6 +19,8 @@ import type { DefinitionRecord, QueryItem } from './read-models.ts';
 
 export interface FormView extends EvaluatedForm {
   deploymentId: string;
+  /** The form has camunda:formData fields (Camunda generates an HTML form from them). */
+  hasFields?: boolean;
 }
 
 /**
@@ -26,7 +31,9 @@ export async function taskForm(app: AppContext, caller: AuthContext, taskId: str
   const cannotGet = () => new RequestError(400, `Cannot get form for task ${taskId}`, 'RestException');
   const item = await app.engine.deps.items.getTask(taskId);
   if (!item || !(await mayTask(caller, item, 'READ'))) throw cannotGet();
-  return formOfTask(app, item, cannotGet);
+  const form = await formOfTask(app, item, cannotGet);
+  // A generated form without a key of its own is served by the engine (Camunda's TaskResourceImpl#getForm).
+  return !form.formKey && form.hasFields ? { ...form, formKey: `embedded:engine://engine/:engine/task/${taskId}/rendered-form` } : form;
 }
 
 async function formOfTask(app: AppContext, item: QueryItem, failed: () => Error): Promise<FormView> {
@@ -46,7 +53,7 @@ async function formOfTask(app: AppContext, item: QueryItem, failed: () => Error)
 async function startFormOf(app: AppContext, definition: DefinitionRecord): Promise<FormView> {
   const model = await app.engine.model(definition);
   const start = model.initialStartEventId ? model.nodes.get(model.initialStartEventId) : undefined;
-  return { ...evaluateForm(start?.form, (expression) => expression.text), deploymentId: definition.deploymentId };
+  return { ...evaluateForm(start?.form, (expression) => expression.text), deploymentId: definition.deploymentId, hasFields: startFormFields(model).length > 0 };
 }
 
 /** GET /process-definition/{id}/startForm: any failure to find the definition is Camunda's 400. */
@@ -55,7 +62,8 @@ export async function startForm(app: AppContext, caller: AuthContext, ref: Defin
     if ('id' in ref && error instanceof RequestError && error.status === 404) throw new RequestError(400, `Cannot get start form data for process definition ${ref.id}`);
     throw error;
   });
-  return startFormOf(app, definition);
+  const form = await startFormOf(app, definition);
+  return !form.formKey && form.hasFields ? { ...form, formKey: `embedded:engine://engine/:engine/process-definition/${definition.id}/rendered-form` } : form;
 }
 
 /**
@@ -92,4 +100,58 @@ export async function deployedStartForm(app: AppContext, caller: AuthContext, re
     throw error;
   });
   return deployedForm(app, await startFormOf(app, definition));
+}
+
+/** A task's instance, loaded, for its generated form; `missing` when the task or its instance is gone. */
+async function taskInstance(app: AppContext, item: QueryItem, missing: () => Error) {
+  const loaded = await app.engine.load(item.processInstanceId as string);
+  if (!loaded || !engine.hasTask(loaded.stored.state, item.id as string)) throw missing();
+  return loaded;
+}
+
+/**
+ * GET /task/{id}/form-variables: READ on the task or READ_TASK on its definition. An unknown task is
+ * Camunda's 400 (GetTaskFormVariablesCmd's BadUserRequestException).
+ */
+export async function taskFormVariables(app: AppContext, caller: AuthContext, taskId: string, names?: readonly string[]): Promise<Variables> {
+  const missing = () => badUserRequest(`Cannot find task with id '${taskId}'.: task is null`);
+  const item = await app.engine.deps.items.getTask(taskId);
+  if (!item) throw missing();
+  await requireTask(caller, item, 'READ');
+  const loaded = await taskInstance(app, item, missing);
+  return engine.taskFormVariables(loaded.stored.state, loaded.model, taskId, app.engine.env, names);
+}
+
+/** GET /task/{id}/rendered-form: the fields of the form Camunda generates; none is its 404. */
+export async function taskRenderedFields(app: AppContext, caller: AuthContext, taskId: string): Promise<RenderedField[]> {
+  const missing = () => nullValue(`Task '${taskId}' not found: task is null`);
+  const item = await app.engine.deps.items.getTask(taskId);
+  if (!item) throw missing();
+  await requireTask(caller, item, 'READ');
+  const loaded = await taskInstance(app, item, missing);
+  const fields = engine.taskRenderedFields(loaded.stored.state, loaded.model, taskId, app.engine.env);
+  if (fields.length === 0) throw new RequestError(404, `No matching rendered form for task with the id ${taskId} found.`);
+  return fields;
+}
+
+/** A definition for its start form: an unknown id is the deployment cache's NotFoundException (400), an unknown key the REST layer's 404. */
+async function startFormDefinition(app: AppContext, caller: AuthContext, ref: DefinitionRef): Promise<DefinitionRecord> {
+  return getProcessDefinition(app, caller, ref).catch((error: unknown) => {
+    if ('id' in ref && error instanceof RequestError && error.status === 404) throw notFound(`no deployed process definition found with id '${ref.id}': processDefinition is null`);
+    throw error;
+  });
+}
+
+/** GET /process-definition/{id}/form-variables: the start form's fields, with their defaults. */
+export async function startFormVariablesOf(app: AppContext, caller: AuthContext, ref: DefinitionRef, names?: readonly string[]): Promise<Variables> {
+  const definition = await startFormDefinition(app, caller, ref);
+  return startFormVariables(await app.engine.model(definition), names);
+}
+
+/** GET /process-definition/{id}/rendered-form. */
+export async function startRenderedFieldsOf(app: AppContext, caller: AuthContext, ref: DefinitionRef): Promise<RenderedField[]> {
+  const definition = await startFormDefinition(app, caller, ref);
+  const fields = startRenderedFields(await app.engine.model(definition));
+  if (fields.length === 0) throw new RequestError(404, `No matching rendered start form for process definition with the id ${definition.id} found.`);
+  return fields;
 }

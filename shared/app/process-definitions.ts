@@ -1,5 +1,6 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { ProcessInstanceState, Variables } from '../engine/state.ts';
+import { submittedStartVariables } from '../engine/forms.ts';
 import { EngineError } from '../engine/errors.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import { canSeeDefinition, filterAllowed, requireDefinition } from './access.ts';
@@ -104,6 +105,9 @@ export async function countProcessDefinitions(app: AppContext, caller: AuthConte
   return (await matchingDefinitions(app, caller, input)).length;
 }
 
+/** The engine failures Camunda's start and submit-form resources answer under their own message (its ProcessEngineException subclasses; not Java's own exceptions). */
+const WRAPPED_START_FAILURES: readonly string[] = ['ProcessEngineException', 'FormFieldValidationException', 'FormFieldValidatorException', 'FormFieldConfigurationException'];
+
 export interface StartRequest {
   variables?: Variables;
   businessKey?: string;
@@ -122,17 +126,31 @@ export interface StartedInstance {
  * readable (else it does not exist for the caller), then the request is read, then CREATE_INSTANCE
  * on the definition and CREATE on ProcessInstance are required.
  */
-export async function startProcessInstance(app: AppContext, caller: AuthContext, input: { definition: DefinitionRef; request: Deferred<StartRequest> }): Promise<StartedInstance> {
+export async function startProcessInstance(
+  app: AppContext,
+  caller: AuthContext,
+  input: { definition: DefinitionRef; request: Deferred<StartRequest>; viaStartForm?: boolean },
+): Promise<StartedInstance> {
   const definition = await definitionOf(app, caller, input.definition);
   const request = input.request();
   await requireDefinition(caller, definition, 'CREATE_INSTANCE');
   await caller.require({ permission: 'CREATE', resource: 'ProcessInstance' });
-  const instance = await app.engine.start(definition, { variables: request.variables, businessKey: request.businessKey }).catch((error: unknown) => {
-    // Camunda's REST start answers an engine failure (a called definition missing, say) as a 500 RestException naming the definition.
-    if (error instanceof EngineError && error.type === 'ProcessEngineException') {
-      throw Object.assign(new RequestError(500, `Cannot instantiate process definition ${definition.id}: ${error.message}`, 'RestException', error.code), { cause: error });
+  const cannotInstantiate = (error: unknown) => {
+    // Camunda's REST start answers an engine failure (a called definition missing, say) as a 500
+    // RestException naming the definition; a submitted form's unconvertible value as a 400.
+    if (error instanceof EngineError && WRAPPED_START_FAILURES.includes(error.type)) {
+      const status = error.type === 'FormFieldValidationException' ? 400 : 500;
+      throw Object.assign(new RequestError(status, `Cannot instantiate process definition ${definition.id}: ${error.message}`, 'RestException', error.code), { cause: error });
     }
     throw error;
-  });
+  };
+  // POST …/submit-form: the start form checks and converts the variables first (SubmitStartFormCmd).
+  const variables = input.viaStartForm
+    ? await app.engine
+        .model(definition)
+        .then((model) => submittedStartVariables(model, request.variables ?? {}))
+        .catch(cannotInstantiate)
+    : request.variables;
+  const instance = await app.engine.start(definition, { variables, businessKey: request.businessKey }).catch(cannotInstantiate);
   return request.withVariablesInReturn ? { instance, variables: instance.root.variables ?? {} } : { instance };
 }

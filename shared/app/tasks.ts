@@ -4,7 +4,8 @@ import { mayTask, requireTask } from './access.ts';
 import { setTaskAssignee } from './task-commands.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
-import { processEngineError } from '../engine/errors.ts';
+import { nullValue, processEngineError } from '../engine/errors.ts';
+import { submitTaskForm as submitTaskFormOperation } from '../engine/task-forms.ts';
 import type { QueryItem } from './read-models.ts';
 import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream } from './result-page.ts';
 import { taskIndexFor } from '../store/query-items.ts';
@@ -137,6 +138,20 @@ export const completeTask: UseCase<{ taskId: string; variables: Variables }, Var
     (s, model) => operations.completeTask(s, model, taskId, variables, app.engine.env),
     () => noSuchTask(taskId),
   );
+  return state.root.variables ?? {};
+};
+
+/**
+ * POST /task/{id}/submit-form (SubmitTaskFormCmd): the generated form checks and converts the
+ * variables, then the task completes with them; TASK_WORK as completing. Returns the instance's
+ * variables afterwards.
+ */
+export const submitTaskForm: UseCase<{ taskId: string; variables: Variables }, Variables> = async (app, caller, { taskId, variables }) => {
+  const missing = () => nullValue(`Cannot find task with id ${taskId}: task is null`);
+  const item = await app.engine.deps.items.getTask(taskId);
+  if (!item || !(await mayTask(caller, item, 'READ'))) throw missing();
+  await requireTask(caller, item, 'WORK');
+  const state = await app.engine.update(taskOwner(item), (s, model) => submitTaskFormOperation(s, model, taskId, variables, app.engine.env), missing);
   return state.root.variables ?? {};
 };
 

@@ -11,7 +11,13 @@ export type EngineExceptionType =
   | 'MismatchingMessageCorrelationException'
   | 'TaskAlreadyClaimedException'
   /** Camunda's EnsureUtil on a null: a ProcessEngineException, so a 500. */
-  | 'NullValueException';
+  | 'NullValueException'
+  /** Generated forms (camunda:formData): a value that does not convert, a failed validator, a validator's bad configuration (500s). */
+  | 'FormFieldValidationException'
+  | 'FormFieldValidatorException'
+  | 'FormFieldConfigurationException'
+  /** Java's own exception where Camunda lets it escape (a long form field given text): a 500 of that type. */
+  | 'NumberFormatException';
 
 export class EngineError extends Error {
   constructor(

@@ -1,5 +1,8 @@
-import type { FormReference } from '../bpmn/forms.ts';
-import type { CompiledExpression } from '../expression/index.ts';
+import type { FormField, FormReference } from '../bpmn/forms.ts';
+import type { ProcessModel } from '../bpmn/model.ts';
+import { type CompiledExpression, evaluate } from '../expression/index.ts';
+import { formFieldVariables, type RenderedField, renderedFields, submittedFormVariables } from './form-fields.ts';
+import type { Variables } from './state.ts';
 
 export interface EvaluatedForm {
   formKey?: string;
@@ -23,4 +26,30 @@ export function evaluateForm(form: FormReference | undefined, evaluate: (express
     }
   }
   return result;
+}
+
+/**
+ * The start form's fields: only the initial none start event has a start form (BpmnParse gives
+ * no other a start form handler). They are read before any variable exists (Camunda's
+ * StartProcessVariableScope), so a default can name no variable.
+ */
+export function startFormFields(model: ProcessModel): readonly FormField[] {
+  const start = model.initialStartEventId ? model.nodes.get(model.initialStartEventId) : undefined;
+  return start?.form?.fields ?? [];
+}
+
+const withoutVariables = (expression: CompiledExpression) => evaluate(expression, { resolve: () => undefined });
+
+/** GET /process-definition/{id}/form-variables: the start form's fields only. */
+export function startFormVariables(model: ProcessModel, names?: readonly string[]): Variables {
+  return formFieldVariables(startFormFields(model), () => undefined, withoutVariables, names);
+}
+
+export function startRenderedFields(model: ProcessModel): RenderedField[] {
+  return renderedFields(startFormFields(model), withoutVariables);
+}
+
+/** POST /process-definition/{id}/submit-form: the variables the new instance starts with. */
+export function submittedStartVariables(model: ProcessModel, submitted: Variables): Variables {
+  return submittedFormVariables(startFormFields(model), submitted, () => undefined, withoutVariables);
 }

@@ -585,6 +585,11 @@ function unknownScopeAnswer(key: string, path: string): Error | undefined {
       0,
     );
   }
+  if (key === 'POST /task/{id}/submit-form') return new RequestError(500, `Cannot submit task form ${id}: Cannot find task with id ${id}: task is null`, 'RestException', 0);
+  if (key === 'GET /task/{id}/rendered-form') return nullValue(`Task '${id}' not found: task is null`);
+  if (key === 'POST /process-definition/{id}/submit-form') {
+    return new RequestError(500, `Cannot instantiate process definition ${id}: no deployed process definition found with id '${id}': processDefinition is null`, 'RestException', 0);
+  }
   if (key === 'PUT /job/{id}/duedate') return new RequestError(500, `No job found with id '${id}'.`, 'InvalidRequestException');
   // SignalCmd finds the execution missing (a BadUserRequestException the resource wraps as a 500).
   if (key === 'POST /execution/{id}/signal') return new RequestError(500, `Cannot signal execution ${id}: execution ${id} doesn't exist: execution is null`, 'RestException', 0);

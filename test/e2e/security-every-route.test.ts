@@ -157,6 +157,22 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /process-definition/key/{key}/deployed-start-form': { path: `/process-definition/key/${KEY}/deployed-start-form` },
     'GET /process-definition/key/{key}/tenant-id/{tenantId}/deployed-start-form': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/deployed-start-form` },
     'GET /task/{id}/form': { path: `/task/${f.taskId}/form` },
+    'GET /task/{id}/form-variables': { path: `/task/${f.taskId}/form-variables` },
+    'GET /task/{id}/rendered-form': { path: `/task/${f.taskId}/rendered-form` },
+    'POST /task/{id}/submit-form': { path: `/task/${f.taskId}/submit-form`, body: { variables: { injected: { value: 1, type: 'Integer' } } } },
+    ...Object.fromEntries(
+      (['form-variables', 'rendered-form', 'submit-form'] as const).flatMap((operation) => {
+        const body = operation === 'submit-form' ? { body: {} } : {};
+        return [
+          [`${operation === 'submit-form' ? 'POST' : 'GET'} /process-definition/{id}/${operation}`, { path: `/process-definition/${f.definitionId}/${operation}`, ...body }],
+          [`${operation === 'submit-form' ? 'POST' : 'GET'} /process-definition/key/{key}/${operation}`, { path: `/process-definition/key/${KEY}/${operation}`, ...body }],
+          [
+            `${operation === 'submit-form' ? 'POST' : 'GET'} /process-definition/key/{key}/tenant-id/{tenantId}/${operation}`,
+            { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/${operation}`, ...body },
+          ],
+        ];
+      }),
+    ),
     'GET /task/{id}/deployed-form': { path: `/task/${f.taskId}/deployed-form` },
     'GET /process-definition/{id}/diagram': { path: `/process-definition/${f.definitionId}/diagram` },
     'GET /process-definition/key/{key}/diagram': { path: `/process-definition/key/${KEY}/diagram` },
@@ -419,9 +435,18 @@ function secrets(f: Fixture): string[] {
   ];
 }
 
-/** Routes whose answer for an unknown object is Camunda's 500 (JobResourceImpl#setJobDuedate: every engine failure is a 500). */
-const UNKNOWN_IS_500: Record<string, (path: string) => string> = {
-  'PUT /job/{id}/duedate': (path) => `No job found with id '${path.split('/')[2]}'.`,
+/**
+ * Routes whose answer for an unknown object is Camunda's 500, which an object the caller may not
+ * read gets too: JobResourceImpl#setJobDuedate answers every engine failure so, the submit-form
+ * resources wrap the engine's not-found in theirs.
+ */
+const UNKNOWN_IS_500: Record<string, (id: string) => { type: string; message: string }> = {
+  'PUT /job/{id}/duedate': (id) => ({ type: 'InvalidRequestException', message: `No job found with id '${id}'.` }),
+  'POST /task/{id}/submit-form': (id) => ({ type: 'RestException', message: `Cannot submit task form ${id}: Cannot find task with id ${id}: task is null` }),
+  'POST /process-definition/{id}/submit-form': (id) => ({
+    type: 'RestException',
+    message: `Cannot instantiate process definition ${id}: no deployed process definition found with id '${id}': processDefinition is null`,
+  }),
 };
 
 const keyOf = (route: { method: string; pattern: string }) => `${route.method} ${route.pattern}`;
@@ -528,7 +553,7 @@ describe('security of every route', () => {
           else expect(reply.body.missingAuthorizations.length, describeReply).toBeGreaterThan(0);
         } else if (key in UNKNOWN_IS_500) {
           // A job the caller may not read answers as an unknown one, which Camunda answers with a 500 here.
-          expect(reply, describeReply).toMatchObject({ status: 500, body: { type: 'InvalidRequestException', message: UNKNOWN_IS_500[key]!(request!.path) } });
+          expect(reply, describeReply).toMatchObject({ status: 500, body: UNKNOWN_IS_500[key]!(request!.path.split('/')[2]!) });
         } else {
           expect([400, 404], describeReply).toContain(reply.status);
           // Without a password policy Camunda answers 404 with no body at all.
@@ -567,12 +592,17 @@ describe('security of every route', () => {
             'GET /process-definition/key/{key}/deployed-start-form': 400,
             'GET /process-definition/key/{key}/tenant-id/{tenantId}/deployed-start-form': 400,
             'GET /task/{id}/deployed-form': 400,
+            // Nor a generated form (camunda:formData): Camunda's 404 "No matching rendered … form".
+            'GET /task/{id}/rendered-form': 404,
+            'GET /process-definition/{id}/rendered-form': 404,
+            'GET /process-definition/key/{key}/rendered-form': 404,
+            'GET /process-definition/key/{key}/tenant-id/{tenantId}/rendered-form': 404,
           };
           expect(admin.status, `${key} as admin: ${admin.text}`).toBe(adminStatus[key] ?? 200);
           // Where even the administrator gets no 200, the caller without permissions must still be
           // told apart (a missing check would give both the same answer); without a password policy
           // Camunda answers every caller alike.
-          if (adminStatus[key] !== undefined && key !== 'GET /identity/password-policy') expect(reply.status, describeReply).not.toBe(admin.status);
+          if (adminStatus[key] !== undefined && key !== 'GET /identity/password-policy') expect(`${reply.status} ${reply.text}`, describeReply).not.toBe(`${admin.status} ${admin.text}`);
           // No instance of the tenant's definition runs in this fixture (its activities have nothing to
           // count), and the fixture's process calls no other.
           const emptyForAdmin = ['GET /process-definition/key/{key}/tenant-id/{tenantId}/statistics', 'GET /process-definition/{id}/static-called-process-definitions'];

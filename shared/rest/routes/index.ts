@@ -18,6 +18,7 @@ import { resourceOptionRoutes } from './resource-options.ts';
 import { eventSubscriptionRoutes } from './event-subscription.ts';
 import { executionRoutes } from './execution.ts';
 import { variableInstanceRoutes } from './variable-instance.ts';
+import { formRoutes } from './forms.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -40,4 +41,5 @@ export const allRoutes: Route[] = [
   ...eventSubscriptionRoutes,
   ...executionRoutes,
   ...variableInstanceRoutes,
+  ...formRoutes,
 ];
