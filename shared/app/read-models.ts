@@ -10,3 +10,5 @@ export type { GroupRecord, TenantRecord, UserRecord } from '../store/identity-re
 export type UserProfile = Omit<UserRecord, 'passwordHash'>;
 /** A query item (task, job, external task, incident, history entry) as stored beside its instance. */
 export type { Item as QueryItem } from '../store/projections.ts';
+/** A comment on a task or instance, an attachment of a task. */
+export type { AttachmentRecord, CommentRecord } from '../store/note-repository.ts';

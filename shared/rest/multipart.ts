@@ -8,10 +8,10 @@ export interface MultipartPart {
 }
 
 /** Parses a multipart/form-data body (RFC 7578) held in memory, as API Gateway delivers it. */
-export function parseMultipart(body: Buffer, contentType: string | undefined): MultipartPart[] {
+export function parseMultipart(body: Buffer, contentType: string | undefined, what = 'Deployment requests'): MultipartPart[] {
   const boundaryMatch = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
   if (!contentType?.toLowerCase().startsWith('multipart/form-data') || !boundaryMatch) {
-    throw invalidRequest('Deployment requests must be multipart/form-data with a boundary');
+    throw invalidRequest(`${what} must be multipart/form-data with a boundary`);
   }
   const delimiter = Buffer.from(`--${boundaryMatch[1] ?? boundaryMatch[2]}`);
   const parts: MultipartPart[] = [];

@@ -9,6 +9,7 @@ import { BatchRepository } from '../store/batch-repository.ts';
 import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
+import { NoteRepository } from '../store/note-repository.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
 import { StartEventRepository } from '../store/start-event-items.ts';
 import { SignalRepository } from '../store/signal-items.ts';
@@ -48,6 +49,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     layout,
     instances: new InstanceRepository(doc, config.tableName, layout),
     items: new QueryItemRepository(doc, config.tableName, layout),
+    notes: new NoteRepository(doc, config.tableName),
     publisher: queues,
     jobQueueUrl: config.jobQueueUrl,
     env,

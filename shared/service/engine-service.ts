@@ -12,6 +12,7 @@ import type { DefinitionRecord, DefinitionRepository } from '../store/definition
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
+import type { NoteRepository } from '../store/note-repository.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
 import { SIGNAL_BROADCAST_JOB_KIND, type SignalBroadcastRecord, type SignalRepository } from '../store/signal-items.ts';
 import type { EngineEvent } from '../engine/events.ts';
@@ -40,6 +41,8 @@ export interface EngineServiceDeps {
   bpmnLimits: BpmnLimits;
   instances: InstanceRepository;
   items: QueryItemRepository;
+  /** Comments and attachments of tasks and instances. */
+  notes: NoteRepository;
   publisher: QueuePublisher;
   jobQueueUrl: string;
   env: EngineEnvironment;

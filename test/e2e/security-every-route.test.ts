@@ -78,6 +78,9 @@ interface Fixture {
   resourceId: string;
   /** The execution waiting for MESSAGE, with a local variable. */
   executionId: string;
+  /** A comment on the task, filed for the instance too, and an attachment with content. */
+  commentId: string;
+  attachmentId: string;
 }
 
 let runtime: LocalRuntime;
@@ -112,6 +115,13 @@ function deploymentForm(name: string, xml: string, tenantId?: string, image?: Ui
   if (tenantId) form.set('tenant-id', tenantId);
   form.append('model.bpmn', new Blob([xml], { type: 'application/xml' }), 'model.bpmn');
   if (image) form.append('model.png', new Blob([image], { type: 'image/png' }), 'model.png');
+  return form;
+}
+
+function attachmentForm(name: string): FormData {
+  const form = new FormData();
+  form.set('attachment-name', name);
+  form.set('content', new Blob([SECRET], { type: 'text/plain' }), name);
   return form;
 }
 
@@ -278,6 +288,21 @@ function requests(f: Fixture): Record<string, Request> {
     'PUT /execution/{id}/localVariables/{varName}': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar`, body: { value: 'overwritten', type: 'String' } },
     'DELETE /execution/{id}/localVariables/{varName}': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar` },
     'GET /execution/{id}/localVariables/{varName}/data': { path: `/execution/${f.executionId}/localVariables/secretExecutionVar/data` },
+    'GET /task/{id}/comment': { path: `/task/${f.taskId}/comment` },
+    'POST /task/{id}/comment/create': { path: `/task/${f.taskId}/comment/create`, body: { message: 'mallory was here' } },
+    'GET /task/{id}/comment/{commentId}': { path: `/task/${f.taskId}/comment/${f.commentId}` },
+    'PUT /task/{id}/comment': { path: `/task/${f.taskId}/comment`, body: { id: f.commentId, message: 'overwritten' } },
+    'DELETE /task/{id}/comment': { path: `/task/${f.taskId}/comment` },
+    'DELETE /task/{id}/comment/{commentId}': { path: `/task/${f.taskId}/comment/${f.commentId}` },
+    'GET /process-instance/{id}/comment': { path: `/process-instance/${pi}/comment` },
+    'PUT /process-instance/{id}/comment': { path: `/process-instance/${pi}/comment`, body: { id: f.commentId, message: 'overwritten' } },
+    'DELETE /process-instance/{id}/comment': { path: `/process-instance/${pi}/comment` },
+    'DELETE /process-instance/{id}/comment/{commentId}': { path: `/process-instance/${pi}/comment/${f.commentId}` },
+    'GET /task/{id}/attachment': { path: `/task/${f.taskId}/attachment` },
+    'POST /task/{id}/attachment/create': { path: `/task/${f.taskId}/attachment/create`, form: () => attachmentForm('mallory.txt') },
+    'GET /task/{id}/attachment/{attachmentId}': { path: `/task/${f.taskId}/attachment/${f.attachmentId}` },
+    'GET /task/{id}/attachment/{attachmentId}/data': { path: `/task/${f.taskId}/attachment/${f.attachmentId}/data` },
+    'DELETE /task/{id}/attachment/{attachmentId}': { path: `/task/${f.taskId}/attachment/${f.attachmentId}` },
     'GET /variable-instance': { path: '/variable-instance' },
     'POST /variable-instance': { path: '/variable-instance', body: {} },
     'GET /variable-instance/count': { path: '/variable-instance/count' },
@@ -490,6 +515,8 @@ describe('security of every route', () => {
     const [resource] = await ok(asAdmin('GET', { path: `/deployment/${deployment.id}/resources` }));
     const [execution] = await ok(asAdmin('GET', { path: `/execution?processInstanceId=${pi}&activityId=waitMsg` }));
     await ok(asAdmin('PUT', { path: `/execution/${execution.id}/localVariables/secretExecutionVar`, body: { value: SECRET, type: 'String' } }), 204);
+    const comment = await ok(asAdmin('POST', { path: `/task/${task.id}/comment/create`, body: { message: SECRET, processInstanceId: pi } }));
+    const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
       deploymentId: deployment.id,
       tenantDeploymentId: tenantDeployment.id,
@@ -505,6 +532,8 @@ describe('security of every route', () => {
       incidentId: incident.id,
       resourceId: resource.id,
       executionId: execution.id,
+      commentId: comment.id,
+      attachmentId: attachment.id,
     };
     for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);
     table = requests(fx);

@@ -23,6 +23,24 @@ export const KNOWN_DOCUMENT_ERRORS: KnownDocumentError[] = [
     source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/sub/runtime/impl/JobResourceImpl.java',
     why: 'getStacktrace returns the String the engine gives, null for a job that never failed, and JAX-RS answers a null return 204; the document lists only 200 and 404.',
   },
+  // The comment resources' 404 (the task or instance is not found) is documented as an authorization refusal.
+  ...(
+    [
+      ['DELETE', '/task/{id}/comment', 'TaskCommentResourceImpl'],
+      ['PUT', '/task/{id}/comment', 'TaskCommentResourceImpl'],
+      ['DELETE', '/task/{id}/comment/{commentId}', 'TaskCommentResourceImpl'],
+      ['PUT', '/process-instance/{id}/comment', 'ProcessInstanceCommentResourceImpl'],
+      ['DELETE', '/process-instance/{id}/comment/{commentId}', 'ProcessInstanceCommentResourceImpl'],
+    ] as const
+  ).map(([method, path, resource]) => ({
+    method,
+    path,
+    status: 404,
+    // References resolve against the document's id (test/support/openapi.ts).
+    schema: { $ref: 'camunda-openapi.json#/components/schemas/ExceptionDto' },
+    source: `engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/sub/${resource.startsWith('Task') ? 'task' : 'runtime'}/impl/${resource}.java`,
+    why: 'ensureTaskExists / ensureProcessInstanceExists throw an InvalidRequestException (404, "No task found for task id …"), an ExceptionDto; the document names AuthorizationExceptionDto for the 404.',
+  })),
 ];
 
 /** A schema of the document's components that Camunda's code contradicts, mended for the tests. */

@@ -19,6 +19,7 @@ import { eventSubscriptionRoutes } from './event-subscription.ts';
 import { executionRoutes } from './execution.ts';
 import { variableInstanceRoutes } from './variable-instance.ts';
 import { formRoutes } from './forms.ts';
+import { noteRoutes } from './notes.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -42,4 +43,5 @@ export const allRoutes: Route[] = [
   ...executionRoutes,
   ...variableInstanceRoutes,
   ...formRoutes,
+  ...noteRoutes,
 ];
