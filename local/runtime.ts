@@ -11,6 +11,7 @@ import { indexLayoutFrom } from '../shared/store/index-layout.ts';
 import { DEFAULT_AUTH_CACHE_SECONDS, type EngineConfig } from '../shared/service/config.ts';
 import { createServices, type Services } from '../shared/service/compose.ts';
 import { ensureAdministrator } from '../shared/service/bootstrap-admin.ts';
+import { recordSchemaVersion } from '../shared/service/schema-version.ts';
 import { DEFAULT_EMULATOR_PORT, ensureEmulator } from './emulator.ts';
 import { startHttpServer } from './http-server.ts';
 import { type ProvisionedQueue, provision, type ProvisionedResources } from './provision.ts';
@@ -80,6 +81,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // Camunda Run's demo user unless ADMIN_USER / ADMIN_PASSWORD say otherwise.
     await ensureAdministrator(services.identities, process.env.ADMIN_USER ?? 'demo', process.env.ADMIN_PASSWORD ?? 'demo');
   }
+  await recordSchemaVersion(services.engine);
   const server = await startHttpServer(createApiHandler(services), options.port ?? 8080, log);
   const sqs = new SQSClient({ region, endpoint: emulator.endpoint });
   const jobHandler = createJobExecutorHandler(services.engine);

@@ -6,6 +6,7 @@ import { allRoutes } from '../../shared/rest/routes/index.ts';
 import { ensureAdministratorFromSecret } from '../../shared/service/admin-secret.ts';
 import { configFromEnvironment } from '../../shared/service/config.ts';
 import { createServices } from '../../shared/service/compose.ts';
+import { recordSchemaVersion } from '../../shared/service/schema-version.ts';
 
 /** The API Lambda: API Gateway event → route → Camunda response. Everything else lives in shared/. */
 export function createApiHandler(services: Services) {
@@ -19,6 +20,7 @@ async function coldStart() {
   const config = configFromEnvironment();
   const services = createServices(config);
   await ensureAdministratorFromSecret(config, services.identities);
+  await recordSchemaVersion(services.engine);
   return createApiHandler(services);
 }
 

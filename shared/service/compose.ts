@@ -10,6 +10,7 @@ import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { NoteRepository } from '../store/note-repository.ts';
+import { SchemaLogRepository } from '../store/schema-log.ts';
 import { QueryItemRepository } from '../store/query-items.ts';
 import { StartEventRepository } from '../store/start-event-items.ts';
 import { SignalRepository } from '../store/signal-items.ts';
@@ -50,6 +51,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     instances: new InstanceRepository(doc, config.tableName, layout),
     items: new QueryItemRepository(doc, config.tableName, layout),
     notes: new NoteRepository(doc, config.tableName),
+    schemaLog: new SchemaLogRepository(doc, config.tableName),
     publisher: queues,
     jobQueueUrl: config.jobQueueUrl,
     env,

@@ -13,6 +13,7 @@ import type { InstanceRepository, StoredInstance } from '../store/instance-repos
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import type { NoteRepository } from '../store/note-repository.ts';
+import type { SchemaLogRepository } from '../store/schema-log.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
 import { SIGNAL_BROADCAST_JOB_KIND, type SignalBroadcastRecord, type SignalRepository } from '../store/signal-items.ts';
 import type { EngineEvent } from '../engine/events.ts';
@@ -43,6 +44,8 @@ export interface EngineServiceDeps {
   items: QueryItemRepository;
   /** Comments and attachments of tasks and instances. */
   notes: NoteRepository;
+  /** The data-model versions the table has held. */
+  schemaLog: SchemaLogRepository;
   publisher: QueuePublisher;
   jobQueueUrl: string;
   env: EngineEnvironment;

@@ -303,6 +303,8 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /task/{id}/attachment/{attachmentId}': { path: `/task/${f.taskId}/attachment/${f.attachmentId}` },
     'GET /task/{id}/attachment/{attachmentId}/data': { path: `/task/${f.taskId}/attachment/${f.attachmentId}/data` },
     'DELETE /task/{id}/attachment/{attachmentId}': { path: `/task/${f.taskId}/attachment/${f.attachmentId}` },
+    'GET /schema/log': { path: '/schema/log' },
+    'POST /schema/log': { path: '/schema/log', body: {} },
     'GET /variable-instance': { path: '/variable-instance' },
     'POST /variable-instance': { path: '/variable-instance', body: {} },
     'GET /variable-instance/count': { path: '/variable-instance/count' },

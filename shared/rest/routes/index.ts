@@ -20,6 +20,7 @@ import { executionRoutes } from './execution.ts';
 import { variableInstanceRoutes } from './variable-instance.ts';
 import { formRoutes } from './forms.ts';
 import { noteRoutes } from './notes.ts';
+import { schemaLogRoutes } from './schema-log.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -44,4 +45,5 @@ export const allRoutes: Route[] = [
   ...variableInstanceRoutes,
   ...formRoutes,
   ...noteRoutes,
+  ...schemaLogRoutes,
 ];
