@@ -3,6 +3,7 @@ import { mayReadHistory } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
+import { isConditionalFailure } from '../store/errors.ts';
 import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream, type Sorting, sortItems } from './result-page.ts';
 
 /** A historic process instance with the version of its definition (null once the definition is gone). */
@@ -136,4 +137,28 @@ export async function getHistoricProcessInstance(app: AppContext, caller: AuthCo
   const item = await app.engine.deps.items.getHistoricInstance(input.id);
   if (!item || !(await mayReadHistory(caller, item))) throw notFoundRequest(`Historic process instance with id ${input.id} does not exist`);
   return withVersion(app, item);
+}
+
+/**
+ * DELETE /history/process-instance/{id} (HistoryService#deleteHistoricProcessInstance): a finished
+ * instance's history, its row and its comments; DELETE_HISTORY on its definition. Camunda's resource
+ * answers every engine refusal (unknown, still running) with its 404; `failIfNotExists: false` makes
+ * an unknown one no error.
+ */
+export async function deleteHistoricProcessInstance(app: AppContext, caller: AuthContext, input: { id: string; failIfNotExists: boolean }): Promise<void> {
+  const missing = () => notFoundRequest(`Historic process instance with id ${input.id} does not exist`);
+  const item = await app.engine.deps.items.getHistoricInstance(input.id);
+  if (!item || !(await mayReadHistory(caller, item))) {
+    if (input.failIfNotExists) throw missing();
+    return;
+  }
+  await caller.require({ permission: 'DELETE_HISTORY', resource: 'ProcessDefinition', resourceId: String(item.processDefinitionKey) });
+  if (item.endTime === null || item.endTime === undefined) throw missing();
+  const notes = app.engine.deps.notes;
+  // Its comments first: a failure leaves the row, so the deletion can be repeated.
+  for (const comment of await notes.comments({ kind: 'PI', id: input.id })) await notes.deleteComment({ kind: 'PI', id: input.id }, comment.id);
+  // The row's end time is the condition: an instance that is running again (restarted) keeps its history.
+  await app.engine.deps.items.deleteHistoricInstance(input.id).catch((error: unknown) => {
+    throw isConditionalFailure(error) ? missing() : error;
+  });
 }

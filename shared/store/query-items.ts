@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { allShards, type IndexLayout } from './index-layout.ts';
 import { type IndexRange, IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
@@ -65,6 +65,18 @@ export class QueryItemRepository {
 
   getHistoricInstance(id: string) {
     return this.get(keys.historicInstance(id));
+  }
+
+  /** Removes a finished instance's history row (DELETE /history/process-instance/{id}). */
+  async deleteHistoricInstance(id: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.historicInstance(id),
+        ConditionExpression: 'attribute_exists(endTime) AND endTime <> :none',
+        ExpressionAttributeValues: { ':none': null },
+      }),
+    );
   }
 
   /** Every user task, in creation order, or those of one process instance, assignee or definition key (see taskIndexFor). */

@@ -324,6 +324,7 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /history/process-instance': { path: '/history/process-instance' },
     'GET /history/process-instance/count': { path: '/history/process-instance/count' },
     'GET /history/process-instance/{id}': { path: `/history/process-instance/${pi}` },
+    'DELETE /history/process-instance/{id}': { path: `/history/process-instance/${pi}` },
     'POST /history/process-instance': { path: '/history/process-instance', body: {} },
     'POST /history/process-instance/count': { path: '/history/process-instance/count', body: {} },
     'GET /batch': { path: '/batch' },

@@ -1,5 +1,6 @@
 import {
   countHistoricProcessInstances,
+  deleteHistoricProcessInstance,
   getHistoricProcessInstance,
   HISTORIC_INSTANCE_SORT_KEYS,
   type HistoricInstanceFilter,
@@ -7,7 +8,7 @@ import {
   queryHistoricProcessInstances,
 } from '../../app/history.ts';
 import { historicProcessInstanceDto } from '../dto.ts';
-import { json } from '../http.ts';
+import { json, noContent } from '../http.ts';
 import * as z from 'zod/v4';
 import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, type Route, route } from '../router.ts';
@@ -80,6 +81,15 @@ export const historyRoutes: Route[] = [
     method: 'POST',
     pattern: '/history/process-instance/count',
     handler: async ({ req, app, auth }) => json(200, { count: await countHistoricProcessInstances(app, auth, fromQueryBody(readBody(req, HistoryQueryBody))) }),
+  }),
+  route({
+    method: 'DELETE',
+    pattern: '/history/process-instance/{id}',
+    handler: async (ctx) => {
+      const { failIfNotExists } = readQuery(ctx.req, z.object({ failIfNotExists: qs.boolean() }));
+      await deleteHistoricProcessInstance(ctx.app, ctx.auth, { id: ctx.params.id, failIfNotExists: failIfNotExists ?? true });
+      return noContent();
+    },
   }),
   route({ method: 'GET', pattern: '/history/process-instance/{id}', handler: async ({ params, app, auth }) => json(200, dto(await getHistoricProcessInstance(app, auth, { id: params.id }))) }),
 ];
