@@ -35,7 +35,8 @@ export const evaluateStartConditions: UseCase<ConditionInput, ProcessInstanceSta
     for (const record of records) {
       const definition = await app.engine.definition(record.definitionId);
       const start = definition && (await app.engine.model(definition)).nodes.get(record.activityId);
-      if (definition && start?.kind === 'startEvent') candidates.push({ definition, start });
+      // A suspended definition's conditional start event is not evaluated.
+      if (definition && start?.kind === 'startEvent' && !(await app.engine.deps.definitions.isSuspended(definition.id))) candidates.push({ definition, start });
     }
   }
   const satisfied = candidates.filter(({ start }) => conditionalStartHolds(start, input.variables));

@@ -90,7 +90,8 @@ async function fetchOnce(app: AppContext, caller: AuthContext, request: FetchAnd
           candidate.processInstanceId as string,
           (s) => {
             const current = findTaskState(s, id);
-            if (!current || (current.workerId && (current.lockExpiration ?? 0) > env.now())) return s;
+            // The fetchable index can lag behind a suspension: a suspended instance's task is not fetched.
+            if (!current || s.suspended || (current.workerId && (current.lockExpiration ?? 0) > env.now())) return s;
             return operations.lockExternalTask(s, id, request.workerId, topic.lockDuration, env);
           },
           () => new EngineError('NotFoundException', 'gone'),

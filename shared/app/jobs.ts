@@ -119,6 +119,8 @@ export const executeJob: UseCase<{ jobId: string }, void> = async (app, caller, 
   await app.engine.update(
     item.processInstanceId as string,
     (state, model) => {
+      // A job of a suspended instance cannot run; Camunda's resource answers every engine failure of an execution with 404.
+      if (state.suspended) throw new RequestError(404, `ENGINE-03043 Execution with id '${item.executionId as string}' is suspended.`);
       const result = operations.executeJob(state, model, jobId, app.engine.env);
       failure = result.failure;
       return result;

@@ -42,7 +42,8 @@ async function matchingInstances(app: AppContext, caller: AuthContext, input: Co
     const loaded = await app.engine.load(id);
     if (!loaded) continue;
     const state = loaded.stored.state;
-    if (!(await mayInstance(caller, state, 'READ'))) continue;
+    // Camunda's correlation looks at active executions only: a suspended instance does not receive.
+    if (state.suspended || !(await mayInstance(caller, state, 'READ'))) continue;
     if (input.tenant && (state.tenantId ?? null) !== input.tenant.tenantId) continue;
     if (input.businessKey && state.businessKey !== input.businessKey) continue;
     if (!keys.every(([name, value]) => sameValue(state.root.variables?.[name], value))) continue;
@@ -58,7 +59,10 @@ export const correlateMessage: UseCase<CorrelationInput, CorrelationResult[]> = 
     throw mismatchingMessage(`Cannot correlate message '${messageName}': ${instances.length} executions match the correlation keys`);
   }
   // Only the tenants the caller belongs to, as Camunda's tenant check does for its queries.
-  const starts = instances.length === 0 || input.all ? (await app.engine.deps.startEvents.messageStarts(messageName, input.tenant)).filter((start) => caller.canSeeTenant(start.tenantId)) : [];
+  const candidates = instances.length === 0 || input.all ? (await app.engine.deps.startEvents.messageStarts(messageName, input.tenant)).filter((start) => caller.canSeeTenant(start.tenantId)) : [];
+  // Nor does a suspended definition's message start event.
+  const starts: typeof candidates = [];
+  for (const start of candidates) if (!(await app.engine.deps.definitions.isSuspended(start.definitionId))) starts.push(start);
   if (instances.length === 0 && starts.length > 1 && !input.all) {
     throw mismatchingMessage(`Cannot correlate a message with name '${messageName}' to a single process definition. ${starts.length} process definitions match the correlation keys`);
   }

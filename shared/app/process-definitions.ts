@@ -28,9 +28,10 @@ async function definitionOf(app: AppContext, caller: AuthContext, ref: Definitio
   return definition;
 }
 
-/** One process definition (READ on it). */
-export function getProcessDefinition(app: AppContext, caller: AuthContext, input: DefinitionRef): Promise<DefinitionRecord> {
-  return definitionOf(app, caller, input);
+/** One process definition (READ on it), its suspension read fresh: other containers may have changed it. */
+export async function getProcessDefinition(app: AppContext, caller: AuthContext, input: DefinitionRef): Promise<DefinitionRecord> {
+  const definition = await definitionOf(app, caller, input);
+  return { ...definition, suspended: await app.engine.deps.definitions.isSuspended(definition.id) };
 }
 
 /** A definition's BPMN XML (READ on it). */
@@ -106,7 +107,13 @@ export async function countProcessDefinitions(app: AppContext, caller: AuthConte
 }
 
 /** The engine failures Camunda's start and submit-form resources answer under their own message (its ProcessEngineException subclasses; not Java's own exceptions). */
-const WRAPPED_START_FAILURES: readonly string[] = ['ProcessEngineException', 'FormFieldValidationException', 'FormFieldValidatorException', 'FormFieldConfigurationException'];
+const WRAPPED_START_FAILURES: readonly string[] = [
+  'ProcessEngineException',
+  'SuspendedEntityInteractionException',
+  'FormFieldValidationException',
+  'FormFieldValidatorException',
+  'FormFieldConfigurationException',
+];
 
 export interface StartRequest {
   variables?: Variables;

@@ -29,6 +29,9 @@ export interface ProcessInstanceFilter {
   rootProcessInstances?: boolean | null;
   /** Only instances that wait for no instance they called. */
   leafProcessInstances?: boolean | null;
+  /** Only when true (Camunda ignores false); both given: suspended wins. */
+  active?: boolean | null;
+  suspended?: boolean | null;
 }
 
 /** The sort keys of Camunda's process instance query. */
@@ -70,6 +73,7 @@ function readableInstances(app: AppContext, caller: AuthContext, filter: Process
     (!filter.withoutTenantId || s.tenantId === null) &&
     (!filter.rootProcessInstanceId || s.rootProcessInstanceId === filter.rootProcessInstanceId) &&
     (!filter.rootProcessInstances || s.superProcessInstanceId === null) &&
+    (filter.suspended ? s.suspended : !filter.active || !s.suspended) &&
     (await mayInstance(caller, { id: s.id, definitionKey: s.definitionKey, tenantId: s.tenantId ?? undefined }, 'READ')) &&
     (!filter.activityIdIn || (await hasActiveActivity(app, s.id, filter.activityIdIn))) &&
     (!filter.leafProcessInstances || (await callsNothing(app, s.id)));

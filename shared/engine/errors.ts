@@ -10,6 +10,8 @@ export type EngineExceptionType =
   | 'OptimisticLockingException'
   | 'MismatchingMessageCorrelationException'
   | 'TaskAlreadyClaimedException'
+  /** Camunda's SuspendedEntityInteractionException, a BadUserRequestException: 400. */
+  | 'SuspendedEntityInteractionException'
   /** Camunda's EnsureUtil on a null: a ProcessEngineException, so a 500. */
   | 'NullValueException'
   /** Generated forms (camunda:formData): a value that does not convert, a failed validator, a validator's bad configuration (500s). */
@@ -32,7 +34,13 @@ export class EngineError extends Error {
 
   /** Camunda maps these to HTTP 400; everything else from the engine is a 500. */
   get isUserError(): boolean {
-    return this.type === 'NotValidException' || this.type === 'BadUserRequestException' || this.type === 'NotFoundException' || this.type === 'MismatchingMessageCorrelationException';
+    return (
+      this.type === 'NotValidException' ||
+      this.type === 'BadUserRequestException' ||
+      this.type === 'NotFoundException' ||
+      this.type === 'MismatchingMessageCorrelationException' ||
+      this.type === 'SuspendedEntityInteractionException'
+    );
   }
 }
 
@@ -44,3 +52,7 @@ export const nullValue = (message: string) => new EngineError('NullValueExceptio
 
 /** Message correlation found no or several matching executions (Camunda maps it to 400). */
 export const mismatchingMessage = (message: string) => new EngineError('MismatchingMessageCorrelationException', message);
+
+/** Camunda's EnginePersistenceLogger "suspended" message: `ENGINE-03043 <type> with id '<id>' is suspended.` */
+export const suspendedEntity = (type: 'task' | 'Execution' | 'ExternalTask' | 'Process Definition', id: string) =>
+  new EngineError('SuspendedEntityInteractionException', `ENGINE-03043 ${type} with id '${id}' is suspended.`);

@@ -11,6 +11,7 @@ import { executionIdOf } from './execution-facade.ts';
 import { findSubscriptions } from './lookup.ts';
 import { applyVariables, cloneState, requireActive, type OperationResult, runOperation } from './operation.ts';
 import { hasOwn } from './own-properties.ts';
+import { requireExecutionActive } from './suspension.ts';
 import { fireEvent } from './triggers.ts';
 import type { ActivityInstanceState, IncidentState, ProcessInstanceState, Variables } from './state.ts';
 
@@ -142,6 +143,7 @@ export function signalExecution(
   return runOperation(state, model, env, (runtime) => {
     const execution = findExecution(runtime.state, input.executionId);
     if (!execution) throw missing();
+    requireExecutionActive(runtime.state, execution.node);
     const target = signalTarget(runtime.state, execution);
     if (!target) throw processEngineError(`cannot signal execution ${input.executionId}: it has no current activity`);
     const definition = runtime.def(target.activityId);
@@ -170,6 +172,7 @@ export function triggerMessageSubscription(
     if (matches.length === 0) throw noMessageSubscription(input.executionId, input.messageName);
     if (matches.length > 1) throw processEngineError(`More than one matching message subscription found for execution ${input.executionId}: eventSubscriptions does not have 1 elements`);
     const { owner, subscription } = matches[0]!;
+    requireExecutionActive(runtime.state, owner);
     applyVariables(runtime, owner, input.variables);
     disarm(owner, 'subscription', subscription.id);
     fireEvent(runtime, owner, runtime.def(subscription.activityId));

@@ -8,6 +8,7 @@ import { findExternalTaskOwner } from './lookup.ts';
 import { cloneState } from './operation.ts';
 import { resolveIncidentsOf } from './operations.ts';
 import type { ActivityInstanceState, ExternalTaskState, ProcessInstanceState } from './state.ts';
+import { requireExternalTaskActive } from './suspension.ts';
 import { TreeIndex } from './tree-index.ts';
 
 function onExternalTask(state: ProcessInstanceState, externalTaskId: string, change: (owner: ActivityInstanceState, task: ExternalTaskState) => void): ProcessInstanceState {
@@ -50,6 +51,7 @@ export function lockExternalTaskFor(state: ProcessInstanceState, externalTaskId:
   return onExternalTask(state, externalTaskId, (_owner, task) => {
     const heldByOther = task.workerId !== undefined && task.workerId !== workerId && task.lockExpiration !== undefined && env.now() <= task.lockExpiration;
     if (heldByOther) throw badUserRequest(`External Task ${externalTaskId} cannot be locked by worker '${workerId}'. It is locked by worker '${task.workerId}'.`);
+    requireExternalTaskActive(state, externalTaskId);
     task.workerId = workerId;
     task.lockExpiration = env.now() + lockDuration;
   });

@@ -15,3 +15,4 @@ export * from './incident-operations.ts';
 export * from './external-task-operations.ts';
 export * from './activity-statistics.ts';
 export * from './task-forms.ts';
+export * from './suspension.ts';

@@ -9,6 +9,7 @@ import { applyVariables, cloneState, type OperationResult, requireActive, runOpe
 import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, CallerState, JobState, ProcessInstanceState, Variables } from './state.ts';
 import { fireTaskListeners } from './task-listeners.ts';
+import { requireExternalTaskActive, requireTaskActive } from './suspension.ts';
 import { TreeIndex } from './tree-index.ts';
 import { hasOwn } from './own-properties.ts';
 import { fireEvent } from './triggers.ts';
@@ -55,6 +56,7 @@ export function startProcessInstance(model: ProcessModel, input: StartInput, env
 /** Completes a user task: variables set with normal scoping from the task, complete listeners, then on. */
 export function completeTask(state: ProcessInstanceState, model: ProcessModel, taskId: string, variables: Variables | undefined, env: EngineEnvironment): OperationResult {
   requireActive(state);
+  requireTaskActive(state, taskId);
   return runOperation(state, model, env, (runtime) => {
     const owner = findTaskOwner(runtime.tree, taskId);
     applyVariables(runtime, owner, variables);
@@ -73,6 +75,8 @@ export function claimTask(state: ProcessInstanceState, model: ProcessModel, task
     if (userId !== undefined && task.assignee !== undefined && task.assignee !== userId) {
       throw new EngineError('TaskAlreadyClaimedException', `Task '${taskId}' is already claimed by someone else.`);
     }
+    // Camunda's ClaimTaskCmd: claimed by another first; claiming it again for its assignee sets nothing, so checks nothing.
+    if (userId === undefined || task.assignee !== userId) requireTaskActive(runtime.state, taskId);
     if (userId === undefined) delete task.assignee;
     else task.assignee = userId;
     task.lastUpdated = env.now();
@@ -211,6 +215,7 @@ export function completeExternalTask(
   return runOperation(state, model, env, (runtime) => {
     const owner = findExternalTaskOwner(runtime.tree, externalTaskId);
     requireLockedBy(externalTaskId, owner.externalTask!, workerId, 'completed', env);
+    requireExternalTaskActive(runtime.state, externalTaskId);
     applyVariables(runtime, owner, variables);
     applyVariables(runtime, owner, localVariables, true);
     resolveIncidentsOf(owner, externalTaskId);
@@ -234,6 +239,7 @@ export function failExternalTask(state: ProcessInstanceState, externalTaskId: st
   const owner = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId);
   const task = owner.externalTask!;
   requireLockedBy(externalTaskId, task, failure.workerId, 'failed', env);
+  requireExternalTaskActive(copy, externalTaskId);
   if (failure.retries < 0) throw badUserRequest('retries is negative');
   task.retries = failure.retries;
   if (failure.errorMessage !== undefined) task.errorMessage = failure.errorMessage;
@@ -258,6 +264,7 @@ export function extendExternalTaskLock(state: ProcessInstanceState, externalTask
   const copy = cloneState(state);
   const task = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId).externalTask!;
   requireLockedBy(externalTaskId, task, workerId, 'extended', env);
+  requireExternalTaskActive(copy, externalTaskId);
   task.lockExpiration = env.now() + newDuration;
   return copy;
 }

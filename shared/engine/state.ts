@@ -32,6 +32,8 @@ export interface JobState {
   repeatOffset?: number;
   /** PUT /job/{id}/priority; absent: 0. */
   priority?: number;
+  /** A suspended job is not executed (PUT /job/{id}/suspended, or its instance suspended). */
+  suspended?: true;
 }
 
 export interface TaskState {
@@ -178,6 +180,8 @@ export interface ProcessInstanceState {
   startActivityId?: string;
   /** Present on an instance a call activity started. */
   caller?: CallerState;
+  /** A suspended instance waits: its tasks, external tasks, jobs and events refuse or skip it. */
+  suspended?: true;
   /** The process-instance scope: id = process instance id, activityId = process key. */
   root: ActivityInstanceState;
 }

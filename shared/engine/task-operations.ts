@@ -12,6 +12,7 @@ import { applyVariables, type OperationResult, requireActive, runOperation } fro
 import { getOwn, hasOwn, setOwn } from './own-properties.ts';
 import type { Runtime } from './runtime.ts';
 import type { ActivityInstanceState, ProcessInstanceState, TaskState, TypedValue, Variables } from './state.ts';
+import { requireTaskActive } from './suspension.ts';
 import { TreeIndex } from './tree-index.ts';
 
 /** Changes one task; `updates`: the change is one Camunda reports as the task's update (lastUpdated, taskState `Updated`). */
@@ -21,9 +22,11 @@ function onTask(
   taskId: string,
   env: EngineEnvironment,
   body: (runtime: Runtime, owner: ActivityInstanceState, task: TaskState) => void,
-  updates = true,
+  /** `updates`: the change marks the task updated; `lifecycle`: a suspended instance refuses it (variables are no lifecycle change). */
+  { updates = true, lifecycle = true }: { updates?: boolean; lifecycle?: boolean } = {},
 ): OperationResult {
   requireActive(state);
+  if (lifecycle) requireTaskActive(state, taskId);
   return runOperation(state, model, env, (runtime) => {
     const owner = findTaskOwner(runtime.tree, taskId);
     body(runtime, owner, owner.task!);
@@ -101,7 +104,7 @@ export function modifyTaskVariables(
       // SetTaskVariablesCmd reports an update only when the task's own variables changed.
       if (JSON.stringify(task.variables ?? {}) !== localBefore) markTaskUpdated(task, env);
     },
-    false,
+    { updates: false, lifecycle: false },
   );
 }
 

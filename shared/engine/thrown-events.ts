@@ -4,6 +4,7 @@ import { behaviorOf } from './behaviors/behavior-table.ts';
 import { propagateError, propagateEscalation } from './behaviors/event-propagation.ts';
 import { deliverSignal } from './behaviors/signals.ts';
 import { executionIdOf } from './execution-facade.ts';
+import { requireExternalTaskActive } from './suspension.ts';
 import type { EngineEnvironment } from './environment.ts';
 import { badUserRequest, processEngineError } from './errors.ts';
 import { findExternalTaskOwner, findTaskOwner } from './lookup.ts';
@@ -88,6 +89,7 @@ export function handleExternalTaskBpmnError(
     if (lockedBy !== error.workerId) {
       throw badUserRequest(`Bpmn error of External Task ${externalTaskId} cannot be reported by worker '${error.workerId}'. It is locked by worker '${lockedBy ?? 'null'}'.`);
     }
+    requireExternalTaskActive(runtime.state, externalTaskId);
     applyVariables(runtime, owner, error.variables);
     resolveIncidentsOf(owner, externalTaskId);
     delete owner.externalTask;

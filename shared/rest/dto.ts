@@ -17,7 +17,7 @@ export function processDefinitionDto(d: DefinitionRecord) {
     resource: d.resourceName,
     deploymentId: d.deploymentId,
     diagram: d.diagramResourceName ?? null,
-    suspended: false,
+    suspended: d.suspended === true,
     tenantId: d.tenantId,
     versionTag: d.versionTag ?? null,
     historyTimeToLive: null,
@@ -37,7 +37,13 @@ export function deploymentDto(d: DeploymentRecord, baseUrl: string) {
 }
 
 /** A started or stored instance (its state), or a running one as the lists read it (its listing: no status). */
-type InstanceShown = Pick<ProcessInstanceState, 'id' | 'definitionId' | 'definitionKey'> & { businessKey?: string | null; tenantId?: string | null; status?: ProcessInstanceState['status'] };
+type InstanceShown = Pick<ProcessInstanceState, 'id' | 'definitionId' | 'definitionKey'> & {
+  businessKey?: string | null;
+  tenantId?: string | null;
+  status?: ProcessInstanceState['status'];
+  /** `true` on a state, a boolean on a listing. */
+  suspended?: boolean;
+};
 
 export function processInstanceDto(state: InstanceShown, baseUrl: string) {
   return {
@@ -48,7 +54,7 @@ export function processInstanceDto(state: InstanceShown, baseUrl: string) {
     businessKey: state.businessKey ?? null,
     caseInstanceId: null,
     ended: state.status !== undefined && state.status !== 'ACTIVE',
-    suspended: false,
+    suspended: state.suspended === true,
     tenantId: state.tenantId ?? null,
   };
 }
@@ -74,7 +80,7 @@ export function taskDto(item: Item) {
     caseDefinitionId: null,
     caseInstanceId: null,
     taskDefinitionKey: item.taskDefinitionKey,
-    suspended: false,
+    suspended: item.suspended === true,
     formKey: item.formKey ?? null,
     camundaFormRef: item.camundaFormRef ?? null,
     tenantId: item.tenantId ?? null,
@@ -96,7 +102,7 @@ export function externalTaskDto(item: Item) {
     processDefinitionVersionTag: null,
     processInstanceId: item.processInstanceId,
     retries: item.retries ?? null,
-    suspended: false,
+    suspended: item.suspended === true,
     workerId: item.workerId ?? null,
     topicName: item.topicName,
     tenantId: item.tenantId ?? null,
@@ -119,7 +125,7 @@ export function jobDto(item: Item) {
     retries: item.retries,
     exceptionMessage: item.exceptionMessage ?? null,
     failedActivityId: item.exceptionMessage ? item.activityId : null,
-    suspended: false,
+    suspended: item.suspended === true,
     priority: item.priority ?? 0,
     tenantId: item.tenantId ?? null,
     createTime: formatDate(item.created as number),

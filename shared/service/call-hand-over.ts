@@ -1,7 +1,7 @@
 import type { ProcessModel } from '../bpmn/model.ts';
 import { isInfrastructureFailure } from '../aws/service-failure.ts';
 import { cancelCall, completeCall, detachFromCaller, raiseHandOverIncident, resolveHandOverIncident, propagateFromCall, raiseCallIncident, resolveCallIncident } from '../engine/call-operations.ts';
-import { EngineError } from '../engine/errors.ts';
+import { EngineError, suspendedEntity } from '../engine/errors.ts';
 import type { CallTarget, EngineEvent } from '../engine/events.ts';
 import type { OperationResult } from '../engine/operation.ts';
 import { deleteProcessInstance, startProcessInstance } from '../engine/operations.ts';
@@ -50,7 +50,11 @@ export async function prepareCalls(engine: EngineService, events: readonly Engin
   const resolved = new Map<string, Promise<DefinitionRecord>>();
   for (const event of started) {
     const targetKey = JSON.stringify(event.target);
-    if (!resolved.has(targetKey)) resolved.set(targetKey, resolveCalledDefinition(engine, event.target, callerDefinition));
+    if (!resolved.has(targetKey))
+      resolved.set(
+        targetKey,
+        resolveCalledDefinition(engine, event.target, callerDefinition).then((definition) => startable(engine, definition)),
+      );
     const definition = await resolved.get(targetKey)!;
     const model = await engine.model(definition);
     const record: StartCalledHandOver = {
@@ -74,6 +78,12 @@ export async function prepareCalls(engine: EngineService, events: readonly Engin
  * before anything is written and its hand-over joins the caller's transaction (DynamoDB's 4 MB).
  */
 export const MAX_CALLS_PER_REQUEST = 2_000;
+
+/** A suspended definition is not called: the calling step fails, as Camunda's createProcessInstance does. */
+async function startable(engine: EngineService, definition: DefinitionRecord): Promise<DefinitionRecord> {
+  if (await engine.deps.definitions.isSuspended(definition.id)) throw suspendedEntity('Process Definition', definition.id);
+  return definition;
+}
 
 function startCalled(engine: EngineService, record: StartCalledHandOver, definition: DefinitionRecord, model: ProcessModel): OperationResult {
   return startProcessInstance(

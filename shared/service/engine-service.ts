@@ -1,7 +1,8 @@
 import type { BpmnLimits } from '../bpmn/limits.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
-import { EngineError } from '../engine/errors.ts';
+import { jobRunnable } from '../engine/suspension.ts';
+import { EngineError, suspendedEntity } from '../engine/errors.ts';
 import { listJobs } from '../engine/lookup.ts';
 import type { OperationResult } from '../engine/operation.ts';
 import { deleteProcessInstance, executeJob, type StartInput, startProcessInstance } from '../engine/operations.ts';
@@ -120,6 +121,8 @@ export class EngineService {
 
   /** Starts and stores an instance; `extra` actions (a delivery marker) join its transaction. */
   async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>, extra: WriteAction[] = []): Promise<ProcessInstanceState> {
+    // Read, not cached: suspension is the one thing about a definition that changes (one small consistent read per start).
+    if (await this.deps.definitions.isSuspended(definition.id)) throw suspendedEntity('Process Definition', definition.id);
     const model = await this.deps.models.get(definition);
     const result = startProcessInstance(model, { ...input, definitionId: definition.id, tenantId: definition.tenantId ?? undefined }, this.env);
     await this.createResult(result, model, extra);
@@ -217,7 +220,7 @@ export class EngineService {
    * safe: the periodic sweeper finds every due job in the job index.
    */
   async dispatchNewJobs(before: ProcessInstanceState | undefined, after: ProcessInstanceState): Promise<void> {
-    if (after.status !== 'ACTIVE') return;
+    if (after.status !== 'ACTIVE' || after.suspended) return;
     const known = new Set(before ? listJobs(before).map(({ job }) => job.id) : []);
     const now = this.env.now();
     const due: JobMessage[] = listJobs(after)
@@ -266,7 +269,7 @@ export class EngineService {
         message.processInstanceId,
         (state, model) => {
           const job = state.status === 'ACTIVE' ? listJobs(state).find(({ job: j }) => j.id === message.jobId)?.job : undefined;
-          if (!job || job.retries <= 0 || (job.dueDate !== undefined && job.dueDate > this.env.now())) {
+          if (!job || job.retries <= 0 || (job.dueDate !== undefined && job.dueDate > this.env.now()) || !jobRunnable(state, job)) {
             run.outcome = 'skipped';
             return state;
           }
@@ -294,7 +297,8 @@ export class EngineService {
 
   /** The timer/sweeper trigger: every due job with retries left goes to the job queue. */
   async sweepDueJobs(): Promise<number> {
-    const due = (await this.deps.items.dueJobs(this.env.now())).filter((item) => (item.retries as number) > 0);
+    // A suspended job (or one of a suspended instance) waits for its activation, which queues it again.
+    const due = (await this.deps.items.dueJobs(this.env.now())).filter((item) => (item.retries as number) > 0 && item.suspended !== true);
     // A timer start job has no instance: its message names only the job.
     const messages: JobMessage[] = due.map((item) => (item.processInstanceId ? { processInstanceId: item.processInstanceId as string, jobId: item.id as string } : { jobId: item.id as string }));
     if (messages.length > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, messages);

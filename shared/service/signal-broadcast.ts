@@ -63,7 +63,8 @@ export async function deliverSignal(engine: EngineService, delivery: SignalDeliv
       .update(
         instanceId,
         async (state, model) => {
-          if (broadcastId && (await signals.delivered(broadcastId, instanceId))) return state;
+          // A suspended instance does not receive (Camunda's signal query finds active executions only).
+          if (state.suspended || (broadcastId && (await signals.delivered(broadcastId, instanceId)))) return state;
           const receipt = receiveSignal(state, model, delivery.signalName, delivery.variables, engine.env, delivery.executionId);
           return receipt.received > 0 ? receipt : state;
         },
@@ -77,7 +78,8 @@ export async function deliverSignal(engine: EngineService, delivery: SignalDeliv
     const receiver = `START#${start.definitionId}`;
     if (broadcastId && (await signals.delivered(broadcastId, receiver))) continue;
     const definition = await engine.definition(start.definitionId);
-    if (!definition) continue;
+    // A suspended definition's signal start event does not start (Camunda skips it).
+    if (!definition || (await engine.deps.definitions.isSuspended(definition.id))) continue;
     await engine.start(definition, { variables: delivery.variables, startEventId: start.activityId }, broadcastId ? [signals.deliveryAction(broadcastId, receiver)] : []).catch((error: unknown) => {
       // A concurrent run of the same broadcast wrote this receiver's marker first: it started the instance.
       if (broadcastId && error instanceof ConcurrentModificationError) return;

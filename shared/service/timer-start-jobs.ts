@@ -28,6 +28,8 @@ export async function runTimerStartJob(service: EngineService, jobId: string, op
     });
     return 'skipped';
   }
+  // A suspended definition's timer waits (its job is suspended with it; this covers a run queued before).
+  if (!options.onRequest && (job.suspended || (await service.deps.definitions.isSuspended(definition.id)))) return 'skipped';
   const model = await service.model(definition);
   let started: ReturnType<typeof startProcessInstance>;
   let next: ReturnType<typeof scheduleTimerStart> | undefined;

@@ -24,6 +24,8 @@ export interface DefinitionRecord {
   versionTag?: string | null;
   /** The deployment's image of this process (Camunda's diagramResourceName), if it has one. */
   diagramResourceName?: string | null;
+  /** Suspended: no instance starts (PUT /process-definition/{id}/suspended). Absent: active. */
+  suspended?: boolean;
   /**
    * Only on definitions stored before deployments were split across items: the XML is read from the
    * deployment's resource (definitionXml), which may be larger than one item.
@@ -32,7 +34,7 @@ export interface DefinitionRecord {
 }
 
 /** What a definition record holds, without the XML old items carry (names `key` and `name` are reserved words). */
-const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, diagramResourceName, pending';
+const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, diagramResourceName, suspended, pending';
 
 /** How long a container takes a pending definition's deployment for uncommitted before it looks again. */
 const UNCOMMITTED_MEMORY_MS = 2_000;
@@ -230,6 +232,29 @@ export class DefinitionRepository {
         ...(item.encoding === 'base64' ? { encoding: 'base64' as const } : {}),
       })),
     );
+  }
+
+  /** Whether a definition is suspended, read consistently: the one field of a definition that changes. */
+  async isSuspended(id: string): Promise<boolean> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.definition(id), ConsistentRead: true, ProjectionExpression: 'suspended' }));
+    return item?.suspended === true;
+  }
+
+  /** Suspends or activates a definition that exists (a deleted one is left alone). */
+  async setSuspended(id: string, suspended: boolean): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.definition(id),
+          UpdateExpression: suspended ? 'SET suspended = :true' : 'REMOVE suspended',
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(suspended ? { ExpressionAttributeValues: { ':true': true } } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
   }
 
   async getDefinition(id: string): Promise<DefinitionRecord | undefined> {

@@ -32,7 +32,8 @@ export function historicInstanceItem(state: ProcessInstanceState, model: Process
       processDefinitionName: model.name ?? null,
       startTime: state.startTime,
       endTime: state.endTime ?? null,
-      state: state.status,
+      // Camunda's history shows a suspended running instance as SUSPENDED.
+      state: state.status === 'ACTIVE' && state.suspended ? 'SUSPENDED' : state.status,
       tenantId: state.tenantId ?? null,
       startActivityId: state.startActivityId ?? model.initialStartEventId ?? null,
       superProcessInstanceId: state.caller?.processInstanceId ?? null,

@@ -36,6 +36,7 @@ export interface InstanceListing {
   superProcessInstanceId: string | null;
   /** The top of its call hierarchy (itself when no call activity started it). */
   rootProcessInstanceId: string;
+  suspended: boolean;
 }
 
 /** The filters an instance index answers; the list reads the narrowest one that is given. */
@@ -126,7 +127,12 @@ export class InstanceRepository {
       actions.push({ Delete: { TableName: this.tableName, Key: keys.instance(next.id), ...guard } });
     }
     actions.push(...extra);
-    if (previous.state.status !== next.status || previous.state.businessKey !== next.businessKey || previous.state.caller?.processInstanceId !== next.caller?.processInstanceId) {
+    if (
+      previous.state.status !== next.status ||
+      previous.state.businessKey !== next.businessKey ||
+      previous.state.caller?.processInstanceId !== next.caller?.processInstanceId ||
+      Boolean(previous.state.suspended) !== Boolean(next.suspended)
+    ) {
       actions.push({ Put: { TableName: this.tableName, Item: historicInstanceItem(next, model, this.layout) } });
       // The listing changes only here: modifications, the bulk of all writes, leave it (and its four index entries) alone.
       if (next.status === 'ACTIVE') actions.push({ Put: { TableName: this.tableName, Item: listingItem(next, this.layout) } });
@@ -264,6 +270,7 @@ export function listingItem(state: ProcessInstanceState, layout: IndexLayout): I
     startTime: state.startTime,
     superProcessInstanceId: state.caller?.processInstanceId ?? null,
     rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
+    suspended: state.suspended === true,
     gsi1pk: shardKey('PI', state.id, layout),
     gsi1sk: started,
     gsi2pk: shardKey(`PIDEF#${state.definitionId}`, state.id, layout),
@@ -295,6 +302,7 @@ function toListing(item: Item): InstanceListing {
     startTime: item.startTime as number,
     superProcessInstanceId: (item.superProcessInstanceId as string | null) ?? null,
     rootProcessInstanceId: (item.rootProcessInstanceId as string | undefined) ?? (item.id as string),
+    suspended: item.suspended === true,
   };
 }
 

@@ -34,6 +34,8 @@ export interface TimerStartJobRecord {
   exceptionMessage?: string;
   /** PUT /job/{id}/priority; absent: 0. */
   priority?: number;
+  /** PUT /job/{id}/suspended, or its definition suspended: the sweeper leaves it. */
+  suspended?: boolean;
 }
 
 /** The items the latest version of one process key wrote for its start events. */

@@ -3,6 +3,7 @@ import { behaviorOf } from '../behaviors/behavior-table.ts';
 import { disarmEventSubProcesses } from '../behaviors/event-registration.ts';
 import { notValid, processEngineError } from '../errors.ts';
 import { setTyped } from '../set-typed.ts';
+import { requireExecutionActive } from '../suspension.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ActivityInstanceState, Variables } from '../state.ts';
 import { describeInstruction, type InstructionVariables, type ModificationInstruction } from './instructions.ts';
@@ -21,6 +22,8 @@ function findActivity(runtime: Runtime, id: string): FlowNode | undefined {
 /** Runs one start instruction: resolves (or creates) the target scope, sets variables, enters. */
 export function executeStartInstruction(runtime: Runtime, instruction: StartInstruction): void {
   const describe = describeInstruction(instruction);
+  // A suspended instance refuses new tokens; cancelling is allowed (Camunda's delete-cascade operations skip the check).
+  requireExecutionActive(runtime.state);
   switch (instruction.type) {
     case 'startBeforeActivity': {
       const target = findActivity(runtime, instruction.activityId);

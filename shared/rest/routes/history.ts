@@ -31,7 +31,7 @@ const HistoryQueryParams = z.object({
 const HistoryListParams = z.object({ ...HistoryQueryParams.shape, ...pagingParams });
 
 /** The same filters as a JSON body (Camunda's HistoricProcessInstanceQueryDto), `sorting` as a list whose first known entry orders. */
-const HistoryQueryBody = z
+export const HistoryQueryBody = z
   .object({
     processInstanceId: z.string().nullish(),
     processDefinitionId: z.string().nullish(),
@@ -49,7 +49,7 @@ const HistoryQueryBody = z
   .passthrough();
 type SortKey = (typeof HISTORIC_INSTANCE_SORT_KEYS)[number];
 
-function fromQueryBody(body: z.infer<typeof HistoryQueryBody>): HistoricInstanceFilter & { sort?: { by: SortKey; descending: boolean } } {
+export function fromQueryBody(body: z.infer<typeof HistoryQueryBody>): HistoricInstanceFilter & { sort?: { by: SortKey; descending: boolean } } {
   const { sorting, ...fields } = body;
   return { ...bodyFilters<HistoricInstanceFilter>(fields, HistoryQueryParams.shape), sort: firstSorting(sorting, HISTORIC_INSTANCE_SORT_KEYS) };
 }

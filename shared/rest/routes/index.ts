@@ -21,6 +21,7 @@ import { variableInstanceRoutes } from './variable-instance.ts';
 import { formRoutes } from './forms.ts';
 import { noteRoutes } from './notes.ts';
 import { schemaLogRoutes } from './schema-log.ts';
+import { suspensionRoutes } from './suspension.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -46,4 +47,5 @@ export const allRoutes: Route[] = [
   ...formRoutes,
   ...noteRoutes,
   ...schemaLogRoutes,
+  ...suspensionRoutes,
 ];

@@ -32,6 +32,8 @@ export const ProcessInstanceQuery = z
     rootProcessInstanceId: z.string().nullish(),
     rootProcessInstances: z.boolean().nullish(),
     leafProcessInstances: z.boolean().nullish(),
+    active: z.boolean().nullish(),
+    suspended: z.boolean().nullish(),
   })
   .passthrough();
 export type ProcessInstanceQuery = z.infer<typeof ProcessInstanceQuery>;
@@ -50,6 +52,8 @@ const InstanceFilterParams = z.object({
   rootProcessInstanceId: qs.string(),
   rootProcessInstances: qs.boolean(),
   leafProcessInstances: qs.boolean(),
+  active: qs.boolean(),
+  suspended: qs.boolean(),
 });
 /** sortBy/sortOrder and firstResult/maxResults of the query string (for GET and POST lists). */
 const InstanceListingParams = z.object({ ...sortingParams(INSTANCE_SORT_KEYS), ...pagingParams });
