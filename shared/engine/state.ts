@@ -5,9 +5,20 @@
  * belong to, so cancelling a node removes everything it owns.
  */
 
-export type VariableTypeName = 'String' | 'Integer' | 'Long' | 'Double' | 'Boolean' | 'Date' | 'Json' | 'Null' | 'Object';
+export type VariableTypeName = 'String' | 'Integer' | 'Long' | 'Double' | 'Boolean' | 'Date' | 'Json' | 'Null' | 'Object' | 'Bytes' | 'File';
 
-/** A typed variable value; Date values are ISO strings, Json values are parsed JSON. */
+/** A File variable's value: its content (base64) and what Camunda's FileValue carries beside it. */
+export interface FileContent {
+  readonly data: string;
+  readonly filename: string;
+  readonly mimeType: string | null;
+  readonly encoding: string | null;
+}
+
+/**
+ * A typed variable value; Date values are ISO strings, Json values are parsed JSON, Bytes values
+ * base64 strings, File values FileContent.
+ */
 export interface TypedValue {
   readonly type: VariableTypeName;
   readonly value: unknown;

@@ -13,7 +13,9 @@ import type { TypedValue, Variables } from '../engine/state.ts';
 import { RestError } from './errors.ts';
 import { json, noContent, type RestResponse } from './http.ts';
 import { readBody, route, type Route, type RouteContext } from './router.ts';
-import { fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from './variables.ts';
+import { attachmentHeader } from './attachment.ts';
+import { parseMultipart } from './multipart.ts';
+import { binaryContent, fileContent, fromVariableDto, fromVariableMap, toVariableDto, toVariableMapDto, VariableMapDto, VariableValueDto } from './variables.ts';
 
 export interface VariableScopeAccess {
   /** As Camunda names the resource in its messages: `task`, `process instance`, `execution`. */
@@ -69,8 +71,7 @@ async function oneVariable(access: VariableScopeAccess, ctx: RouteContext, id: s
 
 /**
  * The routes of `<base>/{id}/<segment>`: GET and POST the collection, GET/PUT/DELETE one variable,
- * GET its binary data. The product has no binary variable types (Bytes, File), so every variable's
- * data is refused as Camunda refuses a non-binary one.
+ * GET and POST its binary data (Bytes and File variables).
  */
 export function variablesResource(base: `/${string}`, segment: string, access: VariableScopeAccess): Route[] {
   const collection = `${base}/{id}/${segment}` as const;
@@ -119,14 +120,50 @@ export function variablesResource(base: `/${string}`, segment: string, access: V
         return noContent();
       },
     }),
+    route({ method: 'GET', pattern: `${single}/data`, handler: async (ctx) => binaryResponse(await oneVariable(access, ctx, ctx.params.id, ctx.params.varName), ctx.params.id) }),
     route({
-      method: 'GET',
+      method: 'POST',
       pattern: `${single}/data`,
       handler: async (ctx) => {
-        await oneVariable(access, ctx, ctx.params.id, ctx.params.varName);
-        // Camunda names the resource's id here, not the variable (its VariableResponseProvider).
-        throw new RestError(400, `Value of variable with id ${ctx.params.id} is not a binary value.`);
+        const message = `Cannot put ${access.typeName} variable ${ctx.params.varName}`;
+        const value = binaryVariableOf(ctx);
+        await rethrowing(
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, []),
+          (error) => wrapEngineError(error, message),
+        );
+        return noContent();
       },
     }),
   ];
+}
+
+/**
+ * GET …/{varName}/data (Camunda's VariableResponseProvider): a Bytes variable's bytes, a File's with
+ * its type and name; any other variable is refused, naming the resource's id (not the variable).
+ */
+export function binaryResponse(value: TypedValue, resourceId: string): RestResponse {
+  const binary = binaryContent(value);
+  if (!binary) throw new RestError(400, `Value of variable with id ${resourceId} is not a binary value.`);
+  const headers: Record<string, string> = { 'content-type': binary.contentType };
+  if (binary.filename !== undefined) headers['content-disposition'] = attachmentHeader(binary.filename);
+  return { status: 200, binaryBody: binary.data, headers };
+}
+
+/**
+ * POST …/{varName}/data (AbstractVariablesResource#setBinaryVariable): multipart, the content in
+ * `data`, its type in `valueType` (Bytes unless File). A `type` part asks Camunda to deserialize a
+ * Java object from it, which cannot happen here: it is refused.
+ */
+function binaryVariableOf(ctx: RouteContext): TypedValue {
+  const parts = parseMultipart(ctx.req.body, ctx.req.headers['content-type'], 'Binary variable requests');
+  if (parts.some((part) => part.name === 'type')) throw new RestError(400, "A 'type' part (a serialized Java object) is not supported: send the JSON as a Json variable instead");
+  const valueTypePart = parts.find((part) => part.name === 'valueType');
+  if (valueTypePart?.contentType && !valueTypePart.contentType.toLowerCase().startsWith('text/plain')) throw new RestError(400, "Form part with name 'valueType' must have a text/plain value");
+  const valueType = valueTypePart?.data.toString('utf8').trim() || 'Bytes';
+  const data = parts.find((part) => part.name === 'data');
+  if (valueType === 'Bytes') return { type: 'Bytes', value: (data?.data ?? Buffer.alloc(0)).toString('base64') };
+  if (valueType !== 'File') throw new RestError(400, `Unsupported value type '${valueType}'`, 'RestException');
+  const charset = /charset=([^;\s]+)/i.exec(data?.contentType ?? '')?.[1] ?? null;
+  const mimeType = data?.contentType?.split(';')[0]?.trim() || null;
+  return { type: 'File', value: fileContent(data?.data ?? Buffer.alloc(0), { filename: data?.filename ?? ctx.params.varName, mimeType, encoding: charset }) };
 }

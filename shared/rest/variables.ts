@@ -1,5 +1,5 @@
 import * as z from 'zod/v4';
-import type { TypedValue, Variables, VariableTypeName } from '../engine/state.ts';
+import type { FileContent, TypedValue, Variables, VariableTypeName } from '../engine/state.ts';
 import { toTypedValue } from '../engine/typed-values.ts';
 import { formatDate, parseDate } from './dates.ts';
 import { RestError, invalidRequest } from './errors.ts';
@@ -54,7 +54,7 @@ export function fromVariableDto(dto: VariableValueDto): TypedValue {
   if (dto.type === undefined || dto.type === null || dto.type === '') return toTypedValue(value ?? null);
   const type = dto.type.charAt(0).toUpperCase() + dto.type.slice(1);
   if (value === null || value === undefined) {
-    if (!(type in JAVA_TYPES) && !['Null', 'Json', 'Object', 'Xml'].includes(type)) throw new RestError(400, `Unsupported value type '${dto.type}'`, 'RestException');
+    if (!(type in JAVA_TYPES) && !['Null', 'Json', 'Object', 'Xml', 'Bytes', 'File'].includes(type)) throw new RestError(400, `Unsupported value type '${dto.type}'`, 'RestException');
     return { type: type === 'Short' ? 'Integer' : (type as VariableTypeName), value: null };
   }
   switch (type) {
@@ -80,6 +80,13 @@ export function fromVariableDto(dto: VariableValueDto): TypedValue {
     }
     case 'Null':
       return { type: 'Null', value: null };
+    case 'Bytes':
+      // Camunda's JSON carries a byte array as base64 (Jackson's byte[]).
+      if (typeof value !== 'string') throw cannotConvert(value, type);
+      return { type: 'Bytes', value: Buffer.from(value, 'base64').toString('base64') };
+    case 'File':
+      if (typeof value !== 'string') throw cannotConvert(value, type);
+      return { type: 'File', value: fileContent(Buffer.from(value, 'base64'), dto.valueInfo ?? {}) };
     case 'Json':
     case 'Object':
     case 'Xml':
@@ -106,9 +113,30 @@ export function toVariableDto(typed: TypedValue): { type: string; value: unknown
         value: typeof typed.value === 'string' ? typed.value : JSON.stringify(typed.value),
         valueInfo: { objectTypeName: Array.isArray(typed.value) ? 'java.util.ArrayList' : 'java.util.LinkedHashMap', serializationDataFormat: 'application/json' },
       };
+    case 'File': {
+      // Camunda's FileValue: no value in JSON, the file's name, type and encoding in valueInfo.
+      const file = typed.value as FileContent | null;
+      return { type: 'File', value: null, valueInfo: file ? { filename: file.filename, mimeType: file.mimeType, encoding: file.encoding } : {} };
+    }
     default:
       return { type: typed.type, value: typed.value, valueInfo: {} };
   }
+}
+
+/** A File value from its bytes and Camunda's valueInfo (`filename`, `mimeType` or `mimetype`, `encoding`). */
+export function fileContent(data: Buffer, valueInfo: Record<string, unknown>): FileContent {
+  const text = (key: string) => (typeof valueInfo[key] === 'string' ? (valueInfo[key] as string) : null);
+  return { data: data.toString('base64'), filename: text('filename') ?? '', mimeType: text('mimeType') ?? text('mimetype'), encoding: text('encoding') };
+}
+
+/** The bytes a binary variable holds, with the content type Camunda answers GET …/data with; undefined for any other type. */
+export function binaryContent(typed: TypedValue): { data: Buffer; contentType: string; filename?: string } | undefined {
+  if (typed.type === 'Bytes') return { data: Buffer.from(typeof typed.value === 'string' ? typed.value : '', 'base64'), contentType: 'application/octet-stream' };
+  if (typed.type !== 'File') return undefined;
+  const file = typed.value as FileContent | null;
+  if (!file) return { data: Buffer.alloc(0), contentType: 'application/octet-stream' };
+  const contentType = `${file.mimeType ?? 'application/octet-stream'}${file.encoding ? `; charset=${file.encoding}` : ''}`;
+  return { data: Buffer.from(file.data, 'base64'), contentType, filename: file.filename };
 }
 
 export function toVariableMapDto(variables: Variables | undefined): Record<string, ReturnType<typeof toVariableDto>> {

@@ -7,11 +7,11 @@ import {
   type VariableInstanceFilter,
   type VariableInstanceView,
 } from '../../app/variable-instances.ts';
-import { invalidRequest } from '../errors.ts';
 import { json } from '../http.ts';
 import { firstSorting, pagingParams, qs, readQuery, SortingList, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { VariableConditionList, variableConditionsOfBody, variableConditionsOfQuery } from '../variable-conditions.ts';
+import { binaryResponse } from '../variables-resource.ts';
 import { toVariableDto } from '../variables.ts';
 
 const OPERATORS = ['eq', 'neq', 'gt', 'gteq', 'lt', 'lteq', 'like'] as const;
@@ -126,10 +126,6 @@ export const variableInstanceRoutes: Route[] = [
   route({
     method: 'GET',
     pattern: '/variable-instance/{id}/data',
-    handler: async (ctx) => {
-      await getVariableInstance(ctx.app, ctx.auth, { id: ctx.params.id });
-      // The product has no binary variable types (Bytes, File): every variable is refused as Camunda refuses a non-binary one.
-      throw invalidRequest(`Value of variable with id ${ctx.params.id} is not a binary value.`);
-    },
+    handler: async (ctx) => binaryResponse((await getVariableInstance(ctx.app, ctx.auth, { id: ctx.params.id })).value, ctx.params.id),
   }),
 ];
