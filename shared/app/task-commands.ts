@@ -9,7 +9,8 @@ import { type EngineError, notFound, nullValue } from '../engine/errors.ts';
 import * as engine from '../engine/index.ts';
 import type { OperationResult, ProcessInstanceState, Variables } from '../engine/index.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
-import { requireTask, type TaskAction } from './access.ts';
+import { mayTask, requireTask, type TaskAction } from './access.ts';
+import { RequestError } from './errors.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 
 const cannotFind = (taskId: string) => `Cannot find task with id ${taskId}: task is null`;
@@ -67,4 +68,24 @@ export const addTaskIdentityLink: UseCase<IdentityLinkInput & { type: string }, 
 export const deleteTaskIdentityLink: UseCase<IdentityLinkInput, void> = async (app, caller, { taskId, type, ...link }) => {
   if (type === null) throw nullValue('type is required when adding a new task identity link: type is null');
   await changeTask(app, caller, taskId, 'ASSIGN', nullValue, (state, model) => engine.deleteTaskIdentityLink(state, model, taskId, { ...link, type }, app.engine.env));
+};
+
+/**
+ * PUT /task/{id} (TaskService#saveTask on the task Camunda's resource read): every field of the
+ * body replaces the task's; UPDATE on the task or UPDATE_TASK on its definition. A task the caller
+ * may not read is Camunda's 404 for an unknown one.
+ */
+export const updateTask: UseCase<{ taskId: string; changes: engine.TaskChanges }, void> = async (app, caller, { taskId, changes }) => {
+  const missing = () => new RequestError(404, `No matching task with id ${taskId}`);
+  const item = await app.engine.deps.items.getTask(taskId);
+  if (!item || !(await mayTask(caller, item, 'READ'))) throw missing();
+  await requireTask(caller, item, 'UPDATE');
+  await app.engine.update(
+    item.processInstanceId as string,
+    (state, model) => {
+      if (!engine.hasTask(state, taskId)) throw missing();
+      return engine.updateTask(state, model, taskId, changes, app.engine.env);
+    },
+    missing,
+  );
 };

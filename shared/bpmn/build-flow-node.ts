@@ -101,7 +101,16 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
       if (!attachedToId) return missing('host activity');
       return { ...base, kind: 'boundaryEscalation', attachedToId, interrupting, escalation: draft.escalationCatch ?? {} };
     case 'userTask':
-      return { ...base, kind: 'userTask', defaultFlowId, taskListeners: draft.taskListeners, assignee: draft.assignee, candidateUsers: draft.candidateUsers, candidateGroups: draft.candidateGroups };
+      return {
+        ...base,
+        kind: 'userTask',
+        defaultFlowId,
+        taskListeners: draft.taskListeners,
+        assignee: draft.assignee,
+        candidateUsers: draft.candidateUsers,
+        candidateGroups: draft.candidateGroups,
+        ...draft.taskDates,
+      };
     case 'passThroughTask':
       return { ...base, kind: 'passThroughTask', defaultFlowId };
     case 'receiveTask':

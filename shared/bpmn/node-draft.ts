@@ -69,6 +69,7 @@ export interface NodeDraft {
   assignee?: CompiledExpression;
   candidateUsers?: CompiledExpression[];
   candidateGroups?: CompiledExpression[];
+  taskDates?: { dueDate?: CompiledExpression; followUpDate?: CompiledExpression; priority?: CompiledExpression; description?: CompiledExpression };
   topic?: string;
   form?: FormReference;
   taskPriority?: CompiledExpression;

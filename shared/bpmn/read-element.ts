@@ -110,6 +110,17 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     if (candidateUsers) draft.candidateUsers = commaSeparated(candidateUsers).flatMap((entry) => problems.expression(id, entry) ?? []);
     const candidateGroups = text(element, 'candidateGroups');
     if (candidateGroups) draft.candidateGroups = commaSeparated(candidateGroups).flatMap((entry) => problems.expression(id, entry) ?? []);
+    const optional = (source: string | undefined) => (source ? problems.expression(id, source) : undefined);
+    const documentation = children(element, 'documentation')
+      .map((d) => text(d, 'text') ?? '')
+      .join('')
+      .trim();
+    draft.taskDates = {
+      dueDate: optional(text(element, 'dueDate')),
+      followUpDate: optional(text(element, 'followUpDate')),
+      priority: optional(text(element, 'priority')),
+      description: optional(documentation || undefined),
+    };
   }
   if (kind === 'userTask' || kind === 'startEvent') draft.form = readFormReference(element, id, problems);
   if (kind === 'externalTask') {

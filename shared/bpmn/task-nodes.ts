@@ -10,6 +10,13 @@ export interface UserTaskNode extends FlowNodeBase, WithDefaultFlow {
   /** `camunda:candidateUsers` / `camunda:candidateGroups`: one expression per comma-separated entry. */
   readonly candidateUsers?: readonly CompiledExpression[];
   readonly candidateGroups?: readonly CompiledExpression[];
+  /** camunda:dueDate, camunda:followUpDate: a date, an ISO date text or an ISO duration from now. */
+  readonly dueDate?: CompiledExpression;
+  readonly followUpDate?: CompiledExpression;
+  /** camunda:priority: a number (Camunda's default 50). */
+  readonly priority?: CompiledExpression;
+  /** The task's documentation: its description (Camunda's TaskDefinition#descriptionExpression). */
+  readonly description?: CompiledExpression;
 }
 
 /** A task without behaviour (bpmn:task, bpmn:manualTask): the token passes straight through. */

@@ -67,6 +67,13 @@ export interface TaskState {
   identityLinks?: IdentityLinkState[];
   /** The task's local variables (Camunda's task is a variable scope of its own, apart from its execution). */
   variables?: Variables;
+  /** Set from camunda:dueDate / camunda:followUpDate / camunda:priority / documentation at creation, or by PUT /task/{id}. */
+  due?: number;
+  followUp?: number;
+  priority?: number;
+  description?: string;
+  /** PUT /task/{id} renamed it; absent: the activity's name. */
+  name?: string;
 }
 
 export interface IdentityLinkState {

@@ -223,3 +223,44 @@ export function deleteTaskIdentityLink(
     if (task.identityLinks?.length === 0) delete task.identityLinks;
   });
 }
+
+/** What PUT /task/{id} sets: every field of Camunda's TaskDto#updateTask, nulls clearing. */
+export interface TaskChanges {
+  name: string | null;
+  description: string | null;
+  priority: number;
+  assignee: string | null;
+  owner: string | null;
+  delegationState: 'PENDING' | 'RESOLVED' | null;
+  due: number | null;
+  followUp: number | null;
+}
+
+/** PUT /task/{id} (TaskService#saveTask): a changed assignee or owner is a lifecycle change a suspended instance refuses. */
+export function updateTask(state: ProcessInstanceState, model: ProcessModel, taskId: string, changes: TaskChanges, env: EngineEnvironment): OperationResult {
+  const current = taskOf(state, taskId);
+  const lifecycle = (current.assignee ?? null) !== changes.assignee || (current.owner ?? null) !== changes.owner;
+  return onTask(
+    state,
+    model,
+    taskId,
+    env,
+    (_runtime, owner, task) => {
+      const set = <K extends 'name' | 'description' | 'assignee' | 'owner' | 'delegationState' | 'due' | 'followUp'>(key: K, value: TaskState[K] | null) => {
+        if (value === null) delete task[key];
+        else task[key] = value as TaskState[K];
+      };
+      // A name equal to the activity's is no rename: the task keeps following the model.
+      set('name', changes.name === (model.nodes.get(owner.activityId)?.name ?? null) ? null : changes.name);
+      set('description', changes.description);
+      set('assignee', changes.assignee);
+      set('owner', changes.owner);
+      set('delegationState', changes.delegationState);
+      set('due', changes.due);
+      set('followUp', changes.followUp);
+      if (changes.priority === 50) delete task.priority;
+      else task.priority = changes.priority;
+    },
+    { lifecycle },
+  );
+}

@@ -18,7 +18,7 @@ export function addDuration(from: number, duration: string): number {
   return date.getTime() + millis;
 }
 
-function parseDate(text: string): number {
+export function parseDate(text: string): number {
   const time = Date.parse(text.trim());
   if (Number.isNaN(time)) throw processEngineError(`ENGINE-09026 Exception while parsing due date '${text}': not an ISO 8601 date`);
   return time;
@@ -59,4 +59,12 @@ function scheduleCycle(text: string, now: number): TimerSchedule {
   const dueDate = start !== undefined && start > now ? start : addDuration(now, duration);
   const remaining = count - 1;
   return remaining > 0 ? { dueDate, repeat: `${Number.isFinite(remaining) ? `R${remaining}` : 'R'}/${duration}` } : { dueDate };
+}
+
+/**
+ * A task's due or follow-up date as Camunda's business calendar resolves a text: an ISO duration
+ * counts from now, anything else is an ISO date.
+ */
+export function resolveTaskDate(text: string, now: number): number {
+  return text.trim().startsWith('P') ? addDuration(now, text) : parseDate(text);
 }

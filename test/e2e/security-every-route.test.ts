@@ -173,6 +173,7 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /process-definition/key/{key}/deployed-start-form': { path: `/process-definition/key/${KEY}/deployed-start-form` },
     'GET /process-definition/key/{key}/tenant-id/{tenantId}/deployed-start-form': { path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/deployed-start-form` },
     'GET /task/{id}/form': { path: `/task/${f.taskId}/form` },
+    'PUT /task/{id}': { path: `/task/${f.taskId}`, body: { name: 'Hacked' } },
     'GET /task/{id}/form-variables': { path: `/task/${f.taskId}/form-variables` },
     'GET /task/{id}/rendered-form': { path: `/task/${f.taskId}/rendered-form` },
     'POST /task/{id}/submit-form': { path: `/task/${f.taskId}/submit-form`, body: { variables: { injected: { value: 1, type: 'Integer' } } } },

@@ -3,6 +3,7 @@ import type { CompiledExpression } from '../../expression/index.ts';
 import { EngineError } from '../errors.ts';
 import { evaluateForm } from '../forms.ts';
 import { fireTaskListeners } from '../task-listeners.ts';
+import { resolveTaskDate } from '../timers.ts';
 import type { Behavior } from './behavior.ts';
 
 /**
@@ -22,6 +23,33 @@ function candidates(expressions: readonly CompiledExpression[] | undefined, eval
   return [...ids];
 }
 
+/** A date attribute's value (Camunda's UserTaskActivityBehavior): a Date, or a text the business calendar reads. */
+function taskDate(value: unknown, expression: CompiledExpression, what: string, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string') return resolveTaskDate(value, now);
+  throw new EngineError('ProcessEngineException', `${what} expression does not resolve to a Date or Date string: ${expression.text}`);
+}
+
+/** camunda:dueDate, camunda:followUpDate, camunda:priority and the documentation, evaluated when the task is created. */
+function taskAttributes(node: UserTaskNode, evaluate: (expression: CompiledExpression) => unknown, now: number) {
+  const attributes: { due?: number; followUp?: number; priority?: number; description?: string } = {};
+  if (node.dueDate) attributes.due = taskDate(evaluate(node.dueDate), node.dueDate, 'Due date', now);
+  if (node.followUpDate) attributes.followUp = taskDate(evaluate(node.followUpDate), node.followUpDate, 'Follow up date', now);
+  if (node.priority) {
+    const value = evaluate(node.priority);
+    const priority = typeof value === 'number' ? Math.trunc(value) : typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : undefined;
+    if (priority === undefined && value !== null && value !== undefined) throw new EngineError('ProcessEngineException', `Priority expression does not resolve to a number: ${node.priority.text}`);
+    if (priority !== undefined) attributes.priority = priority;
+  }
+  if (node.description) {
+    const description = evaluate(node.description);
+    if (description !== null && description !== undefined) attributes.description = String(description);
+  }
+  for (const key of Object.keys(attributes) as (keyof typeof attributes)[]) if (attributes[key] === undefined) delete attributes[key];
+  return attributes;
+}
+
 /** A user task waits for its task to be completed; cancelling it deletes the task. */
 export const userTaskBehavior: Behavior<UserTaskNode> = {
   execute(ctx, instance, node) {
@@ -34,6 +62,10 @@ export const userTaskBehavior: Behavior<UserTaskNode> = {
     if (candidateUsers.length > 0) instance.task.candidateUsers = candidateUsers;
     const candidateGroups = candidates(node.candidateGroups, (expression) => ctx.evaluate(expression, instance));
     if (candidateGroups.length > 0) instance.task.candidateGroups = candidateGroups;
+    Object.assign(
+      instance.task,
+      taskAttributes(node, (expression) => ctx.evaluate(expression, instance), ctx.now()),
+    );
     // The task DTO's form key as of the task's creation. Camunda evaluates it when the task is read:
     // an expression over a variable not set yet is no failure here, and GET /task/{id}/form reads it anew.
     let form: ReturnType<typeof evaluateForm> = {};

@@ -1,7 +1,9 @@
 import * as z from 'zod/v4';
 import { claimTask, completeTask, countTasks, getTask, queryTasks, TASK_SORT_KEYS, type TaskQuery, type TaskSortKey, unclaimTask } from '../../app/tasks.ts';
 import { reportTaskBpmnError, reportTaskEscalation } from '../../app/task-events.ts';
-import { addTaskIdentityLink, delegateTask, deleteTaskIdentityLink, resolveTask, setTaskAssignee, taskIdentityLinks } from '../../app/task-commands.ts';
+import { addTaskIdentityLink, delegateTask, deleteTaskIdentityLink, resolveTask, setTaskAssignee, taskIdentityLinks, updateTask } from '../../app/task-commands.ts';
+import { parseDate } from '../dates.ts';
+import type { TaskChanges } from '../../engine/task-operations.ts';
 import { modifyTaskVariables, readTaskVariables } from '../../app/task-variables.ts';
 import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
 import { deployedTaskForm, taskForm } from '../../app/forms.ts';
@@ -12,6 +14,51 @@ import { json, noContent, type RestRequest } from '../http.ts';
 import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
+
+/** Camunda's TaskDto as PUT /task/{id} reads it: every field replaces the task's (priority is a Java int: absent is 0). */
+const TaskUpdateBody = z
+  .object({
+    name: z.string().max(255).nullish(),
+    description: z.string().max(4000).nullish(),
+    priority: z.number().int().nullish(),
+    assignee: z.string().max(255).nullish(),
+    owner: z.string().max(255).nullish(),
+    delegationState: z.string().nullish(),
+    due: z.string().nullish(),
+    followUp: z.string().nullish(),
+    parentTaskId: z.string().nullish(),
+    caseInstanceId: z.string().nullish(),
+    tenantId: z.string().nullish(),
+  })
+  .passthrough();
+
+function taskChanges(body: z.infer<typeof TaskUpdateBody>, current: Record<string, unknown>): TaskChanges {
+  const date = (text: string | null | undefined) => {
+    if (text == null) return null;
+    const time = parseDate(text);
+    // Camunda's Jackson answers a date it cannot read with an empty message.
+    if (time === undefined) throw invalidRequest('');
+    return time;
+  };
+  const delegation = body.delegationState == null ? ((current.delegationState as 'PENDING' | 'RESOLVED' | null | undefined) ?? null) : body.delegationState.toUpperCase();
+  if (delegation !== null && delegation !== 'PENDING' && delegation !== 'RESOLVED') {
+    throw invalidRequest(`Valid values for property 'delegationState' are 'PENDING' or 'RESOLVED', but was '${body.delegationState}'`);
+  }
+  // No subtasks and no cases here; a task's tenant is its instance's.
+  if (body.parentTaskId != null) throw invalidRequest('A parentTaskId is not supported: this engine has no subtasks');
+  if (body.caseInstanceId != null) throw invalidRequest('A caseInstanceId is not supported: this engine runs no cases');
+  if (body.tenantId != null && body.tenantId !== (current.tenantId ?? null)) throw invalidRequest(`Cannot change the tenant of a task to '${body.tenantId}': it is its process instance's`);
+  return {
+    name: body.name ?? null,
+    description: body.description ?? null,
+    priority: body.priority ?? 0,
+    assignee: body.assignee ?? null,
+    owner: body.owner ?? null,
+    delegationState: delegation as TaskChanges['delegationState'],
+    due: date(body.due),
+    followUp: date(body.followUp),
+  };
+}
 
 const BpmnErrorBody = z.object({ errorCode: z.string().nullish(), errorMessage: z.string().nullish(), variables: VariableMapDto.nullish() });
 const EscalationBody = z.object({ escalationCode: z.string().nullish(), variables: VariableMapDto.nullish() });
@@ -179,6 +226,18 @@ export const taskRoutes: Route[] = [
     pattern: '/task/{id}/unclaim',
     handler: async (ctx) => {
       await unclaimTask(ctx.app, ctx.auth, { taskId: ctx.params.id });
+      return noContent();
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/task/{id}',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, TaskUpdateBody);
+      const current = await getTask(ctx.app, ctx.auth, { taskId: ctx.params.id }).catch((error: unknown) => {
+        throw error instanceof RestError && error.status === 404 ? invalidRequest(`No matching task with id ${ctx.params.id}`, 404) : error;
+      });
+      await updateTask(ctx.app, ctx.auth, { taskId: ctx.params.id, changes: taskChanges(body, current) });
       return noContent();
     },
   }),
