@@ -4,7 +4,7 @@ import { deploy as deployResources, type DeploymentOutcome, type DeploymentReque
 import { filterAllowed, mayInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest, RequestError } from './errors.ts';
-import type { DeploymentRecord } from './read-models.ts';
+import type { DefinitionRecord, DeploymentRecord } from './read-models.ts';
 import type { ResourceRecord } from '../store/definition-repository.ts';
 import { nullValue } from '../engine/errors.ts';
 import { allOfStream, type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
@@ -85,6 +85,21 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   await caller.require({ permission: 'DELETE', resource: 'Deployment', resourceId: deployment.id });
   const options = input.options();
   const definitions = (await engine.deps.definitions.listDefinitions()).filter((d) => d.deploymentId === deployment.id);
+  await deleteInstancesOf(app, caller, definitions, options);
+  await engine.deps.definitions.deleteDeployment(
+    deployment.id,
+    definitions.map((d) => d.id),
+  );
+  engine.forgetDefinitions(definitions.map((d) => d.id));
+  await restoreStartEventsAfterDeletion(engine, definitions);
+}
+
+/**
+ * Before definitions go: their running instances, each with DELETE on it (or DELETE_INSTANCE on its
+ * definition); without `cascade`, any running instance refuses the deletion (Camunda's message).
+ */
+export async function deleteInstancesOf(app: AppContext, caller: AuthContext, definitions: readonly DefinitionRecord[], options: DeleteDeploymentOptions): Promise<void> {
+  const { engine } = app;
   for (const definition of definitions) {
     const running = await allOfStream(engine.deps.instances.listings({ processDefinitionId: definition.id }), () => true);
     if (running.length > 0 && !options.cascade) {
@@ -99,12 +114,22 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
       await engine.deleteInstance(instance.id, { skipCustomListeners: options.skipCustomListeners, skipIoMappings: options.skipIoMappings });
     }
   }
-  await engine.deps.definitions.deleteDeployment(
-    deployment.id,
-    definitions.map((d) => d.id),
-  );
-  engine.forgetDefinitions(definitions.map((d) => d.id));
-  await restoreStartEventsAfterDeletion(engine, definitions);
+}
+
+/**
+ * DELETE /process-definition/{id} and by key (Camunda's DeleteProcessDefinitionsCmd): DELETE on each
+ * definition's key, then its instances (see deleteInstancesOf), then the definitions; their
+ * deployment and resources stay. A deleted latest version hands its start events to the version
+ * before it, as a deleted deployment does.
+ */
+export async function deleteProcessDefinitions(app: AppContext, caller: AuthContext, input: { definitions: readonly DefinitionRecord[]; options: DeleteDeploymentOptions }): Promise<void> {
+  const { engine } = app;
+  for (const key of new Set(input.definitions.map((d) => d.key))) await caller.require({ permission: 'DELETE', resource: 'ProcessDefinition', resourceId: key });
+  await deleteInstancesOf(app, caller, input.definitions, input.options);
+  const ids = input.definitions.map((d) => d.id);
+  await engine.deps.definitions.deleteDefinitions(ids);
+  engine.forgetDefinitions(ids);
+  await restoreStartEventsAfterDeletion(engine, [...input.definitions]);
 }
 
 /** GET /deployment/{id}/resources: READ on the deployment; none at all is Camunda's 404. */

@@ -303,6 +303,14 @@ export class DefinitionRepository {
     await this.removeUncommitted(deploymentId, []);
   }
 
+  /** Deletes definitions, their deployment left as it is (DELETE /process-definition/{id}). */
+  async deleteDefinitions(definitionIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < definitionIds.length; i += 100) {
+      const batch = definitionIds.slice(i, i + 100).map((id) => ({ Delete: { TableName: this.tableName, Key: keys.definition(id) } }));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: batch }));
+    }
+  }
+
   private query(input: Record<string, unknown>, max = Number.POSITIVE_INFINITY): Promise<Item[]> {
     return queryAllPages(this.doc, { TableName: this.tableName, ...input }, max);
   }

@@ -22,6 +22,7 @@ import { formRoutes } from './forms.ts';
 import { noteRoutes } from './notes.ts';
 import { schemaLogRoutes } from './schema-log.ts';
 import { suspensionRoutes } from './suspension.ts';
+import { definitionDeletionRoutes } from './definition-deletion.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -48,4 +49,5 @@ export const allRoutes: Route[] = [
   ...noteRoutes,
   ...schemaLogRoutes,
   ...suspensionRoutes,
+  ...definitionDeletionRoutes,
 ];
