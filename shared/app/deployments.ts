@@ -166,3 +166,36 @@ export async function registeredDeployments(app: AppContext, caller: AuthContext
   await caller.require({ permission: 'READ', resource: 'System', resourceId: '*' });
   return (await app.engine.deps.definitions.listDeployments()).map((deployment) => deployment.id).sort();
 }
+
+/**
+ * POST /deployment/{id}/redeploy (Camunda's DeploymentBuilder#nameFromDeployment and
+ * addDeploymentResources…): a new deployment of the same name and tenant with the resources the
+ * request names by id or name, or all of them; CREATE on Deployment and READ on the one redeployed.
+ */
+export async function redeploy(
+  app: AppContext,
+  caller: AuthContext,
+  input: { deploymentId: string; resourceIds: readonly string[]; resourceNames: readonly string[]; source: string | null },
+): Promise<DeploymentOutcome> {
+  const deployment = await getDeployment(app, caller, { id: input.deploymentId });
+  await caller.require({ permission: 'CREATE', resource: 'Deployment' });
+  const resources = await app.engine.deps.definitions.listResources(deployment.id);
+  const cannot = (message: string) => new RequestError(404, `Cannot redeploy deployment '${deployment.id}': ${message}`);
+  const missing = (wanted: readonly string[], key: (r: ResourceRecord) => string, property: string) => {
+    const present = new Set(resources.map(key));
+    const absent = wanted.filter((value) => !present.has(value));
+    if (absent.length > 0) throw cannot(`The deployment with id '${deployment.id}' does not contain the following resources with ${property}: ${absent.join(', ')}`);
+  };
+  missing(input.resourceIds, (r) => r.id ?? r.name, 'id');
+  missing(input.resourceNames, (r) => r.name, 'name');
+  const everything = input.resourceIds.length === 0 && input.resourceNames.length === 0;
+  const chosen = resources.filter((r) => everything || input.resourceIds.includes(r.id ?? r.name) || input.resourceNames.includes(r.name));
+  return deployResources(app.engine.deps, app.engine.env, {
+    name: deployment.name,
+    source: input.source,
+    tenantId: deployment.tenantId,
+    enableDuplicateFiltering: false,
+    deployChangedOnly: false,
+    resources: chosen.map((r) => ({ name: r.name, xml: r.xml, ...(r.encoding ? { encoding: r.encoding } : {}) })),
+  });
+}

@@ -155,6 +155,7 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /deployment/count': { path: '/deployment/count' },
     'GET /deployment/{id}': { path: `/deployment/${f.deploymentId}` },
     'GET /deployment/registered': { path: '/deployment/registered' },
+    'POST /deployment/{id}/redeploy': { path: `/deployment/${f.deploymentId}/redeploy`, body: {} },
     'GET /deployment/{id}/resources': { path: `/deployment/${f.deploymentId}/resources` },
     'GET /deployment/{id}/resources/{resourceId}': { path: `/deployment/${f.deploymentId}/resources/${f.resourceId}` },
     'GET /deployment/{id}/resources/{resourceId}/data': { path: `/deployment/${f.deploymentId}/resources/${f.resourceId}/data` },

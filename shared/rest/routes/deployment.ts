@@ -3,12 +3,14 @@ import {
   deleteDeployment,
   deploy,
   DEPLOYMENT_SORT_KEYS,
+  type DeploymentOutcome,
   type DeploymentRequest,
   deploymentResourceData,
   getDeployment,
   getDeploymentResource,
   listDeploymentResources,
   queryDeployments,
+  redeploy,
   registeredDeployments,
 } from '../../app/deployments.ts';
 import type { ResourceRecord } from '../../app/read-models.ts';
@@ -19,7 +21,7 @@ import { json, noContent, type RestRequest } from '../http.ts';
 import { parseMultipart } from '../multipart.ts';
 import * as z from 'zod/v4';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
-import { type Route, route } from '../router.ts';
+import { readBody, type Route, route } from '../router.ts';
 
 const DeploymentListParams = z.object({ ...sortingParams(DEPLOYMENT_SORT_KEYS), id: qs.string(), name: qs.string(), withoutTenantId: qs.boolean(), ...pagingParams });
 const DeleteParams = z.object({ cascade: qs.boolean(), skipCustomListeners: qs.boolean(), skipIoMappings: qs.boolean() });
@@ -53,6 +55,21 @@ function deploymentForm(req: RestRequest): DeploymentRequest {
     resources: parts.filter((p) => !RESERVED_FIELDS.has(p.name) || p.filename !== undefined).map((p) => resourceOf(p.filename ?? p.name, p.data)),
     enableDuplicateFiltering: booleanField(field('enable-duplicate-filtering'), 'enable-duplicate-filtering'),
     deployChangedOnly: booleanField(field('deploy-changed-only'), 'deploy-changed-only'),
+  };
+}
+
+/** Camunda's RedeploymentDto. */
+const RedeployBody = z.object({ resourceIds: z.array(z.string()).nullish(), resourceNames: z.array(z.string()).nullish(), source: z.string().nullish() }).passthrough();
+
+/** Camunda's DeploymentWithDefinitionsDto: the deployment and what it deployed (none: null). */
+function deploymentWithDefinitionsDto(outcome: DeploymentOutcome, baseUrl: string) {
+  const deployed = outcome.definitions.length > 0 ? Object.fromEntries(outcome.definitions.map((d) => [d.id, processDefinitionDto(d)])) : null;
+  return {
+    ...deploymentDto(outcome.deployment, baseUrl),
+    deployedProcessDefinitions: deployed,
+    deployedCaseDefinitions: null,
+    deployedDecisionDefinitions: null,
+    deployedDecisionRequirementsDefinitions: null,
   };
 }
 
@@ -115,15 +132,16 @@ export const deploymentRoutes: Route[] = [
     pattern: '/deployment/create',
     handler: async ({ req, app, auth }) => {
       // The form is read only once the caller may deploy at all.
-      const outcome = await deploy(app, auth, { request: () => deploymentForm(req) });
-      const deployed = outcome.definitions.length > 0 ? Object.fromEntries(outcome.definitions.map((d) => [d.id, processDefinitionDto(d)])) : null;
-      return json(200, {
-        ...deploymentDto(outcome.deployment, req.baseUrl),
-        deployedProcessDefinitions: deployed,
-        deployedCaseDefinitions: null,
-        deployedDecisionDefinitions: null,
-        deployedDecisionRequirementsDefinitions: null,
-      });
+      return json(200, deploymentWithDefinitionsDto(await deploy(app, auth, { request: () => deploymentForm(req) }), req.baseUrl));
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/deployment/{id}/redeploy',
+    handler: async ({ req, params, app, auth }) => {
+      const body = readBody(req, RedeployBody);
+      const outcome = await redeploy(app, auth, { deploymentId: params.id, resourceIds: body.resourceIds ?? [], resourceNames: body.resourceNames ?? [], source: body.source ?? null });
+      return json(200, deploymentWithDefinitionsDto(outcome, req.baseUrl));
     },
   }),
   route({
