@@ -1,6 +1,7 @@
 import {
   countHistoricProcessInstances,
   deleteHistoricProcessInstance,
+  historicDurationReport,
   getHistoricProcessInstance,
   HISTORIC_INSTANCE_SORT_KEYS,
   type HistoricInstanceFilter,
@@ -9,6 +10,10 @@ import {
 } from '../../app/history.ts';
 import { historicProcessInstanceDto } from '../dto.ts';
 import { json, noContent } from '../http.ts';
+import { attachmentHeader } from '../attachment.ts';
+import { parseDate } from '../dates.ts';
+import { invalidRequest } from '../errors.ts';
+import { notValid } from '../../engine/errors.ts';
 import * as z from 'zod/v4';
 import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, type Route, route } from '../router.ts';
@@ -54,6 +59,20 @@ export function fromQueryBody(body: z.infer<typeof HistoryQueryBody>): HistoricI
   return { ...bodyFilters<HistoricInstanceFilter>(fields, HistoryQueryParams.shape), sort: firstSorting(sorting, HISTORIC_INSTANCE_SORT_KEYS) };
 }
 
+/** Camunda's HistoricProcessInstanceReportDto: periodUnit through its enum converter. */
+const PERIOD_UNITS = ['MONTH', 'QUARTER'] as const;
+const ReportParams = z.object({
+  reportType: qs.string(),
+  periodUnit: qs.of(
+    (raw) => ((PERIOD_UNITS as readonly string[]).includes(raw.toUpperCase()) ? (raw.toUpperCase() as (typeof PERIOD_UNITS)[number]) : undefined),
+    (raw) => `: Cannot convert value ${raw} to java enum type org.camunda.bpm.engine.query.PeriodUnit`,
+  ),
+  processDefinitionIdIn: qs.list(),
+  processDefinitionKeyIn: qs.list(),
+  startedBefore: qs.of((raw) => parseDate(raw)),
+  startedAfter: qs.of((raw) => parseDate(raw)),
+});
+
 const dto = ({ item, definitionVersion }: HistoricProcessInstance) => historicProcessInstanceDto(item, definitionVersion);
 
 export const historyRoutes: Route[] = [
@@ -81,6 +100,32 @@ export const historyRoutes: Route[] = [
     method: 'POST',
     pattern: '/history/process-instance/count',
     handler: async ({ req, app, auth }) => json(200, { count: await countHistoricProcessInstances(app, auth, fromQueryBody(readBody(req, HistoryQueryBody))) }),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/history/process-instance/report',
+    handler: async (ctx) => {
+      const query = readQuery(ctx.req, ReportParams);
+      if (query.reportType !== 'duration') throw invalidRequest(`Unknown report type ${query.reportType ?? null}`);
+      if (!query.periodUnit) throw notValid('periodUnit is null');
+      const rows = await historicDurationReport(ctx.app, ctx.auth, {
+        periodUnit: query.periodUnit,
+        ...(query.processDefinitionIdIn ? { processDefinitionIdIn: query.processDefinitionIdIn } : {}),
+        ...(query.processDefinitionKeyIn ? { processDefinitionKeyIn: query.processDefinitionKeyIn } : {}),
+        ...(query.startedBefore !== undefined ? { startedBefore: query.startedBefore } : {}),
+        ...(query.startedAfter !== undefined ? { startedAfter: query.startedAfter } : {}),
+      });
+      const accept = ctx.req.headers.accept ?? '';
+      if (/\b(text|application)\/csv\b/.test(accept) && !accept.includes('application/json')) {
+        const csv = ['PERIOD,PERIOD_UNIT,MINIMUM,MAXIMUM,AVERAGE', ...rows.map((r) => `${r.period},${r.periodUnit},${r.minimum},${r.maximum},${r.average}`)].join('\n');
+        return {
+          status: 200,
+          rawBody: csv,
+          headers: { 'content-type': accept.includes('application/csv') ? 'application/csv' : 'text/csv', 'content-disposition': attachmentHeader('process-instance-report.csv') },
+        };
+      }
+      return json(200, rows);
+    },
   }),
   route({
     method: 'DELETE',
