@@ -13,6 +13,7 @@ import type { DefinitionRecord, DefinitionRepository } from '../store/definition
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
+import { activityHistoryItems } from '../store/activity-history.ts';
 import type { NoteRepository } from '../store/note-repository.ts';
 import type { SchemaLogRepository } from '../store/schema-log.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
@@ -138,7 +139,8 @@ export class EngineService {
     const handOvers = callHandOvers(this, result.events, undefined, result.state, calls);
     await rehearseCallerEffects(this, handOvers);
     const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
-    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions]);
+    const history = this.deps.instances.putActions(activityHistoryItems(result.events, undefined, result.state, model, this.deps.layout));
+    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions, ...history]);
     await this.deps.instances.create(result.state, model, actions);
     await this.dispatchNewJobs(undefined, result.state);
     await this.dispatchBroadcasts(broadcasts);
@@ -156,7 +158,8 @@ export class EngineService {
     const handOvers = callHandOvers(this, events, previous.state, state, calls);
     await rehearseCallerEffects(this, handOvers);
     const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
-    const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions]);
+    const history = this.deps.instances.putActions(activityHistoryItems(events, previous.state, state, model, this.deps.layout));
+    const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions, ...history]);
     await this.deps.instances.save(previous, state, model, actions);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);

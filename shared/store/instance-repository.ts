@@ -95,6 +95,11 @@ export class InstanceRepository {
 
   /** Writes a new instance (and its history row); an ended-at-start instance only leaves history. */
   /** Writes a new instance; `extra` actions (a timer start job's replacement) join its transaction. */
+  /** Puts of further items (the activity history) that join an instance's write. */
+  putActions(items: readonly Item[]): WriteAction[] {
+    return items.map((item) => ({ Put: { TableName: this.tableName, Item: item } }));
+  }
+
   async create(state: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<StoredInstance> {
     const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model, this.layout) } };
     if (state.status !== 'ACTIVE') {

@@ -81,6 +81,8 @@ interface Fixture {
   /** A comment on the task, filed for the instance too, and an attachment with content. */
   commentId: string;
   attachmentId: string;
+  /** One activity instance of the instance's history. */
+  historicActivityId: string;
 }
 
 let runtime: LocalRuntime;
@@ -348,6 +350,11 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /history/process-instance/count': { path: '/history/process-instance/count' },
     'GET /history/process-instance/{id}': { path: `/history/process-instance/${pi}` },
     'DELETE /history/process-instance/{id}': { path: `/history/process-instance/${pi}` },
+    'GET /history/activity-instance': { path: '/history/activity-instance' },
+    'POST /history/activity-instance': { path: '/history/activity-instance', body: {} },
+    'GET /history/activity-instance/count': { path: '/history/activity-instance/count' },
+    'POST /history/activity-instance/count': { path: '/history/activity-instance/count', body: {} },
+    'GET /history/activity-instance/{id}': { path: `/history/activity-instance/${f.historicActivityId}` },
     'GET /history/process-instance/report': { path: '/history/process-instance/report?reportType=duration&periodUnit=month' },
     'POST /history/process-instance': { path: '/history/process-instance', body: {} },
     'POST /history/process-instance/count': { path: '/history/process-instance/count', body: {} },
@@ -543,6 +550,7 @@ describe('security of every route', () => {
     const [execution] = await ok(asAdmin('GET', { path: `/execution?processInstanceId=${pi}&activityId=waitMsg` }));
     await ok(asAdmin('PUT', { path: `/execution/${execution.id}/localVariables/secretExecutionVar`, body: { value: SECRET, type: 'String' } }), 204);
     const comment = await ok(asAdmin('POST', { path: `/task/${task.id}/comment/create`, body: { message: SECRET, processInstanceId: pi } }));
+    const [historicActivity] = await ok(asAdmin('GET', { path: `/history/activity-instance?processInstanceId=${pi}&activityId=approve` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
       deploymentId: deployment.id,
@@ -561,6 +569,7 @@ describe('security of every route', () => {
       executionId: execution.id,
       commentId: comment.id,
       attachmentId: attachment.id,
+      historicActivityId: historicActivity.id,
     };
     for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);
     table = requests(fx);

@@ -23,6 +23,7 @@ import { noteRoutes } from './notes.ts';
 import { schemaLogRoutes } from './schema-log.ts';
 import { suspensionRoutes } from './suspension.ts';
 import { definitionDeletionRoutes } from './definition-deletion.ts';
+import { activityHistoryRoutes } from './activity-history.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -50,4 +51,5 @@ export const allRoutes: Route[] = [
   ...schemaLogRoutes,
   ...suspensionRoutes,
   ...definitionDeletionRoutes,
+  ...activityHistoryRoutes,
 ];
