@@ -4,6 +4,7 @@
  * with READ on the historic process instance or READ_HISTORY on its definition.
  */
 import type { AuthContext } from '../auth/auth-context.ts';
+import { processInstanceOfExecution } from '../engine/execution-facade.ts';
 import type { HistoricActivityRecord } from '../store/activity-history.ts';
 import { mayReadHistory } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
@@ -82,6 +83,8 @@ async function find(app: AppContext, caller: AuthContext, filter: ActivityHistor
   let candidates: AsyncIterable<HistoricActivityRecord> | HistoricActivityRecord[];
   if (filter.activityInstanceId) candidates = [await items.activityHistory(filter.activityInstanceId)].filter((r): r is HistoricActivityRecord => r !== undefined);
   else if (filter.processInstanceId) candidates = await items.activityHistoryOfInstance(filter.processInstanceId);
+  // An execution id names its instance (shared/engine/execution-facade.ts): one instance's history is read.
+  else if (filter.executionId) candidates = await items.activityHistoryOfInstance(processInstanceOfExecution(filter.executionId));
   else candidates = items.allActivityHistory();
   const found: HistoricActivityRecord[] = [];
   for await (const record of candidates) if (matches(record, filter) && (await readable(caller, record))) found.push(record);

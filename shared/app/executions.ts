@@ -37,7 +37,7 @@ export interface ExecutionFilter {
   activityId?: string;
   signalEventSubscriptionName?: string;
   messageEventSubscriptionName?: string;
-  /** Suspension: every execution here is active, so `suspended` matches none. */
+  /** Suspension, the instance's (only when true; both given: suspended wins, as in Camunda). */
   active?: boolean;
   suspended?: boolean;
   incidentId?: string;
@@ -90,21 +90,19 @@ function subscribed(execution: ExecutionNode, type: 'message' | 'signal', name: 
   return name === undefined || (execution.node.subscriptions ?? []).some((s) => s.eventType === type && s.eventName === name);
 }
 
-function executionMatches(state: ProcessInstanceState, execution: ExecutionNode, filter: ExecutionFilter): boolean {
+function executionMatches(state: ProcessInstanceState, execution: ExecutionNode, filter: ExecutionFilter, instanceVariables: readonly (Variables | undefined)[]): boolean {
   const { node } = execution;
   const isRoot = node === state.root;
+  const suspended = state.suspended === true;
   return (
-    !filter.suspended &&
+    (filter.suspended ? suspended : !filter.active || !suspended) &&
     (filter.activityId === undefined || (!isRoot && node.activityId === filter.activityId)) &&
     subscribed(execution, 'message', filter.messageEventSubscriptionName) &&
     subscribed(execution, 'signal', filter.signalEventSubscriptionName) &&
     incidentMatches(node.incidents, filter) &&
     // A task's own variables belong to the execution it waits in (Camunda gives them its execution id).
     variablesMatch([node.variables, node.task?.variables], filter.variables) &&
-    variablesMatch(
-      executions.executionsOf(state).flatMap(({ node: scope }) => [scope.variables]),
-      filter.processVariables,
-    )
+    variablesMatch(instanceVariables, filter.processVariables)
   );
 }
 
@@ -123,7 +121,10 @@ async function findExecutions(app: AppContext, caller: AuthContext, filter: Exec
     const loaded = await app.engine.deps.instances.get(listing.id);
     if (!loaded) continue;
     const { state } = loaded;
-    for (const execution of executions.executionsOf(state)) if (executionMatches(state, execution, filter)) found.push(viewOf(state, execution));
+    const all = executions.executionsOf(state);
+    // processVariables: any variable of the instance, gathered once per instance.
+    const instanceVariables = all.map(({ node }) => node.variables);
+    for (const execution of all) if (executionMatches(state, execution, filter, instanceVariables)) found.push(viewOf(state, execution));
   }
   return found;
 }

@@ -154,13 +154,15 @@ export async function deleteHistoricProcessInstance(app: AppContext, caller: Aut
   }
   await caller.require({ permission: 'DELETE_HISTORY', resource: 'ProcessDefinition', resourceId: String(item.processDefinitionKey) });
   if (item.endTime === null || item.endTime === undefined) throw missing();
-  const notes = app.engine.deps.notes;
-  // Its comments first: a failure leaves the row, so the deletion can be repeated.
-  for (const comment of await notes.comments({ kind: 'PI', id: input.id })) await notes.deleteComment({ kind: 'PI', id: input.id }, comment.id);
-  // The row's end time is the condition: an instance that is running again (restarted) keeps its history.
+  // The row first, on its end time: an instance that is running again (restarted) keeps its history.
   await app.engine.deps.items.deleteHistoricInstance(input.id).catch((error: unknown) => {
     throw isConditionalFailure(error) ? missing() : error;
   });
+  // Then what hangs off it: the instance's comments and its activity history.
+  const notes = app.engine.deps.notes;
+  const owner = { kind: 'PI' as const, id: input.id };
+  for (const comment of await notes.comments(owner)) await notes.deleteComment([owner], comment.id);
+  await app.engine.deps.items.deleteActivityHistoryOfInstance(input.id);
 }
 
 export interface DurationReportInput {
@@ -214,12 +216,17 @@ export async function historicDurationReport(app: AppContext, caller: AuthContex
   }
   return [...byPeriod.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([period, durations]) => ({
-      period,
-      periodUnit: input.periodUnit,
-      minimum: Math.min(...durations),
-      maximum: Math.max(...durations),
+    .map(([period, durations]) => {
+      // A loop, not Math.min(...): a period can hold more durations than a call takes arguments.
+      let minimum = Number.POSITIVE_INFINITY;
+      let maximum = Number.NEGATIVE_INFINITY;
+      let sum = 0;
+      for (const duration of durations) {
+        minimum = Math.min(minimum, duration);
+        maximum = Math.max(maximum, duration);
+        sum += duration;
+      }
       // SQL's AVG of a BIGINT read back as a long: the fraction is dropped.
-      average: Math.trunc(durations.reduce((sum, d) => sum + d, 0) / durations.length),
-    }));
+      return { period, periodUnit: input.periodUnit, minimum, maximum, average: Math.trunc(sum / durations.length) };
+    });
 }

@@ -189,18 +189,25 @@ async function changeJob(
   caller: AuthContext,
   jobId: string,
   missing: () => Error,
-  change: { instance: (state: ProcessInstanceState, model: ProcessModel) => ProcessInstanceState; timerStart: (job: TimerStartJobRecord) => Promise<TimerStartJobRecord> },
+  change: { instance: (state: ProcessInstanceState, model: ProcessModel) => ProcessInstanceState; timerStart: (job: TimerStartJobRecord) => Promise<TimerStartJobRecord>; dueDateChanged: boolean },
 ): Promise<void> {
-  if (await app.batches.repository.getJob(jobId)) throw invalidRequest(`Job ${jobId} is a batch execution job: its batch schedules it`);
+  const batchJob = await app.batches.repository.getJob(jobId);
+  if (batchJob) {
+    const batch = await app.batches.repository.get(batchJob.batchId);
+    if (batch && !(await canSeeBatch(caller, batch))) throw missing();
+    throw invalidRequest(`Job ${jobId} is a batch execution job: its batch schedules it`);
+  }
   const item = await app.engine.deps.items.getJob(jobId);
   if (!item || isSignalBroadcast(item) || isCallHandOver(item) || !(await mayInstanceItem(caller, item, 'READ'))) throw missing();
   await requireInstanceItem(caller, item, 'UPDATE');
   if (isTimerStartJob(item)) {
     if (!(await updateTimerStartJob(app.engine, jobId, change.timerStart))) throw missing();
-  } else {
-    await app.engine.update(item.processInstanceId as string, (state, model) => change.instance(state, model), missing);
+    // The sweeper queues a timer start job that became due.
+    if (change.dueDateChanged) await app.engine.sweepDueJobs();
+    return;
   }
-  await app.engine.sweepDueJobs();
+  const state = await app.engine.update(item.processInstanceId as string, (current, model) => change.instance(current, model), missing);
+  if (change.dueDateChanged) await app.engine.queueDueJobsOf(state);
 }
 
 /** PUT /job/{id}/duedate: UPDATE on the instance or UPDATE_INSTANCE on its definition. */
@@ -209,6 +216,7 @@ export const setJobDuedate: UseCase<{ jobId: string; dueDate: number | null; cas
     instance: (state) => jobOperations.setJobDuedate(state, jobId, dueDate, cascade),
     // A timer start job always has a due date: none means now.
     timerStart: async (job) => ({ ...job, dueDate: dueDate ?? app.engine.env.now() }),
+    dueDateChanged: true,
   });
 };
 
@@ -223,6 +231,7 @@ export const recalculateJobDuedate: UseCase<{ jobId: string; creationDateBased: 
       const node = (await app.engine.model(definition)).nodes.get(job.activityId) as StartEventNode;
       return { ...job, dueDate: scheduleTimerStart(node, base(job)).dueDate };
     },
+    dueDateChanged: true,
   });
 };
 
@@ -231,5 +240,6 @@ export const setJobPriority: UseCase<{ jobId: string; priority: number }, void> 
   await changeJob(app, caller, jobId, () => new ResourceNotFound(`No job found with id '${jobId}': job is null`), {
     instance: (state) => jobOperations.setJobPriority(state, jobId, priority),
     timerStart: async (job) => ({ ...job, priority }),
+    dueDateChanged: false,
   });
 };

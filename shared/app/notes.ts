@@ -7,7 +7,7 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import { nullValue } from '../engine/errors.ts';
 import type { AttachmentRecord, CommentRecord, NoteOwner } from '../store/note-repository.ts';
-import { mayInstance, mayTask, requireInstance, requireTask } from './access.ts';
+import { mayInstance, mayReadHistory, mayTask, requireInstance, requireTask } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { RequestError } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
@@ -33,18 +33,28 @@ async function readableTask(app: AppContext, caller: AuthContext, taskId: string
 
 /**
  * The task whose notes are asked for (Camunda's ensureTaskExists reads its history, so a completed
- * task's notes stay readable): the running task, or else a task that left notes.
+ * task's notes stay readable): the running task the caller may read, or else a task that is gone
+ * and left notes, when the caller may read its instance's history.
  */
 async function notedTask(app: AppContext, caller: AuthContext, taskId: string, status: number): Promise<void> {
-  if (await readableTask(app, caller, taskId)) return;
+  const missing = () => new RequestError(status, `No task found for task id ${taskId}`);
+  const item = await app.engine.deps.items.getTask(taskId);
+  if (item) {
+    if (await mayTask(caller, item, 'READ')) return;
+    throw missing();
+  }
   const notes = app.engine.deps.notes;
   const [comments, attachments] = await Promise.all([notes.comments(taskOwner(taskId)), notes.attachments(taskId)]);
-  const left = [...comments, ...attachments][0];
-  const instance = left?.processInstanceId ? await app.engine.deps.items.getHistoricInstance(left.processInstanceId) : undefined;
-  // Notes of a task that is gone are shown when the caller may read the instance's history, or when it had none.
-  if (left && (!left.processInstanceId || (instance && (await caller.isAllowed({ permission: 'READ_HISTORY', resource: 'ProcessDefinition', resourceId: instance.processDefinitionKey as string })))))
-    return;
-  throw new RequestError(status, `No task found for task id ${taskId}`);
+  const instanceId = comments[0]?.taskInstanceId ?? attachments[0]?.processInstanceId;
+  const historic = instanceId ? await app.engine.deps.items.getHistoricInstance(instanceId) : undefined;
+  if (historic && (await mayReadHistory(caller, historic))) return;
+  throw missing();
+}
+
+/** An instance, running or in history, the caller may read; undefined otherwise. */
+async function readableInstanceHistory(app: AppContext, caller: AuthContext, processInstanceId: string) {
+  const historic = await app.engine.deps.items.getHistoricInstance(processInstanceId);
+  return historic && (await mayReadHistory(caller, historic)) ? historic : undefined;
 }
 
 export const taskComments: UseCase<{ taskId: string }, CommentRecord[]> = async (app, caller, { taskId }) => {
@@ -62,23 +72,28 @@ export const taskComment: UseCase<{ taskId: string; commentId: string }, Comment
   return comment;
 };
 
-/** POST /task/{id}/comment/create: the caller's comment on a running task (and on the instance it names). */
+/**
+ * POST /task/{id}/comment/create: the caller's comment on a running task, and on the instance the
+ * body names, which the caller must be able to read (Camunda checks nothing).
+ */
 export const createTaskComment: UseCase<{ taskId: string; processInstanceId: string | null; message: string | null }, CommentRecord> = async (app, caller, input) => {
   const task = await readableTask(app, caller, input.taskId);
   if (!task) throw new RequestError(400, `No task found for task id ${input.taskId}`);
   if (input.message === null) throw Object.assign(new RequestError(400, 'Not enough parameters submitted'), { cause: nullValue('Message is null') });
-  const root = await rootInstanceOf(app, task.processInstanceId as string | null);
+  const named = input.processInstanceId ? await readableInstanceHistory(app, caller, input.processInstanceId) : undefined;
+  if (input.processInstanceId && !named) throw new RequestError(400, `No process instance found for id ${input.processInstanceId}`);
+  const taskInstanceId = (task.processInstanceId as string | null) ?? null;
   const comment: CommentRecord = {
     id: app.engine.env.newId(),
     userId: caller.identity?.userId ?? null,
     taskId: input.taskId,
     processInstanceId: input.processInstanceId,
-    rootProcessInstanceId: root,
+    taskInstanceId,
+    rootProcessInstanceId: named ? ((named.rootProcessInstanceId as string | undefined) ?? (named.id as string)) : await rootInstanceOf(app, taskInstanceId),
     time: app.engine.env.now(),
     message: input.message,
   };
-  await app.engine.deps.notes.saveComment(taskOwner(input.taskId), comment);
-  if (input.processInstanceId) await app.engine.deps.notes.saveComment(instanceOwner(input.processInstanceId), comment);
+  await app.engine.deps.notes.saveComment(ownersOf(comment), comment);
   return comment;
 };
 
@@ -111,13 +126,13 @@ async function updateComment(app: AppContext, owner: NoteOwner, commentId: strin
     const name = owner.kind === 'TASK' ? 'taskId' : 'processInstanceId';
     throw new RequestError(400, `No comment exists with commentId: ${commentId} and ${name}: ${owner.id}: comment is null`);
   }
-  for (const filed of ownersOf(comment)) await notes.updateComment(filed, commentId, message);
+  await notes.updateComment(ownersOf(comment), commentId, message);
 }
 
 async function deleteComments(app: AppContext, owner: NoteOwner, commentId?: string): Promise<void> {
   const notes = app.engine.deps.notes;
   const comments = commentId === undefined ? await notes.comments(owner) : [await notes.comment(owner, commentId)].filter((c): c is CommentRecord => c !== undefined);
-  for (const comment of comments) for (const filed of ownersOf(comment)) await notes.deleteComment(filed, comment.id);
+  for (const comment of comments) await notes.deleteComment(ownersOf(comment), comment.id);
 }
 
 export const updateTaskComment: UseCase<{ taskId: string; commentId: string | null; message: string | null }, void> = async (app, caller, input) => {
@@ -130,11 +145,9 @@ export const deleteTaskComments: UseCase<{ taskId: string; commentId?: string },
   await deleteComments(app, taskOwner(input.taskId), input.commentId);
 };
 
-/** An instance, running or in history, that the caller may read (Camunda's ensureProcessInstanceExists reads the history). */
+/** Camunda's ensureProcessInstanceExists reads the history: a running or finished instance the caller may read. */
 async function readableInstanceComments(app: AppContext, caller: AuthContext, processInstanceId: string): Promise<void> {
-  const historic = await app.engine.deps.items.getHistoricInstance(processInstanceId);
-  const instance = historic && { id: processInstanceId, definitionKey: historic.processDefinitionKey as string, tenantId: (historic.tenantId as string | null) ?? undefined };
-  if (!instance || !(await mayInstance(caller, instance, 'READ'))) throw new RequestError(404, `No process instance found for id ${processInstanceId}`);
+  if (!(await readableInstanceHistory(app, caller, processInstanceId))) throw new RequestError(404, `No process instance found for id ${processInstanceId}`);
 }
 
 export const instanceComments: UseCase<{ processInstanceId: string }, CommentRecord[]> = async (app, caller, { processInstanceId }) => {

@@ -60,6 +60,9 @@ function activeActivityIds(state: ProcessInstanceState): Set<string> {
   return ids;
 }
 
+/** Up to this many instance ids are read one by one (in parallel); more, and the index is scanned. */
+const MAX_IDS_READ_BY_KEY = 500;
+
 /** The running instances the caller may read that match the filter, oldest first, as a stream and the check that remains. */
 function readableInstances(app: AppContext, caller: AuthContext, filter: ProcessInstanceFilter, paging: Paging) {
   const instances = app.engine.deps.instances;
@@ -77,6 +80,13 @@ function readableInstances(app: AppContext, caller: AuthContext, filter: Process
     (await mayInstance(caller, { id: s.id, definitionKey: s.definitionKey, tenantId: s.tenantId ?? undefined }, 'READ')) &&
     (!filter.activityIdIn || (await hasActiveActivity(app, s.id, filter.activityIdIn))) &&
     (!filter.leafProcessInstances || (await callsNothing(app, s.id)));
+  // A few instances named by id are read by id instead of scanning an index for them.
+  if (ids && ids.size <= MAX_IDS_READ_BY_KEY && !filter.superProcessInstance && !filter.subProcessInstance) {
+    const named = async function* () {
+      yield* await instances.listingsOf([...ids]);
+    };
+    return { stream: named(), accept };
+  }
   if (!filter.superProcessInstance && !filter.subProcessInstance) return { stream: instances.listings(filter, { expected: itemsNeeded(paging) }), accept };
   // The call links are in the instances' states: the few linked instances are read by id, no index is scanned.
   const linked = async function* () {

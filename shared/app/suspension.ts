@@ -7,6 +7,7 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { PermissionCheck } from '../auth/evaluate.ts';
 import { badUserRequest, processEngineError } from '../engine/errors.ts';
+import { listJobs } from '../engine/lookup.ts';
 import { setInstanceSuspension, setJobSuspension } from '../engine/suspension.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { updateTimerStartJob } from '../service/timer-start-jobs.ts';
@@ -37,13 +38,14 @@ async function requireSuspendInstancesOf(caller: AuthContext, definitionKey: str
   );
 }
 
-/** Sets an instance's suspension (no checks here); activated jobs that are due are queued. */
+/** Sets an instance's suspension (no checks here); on activation its due jobs are queued. */
 async function applyToInstance(app: AppContext, processInstanceId: string, suspended: boolean): Promise<void> {
-  await app.engine.update(
+  const state = await app.engine.update(
     processInstanceId,
-    (state) => (state.status !== 'ACTIVE' || Boolean(state.suspended) === suspended ? state : setInstanceSuspension(state, suspended)),
+    (current) => (current.status !== 'ACTIVE' || Boolean(current.suspended) === suspended ? current : setInstanceSuspension(current, suspended)),
     () => badUserRequest(`Process instance ${processInstanceId} does not exist`),
   );
+  if (!suspended) await app.engine.queueDueJobsOf(state);
 }
 
 async function readableInstance(app: AppContext, caller: AuthContext, processInstanceId: string): Promise<ProcessInstanceState | undefined> {
@@ -58,7 +60,6 @@ export const suspendProcessInstance: UseCase<{ processInstanceId: string; suspen
   if (!state) return;
   await requireInstance(caller, state, 'UPDATE', instanceSuspensionChecks(state));
   await applyToInstance(app, processInstanceId, suspended);
-  if (!suspended) await app.engine.sweepDueJobs();
 };
 
 /** The running instances of a definition (by id) or of every version of a key (and tenant). */
@@ -70,7 +71,6 @@ async function instancesOf(app: AppContext, caller: AuthContext, filter: Process
 export const suspendInstancesOfDefinition: UseCase<{ definitionKey: string; filter: ProcessInstanceFilter; suspended: boolean }, void> = async (app, caller, input) => {
   await requireSuspendInstancesOf(caller, input.definitionKey);
   for (const id of await instancesOf(app, caller, input.filter)) await applyToInstance(app, id, input.suspended);
-  if (!input.suspended) await app.engine.sweepDueJobs();
 };
 
 /**
@@ -87,7 +87,6 @@ export const suspendInstanceGroup: UseCase<{ processInstanceIds: readonly string
     states.push(state);
   }
   for (const state of states) await applyToInstance(app, state.id, input.suspended);
-  if (!input.suspended) await app.engine.sweepDueJobs();
 };
 
 // ---- jobs -----------------------------------------------------------------------------------------
@@ -100,23 +99,15 @@ async function applyToJobs(app: AppContext, items: readonly QueryItem[], suspend
       await updateTimerStartJob(app.engine, jobId, async ({ suspended: _was, ...job }) => (suspended ? { ...job, suspended: true } : job));
       continue;
     }
-    await app.engine.update(
+    const state = await app.engine.update(
       item.processInstanceId as string,
-      (state) => (state.status === 'ACTIVE' && findJobIn(state, jobId) ? setJobSuspension(state, jobId, suspended) : state),
+      (current) => (current.status === 'ACTIVE' && listJobs(current).some(({ job }) => job.id === jobId) ? setJobSuspension(current, jobId, suspended) : current),
       () => badUserRequest(`Job ${jobId} does not exist`),
     );
+    if (!suspended) await app.engine.queueDueJobsOf(state);
   }
-  if (!suspended) await app.engine.sweepDueJobs();
-}
-
-function findJobIn(state: ProcessInstanceState, jobId: string): boolean {
-  const stack = [state.root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.jobs?.some((job) => job.id === jobId)) return true;
-    stack.push(...(node.children ?? []));
-  }
-  return false;
+  // A timer start job that became active again is queued by the sweeper.
+  if (!suspended && items.some(isTimerStartJob)) await app.engine.sweepDueJobs();
 }
 
 /** PUT /job/{id}/suspended: UPDATE on the instance or UPDATE_INSTANCE on its definition; an unknown job is no error. */
@@ -177,5 +168,4 @@ export const suspendDefinitions: UseCase<{ definitions: readonly DefinitionRecor
       for (const id of await instancesOf(app, caller, { processDefinitionId: definition.id })) await applyToInstance(app, id, input.suspended);
     }
   }
-  if (!input.suspended) await app.engine.sweepDueJobs();
 };

@@ -94,7 +94,7 @@ function matches(view: VariableInstanceView, filter: VariableInstanceFilter): bo
 }
 
 async function findVariableInstances(app: AppContext, caller: AuthContext, filter: VariableInstanceFilter): Promise<VariableInstanceView[]> {
-  // Execution ids name their instance: a query by executions reads only those.
+  // Execution ids name their instance: a query by instances or executions reads only those instances' listings.
   const instanceIds = filter.processInstanceIdIn?.length ? filter.processInstanceIdIn : filter.executionIdIn?.length ? [...new Set(filter.executionIdIn.map(processInstanceOfExecution))] : undefined;
   const instances = await findProcessInstances(app, caller, { processInstanceIds: instanceIds, tenantIdIn: filter.tenantIdIn?.length ? filter.tenantIdIn : undefined });
   const found: VariableInstanceView[] = [];

@@ -99,5 +99,6 @@ export function parseDatePattern(text: string, pattern: string): number | undefi
   const date = new Date(0);
   date.setUTCFullYear(fields.y!, fields.M! - 1, fields.d!);
   date.setUTCHours(fields.H!, fields.m!, fields.s!, fields.S!);
-  return date.getTime();
+  // Beyond JavaScript's dates (year 275760): no date, as a failed parse.
+  return Number.isNaN(date.getTime()) ? undefined : date.getTime();
 }

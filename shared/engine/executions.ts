@@ -101,7 +101,7 @@ export function createIncident(
   return { state: copy, incident };
 }
 
-/** Resolves an incident a client created (RuntimeService#resolveIncident); false when the instance has no such incident. */
+/** Resolves an incident a client created (RuntimeService#resolveIncident); undefined when the instance has no such incident. */
 export function resolveCustomIncident(state: ProcessInstanceState, incidentId: string): ProcessInstanceState | undefined {
   const copy = cloneState(state);
   for (const { node } of executionsOf(copy)) {

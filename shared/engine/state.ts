@@ -72,8 +72,8 @@ export interface TaskState {
   followUp?: number;
   priority?: number;
   description?: string;
-  /** PUT /task/{id} renamed it; absent: the activity's name. */
-  name?: string;
+  /** PUT /task/{id} renamed it (null: cleared); absent: the activity's name. */
+  name?: string | null;
 }
 
 export interface IdentityLinkState {

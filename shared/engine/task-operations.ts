@@ -246,12 +246,13 @@ export function updateTask(state: ProcessInstanceState, model: ProcessModel, tas
     taskId,
     env,
     (_runtime, owner, task) => {
-      const set = <K extends 'name' | 'description' | 'assignee' | 'owner' | 'delegationState' | 'due' | 'followUp'>(key: K, value: TaskState[K] | null) => {
+      const set = <K extends 'description' | 'assignee' | 'owner' | 'delegationState' | 'due' | 'followUp'>(key: K, value: TaskState[K] | null) => {
         if (value === null) delete task[key];
         else task[key] = value as TaskState[K];
       };
-      // A name equal to the activity's is no rename: the task keeps following the model.
-      set('name', changes.name === (model.nodes.get(owner.activityId)?.name ?? null) ? null : changes.name);
+      // A name equal to the activity's is no rename: the task keeps following the model; null clears it.
+      if (changes.name === (model.nodes.get(owner.activityId)?.name ?? null)) delete task.name;
+      else task.name = changes.name;
       set('description', changes.description);
       set('assignee', changes.assignee);
       set('owner', changes.owner);

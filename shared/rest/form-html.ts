@@ -3,7 +3,8 @@
  * and space for space, so a task list that embeds `rendered-form` shows what it showed with Camunda.
  * One deliberate difference: text (labels, option names) is HTML-escaped, which Camunda does not do,
  * because a label can be an expression over variables a user submitted. Attribute values escape
- * their quotes, as Camunda's do: nothing else can leave a quoted attribute.
+ * their quotes, as Camunda's do. Escaping stops markup, not AngularJS: a task list that compiles
+ * the form still evaluates `{{…}}` in a label or default, as it does with Camunda's.
  */
 import type { RenderedField } from '../engine/form-fields.ts';
 

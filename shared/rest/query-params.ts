@@ -131,3 +131,13 @@ export function bodyFilters<F>(fields: Record<string, unknown>, known: Record<st
   }
   return filter as F;
 }
+
+/**
+ * A query that chooses what a call changes may use only the filters implemented here: one Camunda
+ * knows but this product ignores would widen the choice to objects the caller did not mean.
+ */
+export function onlyKnownFilters<B extends Record<string, unknown>>(body: B, known: Record<string, unknown>, what: string): B {
+  const unsupported = Object.keys(body).filter((key) => key !== 'sorting' && body[key] !== null && body[key] !== undefined && !(key in known));
+  if (unsupported.length > 0) throw invalidRequest(`The ${what} filter '${unsupported[0]}' is not supported here`);
+  return body;
+}

@@ -84,7 +84,10 @@ export class EngineService {
     return this.deps.env;
   }
 
-  /** Definitions never change once deployed; a warm container reads each one once. */
+  /**
+   * A warm container reads each definition once: only its suspension changes after deployment, and
+   * that is read fresh where it matters (docs/decisions.md #44).
+   */
   private readonly definitionCache = new Map<string, DefinitionRecord>();
 
   async definition(id: string): Promise<DefinitionRecord | undefined> {
@@ -140,8 +143,8 @@ export class EngineService {
     await rehearseCallerEffects(this, handOvers);
     const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
     const history = this.deps.instances.putActions(activityHistoryItems(result.events, undefined, result.state, model, this.deps.layout));
-    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions, ...history]);
-    await this.deps.instances.create(result.state, model, actions);
+    const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions]);
+    await this.deps.instances.create(result.state, model, actions, history);
     await this.dispatchNewJobs(undefined, result.state);
     await this.dispatchBroadcasts(broadcasts);
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);
@@ -159,8 +162,8 @@ export class EngineService {
     await rehearseCallerEffects(this, handOvers);
     const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
     const history = this.deps.instances.putActions(activityHistoryItems(events, previous.state, state, model, this.deps.layout));
-    const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions, ...history]);
-    await this.deps.instances.save(previous, state, model, actions);
+    const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions]);
+    await this.deps.instances.save(previous, state, model, actions, history);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);
@@ -296,6 +299,16 @@ export class EngineService {
     if (outcome === 'executed') count(METRIC.jobsExecuted);
     if (outcome === 'failed') count(METRIC.jobsFailed);
     return outcome;
+  }
+
+  /** Queues the due, runnable jobs of one instance (after a change that made jobs due without creating them: a due date, an activation). */
+  async queueDueJobsOf(state: ProcessInstanceState): Promise<void> {
+    if (state.status !== 'ACTIVE') return;
+    const now = this.env.now();
+    const due: JobMessage[] = listJobs(state)
+      .filter(({ job }) => job.retries > 0 && (job.dueDate === undefined || job.dueDate <= now) && jobRunnable(state, job))
+      .map(({ job }) => ({ processInstanceId: state.id, jobId: job.id }));
+    if (due.length > 0) await this.deps.publisher.send(this.deps.jobQueueUrl, due);
   }
 
   /** The timer/sweeper trigger: every due job with retries left goes to the job queue. */

@@ -2,6 +2,7 @@ import type { StartEventNode } from '../bpmn/model.ts';
 import { startProcessInstance } from '../engine/operations.ts';
 import { scheduleTimerStart } from '../engine/start-events.ts';
 import { log } from '../observability/logger.ts';
+import { EngineError } from '../engine/errors.ts';
 import { ConcurrentModificationError, isConditionalFailure } from '../store/errors.ts';
 import type { TimerStartJobRecord } from '../store/start-event-items.ts';
 import type { EngineService } from './engine-service.ts';
@@ -28,8 +29,9 @@ export async function runTimerStartJob(service: EngineService, jobId: string, op
     });
     return 'skipped';
   }
-  // A suspended definition's timer waits (its job is suspended with it; this covers a run queued before).
-  if (!options.onRequest && (job.suspended || (await service.deps.definitions.isSuspended(definition.id)))) return 'skipped';
+  // A suspended definition's timer starts nothing, even run on request (Camunda's handler ignores it);
+  // a suspended job waits unless run on request. Its job is suspended with the definition.
+  if ((!options.onRequest && job.suspended) || (await service.deps.definitions.isSuspended(definition.id))) return 'skipped';
   const model = await service.model(definition);
   let started: ReturnType<typeof startProcessInstance>;
   let next: ReturnType<typeof scheduleTimerStart> | undefined;
@@ -66,6 +68,12 @@ export async function updateTimerStartJob(service: EngineService, jobId: string,
   const { startEvents, layout } = service.deps;
   const job = await startEvents.timerStartJob(jobId);
   if (!job) return false;
-  await startEvents.write([startEvents.timerStartJobAction(job, await change(job), layout)]);
+  try {
+    await startEvents.write([startEvents.timerStartJobAction(job, await change(job), layout)]);
+  } catch (error) {
+    // A run of the job changed it meanwhile (the write is guarded by its due date and retries).
+    if (isConditionalFailure(error)) throw new EngineError('OptimisticLockingException', `Timer start job ${jobId} was changed by another run meanwhile`, 1);
+    throw error;
+  }
   return true;
 }

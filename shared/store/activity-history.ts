@@ -1,13 +1,15 @@
 /**
  * Historic activity instances (Camunda's ACT_HI_ACTINST), written from the engine's activityStart
  * and activityEnd events in the instance's own transaction. Each one is two items under its own
- * partition, both plain puts (so they also go in the unguarded batches of a large change): `START`
+ * partition, both plain puts, written after the instance's query items (a change too large for one
+ * transaction moves them, not those, to its later writes): `START`
  * at its start (in the instance's history partition of gsi2, and sharded by time in gsi1) and `END`
  * when it ends. A read of the partition (or of the instance's history) joins them.
  */
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import type { ActivityInstanceState, ProcessInstanceState } from '../engine/state.ts';
+import { executionIdOf } from '../engine/execution-facade.ts';
 import { TreeIndex } from '../engine/tree-index.ts';
 import { type IndexLayout, shardKey } from './index-layout.ts';
 import { timeKey } from './keys.ts';
@@ -43,12 +45,6 @@ export interface HistoricActivityRecord {
   occurrence: string;
 }
 
-/** The execution id of an activity instance id (shared/engine/execution-facade.ts's rule). */
-function executionOf(activityInstanceId: string, processInstanceId: string): string {
-  const colon = activityInstanceId.lastIndexOf(':');
-  return `${processInstanceId}.${colon >= 0 ? activityInstanceId.slice(colon + 1) : activityInstanceId}`;
-}
-
 /**
  * The items an operation's events add to the activity history: a START item per activity instance
  * that started, an END item per one that ended. The instance's own scope is no activity instance.
@@ -75,7 +71,7 @@ export function activityHistoryItems(events: readonly EngineEvent[], before: Pro
         processDefinitionId: after.definitionId,
         processInstanceId: after.id,
         rootProcessInstanceId: after.caller?.rootProcessInstanceId ?? after.id,
-        executionId: executionOf(event.activityInstanceId, after.id),
+        executionId: executionIdOf({ id: event.activityInstanceId, activityId: event.activityId }, after.id),
         taskId: node?.task?.id ?? null,
         assignee: node?.task?.assignee ?? null,
         calledProcessInstanceId: node?.calledInstanceId ?? null,
@@ -96,8 +92,8 @@ export function activityHistoryItems(events: readonly EngineEvent[], before: Pro
         gsi2sk: `${started}#START`,
       });
     } else {
-      if (event.activityInstanceId === after.id) continue;
       const node = nodeOf(event.activityInstanceId);
+      if (event.activityInstanceId === after.id || node?.eventScope) continue;
       items.push({
         ...activityHistoryKeys.end(event.activityInstanceId),
         kind: 'historicActivityEnd',

@@ -93,17 +93,20 @@ export class InstanceRepository {
     return items.filter((item) => item.kind !== 'instance');
   }
 
-  /** Writes a new instance (and its history row); an ended-at-start instance only leaves history. */
-  /** Writes a new instance; `extra` actions (a timer start job's replacement) join its transaction. */
   /** Puts of further items (the activity history) that join an instance's write. */
   putActions(items: readonly Item[]): WriteAction[] {
     return items.map((item) => ({ Put: { TableName: this.tableName, Item: item } }));
   }
 
-  async create(state: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<StoredInstance> {
+  /**
+   * Writes a new instance (and its history row); an ended-at-start instance only leaves history.
+   * `extra` actions (a timer start job's replacement) join its transaction; `trailing` ones (the
+   * activity history) come after its items, so they are the first to go to a later transaction.
+   */
+  async create(state: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = [], trailing: WriteAction[] = []): Promise<StoredInstance> {
     const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model, this.layout) } };
     if (state.status !== 'ACTIVE') {
-      await this.write(state.id, [history, ...calledLink(state, this.tableName), ...extra]);
+      await this.write(state.id, [history, ...calledLink(state, this.tableName), ...extra, ...trailing]);
       return { state, version: 1 };
     }
     const actions: WriteAction[] = [
@@ -113,6 +116,7 @@ export class InstanceRepository {
       history,
       ...extra,
       ...projectQueryItems(state, model, this.layout).map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
+      ...trailing,
     ];
     await this.write(state.id, actions, 1);
     return { state, version: 1 };
@@ -120,9 +124,10 @@ export class InstanceRepository {
 
   /**
    * Replaces `previous` with `next` if nobody changed it meanwhile; throws ConcurrentModificationError
-   * otherwise. `extra` actions (e.g. a batch job's completion) join the same transaction.
+   * otherwise. `extra` actions (e.g. a batch job's completion) join the same transaction; `trailing`
+   * ones (the activity history) come after the item changes.
    */
-  async save(previous: StoredInstance, next: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = []): Promise<StoredInstance> {
+  async save(previous: StoredInstance, next: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = [], trailing: WriteAction[] = []): Promise<StoredInstance> {
     const version = previous.version + 1;
     const guard = { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': previous.version } };
     const actions: WriteAction[] = [];
@@ -147,6 +152,7 @@ export class InstanceRepository {
     const changes = previous.itemsIncomplete ? diffItems(await this.storedItems(next.id), projectQueryItems(next, model, this.layout)) : diffInstanceItems(previous.state, next, model, this.layout);
     for (const item of changes.puts) actions.push({ Put: { TableName: this.tableName, Item: item } });
     for (const key of changes.deletes) actions.push({ Delete: { TableName: this.tableName, Key: key } });
+    actions.push(...trailing);
     await this.write(next.id, actions, next.status === 'ACTIVE' ? version : undefined);
     return { state: next, version };
   }

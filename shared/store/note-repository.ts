@@ -4,9 +4,9 @@
  * partition (`COMMENTS#TASK#<id>`, `COMMENTS#PI#<id>`, `ATTACHMENTS#TASK#<id>`, sort key the note's
  * id), read with one consistent Query: a note is listed as soon as it is written.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAllPages } from './paging.ts';
 import { asStoreLimitExceeded } from '../aws/store-limits.ts';
-import { isConditionalFailure } from './errors.ts';
 
 export type NoteOwner = { kind: 'TASK' | 'PI'; id: string };
 
@@ -14,7 +14,10 @@ export interface CommentRecord {
   id: string;
   userId: string | null;
   taskId: string | null;
+  /** The instance the comment names (Camunda's processInstanceId): it is that instance's comment too. */
   processInstanceId: string | null;
+  /** The instance of its task, which decides who may read it once the task is gone. */
+  taskInstanceId: string | null;
   rootProcessInstanceId: string | null;
   time: number;
   message: string;
@@ -50,23 +53,22 @@ export class NoteRepository {
     private readonly tableName: string,
   ) {}
 
-  private async all(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private all(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return queryAllPages(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+    });
+  }
+
+  /** One transaction over the copies of a comment (its task's and its instance's). */
+  private async transact(actions: Record<string, unknown>[]): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: actions as never }));
+    } catch (error) {
+      throw asStoreLimitExceeded(error) ?? error;
+    }
   }
 
   private async put(key: { pk: string; sk: string }, kind: string, record: object): Promise<void> {
@@ -88,31 +90,23 @@ export class NoteRepository {
     return strip<CommentRecord>(item);
   }
 
-  saveComment(owner: NoteOwner, comment: CommentRecord): Promise<void> {
-    return this.put(commentKey(owner, comment.id), 'comment', comment);
+  /** Files a comment under each owner (its task, and the instance it names), in one transaction. */
+  saveComment(owners: readonly NoteOwner[], comment: CommentRecord): Promise<void> {
+    return this.transact(owners.map((owner) => ({ Put: { TableName: this.tableName, Item: { ...commentKey(owner, comment.id), kind: 'comment', ...comment } } })));
   }
 
-  /** A new message for an existing comment; false when there is no such comment. */
-  async updateComment(owner: NoteOwner, id: string, message: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: commentKey(owner, id),
-          UpdateExpression: 'SET message = :message',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':message': message },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw asStoreLimitExceeded(error) ?? error;
-    }
+  /** A new message for every copy of a comment, in one transaction. */
+  updateComment(owners: readonly NoteOwner[], id: string, message: string): Promise<void> {
+    return this.transact(
+      owners.map((owner) => ({
+        Update: { TableName: this.tableName, Key: commentKey(owner, id), UpdateExpression: 'SET message = :message', ExpressionAttributeValues: { ':message': message } },
+      })),
+    );
   }
 
-  async deleteComment(owner: NoteOwner, id: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: commentKey(owner, id) }));
+  /** Removes every copy of a comment, in one transaction. */
+  deleteComment(owners: readonly NoteOwner[], id: string): Promise<void> {
+    return this.transact(owners.map((owner) => ({ Delete: { TableName: this.tableName, Key: commentKey(owner, id) } })));
   }
 
   async attachments(taskId: string): Promise<AttachmentRecord[]> {

@@ -57,7 +57,7 @@ function nodeProjector(state: ProcessInstanceState, model: ProcessModel, layout:
         tenantId,
         gsi2pk,
         id: node.task.id,
-        name: node.task.name ?? definition?.name ?? null,
+        name: node.task.name === undefined ? (definition?.name ?? null) : node.task.name,
         description: node.task.description ?? null,
         priority: node.task.priority ?? 50,
         due: node.task.due ?? null,

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { allShards, type IndexLayout } from './index-layout.ts';
 import { type IndexRange, IndexReader, type ReadHint } from './index-reader.ts';
 import { keys, timeKey } from './keys.ts';
@@ -134,6 +134,24 @@ export class QueryItemRepository {
     });
     const ends = new Map(items.filter((item) => item.sk === 'END').map((item) => [item.id as string, item]));
     return items.filter((item) => item.sk === 'START').map((start) => joinActivityHistory(start, ends.get(start.id as string)));
+  }
+
+  /** Removes an instance's activity history (DELETE /history/process-instance/{id}). */
+  async deleteActivityHistoryOfInstance(processInstanceId: string): Promise<void> {
+    const items = await queryAllPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': activityHistoryKeys.ofInstance(processInstanceId) },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: Record<string, unknown>[] = items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+      while (requests.length > 0) {
+        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
+        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
   }
 
   /** One historic activity instance, read consistently (its partition holds both items). */

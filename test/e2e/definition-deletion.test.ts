@@ -46,8 +46,12 @@ describe('deleting process definitions (RepositoryServiceTest#deleteProcessDefin
     });
   });
 
-  it('deletes every version of a key; none left is a 404', async () => {
+  it('deletes every version of a key without a tenant, leaving the tenants’ own; none left is a 404', async () => {
+    expect((await api.deploy({ 'd.bpmn': model('tenant version') }, { 'tenant-id': 'acme' })).status).toBe(200);
     expect((await api.delete('/process-definition/key/deletable?cascade=true')).status).toBe(204);
+    expect((await api.get('/process-definition/key/deletable/tenant-id/acme')).status).toBe(200);
+    expect((await api.delete('/process-definition/key/deletable/tenant-id/acme')).status).toBe(204);
+    expect((await api.get('/process-definition/key/deletable/tenant-id/acme')).status).toBe(404);
     expect((await api.get('/process-definition/key/deletable')).status).toBe(404);
     expect(await api.post('/message', { messageName: 'deletableStart' })).toMatchObject({ status: 400 });
     expect(await api.delete('/process-definition/key/deletable')).toMatchObject({ status: 404, body: { message: "No process definition found with key 'deletable': processDefinitions is empty" } });

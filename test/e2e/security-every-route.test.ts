@@ -550,6 +550,8 @@ describe('security of every route', () => {
     const [execution] = await ok(asAdmin('GET', { path: `/execution?processInstanceId=${pi}&activityId=waitMsg` }));
     await ok(asAdmin('PUT', { path: `/execution/${execution.id}/localVariables/secretExecutionVar`, body: { value: SECRET, type: 'String' } }), 204);
     const comment = await ok(asAdmin('POST', { path: `/task/${task.id}/comment/create`, body: { message: SECRET, processInstanceId: pi } }));
+    // One that names no instance: its task alone decides who may read it.
+    await ok(asAdmin('POST', { path: `/task/${task.id}/comment/create`, body: { message: SECRET } }));
     const [historicActivity] = await ok(asAdmin('GET', { path: `/history/activity-instance?processInstanceId=${pi}&activityId=approve` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {

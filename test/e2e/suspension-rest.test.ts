@@ -44,6 +44,9 @@ describe('suspension of instances, jobs and definitions (ProcessInstanceSuspensi
     expect((await api.get(`/process-instance?suspended=true&processDefinitionKey=suspendable`)).body.map((p: { id: string }) => p.id)).toEqual([instance]);
     expect((await api.get(`/process-instance/count?active=true&processInstanceIds=${instance}`)).body).toEqual({ count: 0 });
     expect((await api.get(`/history/process-instance/${instance}`)).body.state).toBe('SUSPENDED');
+    // Its executions are suspended with it.
+    expect((await api.get(`/execution/count?processInstanceId=${instance}&suspended=true`)).body.count).toBeGreaterThan(0);
+    expect((await api.get(`/execution/count?processInstanceId=${instance}&active=true`)).body).toEqual({ count: 0 });
     expect((await api.get(`/task/${task}`)).body.suspended).toBe(true);
     const [job] = (await api.get(`/job?processInstanceId=${instance}`)).body;
     expect(job.suspended).toBe(true);

@@ -13,10 +13,10 @@ function options(ctx: RouteContext) {
   return { cascade: cascade ?? false, skipCustomListeners: skipCustomListeners ?? false, skipIoMappings: skipIoMappings ?? false };
 }
 
-/** By key: every version (of the tenant, when named) the caller may read; none is Camunda's 404. */
+/** By key: every version of no tenant, or of the tenant named, that the caller may read; none is Camunda's 404. */
 async function deleteByKey(ctx: RouteContext, key: string, tenantId?: string): Promise<RestResponse> {
   const deleteOptions = options(ctx);
-  const definitions = await queryProcessDefinitions(ctx.app, ctx.auth, { key, ...(tenantId === undefined ? {} : { tenantIdIn: [tenantId] }) });
+  const definitions = await queryProcessDefinitions(ctx.app, ctx.auth, { key, ...(tenantId === undefined ? { withoutTenantId: true } : { tenantIdIn: [tenantId] }) });
   if (definitions.length === 0) throw invalidRequest(`No process definition found with key '${key}': processDefinitions is empty`, 404);
   await deleteProcessDefinitions(ctx.app, ctx.auth, { definitions, options: deleteOptions });
   return noContent();

@@ -6,7 +6,7 @@ import { ProcessInstanceQuery } from './process-instance.ts';
 import { externalTaskDto } from '../dto.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
+import { onlyKnownFilters, bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
@@ -69,14 +69,8 @@ function fromQueryBody(body: ExternalTaskQueryBody): ExternalTaskFilter & { sort
   return { ...bodyFilters<ExternalTaskFilter>(fields, ExternalTaskFilterParams.shape, true), sort: firstSorting(sorting, EXTERNAL_TASK_SORT_KEYS) };
 }
 
-/**
- * A query that chooses what a call changes may use only the filters implemented here: one Camunda
- * knows but this product ignores would widen the choice to tasks the caller did not mean.
- */
 function onlySupported(body: ExternalTaskQueryBody): ExternalTaskQueryBody {
-  const unsupported = Object.keys(body).filter((key) => key !== 'sorting' && !(key in ExternalTaskFilterParams.shape));
-  if (unsupported.length > 0) throw invalidRequest(`The external task query filter '${unsupported[0]}' is not supported here`);
-  return body;
+  return onlyKnownFilters(body, ExternalTaskFilterParams.shape, 'external task query');
 }
 
 const TopicNameParams = z.object({ withLockedTasks: qs.boolean(), withUnlockedTasks: qs.boolean(), withRetriesLeft: qs.boolean() });

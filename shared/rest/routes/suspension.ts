@@ -9,6 +9,7 @@ import { findProcessInstances } from '../../app/process-instances.ts';
 import { suspendDefinitions, suspendInstanceGroup, suspendInstancesOfDefinition, suspendJob, suspendJobsBy, suspendProcessInstance } from '../../app/suspension.ts';
 import type { DefinitionRecord } from '../../app/read-models.ts';
 import { parseDate } from '../dates.ts';
+import { onlyKnownFilters } from '../query-params.ts';
 import { invalidRequest, RestError } from '../errors.ts';
 import { noContent } from '../http.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
@@ -80,9 +81,12 @@ async function suspendInstances(ctx: RouteContext) {
   }
   if (body.processInstanceIds?.some((id) => id === null)) throw new RestError(400, 'Cannot be null.: Process Instance ids contains null value', 'InvalidRequestException');
   const ids = [...((body.processInstanceIds as string[] | null | undefined) ?? [])];
-  if (body.processInstanceQuery) ids.push(...(await findProcessInstances(ctx.app, ctx.auth, body.processInstanceQuery)).map((listing) => listing.id));
+  if (body.processInstanceQuery) {
+    const query = onlyKnownFilters(body.processInstanceQuery, ProcessInstanceQuery.shape, 'process instance query');
+    ids.push(...(await findProcessInstances(ctx.app, ctx.auth, query)).map((listing) => listing.id));
+  }
   if (body.historicProcessInstanceQuery) {
-    const { sort: _sort, ...filter } = fromQueryBody(body.historicProcessInstanceQuery);
+    const { sort: _sort, ...filter } = fromQueryBody(onlyKnownFilters(body.historicProcessInstanceQuery, HistoryQueryBody.shape, 'historic process instance query'));
     ids.push(...(await findHistoricInstances(ctx.app, ctx.auth, filter)).map((item) => item.id as string));
   }
   await suspendInstanceGroup(ctx.app, ctx.auth, { processInstanceIds: ids, suspended });
