@@ -29,6 +29,24 @@ export { RestError };
 export const invalidRequest = (message: string, status = 400) => new RestError(status, message);
 
 /**
+ * An engine failure as a resource of Camunda's answers it under its own terms: a status, a type and
+ * usually its message before the engine's ("Cannot signal execution x: …"); the engine's code and
+ * the failure itself (as the cause, for the log) are kept.
+ */
+export function engineFailureAs(error: EngineError, status: number, type: 'RestException' | 'InvalidRequestException', prefix?: string): RestError {
+  return Object.assign(new RestError(status, prefix ? `${prefix}: ${error.message}` : error.message, type, error.code), { cause: error });
+}
+
+/** Runs a resource's call, answering its engine failures with `answer` (a failure it returns undefined for stays as it is). */
+export async function answeringEngineFailures<T>(run: () => Promise<T>, answer: (error: EngineError) => RestError | undefined): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw (error instanceof EngineError && answer(error)) || error;
+  }
+}
+
+/**
  * The one place errors become responses, following Camunda's ExceptionHandlerHelper: user errors 400,
  * other engine errors 500 with code 0 (1 for optimistic locking), REST errors their own status with
  * code null. Unknown errors are 500 without internals. A message is cut after MAX_ERROR_MESSAGE_CHARS,

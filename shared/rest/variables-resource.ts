@@ -10,7 +10,7 @@ import type { AppContext } from '../app/app-context.ts';
 import { EngineError } from '../engine/errors.ts';
 import { getOwn } from '../engine/own-properties.ts';
 import type { TypedValue, Variables } from '../engine/state.ts';
-import { RestError } from './errors.ts';
+import { engineFailureAs, RestError } from './errors.ts';
 import { json, noContent, type RestResponse } from './http.ts';
 import { readBody, route, type Route, type RouteContext } from './router.ts';
 import { attachmentHeader } from './attachment.ts';
@@ -33,7 +33,7 @@ const PatchVariables = z.object({ modifications: VariableMapDto.nullish(), delet
  */
 function wrapEngineError(error: unknown, message: string, userErrorsAre400 = false): unknown {
   if (!(error instanceof EngineError)) return error;
-  return Object.assign(new RestError(userErrorsAre400 && error.isUserError ? 400 : 500, `${message}: ${error.message}`, 'RestException', error.code), { cause: error });
+  return engineFailureAs(error, userErrorsAre400 && error.isUserError ? 400 : 500, 'RestException', message);
 }
 
 /** A REST-layer conversion failure (a bad value or type) under the resource's own message, as an InvalidRequestException. */

@@ -16,7 +16,7 @@ import {
 import { EngineError } from '../../engine/errors.ts';
 import { formatDate } from '../dates.ts';
 import { incidentDto } from '../dto.ts';
-import { invalidRequest, RestError } from '../errors.ts';
+import { answeringEngineFailures, engineFailureAs, invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { firstSorting, pagingParams, qs, readQuery, sortingOf, sortingParams, SortingList } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
@@ -108,14 +108,7 @@ const TriggerBody = z.object({ variables: VariableMapDto.nullish() });
 const CreateIncidentBody = z.object({ incidentType: z.string().nullish(), configuration: z.string().nullish(), message: z.string().nullish() });
 
 /** An engine failure under the resource's message, a 500 RestException (Camunda's signal and trigger wrap every engine error so). */
-async function wrapped<T>(message: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof EngineError)) throw error;
-    throw Object.assign(new RestError(500, `${message}: ${error.message}`, 'RestException', error.code), { cause: error });
-  }
-}
+const wrapped = <T>(message: string, run: () => Promise<T>) => answeringEngineFailures(run, (error) => engineFailureAs(error, 500, 'RestException', message));
 
 export const executionRoutes: Route[] = [
   route({

@@ -7,10 +7,9 @@ import { startFormVariablesOf, startRenderedFieldsOf, taskFormVariables, taskRen
 import type { DefinitionRef } from '../../app/process-definitions.ts';
 import { startProcessInstance } from '../../app/process-definitions.ts';
 import { submitTaskForm } from '../../app/tasks.ts';
-import { EngineError } from '../../engine/errors.ts';
 import type { RenderedField } from '../../engine/form-fields.ts';
 import { processInstanceDto } from '../dto.ts';
-import { RestError } from '../errors.ts';
+import { answeringEngineFailures, engineFailureAs, RestError } from '../errors.ts';
 import { renderFormHtml } from '../form-html.ts';
 import { json, noContent, type RestRequest, type RestResponse } from '../http.ts';
 import { qs, readQuery } from '../query-params.ts';
@@ -37,14 +36,10 @@ const html = (fields: readonly RenderedField[]): RestResponse => ({ status: 200,
  * (FormFieldValidationException) 400, other engine failures 500; Java's own exceptions (a long
  * field given text) escape as themselves.
  */
-async function wrappedSubmit<T>(message: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof EngineError) || error.type === 'NumberFormatException') throw error;
-    const status = error.type === 'FormFieldValidationException' ? 400 : 500;
-    throw Object.assign(new RestError(status, `${message}: ${error.message}`, 'RestException', error.code), { cause: error });
-  }
+function wrappedSubmit<T>(message: string, run: () => Promise<T>): Promise<T> {
+  return answeringEngineFailures(run, (error) =>
+    error.type === 'NumberFormatException' ? undefined : engineFailureAs(error, error.type === 'FormFieldValidationException' ? 400 : 500, 'RestException', message),
+  );
 }
 
 /** POST …/submit-form of a definition: an unknown id is the engine's not-found under the resource's message (500). */

@@ -17,8 +17,7 @@ import {
 import { parseDate } from '../dates.ts';
 import { batchJobDto, batchJobIncidentDto } from '../batch-dto.ts';
 import { incidentDto, jobDto } from '../dto.ts';
-import { EngineError } from '../../engine/errors.ts';
-import { invalidRequest, RestError } from '../errors.ts';
+import { answeringEngineFailures, engineFailureAs, invalidRequest, RestError } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { bodyFilters, page, pagingParams, qs, readQuery } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
@@ -60,14 +59,7 @@ const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentTy
 const AnnotationBody = z.object({ annotation: z.string().max(4000).nullish() });
 
 /** Camunda's JobResourceImpl answers an engine failure of these calls as a 500 of its own type, message unchanged. */
-async function asRestError(type: 'InvalidRequestException' | 'RestException', run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof EngineError) throw Object.assign(new RestError(500, error.message, type, error.code), { cause: error });
-    throw error;
-  }
-}
+const asRestError = (type: 'InvalidRequestException' | 'RestException', run: () => Promise<void>) => answeringEngineFailures(run, (error) => engineFailureAs(error, 500, type));
 
 const toJobDto = (view: JobView) => (view.kind === 'batch' ? batchJobDto(view.job, view.batch) : jobDto(view.item));
 const toIncidentDto = (view: IncidentView) => (view.kind === 'batch' ? batchJobIncidentDto(view.job, view.batch) : incidentDto(view.item));

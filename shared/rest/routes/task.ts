@@ -8,8 +8,7 @@ import { modifyTaskVariables, readTaskVariables } from '../../app/task-variables
 import { fromVariableMapAs, variablesResource } from '../variables-resource.ts';
 import { deployedTaskForm, taskForm } from '../../app/forms.ts';
 import { formDto, taskDto } from '../dto.ts';
-import { EngineError } from '../../engine/errors.ts';
-import { invalidRequest, RestError } from '../errors.ts';
+import { answeringEngineFailures, engineFailureAs, invalidRequest, RestError } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
 import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
@@ -246,13 +245,11 @@ export const taskRoutes: Route[] = [
     pattern: '/task/{id}/complete',
     handler: async (ctx) => {
       const body = readBody(ctx.req, CompleteBody);
-      const variables = await completeTask(ctx.app, ctx.auth, { taskId: ctx.params.id, variables: fromVariableMap(body.variables) }).catch((error: unknown) => {
-        // Camunda's resource wraps the engine's refusal of a suspended task ("Cannot complete task …", 500).
-        if (error instanceof EngineError && error.type === 'SuspendedEntityInteractionException') {
-          throw Object.assign(new RestError(500, `Cannot complete task ${ctx.params.id}: ${error.message}`, 'RestException', error.code), { cause: error });
-        }
-        throw error;
-      });
+      // Camunda's resource wraps the engine's refusal of a suspended task ("Cannot complete task …", 500).
+      const variables = await answeringEngineFailures(
+        () => completeTask(ctx.app, ctx.auth, { taskId: ctx.params.id, variables: fromVariableMap(body.variables) }),
+        (error) => (error.type === 'SuspendedEntityInteractionException' ? engineFailureAs(error, 500, 'RestException', `Cannot complete task ${ctx.params.id}`) : undefined),
+      );
       return body.withVariablesInReturn ? json(200, toVariableMapDto(variables)) : noContent();
     },
   }),
