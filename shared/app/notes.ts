@@ -51,10 +51,20 @@ async function notedTask(app: AppContext, caller: AuthContext, taskId: string, s
   throw missing();
 }
 
-/** An instance, running or in history, the caller may read; undefined otherwise. */
+/** An instance, running (READ on it) or in history (its history readable), as its history row; undefined otherwise. */
 async function readableInstanceHistory(app: AppContext, caller: AuthContext, processInstanceId: string) {
   const historic = await app.engine.deps.items.getHistoricInstance(processInstanceId);
-  return historic && (await mayReadHistory(caller, historic)) ? historic : undefined;
+  if (!historic) return undefined;
+  const running = historic.endTime === null || historic.endTime === undefined;
+  const instance = { id: processInstanceId, definitionKey: historic.processDefinitionKey as string, tenantId: (historic.tenantId as string | null) ?? undefined };
+  return (running && (await mayInstance(caller, instance, 'READ'))) || (await mayReadHistory(caller, historic)) ? historic : undefined;
+}
+
+/** A 404 of the owner becomes the note's own 404; any other failure stays what it is. */
+function missingAs(missing: () => Error) {
+  return (error: unknown): never => {
+    throw error instanceof RequestError && error.status === 404 ? missing() : error;
+  };
 }
 
 export const taskComments: UseCase<{ taskId: string }, CommentRecord[]> = async (app, caller, { taskId }) => {
@@ -64,9 +74,7 @@ export const taskComments: UseCase<{ taskId: string }, CommentRecord[]> = async 
 
 export const taskComment: UseCase<{ taskId: string; commentId: string }, CommentRecord> = async (app, caller, { taskId, commentId }) => {
   const missing = () => new RequestError(404, `Task comment with id ${commentId} does not exist for task id '${taskId}'.`);
-  await notedTask(app, caller, taskId, 404).catch(() => {
-    throw missing();
-  });
+  await notedTask(app, caller, taskId, 404).catch(missingAs(missing));
   const comment = await app.engine.deps.notes.comment(taskOwner(taskId), commentId);
   if (!comment) throw missing();
   return comment;
@@ -174,9 +182,7 @@ export const taskAttachments: UseCase<{ taskId: string }, AttachmentRecord[]> = 
 
 export const taskAttachment: UseCase<{ taskId: string; attachmentId: string }, AttachmentRecord> = async (app, caller, { taskId, attachmentId }) => {
   const missing = () => new RequestError(404, `Task attachment with id ${attachmentId} does not exist for task id '${taskId}'.`);
-  await notedTask(app, caller, taskId, 404).catch(() => {
-    throw missing();
-  });
+  await notedTask(app, caller, taskId, 404).catch(missingAs(missing));
   const attachment = await app.engine.deps.notes.attachment(taskId, attachmentId);
   if (!attachment) throw missing();
   return attachment;
