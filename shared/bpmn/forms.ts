@@ -14,7 +14,31 @@ export interface FormReference {
   readonly formRef?: { readonly key: CompiledExpression; readonly binding: string; readonly version?: CompiledExpression };
   /** camunda:formData's fields, in document order. */
   readonly fields?: readonly FormField[];
+  /** The legacy camunda:formProperty elements, in document order. */
+  readonly properties?: readonly FormProperty[];
 }
+
+/** A legacy camunda:formProperty (Camunda's FormPropertyHandler). */
+export interface FormProperty {
+  readonly id: string;
+  readonly name?: string;
+  /** Absent: the submitted value is kept as it came. */
+  readonly type?: FormFieldType;
+  readonly datePattern?: string;
+  readonly values?: readonly { readonly id: string; readonly name: string }[];
+  readonly required: boolean;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  /** The variable the property reads and writes (default: its id). */
+  readonly variable?: string;
+  /** camunda:expression of a read-only property: what it shows. */
+  readonly expression?: CompiledExpression;
+  /** camunda:default: the value written when none is submitted. */
+  readonly defaultValue?: CompiledExpression;
+}
+
+const TRUE_VALUES = ['on', 'yes', 'true', 'enabled', 'active'];
+const FALSE_VALUES = ['off', 'no', 'false', 'disabled', 'inactive'];
 
 /** Camunda's built-in form field types (FormTypes). */
 export type FormFieldType = 'string' | 'long' | 'boolean' | 'date' | 'enum';
@@ -58,9 +82,13 @@ export function readFormReference(element: ModdleElement, id: string, problems: 
   const formKey = attribute('formKey');
   const formRef = attribute('formRef');
   const fields = readFormData(element, id, problems);
-  if (formKey === undefined && formRef === undefined && fields === undefined) return undefined;
+  const properties = readFormProperties(element, id, problems);
+  if (formKey === undefined && formRef === undefined && fields === undefined && properties === undefined) return undefined;
   if (formKey !== undefined && formRef !== undefined) problems.add(id, 'Invalid element definition: only one of the attributes formKey and formRef is allowed.');
-  const reference: { formKey?: FormReference['formKey']; formRef?: FormReference['formRef']; fields?: readonly FormField[] } = fields ? { fields } : {};
+  const reference: { formKey?: FormReference['formKey']; formRef?: FormReference['formRef']; fields?: readonly FormField[]; properties?: readonly FormProperty[] } = {
+    ...(fields ? { fields } : {}),
+    ...(properties ? { properties } : {}),
+  };
   if (formKey !== undefined) reference.formKey = problems.expression(id, formKey);
   if (formRef !== undefined) {
     const binding = attribute('formRefBinding');
@@ -125,4 +153,60 @@ function readFormData(element: ModdleElement, id: string, problems: Problems): F
     });
   }
   return fields;
+}
+
+/** A boolean attribute of a form property, with Camunda's parse error (FormPropertyHandler). */
+function flag(element: ModdleElement, name: string, fallback: boolean, id: string, problems: Problems): boolean {
+  const value = text(element, name);
+  if (value === undefined) return fallback;
+  if (TRUE_VALUES.includes(value)) return true;
+  if (FALSE_VALUES.includes(value)) return false;
+  problems.add(id, `attribute '${name}' must be one of {on|yes|true|enabled|active|off|no|false|disabled|inactive}`);
+  return fallback;
+}
+
+/**
+ * The legacy camunda:formProperty elements (Camunda's DefaultFormHandler#parseFormProperties). An
+ * expression that a writable property would write through (EL's setValue) cannot run here: refused.
+ */
+function readFormProperties(element: ModdleElement, id: string, problems: Problems): FormProperty[] | undefined {
+  const elements = extensionValues(element).filter((value) => value.$type === 'camunda:FormProperty');
+  if (elements.length === 0) return undefined;
+  const properties: FormProperty[] = [];
+  for (const property of elements) {
+    const propertyId = text(property, 'id');
+    if (!propertyId) {
+      problems.add(id, "attribute 'id' is required");
+      continue;
+    }
+    const type = text(property, 'type');
+    if (type !== undefined && !FIELD_TYPES.includes(type)) {
+      problems.add(id, `unknown type '${type}'`);
+      continue;
+    }
+    const datePattern = text(property, 'datePattern') ?? 'dd/MM/yyyy';
+    if (type === 'date' && !tokenizeDatePattern(datePattern)) {
+      problems.add(id, `Form property '${propertyId}': date pattern '${datePattern}' uses letters beyond y, M, d, H, h, m, s, S and a, which this engine does not format`);
+    }
+    const writable = flag(property, 'writable', true, id, problems);
+    const expression = text(property, 'expression');
+    if (expression !== undefined && writable) problems.add(id, `Form property '${propertyId}': a writable property that writes through an expression (camunda:expression) is not supported`);
+    const name = text(property, 'name');
+    const variable = text(property, 'variable');
+    const fallback = text(property, 'default');
+    properties.push({
+      id: propertyId,
+      ...(name === undefined ? {} : { name }),
+      ...(type === undefined ? {} : { type: type as FormFieldType }),
+      ...(type === 'date' ? { datePattern } : {}),
+      ...(type === 'enum' ? { values: children(property, 'values').map((value) => ({ id: text(value, 'id') ?? '', name: text(value, 'name') ?? '' })) } : {}),
+      required: flag(property, 'required', false, id, problems),
+      readable: flag(property, 'readable', true, id, problems),
+      writable,
+      ...(variable === undefined ? {} : { variable }),
+      ...(expression === undefined ? {} : { expression: problems.expression(id, expression) }),
+      ...(fallback === undefined ? {} : { defaultValue: problems.expression(id, fallback) }),
+    });
+  }
+  return properties;
 }

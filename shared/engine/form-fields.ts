@@ -4,7 +4,7 @@
  * through before its variables are set, and what the HTML form renders.
  */
 import { formatDatePattern, parseDatePattern } from '../bpmn/date-pattern.ts';
-import type { FormField, FormFieldConstraint, FormFieldType } from '../bpmn/forms.ts';
+import type { FormField, FormFieldConstraint, FormFieldType, FormProperty } from '../bpmn/forms.ts';
 import type { CompiledExpression } from '../expression/index.ts';
 import { EngineError, processEngineError } from './errors.ts';
 import type { TypedValue, Variables } from './state.ts';
@@ -125,7 +125,47 @@ export interface RenderedField {
   readonly businessKey: boolean;
 }
 
-export function renderedFields(fields: readonly FormField[], evaluate: Evaluate): RenderedField[] {
+/** A legacy form property as the field its type converts like (Camunda's form types serve both). */
+function asField(property: FormProperty): FormField {
+  return {
+    id: property.id,
+    type: property.type ?? 'string',
+    ...(property.datePattern ? { datePattern: property.datePattern } : {}),
+    ...(property.values ? { values: property.values } : {}),
+    constraints: [],
+    businessKey: false,
+  };
+}
+
+/**
+ * The readable legacy properties as Camunda's HtmlFormEngine renders them (its FormPropertyAdapter):
+ * after the fields, labelled by their name, required and not writable as constraints, showing the
+ * value they read now as text (none on a start form).
+ */
+function renderedProperties(properties: readonly FormProperty[], lookup: Lookup | undefined, evaluate: Evaluate): RenderedField[] {
+  return properties
+    .filter((property) => property.readable)
+    .map((property) => {
+      const current = !lookup ? undefined : property.expression ? evaluate(property.expression) : lookup(property.variable ?? property.id)?.value;
+      const constraints: FormFieldConstraint[] = [...(property.required ? [{ name: 'required' as const }] : []), ...(property.writable ? [] : [{ name: 'readonly' as const }])];
+      return {
+        id: property.id,
+        label: property.name ?? null,
+        type: property.type ?? 'string',
+        ...(property.datePattern ? { datePattern: property.datePattern } : {}),
+        values: property.values ?? [],
+        defaultValue: current === null || current === undefined ? null : javaText(current),
+        constraints,
+        businessKey: false,
+      };
+    });
+}
+
+export function renderedFields(fields: readonly FormField[], evaluate: Evaluate, properties: readonly FormProperty[] = [], lookup?: Lookup): RenderedField[] {
+  return [...renderedFormFields(fields, evaluate), ...renderedProperties(properties, lookup, evaluate)];
+}
+
+function renderedFormFields(fields: readonly FormField[], evaluate: Evaluate): RenderedField[] {
   return fields.map((field) => {
     const label = field.label ? evaluate(field.label) : null;
     const fallback = field.defaultValue ? evaluate(field.defaultValue) : null;
@@ -195,13 +235,23 @@ function holds(constraint: FormFieldConstraint, field: FormField, submitted: Typ
 }
 
 /**
- * A submitted form (DefaultFormHandler#submitFormVariables): each field but the business key's is
- * validated on its raw value, then converted (or given its default when not submitted); every other
- * submitted variable is set as it came. The result is what the submit sets, fields first.
+ * A submitted form (DefaultFormHandler#submitFormVariables): the legacy properties are checked
+ * (writable, required), converted and set under their variable; each field but the business key's
+ * is validated on its raw value, then converted (or given its default when not submitted); every
+ * other submitted variable is set as it came. The result is what the submit sets, in that order.
  */
-export function submittedFormVariables(fields: readonly FormField[], submitted: Variables, lookup: Lookup, evaluate: Evaluate): Variables {
+export function submittedFormVariables(fields: readonly FormField[], submitted: Variables, lookup: Lookup, evaluate: Evaluate, properties: readonly FormProperty[] = []): Variables {
   const remaining: Variables = { ...submitted };
   const result: Variables = {};
+  // The legacy properties first, as Camunda's handler submits them before the fields.
+  for (const property of properties) {
+    const value = Object.hasOwn(submitted, property.id) ? submitted[property.id] : undefined;
+    delete remaining[property.id];
+    if (value && !property.writable) throw processEngineError(`form property '${property.id}' is not writable`);
+    if (!value && property.required && !property.defaultValue) throw processEngineError(`form property '${property.id}' is required`);
+    const typed = value ?? (property.defaultValue ? untyped(evaluate(property.defaultValue)) : undefined);
+    if (typed) result[property.variable ?? property.id] = property.type ? toModelValue(asField(property), typed) : typed;
+  }
   for (const field of fields) {
     if (field.businessKey) continue;
     const value = Object.hasOwn(submitted, field.id) ? submitted[field.id] : undefined;

@@ -34,8 +34,12 @@ export function evaluateForm(form: FormReference | undefined, evaluate: (express
  * StartProcessVariableScope), so a default can name no variable.
  */
 export function startFormFields(model: ProcessModel): readonly FormField[] {
+  return startForm(model)?.fields ?? [];
+}
+
+function startForm(model: ProcessModel): FormReference | undefined {
   const start = model.initialStartEventId ? model.nodes.get(model.initialStartEventId) : undefined;
-  return start?.form?.fields ?? [];
+  return start?.form;
 }
 
 const withoutVariables = (expression: CompiledExpression) => evaluate(expression, { resolve: () => undefined });
@@ -46,10 +50,10 @@ export function startFormVariables(model: ProcessModel, names?: readonly string[
 }
 
 export function startRenderedFields(model: ProcessModel): RenderedField[] {
-  return renderedFields(startFormFields(model), withoutVariables);
+  return renderedFields(startFormFields(model), withoutVariables, startForm(model)?.properties ?? []);
 }
 
 /** POST /process-definition/{id}/submit-form: the variables the new instance starts with. */
 export function submittedStartVariables(model: ProcessModel, submitted: Variables): Variables {
-  return submittedFormVariables(startFormFields(model), submitted, () => undefined, withoutVariables);
+  return submittedFormVariables(startFormFields(model), submitted, () => undefined, withoutVariables, startForm(model)?.properties ?? []);
 }

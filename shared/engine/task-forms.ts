@@ -18,6 +18,7 @@ function formContext(state: ProcessInstanceState, model: ProcessModel, taskId: s
   return {
     form,
     fields: form?.fields ?? [],
+    properties: form?.properties ?? [],
     evaluate: (expression: Parameters<Runtime['evaluate']>[0]) => runtime.evaluate(expression, owner),
     // A field reads its execution's variables, not the task's own (FormFieldHandler uses task.getExecution()).
     lookup: (name: string): TypedValue | undefined => {
@@ -51,13 +52,13 @@ export function taskFormVariables(state: ProcessInstanceState, model: ProcessMod
 
 /** GET /task/{id}/rendered-form: the fields the HTML form shows. */
 export function taskRenderedFields(state: ProcessInstanceState, model: ProcessModel, taskId: string, env: EngineEnvironment): RenderedField[] {
-  const { fields, evaluate } = formContext(state, model, taskId, env);
-  return renderedFields(fields, evaluate);
+  const { fields, properties, evaluate, lookup } = formContext(state, model, taskId, env);
+  return renderedFields(fields, evaluate, properties, lookup);
 }
 
 /** POST /task/{id}/submit-form: the form checks and converts the submitted variables, then the task completes with them. */
 export function submitTaskForm(state: ProcessInstanceState, model: ProcessModel, taskId: string, submitted: Variables, env: EngineEnvironment): OperationResult {
-  const { fields, lookup, evaluate } = formContext(state, model, taskId, env);
-  const variables = submittedFormVariables(fields, submitted, lookup, evaluate);
+  const { fields, properties, lookup, evaluate } = formContext(state, model, taskId, env);
+  const variables = submittedFormVariables(fields, submitted, lookup, evaluate, properties);
   return completeTask(state, model, taskId, variables, env);
 }

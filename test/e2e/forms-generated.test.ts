@@ -173,6 +173,40 @@ describe('generated forms (FormServiceTest, FormDataTest, HtmlFormEngineTest)', 
     expect((await api.get('/process-definition/key/nope/form-variables')).status).toBe(404);
   });
 
+  it('renders and submits the legacy camunda:formProperty as Camunda does', async () => {
+    // The fixtures carry a `value` attribute the camunda schema does not have (Camunda ignores it; this parser refuses unknown attributes).
+    const legacy = (name: string) => fixture(`HtmlFormEngineTest.${name}.bpmn20.xml`).replace(/\s+value="someString"/g, '');
+    for (const name of ['testLegacyFormPropertySupport', 'testLegacyFormPropertySupportReadOnly', 'testLegacyFormPropertySupportRequired']) {
+      expect((await api.deploy({ [`${name}.bpmn`]: legacy(name) })).status).toBe(200);
+      const instance = (await api.post(`/process-definition/key/HtmlFormEngineTest.${name}/start`, {})).body.id;
+      const task = await taskOf(instance);
+      const html = await (await fetch(`${runtime.url}/task/${task}/rendered-form`)).text();
+      expect(html.trimEnd()).toBe(fixture(`HtmlFormEngineTest.${name}.html`).replace(/\r\n/g, '\n').trimEnd());
+    }
+
+    const model = bpmnXml(
+      'legacyForm',
+      `<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t"/>
+       <userTask id="t"><extensionElements>
+         <camunda:formProperty id="speaker" variable="SpeakerName" required="true"/>
+         <camunda:formProperty id="duration" type="long" default="\${30}"/>
+         <camunda:formProperty id="room" writable="false"/>
+       </extensionElements></userTask>
+       <sequenceFlow id="f1" sourceRef="t" targetRef="e"/><userTask id="e"/>`,
+    );
+    expect((await api.deploy({ 'legacy.bpmn': model })).status).toBe(200);
+    const instance = (await api.post('/process-definition/key/legacyForm/start', {})).body.id;
+    const task = await taskOf(instance);
+    expect(await api.post(`/task/${task}/submit-form`, { variables: {} })).toMatchObject({ status: 500, body: { message: `Cannot submit task form ${task}: form property 'speaker' is required` } });
+    expect(await api.post(`/task/${task}/submit-form`, { variables: { speaker: typed('String', 'Ada'), room: typed('String', 'A1') } })).toMatchObject({
+      status: 500,
+      body: { message: `Cannot submit task form ${task}: form property 'room' is not writable` },
+    });
+    expect((await api.post(`/task/${task}/submit-form`, { variables: { speaker: typed('String', 'Ada') } })).status).toBe(204);
+    // The property writes its variable; an unsubmitted one its default, converted by its type.
+    expect((await api.get(`/process-instance/${instance}/variables`)).body).toEqual({ SpeakerName: typed('String', 'Ada'), duration: typed('Long', 30) });
+  });
+
   it('refuses at deployment what Camunda refuses, and a validator class, which cannot run here', async () => {
     const refused = await api.deploy({ 'untyped.bpmn': fixture('FormServiceTest.testDeployTaskFormWithoutFieldTypes.bpmn20.xml') });
     expect(refused.status).toBe(400);
