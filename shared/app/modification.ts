@@ -58,7 +58,7 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
   const instance = await app.engine.summary(input.processInstanceId);
   if (!instance) throw instanceCannotBeModified(input.processInstanceId);
   await requireBatchCreation(caller);
-  return app.batches.createModificationBatch({
+  return app.batches.startBatch({
     configuration: {
       processDefinitionId: instance.definitionId,
       processInstanceIds: [instance.id],
@@ -159,7 +159,7 @@ export const executeModification: UseCase<MultipleModification, void> = async (a
 export const executeModificationAsync: UseCase<MultipleModification, Batch> = async (app, caller, input) => {
   const { definition, processInstanceIds } = await resolveTargets(app, caller, input);
   await requireBatchCreation(caller);
-  return app.batches.createModificationBatch({
+  return app.batches.startBatch({
     configuration: { processDefinitionId: definition.id, processInstanceIds, instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings },
     tenantId: definition.tenantId,
     createUserId: caller.userId,

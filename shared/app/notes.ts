@@ -93,7 +93,7 @@ export const createTaskComment: UseCase<{ taskId: string; processInstanceId: str
   const taskInstanceId = (task.processInstanceId as string | null) ?? null;
   const comment: CommentRecord = {
     id: app.engine.env.newId(),
-    userId: caller.identity?.userId ?? null,
+    userId: caller.userId,
     taskId: input.taskId,
     processInstanceId: input.processInstanceId,
     taskInstanceId,
@@ -212,7 +212,7 @@ export const createTaskAttachment: UseCase<{ taskId: string; attachment: NewAtta
     processInstanceId: (task.processInstanceId as string | null) ?? null,
     rootProcessInstanceId: root,
     createTime: app.engine.env.now(),
-    userId: caller.identity?.userId ?? null,
+    userId: caller.userId,
     ...(attachment.content === null ? {} : { content: attachment.content.toString('base64') }),
   };
   await app.engine.deps.notes.saveAttachment(record);

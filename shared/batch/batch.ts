@@ -2,6 +2,22 @@ import type { ModificationInstruction } from '../engine/modification/instruction
 
 /** Camunda's batch type for process instance modification. */
 export const INSTANCE_MODIFICATION = 'instance-modification';
+/** Camunda's batch type for deleting process instances (POST /process-instance/delete). */
+export const INSTANCE_DELETION = 'instance-deletion';
+
+/** How a deletion batch deletes each instance (Camunda's DeleteProcessInstancesDto). */
+export interface InstanceDeletion {
+  deleteReason: string | null;
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+  skipSubprocesses: boolean;
+}
+
+/** A deletion batch as requested: the instances, and how to delete each. */
+export interface DeletionBatchConfiguration {
+  processInstanceIds: string[];
+  deletion: InstanceDeletion;
+}
 
 /** A modification batch as requested: the instances, and what to apply to each. */
 export interface ModificationBatchConfiguration {
@@ -19,6 +35,11 @@ export interface ModificationBatchConfiguration {
  * end at 400 KB). A small batch keeps them on the batch (`targetIds`), one item less to write.
  */
 export type BatchModification = Omit<ModificationBatchConfiguration, 'processInstanceIds'>;
+
+/** What a batch's execution jobs do to each instance: modify it, or delete it (`deletion`). */
+export type BatchOperation = BatchModification | { deletion: InstanceDeletion };
+
+export const isDeletion = (configuration: BatchOperation): configuration is { deletion: InstanceDeletion } => 'deletion' in configuration;
 
 /** Instance ids per stored chunk: about 40 KB. */
 export const TARGET_CHUNK_SIZE = 1000;
@@ -42,7 +63,7 @@ export interface Batch {
   createUserId: string | null;
   startTime: number;
   executionStartTime: number | null;
-  configuration: BatchModification;
+  configuration: BatchOperation;
   /** How many process instance ids the batch targets. */
   targetCount: number;
   /** The ids themselves when there are at most INLINE_TARGET_LIMIT; otherwise stored in chunks of TARGET_CHUNK_SIZE. */
@@ -93,7 +114,7 @@ export interface BatchSettings {
 export interface NewBatchInput {
   id: string;
   jobDefinitionIds: [seed: string, monitor: string, execution: string];
-  configuration: ModificationBatchConfiguration;
+  configuration: ModificationBatchConfiguration | DeletionBatchConfiguration;
   tenantId: string | null;
   createUserId: string | null;
   now: number;
@@ -108,7 +129,7 @@ export function createBatch(input: NewBatchInput): Batch {
   const invocations = Math.max(1, input.settings.invocationsPerBatchJob);
   return {
     id: input.id,
-    type: INSTANCE_MODIFICATION,
+    type: isDeletion(configuration) ? INSTANCE_DELETION : INSTANCE_MODIFICATION,
     totalJobs: input.singleInstance ? 1 : Math.ceil(ids / invocations),
     jobsCreated: 0,
     batchJobsPerSeed: input.settings.batchJobsPerSeed,

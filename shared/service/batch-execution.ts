@@ -1,5 +1,6 @@
-import type { Batch, BatchJob } from '../batch/batch.ts';
-import { EngineError } from '../engine/errors.ts';
+import { type Batch, type BatchJob, isDeletion } from '../batch/batch.ts';
+import { EngineError, notFound } from '../engine/errors.ts';
+import { deleteProcessInstance } from '../engine/operations.ts';
 import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
 import { type ExecuteMessage, executeMessages, type JobReference, jobsOfMessage, type MonitorMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
@@ -148,17 +149,24 @@ export class BatchExecutionRun {
     return job && job.retries > 0 ? job : undefined;
   }
 
-  /** Loads, checks and modifies an instance in memory only, to fail a job before any write. */
+  /** Loads, checks and applies the batch's operation to an instance in memory only, to fail a job before any write. */
   private async dryRun(batch: Batch, processInstanceId: string): Promise<void> {
     const loaded = await this.deps.engine.load(processInstanceId);
-    if (!loaded) throw instanceCannotBeModified(processInstanceId);
+    if (!loaded) throw missingInstance(batch, processInstanceId);
     this.modifyLoaded(batch, processInstanceId, loaded);
   }
 
-  /** The batch's modification of one loaded instance (ENGINE-13037 if it changed definition); errors name the instance. */
+  /**
+   * The batch's operation on one loaded instance: its modification (ENGINE-13037 if the instance
+   * changed definition), or its deletion; errors name the instance.
+   */
   private modifyLoaded(batch: Batch, processInstanceId: string, loaded: LoadedInstance) {
     const config = batch.configuration;
     const state = loaded.stored.state;
+    if (isDeletion(config)) {
+      const { skipCustomListeners, skipIoMappings, skipSubprocesses } = config.deletion;
+      return deleteProcessInstance(state, loaded.model, this.deps.engine.env, { skipCustomListeners, skipIoMappings, skipSubprocesses });
+    }
     if (state.definitionId !== config.processDefinitionId) {
       throw definitionMismatch(processInstanceId, state.definitionId, config.processDefinitionId);
     }
@@ -188,7 +196,7 @@ export class BatchExecutionRun {
     // state decides whether another delivery already did the work.
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       const loaded = await engine.load(processInstanceId);
-      if (!loaded) throw instanceCannotBeModified(processInstanceId);
+      if (!loaded) throw missingInstance(batch, processInstanceId);
       const result = this.modifyLoaded(batch, processInstanceId, loaded);
       try {
         await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, processInstanceId)]);
@@ -205,4 +213,9 @@ export class BatchExecutionRun {
     }
     throw new EngineError('OptimisticLockingException', `Process instance '${processInstanceId}' kept changing while batch job '${job.id}' ran`, 1);
   }
+}
+
+/** An instance the batch's job names is gone: the modification's ENGINE-13036, or the deletion's not-found. */
+function missingInstance(batch: Batch, processInstanceId: string): Error {
+  return isDeletion(batch.configuration) ? notFound(`No process instance found for id '${processInstanceId}'`) : instanceCannotBeModified(processInstanceId);
 }

@@ -1,4 +1,15 @@
-import { type Batch, type BatchJob, type BatchSettings, createBatch, historicBatchOf, isBatchComplete, type ModificationBatchConfiguration, planSeed, seedChunkNumbers } from '../batch/batch.ts';
+import {
+  type Batch,
+  type BatchJob,
+  type BatchSettings,
+  createBatch,
+  historicBatchOf,
+  isBatchComplete,
+  type DeletionBatchConfiguration,
+  type ModificationBatchConfiguration,
+  planSeed,
+  seedChunkNumbers,
+} from '../batch/batch.ts';
 import { processEngineError } from '../engine/errors.ts';
 import { executeMessages, type MonitorMessage, type SeedMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
@@ -44,7 +55,12 @@ export class BatchService {
    * waits for a batch it does not find yet (`awaitCreation`). If either fails, the batch is removed
    * again and the caller gets a 500: no batch is ever left without its driver.
    */
-  async createModificationBatch(input: { configuration: ModificationBatchConfiguration; tenantId: string | null; createUserId: string | null; singleInstance: boolean }): Promise<Batch> {
+  async startBatch(input: {
+    configuration: ModificationBatchConfiguration | DeletionBatchConfiguration;
+    tenantId: string | null;
+    createUserId: string | null;
+    singleInstance: boolean;
+  }): Promise<Batch> {
     const env = this.engine.env;
     const batch = createBatch({
       id: env.newId(),

@@ -318,6 +318,8 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /task/{id}/attachment/{attachmentId}/data': { path: `/task/${f.taskId}/attachment/${f.attachmentId}/data` },
     'DELETE /task/{id}/attachment/{attachmentId}': { path: `/task/${f.taskId}/attachment/${f.attachmentId}` },
     'PUT /process-instance/{id}/suspended': { path: `/process-instance/${pi}/suspended`, body: { suspended: true } },
+    'POST /process-instance/delete': { path: '/process-instance/delete', body: { processInstanceIds: [pi] } },
+    'POST /process-instance/delete-historic-query-based': { path: '/process-instance/delete-historic-query-based', body: { historicProcessInstanceQuery: { processInstanceId: pi } } },
     'PUT /process-instance/suspended': { path: '/process-instance/suspended', body: { processInstanceIds: [pi], suspended: true } },
     'PUT /job/{id}/suspended': { path: `/job/${f.jobId}/suspended`, body: { suspended: true } },
     'PUT /job/suspended': { path: '/job/suspended', body: { processInstanceId: pi, suspended: true } },

@@ -24,6 +24,7 @@ import { schemaLogRoutes } from './schema-log.ts';
 import { suspensionRoutes } from './suspension.ts';
 import { definitionDeletionRoutes } from './definition-deletion.ts';
 import { activityHistoryRoutes } from './activity-history.ts';
+import { bulkDeletionRoutes } from './bulk-deletion.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -52,4 +53,5 @@ export const allRoutes: Route[] = [
   ...suspensionRoutes,
   ...definitionDeletionRoutes,
   ...activityHistoryRoutes,
+  ...bulkDeletionRoutes,
 ];
