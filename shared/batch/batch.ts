@@ -1,4 +1,5 @@
 import type { ModificationInstruction } from '../engine/modification/instructions.ts';
+import type { Variables } from '../engine/state.ts';
 
 /** Camunda's batch type for process instance modification. */
 export const INSTANCE_MODIFICATION = 'instance-modification';
@@ -13,11 +14,33 @@ export interface InstanceDeletion {
   skipSubprocesses: boolean;
 }
 
-/** A deletion batch as requested: the instances, and how to delete each. */
-export interface DeletionBatchConfiguration {
-  processInstanceIds: string[];
-  deletion: InstanceDeletion;
+/** Camunda's batch types of the other operations (POST /process-instance/suspended-async, …/job-retries, …/variables-async). */
+export const INSTANCE_SUSPENSION = 'instance-update-suspension-state';
+export const SET_JOB_RETRIES = 'set-job-retries';
+export const SET_VARIABLES = 'set-variables';
+
+/** A set-job-retries batch's change to each job (Camunda's SetJobRetriesBatchConfiguration). */
+export interface JobRetriesChange {
+  retries: number;
+  /** The new due date (null: due at once), applied only when `dueDateSet`. */
+  dueDate: number | null;
+  dueDateSet: boolean;
 }
+
+/**
+ * What a batch does to each of its elements besides modifying an instance: exactly one of these.
+ * The elements are process instance ids, except for `jobRetries`, whose elements are job ids (as
+ * Camunda's set-job-retries batch collects the jobs of the instances when it is created).
+ */
+export type InstanceOperation =
+  | { deletion: InstanceDeletion }
+  | { suspension: { suspended: boolean } }
+  | { jobRetries: JobRetriesChange }
+  /** Set on each instance's own scope, as Camunda's SetExecutionVariablesCmd. */
+  | { variables: Variables };
+
+/** A batch of one of those operations, as requested: its elements (see above), and the operation. */
+export type InstanceOperationBatchConfiguration = { processInstanceIds: string[] } & InstanceOperation;
 
 /** A modification batch as requested: the instances, and what to apply to each. */
 export interface ModificationBatchConfiguration {
@@ -36,10 +59,19 @@ export interface ModificationBatchConfiguration {
  */
 export type BatchModification = Omit<ModificationBatchConfiguration, 'processInstanceIds'>;
 
-/** What a batch's execution jobs do to each instance: modify it, or delete it (`deletion`). */
-export type BatchOperation = BatchModification | { deletion: InstanceDeletion };
+/** What a batch's execution jobs do to each instance: modify it, or one of the other operations. */
+export type BatchOperation = BatchModification | InstanceOperation;
 
-export const isDeletion = (configuration: BatchOperation): configuration is { deletion: InstanceDeletion } => 'deletion' in configuration;
+export const isModification = (configuration: BatchOperation): configuration is BatchModification => 'instructions' in configuration;
+
+/** Camunda's type name of a batch's operation. */
+export function batchTypeOf(configuration: BatchOperation): string {
+  if (isModification(configuration)) return INSTANCE_MODIFICATION;
+  if ('deletion' in configuration) return INSTANCE_DELETION;
+  if ('suspension' in configuration) return INSTANCE_SUSPENSION;
+  if ('jobRetries' in configuration) return SET_JOB_RETRIES;
+  return SET_VARIABLES;
+}
 
 /** Instance ids per stored chunk: about 40 KB. */
 export const TARGET_CHUNK_SIZE = 1000;
@@ -114,7 +146,7 @@ export interface BatchSettings {
 export interface NewBatchInput {
   id: string;
   jobDefinitionIds: [seed: string, monitor: string, execution: string];
-  configuration: ModificationBatchConfiguration | DeletionBatchConfiguration;
+  configuration: ModificationBatchConfiguration | InstanceOperationBatchConfiguration;
   tenantId: string | null;
   createUserId: string | null;
   now: number;
@@ -129,7 +161,7 @@ export function createBatch(input: NewBatchInput): Batch {
   const invocations = Math.max(1, input.settings.invocationsPerBatchJob);
   return {
     id: input.id,
-    type: isDeletion(configuration) ? INSTANCE_DELETION : INSTANCE_MODIFICATION,
+    type: batchTypeOf(configuration),
     totalJobs: input.singleInstance ? 1 : Math.ceil(ids / invocations),
     jobsCreated: 0,
     batchJobsPerSeed: input.settings.batchJobsPerSeed,

@@ -1,11 +1,14 @@
-import { type Batch, type BatchJob, isDeletion } from '../batch/batch.ts';
-import { EngineError, notFound } from '../engine/errors.ts';
-import { deleteProcessInstance } from '../engine/operations.ts';
-import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
+import type { Batch, BatchJob, JobRetriesChange } from '../batch/batch.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { ProcessInstanceState } from '../engine/state.ts';
+import { applyOperation, mayMakeJobsDue, missingElement, noJobFound } from './batch-operations.ts';
+import { isTimerStartJob } from '../store/start-event-items.ts';
+import { isSignalBroadcast } from '../store/signal-items.ts';
+import { isCallHandOver } from '../store/hand-over-items.ts';
 import { type ExecuteMessage, executeMessages, type JobReference, jobsOfMessage, type MonitorMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
-import { ConcurrentModificationError } from '../store/errors.ts';
+import { ConcurrentModificationError, isConditionalFailure } from '../store/errors.ts';
 import type { EngineService, LoadedInstance } from './engine-service.ts';
 import { currentCorrelationId, withCorrelationId } from '../observability/correlation.ts';
 import { log } from '../observability/logger.ts';
@@ -76,7 +79,7 @@ export class BatchExecutionRun {
       }
       for (const processInstanceId of job.processInstanceIds) {
         if (job.done.includes(processInstanceId)) continue;
-        const progressed = await this.applyToInstance(batch, job, processInstanceId);
+        const progressed = await this.applyToElement(batch, job, processInstanceId);
         if (!progressed) return 'skipped';
         job = { ...job, done: [...job.done, processInstanceId] };
       }
@@ -149,73 +152,92 @@ export class BatchExecutionRun {
     return job && job.retries > 0 ? job : undefined;
   }
 
-  /** Loads, checks and applies the batch's operation to an instance in memory only, to fail a job before any write. */
-  private async dryRun(batch: Batch, processInstanceId: string): Promise<void> {
-    const loaded = await this.deps.engine.load(processInstanceId);
-    if (!loaded) throw missingInstance(batch, processInstanceId);
-    this.modifyLoaded(batch, processInstanceId, loaded);
+  /** Loads, checks and applies the batch's operation to an element in memory only, to fail a job before any write. */
+  private async dryRun(batch: Batch, elementId: string): Promise<void> {
+    const target = await this.targetOf(batch, elementId);
+    if (target.kind === 'missing' && target.error) throw target.error;
+    if (target.kind === 'instance') applyOperation(batch.configuration, elementId, target.loaded.stored.state, target.loaded.model, this.deps.engine.env);
   }
 
   /**
-   * The batch's operation on one loaded instance: its modification (ENGINE-13037 if the instance
-   * changed definition), or its deletion; errors name the instance.
+   * Where an element of the batch lives: its instance (for job retries, the instance of the job),
+   * a timer start job (job retries only: it belongs to no instance), or nowhere (with the error
+   * that fails the job, or none when the operation passes a missing instance by).
    */
-  private modifyLoaded(batch: Batch, processInstanceId: string, loaded: LoadedInstance) {
-    const config = batch.configuration;
-    const state = loaded.stored.state;
-    if (isDeletion(config)) {
-      const { skipCustomListeners, skipIoMappings, skipSubprocesses } = config.deletion;
-      return deleteProcessInstance(state, loaded.model, this.deps.engine.env, { skipCustomListeners, skipIoMappings, skipSubprocesses });
+  private async targetOf(batch: Batch, elementId: string): Promise<ElementTarget> {
+    const { engine } = this.deps;
+    let processInstanceId = elementId;
+    if ('jobRetries' in batch.configuration) {
+      const item = await engine.deps.items.getJob(elementId);
+      if (item && isTimerStartJob(item)) return { kind: 'timerStartJob' };
+      if (!item?.processInstanceId || isSignalBroadcast(item) || isCallHandOver(item)) return { kind: 'missing', error: noJobFound(elementId) };
+      processInstanceId = item.processInstanceId as string;
     }
-    if (state.definitionId !== config.processDefinitionId) {
-      throw definitionMismatch(processInstanceId, state.definitionId, config.processDefinitionId);
-    }
-    try {
-      return modifyProcessInstance(
-        state,
-        loaded.model,
-        { instructions: config.instructions, skipCustomListeners: config.skipCustomListeners, skipIoMappings: config.skipIoMappings },
-        this.deps.engine.env,
-      );
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new EngineError(
-        error instanceof EngineError ? error.type : 'ProcessEngineException',
-        message.includes(processInstanceId) ? message : `${message} [process instance '${processInstanceId}']`,
-      );
-    }
+    const loaded = await engine.load(processInstanceId);
+    return loaded ? { kind: 'instance', loaded } : { kind: 'missing', error: missingElement(batch.configuration, elementId) };
   }
 
   /**
-   * Applies the batch's instructions to one instance; the instance write and the job's progress are
-   * one transaction. Returns false if another delivery already did it or the job may not run.
+   * Applies the batch's operation to one element; the write and the job's progress are one
+   * transaction. Returns false if another delivery already did it or the job may not run.
    */
-  private async applyToInstance(batch: Batch, job: JobProgress, processInstanceId: string): Promise<boolean> {
+  private async applyToElement(batch: Batch, job: JobProgress, elementId: string): Promise<boolean> {
     const { engine, repository } = this.deps;
     // The one conflict policy's number of retries (conflict-retry.ts); between attempts the job's own
     // state decides whether another delivery already did the work.
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
-      const loaded = await engine.load(processInstanceId);
-      if (!loaded) throw missingInstance(batch, processInstanceId);
-      const result = this.modifyLoaded(batch, processInstanceId, loaded);
+      const target = await this.targetOf(batch, elementId);
       try {
-        await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, processInstanceId)]);
+        if (target.kind === 'missing') {
+          if (target.error) throw target.error;
+          // Nothing to change: only the job's progress is written.
+          await repository.recordProgress(job, elementId);
+          return true;
+        }
+        if (target.kind === 'timerStartJob') {
+          await this.retryTimerStartJob(batch, job, elementId);
+          return true;
+        }
+        const { loaded } = target;
+        const result = applyOperation(batch.configuration, elementId, loaded.stored.state, loaded.model, engine.env);
+        await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, elementId)]);
         count(METRIC.instancesModified);
+        if (mayMakeJobsDue(batch.configuration)) await this.queueDueJobs('state' in result && 'events' in result ? result.state : result);
         return true;
       } catch (error) {
-        if (!(error instanceof ConcurrentModificationError)) throw error;
+        if (!(error instanceof ConcurrentModificationError) && !isConditionalFailure(error)) throw error;
         count(METRIC.optimisticLockRetries);
-        // Either the instance moved on (modify it again) or the job's condition failed (stop).
+        // Either the instance moved on (apply the operation again) or the job's condition failed (stop).
         const fresh = await repository.getJob(job.id);
-        if (!fresh || fresh.retries <= 0 || fresh.done.includes(processInstanceId)) return false;
+        if (!fresh || fresh.retries <= 0 || fresh.done.includes(elementId)) return false;
         job = fresh;
       }
     }
-    throw new EngineError('OptimisticLockingException', `Process instance '${processInstanceId}' kept changing while batch job '${job.id}' ran`, 1);
+    throw new EngineError('OptimisticLockingException', `The target '${elementId}' kept changing while batch job '${job.id}' ran`, 1);
+  }
+
+  /** Job retries on a timer start job: its item and the batch job's progress in one transaction. */
+  private async retryTimerStartJob(batch: Batch, job: JobProgress, jobId: string): Promise<void> {
+    const { engine, repository } = this.deps;
+    const { retries, dueDate, dueDateSet } = (batch.configuration as { jobRetries: JobRetriesChange }).jobRetries;
+    const { startEvents, layout } = engine.deps;
+    const current = await startEvents.timerStartJob(jobId);
+    if (!current) throw noJobFound(jobId);
+    const next = { ...current, retries, ...(dueDateSet ? { dueDate: dueDate ?? engine.env.now() } : {}) };
+    await startEvents.write([startEvents.timerStartJobAction(current, next, layout), repository.jobProgressAction(job, jobId)]);
+    // The sweeper queues a timer start job that became due.
+    await this.queueDueJobs(undefined);
+  }
+
+  /** Jobs an activation or new retries made due are queued now; a lost send only waits for the sweeper. */
+  private async queueDueJobs(state: ProcessInstanceState | undefined): Promise<void> {
+    try {
+      if (state) await this.deps.engine.queueDueJobsOf(state);
+      else await this.deps.engine.sweepDueJobs();
+    } catch (error) {
+      log.warn('due jobs not queued; the sweeper will queue them', { processInstanceId: state?.id, error });
+    }
   }
 }
 
-/** An instance the batch's job names is gone: the modification's ENGINE-13036, or the deletion's not-found. */
-function missingInstance(batch: Batch, processInstanceId: string): Error {
-  return isDeletion(batch.configuration) ? notFound(`No process instance found for id '${processInstanceId}'`) : instanceCannotBeModified(processInstanceId);
-}
+type ElementTarget = { kind: 'instance'; loaded: LoadedInstance } | { kind: 'timerStartJob' } | { kind: 'missing'; error: Error | undefined };

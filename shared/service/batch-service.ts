@@ -5,7 +5,7 @@ import {
   createBatch,
   historicBatchOf,
   isBatchComplete,
-  type DeletionBatchConfiguration,
+  type InstanceOperationBatchConfiguration,
   type ModificationBatchConfiguration,
   planSeed,
   seedChunkNumbers,
@@ -56,7 +56,7 @@ export class BatchService {
    * again and the caller gets a 500: no batch is ever left without its driver.
    */
   async startBatch(input: {
-    configuration: ModificationBatchConfiguration | DeletionBatchConfiguration;
+    configuration: ModificationBatchConfiguration | InstanceOperationBatchConfiguration;
     tenantId: string | null;
     createUserId: string | null;
     singleInstance: boolean;

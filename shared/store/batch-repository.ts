@@ -218,6 +218,11 @@ export class BatchRepository {
         };
   }
 
+  /** The progress of a job over an element with nothing to write besides it (an instance the operation passes by). */
+  async recordProgress(job: Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>, elementId: string): Promise<void> {
+    await this.doc.send(new TransactWriteCommand({ TransactItems: [this.jobProgressAction(job, elementId)] as never }));
+  }
+
   /**
    * Records jobs completed by one execution run: adds them to the batch's `jobsCompleted` (a trigger
    * for the monitor, never a statistic) and sets its executionStartTime unless a job set it first.

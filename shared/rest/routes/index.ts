@@ -25,6 +25,7 @@ import { suspensionRoutes } from './suspension.ts';
 import { definitionDeletionRoutes } from './definition-deletion.ts';
 import { activityHistoryRoutes } from './activity-history.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
+import { instanceBatchRoutes } from './instance-batches.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -54,4 +55,5 @@ export const allRoutes: Route[] = [
   ...definitionDeletionRoutes,
   ...activityHistoryRoutes,
   ...bulkDeletionRoutes,
+  ...instanceBatchRoutes,
 ];

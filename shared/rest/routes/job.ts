@@ -41,7 +41,7 @@ const JobQueryParams = z.object({
 const JobListParams = z.object({ ...JobQueryParams.shape, ...pagingParams });
 
 /** The filters of the query string as a JSON body (Camunda's JobQueryDto); the others it knows are not supported yet and ignored. */
-const JobQueryBody = z
+export const JobQueryBody = z
   .object({
     processInstanceId: z.string().nullish(),
     processDefinitionId: z.string().nullish(),
@@ -52,7 +52,7 @@ const JobQueryBody = z
     executable: z.boolean().nullish(),
   })
   .passthrough();
-const jobQueryOf = (body: z.infer<typeof JobQueryBody>) => bodyFilters<JobQuery>(body, JobQueryParams.shape);
+export const jobQueryOf = (body: z.infer<typeof JobQueryBody>) => bodyFilters<JobQuery>(body, JobQueryParams.shape);
 const IncidentListParams = z.object({ processInstanceId: qs.string(), incidentType: qs.string(), ...pagingParams });
 
 /** Camunda's incident annotation column holds 4,000 characters. */
