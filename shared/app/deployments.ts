@@ -86,6 +86,9 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   const options = input.options();
   const definitions = (await engine.deps.definitions.listDefinitions()).filter((d) => d.deploymentId === deployment.id);
   await deleteInstancesOf(app, caller, definitions, options);
+  // Its decisions first: a deletion that stops half-way leaves no decision of a deployment that is gone.
+  const decisions = (await engine.deps.decisions.list()).filter((d) => d.deploymentId === deployment.id);
+  await engine.deps.decisions.remove(decisions.map((d) => d.id));
   await engine.deps.definitions.deleteDeployment(
     deployment.id,
     definitions.map((d) => d.id),

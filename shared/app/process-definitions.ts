@@ -31,7 +31,20 @@ async function definitionOf(app: AppContext, caller: AuthContext, ref: Definitio
 /** One process definition (READ on it), its suspension read fresh: other containers may have changed it. */
 export async function getProcessDefinition(app: AppContext, caller: AuthContext, input: DefinitionRef): Promise<DefinitionRecord> {
   const definition = await definitionOf(app, caller, input);
-  return { ...definition, suspended: await app.engine.deps.definitions.isSuspended(definition.id) };
+  return { ...definition, ...(await app.engine.deps.definitions.mutableFields(definition.id)) };
+}
+
+/**
+ * PUT …/history-time-to-live (UpdateProcessDefinitionHistoryTimeToLiveCmd): UPDATE on the
+ * definition; whole days, a negative number refused, and null too (Camunda's enforced TTL).
+ */
+export async function setProcessHistoryTimeToLive(app: AppContext, caller: AuthContext, input: { definition: DefinitionRef; historyTimeToLive: number | null }): Promise<void> {
+  const definition = await definitionOf(app, caller, input.definition);
+  await requireDefinition(caller, definition, 'UPDATE');
+  const days = input.historyTimeToLive;
+  if (days !== null && days < 0) throw new EngineError('BadUserRequestException', 'historyTimeToLive is not greater than or equal to 0');
+  if (days === null) throw new EngineError('NotAllowedException', 'Null historyTimeToLive values are not allowed');
+  await app.engine.deps.definitions.setHistoryTimeToLive(definition.id, days);
 }
 
 /** A definition's BPMN XML (READ on it). */

@@ -11,6 +11,7 @@ export interface ProcessDraft {
   readonly name?: string;
   readonly isExecutable: boolean;
   readonly versionTag?: string;
+  readonly historyTimeToLive?: number;
   readonly taskPriority?: CompiledExpression;
   readonly drafts: ReadonlyMap<string, NodeDraft>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
@@ -38,6 +39,7 @@ export function buildProcessModel(process: ProcessDraft, problems: ProblemCollec
     name: process.name,
     isExecutable: process.isExecutable,
     ...(process.versionTag ? { versionTag: process.versionTag } : {}),
+    ...(process.historyTimeToLive !== undefined ? { historyTimeToLive: process.historyTimeToLive } : {}),
     ...(process.taskPriority ? { taskPriority: process.taskPriority } : {}),
     root,
     initialStartEventId,

@@ -34,6 +34,8 @@ export interface ProcessModel {
   readonly isExecutable: boolean;
   /** camunda:versionTag: call activities may call a definition by it. */
   readonly versionTag?: string;
+  /** camunda:historyTimeToLive in days: shown with the definition (no history cleanup runs yet). */
+  readonly historyTimeToLive?: number;
   /** camunda:taskPriority of the process: the default of its external tasks. */
   readonly taskPriority?: CompiledExpression;
   /** The process as a scope: its child flow nodes, event sub-processes and none start event. */

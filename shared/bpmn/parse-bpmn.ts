@@ -2,6 +2,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { buildProcessModel, type ProcessDraft } from './build-process-model.ts';
 import { BpmnParseError } from './errors.ts';
+import { parseHistoryTimeToLive } from './history-time-to-live.ts';
 import { type BpmnLimits, UNLIMITED_BPMN_LIMITS } from './limits.ts';
 import { readElement } from './read-element.ts';
 import { multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
@@ -173,8 +174,11 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   resolveScopeStarts(drafts, problems);
   const starts = resolveProcessStarts(rootDraft, drafts, problems);
   const versionTag = typeof process.versionTag === 'string' ? process.versionTag : undefined;
+  const ttl = parseHistoryTimeToLive(process.historyTimeToLive);
+  if ('error' in ttl) problems.add(processId, ttl.error);
+  const historyTimeToLive = 'days' in ttl && ttl.days !== null ? ttl.days : undefined;
   const taskPriority = readPriority(processId, typeof process.taskPriority === 'string' ? process.taskPriority : undefined, 'taskPriority', problems);
-  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, taskPriority, drafts, flows, ...starts };
+  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, historyTimeToLive, taskPriority, drafts, flows, ...starts };
 }
 
 /**

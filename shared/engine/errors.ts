@@ -12,6 +12,8 @@ export type EngineExceptionType =
   | 'TaskAlreadyClaimedException'
   /** Camunda's SuspendedEntityInteractionException, a BadUserRequestException: 400. */
   | 'SuspendedEntityInteractionException'
+  /** Camunda's NotAllowedException, a BadUserRequestException: 400. */
+  | 'NotAllowedException'
   /** Camunda's EnsureUtil on a null: a ProcessEngineException, so a 500. */
   | 'NullValueException'
   /** Generated forms (camunda:formData): a value that does not convert, a failed validator, a validator's bad configuration (500s). */
@@ -39,7 +41,8 @@ export class EngineError extends Error {
       this.type === 'BadUserRequestException' ||
       this.type === 'NotFoundException' ||
       this.type === 'MismatchingMessageCorrelationException' ||
-      this.type === 'SuspendedEntityInteractionException'
+      this.type === 'SuspendedEntityInteractionException' ||
+      this.type === 'NotAllowedException'
     );
   }
 }

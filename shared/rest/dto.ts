@@ -1,3 +1,4 @@
+import type { DecisionDefinitionRecord } from '../app/read-models.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import type { DefinitionRecord, DeploymentRecord } from '../app/read-models.ts';
 import type { QueryItem as Item } from '../app/read-models.ts';
@@ -20,8 +21,26 @@ export function processDefinitionDto(d: DefinitionRecord) {
     suspended: d.suspended === true,
     tenantId: d.tenantId,
     versionTag: d.versionTag ?? null,
-    historyTimeToLive: null,
+    historyTimeToLive: d.historyTimeToLive ?? null,
     startableInTasklist: true,
+  };
+}
+
+/** Camunda's DecisionDefinitionDto. */
+export function decisionDefinitionDto(d: DecisionDefinitionRecord) {
+  return {
+    id: d.id,
+    key: d.key,
+    category: d.category,
+    name: d.name,
+    version: d.version,
+    resource: d.resourceName,
+    deploymentId: d.deploymentId,
+    tenantId: d.tenantId,
+    decisionRequirementsDefinitionId: d.decisionRequirementsDefinitionId,
+    decisionRequirementsDefinitionKey: d.decisionRequirementsDefinitionKey,
+    historyTimeToLive: d.historyTimeToLive,
+    versionTag: d.versionTag,
   };
 }
 

@@ -1,6 +1,7 @@
 import { EngineError } from '../engine/errors.ts';
 import { ExpressionEvaluationError } from '../expression/index.ts';
 import { BpmnParseError } from '../bpmn/errors.ts';
+import { DmnParseError } from '../dmn/errors.ts';
 import { AuthorizationError } from '../auth/auth-context.ts';
 import { AwsServiceFailure } from '../aws/service-failure.ts';
 import { StoreLimitExceeded } from '../aws/store-limits.ts';
@@ -75,6 +76,8 @@ function describe(error: unknown): { status: number; body: ExceptionDto } {
     const errors = error.problems.map((p) => ({ message: p.message, line: null, column: null, mainElementId: p.elementId ?? null, elementIds: p.elementId ? [p.elementId] : [] }));
     return { status: 400, body: { type: 'ParseException', message: error.message, code: 0, details: { [error.resourceName]: { errors, warnings: [] } } } };
   }
+  // Camunda's deployment answers a DMN resource it cannot transform with a plain ProcessEngineException (ENGINE-22004).
+  if (error instanceof DmnParseError) return { status: 500, body: { type: 'ProcessEngineException', message: error.message, code: 0 } };
   if (error instanceof ExpressionEvaluationError) return { status: 500, body: { type: 'ProcessEngineException', message: error.message, code: 0 } };
   if (error instanceof StoreLimitExceeded) return { status: 400, body: { type: 'InvalidRequestException', message: error.message, code: null } };
   if (error instanceof AwsServiceFailure) return { status: 500, body: { type: 'ProcessEngineException', message: `Store failure: ${error.message}`, code: 0 } };

@@ -8,6 +8,7 @@ import { QueuePublisher } from '../queue/publisher.ts';
 import { BatchRepository } from '../store/batch-repository.ts';
 import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
+import { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { NoteRepository } from '../store/note-repository.ts';
 import { SchemaLogRepository } from '../store/schema-log.ts';
@@ -43,6 +44,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   const definitions = new DefinitionRepository(doc, config.tableName);
   const engine = new EngineService({
     definitions,
+    decisions: new DecisionDefinitionRepository(doc, config.tableName, definitions),
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),
     handOvers: new HandOverRepository(doc, config.tableName, layout),

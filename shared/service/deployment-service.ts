@@ -9,6 +9,8 @@ import { isConditionalFailure } from '../store/errors.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
 import { startEventActions } from './start-event-registration.ts';
+import { DecisionDeployment, parseDmnResources } from './decision-deployment.ts';
+import type { DecisionDefinitionRecord, DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 
 export interface DeploymentRequest {
   name: string | null;
@@ -23,6 +25,8 @@ export interface DeploymentOutcome {
   deployment: DeploymentRecord;
   /** Definitions this request created; empty when duplicate filtering returned an earlier deployment. */
   definitions: DefinitionRecord[];
+  /** The decision definitions it created, likewise. */
+  decisions: DecisionDefinitionRecord[];
 }
 
 /**
@@ -76,6 +80,7 @@ export function diagramResourceFor(modelResource: string, processKey: string, re
  */
 export interface DeploymentStores {
   definitions: DefinitionRepository;
+  decisions: DecisionDefinitionRepository;
   startEvents: StartEventRepository;
   layout: IndexLayout;
   bpmnLimits: BpmnLimits;
@@ -85,7 +90,9 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
   const { definitions } = stores;
   checkDeploymentFits(request.resources);
   const parsed = await Promise.all(request.resources.filter((r) => isBpmn(r.name)).map(async (resource) => ({ resource, models: await parseBpmn(resource.xml, resource.name, stores.bpmnLimits) })));
+  const parsedDmn = await parseDmnResources(request.resources);
   let toDeploy = parsed;
+  let dmnToDeploy = parsedDmn;
   if (request.enableDuplicateFiltering && request.name) {
     const previous = (await definitions.listDeployments()).filter((d) => d.name === request.name && d.tenantId === request.tenantId).sort((a, b) => b.deploymentTime - a.deploymentTime)[0];
     if (previous) {
@@ -94,8 +101,11 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
       // Every resource counts, not only the models: a changed form or image is a new deployment. The
       // same bytes are always stored the same way (text or base64), so the stored strings compare.
       const unchanged = previousResources.size === request.resources.length && request.resources.every((r) => previousResources.get(r.name) === r.xml);
-      if (unchanged) return { deployment: previous, definitions: [] };
-      if (request.deployChangedOnly) toDeploy = changed;
+      if (unchanged) return { deployment: previous, definitions: [], decisions: [] };
+      if (request.deployChangedOnly) {
+        toDeploy = changed;
+        dmnToDeploy = parsedDmn.filter(({ resource }) => previousResources.get(resource.name) !== resource.xml);
+      }
     }
   }
   const deployment: DeploymentRecord = {
@@ -109,7 +119,9 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
   const models = toDeploy.flatMap(({ resource, models: parsedModels }) => parsedModels.map((model) => ({ resource, model })));
   const reserved: { key: string; version: number }[] = [];
   const created: DefinitionRecord[] = [];
+  const decisions = new DecisionDeployment(stores.decisions, env, deployment, request.resources);
   try {
+    await decisions.plan(dmnToDeploy);
     for (const { resource, model } of models) {
       const version = await definitions.nextVersion(model.id, request.tenantId);
       reserved.push({ key: model.id, version });
@@ -122,6 +134,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
         resourceName: resource.name,
         tenantId: request.tenantId,
         versionTag: model.versionTag ?? null,
+        historyTimeToLive: model.historyTimeToLive ?? null,
         diagramResourceName: diagramResourceFor(resource.name, model.id, request.resources),
       });
     }
@@ -137,6 +150,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
       );
     }
     await definitions.writePending(resources, created);
+    await decisions.writePending();
     await definitions.commitDeployment(deployment, actions).catch((error: unknown) => {
       // Only the start event items carry conditions: a concurrent deployment claimed a message name or a newer version.
       if (isConditionalFailure(error)) throw badUserRequest(`Cannot deploy '${request.name ?? deployment.id}': a concurrent deployment changed the message start events it needs; retry.`);
@@ -146,7 +160,8 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
     // A commit whose answer was lost may have happened: then the deployment stands, whole.
     if (!isConditionalFailure(error) && !(error instanceof EngineError) && (await definitions.deploymentExists(deployment.id).catch(() => false))) {
       await definitions.settleDeployment(created).catch(() => undefined);
-      return { deployment, definitions: created };
+      await decisions.settle().catch(() => undefined);
+      return { deployment, definitions: created, decisions: decisions.created };
     }
     // All or nothing: what was written goes, and the version numbers are given back.
     await definitions
@@ -155,11 +170,13 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
         created.map((definition) => definition.id),
       )
       .catch((cleanup: unknown) => log.warn('uncommitted deployment not removed', { deploymentId: deployment.id, error: cleanup }));
+    await decisions.rollBack();
     for (const { key, version } of [...reserved].reverse()) {
       await definitions.releaseVersion(key, request.tenantId, version).catch((release: unknown) => log.warn('version not released', { key, version, error: release }));
     }
     throw error;
   }
   await definitions.settleDeployment(created).catch((error: unknown) => log.warn('deployment committed; its definitions are settled on read', { deploymentId: deployment.id, error }));
-  return { deployment, definitions: created };
+  await decisions.settle().catch((error: unknown) => log.warn('deployment committed; its decisions are settled on read', { deploymentId: deployment.id, error }));
+  return { deployment, definitions: created, decisions: decisions.created };
 }

@@ -9,6 +9,7 @@ import { deleteProcessInstance, executeJob, type StartInput, startProcessInstanc
 import type { ProcessInstanceState } from '../engine/state.ts';
 import type { JobMessage } from '../queue/job-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
+import type { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 import type { DefinitionRecord, DefinitionRepository } from '../store/definition-repository.ts';
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
 import type { QueryItemRepository } from '../store/query-items.ts';
@@ -33,6 +34,8 @@ type WriteAction = Record<string, unknown>;
 
 export interface EngineServiceDeps {
   definitions: DefinitionRepository;
+  /** The deployed DMN decisions. */
+  decisions: DecisionDefinitionRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
   signals: SignalRepository;
   /** The hand-overs between the instances of a call hierarchy. */

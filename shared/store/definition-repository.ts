@@ -26,6 +26,8 @@ export interface DefinitionRecord {
   diagramResourceName?: string | null;
   /** Suspended: no instance starts (PUT /process-definition/{id}/suspended). Absent: active. */
   suspended?: boolean;
+  /** camunda:historyTimeToLive, or as PUT …/history-time-to-live set it (absent on definitions stored before it was). */
+  historyTimeToLive?: number | null;
   /**
    * Only on definitions stored before deployments were split across items: the XML is read from the
    * deployment's resource (definitionXml), which may be larger than one item.
@@ -34,7 +36,7 @@ export interface DefinitionRecord {
 }
 
 /** What a definition record holds, without the XML old items carry (names `key` and `name` are reserved words). */
-const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, diagramResourceName, suspended, pending';
+const DEFINITION_FIELDS = 'pk, sk, id, #key, #name, version, deploymentId, resourceName, tenantId, versionTag, diagramResourceName, suspended, historyTimeToLive, pending';
 
 /** How long a container takes a pending definition's deployment for uncommitted before it looks again. */
 const UNCOMMITTED_MEMORY_MS = 2_000;
@@ -145,8 +147,8 @@ export class DefinitionRepository {
   private readonly committed = new Set<string>();
   private readonly uncommitted = new Map<string, number>();
 
-  /** Whether a stored definition is seen: settled, or pending in a committed deployment. */
-  private async visible(item: Item): Promise<boolean> {
+  /** Whether a stored definition (of a process or a decision) is seen: settled, or pending in a committed deployment. */
+  async visible(item: Item): Promise<boolean> {
     if (item.pending !== true) return true;
     const deploymentId = item.deploymentId as string;
     if (this.committed.has(deploymentId)) return true;
@@ -179,8 +181,13 @@ export class DefinitionRepository {
   /** The XML a definition was parsed from: its resource, joined from its parts. */
   async definitionXml(definition: DefinitionRecord): Promise<string> {
     if (definition.xml !== undefined) return definition.xml;
-    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.resource(definition.deploymentId, definition.resourceName) }));
-    if (!item) throw new Error(`Resource '${definition.resourceName}' of deployment '${definition.deploymentId}' is missing`);
+    return this.resourceXml(definition.deploymentId, definition.resourceName);
+  }
+
+  /** A deployment's resource as text, joined from its parts. */
+  async resourceXml(deploymentId: string, resourceName: string): Promise<string> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.resource(deploymentId, resourceName) }));
+    if (!item) throw new Error(`Resource '${resourceName}' of deployment '${deploymentId}' is missing`);
     return this.joinParts(item as Item);
   }
 
@@ -195,7 +202,7 @@ export class DefinitionRepository {
     return [item.xml as string, ...rest.sort((a, b) => (a.sk < b.sk ? -1 : 1)).map((part) => part.xml as string)].join('');
   }
 
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+  async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
       let pending: unknown = { [this.tableName]: requests.slice(i, i + 25) };
       for (let attempt = 0; pending && Object.keys(pending as object).length > 0; attempt++) {
@@ -234,10 +241,28 @@ export class DefinitionRepository {
     );
   }
 
-  /** Whether a definition is suspended, read consistently: the one field of a definition that changes. */
+  /** Whether a definition is suspended, read consistently: the one field of a definition that changes on starts. */
   async isSuspended(id: string): Promise<boolean> {
-    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.definition(id), ConsistentRead: true, ProjectionExpression: 'suspended' }));
-    return item?.suspended === true;
+    return (await this.mutableFields(id)).suspended;
+  }
+
+  /** The fields of a definition that change (suspension, history time to live), read consistently: definitions are cached per container. */
+  async mutableFields(id: string): Promise<{ suspended: boolean; historyTimeToLive: number | null }> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.definition(id), ConsistentRead: true, ProjectionExpression: 'suspended, historyTimeToLive' }));
+    return { suspended: item?.suspended === true, historyTimeToLive: (item?.historyTimeToLive as number | null | undefined) ?? null };
+  }
+
+  /** PUT /process-definition/{id}/history-time-to-live, on a definition that exists. */
+  async setHistoryTimeToLive(id: string, days: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.definition(id),
+        UpdateExpression: 'SET historyTimeToLive = :days',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':days': days },
+      }),
+    );
   }
 
   /** Suspends or activates a definition that exists (a deleted one is left alone). */

@@ -158,4 +158,28 @@ describe('process definition statistics and tenant lookups (ProcessDefinitionSta
     ]);
     expect((await api.get('/process-definition/nope/static-called-process-definitions')).status).toBe(404);
   });
+  it('reads camunda:historyTimeToLive at deployment and sets it by id, key and tenant (UpdateProcessDefinitionHistoryTimeToLiveCmd)', async () => {
+    const withTtl = await api.deploy({ 'ttl.bpmn': bpmnXml('ttlProcess', '<startEvent id="s"/>').replace('isExecutable="true"', 'isExecutable="true" camunda:historyTimeToLive="P90D"') });
+    const id = Object.keys(withTtl.body.deployedProcessDefinitions)[0]!;
+    expect(withTtl.body.deployedProcessDefinitions[id].historyTimeToLive).toBe(90);
+    expect((await api.put(`/process-definition/${id}/history-time-to-live`, { historyTimeToLive: 5 })).status).toBe(204);
+    expect((await api.get(`/process-definition/${id}`)).body.historyTimeToLive).toBe(5);
+    expect((await api.put('/process-definition/key/ttlProcess/history-time-to-live', { historyTimeToLive: 0 })).status).toBe(204);
+    expect((await api.get('/process-definition/key/ttlProcess')).body.historyTimeToLive).toBe(0);
+    expect(await api.put(`/process-definition/${id}/history-time-to-live`, { historyTimeToLive: -3 })).toMatchObject({
+      status: 400,
+      body: { type: 'BadUserRequestException', message: 'historyTimeToLive is not greater than or equal to 0' },
+    });
+    expect(await api.put(`/process-definition/${id}/history-time-to-live`, {})).toMatchObject({
+      status: 400,
+      body: { type: 'NotAllowedException', message: 'Null historyTimeToLive values are not allowed' },
+    });
+    expect(await api.put('/process-definition/key/ttlProcess/tenant-id/nowhere/history-time-to-live', { historyTimeToLive: 1 })).toMatchObject({
+      status: 404,
+      body: { message: 'No matching process definition with key: ttlProcess and tenant-id: nowhere' },
+    });
+    // A value Camunda's ParseUtil cannot read refuses the deployment.
+    const broken = await api.deploy({ 'bad.bpmn': bpmnXml('badTtl', '<startEvent id="s"/>').replace('isExecutable="true"', 'isExecutable="true" camunda:historyTimeToLive="P5W"') });
+    expect(broken).toMatchObject({ status: 400, body: { type: 'ParseException', message: expect.stringContaining('Cannot parse historyTimeToLive: For input string: "P5W"') } });
+  });
 });

@@ -83,6 +83,9 @@ interface Fixture {
   attachmentId: string;
   /** One activity instance of the instance's history. */
   historicActivityId: string;
+  /** DECISION_KEY deployed without a tenant (and once more for TENANT). */
+  decisionId: string;
+  decisionDeploymentIds: string[];
 }
 
 let runtime: LocalRuntime;
@@ -117,6 +120,22 @@ function deploymentForm(name: string, xml: string, tenantId?: string, image?: Ui
   if (tenantId) form.set('tenant-id', tenantId);
   form.append('model.bpmn', new Blob([xml], { type: 'application/xml' }), 'model.bpmn');
   if (image) form.append('model.png', new Blob([image], { type: 'image/png' }), 'model.png');
+  return form;
+}
+
+const DECISION_KEY = 'secDecision';
+const DECISION_MODEL = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="secDecisions" name="Sec" namespace="sec">
+  <decision id="${DECISION_KEY}" name="Sec decision"><variable name="answer" typeRef="string"/><literalExpression id="answerExpression"><text>"ok"</text></literalExpression></decision>
+</definitions>`;
+
+/** The decision, with an image of it, for one tenant or none. */
+function decisionForm(tenantId?: string): FormData {
+  const form = new FormData();
+  form.set('deployment-name', 'sec-decisions');
+  if (tenantId) form.set('tenant-id', tenantId);
+  form.append('decision.dmn', new Blob([DECISION_MODEL], { type: 'application/xml' }), 'decision.dmn');
+  form.append('decision.png', new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'decision.png');
   return form;
 }
 
@@ -321,6 +340,29 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /process-instance/delete': { path: '/process-instance/delete', body: { processInstanceIds: [pi] } },
     'POST /process-instance/delete-historic-query-based': { path: '/process-instance/delete-historic-query-based', body: { historicProcessInstanceQuery: { processInstanceId: pi } } },
     'PUT /process-instance/suspended': { path: '/process-instance/suspended', body: { processInstanceIds: [pi], suspended: true } },
+    'PUT /process-definition/{id}/history-time-to-live': { path: `/process-definition/${f.definitionId}/history-time-to-live`, body: { historyTimeToLive: 1 } },
+    'PUT /process-definition/key/{key}/history-time-to-live': { path: `/process-definition/key/${KEY}/history-time-to-live`, body: { historyTimeToLive: 1 } },
+    'PUT /process-definition/key/{key}/tenant-id/{tenantId}/history-time-to-live': {
+      path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/history-time-to-live`,
+      body: { historyTimeToLive: 1 },
+    },
+    'GET /decision-definition': { path: '/decision-definition' },
+    'GET /decision-definition/count': { path: '/decision-definition/count' },
+    ...Object.fromEntries(
+      (
+        [
+          ['/decision-definition/{id}', `/decision-definition/${f.decisionId}`],
+          ['/decision-definition/key/{key}', `/decision-definition/key/${DECISION_KEY}`],
+          ['/decision-definition/key/{key}/tenant-id/{tenantId}', `/decision-definition/key/${DECISION_KEY}/tenant-id/${TENANT}`],
+        ] as const
+      ).flatMap(([pattern, path]) => [
+        [`GET ${pattern}`, { path }],
+        [`GET ${pattern}/xml`, { path: `${path}/xml` }],
+        [`GET ${pattern}/diagram`, { path: `${path}/diagram` }],
+        [`POST ${pattern}/evaluate`, { path: `${path}/evaluate`, body: { variables: {} } }],
+        [`PUT ${pattern}/history-time-to-live`, { path: `${path}/history-time-to-live`, body: { historyTimeToLive: 1 } }],
+      ]),
+    ),
     'POST /process-instance/suspended-async': { path: '/process-instance/suspended-async', body: { processInstanceIds: [pi], suspended: true } },
     'POST /process-instance/variables-async': { path: '/process-instance/variables-async', body: { processInstanceIds: [pi], variables: { injected: { value: 1, type: 'Integer' } } } },
     'POST /process-instance/job-retries': { path: '/process-instance/job-retries', body: { processInstances: [pi], retries: 0 } },
@@ -543,6 +585,8 @@ describe('security of every route', () => {
     const tenantDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm(DEPLOYMENT_NAME, MODEL, TENANT) }));
     // Processes started by a signal and by a condition: POST /signal and POST /condition must then refuse the caller.
     const eventDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => deploymentForm('sec-event-starts', EVENT_STARTED_MODEL) }));
+    const decisionDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => decisionForm() }));
+    const tenantDecisionDeployment = await ok(asAdmin('POST', { path: '/deployment/create', form: () => decisionForm(TENANT) }));
     const definitionId = Object.keys(deployment.deployedProcessDefinitions)[0]!;
     const tenantDefinitionId = Object.keys(tenantDeployment.deployedProcessDefinitions)[0]!;
     const instance = await ok(asAdmin('POST', { path: `/process-definition/${definitionId}/start`, body: { businessKey: BUSINESS_KEY, variables: { secretVar: { value: SECRET, type: 'String' } } } }));
@@ -582,6 +626,8 @@ describe('security of every route', () => {
       commentId: comment.id,
       attachmentId: attachment.id,
       historicActivityId: historicActivity.id,
+      decisionId: Object.keys(decisionDeployment.deployedDecisionDefinitions)[0]!,
+      decisionDeploymentIds: [decisionDeployment.id, tenantDecisionDeployment.id],
     };
     for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);
     table = requests(fx);
@@ -765,7 +811,11 @@ describe('security of every route', () => {
       expect(await ids.tenantGroups(TENANT)).toEqual([GROUP]);
       expect(await ids.getAuthorization(AUTH_ID)).toMatchObject({ userId: ALICE, permissions: ['READ'], resourceId: KEY });
 
-      expect((await ok(asAdmin('GET', { path: '/deployment' }))).map((d: any) => d.id).sort()).toEqual([fx.deploymentId, fx.tenantDeploymentId, fx.eventDeploymentId].sort());
+      expect((await ok(asAdmin('GET', { path: '/deployment' }))).map((d: any) => d.id).sort()).toEqual(
+        [fx.deploymentId, fx.tenantDeploymentId, fx.eventDeploymentId, ...fx.decisionDeploymentIds].sort(),
+      );
+      expect(await ok(asAdmin('GET', { path: `/decision-definition/${fx.decisionId}` }))).toMatchObject({ historyTimeToLive: null });
+      expect(await ok(asAdmin('GET', { path: `/process-definition/${fx.definitionId}` }))).toMatchObject({ historyTimeToLive: null });
       expect((await ok(asAdmin('GET', { path: '/process-instance' }))).map((i: any) => i.id)).toEqual([fx.instanceId]);
       expect(await ok(asAdmin('GET', { path: `/process-instance/${fx.instanceId}/variables` }))).toEqual({ secretVar: { value: SECRET, type: 'String', valueInfo: {} } });
       const task = await ok(asAdmin('GET', { path: `/task/${fx.taskId}` }));

@@ -69,6 +69,14 @@ export const KNOWN_SCHEMA_ERRORS: KnownSchemaError[] = [
       schemas.ExceptionDto.properties.code.nullable = true;
     },
   },
+  {
+    schema: 'VariableValueDto',
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/dto/VariableValueDto.java',
+    why: "fromTypedValue sets type and valueInfo only for a value that has a type: an untyped one (a DMN output without typeRef) keeps both null, as the document's own example of POST …/evaluate shows.",
+    apply: (schemas) => {
+      schemas.VariableValueDto.properties.valueInfo.nullable = true;
+    },
+  },
 ];
 
 /**

@@ -26,6 +26,7 @@ import { definitionDeletionRoutes } from './definition-deletion.ts';
 import { activityHistoryRoutes } from './activity-history.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
+import { decisionDefinitionRoutes } from './decision-definition.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -56,4 +57,5 @@ export const allRoutes: Route[] = [
   ...activityHistoryRoutes,
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
+  ...decisionDefinitionRoutes,
 ];

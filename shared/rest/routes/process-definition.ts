@@ -6,6 +6,7 @@ import {
   getProcessDefinition,
   getProcessDefinitionXml,
   queryProcessDefinitions,
+  setProcessHistoryTimeToLive,
   startProcessInstance,
   type StartRequest,
 } from '../../app/process-definitions.ts';
@@ -19,6 +20,7 @@ import { json, type RestRequest } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
+import { HistoryTimeToLiveBody } from './decision-definition.ts';
 
 const StartBody = z.object({
   variables: VariableMapDto.nullish(),
@@ -112,6 +114,12 @@ async function diagram(ctx: RouteContext, definition: DefinitionRef) {
   return { status: 200, binaryBody: image.data, headers };
 }
 
+async function historyTimeToLive(ctx: RouteContext, definition: DefinitionRef) {
+  const body = readBody(ctx.req, HistoryTimeToLiveBody);
+  await setProcessHistoryTimeToLive(ctx.app, ctx.auth, { definition, historyTimeToLive: body.historyTimeToLive ?? null });
+  return { status: 204 };
+}
+
 async function deployedStart(ctx: RouteContext, definition: DefinitionRef) {
   const form = await deployedStartForm(ctx.app, ctx.auth, definition);
   return { status: 200, binaryBody: form.content, headers: { 'content-type': form.contentType } };
@@ -133,6 +141,13 @@ export const processDefinitionRoutes: Route[] = [
     handler: (ctx) => deployedStart(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }),
   }),
   route({ method: 'GET', pattern: '/process-definition/{id}/diagram', handler: (ctx) => diagram(ctx, { id: ctx.params.id }) }),
+  route({ method: 'PUT', pattern: '/process-definition/{id}/history-time-to-live', handler: (ctx) => historyTimeToLive(ctx, { id: ctx.params.id }) }),
+  route({ method: 'PUT', pattern: '/process-definition/key/{key}/history-time-to-live', handler: (ctx) => historyTimeToLive(ctx, { key: ctx.params.key }) }),
+  route({
+    method: 'PUT',
+    pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/history-time-to-live',
+    handler: (ctx) => historyTimeToLive(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }),
+  }),
   route({ method: 'GET', pattern: '/process-definition/key/{key}/diagram', handler: (ctx) => diagram(ctx, { key: ctx.params.key }) }),
   route({ method: 'GET', pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/diagram', handler: (ctx) => diagram(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }) }),
   route({

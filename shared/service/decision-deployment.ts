@@ -1,0 +1,103 @@
+/**
+ * The DMN half of a deployment (Camunda's DecisionDefinitionDeployer and
+ * DecisionRequirementsDefinitionDeployer): every DMN resource parsed before anything is written,
+ * each decision a new version of its key; a resource with several decisions also gets a decision
+ * requirements graph id, versioned by the `definitions` id (a single decision gets none, as in Camunda).
+ */
+import { parseDmn } from '../dmn/parse-dmn.ts';
+import type { DecisionRequirementsModel } from '../dmn/model.ts';
+import type { EngineEnvironment } from '../engine/environment.ts';
+import { log } from '../observability/logger.ts';
+import type { DecisionDefinitionRecord, DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
+import type { DeploymentRecord } from '../store/definition-repository.ts';
+
+export function isDmn(name: string): boolean {
+  return name.endsWith('.dmn') || name.endsWith('.dmn11.xml');
+}
+
+export interface ParsedDmn {
+  resource: { name: string; xml: string };
+  model: DecisionRequirementsModel;
+}
+
+export function parseDmnResources(resources: readonly { name: string; xml: string; encoding?: 'base64' }[]): Promise<ParsedDmn[]> {
+  return Promise.all(resources.filter((r) => isDmn(r.name) && r.encoding !== 'base64').map(async (resource) => ({ resource, model: await parseDmn(resource.xml, resource.name) })));
+}
+
+const DIAGRAM_SUFFIXES = ['png', 'jpg', 'gif', 'svg'];
+
+/** A decision's image in its deployment: `<file base>.<decision key>.<suffix>`, then `<file base>.<suffix>` (AbstractDefinitionDeployer). */
+export function decisionDiagramFor(resourceName: string, key: string, resources: readonly { name: string }[]): string | null {
+  const base = resourceName.replace(/(dmn11\.xml|dmn)$/, '');
+  const names = new Set(resources.map((resource) => resource.name));
+  for (const suffix of DIAGRAM_SUFFIXES) {
+    for (const candidate of [`${base}${key}.${suffix}`, `${base}${suffix}`]) if (names.has(candidate)) return candidate;
+  }
+  return null;
+}
+
+type Reservation = { family: 'DECKEY' | 'DRDKEY'; key: string; version: number };
+
+export class DecisionDeployment {
+  readonly created: DecisionDefinitionRecord[] = [];
+  private readonly reserved: Reservation[] = [];
+
+  constructor(
+    private readonly repository: DecisionDefinitionRepository,
+    private readonly env: EngineEnvironment,
+    private readonly deployment: DeploymentRecord,
+    private readonly resources: readonly { name: string }[],
+  ) {}
+
+  /** Reserves the versions and builds the records (nothing visible is written). */
+  async plan(parsed: readonly ParsedDmn[]): Promise<void> {
+    const tenantId = this.deployment.tenantId;
+    for (const { resource, model } of parsed) {
+      let graph: { id: string; key: string } | null = null;
+      if (model.decisions.length > 1) {
+        const version = await this.reserve('DRDKEY', model.id);
+        graph = { id: `${model.id}:${version}:${this.env.newId()}`, key: model.id };
+      }
+      for (const decision of model.decisions) {
+        const version = await this.reserve('DECKEY', decision.id);
+        this.created.push({
+          id: `${decision.id}:${version}:${this.env.newId()}`,
+          key: decision.id,
+          name: decision.name,
+          category: model.namespace,
+          version,
+          deploymentId: this.deployment.id,
+          resourceName: resource.name,
+          tenantId,
+          decisionRequirementsDefinitionId: graph?.id ?? null,
+          decisionRequirementsDefinitionKey: graph?.key ?? null,
+          historyTimeToLive: decision.historyTimeToLive,
+          versionTag: decision.versionTag,
+          diagramResourceName: decisionDiagramFor(resource.name, decision.id, this.resources),
+        });
+      }
+    }
+  }
+
+  writePending(): Promise<void> {
+    return this.repository.writePending(this.created);
+  }
+
+  settle(): Promise<void> {
+    return this.repository.settle(this.created);
+  }
+
+  /** A failed deployment: its decisions go and their versions are given back, newest first. */
+  async rollBack(): Promise<void> {
+    await this.repository.remove(this.created.map((decision) => decision.id)).catch((error: unknown) => log.warn('uncommitted decisions not removed', { deploymentId: this.deployment.id, error }));
+    for (const { family, key, version } of [...this.reserved].reverse()) {
+      await this.repository.releaseVersion(family, key, this.deployment.tenantId, version).catch((error: unknown) => log.warn('decision version not released', { key, version, error }));
+    }
+  }
+
+  private async reserve(family: Reservation['family'], key: string): Promise<number> {
+    const version = await this.repository.nextVersion(family, key, this.deployment.tenantId);
+    this.reserved.push({ family, key, version });
+    return version;
+  }
+}
