@@ -1,9 +1,9 @@
+import { deleteInstanceHistory } from '../service/history-deletion.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { mayReadHistory } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { notFoundRequest } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
-import { isConditionalFailure } from '../store/errors.ts';
 import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream, type Sorting, sortItems } from './result-page.ts';
 
 /** A historic process instance with the version of its definition (null once the definition is gone). */
@@ -153,16 +153,7 @@ export async function deleteHistoricProcessInstance(app: AppContext, caller: Aut
     return;
   }
   await caller.require({ permission: 'DELETE_HISTORY', resource: 'ProcessDefinition', resourceId: String(item.processDefinitionKey) });
-  if (item.endTime === null || item.endTime === undefined) throw missing();
-  // The row first, on its end time: an instance that is running again (restarted) keeps its history.
-  await app.engine.deps.items.deleteHistoricInstance(input.id).catch((error: unknown) => {
-    throw isConditionalFailure(error) ? missing() : error;
-  });
-  // Then what hangs off it: the instance's comments and its activity history.
-  const notes = app.engine.deps.notes;
-  const owner = { kind: 'PI' as const, id: input.id };
-  for (const comment of await notes.comments(owner)) await notes.deleteComment([owner], comment.id);
-  await app.engine.deps.items.deleteActivityHistoryOfInstance(input.id);
+  if ((await deleteInstanceHistory(app.engine, input.id)) === 'running') throw missing();
 }
 
 export interface DurationReportInput {

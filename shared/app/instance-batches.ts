@@ -9,11 +9,13 @@
 import type { Batch, JobRetriesChange } from '../batch/batch.ts';
 import type { Variables } from '../engine/state.ts';
 import { badUserRequest, EngineError, processEngineError } from '../engine/errors.ts';
+import { RequestError } from './errors.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { findHistoricInstances, type HistoricInstanceFilter } from './history.ts';
+import { type ExternalTaskFilter, findExternalTasks } from './external-task-queries.ts';
 import { type JobQuery, queryJobs } from './jobs.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
 
@@ -102,4 +104,41 @@ export const setJobRetriesByJobsAsync: UseCase<{ jobIds?: readonly string[]; job
     for (const view of await queryJobs(app, caller, input.jobQuery)) ids.add(view.kind === 'instance' ? (view.item.id as string) : view.job.id);
   }
   return startJobRetriesBatch(app, caller, [...ids], input);
+};
+
+/**
+ * POST /external-task/retries-async (SetExternalTasksRetriesBatchCmd): the tasks named (taken as
+ * given; one that is gone fails its batch job), those the query finds, and the external tasks the
+ * selected instances have now, whoever may read them.
+ */
+export const setExternalTaskRetriesAsync: UseCase<
+  InstanceSelection & { externalTaskIds?: readonly (string | null)[]; externalTaskQuery?: ExternalTaskFilter; retries: number | null | undefined },
+  Batch
+> = async (app, caller, input) => {
+  if (input.retries === null || input.retries === undefined) throw new RequestError(400, 'The number of retries cannot be null.');
+  if (input.externalTaskIds?.some((id) => id === null)) throw badUserRequest('External task id cannot be null: externalTaskIds contains null value');
+  const ids = new Set<string>(input.externalTaskIds as readonly string[] | undefined);
+  if (input.externalTaskQuery) for (const task of await findExternalTasks(app, caller, input.externalTaskQuery)) ids.add(task.id as string);
+  for (const instanceId of await selectedInstances(app, caller, input, false)) {
+    for (const task of await app.engine.deps.items.externalTasksOfInstance(instanceId)) ids.add(task.id as string);
+  }
+  if (ids.size === 0) throw badUserRequest('externalTaskIds is empty');
+  await caller.require({ permission: 'CREATE_BATCH_SET_EXTERNAL_TASK_RETRIES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
+  return startInstanceBatch(app, caller, { processInstanceIds: [...ids], externalTaskRetries: { retries: input.retries } });
+};
+
+/**
+ * POST /history/process-instance/delete (DeleteHistoricProcessInstancesBatchCmd): the historic
+ * instances named (taken as given) and those the query finds the caller may read. At its turn an
+ * instance still running fails its job; one whose history is gone is passed by.
+ */
+export const deleteHistoricProcessInstancesAsync: UseCase<
+  { historicProcessInstanceIds?: readonly string[]; historicProcessInstanceQuery?: HistoricInstanceFilter; deleteReason: string | null },
+  Batch
+> = async (app, caller, input) => {
+  const ids = new Set(input.historicProcessInstanceIds ?? []);
+  if (input.historicProcessInstanceQuery) for (const item of await findHistoricInstances(app, caller, input.historicProcessInstanceQuery)) ids.add(item.id as string);
+  if (ids.size === 0) throw badUserRequest('historicProcessInstanceIds is empty');
+  await caller.require({ permission: 'CREATE_BATCH_DELETE_FINISHED_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
+  return startInstanceBatch(app, caller, { processInstanceIds: [...ids], historyDeletion: { deleteReason: input.deleteReason } });
 };

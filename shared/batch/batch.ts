@@ -18,6 +18,9 @@ export interface InstanceDeletion {
 export const INSTANCE_SUSPENSION = 'instance-update-suspension-state';
 export const SET_JOB_RETRIES = 'set-job-retries';
 export const SET_VARIABLES = 'set-variables';
+/** … and of POST /external-task/retries-async and POST /history/process-instance/delete. */
+export const SET_EXTERNAL_TASK_RETRIES = 'set-external-task-retries';
+export const HISTORIC_INSTANCE_DELETION = 'historic-process-instance-deletion';
 
 /** A set-job-retries batch's change to each job (Camunda's SetJobRetriesBatchConfiguration). */
 export interface JobRetriesChange {
@@ -29,15 +32,19 @@ export interface JobRetriesChange {
 
 /**
  * What a batch does to each of its elements besides modifying an instance: exactly one of these.
- * The elements are process instance ids, except for `jobRetries`, whose elements are job ids (as
- * Camunda's set-job-retries batch collects the jobs of the instances when it is created).
+ * The elements are process instance ids, except for `jobRetries` (job ids, as Camunda's
+ * set-job-retries batch collects the jobs of the instances when it is created),
+ * `externalTaskRetries` (external task ids) and `historyDeletion` (historic process instance ids).
  */
 export type InstanceOperation =
   | { deletion: InstanceDeletion }
   | { suspension: { suspended: boolean } }
   | { jobRetries: JobRetriesChange }
   /** Set on each instance's own scope, as Camunda's SetExecutionVariablesCmd. */
-  | { variables: Variables };
+  | { variables: Variables }
+  | { externalTaskRetries: { retries: number } }
+  /** A finished instance's history goes; one that is gone is passed by (Camunda's failIfNotExists false). */
+  | { historyDeletion: { deleteReason: string | null } };
 
 /** A batch of one of those operations, as requested: its elements (see above), and the operation. */
 export type InstanceOperationBatchConfiguration = { processInstanceIds: string[] } & InstanceOperation;
@@ -70,6 +77,8 @@ export function batchTypeOf(configuration: BatchOperation): string {
   if ('deletion' in configuration) return INSTANCE_DELETION;
   if ('suspension' in configuration) return INSTANCE_SUSPENSION;
   if ('jobRetries' in configuration) return SET_JOB_RETRIES;
+  if ('externalTaskRetries' in configuration) return SET_EXTERNAL_TASK_RETRIES;
+  if ('historyDeletion' in configuration) return HISTORIC_INSTANCE_DELETION;
   return SET_VARIABLES;
 }
 

@@ -1,7 +1,8 @@
 import type { Batch, BatchJob, JobRetriesChange } from '../batch/batch.ts';
-import { EngineError } from '../engine/errors.ts';
+import { badUserRequest, EngineError } from '../engine/errors.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
-import { applyOperation, mayMakeJobsDue, missingElement, noJobFound } from './batch-operations.ts';
+import { applyOperation, mayMakeJobsDue, missingElement, noExternalTaskFound, noJobFound } from './batch-operations.ts';
+import { deleteInstanceHistory } from './history-deletion.ts';
 import { isTimerStartJob } from '../store/start-event-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
@@ -156,6 +157,7 @@ export class BatchExecutionRun {
   private async dryRun(batch: Batch, elementId: string): Promise<void> {
     const target = await this.targetOf(batch, elementId);
     if (target.kind === 'missing' && target.error) throw target.error;
+    if (target.kind === 'history') await this.requireDeletableHistory(elementId);
     if (target.kind === 'instance') applyOperation(batch.configuration, elementId, target.loaded.stored.state, target.loaded.model, this.deps.engine.env);
   }
 
@@ -167,10 +169,17 @@ export class BatchExecutionRun {
   private async targetOf(batch: Batch, elementId: string): Promise<ElementTarget> {
     const { engine } = this.deps;
     let processInstanceId = elementId;
-    if ('jobRetries' in batch.configuration) {
+    const operation = batch.configuration;
+    if ('historyDeletion' in operation) return { kind: 'history' };
+    if ('jobRetries' in operation) {
       const item = await engine.deps.items.getJob(elementId);
       if (item && isTimerStartJob(item)) return { kind: 'timerStartJob' };
       if (!item?.processInstanceId || isSignalBroadcast(item) || isCallHandOver(item)) return { kind: 'missing', error: noJobFound(elementId) };
+      processInstanceId = item.processInstanceId as string;
+    }
+    if ('externalTaskRetries' in operation) {
+      const item = await engine.deps.items.getExternalTask(elementId);
+      if (!item?.processInstanceId) return { kind: 'missing', error: noExternalTaskFound(elementId) };
       processInstanceId = item.processInstanceId as string;
     }
     const loaded = await engine.load(processInstanceId);
@@ -198,6 +207,12 @@ export class BatchExecutionRun {
           await this.retryTimerStartJob(batch, job, elementId);
           return true;
         }
+        if (target.kind === 'history') {
+          // Idempotent: a repeated delivery finds the history gone and only records the progress.
+          if ((await deleteInstanceHistory(engine, elementId)) === 'running') throw stillRunning(elementId);
+          await repository.recordProgress(job, elementId);
+          return true;
+        }
         const { loaded } = target;
         const result = applyOperation(batch.configuration, elementId, loaded.stored.state, loaded.model, engine.env);
         await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, elementId)]);
@@ -214,6 +229,12 @@ export class BatchExecutionRun {
       }
     }
     throw new EngineError('OptimisticLockingException', `The target '${elementId}' kept changing while batch job '${job.id}' ran`, 1);
+  }
+
+  /** A historic instance whose process still runs fails the job before anything is deleted (one that is gone is passed by). */
+  private async requireDeletableHistory(processInstanceId: string): Promise<void> {
+    const item = await this.deps.engine.deps.items.getHistoricInstance(processInstanceId);
+    if (item && (item.endTime === null || item.endTime === undefined)) throw stillRunning(processInstanceId);
   }
 
   /** Job retries on a timer start job: its item and the batch job's progress in one transaction. */
@@ -240,4 +261,8 @@ export class BatchExecutionRun {
   }
 }
 
-type ElementTarget = { kind: 'instance'; loaded: LoadedInstance } | { kind: 'timerStartJob' } | { kind: 'missing'; error: Error | undefined };
+type ElementTarget = { kind: 'instance'; loaded: LoadedInstance } | { kind: 'timerStartJob' } | { kind: 'history' } | { kind: 'missing'; error: Error | undefined };
+
+/** DeleteHistoricProcessInstancesCmd's refusal of an instance that has not ended. */
+const stillRunning = (processInstanceId: string) =>
+  badUserRequest(`Process instance is still running, cannot delete historic process instance: HistoricProcessInstanceEntity[id=${processInstanceId}]: instance.getEndTime() is null`);

@@ -7,14 +7,19 @@
 import { type BatchOperation, isModification } from '../batch/batch.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
-import { EngineError, notFound, processEngineError } from '../engine/errors.ts';
+import { badUserRequest, EngineError, notFound, processEngineError } from '../engine/errors.ts';
+import { setExternalTaskRetries } from '../engine/external-task-operations.ts';
 import { setJobDuedate } from '../engine/job-operations.ts';
 import { listJobs } from '../engine/lookup.ts';
+import { TreeIndex } from '../engine/tree-index.ts';
 import { definitionMismatch, instanceCannotBeModified, modifyProcessInstance } from '../engine/modification/modify.ts';
 import type { OperationResult } from '../engine/operation.ts';
 import { deleteProcessInstance, modifyVariables, setJobRetries } from '../engine/operations.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { setInstanceSuspension } from '../engine/suspension.ts';
+
+/** SetExternalTasksRetriesCmd's NotFoundException for a task that is gone. */
+export const noExternalTaskFound = (externalTaskId: string): Error => notFound(`Cannot find external task with id ${externalTaskId}: externalTask is null`);
 
 /** Camunda's CommandLogger#exceptionNoJobFoundForId, its stray quote included. */
 export const noJobFound = (jobId: string): Error => processEngineError(`ENGINE-13053 No job found with id '${jobId}'.'`);
@@ -27,6 +32,7 @@ export function missingElement(operation: BatchOperation, elementId: string): Er
   if (isModification(operation)) return instanceCannotBeModified(elementId);
   if ('deletion' in operation) return notFound(`No process instance found for id '${elementId}'`);
   if ('jobRetries' in operation) return noJobFound(elementId);
+  if ('externalTaskRetries' in operation) return noExternalTaskFound(elementId);
   return undefined;
 }
 
@@ -56,6 +62,13 @@ export function applyOperation(operation: BatchOperation, elementId: string, sta
     const retried = setJobRetries(state, elementId, retries, env);
     return dueDateSet ? setJobDuedate(retried, elementId, dueDate, false) : retried;
   }
+  if ('externalTaskRetries' in operation) {
+    const { retries } = operation.externalTaskRetries;
+    if (state.status !== 'ACTIVE' || !new TreeIndex(state.root).find((node) => node.externalTask?.id === elementId)) throw noExternalTaskFound(elementId);
+    if (retries < 0) throw badUserRequest('The number of retries cannot be negative: retries is not greater than or equal to 0');
+    return setExternalTaskRetries(state, elementId, retries, env);
+  }
+  if ('historyDeletion' in operation) throw new Error('A history deletion changes no running instance');
   if (state.status !== 'ACTIVE') return state;
   if ('suspension' in operation) {
     return Boolean(state.suspended) === operation.suspension.suspended ? state : setInstanceSuspension(state, operation.suspension.suspended);

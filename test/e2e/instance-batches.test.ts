@@ -15,6 +15,16 @@ const TIMER_THEN_TASK = bpmnXml(
    <sequenceFlow id="f3" sourceRef="after" targetRef="end"/>`,
 );
 
+/** start → external task of topic `batchTopic` → end. */
+const EXTERNAL_TASK = bpmnXml(
+  'externalWork',
+  `<startEvent id="start"/>
+   <serviceTask id="work" camunda:type="external" camunda:topic="batchTopic"/>
+   <endEvent id="end"/>
+   <sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+   <sequenceFlow id="f2" sourceRef="work" targetRef="end"/>`,
+);
+
 interface JobDto {
   id: string;
   retries: number;
@@ -36,7 +46,7 @@ describe('batches that suspend, set variables and set job retries (ProcessInstan
   beforeAll(async () => {
     runtime = await startTestRuntime({ config: { batchPollTimeSeconds: 1 } });
     api = restClient(runtime.url);
-    await api.deploy({ 'targets.bpmn': userTaskChain('batchTargets', ['wait']), 'timer.bpmn': TIMER_THEN_TASK });
+    await api.deploy({ 'targets.bpmn': userTaskChain('batchTargets', ['wait']), 'timer.bpmn': TIMER_THEN_TASK, 'external.bpmn': EXTERNAL_TASK });
   });
   afterAll(() => runtime?.stop());
 
@@ -173,6 +183,69 @@ describe('batches that suspend, set variables and set job retries (ProcessInstan
         body: { type: 'ProcessEngineException', message: 'Retries count is not greater than or equal to 0' },
       });
       expect(await api.post('/job/retries', { jobIds: ['x'], retries: 1, dueDate: 'not a date' })).toMatchObject({ status: 400, body: { type: 'InvalidRequestException' } });
+    });
+  });
+  describe('POST /external-task/retries-async', () => {
+    it('sets the retries of the tasks named, found by a query and of the selected instances; 0 raises the incident', async () => {
+      const start = async () => (await api.post('/process-definition/key/externalWork/start', {})).body.id as string;
+      const [a, b, c] = [await start(), await start(), await start()];
+      const taskOf = async (id: string) => (await api.get(`/external-task?processInstanceId=${id}`)).body[0] as { id: string; retries: number | null };
+      const response = await api.post('/external-task/retries-async', {
+        externalTaskIds: [(await taskOf(a)).id],
+        processInstanceIds: [b],
+        historicProcessInstanceQuery: { processInstanceId: c },
+        retries: 0,
+      });
+      expect(response).toMatchObject({ status: 200, body: { type: 'set-external-task-retries', totalJobs: 3 } });
+      await completed(response.body.id);
+      for (const id of [a, b, c]) expect((await taskOf(id)).retries).toBe(0);
+      expect((await api.get(`/incident?processInstanceId=${a}`)).body).toMatchObject([{ incidentType: 'failedExternalTask' }]);
+    });
+
+    it("answers Camunda's errors; a task gone before its turn fails its batch job", async () => {
+      expect(await api.post('/external-task/retries-async', { externalTaskIds: ['x'] })).toMatchObject({ status: 400, body: { message: 'The number of retries cannot be null.' } });
+      expect(await api.post('/external-task/retries-async', { retries: 1 })).toMatchObject({ status: 400, body: { type: 'InvalidRequestException', message: 'externalTaskIds is empty' } });
+      expect(await api.post('/external-task/retries-async', { externalTaskIds: [null], retries: 1 })).toMatchObject({
+        status: 400,
+        body: { message: 'External task id cannot be null: externalTaskIds contains null value' },
+      });
+      const gone = await api.post('/external-task/retries-async', { externalTaskIds: ['no-such-task'], retries: 1 });
+      expect(gone.status).toBe(200);
+      const failed = await eventually(async () => {
+        const [job] = (await api.get(`/job?jobDefinitionId=${gone.body.batchJobDefinitionId}`)).body as { retries: number; exceptionMessage: string | null }[];
+        return job && job.retries === 0 ? job : undefined;
+      }, 20_000);
+      expect(failed.exceptionMessage).toBe('Cannot find external task with id no-such-task: externalTask is null');
+    });
+  });
+
+  describe('POST /history/process-instance/delete', () => {
+    it('deletes the history of finished instances, named and found by a query; an unknown id is passed by', async () => {
+      const [a, b] = [await startWaiting(), await startWaiting()];
+      for (const id of [a, b]) expect((await api.delete(`/process-instance/${id}`)).status).toBe(204);
+      const response = await api.post('/history/process-instance/delete', {
+        historicProcessInstanceIds: [a, 'no-such-instance'],
+        historicProcessInstanceQuery: { processInstanceId: b },
+        deleteReason: 'cleanup',
+      });
+      expect(response).toMatchObject({ status: 200, body: { type: 'historic-process-instance-deletion', totalJobs: 3 } });
+      expect((await completed(response.body.id)).endTime).toEqual(expect.any(String));
+      for (const id of [a, b]) expect((await api.get(`/history/process-instance/${id}`)).status).toBe(404);
+    });
+
+    it('fails the job of an instance still running, and refuses a batch of nothing', async () => {
+      const running = await startWaiting();
+      const response = await api.post('/history/process-instance/delete', { historicProcessInstanceIds: [running] });
+      const failed = await eventually(async () => {
+        const [job] = (await api.get(`/job?jobDefinitionId=${response.body.batchJobDefinitionId}`)).body as { retries: number; exceptionMessage: string | null }[];
+        return job && job.retries === 0 ? job : undefined;
+      }, 20_000);
+      expect(failed.exceptionMessage).toMatch(/^Process instance is still running, cannot delete historic process instance/);
+      expect((await api.get(`/history/process-instance/${running}`)).status).toBe(200);
+      expect(await api.post('/history/process-instance/delete', { historicProcessInstanceIds: [] })).toMatchObject({
+        status: 400,
+        body: { type: 'InvalidRequestException', message: 'historicProcessInstanceIds is empty' },
+      });
     });
   });
 });

@@ -363,6 +363,8 @@ function requests(f: Fixture): Record<string, Request> {
         [`PUT ${pattern}/history-time-to-live`, { path: `${path}/history-time-to-live`, body: { historyTimeToLive: 1 } }],
       ]),
     ),
+    'POST /external-task/retries-async': { path: '/external-task/retries-async', body: { externalTaskIds: [f.externalTaskId], retries: 0 } },
+    'POST /history/process-instance/delete': { path: '/history/process-instance/delete', body: { historicProcessInstanceIds: [pi] } },
     'POST /process-instance/suspended-async': { path: '/process-instance/suspended-async', body: { processInstanceIds: [pi], suspended: true } },
     'POST /process-instance/variables-async': { path: '/process-instance/variables-async', body: { processInstanceIds: [pi], variables: { injected: { value: 1, type: 'Integer' } } } },
     'POST /process-instance/job-retries': { path: '/process-instance/job-retries', body: { processInstances: [pi], retries: 0 } },

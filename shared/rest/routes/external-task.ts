@@ -2,12 +2,15 @@ import * as z from 'zod/v4';
 import { completeExternalTask, extendExternalTaskLock, fetchAndLock, getExternalTask, handleExternalTaskBpmnError, handleExternalTaskFailure, unlockExternalTask } from '../../app/external-tasks.ts';
 import { externalTaskErrorDetails, lockExternalTask, setExternalTaskPriority, setExternalTaskRetries, setExternalTasksRetries } from '../../app/external-task-admin.ts';
 import { countExternalTasks, EXTERNAL_TASK_SORT_KEYS, type ExternalTaskFilter, type ExternalTaskSortKey, externalTaskTopicNames, findExternalTasks } from '../../app/external-task-queries.ts';
+import { setExternalTaskRetriesAsync } from '../../app/instance-batches.ts';
 import { ProcessInstanceQuery } from './process-instance.ts';
+import { fromQueryBody as fromHistoryQueryBody, HistoryQueryBody } from './history.ts';
+import { batchDto } from '../batch-dto.ts';
 import { externalTaskDto } from '../dto.ts';
-import { invalidRequest } from '../errors.ts';
+import { answeringEngineFailures, engineFailureAs, invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { onlyKnownFilters, bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingParams } from '../query-params.ts';
-import { readBody, route, type Route } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { fromVariableMap, toVariableMapDto, VariableMapDto } from '../variables.ts';
 
 /** A Java long of the query string. */
@@ -84,6 +87,32 @@ const BulkRetriesBody = z.object({
   externalTaskQuery: ExternalTaskQueryBody.nullish(),
   processInstanceQuery: ProcessInstanceQuery.nullish(),
 });
+/** Camunda's SetRetriesForExternalTasksDto, whose async resource also reads the historic query. */
+const AsyncRetriesBody = z.object({ ...BulkRetriesBody.shape, historicProcessInstanceQuery: HistoryQueryBody.nullish() });
+
+/** POST /external-task/retries-async: the engine's user errors as Camunda's resource answers them (NotFound 404, others 400). */
+async function retriesAsync(ctx: RouteContext) {
+  const body = readBody(ctx.req, AsyncRetriesBody);
+  const historic = body.historicProcessInstanceQuery && onlyKnownFilters(body.historicProcessInstanceQuery, HistoryQueryBody.shape, 'historic process instance query');
+  const input = {
+    retries: body.retries,
+    ...(body.externalTaskIds ? { externalTaskIds: body.externalTaskIds } : {}),
+    ...(body.processInstanceIds ? { processInstanceIds: body.processInstanceIds } : {}),
+    ...(body.externalTaskQuery ? { externalTaskQuery: fromQueryBody(onlySupported(body.externalTaskQuery)) } : {}),
+    ...(body.processInstanceQuery ? { processInstanceQuery: onlyKnownFilters(body.processInstanceQuery, ProcessInstanceQuery.shape, 'process instance query') } : {}),
+    ...(historic ? { historicProcessInstanceQuery: (({ sort: _sort, ...filter }) => filter)(fromHistoryQueryBody(historic)) } : {}),
+  };
+  const batch = await answeringEngineFailures(
+    () => setExternalTaskRetriesAsync(ctx.app, ctx.auth, input),
+    (error) =>
+      error.type === 'NotFoundException'
+        ? engineFailureAs(error, 404, 'InvalidRequestException')
+        : error.type === 'BadUserRequestException'
+          ? engineFailureAs(error, 400, 'InvalidRequestException')
+          : undefined,
+  );
+  return json(200, batchDto(batch));
+}
 
 const Topic = z.object({
   topicName: z.string().min(1),
@@ -159,6 +188,7 @@ export const externalTaskRoutes: Route[] = [
     handler: async (ctx) => json(200, { count: await countExternalTasks(ctx.app, ctx.auth, fromQueryBody(readBody(ctx.req, ExternalTaskQueryBody))) }),
   }),
   route({ method: 'GET', pattern: '/external-task/topic-names', handler: async (ctx) => json(200, await externalTaskTopicNames(ctx.app, ctx.auth, readQuery(ctx.req, TopicNameParams))) }),
+  route({ method: 'POST', pattern: '/external-task/retries-async', handler: retriesAsync }),
   route({
     method: 'PUT',
     pattern: '/external-task/retries',

@@ -6,7 +6,14 @@
  */
 import * as z from 'zod/v4';
 import type { JobRetriesChange } from '../../batch/batch.ts';
-import { type InstanceSelection, setJobRetriesByJobsAsync, setJobRetriesByProcessAsync, setVariablesAsync, suspendProcessInstancesAsync } from '../../app/instance-batches.ts';
+import {
+  deleteHistoricProcessInstancesAsync,
+  type InstanceSelection,
+  setJobRetriesByJobsAsync,
+  setJobRetriesByProcessAsync,
+  setVariablesAsync,
+  suspendProcessInstancesAsync,
+} from '../../app/instance-batches.ts';
 import type { EngineError } from '../../engine/errors.ts';
 import { batchDto } from '../batch-dto.ts';
 import { parseDate } from '../dates.ts';
@@ -106,7 +113,25 @@ async function jobRetriesByJobs(ctx: RouteContext) {
   return json(200, batchDto(batch));
 }
 
+/** Camunda's DeleteHistoricProcessInstancesDto. */
+const HistoricDeletionBody = z
+  .object({ historicProcessInstanceIds: z.array(z.string()).nullish(), historicProcessInstanceQuery: HistoryQueryBody.nullish(), deleteReason: z.string().max(4000).nullish() })
+  .passthrough();
+
+async function deleteHistoryAsync(ctx: RouteContext) {
+  const body = readBody(ctx.req, HistoricDeletionBody);
+  const { historicProcessInstanceQuery } = selectionOf({ historicProcessInstanceQuery: body.historicProcessInstanceQuery });
+  const input = {
+    ...(body.historicProcessInstanceIds ? { historicProcessInstanceIds: body.historicProcessInstanceIds } : {}),
+    ...(historicProcessInstanceQuery ? { historicProcessInstanceQuery } : {}),
+    deleteReason: body.deleteReason ?? null,
+  };
+  const batch = await answeringEngineFailures(() => deleteHistoricProcessInstancesAsync(ctx.app, ctx.auth, input), userErrorsAsInvalidRequest);
+  return json(200, batchDto(batch));
+}
+
 export const instanceBatchRoutes: Route[] = [
+  route({ method: 'POST', pattern: '/history/process-instance/delete', handler: deleteHistoryAsync }),
   route({ method: 'POST', pattern: '/process-instance/suspended-async', handler: suspendAsync }),
   route({ method: 'POST', pattern: '/process-instance/variables-async', handler: variablesAsync }),
   route({ method: 'POST', pattern: '/process-instance/job-retries', handler: (ctx) => jobRetriesByProcess(ctx, 'runtime') }),
