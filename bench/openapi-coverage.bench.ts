@@ -1,6 +1,6 @@
 /**
  * How much of Camunda 7's REST API the product routes (issue 16): every operation of Camunda's
- * OpenAPI document (test/fixtures/camunda-openapi/openapi.json, 399 in the 7.24 line) against the
+ * OpenAPI document (shared/rest/openapi/camunda-openapi.json, 399 in the 7.24 line) against the
  * router (test/support/openapi-routing.ts says what counts as routed). It also counts the 278
  * operations of the 7.15.0 document, the measure issue 16 names (test/fixtures/camunda-openapi/
  * operations-7.15.0.txt, rendered the same way from the 7.15.0 tag; every one of them is in the 7.24 document).

@@ -9,6 +9,8 @@ import { alarmAbove } from './alarm.ts';
 import { ESBUILD_OPTIONS, type FunctionName } from '../bundling.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Relative to the project root; shared/rest/openapi/product-document.ts reads it beside the bundle. */
+const OPENAPI_DOCUMENT = 'shared/rest/openapi/camunda-openapi.json';
 
 export interface EngineFunctionProps {
   name: FunctionName;
@@ -53,6 +55,12 @@ export class EngineFunction extends Construct {
         mainFields: [...ESBUILD_OPTIONS.mainFields],
         externalModules: [...ESBUILD_OPTIONS.external],
         banner: ESBUILD_OPTIONS.banner.js,
+        // Camunda's OpenAPI document, served by GET /openapi.json, beside the API's bundle: read when asked for, never parsed at a cold start.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => (props.name === 'api' ? [`cp "${inputDir}/${OPENAPI_DOCUMENT}" "${outputDir}/camunda-openapi.json"`] : []),
+        },
       },
     });
     alarmAbove(this, 'ErrorAlarm', { description: `${props.functionName} raised errors`, metric: this.fn.metricErrors({ period: Duration.minutes(5) }), threshold: 0 }, props.alarmTopic);

@@ -44,6 +44,8 @@ const EVENT_STARTED_MODEL = bpmnXml(
 const MODEL = fourWaitStatesModel(KEY, { topic: TOPIC, messageName: MESSAGE, taskName: 'Sec approve name' });
 
 const basic = basicAuth;
+/** The routes that describe the API itself. */
+const DESCRIPTIONS = ['GET /openapi.json', 'GET /openapi.html'];
 const PUBLIC = ['GET /engine', 'GET /version'];
 
 interface Request {
@@ -363,6 +365,8 @@ function requests(f: Fixture): Record<string, Request> {
         [`PUT ${pattern}/history-time-to-live`, { path: `${path}/history-time-to-live`, body: { historyTimeToLive: 1 } }],
       ]),
     ),
+    'GET /openapi.json': { path: '/openapi.json' },
+    'GET /openapi.html': { path: '/openapi.html' },
     'POST /external-task/retries-async': { path: '/external-task/retries-async', body: { externalTaskIds: [f.externalTaskId], retries: 0 } },
     'POST /history/process-instance/delete': { path: '/history/process-instance/delete', body: { historicProcessInstanceIds: [pi] } },
     'POST /process-instance/suspended-async': { path: '/process-instance/suspended-async', body: { processInstanceIds: [pi], suspended: true } },
@@ -494,6 +498,11 @@ function expectedPlainAnswer(key: string): unknown {
       return [{ name: 'default' }];
     case 'GET /telemetry/configuration':
       return { enableTelemetry: false };
+    // The description of the API is the same for every authenticated caller: it names no object of anyone's.
+    case 'GET /openapi.json':
+      return expect.objectContaining({ openapi: expect.any(String), paths: expect.any(Object) });
+    case 'GET /openapi.html':
+      return expect.stringContaining('<!doctype html>');
     case 'GET /identity/groups':
       return { groups: [], groupUsers: [] };
     case 'POST /identity/verify':
@@ -698,7 +707,10 @@ describe('security of every route', () => {
         } else if (key === 'POST /identity/verify' || key === 'GET /authorization/check') {
           for (const s of secrets(fx)) if (echoed.includes(s)) visible = visible.split(s).join('<echo>');
         }
-        for (const s of secrets(fx)) expect(visible, `${describeReply} reveals '${s}'`).not.toContain(s);
+        // The API's description is static text (Camunda's examples name users such as `demo`): the
+        // same for every caller, which shows it names nothing of the administrator's.
+        if (DESCRIPTIONS.includes(key)) expect(reply.text, describeReply).toBe((await asAdmin('GET', request!)).text);
+        else for (const s of secrets(fx)) expect(visible, `${describeReply} reveals '${s}'`).not.toContain(s);
 
         // The administrator gets data from every read: the empty answers above are filtering, not bad requests.
         // (A variable's binary data is a 400 for the fixture's variables, which are text.)

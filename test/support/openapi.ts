@@ -1,5 +1,5 @@
 /**
- * Camunda 7's OpenAPI document (test/fixtures/camunda-openapi/openapi.json) as a test oracle
+ * Camunda 7's OpenAPI document (shared/rest/openapi/camunda-openapi.json) as a test oracle
  * (issue 16): which operation a request is, and whether a response has the shape that document
  * gives for its status. The REST client of the tests checks every response it receives here, so
  * every end-to-end test is also a conformance test.
@@ -24,7 +24,7 @@ type Json = any;
 
 function loadDocument(): Json {
   // References are made absolute so that each response schema compiles on its own against the document.
-  const text = readFileSync(new URL('../fixtures/camunda-openapi/openapi.json', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../shared/rest/openapi/camunda-openapi.json', import.meta.url), 'utf8');
   const document = JSON.parse(text.replaceAll('"#/components/', `"${DOCUMENT_ID}#/components/`));
   readAsCamundaSerializes(document.components.schemas);
   for (const fix of KNOWN_SCHEMA_ERRORS) fix.apply(document.components.schemas);

@@ -27,6 +27,7 @@ import { activityHistoryRoutes } from './activity-history.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
 import { decisionDefinitionRoutes } from './decision-definition.ts';
+import { openApiRoutes } from './openapi.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -58,4 +59,5 @@ export const allRoutes: Route[] = [
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
   ...decisionDefinitionRoutes,
+  ...openApiRoutes,
 ];
