@@ -11,7 +11,10 @@ import { recordSchemaVersion } from '../../shared/service/schema-version.ts';
 /** The API Lambda: API Gateway event → route → Camunda response. Everything else lives in shared/. */
 export function createApiHandler(services: Services) {
   const router = new Router(allRoutes);
-  return observed(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => toProxyResult(await router.handle(toRestRequest(event), services)));
+  return observed(
+    async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => toProxyResult(await router.handle(toRestRequest(event), services)),
+    () => services.engine.flushMetrics(),
+  );
 }
 
 let lambdaHandler: Promise<ReturnType<typeof createApiHandler>> | undefined;

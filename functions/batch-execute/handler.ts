@@ -11,12 +11,15 @@ import { createServices } from '../../shared/service/compose.ts';
  * The records of one delivery share one run (one batch read, one completion check).
  */
 export function createBatchExecuteHandler(batches: BatchService) {
-  return observed(async (event: SQSEvent) => {
-    const run = batches.executionRun();
-    const response = await sqsWorker('batch-execute', ExecuteMessage, (message) => run.execute(message))(event);
-    await run.finish();
-    return response;
-  });
+  return observed(
+    async (event: SQSEvent) => {
+      const run = batches.executionRun();
+      const response = await sqsWorker('batch-execute', ExecuteMessage, (message) => run.execute(message))(event);
+      await run.finish();
+      return response;
+    },
+    () => batches.flushMetrics(),
+  );
 }
 
 let lambdaHandler: ReturnType<typeof createBatchExecuteHandler> | undefined;

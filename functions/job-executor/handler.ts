@@ -23,10 +23,13 @@ function isSqsEvent(event: SQSEvent | ScheduledEvent): event is SQSEvent {
  */
 export function createJobExecutorHandler(service: EngineService) {
   const worker = sqsWorker('job-executor', JobMessage, (message) => service.runJob(message));
-  return observed(async (event: SQSEvent | ScheduledEvent, context: Context): Promise<SQSBatchResponse | { swept: number }> => {
-    if (isSqsEvent(event)) return worker(event);
-    return { swept: await withCorrelationId(context.awsRequestId, () => service.sweepDueJobs()) };
-  });
+  return observed(
+    async (event: SQSEvent | ScheduledEvent, context: Context): Promise<SQSBatchResponse | { swept: number }> => {
+      if (isSqsEvent(event)) return worker(event);
+      return { swept: await withCorrelationId(context.awsRequestId, () => service.sweepDueJobs()) };
+    },
+    () => service.flushMetrics(),
+  );
 }
 
 let lambdaHandler: ReturnType<typeof createJobExecutorHandler> | undefined;

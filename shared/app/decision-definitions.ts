@@ -4,10 +4,9 @@
  * CREATE_INSTANCE to evaluate it, UPDATE to change its history time to live.
  */
 import type { AuthContext } from '../auth/auth-context.ts';
-import { evaluateDecision, type DecisionResult } from '../dmn/evaluate.ts';
-import type { DecisionRequirementsModel } from '../dmn/model.ts';
-import { parseDmn } from '../dmn/parse-dmn.ts';
+import type { DecisionResult } from '../dmn/evaluate.ts';
 import { EngineError } from '../engine/errors.ts';
+import { decisionEvaluationCounts } from '../service/engine-metrics.ts';
 import type { Variables } from '../engine/state.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import type { DecisionDefinitionRecord } from '../store/decision-definition-repository.ts';
@@ -69,31 +68,17 @@ export async function setDecisionHistoryTimeToLive(app: AppContext, caller: Auth
 
 // ---- evaluation -------------------------------------------------------------------------------
 
-/** Parsed DMN resources of this container, by deployment and resource: a resource never changes once deployed. */
-const parsedResources = new Map<string, Promise<DecisionRequirementsModel>>();
-const PARSED_RESOURCES_KEPT = 200;
-
-function decisionModel(app: AppContext, decision: DecisionDefinitionRecord): Promise<DecisionRequirementsModel> {
-  const key = `${decision.deploymentId}\u0000${decision.resourceName}`;
-  let parsed = parsedResources.get(key);
-  if (!parsed) {
-    parsed = app.engine.deps.definitions.resourceXml(decision.deploymentId, decision.resourceName).then((xml) => parseDmn(xml, decision.resourceName));
-    parsed.catch(() => parsedResources.delete(key));
-    if (parsedResources.size >= PARSED_RESOURCES_KEPT) parsedResources.delete(parsedResources.keys().next().value as string);
-    parsedResources.set(key, parsed);
-  }
-  return parsed;
-}
-
 /**
  * POST …/evaluate: CREATE_INSTANCE on the decision. A failing evaluation is Camunda's
  * EvaluateDecisionCmd wrapper (evaluated by id, so its key reads 'null'), the DMN error as its cause.
  */
 export async function evaluateDecisionDefinition(app: AppContext, caller: AuthContext, input: { ref: DecisionRef; variables: Variables }): Promise<DecisionResult> {
   const decision = await decisionOf(app, caller, input.ref, 'CREATE_INSTANCE');
-  const model = await decisionModel(app, decision);
+  const [model, { evaluateDecision }] = await Promise.all([app.engine.decisionModels.get(decision), import('../dmn/evaluate.ts')]);
   try {
-    return evaluateDecision(model, decision.key, input.variables);
+    const result = evaluateDecision(model, decision.key, input.variables);
+    app.engine.countDecisionEvaluation(decisionEvaluationCounts(model, decision.key));
+    return result;
   } catch (error) {
     throw Object.assign(new RequestError(500, `Cannot evaluate decision ${decision.id}: Exception while evaluating decision with key 'null'`, 'RestException', 0), { cause: error });
   }

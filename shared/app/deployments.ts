@@ -88,7 +88,11 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   await deleteInstancesOf(app, caller, definitions, options);
   // Its decisions first: a deletion that stops half-way leaves no decision of a deployment that is gone.
   const decisions = (await engine.deps.decisions.list()).filter((d) => d.deploymentId === deployment.id);
-  await engine.deps.decisions.remove(decisions.map((d) => d.id));
+  const graphs = (await engine.deps.decisions.listGraphs()).filter((g) => g.deploymentId === deployment.id);
+  await engine.deps.decisions.remove(
+    decisions.map((d) => d.id),
+    graphs.map((g) => g.id),
+  );
   await engine.deps.definitions.deleteDeployment(
     deployment.id,
     definitions.map((d) => d.id),

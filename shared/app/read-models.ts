@@ -5,7 +5,7 @@ import type { UserRecord } from '../store/identity-repository.ts';
  * store's records today; naming them here keeps the REST layer independent of the store's modules.
  */
 export type { DefinitionRecord, DeploymentRecord, ResourceRecord } from '../store/definition-repository.ts';
-export type { DecisionDefinitionRecord } from '../store/decision-definition-repository.ts';
+export type { DecisionDefinitionRecord, DecisionRequirementsRecord } from '../store/decision-definition-repository.ts';
 export type { GroupRecord, TenantRecord, UserRecord } from '../store/identity-repository.ts';
 /** A user as the use cases hand it out: the profile, never the password hash. */
 export type UserProfile = Omit<UserRecord, 'passwordHash'>;

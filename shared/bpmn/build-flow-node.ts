@@ -121,6 +121,8 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
       return draft.implementation?.type === 'expression'
         ? { ...base, kind: 'expressionTask', defaultFlowId, implementation: draft.implementation, resultVariable: draft.resultVariable }
         : missing('expression');
+    case 'decisionTask':
+      return draft.decision ? { ...base, kind: 'decisionTask', defaultFlowId, ...draft.decision } : missing('decision reference');
     case 'delegateTask':
       return draft.implementation ? { ...base, kind: 'delegateTask', defaultFlowId, implementation: draft.implementation } : missing('implementation');
     case 'callActivity':

@@ -6,7 +6,8 @@ export function parseHistoryTimeToLive(raw: unknown): { days: number | null } | 
   if (raw === undefined || raw === null || String(raw).trim() === '') return { days: null };
   const text = String(raw);
   const days = /^P(\d+)D$/.exec(text)?.[1] ?? text;
-  if (!/^-?\d+$/.test(days)) return { error: `Cannot parse historyTimeToLive: For input string: "${text}"` };
+  // Integer.parseInt: digits within a Java int.
+  if (!/^-?\d+$/.test(days) || Math.abs(Number(days)) > 2147483647) return { error: `Cannot parse historyTimeToLive: For input string: "${text}"` };
   if (Number(days) < 0) return { error: 'Cannot parse historyTimeToLive: negative value is not allowed' };
   return { days: Number(days) };
 }

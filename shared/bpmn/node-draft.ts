@@ -3,6 +3,7 @@ import type { CompiledExpression } from '../expression/index.ts';
 import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, Implementation, IoParameter, ListenerDef, TimerDef } from './element-parts.ts';
 import type { CallDraft } from './call-activity.ts';
 import type { FlowNodeKind } from './flow-node.ts';
+import type { DecisionTaskNode } from './task-nodes.ts';
 
 /** A multi-instance loop as read, before the parser knows that one of collection and cardinality is there. */
 export interface MultiInstanceDraft {
@@ -77,4 +78,6 @@ export interface NodeDraft {
   resultVariable?: string;
   /** A call activity's called element, binding and variable mappings. */
   call?: CallDraft;
+  /** A business-rule task's decision reference. */
+  decision?: Pick<DecisionTaskNode, 'decisionRef' | 'binding' | 'tenantId' | 'resultVariable' | 'mapDecisionResult'>;
 }

@@ -11,7 +11,10 @@ import type { NodeDraft } from './node-draft.ts';
 import { ProblemCollector, readExecutionListeners, readPriority } from './parse-extensions.ts';
 import { canCatchEscalations, checkEventBasedGateways, resolveCompensation, resolveLinks } from './event-checks.ts';
 
-const moddle = new BpmnModdle({ camunda: camundaSchema });
+/** camunda-bpmn-moddle predates camunda:decisionRefVersionTag (Camunda 7.13): it is added to the business-rule task's attributes. */
+const camunda = structuredClone(camundaSchema) as { types: { name: string; properties?: { name: string; isAttr?: boolean; type: string }[] }[] };
+camunda.types.find((type) => type.name === 'DmnCapable')?.properties?.push({ name: 'decisionRefVersionTag', isAttr: true, type: 'String' });
+const moddle = new BpmnModdle({ camunda });
 
 /** Elements that carry no behaviour and are skipped silently. */
 const IGNORED_TYPES = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group']);

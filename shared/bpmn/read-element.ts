@@ -1,3 +1,4 @@
+import { readDecisionTask } from './decision-task.ts';
 import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, TimerDef, TimerKind } from './element-parts.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 import type { CompiledExpression } from '../expression/index.ts';
@@ -127,6 +128,7 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     draft.topic = text(implementationSource, 'topic');
     draft.taskPriority = readPriority(id, text(implementationSource, 'taskPriority'), 'taskPriority', problems);
   }
+  if (kind === 'decisionTask') draft.decision = readDecisionTask(element, id, problems);
   if (kind === 'expressionTask' || kind === 'delegateTask') {
     draft.implementation = readImplementation(implementationSource, id, problems);
     draft.resultVariable = text(implementationSource, 'resultVariable');
@@ -224,6 +226,7 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
     case 'bpmn:EventBasedGateway':
       return ['eventBasedGateway', 'eventBasedGateway'];
     default:
+      if (element.$type === 'bpmn:BusinessRuleTask' && text(element, 'decisionRef') !== undefined) return ['decisionTask', 'businessRuleTask'];
       if (SERVICE_LIKE.has(element.$type)) return classifyServiceTask(element, SERVICE_ACTIVITY_TYPES[element.$type]!, refuse);
       return refuse('');
   }

@@ -57,8 +57,30 @@ export interface DelegateTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly implementation: Implementation;
 }
 
+/** Which version of the decision a business-rule task evaluates (camunda:decisionRefBinding). */
+export type DecisionBinding =
+  | { readonly type: 'latest' }
+  | { readonly type: 'deployment' }
+  | { readonly type: 'version'; readonly version: number }
+  | { readonly type: 'versionTag'; readonly versionTag: string };
+
+/** How a decision's result becomes the result variable (camunda:mapDecisionResult). */
+export type DecisionResultMapping = 'singleEntry' | 'singleResult' | 'collectEntries' | 'resultList';
+
+/** A business-rule task with camunda:decisionRef: evaluates the DMN decision and leaves. */
+export interface DecisionTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'decisionTask';
+  /** The decision's key. */
+  readonly decisionRef: string;
+  readonly binding: DecisionBinding;
+  /** camunda:decisionRefTenantId; without it the process definition's tenant. */
+  readonly tenantId?: string;
+  readonly resultVariable?: string;
+  readonly mapDecisionResult: DecisionResultMapping;
+}
+
 /** The task nodes. */
-export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | DelegateTaskNode | CallActivityNode;
+export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | DelegateTaskNode | DecisionTaskNode | CallActivityNode;
 
 /**
  * One camunda:in or camunda:out of a call activity: every variable (`variables="all"`), one variable

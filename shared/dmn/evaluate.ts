@@ -4,20 +4,19 @@
  * decisions first, each once, their results merged into the variables; then the decision itself.
  * Pure: no I/O, no clock.
  */
-import type { TypedValue } from '../engine/state.ts';
 import { DmnEvaluationError } from './errors.ts';
 import { type Context, evaluateExpression, inputEntryMatches } from './expressions.ts';
 import { applyHitPolicy, type MatchedRule, type ResultEntry } from './hit-policies.ts';
 import { isJuel } from './languages.ts';
 import type { DecisionModel, DecisionRequirementsModel, DecisionTableModel, DmnExpression, LiteralExpressionModel } from './model.ts';
-import { type DecisionValue, plainValue, transform } from './values.ts';
+import { type DecisionValue, plainValue, type TypedInput, transform } from './values.ts';
 
 export type { ResultEntry } from './hit-policies.ts';
 
 /** A decision's result: one list of named values per rule result (Camunda's DmnDecisionResult). */
 export type DecisionResult = (readonly ResultEntry[])[];
 
-export function evaluateDecision(drg: DecisionRequirementsModel, decisionId: string, variables: Readonly<Record<string, TypedValue>>): DecisionResult {
+export function evaluateDecision(drg: DecisionRequirementsModel, decisionId: string, variables: Readonly<Record<string, TypedInput>>): DecisionResult {
   const byId = new Map(drg.decisions.map((decision) => [decision.id, decision]));
   const root = byId.get(decisionId);
   if (!root) throw new DmnEvaluationError(`Decision '${decisionId}' is not in the resource`);
@@ -30,7 +29,7 @@ export function evaluateDecision(drg: DecisionRequirementsModel, decisionId: str
 /** What a decision's expressions see: plain values by name, and the typed variables they came from. */
 interface Scope {
   readonly context: Context;
-  readonly variables: Readonly<Record<string, TypedValue>>;
+  readonly variables: Readonly<Record<string, TypedInput>>;
 }
 
 /** A value of an output or literal expression: typed by the clause, or untyped with its number's Java class. */

@@ -12,9 +12,14 @@ import type { DmnExpression } from './model.ts';
 
 export type Context = Readonly<Record<string, unknown>>;
 
-/** FEEL's own values as plain ones: temporal values as their ISO text, lists and contexts element by element. */
+/**
+ * FEEL's own values as plain ones: a date-time as the instant it names (a local one in the engine's
+ * zone, UTC), as Camunda's JavaValueMapper gives a ZonedDateTime; dates, times and durations as their
+ * ISO text; lists and contexts element by element.
+ */
 function plain(value: unknown): unknown {
-  if (value instanceof FeelDate || value instanceof FeelDateTime || value instanceof FeelTime || value instanceof FeelDuration) return value.toString();
+  if (value instanceof FeelDateTime) return new Date(value.unwrap().toZonedDateTime(value.zone ?? 'UTC').epochMilliseconds);
+  if (value instanceof FeelDate || value instanceof FeelTime || value instanceof FeelDuration) return value.toString();
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;

@@ -54,7 +54,8 @@ function aggregate(aggregation: Aggregation, matched: readonly MatchedRule[]): (
   const name = withOutput[0]?.entries[0]?.name ?? null;
   if (aggregation === 'COUNT') return [[{ name, value: { type: 'Integer', value: withOutput.length } }]];
   const values = withOutput.map((rule) => rule.entries[0]!.value);
-  if (values.length === 0) return [];
+  // Nothing collected: Camunda's result is then one (empty) result per matched rule, none without a match.
+  if (values.length === 0) return matched.map((rule) => rule.entries);
   const numbers = numericValues(values);
   const result = aggregation === 'SUM' ? numbers.values.reduce((sum, value) => sum + value, 0) : aggregation === 'MIN' ? Math.min(...numbers.values) : Math.max(...numbers.values);
   return [[{ name, value: { type: numbers.type, value: result } }]];
@@ -66,8 +67,11 @@ function aggregate(aggregation: Aggregation, matched: readonly MatchedRule[]): (
  */
 function numericValues(values: readonly DecisionValue[]): { type: 'Integer' | 'Long' | 'Double'; values: number[] } {
   const untypedNumber = (value: DecisionValue) => (typeof value.value === 'number' ? value.value : typeof value.value === 'string' && value.value.trim() !== '' ? Number(value.value) : Number.NaN);
+  // Long.valueOf(value.toString()): a Java Double (2.0 prints as "2.0") or a text with a fraction is no Long.
+  const untypedLong = (value: DecisionValue) =>
+    (typeof value.value === 'number' && value.numberType !== 'Double') || (typeof value.value === 'string' && /^[+-]?\d+$/.test(value.value)) ? untypedNumber(value) : Number.NaN;
   if (values.every((value) => value.type === 'Integer' || (value.type === null && value.numberType === 'Integer'))) return { type: 'Integer', values: values.map((value) => value.value as number) };
-  const asLong = values.map((value) => (value.type === 'Long' ? (value.value as number) : value.type === null ? untypedNumber(value) : Number.NaN));
+  const asLong = values.map((value) => (value.type === 'Long' ? (value.value as number) : value.type === null ? untypedLong(value) : Number.NaN));
   if (asLong.every((value) => Number.isInteger(value))) return { type: 'Long', values: asLong };
   const asDouble = values.map((value) => (value.type === 'Double' ? (value.value as number) : value.type === null ? untypedNumber(value) : Number.NaN));
   if (asDouble.every((value) => !Number.isNaN(value))) return { type: 'Double', values: asDouble };

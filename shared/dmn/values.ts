@@ -2,12 +2,20 @@
  * Values of a decision: typed by a clause's `typeRef` as Camunda's DmnDataTypeTransformers do, or
  * untyped (type null) where the clause names no type or one Camunda does not know (DMN-01006).
  */
-import type { TypedValue, VariableTypeName } from '../engine/state.ts';
 import { DmnEvaluationError } from './errors.ts';
+
+/** The value types a clause's typeRef gives (Camunda's variable type names). */
+export type DmnValueType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Double' | 'Date';
+
+/** A value as the caller's variables hold it: a type name (Camunda's) and the value. */
+export interface TypedInput {
+  readonly type: string | null;
+  readonly value: unknown;
+}
 
 export interface DecisionValue {
   /** Null: untyped (Camunda's UntypedValue), as REST shows it (`"type": null`). */
-  readonly type: VariableTypeName | null;
+  readonly type: DmnValueType | null;
   readonly value: unknown;
   /**
    * The Java class of an untyped number, which decides an aggregation's type: FEEL gives Long or
@@ -85,12 +93,7 @@ export function transform(value: unknown, typeRef: string | null): DecisionValue
 }
 
 /** What expressions see of a variable: its value, dates as JS dates (FEEL compares them as date-times). */
-export function plainValue(typed: TypedValue | DecisionValue): unknown {
+export function plainValue(typed: TypedInput): unknown {
   if (typed.type === 'Date' && typeof typed.value === 'string') return new Date(typed.value);
   return typed.value;
-}
-
-/** A typed value as stored for a process variable: untyped values take the type their value has. */
-export function asVariable(value: DecisionValue, infer: (value: unknown) => TypedValue): TypedValue {
-  return value.type === null ? infer(value.value) : { type: value.type, value: value.value };
 }

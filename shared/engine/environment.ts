@@ -1,4 +1,21 @@
+import type { DecisionResult } from '../dmn/evaluate.ts';
 import type { DelegateRegistry } from './delegates.ts';
+import type { Variables } from './state.ts';
+
+/** The decision a business-rule task evaluates, ready to evaluate (pure: its DMN resource is parsed). */
+export interface ResolvedDecision {
+  readonly key: string;
+  evaluate(variables: Readonly<Variables>): DecisionResult;
+}
+
+/**
+ * The decisions of the business-rule tasks, resolved by the service before it runs an operation on
+ * an instance of the definition (by key, binding and tenant): evaluation itself reads nothing.
+ */
+export interface DecisionResolver {
+  /** The decision, the error Camunda gives when none is deployed, or undefined if it was never resolved. */
+  decisionOf(definitionId: string, activityId: string): ResolvedDecision | Error | undefined;
+}
 
 /**
  * Everything impure the engine needs, injected: the clock, the id generator and the registry of
@@ -12,4 +29,6 @@ export interface EngineEnvironment {
   registry: DelegateRegistry;
   /** Retries a new job or failing external task starts with (Camunda's default: 3). */
   defaultRetries?: number;
+  /** The decisions business-rule tasks evaluate (absent: no process of this engine evaluates one). */
+  decisions?: DecisionResolver;
 }

@@ -29,7 +29,7 @@ export interface ExecutionContext {
   readonly model: ProcessModel;
   /** The process instance's identity, as delegate executions report it. */
   readonly state: Readonly<Pick<ProcessInstanceState, 'id' | 'definitionId' | 'businessKey' | 'tenantId' | 'caller' | 'root'>>;
-  readonly env: Pick<EngineEnvironment, 'newId' | 'registry'>;
+  readonly env: Pick<EngineEnvironment, 'newId' | 'registry' | 'decisions'>;
   readonly options: Readonly<RunOptions>;
   /** What happened so far, in order; listeners and tasks append to it. */
   readonly events: EngineEvent[];

@@ -14,14 +14,31 @@ import { tracer } from './tracer.ts';
  * The local runtime and the tests invoke these same handlers (without a context, one is made up),
  * so they print the same records.
  */
-export function observed<E, R>(handler: (event: E, context: Context) => Promise<R>): ObservedHandler<E, R> {
+export function observed<E, R>(handler: (event: E, context: Context) => Promise<R>, afterInvocation?: () => Promise<void>): ObservedHandler<E, R> {
   const wrapped = middy<E, R>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     // Never the raw event (POWERTOOLS_LOGGER_LOG_EVENT): it holds the Authorization header and the body.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics))
+    .use(finallyRun(afterInvocation))
     .handler(handler);
   return (event, context = invocationOutsideLambda()) => wrapped(event, context);
+}
+
+/**
+ * Work that ends every invocation, answered or failed (the engine's metrics flush): a container may
+ * be frozen right after. It never fails the invocation; it logs why it did not finish.
+ */
+function finallyRun(work: (() => Promise<void>) | undefined): middy.MiddlewareObj {
+  const run = async () => {
+    if (!work) return;
+    try {
+      await work();
+    } catch (error) {
+      logger.warn('work after the invocation failed', { error });
+    }
+  };
+  return { after: run, onError: run };
 }
 
 /** What an observed handler is called with: an event and, in Lambda, Lambda's context. */

@@ -1,4 +1,4 @@
-import type { DecisionDefinitionRecord } from '../app/read-models.ts';
+import type { DecisionDefinitionRecord, DecisionRequirementsRecord } from '../app/read-models.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import type { DefinitionRecord, DeploymentRecord } from '../app/read-models.ts';
 import type { QueryItem as Item } from '../app/read-models.ts';
@@ -42,6 +42,11 @@ export function decisionDefinitionDto(d: DecisionDefinitionRecord) {
     historyTimeToLive: d.historyTimeToLive,
     versionTag: d.versionTag,
   };
+}
+
+/** Camunda's DecisionRequirementsDefinitionDto. */
+export function decisionRequirementsDto(d: DecisionRequirementsRecord) {
+  return { id: d.id, key: d.key, category: d.category, name: d.name, version: d.version, resource: d.resourceName, deploymentId: d.deploymentId, tenantId: d.tenantId };
 }
 
 export function deploymentDto(d: DeploymentRecord, baseUrl: string) {

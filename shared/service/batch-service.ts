@@ -85,6 +85,11 @@ export class BatchService {
     return batch;
   }
 
+  /** The engine metrics its execution runs counted (instances modified, deleted, …), added to the store. */
+  flushMetrics(): Promise<void> {
+    return this.engine.flushMetrics();
+  }
+
   /** One seed run: the next chunk of jobs, their messages, then the next seed or the monitor. */
   async seed(message: SeedMessage): Promise<void> {
     const batch = await this.repository.get(message.batchId);

@@ -9,6 +9,7 @@ import { BatchRepository } from '../store/batch-repository.ts';
 import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
+import { MetricRepository } from '../store/metric-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { NoteRepository } from '../store/note-repository.ts';
 import { SchemaLogRepository } from '../store/schema-log.ts';
@@ -45,6 +46,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   const engine = new EngineService({
     definitions,
     decisions: new DecisionDefinitionRepository(doc, config.tableName, definitions),
+    metrics: new MetricRepository(doc, config.tableName, layout),
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),
     handOvers: new HandOverRepository(doc, config.tableName, layout),

@@ -4,11 +4,10 @@
  * each decision a new version of its key; a resource with several decisions also gets a decision
  * requirements graph id, versioned by the `definitions` id (a single decision gets none, as in Camunda).
  */
-import { parseDmn } from '../dmn/parse-dmn.ts';
 import type { DecisionRequirementsModel } from '../dmn/model.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
 import { log } from '../observability/logger.ts';
-import type { DecisionDefinitionRecord, DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
+import type { DecisionDefinitionRecord, DecisionDefinitionRepository, DecisionRequirementsRecord } from '../store/decision-definition-repository.ts';
 import type { DeploymentRecord } from '../store/definition-repository.ts';
 
 export function isDmn(name: string): boolean {
@@ -20,8 +19,12 @@ export interface ParsedDmn {
   model: DecisionRequirementsModel;
 }
 
-export function parseDmnResources(resources: readonly { name: string; xml: string; encoding?: 'base64' }[]): Promise<ParsedDmn[]> {
-  return Promise.all(resources.filter((r) => isDmn(r.name) && r.encoding !== 'base64').map(async (resource) => ({ resource, model: await parseDmn(resource.xml, resource.name) })));
+/** The deployment's DMN resources, parsed (the DMN parser is loaded only for a deployment that has one). */
+export async function parseDmnResources(resources: readonly { name: string; xml: string; encoding?: 'base64' }[]): Promise<ParsedDmn[]> {
+  const dmn = resources.filter((r) => isDmn(r.name) && r.encoding !== 'base64');
+  if (dmn.length === 0) return [];
+  const { parseDmn } = await import('../dmn/parse-dmn.ts');
+  return Promise.all(dmn.map(async (resource) => ({ resource, model: await parseDmn(resource.xml, resource.name) })));
 }
 
 const DIAGRAM_SUFFIXES = ['png', 'jpg', 'gif', 'svg'];
@@ -38,8 +41,15 @@ export function decisionDiagramFor(resourceName: string, key: string, resources:
 
 type Reservation = { family: 'DECKEY' | 'DRDKEY'; key: string; version: number };
 
+/** Camunda's AbstractDefinitionDeployer#generateDefinitionId: `key:version:id`, the bare id when that exceeds 64 characters. */
+function definitionId(key: string, version: number, id: string): string {
+  const full = `${key}:${version}:${id}`;
+  return full.length > 64 ? id : full;
+}
+
 export class DecisionDeployment {
   readonly created: DecisionDefinitionRecord[] = [];
+  readonly graphs: DecisionRequirementsRecord[] = [];
   private readonly reserved: Reservation[] = [];
 
   constructor(
@@ -56,12 +66,22 @@ export class DecisionDeployment {
       let graph: { id: string; key: string } | null = null;
       if (model.decisions.length > 1) {
         const version = await this.reserve('DRDKEY', model.id);
-        graph = { id: `${model.id}:${version}:${this.env.newId()}`, key: model.id };
+        graph = { id: definitionId(model.id, version, this.env.newId()), key: model.id };
+        this.graphs.push({
+          ...graph,
+          name: model.name,
+          category: model.namespace,
+          version,
+          deploymentId: this.deployment.id,
+          resourceName: resource.name,
+          tenantId,
+          diagramResourceName: decisionDiagramFor(resource.name, model.id, this.resources),
+        });
       }
       for (const decision of model.decisions) {
         const version = await this.reserve('DECKEY', decision.id);
         this.created.push({
-          id: `${decision.id}:${version}:${this.env.newId()}`,
+          id: definitionId(decision.id, version, this.env.newId()),
           key: decision.id,
           name: decision.name,
           category: model.namespace,
@@ -80,16 +100,21 @@ export class DecisionDeployment {
   }
 
   writePending(): Promise<void> {
-    return this.repository.writePending(this.created);
+    return this.repository.writePending(this.created, this.graphs);
   }
 
   settle(): Promise<void> {
-    return this.repository.settle(this.created);
+    return this.repository.settle(this.created, this.graphs);
   }
 
   /** A failed deployment: its decisions go and their versions are given back, newest first. */
   async rollBack(): Promise<void> {
-    await this.repository.remove(this.created.map((decision) => decision.id)).catch((error: unknown) => log.warn('uncommitted decisions not removed', { deploymentId: this.deployment.id, error }));
+    await this.repository
+      .remove(
+        this.created.map((decision) => decision.id),
+        this.graphs.map((graph) => graph.id),
+      )
+      .catch((error: unknown) => log.warn('uncommitted decisions not removed', { deploymentId: this.deployment.id, error }));
     for (const { family, key, version } of [...this.reserved].reverse()) {
       await this.repository.releaseVersion(family, key, this.deployment.tenantId, version).catch((error: unknown) => log.warn('decision version not released', { key, version, error }));
     }

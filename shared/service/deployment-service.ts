@@ -10,7 +10,7 @@ import type { IndexLayout } from '../store/index-layout.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
 import { startEventActions } from './start-event-registration.ts';
 import { DecisionDeployment, parseDmnResources } from './decision-deployment.ts';
-import type { DecisionDefinitionRecord, DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
+import type { DecisionDefinitionRecord, DecisionDefinitionRepository, DecisionRequirementsRecord } from '../store/decision-definition-repository.ts';
 
 export interface DeploymentRequest {
   name: string | null;
@@ -25,8 +25,9 @@ export interface DeploymentOutcome {
   deployment: DeploymentRecord;
   /** Definitions this request created; empty when duplicate filtering returned an earlier deployment. */
   definitions: DefinitionRecord[];
-  /** The decision definitions it created, likewise. */
+  /** The decision definitions it created, likewise, and the decision requirements graphs. */
   decisions: DecisionDefinitionRecord[];
+  decisionGraphs: DecisionRequirementsRecord[];
 }
 
 /**
@@ -101,7 +102,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
       // Every resource counts, not only the models: a changed form or image is a new deployment. The
       // same bytes are always stored the same way (text or base64), so the stored strings compare.
       const unchanged = previousResources.size === request.resources.length && request.resources.every((r) => previousResources.get(r.name) === r.xml);
-      if (unchanged) return { deployment: previous, definitions: [], decisions: [] };
+      if (unchanged) return { deployment: previous, definitions: [], decisions: [], decisionGraphs: [] };
       if (request.deployChangedOnly) {
         toDeploy = changed;
         dmnToDeploy = parsedDmn.filter(({ resource }) => previousResources.get(resource.name) !== resource.xml);
@@ -161,7 +162,7 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
     if (!isConditionalFailure(error) && !(error instanceof EngineError) && (await definitions.deploymentExists(deployment.id).catch(() => false))) {
       await definitions.settleDeployment(created).catch(() => undefined);
       await decisions.settle().catch(() => undefined);
-      return { deployment, definitions: created, decisions: decisions.created };
+      return { deployment, definitions: created, decisions: decisions.created, decisionGraphs: decisions.graphs };
     }
     // All or nothing: what was written goes, and the version numbers are given back.
     await definitions
@@ -178,5 +179,5 @@ export async function deploy(stores: DeploymentStores, env: EngineEnvironment, r
   }
   await definitions.settleDeployment(created).catch((error: unknown) => log.warn('deployment committed; its definitions are settled on read', { deploymentId: deployment.id, error }));
   await decisions.settle().catch((error: unknown) => log.warn('deployment committed; its decisions are settled on read', { deploymentId: deployment.id, error }));
-  return { deployment, definitions: created, decisions: decisions.created };
+  return { deployment, definitions: created, decisions: decisions.created, decisionGraphs: decisions.graphs };
 }

@@ -9,6 +9,9 @@ import { deleteProcessInstance, executeJob, type StartInput, startProcessInstanc
 import type { ProcessInstanceState } from '../engine/state.ts';
 import type { JobMessage } from '../queue/job-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
+import { ENGINE_METRIC, MetricsRecorder } from './engine-metrics.ts';
+import type { MetricRepository } from '../store/metric-repository.ts';
+import { DecisionModels, PreparedDecisions } from './decision-resolution.ts';
 import type { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 import type { DefinitionRecord, DefinitionRepository } from '../store/definition-repository.ts';
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
@@ -36,6 +39,8 @@ export interface EngineServiceDeps {
   definitions: DefinitionRepository;
   /** The deployed DMN decisions. */
   decisions: DecisionDefinitionRepository;
+  /** Where the engine's metrics are added up (absent: they are counted and dropped). */
+  metrics?: MetricRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
   signals: SignalRepository;
   /** The hand-overs between the instances of a call hierarchy. */
@@ -81,10 +86,43 @@ export type InstanceUpdate = (state: ProcessInstanceState, model: ProcessModel) 
  * store the result with optimistic locking, then hand newly due jobs to the job queue.
  */
 export class EngineService {
-  constructor(readonly deps: EngineServiceDeps) {}
+  /** Parsed DMN resources, shared by business-rule tasks and POST …/evaluate. */
+  readonly decisionModels: DecisionModels;
+  private readonly preparedDecisions: PreparedDecisions;
+
+  /** Camunda's engine metrics, counted by this container until the invocation's end flushes them. */
+  readonly metrics = new MetricsRecorder();
+
+  constructor(readonly deps: EngineServiceDeps) {
+    this.decisionModels = new DecisionModels(deps.definitions);
+    this.preparedDecisions = new PreparedDecisions(deps.decisions, this.decisionModels, (counts) => this.countDecisionEvaluation(counts));
+    // The engine's one impure input for decisions: what this service resolved before an operation runs
+    // (its own environment: two services sharing one deps object each see their own resolutions).
+    this.engineEnv = { ...deps.env, decisions: this.preparedDecisions };
+  }
+
+  private readonly engineEnv: EngineEnvironment;
 
   get env(): EngineEnvironment {
-    return this.deps.env;
+    return this.engineEnv;
+  }
+
+  /** Adds the metrics counted since the last flush to the store (the handlers call it when an invocation ends). */
+  flushMetrics(): Promise<void> {
+    return this.metrics.flush(this.deps.metrics, this.env.now());
+  }
+
+  countDecisionEvaluation(counts: { instances: number; elements: number }): void {
+    this.metrics.record(ENGINE_METRIC.executedDecisionInstances, counts.instances);
+    this.metrics.record(ENGINE_METRIC.executedDecisionElements, counts.elements);
+  }
+
+  /** An operation's activity instances, started and ended, as Camunda's metrics count them. */
+  private countActivities(events: readonly EngineEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'activityStart') this.metrics.record(ENGINE_METRIC.activityInstanceStart);
+      else if (event.type === 'activityEnd') this.metrics.record(ENGINE_METRIC.activityInstanceEnd);
+    }
   }
 
   /**
@@ -109,8 +147,11 @@ export class EngineService {
     for (const id of ids) this.definitionCache.delete(id);
   }
 
+  /** A definition's model, with the decisions of its business-rule tasks resolved for the operations about to run on it. */
   async model(definition: DefinitionRecord): Promise<ProcessModel> {
-    return this.deps.models.get(definition);
+    const model = await this.deps.models.get(definition);
+    await this.preparedDecisions.prepare(definition, model);
+    return model;
   }
 
   /** A running instance's id, definition and tenant, without reading its state. */
@@ -123,14 +164,14 @@ export class EngineService {
     if (!stored) return undefined;
     const definition = await this.definition(stored.state.definitionId);
     if (!definition) throw new EngineError('ProcessEngineException', `Process definition '${stored.state.definitionId}' of instance '${processInstanceId}' is missing`);
-    return { stored, model: await this.deps.models.get(definition), definition };
+    return { stored, model: await this.model(definition), definition };
   }
 
   /** Starts and stores an instance; `extra` actions (a delivery marker) join its transaction. */
   async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>, extra: WriteAction[] = []): Promise<ProcessInstanceState> {
     // Read, not cached: suspension is the one thing about a definition that changes (one small consistent read per start).
     if (await this.deps.definitions.isSuspended(definition.id)) throw suspendedEntity('Process Definition', definition.id);
-    const model = await this.deps.models.get(definition);
+    const model = await this.model(definition);
     const result = startProcessInstance(model, { ...input, definitionId: definition.id, tenantId: definition.tenantId ?? undefined }, this.env);
     await this.createResult(result, model, extra);
     return result.state;
@@ -148,6 +189,9 @@ export class EngineService {
     const history = this.deps.instances.putActions(activityHistoryItems(result.events, undefined, result.state, model, this.deps.layout));
     const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions]);
     await this.deps.instances.create(result.state, model, actions, history);
+    this.countActivities(result.events);
+    // An instance started by a call activity is no root.
+    if (!result.state.caller) this.metrics.record(ENGINE_METRIC.rootProcessInstanceStart);
     await this.dispatchNewJobs(undefined, result.state);
     await this.dispatchBroadcasts(broadcasts);
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);
@@ -167,6 +211,7 @@ export class EngineService {
     const history = this.deps.instances.putActions(activityHistoryItems(events, previous.state, state, model, this.deps.layout));
     const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions]);
     await this.deps.instances.save(previous, state, model, actions, history);
+    this.countActivities(events);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);
@@ -301,6 +346,7 @@ export class EngineService {
   private counted(outcome: 'executed' | 'failed' | 'skipped'): 'executed' | 'failed' | 'skipped' {
     if (outcome === 'executed') count(METRIC.jobsExecuted);
     if (outcome === 'failed') count(METRIC.jobsFailed);
+    if (outcome !== 'skipped') this.metrics.record(outcome === 'executed' ? ENGINE_METRIC.jobSuccessful : ENGINE_METRIC.jobFailed);
     return outcome;
   }
 

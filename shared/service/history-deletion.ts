@@ -1,6 +1,7 @@
 /**
  * Deleting a finished instance's history (Camunda's DeleteHistoricProcessInstancesCmd, without its
- * checks): its row, then what hangs off it, its comments and its activity history. Safe to repeat.
+ * checks): what hangs off it first (its comments, its activity history), its row last, so a
+ * deletion that stops half-way leaves the row and a repetition finishes it. Safe to repeat.
  */
 import { isConditionalFailure } from '../store/errors.ts';
 import type { EngineService } from './engine-service.ts';
@@ -12,15 +13,15 @@ export async function deleteInstanceHistory(engine: EngineService, processInstan
   const item = await items.getHistoricInstance(processInstanceId);
   if (!item) return 'missing';
   if (item.endTime === null || item.endTime === undefined) return 'running';
-  // The row first, on its end time: an instance that is running again (restarted) keeps its history.
+  const owner = { kind: 'PI' as const, id: processInstanceId };
+  for (const comment of await notes.comments(owner)) await notes.deleteComment([owner], comment.id);
+  await items.deleteActivityHistoryOfInstance(processInstanceId);
+  // The row on its end time (written once, when the instance ended).
   try {
     await items.deleteHistoricInstance(processInstanceId);
   } catch (error) {
     if (isConditionalFailure(error)) return 'running';
     throw error;
   }
-  const owner = { kind: 'PI' as const, id: processInstanceId };
-  for (const comment of await notes.comments(owner)) await notes.deleteComment([owner], comment.id);
-  await items.deleteActivityHistoryOfInstance(processInstanceId);
   return 'deleted';
 }

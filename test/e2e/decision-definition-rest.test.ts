@@ -22,7 +22,11 @@ const SCORE_DMN = `<?xml version="1.0" encoding="UTF-8"?>
 describe('decision definitions over REST (DecisionDefinitionRestServiceInteractionTest, DecisionDefinitionQueryTest)', () => {
   let runtime: LocalRuntime;
   let api: ReturnType<typeof restClient>;
-  let drgDeployment: { id: string; deployedDecisionDefinitions: Record<string, { id: string; key: string }> };
+  let drgDeployment: {
+    id: string;
+    deployedDecisionDefinitions: Record<string, { id: string; key: string }>;
+    deployedDecisionRequirementsDefinitions: Record<string, { id: string; key: string }> | null;
+  };
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ startWorkers: false });
@@ -143,5 +147,24 @@ describe('decision definitions over REST (DecisionDefinitionRestServiceInteracti
     expect((await api.get('/decision-definition/count?key=gone')).body).toEqual({ count: 1 });
     expect((await api.delete(`/deployment/${temporary.body.id}`)).status).toBe(204);
     expect((await api.get('/decision-definition/count?key=gone')).body).toEqual({ count: 0 });
+  });
+  it('keeps the decision requirements graph of a resource with several decisions (DecisionRequirementsDefinitionRestServiceInteractionTest)', async () => {
+    const [graph] = Object.values(drgDeployment.deployedDecisionRequirementsDefinitions ?? {});
+    expect(graph).toEqual({ id: expect.stringMatching(/^dish:1:/), key: 'dish', category: 'test-drg', name: 'Dish', version: 1, resource: 'drg.dmn', deploymentId: drgDeployment.id, tenantId: null });
+    expect((await api.get('/decision-requirements-definition/key/dish')).body).toEqual(graph);
+    expect((await api.get(`/decision-requirements-definition/${graph!.id}/xml`)).body).toEqual({ id: graph!.id, dmnXml: fixture('drg.dmn') });
+    expect((await fetch(`${runtime.url}/decision-requirements-definition/key/dish/diagram`)).headers.get('content-type')).toBe('image/png');
+    // One decision, no graph: the scoring deployment added none.
+    expect((await api.get('/decision-requirements-definition')).body.map((g: { key: string }) => g.key)).toEqual(['dish']);
+    expect((await api.get('/decision-requirements-definition/count?keyLike=d%25&latestVersion=true')).body).toEqual({ count: 1 });
+    expect((await api.get('/decision-requirements-definition/count?name=Other')).body).toEqual({ count: 0 });
+    expect(await api.get('/decision-requirements-definition/nope')).toMatchObject({
+      status: 404,
+      body: { type: 'InvalidRequestException', message: "no deployed decision requirements definition found with id 'nope': decisionRequirementsDefinition is null" },
+    });
+    expect(await api.get('/decision-requirements-definition/key/nope')).toMatchObject({
+      status: 404,
+      body: { type: 'RestException', message: 'No matching decision requirements definition with key: nope and no tenant-id' },
+    });
   });
 });

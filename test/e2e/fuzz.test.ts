@@ -330,6 +330,8 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
     // unknown definition are an empty list without authentication (StatisticsManager).
     if (route.method === 'OPTIONS') request.accepts = (status, body) => status === 200 && Array.isArray((body as { links?: unknown })?.links);
     if (key === 'GET /process-definition/{id}/statistics') request.accepts = (status, body) => status === 200 && Array.isArray(body) && body.length === 0;
+    // A metric nothing counted sums to 0 (Camunda's meter log query finds no row).
+    if (key === 'GET /metrics/{name}/sum') request.accepts = (status, body) => status === 200 && (body as { result?: unknown })?.result === 0;
     // Suspending an unknown instance, job or definition changes nothing and is no error (Camunda's bulk updates).
     if (['PUT /process-instance/{id}/suspended', 'PUT /job/{id}/suspended', 'PUT /process-definition/{id}/suspended'].includes(key)) request.accepts = (status) => status === 204;
     const engineAnswer = unknownScopeAnswer(key, path);

@@ -85,8 +85,9 @@ interface Fixture {
   attachmentId: string;
   /** One activity instance of the instance's history. */
   historicActivityId: string;
-  /** DECISION_KEY deployed without a tenant (and once more for TENANT). */
+  /** DECISION_KEY deployed without a tenant (and once more for TENANT), in the graph GRAPH_KEY. */
   decisionId: string;
+  graphId: string;
   decisionDeploymentIds: string[];
 }
 
@@ -126,9 +127,12 @@ function deploymentForm(name: string, xml: string, tenantId?: string, image?: Ui
 }
 
 const DECISION_KEY = 'secDecision';
+/** Two decisions: a decision requirements graph too. */
+const GRAPH_KEY = 'secDecisions';
 const DECISION_MODEL = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="secDecisions" name="Sec" namespace="sec">
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="${GRAPH_KEY}" name="Sec" namespace="sec">
   <decision id="${DECISION_KEY}" name="Sec decision"><variable name="answer" typeRef="string"/><literalExpression id="answerExpression"><text>"ok"</text></literalExpression></decision>
+  <decision id="secOtherDecision" name="Sec other"><variable name="other" typeRef="string"/><literalExpression id="otherExpression"><text>"no"</text></literalExpression></decision>
 </definitions>`;
 
 /** The decision, with an image of it, for one tenant or none. */
@@ -348,6 +352,21 @@ function requests(f: Fixture): Record<string, Request> {
       path: `/process-definition/key/${KEY}/tenant-id/${TENANT}/history-time-to-live`,
       body: { historyTimeToLive: 1 },
     },
+    'GET /decision-requirements-definition': { path: '/decision-requirements-definition' },
+    'GET /decision-requirements-definition/count': { path: '/decision-requirements-definition/count' },
+    ...Object.fromEntries(
+      (
+        [
+          ['/decision-requirements-definition/{id}', `/decision-requirements-definition/${f.graphId}`],
+          ['/decision-requirements-definition/key/{key}', `/decision-requirements-definition/key/${GRAPH_KEY}`],
+          ['/decision-requirements-definition/key/{key}/tenant-id/{tenantId}', `/decision-requirements-definition/key/${GRAPH_KEY}/tenant-id/${TENANT}`],
+        ] as const
+      ).flatMap(([pattern, path]) => [
+        [`GET ${pattern}`, { path }],
+        [`GET ${pattern}/xml`, { path: `${path}/xml` }],
+        [`GET ${pattern}/diagram`, { path: `${path}/diagram` }],
+      ]),
+    ),
     'GET /decision-definition': { path: '/decision-definition' },
     'GET /decision-definition/count': { path: '/decision-definition/count' },
     ...Object.fromEntries(
@@ -365,6 +384,8 @@ function requests(f: Fixture): Record<string, Request> {
         [`PUT ${pattern}/history-time-to-live`, { path: `${path}/history-time-to-live`, body: { historyTimeToLive: 1 } }],
       ]),
     ),
+    'GET /metrics': { path: '/metrics' },
+    'GET /metrics/{name}/sum': { path: '/metrics/activity-instance-start/sum' },
     'GET /openapi.json': { path: '/openapi.json' },
     'GET /openapi.html': { path: '/openapi.html' },
     'POST /external-task/retries-async': { path: '/external-task/retries-async', body: { externalTaskIds: [f.externalTaskId], retries: 0 } },
@@ -503,6 +524,11 @@ function expectedPlainAnswer(key: string): unknown {
       return expect.objectContaining({ openapi: expect.any(String), paths: expect.any(Object) });
     case 'GET /openapi.html':
       return expect.stringContaining('<!doctype html>');
+    // Camunda's metrics query checks no permission: counts of the whole engine, naming no object.
+    case 'GET /metrics/{name}/sum':
+      return { result: expect.any(Number) };
+    case 'GET /metrics':
+      return expect.any(Array);
     case 'GET /identity/groups':
       return { groups: [], groupUsers: [] };
     case 'POST /identity/verify':
@@ -637,7 +663,8 @@ describe('security of every route', () => {
       commentId: comment.id,
       attachmentId: attachment.id,
       historicActivityId: historicActivity.id,
-      decisionId: Object.keys(decisionDeployment.deployedDecisionDefinitions)[0]!,
+      decisionId: Object.values<{ id: string; key: string }>(decisionDeployment.deployedDecisionDefinitions).find((d) => d.key === DECISION_KEY)!.id,
+      graphId: Object.keys(decisionDeployment.deployedDecisionRequirementsDefinitions)[0]!,
       decisionDeploymentIds: [decisionDeployment.id, tenantDecisionDeployment.id],
     };
     for (const id of Object.values(fx).flat()) expect(typeof id === 'string' && id.length > 0, JSON.stringify(fx)).toBe(true);

@@ -11,6 +11,7 @@ import { exclusiveGatewayBehavior, inclusiveGatewayBehavior, parallelGatewayBeha
 import { multiInstanceBodyBehavior } from './multi-instance-body.ts';
 import { passThroughBehavior } from './pass-through.ts';
 import { delegateTaskBehavior, expressionTaskBehavior } from './service-tasks.ts';
+import { decisionTaskBehavior } from './decision-task.ts';
 import { signalThrowBehavior } from './signals.ts';
 import { startEventBehavior } from './start-event.ts';
 import { eventSubProcessBehavior, subProcessBehavior } from './sub-processes.ts';
@@ -53,6 +54,7 @@ export const BEHAVIORS = {
   receiveTask: catchEventBehavior,
   externalTask: externalTaskBehavior,
   expressionTask: expressionTaskBehavior,
+  decisionTask: decisionTaskBehavior,
   delegateTask: delegateTaskBehavior,
   callActivity: callActivityBehavior,
   subProcess: subProcessBehavior,

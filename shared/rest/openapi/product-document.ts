@@ -19,6 +19,10 @@ let camunda: Promise<Json> | undefined;
 /** Camunda's document, read once per container. */
 export function camundaDocument(): Promise<Json> {
   camunda ??= readFile(new URL('./camunda-openapi.json', import.meta.url), 'utf8').then((text) => JSON.parse(text) as Json);
+  // A failed read is tried again by the next request, not remembered.
+  camunda.catch(() => {
+    camunda = undefined;
+  });
   return camunda;
 }
 

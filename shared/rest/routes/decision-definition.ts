@@ -53,8 +53,8 @@ const DecisionListParams = z.object({ ...DecisionQueryParams.shape, ...pagingPar
 
 /** Camunda's EvaluateDecisionDto. */
 const EvaluateBody = z.object({ variables: VariableMapDto.nullish() }).passthrough();
-/** Camunda's HistoryTimeToLiveDto: a Java Integer. */
-export const HistoryTimeToLiveBody = z.object({ historyTimeToLive: z.number().int().nullish() }).passthrough();
+/** Camunda's HistoryTimeToLiveDto: a Java Integer (Jackson refuses a larger number with a 400). */
+export const HistoryTimeToLiveBody = z.object({ historyTimeToLive: z.number().int().min(-2147483648).max(2147483647).nullish() }).passthrough();
 
 /** Camunda's image content types by suffix (as for process diagrams). */
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml', jpeg: 'image/jpeg', jpg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp' };

@@ -14,7 +14,7 @@ import {
   registeredDeployments,
 } from '../../app/deployments.ts';
 import type { ResourceRecord } from '../../app/read-models.ts';
-import { deploymentDto, processDefinitionDto, decisionDefinitionDto } from '../dto.ts';
+import { deploymentDto, processDefinitionDto, decisionDefinitionDto, decisionRequirementsDto } from '../dto.ts';
 import { attachmentHeader } from '../attachment.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent, type RestRequest } from '../http.ts';
@@ -69,7 +69,7 @@ function deploymentWithDefinitionsDto(outcome: DeploymentOutcome, baseUrl: strin
     deployedProcessDefinitions: deployed,
     deployedCaseDefinitions: null,
     deployedDecisionDefinitions: outcome.decisions.length > 0 ? Object.fromEntries(outcome.decisions.map((d) => [d.id, decisionDefinitionDto(d)])) : null,
-    deployedDecisionRequirementsDefinitions: null,
+    deployedDecisionRequirementsDefinitions: outcome.decisionGraphs.length > 0 ? Object.fromEntries(outcome.decisionGraphs.map((d) => [d.id, decisionRequirementsDto(d)])) : null,
   };
 }
 

@@ -27,7 +27,9 @@ import { activityHistoryRoutes } from './activity-history.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
 import { decisionDefinitionRoutes } from './decision-definition.ts';
+import { decisionRequirementsRoutes } from './decision-requirements.ts';
 import { openApiRoutes } from './openapi.ts';
+import { metricsRoutes } from './metrics.ts';
 
 /** Every route of the API (the router matches literal segments before `{id}` parameters, whatever the order). */
 export const allRoutes: Route[] = [
@@ -59,5 +61,7 @@ export const allRoutes: Route[] = [
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
   ...decisionDefinitionRoutes,
+  ...decisionRequirementsRoutes,
   ...openApiRoutes,
+  ...metricsRoutes,
 ];

@@ -52,6 +52,24 @@ describe('DMN decision tables with Camunda 7 hit policies (engine-dmn HitPolicyT
     expect(values(await table('HitPolicyTest.collect.count.single.dmn', [false, false, false], [10, 20, 30]))).toEqual([{ null: ['Integer', 0] }]);
   });
 
+  it('aggregates untyped Java Doubles as Double, and gives one empty result per matched rule when nothing was collected', async () => {
+    const feelTable = (outputs: string[], aggregation = 'SUM') =>
+      parseDmn(
+        `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+  <decision id="decision" name="d"><decisionTable id="t" hitPolicy="COLLECT" aggregation="${aggregation}"><output id="o" name="out"/>
+    ${outputs.map((text, i) => `<rule id="r${i}"><outputEntry id="e${i}"><text>${text}</text></outputEntry></rule>`).join('')}
+  </decisionTable></decision>
+</definitions>`,
+        'x.dmn',
+      ).then((model) => evaluateDecision(model, 'decision', {}));
+    // FEEL's 2.5 and 2 are a Double and a Long: Long.valueOf("2.5") fails, so the sum is a Double.
+    expect(values(await feelTable(['2.5', '2']))).toEqual([{ out: ['Double', 4.5] }]);
+    expect(values(await feelTable(['2', '3']))).toEqual([{ out: ['Long', 5] }]);
+    expect(values(await feelTable(['"3.5"', '"1"']))).toEqual([{ out: ['Double', 4.5] }]);
+    expect(values(await feelTable(['', '']))).toEqual([{}, {}]);
+  });
+
   it('refuses to aggregate a compound output (DMN-03003) or what is no number (DMN-03004)', async () => {
     await expect(table('HitPolicyTest.collect.sum.compound.dmn', [true, false, false], [1, 2, 3])).rejects.toThrow(/^DMN-03003 Unable to execute aggregation 'SUM' on compound decision output/);
     await expect(table('HitPolicyTest.collect.sum.single.dmn', [true, true, false], ['a', 'b', 'c'])).rejects.toThrow(/^DMN-03004 Unable to convert value '\[a, b\]'/);
@@ -86,6 +104,20 @@ describe('FEEL and JUEL expressions, types and results', () => {
     const model = await parseDmn(fixture('scala_literal_expression_date_typed.dmn'), 'x.dmn');
     const result = evaluateDecision(model, 'Lit_Date_Conversion', { date1: { type: 'Date', value: '2019-08-22T10:10:10.000Z' } });
     expect(values(result)).toEqual([{ foo: ['Date', '2019-08-22T10:10:10.000Z'] }]);
+  });
+
+  it('converts a FEEL date-time with an offset or a zone to the instant it names', async () => {
+    const literal = (text: string) =>
+      parseDmn(
+        `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+  <decision id="decision" name="d"><variable name="at" typeRef="date"/><literalExpression id="l"><text>${text}</text></literalExpression></decision>
+</definitions>`,
+        'x.dmn',
+      ).then((model) => values(evaluateDecision(model, 'decision', {})));
+    expect(await literal('date and time("2019-08-22T10:00:00+02:00")')).toEqual([{ at: ['Date', '2019-08-22T08:00:00.000Z'] }]);
+    expect(await literal('date and time("2019-01-22T10:00:00@Europe/Berlin")')).toEqual([{ at: ['Date', '2019-01-22T09:00:00.000Z'] }]);
+    expect(await literal('date and time("2019-08-22T10:00:00")')).toEqual([{ at: ['Date', '2019-08-22T10:00:00.000Z'] }]);
   });
 
   it('leaves an empty output entry out of its rule result; an output evaluating to null is an untyped null', async () => {
