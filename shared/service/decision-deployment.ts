@@ -6,6 +6,7 @@
  */
 import type { DecisionRequirementsModel } from '../dmn/model.ts';
 import type { EngineEnvironment } from '../engine/environment.ts';
+import { badUserRequest } from '../engine/errors.ts';
 import { log } from '../observability/logger.ts';
 import type { DecisionDefinitionRecord, DecisionDefinitionRepository, DecisionRequirementsRecord } from '../store/decision-definition-repository.ts';
 import type { DeploymentRecord } from '../store/definition-repository.ts';
@@ -62,6 +63,10 @@ export class DecisionDeployment {
   /** Reserves the versions and builds the records (nothing visible is written). */
   async plan(parsed: readonly ParsedDmn[]): Promise<void> {
     const tenantId = this.deployment.tenantId;
+    // Camunda's AbstractDefinitionDeployer#ensureNoDuplicateDefinitionKeys, across the deployment's resources.
+    const keys = parsed.flatMap(({ model }) => model.decisions.map((decision) => decision.id));
+    const duplicate = keys.find((key, i) => keys.indexOf(key) !== i);
+    if (duplicate !== undefined) throw badUserRequest(`The deployment contains definitions with the same key '${duplicate}' (id attribute), this is not allowed`);
     for (const { resource, model } of parsed) {
       let graph: { id: string; key: string } | null = null;
       if (model.decisions.length > 1) {

@@ -140,6 +140,10 @@ describe('decision definitions over REST (DecisionDefinitionRestServiceInteracti
     expect(refused.body.message).toMatch(/^ENGINE-22004 Unable to transform DMN resource 'loop\.dmn'\. .*DMN-02015 The decision '.+' has a loop\./s);
     // Nothing of the deployment was written.
     expect((await api.get('/decision-definition/count?key=other')).body).toEqual({ count: 0 });
+    // One key twice in one deployment, across its resources: Camunda's refusal.
+    const twice = await api.deploy({ 'a.dmn': SCORE_DMN.replace(/score/g, 'twice'), 'b.dmn': SCORE_DMN.replace(/score/g, 'twice') });
+    expect(twice).toMatchObject({ status: 400, body: { message: "The deployment contains definitions with the same key 'twice' (id attribute), this is not allowed" } });
+    expect((await api.get('/decision-definition/count?key=twice')).body).toEqual({ count: 0 });
   });
 
   it('removes the decisions with their deployment', async () => {
