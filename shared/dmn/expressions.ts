@@ -50,12 +50,23 @@ function noScriptEngine(language: string | null): DmnEvaluationError {
   return new DmnEvaluationError(`DMN-01003 Unable to find script engine for expression language '${language}'.`);
 }
 
+/**
+ * The variables a FEEL text can name: those whose name occurs in it. feelin reads (and converts) its
+ * whole context on every call, which costs more than the evaluation itself with many variables; a
+ * name that does not occur in the text cannot be referenced by it.
+ */
+function namedIn(text: string, context: Context): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const name of Object.keys(context)) if (text.includes(name)) named[name] = context[name];
+  return named;
+}
+
 /** An input expression, output entry or literal expression. */
 export function evaluateExpression(expression: DmnExpression, context: Context): unknown {
   if (isJuel(expression.language)) return juel(expression.text, context);
   if (!isFeel(expression.language)) throw noScriptEngine(expression.language);
   try {
-    return plain(evaluateFeel(expression.text, context as Record<string, unknown>).value);
+    return plain(evaluateFeel(expression.text, namedIn(expression.text, context)).value);
   } catch (error) {
     throw feelFailure(expression.text, error);
   }
@@ -72,7 +83,7 @@ export function inputEntryMatches(entry: DmnExpression, input: { variable: strin
   if (isJuel(entry.language)) return juel(entry.text, local) === true;
   if (!isFeel(entry.language)) throw noScriptEngine(entry.language);
   try {
-    return unaryTest(entry.text, { ...local, '?': input.value }).value === true;
+    return unaryTest(entry.text, { ...namedIn(entry.text, local), '?': input.value }).value === true;
   } catch (error) {
     throw feelFailure(entry.text, error);
   }
