@@ -7,22 +7,17 @@ import { processEngineError } from '../engine/errors.ts';
 import { ENGINE_METRIC, internalMetricName } from '../service/engine-metrics.ts';
 import type { MetricCount } from '../store/metric-repository.ts';
 import type { AppContext, UseCase } from './app-context.ts';
-import { RequestError } from './errors.ts';
 
 /** Camunda's defaults: 15-minute intervals, at most 200 rows. */
 const DEFAULT_INTERVAL_SECONDS = 15 * 60;
 const MAX_INTERVAL_ROWS = 200;
 
-/** Task worker metrics (unique assignees) are not recorded: a sum of them would be a made-up number. */
-const NOT_RECORDED = new Set(['unique-task-workers', 'task-users']);
+/** The task worker metric (how many people became assignees) under its two names. */
+const TASK_WORKERS = new Set(['unique-task-workers', 'task-users']);
 
 export interface MetricsWindow {
   startDate?: number;
   endDate?: number;
-}
-
-function requireRecorded(name: string): void {
-  if (NOT_RECORDED.has(name)) throw new RequestError(400, `The metric '${name}' is not recorded by this engine (task worker metrics)`);
 }
 
 async function countsOf(app: AppContext, name: string, window: MetricsWindow): Promise<MetricCount[]> {
@@ -30,10 +25,20 @@ async function countsOf(app: AppContext, name: string, window: MetricsWindow): P
   return store ? store.counts(internalMetricName(name), window.startDate, window.endDate) : [];
 }
 
-/** GET /metrics/{name}/sum: everything counted with `startDate <= time < endDate`. */
+/**
+ * GET /metrics/{name}/sum: everything counted with `startDate <= time < endDate`; for the task
+ * worker metric, how many different people became assignees then (Camunda's getUniqueTaskWorkerCount).
+ */
 export const sumMetric: UseCase<MetricsWindow & { name: string }, number> = async (app, _caller, input) => {
-  requireRecorded(input.name);
+  const store = app.engine.deps.metrics;
+  if (TASK_WORKERS.has(input.name)) return store ? store.uniqueTaskWorkers(input.startDate, input.endDate) : 0;
   return (await countsOf(app, input.name, input)).reduce((sum, count) => sum + count.value, 0);
+};
+
+/** DELETE /metrics/task-worker (DeleteTaskMetricsCmd): the task worker log before `date`, or all of it; DELETE on System. */
+export const deleteTaskWorkerMetrics: UseCase<{ before?: number }, void> = async (app, caller, input) => {
+  await caller.require({ permission: 'DELETE', resource: 'System' });
+  await app.engine.deps.metrics?.deleteTaskWorkers(input.before);
 };
 
 export interface IntervalQuery extends MetricsWindow {

@@ -5,6 +5,8 @@
  * engine does is counted: there is no job acquisition to count (SQS hands the jobs over).
  */
 import type { DecisionRequirementsModel } from '../dmn/model.ts';
+import type { ProcessInstanceState } from '../engine/state.ts';
+import { TreeIndex } from '../engine/tree-index.ts';
 import { log } from '../observability/logger.ts';
 import type { MetricRepository } from '../store/metric-repository.ts';
 
@@ -29,23 +31,44 @@ export const internalMetricName = (name: string) => PUBLIC_NAMES[name] ?? name;
 
 export class MetricsRecorder {
   private counts = new Map<string, number>();
+  private taskWorkers = new Set<string>();
 
   record(name: string, amount = 1): void {
     if (amount > 0) this.counts.set(name, (this.counts.get(name) ?? 0) + amount);
   }
 
+  /** Someone became a task's assignee (Camunda's TaskMeterLogEntity: the unique-task-workers metric). */
+  recordTaskWorker(assignee: string): void {
+    this.taskWorkers.add(assignee);
+  }
+
   /** Adds what was counted since the last flush to the store; on a store failure the counts wait for the next one. */
   async flush(store: MetricRepository | undefined, now: number): Promise<void> {
-    if (!store || this.counts.size === 0) return;
+    if (!store || (this.counts.size === 0 && this.taskWorkers.size === 0)) return;
     const counts = this.counts;
+    const taskWorkers = this.taskWorkers;
     this.counts = new Map();
+    this.taskWorkers = new Set();
     try {
-      await store.add(counts, now);
+      await Promise.all([counts.size > 0 ? store.add(counts, now) : undefined, taskWorkers.size > 0 ? store.addTaskWorkers(taskWorkers, now) : undefined]);
     } catch (error) {
       for (const [name, value] of counts) this.record(name, value);
+      for (const worker of taskWorkers) this.recordTaskWorker(worker);
       log.warn('engine metrics not stored; they are kept for the next flush', { error });
     }
   }
+}
+
+/** The assignees a change gave tasks: set where the task had none or another (Camunda's TaskEntity#setAssignee). */
+export function newAssignees(before: ProcessInstanceState | undefined, after: ProcessInstanceState): string[] {
+  const previous = new Map<string, string | undefined>();
+  if (before) for (const node of new TreeIndex(before.root).all()) if (node.task) previous.set(node.task.id, node.task.assignee);
+  const assignees: string[] = [];
+  for (const node of new TreeIndex(after.root).all()) {
+    const assignee = node.task?.assignee;
+    if (assignee && previous.get(node.task!.id) !== assignee) assignees.push(assignee);
+  }
+  return assignees;
 }
 
 /**

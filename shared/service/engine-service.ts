@@ -9,7 +9,7 @@ import { deleteProcessInstance, executeJob, type StartInput, startProcessInstanc
 import type { ProcessInstanceState } from '../engine/state.ts';
 import type { JobMessage } from '../queue/job-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
-import { ENGINE_METRIC, MetricsRecorder } from './engine-metrics.ts';
+import { ENGINE_METRIC, MetricsRecorder, newAssignees } from './engine-metrics.ts';
 import type { MetricRepository } from '../store/metric-repository.ts';
 import { DecisionModels, PreparedDecisions } from './decision-resolution.ts';
 import type { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
@@ -190,6 +190,7 @@ export class EngineService {
     const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions]);
     await this.deps.instances.create(result.state, model, actions, history);
     this.countActivities(result.events);
+    for (const assignee of newAssignees(undefined, result.state)) this.metrics.recordTaskWorker(assignee);
     // An instance started by a call activity is no root.
     if (!result.state.caller) this.metrics.record(ENGINE_METRIC.rootProcessInstanceStart);
     await this.dispatchNewJobs(undefined, result.state);
@@ -212,6 +213,7 @@ export class EngineService {
     const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions]);
     await this.deps.instances.save(previous, state, model, actions, history);
     this.countActivities(events);
+    for (const assignee of newAssignees(previous.state, state)) this.metrics.recordTaskWorker(assignee);
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);

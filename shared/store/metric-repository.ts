@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { allShards, type IndexLayout } from './index-layout.ts';
+import { createHash } from 'node:crypto';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { allShards, type IndexLayout, shardKey } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
 
@@ -42,6 +43,57 @@ export class MetricRepository {
         ),
       ),
     );
+  }
+
+  /**
+   * Camunda's task meter log: who became a task's assignee, per minute, as a hash (the metric
+   * counts task workers, it does not name them). One item per worker and minute, so writing it
+   * again changes nothing.
+   */
+  async addTaskWorkers(assignees: ReadonlySet<string>, at: number): Promise<void> {
+    const bucket = Math.floor(at / METRIC_BUCKET_MS) * METRIC_BUCKET_MS;
+    await Promise.all(
+      [...assignees].map((assignee) => {
+        const hash = createHash('sha256').update(assignee).digest('base64url');
+        return this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: shardKey('TASKMETER', hash, this.layout), sk: `${timeKey(bucket)}#${hash}`, kind: 'taskMeter', timestamp: bucket, assigneeHash: hash },
+          }),
+        );
+      }),
+    );
+  }
+
+  /** How many task workers became assignees with `start <= time < end` (Camunda's unique-task-workers). */
+  async uniqueTaskWorkers(start: number | undefined, end: number | undefined): Promise<number> {
+    const hashes = new Set((await this.taskMeterItems(start, end)).map((item) => item.assigneeHash as string));
+    return hashes.size;
+  }
+
+  /** DELETE /metrics/task-worker: the task meter log before `before` (all of it without). */
+  async deleteTaskWorkers(before: number | undefined): Promise<void> {
+    const items = await this.taskMeterItems(undefined, before);
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: unknown = { [this.tableName]: items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })) };
+      // What the table left unprocessed (throttled) is sent again, a few times.
+      for (let attempt = 0; requests && Object.keys(requests as object).length > 0; attempt++) {
+        if (attempt > 5) throw new Error('The store kept refusing part of the task worker metrics deletion (throttled)');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        requests = (await this.doc.send(new BatchWriteCommand({ RequestItems: requests as never }))).UnprocessedItems;
+      }
+    }
+  }
+
+  private async taskMeterItems(start: number | undefined, end: number | undefined) {
+    const from = timeKey(start === undefined ? 0 : Math.ceil(start / METRIC_BUCKET_MS) * METRIC_BUCKET_MS);
+    const to = end === undefined ? '\uffff' : `${timeKey(end - 1)}#\uffff`;
+    const shards = await Promise.all(
+      allShards('TASKMETER', this.layout).map((pk) =>
+        queryAllPages(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to } }),
+      ),
+    );
+    return shards.flat();
   }
 
   /** A metric's counts with `start <= timestamp < end`, every shard's. */

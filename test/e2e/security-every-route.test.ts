@@ -385,6 +385,7 @@ function requests(f: Fixture): Record<string, Request> {
       ]),
     ),
     'GET /metrics': { path: '/metrics' },
+    'DELETE /metrics/task-worker': { path: '/metrics/task-worker' },
     'GET /metrics/{name}/sum': { path: '/metrics/activity-instance-start/sum' },
     'GET /openapi.json': { path: '/openapi.json' },
     'GET /openapi.html': { path: '/openapi.html' },

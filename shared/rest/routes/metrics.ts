@@ -1,8 +1,8 @@
 /** /metrics (Camunda's MetricsRestService): a metric's sum, and sums per interval. */
 import * as z from 'zod/v4';
-import { metricIntervals, sumMetric } from '../../app/metrics.ts';
+import { deleteTaskWorkerMetrics, metricIntervals, sumMetric } from '../../app/metrics.ts';
 import { formatDate, parseDate } from '../dates.ts';
-import { json } from '../http.ts';
+import { json, noContent } from '../http.ts';
 import { qs, readQuery } from '../query-params.ts';
 import { route, type Route } from '../router.ts';
 
@@ -19,7 +19,17 @@ const IntervalParams = z.object({
   aggregateByReporter: qs.string(),
 });
 
+const DeleteParams = z.object({ date: date() });
+
 export const metricsRoutes: Route[] = [
+  route({
+    method: 'DELETE',
+    pattern: '/metrics/task-worker',
+    handler: async (ctx) => {
+      await deleteTaskWorkerMetrics(ctx.app, ctx.auth, { before: readQuery(ctx.req, DeleteParams).date });
+      return noContent();
+    },
+  }),
   route({
     method: 'GET',
     pattern: '/metrics/{name}/sum',
