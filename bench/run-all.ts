@@ -27,6 +27,7 @@ const SCRIPTS = [
   'hostile-models.bench.ts',
   'openapi-coverage.bench.ts',
   'dmn.bench.ts',
+  'script.bench.ts',
 ];
 /** Each script is built to finish well within 3 minutes; past this it is stopped (SIGTERM, then SIGKILL). */
 const TIMEOUT_MS = Number(process.env.BENCH_SCRIPT_TIMEOUT_MS ?? 200_000);

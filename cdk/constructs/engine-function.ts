@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { alarmAbove } from './alarm.ts';
-import { ESBUILD_OPTIONS, type FunctionName } from '../bundling.ts';
+import { ESBUILD_OPTIONS, type FunctionName, SCRIPT_SANDBOX_PACKAGES } from '../bundling.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Relative to the project root; shared/rest/openapi/product-document.ts reads it beside the bundle. */
@@ -55,11 +55,16 @@ export class EngineFunction extends Construct {
         mainFields: [...ESBUILD_OPTIONS.mainFields],
         externalModules: [...ESBUILD_OPTIONS.external],
         banner: ESBUILD_OPTIONS.banner.js,
-        // Camunda's OpenAPI document, served by GET /openapi.json, beside the API's bundle: read when asked for, never parsed at a cold start.
+        // Beside the bundle: Camunda's OpenAPI document, served by GET /openapi.json (the API only), and the
+        // script sandbox's packages (its .wasm included), both read when needed, never at a cold start.
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => (props.name === 'api' ? [`cp "${inputDir}/${OPENAPI_DOCUMENT}" "${outputDir}/camunda-openapi.json"`] : []),
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.name === 'api' ? [`cp "${inputDir}/${OPENAPI_DOCUMENT}" "${outputDir}/camunda-openapi.json"`] : []),
+            `mkdir -p "${outputDir}/node_modules/@jitl"`,
+            ...SCRIPT_SANDBOX_PACKAGES.map((name) => `cp -R "${inputDir}/node_modules/${name}" "${outputDir}/node_modules/${name}"`),
+          ],
         },
       },
     });

@@ -121,6 +121,8 @@ export function buildFlowNode(draft: NodeDraft, problems: ProblemCollector): Flo
       return draft.implementation?.type === 'expression'
         ? { ...base, kind: 'expressionTask', defaultFlowId, implementation: draft.implementation, resultVariable: draft.resultVariable }
         : missing('expression');
+    case 'scriptTask':
+      return draft.script ? { ...base, kind: 'scriptTask', defaultFlowId, script: draft.script, resultVariable: draft.resultVariable } : missing('script');
     case 'decisionTask':
       return draft.decision ? { ...base, kind: 'decisionTask', defaultFlowId, ...draft.decision } : missing('decision reference');
     case 'delegateTask':

@@ -1,4 +1,5 @@
 import { buildFlowNode } from './build-flow-node.ts';
+import type { ScriptDef } from './script-def.ts';
 import type { FlowNode } from './flow-node.ts';
 import type { ProcessModel, SequenceFlow } from './model.ts';
 import type { NodeDraft } from './node-draft.ts';
@@ -17,6 +18,7 @@ export interface ProcessDraft {
   readonly flows: ReadonlyMap<string, SequenceFlow>;
   readonly initialStartEventId?: string;
   readonly eventStartEventIds: readonly string[];
+  readonly scripts: readonly ScriptDef[];
 }
 
 /** The immutable model of a valid process draft: every draft becomes the frozen variant of its kind. */
@@ -46,5 +48,6 @@ export function buildProcessModel(process: ProcessDraft, problems: ProblemCollec
     eventStartEventIds,
     nodes,
     flows: process.flows,
+    scripts: process.scripts,
   };
 }

@@ -1,4 +1,7 @@
 import type { CompiledExpression } from '../expression/index.ts';
+import type { Condition, ScriptDef } from './script-def.ts';
+
+export type { Condition, ScriptDef } from './script-def.ts';
 
 /** A listener, delegate or task-listener implementation as written in camunda:* attributes. */
 export type Implementation =
@@ -9,15 +12,19 @@ export type Implementation =
 /** An implementation given as camunda:expression: evaluated for its value and side effects. */
 export type ExpressionImplementation = Extract<Implementation, { readonly type: 'expression' }>;
 
+/** What a listener runs: an implementation, or a camunda:script (JavaScript; JUEL scripts are expressions). */
+export type ListenerImplementation = Implementation | { readonly type: 'script'; readonly script: ScriptDef };
+
 /** An execution or task listener: the event it listens to and what it runs. */
 export interface ListenerDef {
   readonly event: string;
-  readonly implementation: Implementation;
+  readonly implementation: ListenerImplementation;
 }
 
 /** camunda:inputParameter / camunda:outputParameter value shapes. */
 export type IoValue =
   | { readonly type: 'expression'; readonly expression: CompiledExpression }
+  | { readonly type: 'script'; readonly script: ScriptDef }
   | { readonly type: 'list'; readonly items: readonly IoValue[] }
   | { readonly type: 'map'; readonly entries: readonly { readonly key: string; readonly value: IoValue }[] }
   | { readonly type: 'null' };
@@ -75,7 +82,7 @@ export interface EscalationCatchDef {
  * event's scope; `variableName` and `variableEvents` (create, update, delete) narrow which changes.
  */
 export interface ConditionalDef {
-  readonly condition: CompiledExpression;
+  readonly condition: Condition;
   readonly variableName?: string;
   readonly variableEvents?: readonly string[];
 }

@@ -1,5 +1,5 @@
 import type { CompiledExpression } from '../expression/index.ts';
-import type { ListenerDef } from './element-parts.ts';
+import type { Condition, ListenerDef, ScriptDef } from './element-parts.ts';
 import type { FlowNode } from './flow-node.ts';
 import type { SubProcessNode } from './scope-nodes.ts';
 
@@ -22,7 +22,7 @@ export interface SequenceFlow {
   readonly name?: string;
   readonly sourceId: string;
   readonly targetId: string;
-  readonly condition?: CompiledExpression;
+  readonly condition?: Condition;
   readonly listeners: readonly ListenerDef[];
 }
 
@@ -50,6 +50,8 @@ export interface ProcessModel {
   readonly eventStartEventIds: readonly string[];
   readonly nodes: ReadonlyMap<string, FlowNode>;
   readonly flows: ReadonlyMap<string, SequenceFlow>;
+  /** The model's JavaScript scripts: running it needs the script sandbox and these scripts' resources. */
+  readonly scripts: readonly ScriptDef[];
 }
 
 /** Id of the multi-instance body Camunda wraps around a looping activity. */

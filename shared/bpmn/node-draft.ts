@@ -4,6 +4,7 @@ import type { ConditionalDef, ErrorCatchDef, EscalationCatchDef, Implementation,
 import type { CallDraft } from './call-activity.ts';
 import type { FlowNodeKind } from './flow-node.ts';
 import type { DecisionTaskNode } from './task-nodes.ts';
+import type { ScriptDef } from './script-def.ts';
 
 /** A multi-instance loop as read, before the parser knows that one of collection and cardinality is there. */
 export interface MultiInstanceDraft {
@@ -78,6 +79,8 @@ export interface NodeDraft {
   resultVariable?: string;
   /** A call activity's called element, binding and variable mappings. */
   call?: CallDraft;
+  /** A script task's script. */
+  script?: ScriptDef | CompiledExpression;
   /** A business-rule task's decision reference. */
   decision?: Pick<DecisionTaskNode, 'decisionRef' | 'binding' | 'tenantId' | 'resultVariable' | 'mapDecisionResult'>;
 }

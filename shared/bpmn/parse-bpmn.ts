@@ -6,9 +6,11 @@ import { parseHistoryTimeToLive } from './history-time-to-live.ts';
 import { type BpmnLimits, UNLIMITED_BPMN_LIMITS } from './limits.ts';
 import { readElement } from './read-element.ts';
 import { multiInstanceBodyId, type ProcessModel, type SequenceFlow } from './model.ts';
-import { child, children, type ModdleElement, text } from './moddle-types.ts';
+import { child, children, type ModdleElement } from './moddle-types.ts';
 import type { NodeDraft } from './node-draft.ts';
 import { ProblemCollector, readExecutionListeners, readPriority } from './parse-extensions.ts';
+import { isScript } from './script-def.ts';
+import { readCondition } from './scripts.ts';
 import { canCatchEscalations, checkEventBasedGateways, resolveCompensation, resolveLinks } from './event-checks.ts';
 
 /** camunda-bpmn-moddle predates camunda:decisionRefVersionTag (Camunda 7.13): it is added to the business-rule task's attributes. */
@@ -90,6 +92,7 @@ function resolvePrefixedReferences(result: ModdleResult): void {
 function draftProcess(process: ModdleElement, problems: ProblemCollector, seenIds: Map<string, string>): ProcessDraft {
   const processId = process.id ?? '';
   if (!processId) problems.add(undefined, 'A process needs an id');
+  const scriptsBefore = problems.scripts.length;
   const drafts = new Map<string, NodeDraft>();
   const flowElements: { flow: ModdleElement; id: string; scopeId: string }[] = [];
   /** Associations link compensation boundary events to their handlers (source → target ids). */
@@ -181,7 +184,8 @@ function draftProcess(process: ModdleElement, problems: ProblemCollector, seenId
   if ('error' in ttl) problems.add(processId, ttl.error);
   const historyTimeToLive = 'days' in ttl && ttl.days !== null ? ttl.days : undefined;
   const taskPriority = readPriority(processId, typeof process.taskPriority === 'string' ? process.taskPriority : undefined, 'taskPriority', problems);
-  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, historyTimeToLive, taskPriority, drafts, flows, ...starts };
+  const scripts = problems.scripts.slice(scriptsBefore);
+  return { id: processId, name: process.name, isExecutable: process.isExecutable !== false, versionTag, historyTimeToLive, taskPriority, drafts, flows, scripts, ...starts };
 }
 
 /**
@@ -249,11 +253,7 @@ function connectFlows(flowElements: { flow: ModdleElement; id: string; scopeId: 
     const conditionElement = child(flow, 'conditionExpression');
     let condition: SequenceFlow['condition'];
     if (conditionElement) {
-      if (text(conditionElement, 'language')) {
-        problems.add(id, 'Script conditions are not supported; use an expression ${...}');
-      } else {
-        condition = problems.expression(id, (text(conditionElement, 'body') ?? '').trim());
-      }
+      condition = readCondition(conditionElement, id, `the condition of sequence flow '${id}'`, problems);
     }
     flows.set(id, {
       id,
@@ -337,6 +337,9 @@ function resolveProcessStarts(root: NodeDraft, drafts: Map<string, NodeDraft>, p
   const starts = root.childIds.map((id) => drafts.get(id)).filter((d): d is NodeDraft => d?.kind === 'startEvent');
   for (const start of starts) {
     if (start.errorCatch || start.escalationCatch) problems.add(start.id, `Start event '${start.id}' (${start.activityType}) is only supported in an event sub-process`);
+    // Evaluated by POST /condition before any instance exists, where no script sandbox is loaded.
+    if (start.conditional && isScript(start.conditional.condition))
+      problems.add(start.id, `A script condition on the conditional start event '${start.id}' of a process is not supported; use an expression \${...}`);
   }
   const exclusive = starts.filter((s) => !s.messageName && !s.signalName && !s.conditional && !s.errorCatch && !s.escalationCatch && !s.compensationStart);
   for (const extra of exclusive.slice(1)) problems.add(extra.id, `multiple none start events or timer start events not supported on process definition ('${extra.id}')`);

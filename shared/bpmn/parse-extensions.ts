@@ -1,12 +1,16 @@
 import { type CompiledExpression, parseExpression } from '../expression/index.ts';
 import type { BpmnProblem } from './errors.ts';
 import { type BpmnLimits, UNLIMITED_BPMN_LIMITS } from './limits.ts';
-import type { Implementation, IoParameter, IoValue, ListenerDef } from './model.ts';
+import type { Implementation, IoParameter, IoValue, ListenerDef, ListenerImplementation } from './model.ts';
+import type { ScriptDef } from './script-def.ts';
+import { readScript } from './scripts.ts';
 import { children, extensionValues, type ModdleElement, text } from './moddle-types.ts';
 
 /** Collects problems instead of throwing so one deployment reports every broken element at once. */
 export class ProblemCollector {
   readonly problems: BpmnProblem[] = [];
+  /** The JavaScript scripts read so far: a model's scripts need the sandbox and their resources loaded. */
+  readonly scripts: ScriptDef[] = [];
 
   constructor(readonly limits: BpmnLimits = UNLIMITED_BPMN_LIMITS) {}
 
@@ -50,6 +54,13 @@ export function readImplementation(element: ModdleElement, ownerId: string | und
   return undefined;
 }
 
+/** camunda:script in a listener: a JUEL script runs as the expression it is. */
+function readListenerScript(script: ModdleElement, ownerId: string | undefined, what: string, problems: ProblemCollector): ListenerImplementation | undefined {
+  const read = readScript(ownerId, what, text(script, 'scriptFormat'), text(script, 'value'), text(script, 'resource'), problems);
+  if (!read) return undefined;
+  return 'language' in read ? { type: 'script', script: read } : { type: 'expression', expression: read };
+}
+
 function readListeners(element: ModdleElement, moddleType: string, allowedEvents: readonly string[], problems: ProblemCollector): ListenerDef[] {
   const listeners: ListenerDef[] = [];
   for (const value of extensionValues(element)) {
@@ -60,7 +71,8 @@ function readListeners(element: ModdleElement, moddleType: string, allowedEvents
       continue;
     }
     if (value.script) {
-      problems.add(element.id, `Script listeners are not supported (${moddleType} on event '${event}')`);
+      const script = readListenerScript(value.script as ModdleElement, element.id, `the ${moddleType} of '${element.id ?? ''}' on '${event}'`, problems);
+      if (script) listeners.push({ event, implementation: script });
       continue;
     }
     const implementation = readImplementation(value, element.id, problems);
@@ -97,6 +109,18 @@ function readIoValue(parameter: ModdleElement, definition: ModdleElement | undef
             value: readIoValue(entry, entry.definition as ModdleElement | undefined, ownerId, problems),
           })),
         };
+      case 'camunda:Script': {
+        const read = readScript(
+          ownerId,
+          `the parameter '${text(parameter, 'name') ?? ''}' of '${ownerId ?? ''}'`,
+          text(definition, 'scriptFormat'),
+          text(definition, 'value'),
+          text(definition, 'resource'),
+          problems,
+        );
+        if (!read) return { type: 'null' };
+        return 'language' in read ? { type: 'script', script: read } : { type: 'expression', expression: read };
+      }
       default:
         problems.add(ownerId, `Unsupported input/output definition ${definition.$type}`);
         return { type: 'null' };

@@ -6,6 +6,7 @@ import { child, children, type ModdleElement, text } from './moddle-types.ts';
 import { readFormReference } from './forms.ts';
 import type { MultiInstanceDraft, NodeDraft } from './node-draft.ts';
 import { readCallActivity } from './call-activity.ts';
+import { DEFAULT_SCRIPT_FORMAT, readCondition, readScript } from './scripts.ts';
 import { type ProblemCollector, readExecutionListeners, readImplementation, readInputOutput, readPriority, readTaskListeners } from './parse-extensions.ts';
 
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
@@ -129,6 +130,12 @@ export function readElement(element: ModdleElement, scopeId: string, problems: P
     draft.taskPriority = readPriority(id, text(implementationSource, 'taskPriority'), 'taskPriority', problems);
   }
   if (kind === 'decisionTask') draft.decision = readDecisionTask(element, id, problems);
+  if (kind === 'scriptTask') {
+    const format = text(element, 'scriptFormat') ?? DEFAULT_SCRIPT_FORMAT;
+    draft.script = readScript(id, `script task '${id}'`, format, text(element, 'script'), text(element, 'resource'), problems);
+    // Camunda also reads the older camunda:resultVariableName.
+    draft.resultVariable = text(element, 'resultVariable') ?? text(element, 'resultVariableName');
+  }
   if (kind === 'expressionTask' || kind === 'delegateTask') {
     draft.implementation = readImplementation(implementationSource, id, problems);
     draft.resultVariable = text(implementationSource, 'resultVariable');
@@ -209,6 +216,8 @@ function classify(element: ModdleElement, definition: ModdleElement | undefined,
       return ['passThroughTask', 'task'];
     case 'bpmn:ManualTask':
       return ['passThroughTask', 'manualTask'];
+    case 'bpmn:ScriptTask':
+      return ['scriptTask', 'scriptTask'];
     case 'bpmn:ReceiveTask':
       return ['receiveTask', 'receiveTask'];
     case 'bpmn:CallActivity':
@@ -333,18 +342,14 @@ function readSignalName(definition: ModdleElement, id: string, problems: Problem
   return problems.expression(id, signal.name);
 }
 
-/** A conditional event's condition (an expression; script conditions belong to the scripts issue) and its variable filters. */
+/** A conditional event's condition (an expression or a script) and its variable filters. */
 function readConditional(definition: ModdleElement, id: string, problems: ProblemCollector): ConditionalDef | undefined {
   const condition = child(definition, 'condition');
   if (!condition) {
     problems.add(id, `Conditional event '${id}' must contain an expression for evaluation.`);
     return undefined;
   }
-  if (text(condition, 'language')) {
-    problems.add(id, `Script conditions are not supported on conditional event '${id}'; use an expression \${...}`);
-    return undefined;
-  }
-  const expression = problems.expression(id, (text(condition, 'body') ?? '').trim());
+  const expression = readCondition(condition, id, `the condition of conditional event '${id}'`, problems);
   if (!expression) return undefined;
   const variableEvents = text(definition, 'variableEvents');
   return {

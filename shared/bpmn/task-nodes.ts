@@ -1,5 +1,6 @@
 import type { CompiledExpression } from '../expression/index.ts';
 import type { ExpressionImplementation, Implementation, ListenerDef } from './element-parts.ts';
+import type { ScriptDef } from './script-def.ts';
 import type { FlowNodeBase, WithDefaultFlow } from './flow-node-base.ts';
 
 /** A user task: waits for its task to be completed. */
@@ -51,6 +52,16 @@ export interface ExpressionTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly resultVariable?: string;
 }
 
+/**
+ * A script task (Camunda's ScriptTaskActivityBehavior): runs its script, sets a non-null result as
+ * camunda:resultVariable, and leaves. A JUEL script is the expression it is.
+ */
+export interface ScriptTaskNode extends FlowNodeBase, WithDefaultFlow {
+  readonly kind: 'scriptTask';
+  readonly script: ScriptDef | CompiledExpression;
+  readonly resultVariable?: string;
+}
+
 /** A service-like task with camunda:class or camunda:delegateExpression: calls the delegate. */
 export interface DelegateTaskNode extends FlowNodeBase, WithDefaultFlow {
   readonly kind: 'delegateTask';
@@ -80,7 +91,7 @@ export interface DecisionTaskNode extends FlowNodeBase, WithDefaultFlow {
 }
 
 /** The task nodes. */
-export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | DelegateTaskNode | DecisionTaskNode | CallActivityNode;
+export type TaskNode = UserTaskNode | PassThroughTaskNode | ReceiveTaskNode | ExternalTaskNode | ExpressionTaskNode | ScriptTaskNode | DelegateTaskNode | DecisionTaskNode | CallActivityNode;
 
 /**
  * One camunda:in or camunda:out of a call activity: every variable (`variables="all"`), one variable

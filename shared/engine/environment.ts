@@ -1,5 +1,6 @@
 import type { DecisionResult } from '../dmn/evaluate.ts';
 import type { DelegateRegistry } from './delegates.ts';
+import type { ScriptRunner } from './script-runner.ts';
 import type { Variables } from './state.ts';
 
 /** The decision a business-rule task evaluates, ready to evaluate (pure: its DMN resource is parsed). */
@@ -31,4 +32,6 @@ export interface EngineEnvironment {
   defaultRetries?: number;
   /** The decisions business-rule tasks evaluate (absent: no process of this engine evaluates one). */
   decisions?: DecisionResolver;
+  /** Runs the models' JavaScript scripts (absent: no process of this engine has one). */
+  scripts?: ScriptRunner;
 }

@@ -20,6 +20,8 @@ export type EngineExceptionType =
   | 'FormFieldValidationException'
   | 'FormFieldValidatorException'
   | 'FormFieldConfigurationException'
+  /** A script failed, ran out of time or memory (Camunda's ScriptEvaluationException, a ProcessEngineException: 500). */
+  | 'ScriptEvaluationException'
   /** Java's own exception where Camunda lets it escape (a long form field given text): a 500 of that type. */
   | 'NumberFormatException';
 

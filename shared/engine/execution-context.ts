@@ -1,5 +1,5 @@
 import type { CompiledExpression } from '../expression/index.ts';
-import type { ProcessModel } from '../bpmn/model.ts';
+import type { Condition, ProcessModel } from '../bpmn/model.ts';
 import type { EngineEnvironment } from './environment.ts';
 import type { EngineEvent } from './events.ts';
 import type { ActivityInstanceState, ProcessInstanceState, Variables } from './state.ts';
@@ -29,7 +29,7 @@ export interface ExecutionContext {
   readonly model: ProcessModel;
   /** The process instance's identity, as delegate executions report it. */
   readonly state: Readonly<Pick<ProcessInstanceState, 'id' | 'definitionId' | 'businessKey' | 'tenantId' | 'caller' | 'root'>>;
-  readonly env: Pick<EngineEnvironment, 'newId' | 'registry' | 'decisions'>;
+  readonly env: Pick<EngineEnvironment, 'newId' | 'registry' | 'decisions' | 'scripts'>;
   readonly options: Readonly<RunOptions>;
   /** What happened so far, in order; listeners and tasks append to it. */
   readonly events: EngineEvent[];
@@ -37,7 +37,7 @@ export interface ExecutionContext {
   /** The scope instance a token lives in; throws for the process instance itself. */
   parentOf(instance: ActivityInstanceState): ActivityInstanceState;
   evaluate(expression: CompiledExpression, instance: ActivityInstanceState): unknown;
-  evaluateCondition(expression: CompiledExpression, instance: ActivityInstanceState): boolean;
+  evaluateCondition(condition: Condition, instance: ActivityInstanceState): boolean;
   /** Nearest scope (this node, then its ancestors) holding the variable. */
   variableOwner(instance: ActivityInstanceState, name: string): ActivityInstanceState | undefined;
   getVariable(instance: ActivityInstanceState, name: string): unknown;

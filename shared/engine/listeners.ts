@@ -2,6 +2,7 @@ import type { FlowNode, IoValue, ListenerDef } from '../bpmn/model.ts';
 import { createDelegateExecution, createExpressionContext } from './execution-facade.ts';
 import { evaluate } from '../expression/index.ts';
 import { invokeImplementation } from './invoke-implementation.ts';
+import { runScript } from './scripts.ts';
 import type { ExecutionContext } from './execution-context.ts';
 import type { ActivityInstanceState } from './state.ts';
 
@@ -11,6 +12,10 @@ export function fireExecutionListeners(ctx: ExecutionContext, instance: Activity
   for (const listener of listeners) {
     if (listener.event !== event) continue;
     ctx.events.push({ type: 'listener', event, activityId: elementId, activityInstanceId: instance.id });
+    if (listener.implementation.type === 'script') {
+      runScript(ctx, instance, listener.implementation.script, { eventName: event });
+      continue;
+    }
     const execution = createDelegateExecution(ctx, instance, event);
     invokeImplementation(ctx.env.registry, listener.implementation, 'notify', execution, (impl) =>
       evaluate(impl.expression, {
@@ -26,6 +31,8 @@ function evaluateIoValue(ctx: ExecutionContext, value: IoValue, instance: Activi
       return null;
     case 'expression':
       return ctx.evaluate(value.expression, instance);
+    case 'script':
+      return runScript(ctx, instance, value.script);
     case 'list':
       return value.items.map((item) => evaluateIoValue(ctx, item, instance));
     case 'map':

@@ -1,4 +1,6 @@
-import { defaultFlowOf, type FlowNode, type ProcessModel, type SequenceFlow } from '../bpmn/model.ts';
+import { type Condition, defaultFlowOf, type FlowNode, type ProcessModel, type SequenceFlow } from '../bpmn/model.ts';
+import { isScript } from '../bpmn/script-def.ts';
+import { runScriptCondition } from './scripts.ts';
 import { type CompiledExpression, evaluate, evaluateCondition } from '../expression/index.ts';
 import type { BehaviorContext, EnterOptions, LeaveOptions } from './behavior-context.ts';
 import { behaviorOf } from './behaviors/behavior-table.ts';
@@ -184,8 +186,9 @@ export class Runtime implements BehaviorContext {
     return evaluate(expression, createExpressionContext(this, instance));
   }
 
-  evaluateCondition(expression: CompiledExpression, instance: ActivityInstanceState): boolean {
-    return evaluateCondition(expression, createExpressionContext(this, instance));
+  evaluateCondition(condition: Condition, instance: ActivityInstanceState): boolean {
+    if (isScript(condition)) return runScriptCondition(this, instance, condition);
+    return evaluateCondition(condition, createExpressionContext(this, instance));
   }
 
   /** Nearest scope (this node, then its ancestors) holding the variable. */

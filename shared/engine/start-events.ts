@@ -3,6 +3,7 @@ import { evaluate, evaluateCondition, isUnresolvedIdentifier } from '../expressi
 import { getOwn, hasOwn } from './own-properties.ts';
 import type { Variables } from './state.ts';
 import { processEngineError } from './errors.ts';
+import { isScript } from '../bpmn/script-def.ts';
 import { scheduleTimer, type TimerSchedule } from './timers.ts';
 
 /**
@@ -43,6 +44,8 @@ export function conditionalStartHolds(start: StartEventNode, variables: Variable
   const conditional = start.conditional;
   if (!conditional) return false;
   if (conditional.variableName !== undefined && !hasOwn(variables, conditional.variableName)) return false;
+  // The parser refuses script conditions on a process's conditional start events.
+  if (isScript(conditional.condition)) throw processEngineError(`The script condition of start event '${start.id}' cannot be evaluated without an instance`);
   try {
     return evaluateCondition(conditional.condition, { resolve: (name) => (hasOwn(variables, name) ? { value: getOwn(variables, name)!.value } : undefined) });
   } catch (error) {

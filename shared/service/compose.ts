@@ -51,6 +51,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     signals: new SignalRepository(doc, config.tableName, env.now),
     handOvers: new HandOverRepository(doc, config.tableName, layout),
     bpmnLimits: config.bpmnLimits ?? DEFAULT_BPMN_LIMITS,
+    ...(config.scriptLimits ? { scriptLimits: config.scriptLimits } : {}),
     layout,
     instances: new InstanceRepository(doc, config.tableName, layout),
     items: new QueryItemRepository(doc, config.tableName, layout),

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { type BpmnLimits, DEFAULT_BPMN_LIMITS } from '../bpmn/limits.ts';
 import { indexLayoutFrom } from '../store/index-layout.ts';
+import { DEFAULT_SCRIPT_LIMITS, type ScriptLimits } from '../script/sandbox.ts';
 
 /** A revoked authorization or a deleted user counts in other containers within this many seconds. */
 export const DEFAULT_AUTH_CACHE_SECONDS = 5;
@@ -39,6 +40,9 @@ const EnvSchema = z.object({
   BPMN_MAX_ELEMENTS: whole(1, DEFAULT_BPMN_LIMITS.maxElements),
   BPMN_MAX_SCOPE_DEPTH: whole(1, DEFAULT_BPMN_LIMITS.maxScopeDepth),
   BPMN_MAX_EXPRESSION_LENGTH: whole(1, DEFAULT_BPMN_LIMITS.maxExpressionLength),
+  /** Limits of one script evaluation (shared/script/sandbox.ts). */
+  SCRIPT_TIME_LIMIT_MS: whole(1, DEFAULT_SCRIPT_LIMITS.timeMs, 60_000),
+  SCRIPT_MEMORY_LIMIT_MB: whole(1, DEFAULT_SCRIPT_LIMITS.memoryBytes / 1024 / 1024, 1024),
 });
 
 export interface EngineConfig {
@@ -62,6 +66,7 @@ export interface EngineConfig {
   indexShards: number;
   /** Limits on deployed models; the defaults when absent. */
   bpmnLimits?: BpmnLimits;
+  scriptLimits?: ScriptLimits;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -93,6 +98,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
     adminSecretArn: e.ADMIN_SECRET_ARN,
     indexShards: indexLayoutFrom(e.INDEX_SHARDS).shards,
+    scriptLimits: { timeMs: e.SCRIPT_TIME_LIMIT_MS, memoryBytes: e.SCRIPT_MEMORY_LIMIT_MB * 1024 * 1024 },
     bpmnLimits: { maxElements: e.BPMN_MAX_ELEMENTS, maxScopeDepth: e.BPMN_MAX_SCOPE_DEPTH, maxExpressionLength: e.BPMN_MAX_EXPRESSION_LENGTH },
   };
 }

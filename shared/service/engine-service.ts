@@ -12,6 +12,8 @@ import type { QueuePublisher } from '../queue/publisher.ts';
 import { ENGINE_METRIC, MetricsRecorder, newAssignees } from './engine-metrics.ts';
 import type { MetricRepository } from '../store/metric-repository.ts';
 import { DecisionModels, PreparedDecisions } from './decision-resolution.ts';
+import { PreparedScripts } from './script-preparation.ts';
+import { DEFAULT_SCRIPT_LIMITS, type ScriptLimits } from '../script/sandbox.ts';
 import type { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 import type { DefinitionRecord, DefinitionRepository } from '../store/definition-repository.ts';
 import type { InstanceRepository, StoredInstance } from '../store/instance-repository.ts';
@@ -50,6 +52,8 @@ export interface EngineServiceDeps {
   layout: IndexLayout;
   /** What a deployed model may hold. */
   bpmnLimits: BpmnLimits;
+  /** Time and memory one script evaluation may take (default: shared/script/sandbox.ts). */
+  scriptLimits?: ScriptLimits;
   instances: InstanceRepository;
   items: QueryItemRepository;
   /** Comments and attachments of tasks and instances. */
@@ -89,6 +93,7 @@ export class EngineService {
   /** Parsed DMN resources, shared by business-rule tasks and POST …/evaluate. */
   readonly decisionModels: DecisionModels;
   private readonly preparedDecisions: PreparedDecisions;
+  private readonly preparedScripts: PreparedScripts;
 
   /** Camunda's engine metrics, counted by this container until the invocation's end flushes them. */
   readonly metrics = new MetricsRecorder();
@@ -98,7 +103,8 @@ export class EngineService {
     this.preparedDecisions = new PreparedDecisions(deps.decisions, this.decisionModels, (counts) => this.countDecisionEvaluation(counts));
     // The engine's one impure input for decisions: what this service resolved before an operation runs
     // (its own environment: two services sharing one deps object each see their own resolutions).
-    this.engineEnv = { ...deps.env, decisions: this.preparedDecisions };
+    this.preparedScripts = new PreparedScripts(deps.definitions, deps.scriptLimits ?? DEFAULT_SCRIPT_LIMITS);
+    this.engineEnv = { ...deps.env, decisions: this.preparedDecisions, scripts: this.preparedScripts };
   }
 
   private readonly engineEnv: EngineEnvironment;
@@ -147,10 +153,10 @@ export class EngineService {
     for (const id of ids) this.definitionCache.delete(id);
   }
 
-  /** A definition's model, with the decisions of its business-rule tasks resolved for the operations about to run on it. */
+  /** A definition's model, with its decisions resolved and its scripts made ready for the operations about to run on it. */
   async model(definition: DefinitionRecord): Promise<ProcessModel> {
     const model = await this.deps.models.get(definition);
-    await this.preparedDecisions.prepare(definition, model);
+    await Promise.all([this.preparedDecisions.prepare(definition, model), this.preparedScripts.prepare(definition, model)]);
     return model;
   }
 

@@ -10,7 +10,7 @@ import { eventBasedGatewayBehavior } from './event-based-gateway.ts';
 import { exclusiveGatewayBehavior, inclusiveGatewayBehavior, parallelGatewayBehavior } from './gateways.ts';
 import { multiInstanceBodyBehavior } from './multi-instance-body.ts';
 import { passThroughBehavior } from './pass-through.ts';
-import { delegateTaskBehavior, expressionTaskBehavior } from './service-tasks.ts';
+import { delegateTaskBehavior, expressionTaskBehavior, scriptTaskBehavior } from './service-tasks.ts';
 import { decisionTaskBehavior } from './decision-task.ts';
 import { signalThrowBehavior } from './signals.ts';
 import { startEventBehavior } from './start-event.ts';
@@ -55,6 +55,7 @@ export const BEHAVIORS = {
   externalTask: externalTaskBehavior,
   expressionTask: expressionTaskBehavior,
   decisionTask: decisionTaskBehavior,
+  scriptTask: scriptTaskBehavior,
   delegateTask: delegateTaskBehavior,
   callActivity: callActivityBehavior,
   subProcess: subProcessBehavior,

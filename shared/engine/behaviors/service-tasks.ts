@@ -1,4 +1,6 @@
-import type { DelegateTaskNode, ExpressionTaskNode } from '../../bpmn/model.ts';
+import type { DelegateTaskNode, ExpressionTaskNode, ScriptTaskNode } from '../../bpmn/model.ts';
+import { isScript } from '../../bpmn/script-def.ts';
+import { runScript } from '../scripts.ts';
 import { evaluate } from '../../expression/index.ts';
 import type { BehaviorContext } from '../behavior-context.ts';
 import { BpmnError } from '../delegates.ts';
@@ -29,6 +31,16 @@ export const expressionTaskBehavior: Behavior<ExpressionTaskNode> = {
     runAndLeave(ctx, instance, () => {
       const result = evaluate(node.implementation.expression, createExpressionContext(ctx, instance));
       if (node.resultVariable) ctx.setVariable(instance, node.resultVariable, result);
+    });
+  },
+};
+
+/** A script task runs its script, sets a non-null result as its result variable and leaves (Camunda's ScriptTaskActivityBehavior). */
+export const scriptTaskBehavior: Behavior<ScriptTaskNode> = {
+  execute(ctx, instance, node) {
+    runAndLeave(ctx, instance, () => {
+      const result = isScript(node.script) ? runScript(ctx, instance, node.script) : evaluate(node.script, createExpressionContext(ctx, instance));
+      if (result !== null && result !== undefined && node.resultVariable) ctx.setVariable(instance, node.resultVariable, result);
     });
   },
 };
