@@ -4,7 +4,9 @@
  * CREATE_INSTANCE to evaluate it, UPDATE to change its history time to live.
  */
 import type { AuthContext } from '../auth/auth-context.ts';
-import type { DecisionResult } from '../dmn/evaluate.ts';
+import type { DecisionResult, TracedEvaluation } from '../dmn/evaluate.ts';
+import { decisionRef, definitionsOfGraph } from '../service/decision-resolution.ts';
+import { decisionHistoryRecords } from '../store/decision-history.ts';
 import { EngineError } from '../engine/errors.ts';
 import { decisionEvaluationCounts } from '../service/engine-metrics.ts';
 import type { Variables } from '../engine/state.ts';
@@ -71,17 +73,23 @@ export async function setDecisionHistoryTimeToLive(app: AppContext, caller: Auth
 /**
  * POST …/evaluate: CREATE_INSTANCE on the decision. A failing evaluation is Camunda's
  * EvaluateDecisionCmd wrapper (evaluated by id, so its key reads 'null'), the DMN error as its cause.
+ * The decision and those it required are recorded as historic decision instances, with the caller.
  */
 export async function evaluateDecisionDefinition(app: AppContext, caller: AuthContext, input: { ref: DecisionRef; variables: Variables }): Promise<DecisionResult> {
   const decision = await decisionOf(app, caller, input.ref, 'CREATE_INSTANCE');
-  const [model, { evaluateDecision }] = await Promise.all([app.engine.decisionModels.get(decision), import('../dmn/evaluate.ts')]);
+  const { engine } = app;
+  const [model, { evaluateDecisionTraced }] = await Promise.all([engine.decisionModels.get(decision), import('../dmn/evaluate.ts')]);
+  let traced: TracedEvaluation;
   try {
-    const result = evaluateDecision(model, decision.key, input.variables);
-    app.engine.countDecisionEvaluation(decisionEvaluationCounts(model, decision.key));
-    return result;
+    traced = evaluateDecisionTraced(model, decision.key, input.variables);
   } catch (error) {
     throw Object.assign(new RequestError(500, `Cannot evaluate decision ${decision.id}: Exception while evaluating decision with key 'null'`, 'RestException', 0), { cause: error });
   }
+  engine.countDecisionEvaluation(decisionEvaluationCounts(model, decision.key));
+  const definitions = await definitionsOfGraph(engine.deps.decisions, decision, model);
+  const evaluations = traced.evaluated.map((evaluated) => ({ id: engine.env.newId(), definition: definitions.get(evaluated.decisionKey) ?? decisionRef(decision), evaluated }));
+  await engine.deps.decisionHistory.put(decisionHistoryRecords(evaluations, { time: engine.env.now(), userId: caller.userId }, engine.env.newId));
+  return traced.result;
 }
 
 // ---- queries ----------------------------------------------------------------------------------

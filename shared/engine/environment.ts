@@ -1,12 +1,29 @@
-import type { DecisionResult } from '../dmn/evaluate.ts';
+import type { DecisionResult, EvaluatedDecision } from '../dmn/evaluate.ts';
 import type { DelegateRegistry } from './delegates.ts';
 import type { ScriptRunner } from './script-runner.ts';
 import type { Variables } from './state.ts';
 
+/** The deployed decision definition an evaluated decision belongs to, as its history names it. */
+export interface DecisionDefinitionRef {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string | null;
+  readonly decisionRequirementsDefinitionId: string | null;
+  readonly decisionRequirementsDefinitionKey: string | null;
+  readonly tenantId: string | null;
+}
+
+/** One evaluated decision (the decision itself or one it requires) with its definition. */
+export interface DecisionEvaluation {
+  readonly definition: DecisionDefinitionRef;
+  readonly evaluated: EvaluatedDecision;
+}
+
 /** The decision a business-rule task evaluates, ready to evaluate (pure: its DMN resource is parsed). */
 export interface ResolvedDecision {
   readonly key: string;
-  evaluate(variables: Readonly<Variables>): DecisionResult;
+  /** The result, and every decision evaluated for it, the decision itself first. */
+  evaluate(variables: Readonly<Variables>): { result: DecisionResult; evaluations: readonly DecisionEvaluation[] };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DecisionEvaluation } from './environment.ts';
 import type { CallerState, Variables } from './state.ts';
 
 /**
@@ -14,6 +15,11 @@ export type EngineEvent =
   | { type: 'taskComplete'; taskId: string; time: number }
   | { type: 'taskDelete'; taskId: string; time: number }
   | { type: 'listener'; event: string; activityId: string; activityInstanceId: string }
+  /**
+   * A business-rule task evaluated a decision: each evaluated decision (the decision itself first,
+   * then those it requires) with the id its historic decision instance gets.
+   */
+  | { type: 'decisionEvaluated'; activityId: string; activityInstanceId: string; time: number; decisions: readonly (DecisionEvaluation & { readonly id: string })[] }
   /**
    * A signal throw event broadcast a signal. Other instances and signal start events receive it after
    * this operation is stored, through a broadcast job written with it (shared/service/signal-broadcast.ts);

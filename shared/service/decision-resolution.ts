@@ -8,7 +8,7 @@
  */
 import type { DecisionTaskNode, ProcessModel } from '../bpmn/model.ts';
 import type { DecisionRequirementsModel } from '../dmn/model.ts';
-import type { DecisionResolver, ResolvedDecision } from '../engine/environment.ts';
+import type { DecisionDefinitionRef, DecisionResolver, ResolvedDecision } from '../engine/environment.ts';
 import { processEngineError } from '../engine/errors.ts';
 import { decisionEvaluationCounts } from './engine-metrics.ts';
 import type { DecisionDefinitionRecord, DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
@@ -91,15 +91,47 @@ export class PreparedDecisions implements DecisionResolver {
     }
     // Camunda's DecisionDefinitionNotFoundException, which every resource answers as the ProcessEngineException it is.
     if (!decision) return processEngineError(`${missing}: decisionDefinition is null`);
-    const [model, { evaluateDecision }] = await Promise.all([this.models.get(decision), import('../dmn/evaluate.ts')]);
+    const [model, { evaluateDecisionTraced }] = await Promise.all([this.models.get(decision), import('../dmn/evaluate.ts')]);
     const counts = decisionEvaluationCounts(model, key);
+    const definitions = await definitionsOfGraph(this.decisions, decision, model);
     return {
       key,
       evaluate: (variables) => {
-        const result = evaluateDecision(model, key, variables);
+        const { result, evaluated } = evaluateDecisionTraced(model, key, variables);
         this.evaluated(counts);
-        return result;
+        return { result, evaluations: evaluated.map((one) => ({ definition: definitions.get(one.decisionKey) ?? decisionRef(decision), evaluated: one })) };
       },
     };
   }
+}
+
+/** What a decision's history names of its definition. */
+export function decisionRef(decision: DecisionDefinitionRecord): DecisionDefinitionRef {
+  const { id, key, name, decisionRequirementsDefinitionId, decisionRequirementsDefinitionKey, tenantId } = decision;
+  return { id, key, name, decisionRequirementsDefinitionId, decisionRequirementsDefinitionKey, tenantId };
+}
+
+/**
+ * The definitions of a decision and of those it requires, by key: the required ones were deployed
+ * from the same resource, so they are the versions of their keys in the decision's deployment.
+ */
+export async function definitionsOfGraph(decisions: DecisionDefinitionRepository, decision: DecisionDefinitionRecord, model: DecisionRequirementsModel): Promise<Map<string, DecisionDefinitionRef>> {
+  const byKey = new Map<string, DecisionDefinitionRef>([[decision.key, decisionRef(decision)]]);
+  const byId = new Map(model.decisions.map((one) => [one.id, one]));
+  const required = new Set<string>();
+  const visit = (key: string) => {
+    for (const next of byId.get(key)?.requiredDecisions ?? []) {
+      if (required.has(next) || next === decision.key) continue;
+      required.add(next);
+      visit(next);
+    }
+  };
+  visit(decision.key);
+  await Promise.all(
+    [...required].map(async (key) => {
+      const found = (await decisions.ofKey(key, decision.tenantId)).find((one) => one.deploymentId === decision.deploymentId);
+      if (found) byKey.set(key, decisionRef(found));
+    }),
+  );
+  return byKey;
 }

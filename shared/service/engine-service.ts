@@ -20,6 +20,8 @@ import type { InstanceRepository, StoredInstance } from '../store/instance-repos
 import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import { activityHistoryItems } from '../store/activity-history.ts';
+import { decisionHistoryItems } from '../store/decision-history.ts';
+import type { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
 import type { NoteRepository } from '../store/note-repository.ts';
 import type { SchemaLogRepository } from '../store/schema-log.ts';
 import type { StartEventRepository } from '../store/start-event-items.ts';
@@ -41,6 +43,8 @@ export interface EngineServiceDeps {
   definitions: DefinitionRepository;
   /** The deployed DMN decisions. */
   decisions: DecisionDefinitionRepository;
+  /** The decisions evaluated (Camunda's historic decision instances). */
+  decisionHistory: DecisionHistoryRepository;
   /** Where the engine's metrics are added up (absent: they are counted and dropped). */
   metrics?: MetricRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
@@ -192,7 +196,7 @@ export class EngineService {
     const handOvers = callHandOvers(this, result.events, undefined, result.state, calls);
     await rehearseCallerEffects(this, handOvers);
     const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
-    const history = this.deps.instances.putActions(activityHistoryItems(result.events, undefined, result.state, model, this.deps.layout));
+    const history = this.deps.instances.putActions(this.historyItems(result.events, undefined, result.state, model));
     const { broadcasts, actions } = this.handOver(result.events, [...extra, ...stored.actions]);
     await this.deps.instances.create(result.state, model, actions, history);
     this.countActivities(result.events);
@@ -215,7 +219,7 @@ export class EngineService {
     const handOvers = callHandOvers(this, events, previous.state, state, calls);
     await rehearseCallerEffects(this, handOvers);
     const stored = this.deps.handOvers.writeActions(handOvers, this.env.newId, this.env.now());
-    const history = this.deps.instances.putActions(activityHistoryItems(events, previous.state, state, model, this.deps.layout));
+    const history = this.deps.instances.putActions(this.historyItems(events, previous.state, state, model));
     const { broadcasts, actions } = this.handOver(events, [...extra, ...stored.actions]);
     await this.deps.instances.save(previous, state, model, actions, history);
     this.countActivities(events);
@@ -223,6 +227,11 @@ export class EngineService {
     await this.dispatchNewJobs(previous.state, state);
     await this.dispatchBroadcasts(broadcasts);
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);
+  }
+
+  /** The activity and decision history an operation's events add, written with the instance. */
+  private historyItems(events: readonly EngineEvent[], before: ProcessInstanceState | undefined, after: ProcessInstanceState, model: ProcessModel) {
+    return [...activityHistoryItems(events, before, after, model, this.deps.layout), ...decisionHistoryItems(events, after, this.deps.layout, this.env.newId)];
   }
 
   /**

@@ -85,6 +85,8 @@ interface Fixture {
   attachmentId: string;
   /** One activity instance of the instance's history. */
   historicActivityId: string;
+  /** The evaluation over REST of DECISION_KEY by the administrator. */
+  historicDecisionId: string;
   /** DECISION_KEY deployed without a tenant (and once more for TENANT), in the graph GRAPH_KEY. */
   decisionId: string;
   graphId: string;
@@ -435,6 +437,9 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /history/activity-instance/count': { path: '/history/activity-instance/count' },
     'POST /history/activity-instance/count': { path: '/history/activity-instance/count', body: {} },
     'GET /history/activity-instance/{id}': { path: `/history/activity-instance/${f.historicActivityId}` },
+    'GET /history/decision-instance': { path: '/history/decision-instance' },
+    'GET /history/decision-instance/count': { path: '/history/decision-instance/count' },
+    'GET /history/decision-instance/{id}': { path: `/history/decision-instance/${f.historicDecisionId}?includeInputs=true&includeOutputs=true` },
     'GET /history/process-instance/report': { path: '/history/process-instance/report?reportType=duration&periodUnit=month' },
     'POST /history/process-instance': { path: '/history/process-instance', body: {} },
     'POST /history/process-instance/count': { path: '/history/process-instance/count', body: {} },
@@ -645,6 +650,8 @@ describe('security of every route', () => {
     // One that names no instance: its task alone decides who may read it.
     await ok(asAdmin('POST', { path: `/task/${task.id}/comment/create`, body: { message: SECRET } }));
     const [historicActivity] = await ok(asAdmin('GET', { path: `/history/activity-instance?processInstanceId=${pi}&activityId=approve` }));
+    await ok(asAdmin('POST', { path: `/decision-definition/key/${DECISION_KEY}/evaluate`, body: { variables: {} } }));
+    const [historicDecision] = await ok(asAdmin('GET', { path: `/history/decision-instance?decisionDefinitionKey=${DECISION_KEY}` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
       deploymentId: deployment.id,
@@ -664,6 +671,7 @@ describe('security of every route', () => {
       commentId: comment.id,
       attachmentId: attachment.id,
       historicActivityId: historicActivity.id,
+      historicDecisionId: historicDecision.id,
       decisionId: Object.values<{ id: string; key: string }>(decisionDeployment.deployedDecisionDefinitions).find((d) => d.key === DECISION_KEY)!.id,
       graphId: Object.keys(decisionDeployment.deployedDecisionRequirementsDefinitions)[0]!,
       decisionDeploymentIds: [decisionDeployment.id, tenantDecisionDeployment.id],

@@ -77,6 +77,14 @@ export const KNOWN_SCHEMA_ERRORS: KnownSchemaError[] = [
       schemas.VariableValueDto.properties.valueInfo.nullable = true;
     },
   },
+  ...['HistoricDecisionInputInstanceDto', 'HistoricDecisionOutputInstanceDto'].map((schema) => ({
+    schema,
+    source: `engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/dto/history/${schema}.java`,
+    why: "`value` is set by VariableValueDto.fromTypedValue to the typed value's own value (a string, a number, a boolean…), as for every variable; the document types it as an object.",
+    apply: (schemas: Record<string, { properties: { value: Record<string, unknown> } }>) => {
+      delete schemas[schema]!.properties.value.type;
+    },
+  })),
 ];
 
 /**

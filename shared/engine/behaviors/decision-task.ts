@@ -18,7 +18,10 @@ export const decisionTaskBehavior: Behavior<DecisionTaskNode> = {
     if (decision instanceof Error) throw decision;
     let result: DecisionResult;
     try {
-      result = decision.evaluate(ctx.visibleVariables(instance));
+      const evaluation = decision.evaluate(ctx.visibleVariables(instance));
+      result = evaluation.result;
+      const decisions = evaluation.evaluations.map((evaluated) => ({ ...evaluated, id: ctx.env.newId() }));
+      ctx.events.push({ type: 'decisionEvaluated', activityId: node.id, activityInstanceId: instance.id, time: ctx.now(), decisions });
     } catch (error) {
       throw processEngineError((error as Error).message);
     }

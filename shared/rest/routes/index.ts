@@ -24,6 +24,7 @@ import { schemaLogRoutes } from './schema-log.ts';
 import { suspensionRoutes } from './suspension.ts';
 import { definitionDeletionRoutes } from './definition-deletion.ts';
 import { activityHistoryRoutes } from './activity-history.ts';
+import { decisionHistoryRoutes } from './decision-history.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
 import { decisionDefinitionRoutes } from './decision-definition.ts';
@@ -58,6 +59,7 @@ export const allRoutes: Route[] = [
   ...suspensionRoutes,
   ...definitionDeletionRoutes,
   ...activityHistoryRoutes,
+  ...decisionHistoryRoutes,
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
   ...decisionDefinitionRoutes,

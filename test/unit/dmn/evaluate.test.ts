@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type DecisionResult, evaluateDecision } from '../../../shared/dmn/evaluate.ts';
+import { type DecisionResult, evaluateDecision, evaluateDecisionTraced } from '../../../shared/dmn/evaluate.ts';
 import { parseDmn } from '../../../shared/dmn/parse-dmn.ts';
 import type { TypedValue } from '../../../shared/engine/state.ts';
 
@@ -169,5 +169,61 @@ describe('DMN resources Camunda refuses, refused with the element named', () => 
     expect(ttl!.historyTimeToLive).toBe(180);
     const [tagged] = (await parseDmn(fixture('versionTag.dmn'), 'x.dmn')).decisions;
     expect(tagged!.versionTag).toBe('1.0.0');
+  });
+});
+
+describe('what an evaluation leaves in the history (DefaultDmnHistoryEventProducer)', () => {
+  const traced = async (file: string, variables: Record<string, unknown>, decisionId = 'decision') => {
+    const model = await parseDmn(fixture(file), file);
+    return evaluateDecisionTraced(model, decisionId, Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typed(v)])));
+  };
+
+  it('records the decision first, then each required decision, with their inputs and the matching rules’ outputs', async () => {
+    // when
+    const { evaluated } = await traced('drg.dmn', { temperature: 35, dayType: 'WeekDay' }, 'dish-decision');
+
+    // then
+    expect(evaluated.map((one) => one.decisionKey)).toEqual(['dish-decision', 'season', 'guestCount']);
+    expect(evaluated[1]).toMatchObject({
+      inputs: [{ clauseId: 'temperatureInput', clauseName: 'Weather in Celsius', value: { type: 'Integer', value: 35 } }],
+      outputs: [{ clauseId: 'seasonOutput', clauseName: 'season', ruleOrder: 1, variableName: 'season', value: { type: 'String', value: 'Summer' } }],
+      collectResultValue: null,
+    });
+    expect(evaluated[0]!.inputs.map((input) => [input.clauseId, input.value.value])).toEqual([
+      ['seasonInput', 'Summer'],
+      ['guestCountInput', 4],
+    ]);
+    expect(evaluated[0]!.outputs).toEqual([expect.objectContaining({ clauseId: 'output1', variableName: 'desiredDish', value: { type: 'String', value: 'Steak' }, ruleOrder: 1 })]);
+  });
+
+  it('records every matching rule, before the hit policy picks, numbered from 1', async () => {
+    // when: FIRST keeps one of the two matching rules
+    const { result, evaluated } = await traced('HitPolicyTest.first.single.dmn', { input1: false, input2: true, input3: true, output1: 'a', output2: 'b', output3: 'c' });
+
+    // then
+    expect(result).toHaveLength(1);
+    expect(evaluated[0]!.outputs.map((output) => [output.ruleId, output.ruleOrder, output.value.value])).toEqual([
+      ['rule2', 1, 'b'],
+      ['rule3', 2, 'c'],
+    ]);
+  });
+
+  it('records a COLLECT aggregate as its collect result value', async () => {
+    const { evaluated } = await traced('HitPolicyTest.collect.sum.single.dmn', { input1: true, input2: true, input3: false, output1: 10, output2: 20, output3: 30 });
+    expect(evaluated[0]!.collectResultValue).toBe(30);
+    expect(evaluated[0]!.outputs).toHaveLength(2);
+  });
+
+  it('records a literal expression as one output without clause or rule', async () => {
+    const model = await parseDmn(fixture('scala_literal_expression_date_typed.dmn'), 'x.dmn');
+    const { evaluated } = evaluateDecisionTraced(model, 'Lit_Date_Conversion', { date1: { type: 'Date', value: '2019-08-22T10:10:10.000Z' } });
+    expect(evaluated).toEqual([
+      {
+        decisionKey: 'Lit_Date_Conversion',
+        inputs: [],
+        outputs: [{ clauseId: null, clauseName: null, ruleId: null, ruleOrder: null, variableName: 'foo', value: { type: 'Date', value: '2019-08-22T10:10:10.000Z' } }],
+        collectResultValue: null,
+      },
+    ]);
   });
 });
