@@ -6,8 +6,8 @@ export type ScriptTarget = 'execution' | 'task';
 
 /** What a script is given: its global names, resolved on use, and the methods of its objects. */
 export interface ScriptScope {
-  /** The names of the variables visible from the script's scope (nearest first, each once). */
-  readonly variableNames: readonly string[];
+  /** Whether a variable of this name is visible from the script's scope (asked when the script uses the name). */
+  has(name: string): boolean;
   readonly hasTask: boolean;
   /** A variable's value (plain JS: dates as Date) or undefined when there is none. */
   variable(name: string): unknown;

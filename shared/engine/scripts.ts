@@ -43,11 +43,6 @@ export function runScriptCondition(ctx: ExecutionContext, instance: ActivityInst
   return result;
 }
 
-/** Camunda's tryEvaluate: a script condition that fails to evaluate is false (a conditional event keeps waiting). */
-export function isScriptEvaluationFailure(error: unknown): boolean {
-  return error instanceof EngineError && error.type === 'ScriptEvaluationException';
-}
-
 function javaClassOf(value: unknown): string {
   if (typeof value === 'string') return 'java.lang.String';
   if (typeof value === 'number') return Number.isInteger(value) ? 'java.lang.Integer' : 'java.lang.Double';
@@ -101,7 +96,7 @@ function scriptScope(ctx: ExecutionContext, instance: ActivityInstanceState, opt
     },
   } satisfies Record<string, (args: readonly unknown[]) => unknown>;
   return {
-    variableNames: Object.keys(visible()),
+    has: (name) => ctx.variableOwner(instance, name) !== undefined,
     hasTask: task !== undefined,
     variable: (name) => scriptValue(getOwn(visible(), name)),
     invoke(target, method, args) {

@@ -29,7 +29,7 @@ export class PreparedScripts implements ScriptRunner {
     if (this.deployments.size > 1000) this.deployments.clear();
     this.deployments.set(definition.id, definition.deploymentId);
     if (!this.sandbox) {
-      this.sandbox = import('../script/sandbox.ts').then(({ ScriptSandbox }) => ScriptSandbox.load());
+      this.sandbox = import('../script/sandbox.ts').then(({ ScriptSandbox }) => ScriptSandbox.load(this.limits.memoryBytes));
       // A failed load is tried again by the next operation.
       this.sandbox.catch(() => {
         this.sandbox = undefined;
@@ -39,6 +39,14 @@ export class PreparedScripts implements ScriptRunner {
     const [sandbox] = await Promise.all([loading, ...model.scripts.map((script) => this.loadResource(definition.deploymentId, script))]);
     await sandbox.ready();
     this.current = sandbox;
+  }
+
+  /** Ends the sandbox's worker thread, if one was started. */
+  async close(): Promise<void> {
+    const sandbox = this.sandbox;
+    this.sandbox = undefined;
+    this.current = undefined;
+    await (await sandbox?.catch(() => undefined))?.close();
   }
 
   /** The loaded sandbox (prepare has awaited it). */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBpmn, type ProcessModel } from '../../../shared/bpmn/index.ts';
 import type { BpmnParseError } from '../../../shared/bpmn/errors.ts';
-import { EngineError, startProcessInstance } from '../../../shared/engine/index.ts';
+import { EngineError, modifyVariables, startProcessInstance } from '../../../shared/engine/index.ts';
 import { DEFAULT_SCRIPT_LIMITS } from '../../../shared/script/sandbox.ts';
 import { PreparedScripts } from '../../../shared/service/script-preparation.ts';
 import type { DefinitionRepository } from '../../../shared/store/definition-repository.ts';
@@ -229,15 +229,34 @@ describe('script listeners, mappings and conditions', () => {
     await expect(start(body("'yes'"), { amount: int(5) })).rejects.toThrow('condition script returns non-Boolean: result has class java.lang.String and not java.lang.Boolean');
   });
 
-  it('lets a conditional event wait while its script condition fails or is false (ScriptCondition#tryEvaluate)', async () => {
-    // when
+  it('lets a conditional event wait while its script condition is false, and go on once a variable change makes it true', async () => {
+    // given
     const driver = await start(
       `<startEvent id="s"/>${flow('s', 'waitFor')}
-       <intermediateCatchEvent id="waitFor"><conditionalEventDefinition><condition xsi:type="tFormalExpression" language="javascript">ready.length &gt; 0</condition></conditionalEventDefinition></intermediateCatchEvent>${flow('waitFor', 'after')}<userTask id="after"/>`,
+       <intermediateCatchEvent id="waitFor"><conditionalEventDefinition><condition xsi:type="tFormalExpression" language="javascript">typeof ready !== 'undefined' &amp;&amp; ready &gt; 2</condition></conditionalEventDefinition></intermediateCatchEvent>${flow('waitFor', 'after')}<userTask id="after"/>`,
     );
-
-    // then: `ready` does not exist yet, the script fails, the event waits
     expect(driver.shape).toBe('root{waitFor}');
+
+    // when
+    driver.apply(modifyVariables(driver.state, driver.model, { ready: int(1) }, [], driver.env));
+
+    // then
+    expect(driver.shape).toBe('root{waitFor}');
+
+    // when
+    driver.apply(modifyVariables(driver.state, driver.model, { ready: int(3) }, [], driver.env));
+
+    // then
+    expect(driver.shape).toBe('root{after}');
+  });
+
+  it("fails the operation when a conditional event's script condition fails (Camunda forgives no JavaScript failure)", async () => {
+    await expect(
+      start(
+        `<startEvent id="s"/>${flow('s', 'waitFor')}
+       <intermediateCatchEvent id="waitFor"><conditionalEventDefinition><condition xsi:type="tFormalExpression" language="javascript">ready.length &gt; 0</condition></conditionalEventDefinition></intermediateCatchEvent>${flow('waitFor', 'after')}<userTask id="after"/>`,
+      ),
+    ).rejects.toThrow(/:ReferenceError: 'ready' is not defined$/);
   });
 });
 
