@@ -10,6 +10,7 @@ import { createDocumentClient } from '../store/client.ts';
 import { DefinitionRepository } from '../store/definition-repository.ts';
 import { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 import { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
+import { TaskHistoryRepository } from '../store/task-history-repository.ts';
 import { MetricRepository } from '../store/metric-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { NoteRepository } from '../store/note-repository.ts';
@@ -48,6 +49,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     definitions,
     decisions: new DecisionDefinitionRepository(doc, config.tableName, definitions),
     decisionHistory: new DecisionHistoryRepository(doc, config.tableName, layout),
+    taskHistory: new TaskHistoryRepository(doc, config.tableName, layout),
     metrics: new MetricRepository(doc, config.tableName, layout),
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),

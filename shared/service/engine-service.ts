@@ -21,6 +21,8 @@ import type { QueryItemRepository } from '../store/query-items.ts';
 import type { IndexLayout } from '../store/index-layout.ts';
 import { activityHistoryItems } from '../store/activity-history.ts';
 import { decisionHistoryItems } from '../store/decision-history.ts';
+import { taskHistoryItems } from '../store/task-history.ts';
+import type { TaskHistoryRepository } from '../store/task-history-repository.ts';
 import type { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
 import type { NoteRepository } from '../store/note-repository.ts';
 import type { SchemaLogRepository } from '../store/schema-log.ts';
@@ -45,6 +47,8 @@ export interface EngineServiceDeps {
   decisions: DecisionDefinitionRepository;
   /** The decisions evaluated (Camunda's historic decision instances). */
   decisionHistory: DecisionHistoryRepository;
+  /** The user tasks, kept after they end (Camunda's historic task instances). */
+  taskHistory: TaskHistoryRepository;
   /** Where the engine's metrics are added up (absent: they are counted and dropped). */
   metrics?: MetricRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
@@ -229,9 +233,14 @@ export class EngineService {
     await deliverHandOvers(this, handOvers, calls, stored.groupIds);
   }
 
-  /** The activity and decision history an operation's events add, written with the instance. */
+  /** The activity, task and decision history an operation adds, written with the instance. */
   private historyItems(events: readonly EngineEvent[], before: ProcessInstanceState | undefined, after: ProcessInstanceState, model: ProcessModel) {
-    return [...activityHistoryItems(events, before, after, model, this.deps.layout), ...decisionHistoryItems(events, after, this.deps.layout, this.env.newId)];
+    const { layout } = this.deps;
+    return [
+      ...activityHistoryItems(events, before, after, model, layout),
+      ...taskHistoryItems(events, before, after, model, layout, this.env.now()),
+      ...decisionHistoryItems(events, after, layout, this.env.newId),
+    ];
   }
 
   /**

@@ -25,6 +25,7 @@ import { suspensionRoutes } from './suspension.ts';
 import { definitionDeletionRoutes } from './definition-deletion.ts';
 import { activityHistoryRoutes } from './activity-history.ts';
 import { decisionHistoryRoutes } from './decision-history.ts';
+import { taskHistoryRoutes } from './task-history.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
 import { decisionDefinitionRoutes } from './decision-definition.ts';
@@ -60,6 +61,7 @@ export const allRoutes: Route[] = [
   ...definitionDeletionRoutes,
   ...activityHistoryRoutes,
   ...decisionHistoryRoutes,
+  ...taskHistoryRoutes,
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
   ...decisionDefinitionRoutes,

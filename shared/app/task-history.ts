@@ -1,0 +1,239 @@
+/**
+ * Historic task instances (Camunda's HistoricTaskInstanceQuery): every user task from its creation
+ * to its completion or deletion, kept after its instance ends. Readable with READ on the historic
+ * process instance or READ_HISTORY on its definition, within the caller's tenants.
+ */
+import type { AuthContext } from '../auth/auth-context.ts';
+import { sqlLike } from '../query/sql-like.ts';
+import type { HistoricTaskRecord } from '../store/task-history.ts';
+import { mayReadHistory } from './access.ts';
+import type { AppContext, UseCase } from './app-context.ts';
+import { EngineError } from '../engine/errors.ts';
+import { type Paging, pageOf } from './result-page.ts';
+
+export type { HistoricTaskRecord };
+
+export interface TaskHistoryFilter {
+  taskId?: string;
+  taskParentTaskId?: string;
+  processInstanceId?: string;
+  rootProcessInstanceId?: string;
+  processInstanceBusinessKey?: string;
+  processInstanceBusinessKeyIn?: readonly string[];
+  processInstanceBusinessKeyLike?: string;
+  executionId?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  processDefinitionName?: string;
+  caseInstanceId?: string;
+  caseExecutionId?: string;
+  caseDefinitionId?: string;
+  caseDefinitionKey?: string;
+  caseDefinitionName?: string;
+  activityInstanceIdIn?: readonly string[];
+  taskName?: string;
+  taskNameLike?: string;
+  taskDescription?: string;
+  taskDescriptionLike?: string;
+  taskDefinitionKey?: string;
+  taskDefinitionKeyIn?: readonly string[];
+  taskDeleteReason?: string;
+  taskDeleteReasonLike?: string;
+  taskAssignee?: string;
+  taskAssigneeLike?: string;
+  taskOwner?: string;
+  taskOwnerLike?: string;
+  taskPriority?: number;
+  assigned?: boolean;
+  unassigned?: boolean;
+  finished?: boolean;
+  unfinished?: boolean;
+  processFinished?: boolean;
+  processUnfinished?: boolean;
+  taskDueDate?: number;
+  taskDueDateBefore?: number;
+  taskDueDateAfter?: number;
+  withoutTaskDueDate?: boolean;
+  taskFollowUpDate?: number;
+  taskFollowUpDateBefore?: number;
+  taskFollowUpDateAfter?: number;
+  startedBefore?: number;
+  startedAfter?: number;
+  finishedBefore?: number;
+  finishedAfter?: number;
+  tenantIdIn?: readonly string[];
+  withoutTenantId?: boolean;
+  taskInvolvedUser?: string;
+  taskInvolvedGroup?: string;
+  taskHadCandidateUser?: string;
+  taskHadCandidateGroup?: string;
+  withCandidateGroups?: boolean;
+  withoutCandidateGroups?: boolean;
+  /** Filters on the history of variables, which is not recorded: refused (see checkFilter). */
+  taskVariables?: readonly unknown[];
+  processVariables?: readonly unknown[];
+}
+
+export const TASK_HISTORY_SORT_KEYS = [
+  'taskId',
+  'activityInstanceId',
+  'processDefinitionId',
+  'processInstanceId',
+  'executionId',
+  'duration',
+  'endTime',
+  'startTime',
+  'taskName',
+  'taskDescription',
+  'assignee',
+  'owner',
+  'dueDate',
+  'followUpDate',
+  'deleteReason',
+  'taskDefinitionKey',
+  'priority',
+  'caseDefinitionId',
+  'caseInstanceId',
+  'caseExecutionId',
+  'tenantId',
+] as const;
+type SortKey = (typeof TASK_HISTORY_SORT_KEYS)[number];
+
+const within = (list: readonly string[] | undefined, value: string | null) => list === undefined || (value !== null && list.includes(value));
+const like = (pattern: string | undefined, value: string | null) => pattern === undefined || sqlLike(pattern)(value);
+const atMost = (bound: number | undefined, value: number | null) => bound === undefined || (value !== null && value <= bound);
+const atLeast = (bound: number | undefined, value: number | null) => bound === undefined || (value !== null && value >= bound);
+
+/** Whether the record passes the filters that need nothing but itself. */
+function matches(record: HistoricTaskRecord, filter: TaskHistoryFilter): boolean {
+  const equal = <K extends keyof HistoricTaskRecord>(key: K, wanted: HistoricTaskRecord[K] | undefined) => wanted === undefined || record[key] === wanted;
+  const involvedUsers = [record.assignee, record.owner, ...record.candidateUsers, ...record.linkedUsers];
+  const involvedGroups = [...record.candidateGroups, ...record.linkedGroups];
+  return (
+    equal('id', filter.taskId) &&
+    // Tasks here have no parent task, and there are no cases.
+    filter.taskParentTaskId === undefined &&
+    [filter.caseInstanceId, filter.caseExecutionId, filter.caseDefinitionId, filter.caseDefinitionKey, filter.caseDefinitionName].every((value) => value === undefined) &&
+    equal('processInstanceId', filter.processInstanceId) &&
+    equal('rootProcessInstanceId', filter.rootProcessInstanceId) &&
+    equal('businessKey', filter.processInstanceBusinessKey) &&
+    within(filter.processInstanceBusinessKeyIn, record.businessKey) &&
+    like(filter.processInstanceBusinessKeyLike, record.businessKey) &&
+    equal('executionId', filter.executionId) &&
+    equal('processDefinitionId', filter.processDefinitionId) &&
+    equal('processDefinitionKey', filter.processDefinitionKey) &&
+    equal('processDefinitionName', filter.processDefinitionName) &&
+    within(filter.activityInstanceIdIn, record.activityInstanceId) &&
+    equal('name', filter.taskName) &&
+    like(filter.taskNameLike, record.name) &&
+    equal('description', filter.taskDescription) &&
+    like(filter.taskDescriptionLike, record.description) &&
+    equal('taskDefinitionKey', filter.taskDefinitionKey) &&
+    within(filter.taskDefinitionKeyIn, record.taskDefinitionKey) &&
+    equal('deleteReason', filter.taskDeleteReason) &&
+    like(filter.taskDeleteReasonLike, record.deleteReason) &&
+    equal('assignee', filter.taskAssignee) &&
+    like(filter.taskAssigneeLike, record.assignee) &&
+    equal('owner', filter.taskOwner) &&
+    like(filter.taskOwnerLike, record.owner) &&
+    equal('priority', filter.taskPriority) &&
+    (!filter.assigned || record.assignee !== null) &&
+    (!filter.unassigned || record.assignee === null) &&
+    (!filter.finished || record.endTime !== null) &&
+    (!filter.unfinished || record.endTime === null) &&
+    equal('due', filter.taskDueDate) &&
+    atMost(filter.taskDueDateBefore, record.due) &&
+    atLeast(filter.taskDueDateAfter, record.due) &&
+    (!filter.withoutTaskDueDate || record.due === null) &&
+    equal('followUp', filter.taskFollowUpDate) &&
+    atMost(filter.taskFollowUpDateBefore, record.followUp) &&
+    atLeast(filter.taskFollowUpDateAfter, record.followUp) &&
+    atMost(filter.startedBefore, record.startTime) &&
+    atLeast(filter.startedAfter, record.startTime) &&
+    atMost(filter.finishedBefore, record.endTime) &&
+    atLeast(filter.finishedAfter, record.endTime) &&
+    (!filter.tenantIdIn?.length || within(filter.tenantIdIn, record.tenantId)) &&
+    (!filter.withoutTenantId || record.tenantId === null) &&
+    (filter.taskInvolvedUser === undefined || involvedUsers.includes(filter.taskInvolvedUser)) &&
+    (filter.taskInvolvedGroup === undefined || involvedGroups.includes(filter.taskInvolvedGroup)) &&
+    (filter.taskHadCandidateUser === undefined || record.candidateUsers.includes(filter.taskHadCandidateUser)) &&
+    (filter.taskHadCandidateGroup === undefined || record.candidateGroups.includes(filter.taskHadCandidateGroup)) &&
+    (!filter.withCandidateGroups || record.candidateGroups.length > 0) &&
+    (!filter.withoutCandidateGroups || record.candidateGroups.length === 0)
+  );
+}
+
+/** The history of variables is not recorded: a query that filters on it is refused, not answered wrong. */
+function checkFilter(filter: TaskHistoryFilter): void {
+  if (filter.taskVariables?.length || filter.processVariables?.length) {
+    throw new EngineError('BadUserRequestException', 'Filtering historic task instances by taskVariables or processVariables is not supported: the history of variables is not recorded');
+  }
+}
+
+async function find(app: AppContext, caller: AuthContext, filter: TaskHistoryFilter): Promise<HistoricTaskRecord[]> {
+  checkFilter(filter);
+  const { taskHistory, items } = app.engine.deps;
+  let candidates: AsyncIterable<HistoricTaskRecord> | HistoricTaskRecord[];
+  if (filter.taskId) candidates = [await taskHistory.get(filter.taskId)].filter((r): r is HistoricTaskRecord => r !== undefined);
+  else if (filter.processInstanceId) candidates = await taskHistory.ofInstance(filter.processInstanceId);
+  else candidates = taskHistory.all();
+  // Whether each instance has ended, read once per instance (processFinished / processUnfinished).
+  const ended = new Map<string, Promise<boolean>>();
+  const instanceEnded = (id: string) => {
+    let known = ended.get(id);
+    if (!known) {
+      known = items.getHistoricInstance(id).then((row) => row?.endTime !== null && row?.endTime !== undefined);
+      ended.set(id, known);
+    }
+    return known;
+  };
+  const found: HistoricTaskRecord[] = [];
+  for await (const record of candidates) {
+    if (!matches(record, filter)) continue;
+    if ((filter.processFinished || filter.processUnfinished) && (await instanceEnded(record.processInstanceId)) !== Boolean(filter.processFinished)) continue;
+    if (await mayReadHistory(caller, { id: record.processInstanceId, processDefinitionKey: record.processDefinitionKey, tenantId: record.tenantId })) found.push(record);
+  }
+  return found;
+}
+
+function sortValue(record: HistoricTaskRecord, by: SortKey): string | number | null {
+  switch (by) {
+    case 'taskId':
+      return record.id;
+    case 'duration':
+      return record.endTime === null ? null : record.endTime - record.startTime;
+    case 'taskName':
+      return record.name;
+    case 'taskDescription':
+      return record.description;
+    case 'dueDate':
+      return record.due;
+    case 'followUpDate':
+      return record.followUp;
+    case 'caseDefinitionId':
+    case 'caseInstanceId':
+    case 'caseExecutionId':
+      return null;
+    default:
+      return record[by];
+  }
+}
+
+/** GET/POST /history/task: sorted as asked (ties by start), else by start. */
+export const queryTaskHistory: UseCase<{ filter: TaskHistoryFilter; sort?: { by: SortKey; descending: boolean } } & Paging, HistoricTaskRecord[]> = async (app, caller, query) => {
+  const found = await find(app, caller, query.filter);
+  const by = query.sort?.by ?? 'startTime';
+  const direction = query.sort?.descending ? -1 : 1;
+  const order = new Map(found.map((record, index) => [record, index]));
+  found.sort((a, b) => {
+    const x = sortValue(a, by);
+    const y = sortValue(b, by);
+    if (x === y) return order.get(a)! - order.get(b)!;
+    if (x === null) return -direction;
+    if (y === null) return direction;
+    return (x < y ? -1 : 1) * direction;
+  });
+  return pageOf(found, query);
+};
+
+export const countTaskHistory: UseCase<TaskHistoryFilter, number> = async (app, caller, filter) => (await find(app, caller, filter)).length;
