@@ -1,4 +1,5 @@
 import type { AuthContext } from '../auth/auth-context.ts';
+import type { InstantiationRequest } from '../engine/modification/instantiate.ts';
 import type { ProcessInstanceState, Variables } from '../engine/state.ts';
 import { submittedStartVariables } from '../engine/forms.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -122,6 +123,8 @@ export async function countProcessDefinitions(app: AppContext, caller: AuthConte
 /** The engine failures Camunda's start and submit-form resources answer under their own message (its ProcessEngineException subclasses; not Java's own exceptions). */
 const WRAPPED_START_FAILURES: readonly string[] = [
   'ProcessEngineException',
+  // A start instruction naming no activity of the process.
+  'NotValidException',
   'SuspendedEntityInteractionException',
   'FormFieldValidationException',
   'FormFieldValidatorException',
@@ -131,6 +134,11 @@ const WRAPPED_START_FAILURES: readonly string[] = [
 export interface StartRequest {
   variables?: Variables;
   businessKey?: string;
+  /**
+   * startInstructions: start at these activities instead of the start event, with these skips; read
+   * once the definition is known (Camunda's messages about them name it).
+   */
+  at?: (definitionId: string) => InstantiationRequest | undefined;
   /** Camunda's executeWithVariablesInReturn: the result carries the instance's variables. */
   withVariablesInReturn?: boolean;
 }
@@ -171,6 +179,7 @@ export async function startProcessInstance(
         .then((model) => submittedStartVariables(model, request.variables ?? {}))
         .catch(cannotInstantiate)
     : request.variables;
-  const instance = await app.engine.start(definition, { variables, businessKey: request.businessKey }).catch(cannotInstantiate);
+  const at = request.at?.(definition.id);
+  const instance = await app.engine.start(definition, { variables, businessKey: request.businessKey }, [], at).catch(cannotInstantiate);
   return request.withVariablesInReturn ? { instance, variables: instance.root.variables ?? {} } : { instance };
 }

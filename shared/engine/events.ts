@@ -15,6 +15,10 @@ export type EngineEvent =
   | { type: 'taskComplete'; taskId: string; time: number }
   | { type: 'taskDelete'; taskId: string; time: number }
   | { type: 'listener'; event: string; activityId: string; activityInstanceId: string }
+  /** A job ran to its end (the job log's success entry). */
+  | { type: 'jobExecuted'; jobId: string }
+  /** A job's run failed and was rolled back; `retries` are those it had before (Camunda's failure log entry). */
+  | { type: 'jobFailed'; jobId: string; retries: number; message: string }
   /**
    * A business-rule task evaluated a decision: each evaluated decision (the decision itself first,
    * then those it requires) with the id its historic decision instance gets.

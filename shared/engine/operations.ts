@@ -31,26 +31,26 @@ export interface StartInput {
 export function startProcessInstance(model: ProcessModel, input: StartInput, env: EngineEnvironment): OperationResult {
   const startEventId = input.startEventId ?? model.initialStartEventId;
   if (!startEventId) throw processEngineError('Cannot start process instance, initial activity where the process instance should start is null: initial is null');
-  const id = input.id ?? env.newId();
-  const state: ProcessInstanceState = {
-    id,
-    definitionId: input.definitionId,
-    definitionKey: model.id,
-    status: 'ACTIVE',
-    startTime: env.now(),
-    root: { id, activityId: model.id },
-  };
+  const state = newInstanceState(model, input, env);
+  const id = state.id;
   if (startEventId !== model.initialStartEventId) state.startActivityId = startEventId;
-  if (input.businessKey !== undefined) state.businessKey = input.businessKey;
-  if (input.tenantId !== undefined) state.tenantId = input.tenantId;
-  if (input.caller) state.caller = input.caller;
-  if (input.variables && Object.keys(input.variables).length > 0) state.root.variables = { ...input.variables };
   return runOperation(state, model, env, (runtime) => {
     runtime.events.push({ type: 'processStart', processInstanceId: id, time: env.now() });
     fireExecutionListeners(runtime, state.root, model.root.listeners, 'start', model.id);
     registerEventSubProcesses(runtime, runtime.state.root, model.root);
     runtime.enter(runtime.state.root, runtime.def(startEventId));
   });
+}
+
+/** A new instance's state before anything ran: its ids, business key, tenant, caller and variables. */
+export function newInstanceState(model: ProcessModel, input: StartInput, env: EngineEnvironment): ProcessInstanceState {
+  const id = input.id ?? env.newId();
+  const state: ProcessInstanceState = { id, definitionId: input.definitionId, definitionKey: model.id, status: 'ACTIVE', startTime: env.now(), root: { id, activityId: model.id } };
+  if (input.businessKey !== undefined) state.businessKey = input.businessKey;
+  if (input.tenantId !== undefined) state.tenantId = input.tenantId;
+  if (input.caller) state.caller = input.caller;
+  if (input.variables && Object.keys(input.variables).length > 0) state.root.variables = { ...input.variables };
+  return state;
 }
 
 /** Completes a user task: variables set with normal scoping from the task, complete listeners, then on. */
@@ -118,6 +118,7 @@ export function executeJob(state: ProcessInstanceState, model: ProcessModel, job
     return runOperation(state, model, env, (runtime) => {
       const { owner, job } = findJob(runtime.tree, jobId);
       resolveIncidentsOf(owner, job.id);
+      runtime.events.push({ type: 'jobExecuted', jobId: job.id });
       runJob(runtime, owner, job);
     });
   } catch (error) {
@@ -160,7 +161,7 @@ function recordJobFailure(state: ProcessInstanceState, jobId: string, error: Err
     if (!owner.incidents) owner.incidents = [];
     owner.incidents.push({ id: env.newId(), type: 'failedJob', activityId: job.activityId, message: error.message, configuration: job.id, created: env.now() });
   }
-  return { state: copy, events: [] };
+  return { state: copy, events: [{ type: 'jobFailed', jobId: job.id, retries: before, message: error.message }] };
 }
 
 /** Removes the incidents a job or external task raised on its owner. */

@@ -11,6 +11,8 @@ import { DefinitionRepository } from '../store/definition-repository.ts';
 import { DecisionDefinitionRepository } from '../store/decision-definition-repository.ts';
 import { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
 import { TaskHistoryRepository } from '../store/task-history-repository.ts';
+import { VariableHistoryRepository } from '../store/variable-history-repository.ts';
+import { JobLogRepository } from '../store/job-log-repository.ts';
 import { MetricRepository } from '../store/metric-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
 import { NoteRepository } from '../store/note-repository.ts';
@@ -50,6 +52,8 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     decisions: new DecisionDefinitionRepository(doc, config.tableName, definitions),
     decisionHistory: new DecisionHistoryRepository(doc, config.tableName, layout),
     taskHistory: new TaskHistoryRepository(doc, config.tableName, layout),
+    variableHistory: new VariableHistoryRepository(doc, config.tableName, layout),
+    jobLog: new JobLogRepository(doc, config.tableName, layout),
     metrics: new MetricRepository(doc, config.tableName, layout),
     startEvents: new StartEventRepository(doc, config.tableName),
     signals: new SignalRepository(doc, config.tableName, env.now),

@@ -6,6 +6,7 @@ import { EngineError, suspendedEntity } from '../engine/errors.ts';
 import { listJobs } from '../engine/lookup.ts';
 import type { OperationResult } from '../engine/operation.ts';
 import { deleteProcessInstance, executeJob, type StartInput, startProcessInstance } from '../engine/operations.ts';
+import { type InstantiationRequest, startProcessInstanceAt } from '../engine/modification/instantiate.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import type { JobMessage } from '../queue/job-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
@@ -23,6 +24,10 @@ import { activityHistoryItems } from '../store/activity-history.ts';
 import { decisionHistoryItems } from '../store/decision-history.ts';
 import { taskHistoryItems } from '../store/task-history.ts';
 import type { TaskHistoryRepository } from '../store/task-history-repository.ts';
+import { variableHistoryItems } from '../store/variable-history.ts';
+import { jobLogItems } from '../store/job-log.ts';
+import type { JobLogRepository } from '../store/job-log-repository.ts';
+import type { VariableHistoryRepository } from '../store/variable-history-repository.ts';
 import type { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
 import type { NoteRepository } from '../store/note-repository.ts';
 import type { SchemaLogRepository } from '../store/schema-log.ts';
@@ -49,6 +54,10 @@ export interface EngineServiceDeps {
   decisionHistory: DecisionHistoryRepository;
   /** The user tasks, kept after they end (Camunda's historic task instances). */
   taskHistory: TaskHistoryRepository;
+  /** The variables, kept after their instance ends (Camunda's historic variable instances). */
+  variableHistory: VariableHistoryRepository;
+  /** What happened to the jobs of instances (Camunda's historic job log). */
+  jobLog: JobLogRepository;
   /** Where the engine's metrics are added up (absent: they are counted and dropped). */
   metrics?: MetricRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
@@ -182,11 +191,13 @@ export class EngineService {
   }
 
   /** Starts and stores an instance; `extra` actions (a delivery marker) join its transaction. */
-  async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>, extra: WriteAction[] = []): Promise<ProcessInstanceState> {
+  async start(definition: DefinitionRecord, input: Omit<StartInput, 'definitionId' | 'tenantId'>, extra: WriteAction[] = [], at?: InstantiationRequest): Promise<ProcessInstanceState> {
     // Read, not cached: suspension is the one thing about a definition that changes (one small consistent read per start).
     if (await this.deps.definitions.isSuspended(definition.id)) throw suspendedEntity('Process Definition', definition.id);
     const model = await this.model(definition);
-    const result = startProcessInstance(model, { ...input, definitionId: definition.id, tenantId: definition.tenantId ?? undefined }, this.env);
+    const startInput = { ...input, definitionId: definition.id, tenantId: definition.tenantId ?? undefined };
+    // With start instructions the instance starts at the activities they name, not at its start event.
+    const result = at ? startProcessInstanceAt(model, startInput, at, this.env) : startProcessInstance(model, startInput, this.env);
     await this.createResult(result, model, extra);
     return result.state;
   }
@@ -239,6 +250,8 @@ export class EngineService {
     return [
       ...activityHistoryItems(events, before, after, model, layout),
       ...taskHistoryItems(events, before, after, model, layout, this.env.now()),
+      ...variableHistoryItems(before, after, model, layout, this.env.now()),
+      ...jobLogItems(events, before, after, layout, this.env.now(), this.env.newId),
       ...decisionHistoryItems(events, after, layout, this.env.newId),
     ];
   }

@@ -1,6 +1,7 @@
 /**
  * Deleting a finished instance's history (Camunda's DeleteHistoricProcessInstancesCmd, without its
- * checks): what hangs off it first (its comments, its activity history), its row last, so a
+ * checks): what hangs off it first (its comments, its activity, task and variable history, its job
+ * log), its row last, so a
  * deletion that stops half-way leaves the row and a repetition finishes it. Safe to repeat.
  */
 import { isConditionalFailure } from '../store/errors.ts';
@@ -16,6 +17,10 @@ export async function deleteInstanceHistory(engine: EngineService, processInstan
   const owner = { kind: 'PI' as const, id: processInstanceId };
   for (const comment of await notes.comments(owner)) await notes.deleteComment([owner], comment.id);
   await items.deleteActivityHistoryOfInstance(processInstanceId);
+  // Camunda deletes the task and variable history and the job log with the instance; not its decisions.
+  await engine.deps.taskHistory.deleteOfInstance(processInstanceId);
+  await engine.deps.variableHistory.deleteOfInstance(processInstanceId);
+  await engine.deps.jobLog.deleteOfInstance(processInstanceId);
   // The row on its end time (written once, when the instance ended).
   try {
     await items.deleteHistoricInstance(processInstanceId);

@@ -14,10 +14,6 @@ export class DecisionHistoryRepository extends HistoryFamilyReader<HistoricDecis
     await this.batchWrite(records.map((record) => ({ PutRequest: { Item: decisionHistoryItem(record, this.layout) } })));
   }
 
-  async delete(ids: readonly string[]): Promise<void> {
-    await this.batchWrite(ids.map((id) => ({ DeleteRequest: { Key: decisionHistoryKeys.item(id) } })));
-  }
-
   private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
       let pending = requests.slice(i, i + 25);

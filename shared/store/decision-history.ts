@@ -135,6 +135,9 @@ export function decisionHistoryItem(record: HistoricDecisionRecord, layout: Inde
     ...decisionHistoryKeys.item(record.id),
     kind: 'historicDecision',
     ...record,
+    // As JSON text: a value may nest deeper than the 32 levels DynamoDB allows in a map.
+    inputs: JSON.stringify(record.inputs),
+    outputs: JSON.stringify(record.outputs),
     gsi1pk: shardKey(decisionHistoryKeys.all, record.id, layout),
     gsi1sk: `${timeKey(record.evaluationTime)}#${record.id}`,
     ...(record.processInstanceId ? { gsi2pk: decisionHistoryKeys.ofInstance(record.processInstanceId), gsi2sk: `${timeKey(record.evaluationTime)}#${record.id}` } : {}),
@@ -153,6 +156,6 @@ export function decisionHistoryItems(events: readonly EngineEvent[], instance: P
 }
 
 export function historicDecisionOf(item: Item): HistoricDecisionRecord {
-  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
-  return record as unknown as HistoricDecisionRecord;
+  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, inputs, outputs, ...record } = item;
+  return { ...(record as unknown as HistoricDecisionRecord), inputs: JSON.parse(inputs as string), outputs: JSON.parse(outputs as string) };
 }

@@ -4,6 +4,7 @@
  * records in its partition of gsi2 (decision and task history).
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { deleteKeys } from './delete-keys.ts';
 import { allShards, type IndexLayout } from './index-layout.ts';
 import { IndexReader, type ReadHint } from './index-reader.ts';
 import { queryAllPages } from './paging.ts';
@@ -44,6 +45,22 @@ export class HistoryFamilyReader<T> {
       ExpressionAttributeValues: { ':pk': this.family.ofInstance(processInstanceId) },
     });
     return items.map((item) => this.family.recordOf(item));
+  }
+
+  /** Removes one process instance's records (its history is deleted). */
+  async deleteOfInstance(processInstanceId: string): Promise<void> {
+    const items = await queryAllPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': this.family.ofInstance(processInstanceId) },
+      ProjectionExpression: 'pk, sk',
+    });
+    await deleteKeys(
+      this.doc,
+      this.tableName,
+      items.map((item) => ({ pk: item.pk, sk: item.sk })),
+    );
   }
 
   /** Every record, in gsi1 (time) order. */

@@ -51,6 +51,9 @@ const TRANSACTION_LIMIT = 100;
 
 type WriteAction = Record<string, unknown>;
 
+/** History items rewritten whenever their subject changes: a later writer's copy must not be overwritten by an older one. */
+const SNAPSHOT_KINDS = new Set(['historicTask', 'historicVariableValue']);
+
 /**
  * Process instances: the engine state as one item with a version, plus its query items and its
  * history row, all changed in one TransactWriteItems guarded by the version (optimistic locking).
@@ -106,7 +109,7 @@ export class InstanceRepository {
   async create(state: ProcessInstanceState, model: ProcessModel, extra: WriteAction[] = [], trailing: WriteAction[] = []): Promise<StoredInstance> {
     const history = { Put: { TableName: this.tableName, Item: historicInstanceItem(state, model, this.layout) } };
     if (state.status !== 'ACTIVE') {
-      await this.write(state.id, [history, ...calledLink(state, this.tableName), ...extra, ...trailing]);
+      await this.write(state.id, [history, ...calledLink(state, this.tableName), ...extra, ...trailing], undefined, new Set(trailing));
       return { state, version: 1 };
     }
     const actions: WriteAction[] = [
@@ -118,7 +121,7 @@ export class InstanceRepository {
       ...projectQueryItems(state, model, this.layout).map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
       ...trailing,
     ];
-    await this.write(state.id, actions, 1);
+    await this.write(state.id, actions, 1, new Set(trailing));
     return { state, version: 1 };
   }
 
@@ -153,7 +156,7 @@ export class InstanceRepository {
     for (const item of changes.puts) actions.push({ Put: { TableName: this.tableName, Item: item } });
     for (const key of changes.deletes) actions.push({ Delete: { TableName: this.tableName, Key: key } });
     actions.push(...trailing);
-    await this.write(next.id, actions, next.status === 'ACTIVE' ? version : undefined);
+    await this.write(next.id, actions, next.status === 'ACTIVE' ? version : undefined, new Set(trailing));
     return { state: next, version };
   }
 
@@ -210,9 +213,11 @@ export class InstanceRepository {
    * One transaction for the guarded instance write and as many item changes as fit. A larger change
    * marks the instance `itemsIncomplete` and writes the rest in further transactions, each guarded by
    * the new version; the last one clears the mark. If another writer moves the instance on first,
-   * the remaining chunks are dropped and that writer reconciles against the stored items instead.
+   * the remaining query item changes are dropped and that writer reconciles against the stored
+   * items instead; the remaining `history` puts are written anyway (nothing else would write them),
+   * but for the snapshots (SNAPSHOT_KINDS), which that writer's own history may have replaced.
    */
-  private async write(instanceId: string, actions: WriteAction[], newVersion?: number): Promise<void> {
+  private async write(instanceId: string, actions: WriteAction[], newVersion?: number, history: ReadonlySet<WriteAction> = new Set()): Promise<void> {
     const split = actions.length > TRANSACTION_LIMIT && newVersion !== undefined;
     const first = actions.slice(0, TRANSACTION_LIMIT);
     if (split) (first[0] as { Put: { Item: Item } }).Put.Item.itemsIncomplete = true;
@@ -242,8 +247,12 @@ export class InstanceRepository {
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: [guard, ...rest.slice(i, i + chunk)] as never }));
       } catch (error) {
-        if (isConditionalFailure(error)) return;
-        throw error;
+        if (!isConditionalFailure(error)) throw error;
+        // The history of the committed version is still due (the writer that got in reconciles only
+        // query items): the records each written once are; the snapshots rewritten on every change
+        // (a task, a variable's value) are not, as that writer may have written a newer one already.
+        await this.writeUnguarded(rest.slice(i).filter((action) => history.has(action) && !SNAPSHOT_KINDS.has(String((action.Put as { Item?: Item } | undefined)?.Item?.kind))));
+        return;
       }
     }
   }

@@ -87,6 +87,10 @@ interface Fixture {
   historicActivityId: string;
   /** The evaluation over REST of DECISION_KEY by the administrator. */
   historicDecisionId: string;
+  /** A variable of the instance, in the history. */
+  historicVariableId: string;
+  /** The creation of one of the instance's jobs, in the job log. */
+  jobLogId: string;
   /** DECISION_KEY deployed without a tenant (and once more for TENANT), in the graph GRAPH_KEY. */
   decisionId: string;
   graphId: string;
@@ -441,6 +445,24 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /history/task': { path: '/history/task', body: {} },
     'GET /history/task/count': { path: '/history/task/count' },
     'POST /history/task/count': { path: '/history/task/count', body: {} },
+    'GET /history/variable-instance': { path: '/history/variable-instance' },
+    'POST /history/variable-instance': { path: '/history/variable-instance', body: {} },
+    'GET /history/variable-instance/count': { path: '/history/variable-instance/count' },
+    'POST /history/variable-instance/count': { path: '/history/variable-instance/count', body: {} },
+    'GET /history/variable-instance/{id}': { path: `/history/variable-instance/${f.historicVariableId}` },
+    'GET /history/variable-instance/{id}/data': { path: `/history/variable-instance/${f.historicVariableId}/data` },
+    'DELETE /history/variable-instance/{id}': { path: `/history/variable-instance/${f.historicVariableId}` },
+    'DELETE /history/process-instance/{id}/variable-instances': { path: `/history/process-instance/${pi}/variable-instances` },
+    'POST /process-definition/{id}/restart': {
+      path: `/process-definition/${f.definitionId}/restart`,
+      body: { processInstanceIds: [pi], instructions: [{ type: 'startBeforeActivity', activityId: 'approve' }] },
+    },
+    'GET /history/job-log': { path: '/history/job-log' },
+    'POST /history/job-log': { path: '/history/job-log', body: {} },
+    'GET /history/job-log/count': { path: '/history/job-log/count' },
+    'POST /history/job-log/count': { path: '/history/job-log/count', body: {} },
+    'GET /history/job-log/{id}': { path: `/history/job-log/${f.jobLogId}` },
+    'GET /history/job-log/{id}/stacktrace': { path: `/history/job-log/${f.jobLogId}/stacktrace` },
     'GET /history/decision-instance': { path: '/history/decision-instance' },
     'GET /history/decision-instance/count': { path: '/history/decision-instance/count' },
     'GET /history/decision-instance/{id}': { path: `/history/decision-instance/${f.historicDecisionId}?includeInputs=true&includeOutputs=true` },
@@ -656,6 +678,8 @@ describe('security of every route', () => {
     const [historicActivity] = await ok(asAdmin('GET', { path: `/history/activity-instance?processInstanceId=${pi}&activityId=approve` }));
     await ok(asAdmin('POST', { path: `/decision-definition/key/${DECISION_KEY}/evaluate`, body: { variables: {} } }));
     const [historicDecision] = await ok(asAdmin('GET', { path: `/history/decision-instance?decisionDefinitionKey=${DECISION_KEY}` }));
+    const [historicVariable] = await ok(asAdmin('GET', { path: `/history/variable-instance?processInstanceId=${pi}` }));
+    const [jobLog] = await ok(asAdmin('GET', { path: `/history/job-log?processInstanceId=${pi}&creationLog=true` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
       deploymentId: deployment.id,
@@ -676,6 +700,8 @@ describe('security of every route', () => {
       attachmentId: attachment.id,
       historicActivityId: historicActivity.id,
       historicDecisionId: historicDecision.id,
+      historicVariableId: historicVariable.id,
+      jobLogId: jobLog.id,
       decisionId: Object.values<{ id: string; key: string }>(decisionDeployment.deployedDecisionDefinitions).find((d) => d.key === DECISION_KEY)!.id,
       graphId: Object.keys(decisionDeployment.deployedDecisionRequirementsDefinitions)[0]!,
       decisionDeploymentIds: [decisionDeployment.id, tenantDecisionDeployment.id],
@@ -754,7 +780,7 @@ describe('security of every route', () => {
 
         // The administrator gets data from every read: the empty answers above are filtering, not bad requests.
         // (A variable's binary data is a 400 for the fixture's variables, which are text.)
-        if (route.method === 'GET' && !isPublic && !key.endsWith('{varName}/data') && key !== 'GET /variable-instance/{id}/data') {
+        if (route.method === 'GET' && !isPublic && !key.endsWith('{varName}/data') && key !== 'GET /variable-instance/{id}/data' && key !== 'GET /history/variable-instance/{id}/data') {
           const admin = await asAdmin('GET', request!);
           // The fixture's external task never failed: it has no error details (204, as in Camunda).
           // No password policy is configured (404); the fixture's external task and timer job never failed (no details, 204).
@@ -762,6 +788,8 @@ describe('security of every route', () => {
           const adminStatus: Record<string, number> = {
             'GET /external-task/{id}/errorDetails': 204,
             'GET /job/{id}/stacktrace': 204,
+            // A creation entry has no exception.
+            'GET /history/job-log/{id}/stacktrace': 204,
             'GET /identity/password-policy': 404,
             'GET /process-definition/key/{key}/tenant-id/{tenantId}/diagram': 204,
             // Its start event and task name no form: Camunda's 400 "One of the attributes 'formKey' and 'camunda:formRef' …".

@@ -74,8 +74,10 @@ describe('query items in DynamoDB follow the stored instance state', () => {
 
   /**
    * Every query item of the table that belongs to the instance, found by a full scan (not through an
-   * index). The activity history also names the instance; it is history, kept after the instance.
+   * index). The history (activities, tasks, variables, decisions, the job log) also names the
+   * instance; it is kept after the instance.
    */
+  const HISTORY_KINDS = new Set(['historicActivity', 'historicTask', 'historicVariable', 'historicDecision', 'jobLog']);
   const scanItemsOf = async (id: string): Promise<Item[]> => {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -83,7 +85,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
       const page = await doc.send(
         new ScanCommand({ TableName: runtime.resources.tableName, FilterExpression: 'processInstanceId = :id', ExpressionAttributeValues: { ':id': id }, ExclusiveStartKey: startKey }),
       );
-      items.push(...((page.Items ?? []) as Item[]).filter((item) => item.kind !== 'historicActivity'));
+      items.push(...((page.Items ?? []) as Item[]).filter((item) => !HISTORY_KINDS.has(item.kind as string)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
@@ -315,5 +317,9 @@ describe('query items in DynamoDB follow the stored instance state', () => {
     // then
     expect(await engine.deps.items.getTask(newestTask)).toBeUndefined();
     await expectItemsMatchState(id);
+    // The slow writer's history in its held-back tail is written all the same: the newest task's activity began.
+    expect(await engine.deps.items.activityHistory(miBody.children![miBody.children!.length - 1]!.id)).toMatchObject({ activityId: 'mi' });
+    // Its task history is the other writer's: completed, not overwritten by the older snapshot.
+    expect(await engine.deps.taskHistory.get(newestTask)).toMatchObject({ taskState: 'Completed' });
   });
 });

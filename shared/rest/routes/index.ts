@@ -26,6 +26,9 @@ import { definitionDeletionRoutes } from './definition-deletion.ts';
 import { activityHistoryRoutes } from './activity-history.ts';
 import { decisionHistoryRoutes } from './decision-history.ts';
 import { taskHistoryRoutes } from './task-history.ts';
+import { variableHistoryRoutes } from './variable-history.ts';
+import { jobLogRoutes } from './job-log.ts';
+import { restartRoutes } from './restart.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
 import { decisionDefinitionRoutes } from './decision-definition.ts';
@@ -62,6 +65,9 @@ export const allRoutes: Route[] = [
   ...activityHistoryRoutes,
   ...decisionHistoryRoutes,
   ...taskHistoryRoutes,
+  ...variableHistoryRoutes,
+  ...jobLogRoutes,
+  ...restartRoutes,
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
   ...decisionDefinitionRoutes,

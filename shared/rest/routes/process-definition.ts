@@ -16,6 +16,9 @@ import { deployedStartForm, startForm } from '../../app/forms.ts';
 import { formDto, processDefinitionDto, processInstanceDto } from '../dto.ts';
 import { attachmentHeader } from '../attachment.ts';
 import { invalidRequest } from '../errors.ts';
+import { InstructionDto, toInstructions } from '../modification-dto.ts';
+import { RequestError } from '../../app/errors.ts';
+import type { InstantiationRequest, ModificationInstruction, StartInstruction } from '../../engine/index.ts';
 import { json, type RestRequest } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
@@ -29,11 +32,36 @@ const StartBody = z.object({
   withVariablesInReturn: z.boolean().nullish(),
   skipCustomListeners: z.boolean().nullish(),
   skipIoMappings: z.boolean().nullish(),
+  startInstructions: z.array(InstructionDto).nullish(),
 });
 
 function startRequest(req: RestRequest): StartRequest {
   const body = readBody(req, StartBody);
-  return { variables: fromVariableMap(body.variables), businessKey: body.businessKey ?? undefined, withVariablesInReturn: body.withVariablesInReturn ?? false };
+  return {
+    variables: fromVariableMap(body.variables),
+    businessKey: body.businessKey ?? undefined,
+    withVariablesInReturn: body.withVariablesInReturn ?? false,
+    at: (definitionId) => instantiationOf(body, definitionId),
+  };
+}
+
+/**
+ * The start instructions of a start request (Camunda's ProcessInstantiationBuilder): a cancel
+ * instruction does nothing at instantiation, as in Camunda; without start instructions the instance
+ * starts at its start event. An invalid instruction is Camunda's 400 naming the definition.
+ */
+function instantiationOf(body: z.infer<typeof StartBody>, definitionId: string): InstantiationRequest | undefined {
+  const dtos = body.startInstructions ?? [];
+  if (dtos.length === 0) return undefined;
+  let instructions: ModificationInstruction[];
+  try {
+    instructions = toInstructions(dtos).filter((instruction) => instruction.type !== 'cancel');
+  } catch (error) {
+    if (error instanceof RequestError) throw new RequestError(error.status, `Cannot instantiate process definition ${definitionId}: ${error.message}`, error.type);
+    throw error;
+  }
+  if (instructions.length === 0) return undefined;
+  return { instructions: instructions as StartInstruction[], skipCustomListeners: body.skipCustomListeners ?? false, skipIoMappings: body.skipIoMappings ?? false };
 }
 
 /** Starts an instance; the body is read once the definition is found, before the permissions are checked. */

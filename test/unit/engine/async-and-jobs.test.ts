@@ -285,7 +285,8 @@ describe('failing jobs', () => {
 
       // then
       expect(result.failure?.message).toBe('Expected exception.');
-      expect(result.events).toEqual([]);
+      // The failed run's work is rolled back: its only event is the failure, with the retries the job had.
+      expect(result.events).toEqual([{ type: 'jobFailed', jobId, retries: expectedRetries + 1, message: 'Expected exception.' }]);
       expect(driver.jobs()).toEqual([expect.objectContaining({ id: jobId, kind: 'async-before', activityId: 'task2', retries: expectedRetries, exceptionMessage: 'Expected exception.' })]);
       expect(driver.shape).toBe('root{~task2}');
       expect(withoutFailureBookkeeping(driver)).toEqual(stable);
