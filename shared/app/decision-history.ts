@@ -9,6 +9,7 @@ import type { HistoricDecisionRecord, HistoricDecisionValue } from '../store/dec
 import type { AppContext, UseCase } from './app-context.ts';
 import { notFoundRequest } from './errors.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { sortKeepingTies } from '../query/sort.ts';
 
 export type { HistoricDecisionRecord, HistoricDecisionValue };
 
@@ -97,18 +98,10 @@ async function find(app: AppContext, caller: AuthContext, filter: DecisionHistor
 /** GET/POST /history/decision-instance: sorted as asked (ties by evaluation), else in evaluation order. */
 export const queryDecisionHistory: UseCase<{ filter: DecisionHistoryFilter; sort?: { by: SortKey; descending: boolean } } & Paging, HistoricDecisionRecord[]> = async (app, caller, query) => {
   const found = await find(app, caller, query.filter);
-  const by = query.sort?.by ?? 'evaluationTime';
-  const direction = query.sort?.descending ? -1 : 1;
-  const order = new Map(found.map((record, index) => [record, index]));
-  found.sort((a, b) => {
-    const x = a[by];
-    const y = b[by];
-    if (x === y) return order.get(a)! - order.get(b)!;
-    if (x === null) return -direction;
-    if (y === null) return direction;
-    return (x < y ? -1 : 1) * direction;
-  });
-  return pageOf(found, query);
+  return pageOf(
+    sortKeepingTies(found, query.sort ?? { by: 'evaluationTime', descending: false }, (record, by) => record[by]),
+    query,
+  );
 };
 
 export const countDecisionHistory: UseCase<DecisionHistoryFilter, number> = async (app, caller, filter) => (await find(app, caller, filter)).length;

@@ -11,6 +11,7 @@ import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { jobDefinitionId } from './job-definitions.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { sortKeepingTies } from '../query/sort.ts';
 
 /** A job log entry as shown: the record with its job definition and deployment. */
 export interface JobLogView extends JobLogRecord {
@@ -132,20 +133,7 @@ function sortValue(view: JobLogView, by: SortKey): string | number | null {
 export const queryJobLog: UseCase<{ filter: JobLogFilter; sort?: { by: SortKey; descending: boolean } } & Paging, JobLogView[]> = async (app, caller, query) => {
   const found = await find(app, caller, query.filter);
   found.sort((a, b) => (a.occurrence < b.occurrence ? -1 : a.occurrence > b.occurrence ? 1 : 0));
-  const sort = query.sort;
-  if (sort) {
-    const direction = sort.descending ? -1 : 1;
-    const order = new Map(found.map((view, index) => [view, index]));
-    found.sort((a, b) => {
-      const x = sortValue(a, sort.by);
-      const y = sortValue(b, sort.by);
-      if (x === y) return order.get(a)! - order.get(b)!;
-      if (x === null) return -direction;
-      if (y === null) return direction;
-      return (x < y ? -1 : 1) * direction;
-    });
-  }
-  return pageOf(found, query);
+  return pageOf(sortKeepingTies(found, query.sort, sortValue), query);
 };
 
 export const countJobLog: UseCase<JobLogFilter, number> = async (app, caller, filter) => (await find(app, caller, filter)).length;

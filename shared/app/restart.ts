@@ -32,8 +32,6 @@ export async function restartProcessInstances(app: AppContext, caller: AuthConte
   const definition = await app.engine.definition(input.definitionId);
   if (!definition || !caller.canSeeTenant(definition.tenantId)) throw processEngineError('Process definition cannot be found: processDefinition is null');
   await requireDefinition(caller, definition, 'READ_HISTORY');
-  // The initial variables are what Camunda's variable details recorded at the start; no details are recorded here.
-  if (request.initialVariables) throw badUserRequest('initialVariables is not supported: the history of variable details, which holds the initial values, is not recorded');
   await requireDefinition(caller, definition, 'CREATE_INSTANCE');
   await caller.require({ permission: 'CREATE', resource: 'ProcessInstance' });
   // Every instance is checked before any starts (Camunda restarts them in one transaction).
@@ -47,16 +45,36 @@ export async function restartProcessInstances(app: AppContext, caller: AuthConte
         `ENGINE-13039 Historic process instance '${id}' cannot be restarted. Its process definition '${String(historic.processDefinitionId)}' does not match given process definition '${definition.id}'`,
       );
     }
-    const variables: Variables = {};
-    // Camunda's collectLastVariables: the process instance's own variables (its execution's), not removed ones.
-    for (const variable of await app.engine.deps.variableHistory.ofInstance(id)) {
-      if (variable.executionId !== id || variable.state !== 'CREATED' || !variable.value) continue;
-      // A value too large to keep in the history cannot be restored: refused rather than restarted as null.
-      if (variable.errorMessage) throw badUserRequest(`The variable '${variable.name}' of historic process instance '${id}' cannot be restored: ${variable.errorMessage}`);
-      variables[variable.name] = variable.value;
-    }
+    const variables = request.initialVariables ? await initialVariables(app, id) : await lastVariables(app, id);
     restarts.push({ variables, businessKey: request.withoutBusinessKey ? undefined : ((historic.businessKey as string | null | undefined) ?? undefined) });
   }
   const at = { instructions: request.instructions, skipCustomListeners: request.skipCustomListeners, skipIoMappings: request.skipIoMappings };
   for (const { variables, businessKey } of restarts) await app.engine.start(definition, { variables, businessKey }, [], at);
+}
+
+/** A value too large to keep in the history cannot be restored: refused rather than restarted as null. */
+function restorable(id: string, name: string, value: { errorMessage: string | null }): void {
+  if (value.errorMessage) throw badUserRequest(`The variable '${name}' of historic process instance '${id}' cannot be restored: ${value.errorMessage}`);
+}
+
+/** Camunda's collectLastVariables: the process instance's own variables (its execution's), not removed ones. */
+async function lastVariables(app: AppContext, id: string): Promise<Variables> {
+  const variables: Variables = {};
+  for (const variable of await app.engine.deps.variableHistory.ofInstance(id)) {
+    if (variable.executionId !== id || variable.state !== 'CREATED' || !variable.value) continue;
+    restorable(id, variable.name, variable);
+    variables[variable.name] = variable.value;
+  }
+  return variables;
+}
+
+/** Camunda's collectInitialVariables: the details of the values the instance started with. */
+async function initialVariables(app: AppContext, id: string): Promise<Variables> {
+  const variables: Variables = {};
+  for (const detail of await app.engine.deps.variableDetails.ofInstance(id)) {
+    if (!detail.initial || detail.executionId !== id || !detail.value) continue;
+    restorable(id, detail.variableName, detail);
+    variables[detail.variableName] = detail.value;
+  }
+  return variables;
 }

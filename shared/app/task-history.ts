@@ -6,10 +6,12 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import type { HistoricTaskRecord } from '../store/task-history.ts';
+import type { HistoricVariableRecord } from '../store/variable-history.ts';
+import { type VariableCondition, variableMatches } from './variable-conditions.ts';
 import { mayReadHistory } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
-import { EngineError } from '../engine/errors.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { sortKeepingTies } from '../query/sort.ts';
 
 export type { HistoricTaskRecord };
 
@@ -69,9 +71,12 @@ export interface TaskHistoryFilter {
   taskHadCandidateGroup?: string;
   withCandidateGroups?: boolean;
   withoutCandidateGroups?: boolean;
-  /** Filters on the history of variables, which is not recorded: refused (see checkFilter). */
-  taskVariables?: readonly unknown[];
-  processVariables?: readonly unknown[];
+  /** Conditions on the task's own variables (their last values in the variable history). */
+  taskVariables?: readonly VariableCondition[];
+  /** Conditions on its process instance's variables (those not of a task). */
+  processVariables?: readonly VariableCondition[];
+  variableNamesIgnoreCase?: boolean;
+  variableValuesIgnoreCase?: boolean;
 }
 
 export const TASK_HISTORY_SORT_KEYS = [
@@ -163,16 +168,45 @@ function matches(record: HistoricTaskRecord, filter: TaskHistoryFilter): boolean
   );
 }
 
-/** The history of variables is not recorded: a query that filters on it is refused, not answered wrong. */
-function checkFilter(filter: TaskHistoryFilter): void {
-  if (filter.taskVariables?.length || filter.processVariables?.length) {
-    throw new EngineError('BadUserRequestException', 'Filtering historic task instances by taskVariables or processVariables is not supported: the history of variables is not recorded');
-  }
+/** Whether some variable meets each condition (Camunda's variable value conditions: a variable of that name and value exists). */
+function variablesMeet(variables: readonly HistoricVariableRecord[], conditions: readonly VariableCondition[], filter: TaskHistoryFilter): boolean {
+  const fold = (name: string) => (filter.variableNamesIgnoreCase ? name.toLowerCase() : name);
+  return conditions.every((condition) =>
+    variables.some(
+      (variable) =>
+        variable.state === 'CREATED' && variable.value !== null && fold(variable.name) === fold(condition.name) && variableMatches(variable.value, condition, filter.variableValuesIgnoreCase),
+    ),
+  );
 }
 
 async function find(app: AppContext, caller: AuthContext, filter: TaskHistoryFilter): Promise<HistoricTaskRecord[]> {
-  checkFilter(filter);
-  const { taskHistory, items } = app.engine.deps;
+  const { taskHistory, items, variableHistory } = app.engine.deps;
+  // Each instance's variable history, read once per query (only when variables are filtered on).
+  const variablesOf = new Map<string, Promise<HistoricVariableRecord[]>>();
+  const instanceVariables = (id: string) => {
+    let known = variablesOf.get(id);
+    if (!known) {
+      known = variableHistory.ofInstance(id);
+      variablesOf.set(id, known);
+    }
+    return known;
+  };
+  const variablesMatch = async (record: HistoricTaskRecord) => {
+    if (!filter.taskVariables?.length && !filter.processVariables?.length) return true;
+    const variables = await instanceVariables(record.processInstanceId);
+    return (
+      variablesMeet(
+        variables.filter((variable) => variable.taskId === record.id),
+        filter.taskVariables ?? [],
+        filter,
+      ) &&
+      variablesMeet(
+        variables.filter((variable) => variable.taskId === null),
+        filter.processVariables ?? [],
+        filter,
+      )
+    );
+  };
   let candidates: AsyncIterable<HistoricTaskRecord> | HistoricTaskRecord[];
   if (filter.taskId) candidates = [await taskHistory.get(filter.taskId)].filter((r): r is HistoricTaskRecord => r !== undefined);
   else if (filter.processInstanceId) candidates = await taskHistory.ofInstance(filter.processInstanceId);
@@ -191,6 +225,7 @@ async function find(app: AppContext, caller: AuthContext, filter: TaskHistoryFil
   for await (const record of candidates) {
     if (!matches(record, filter)) continue;
     if ((filter.processFinished || filter.processUnfinished) && (await instanceEnded(record.processInstanceId)) !== Boolean(filter.processFinished)) continue;
+    if (!(await variablesMatch(record))) continue;
     if (await mayReadHistory(caller, { id: record.processInstanceId, processDefinitionKey: record.processDefinitionKey, tenantId: record.tenantId })) found.push(record);
   }
   return found;
@@ -222,18 +257,7 @@ function sortValue(record: HistoricTaskRecord, by: SortKey): string | number | n
 /** GET/POST /history/task: sorted as asked (ties by start), else by start. */
 export const queryTaskHistory: UseCase<{ filter: TaskHistoryFilter; sort?: { by: SortKey; descending: boolean } } & Paging, HistoricTaskRecord[]> = async (app, caller, query) => {
   const found = await find(app, caller, query.filter);
-  const by = query.sort?.by ?? 'startTime';
-  const direction = query.sort?.descending ? -1 : 1;
-  const order = new Map(found.map((record, index) => [record, index]));
-  found.sort((a, b) => {
-    const x = sortValue(a, by);
-    const y = sortValue(b, by);
-    if (x === y) return order.get(a)! - order.get(b)!;
-    if (x === null) return -direction;
-    if (y === null) return direction;
-    return (x < y ? -1 : 1) * direction;
-  });
-  return pageOf(found, query);
+  return pageOf(sortKeepingTies(found, query.sort ?? { by: 'startTime', descending: false }, sortValue), query);
 };
 
 export const countTaskHistory: UseCase<TaskHistoryFilter, number> = async (app, caller, filter) => (await find(app, caller, filter)).length;

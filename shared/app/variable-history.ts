@@ -11,6 +11,7 @@ import { mayReadHistory } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { sortKeepingTies } from '../query/sort.ts';
 
 export type { HistoricVariableRecord };
 
@@ -112,20 +113,7 @@ function sortValue(record: HistoricVariableRecord, by: SortKey): string | null {
 export const queryVariableHistory: UseCase<{ filter: VariableHistoryFilter; sort?: { by: SortKey; descending: boolean } } & Paging, HistoricVariableRecord[]> = async (app, caller, query) => {
   const found = await find(app, caller, query.filter);
   found.sort((a, b) => a.createTime - b.createTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const sort = query.sort;
-  if (sort) {
-    const direction = sort.descending ? -1 : 1;
-    const order = new Map(found.map((record, index) => [record, index]));
-    found.sort((a, b) => {
-      const x = sortValue(a, sort.by);
-      const y = sortValue(b, sort.by);
-      if (x === y) return order.get(a)! - order.get(b)!;
-      if (x === null) return -direction;
-      if (y === null) return direction;
-      return (x < y ? -1 : 1) * direction;
-    });
-  }
-  return pageOf(found, query);
+  return pageOf(sortKeepingTies(found, query.sort, sortValue), query);
 };
 
 export const countVariableHistory: UseCase<VariableHistoryFilter, number> = async (app, caller, filter) => (await find(app, caller, filter)).length;
@@ -152,5 +140,7 @@ export const deleteVariableHistoryOfInstance: UseCase<{ processInstanceId: strin
     throw new ResourceNotFound(`No historic process instance found with id: ${processInstanceId}: instance is null`, 'InvalidRequestException');
   }
   await caller.require({ permission: 'DELETE_HISTORY', resource: 'ProcessDefinition', resourceId: String(item.processDefinitionKey) });
+  // Camunda's DeleteHistoricVariableInstancesByProcessInstanceIdCmd deletes the details too.
+  await app.engine.deps.variableDetails.deleteOfInstance(processInstanceId);
   await app.engine.deps.variableHistory.deleteOfInstance(processInstanceId);
 };

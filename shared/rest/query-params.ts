@@ -3,6 +3,7 @@ import type { Sorting } from '../app/result-page.ts';
 import type { RestRequest } from './http.ts';
 import { notValid } from '../engine/errors.ts';
 import { invalidRequest } from './errors.ts';
+import { parseDate } from './dates.ts';
 
 /**
  * Declarative query strings: each route declares `z.object({ name: qs.string(), ... })` and reads it
@@ -141,3 +142,20 @@ export function onlyKnownFilters<B extends Record<string, unknown>>(body: B, kno
   if (unsupported.length > 0) throw invalidRequest(`The ${what} filter '${unsupported[0]}' is not supported here`);
   return body;
 }
+
+/** One schema per name, for query DTOs whose many parameters share a few types. */
+export function fieldsOf<T>(names: readonly string[], make: () => T): Record<string, T> {
+  return Object.fromEntries(names.map((name) => [name, make()])) as Record<string, T>;
+}
+
+/** A date in a JSON query body (Camunda's format); null or absent is no filter. */
+export const dateBody = () =>
+  z
+    .string()
+    .nullish()
+    .transform((text, ctx) => {
+      if (text == null) return undefined;
+      const time = parseDate(text);
+      if (time === undefined) ctx.addIssue({ code: 'custom', message: 'a date' });
+      return time;
+    });

@@ -27,6 +27,7 @@ import type { TaskHistoryRepository } from '../store/task-history-repository.ts'
 import { variableHistoryItems } from '../store/variable-history.ts';
 import { jobLogItems } from '../store/job-log.ts';
 import type { JobLogRepository } from '../store/job-log-repository.ts';
+import type { VariableDetailRepository } from '../store/variable-detail-repository.ts';
 import type { VariableHistoryRepository } from '../store/variable-history-repository.ts';
 import type { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
 import type { NoteRepository } from '../store/note-repository.ts';
@@ -58,6 +59,8 @@ export interface EngineServiceDeps {
   variableHistory: VariableHistoryRepository;
   /** What happened to the jobs of instances (Camunda's historic job log). */
   jobLog: JobLogRepository;
+  /** Every value a variable took (Camunda's historic details). */
+  variableDetails: VariableDetailRepository;
   /** Where the engine's metrics are added up (absent: they are counted and dropped). */
   metrics?: MetricRepository;
   /** Signal start events, broadcast jobs and delivery markers. */
@@ -250,7 +253,7 @@ export class EngineService {
     return [
       ...activityHistoryItems(events, before, after, model, layout),
       ...taskHistoryItems(events, before, after, model, layout, this.env.now()),
-      ...variableHistoryItems(before, after, model, layout, this.env.now()),
+      ...variableHistoryItems(before, after, model, layout, this.env.now(), this.env.newId),
       ...jobLogItems(events, before, after, layout, this.env.now(), this.env.newId),
       ...decisionHistoryItems(events, after, layout, this.env.newId),
     ];

@@ -21,6 +21,7 @@ export async function deleteInstanceHistory(engine: EngineService, processInstan
   await engine.deps.taskHistory.deleteOfInstance(processInstanceId);
   await engine.deps.variableHistory.deleteOfInstance(processInstanceId);
   await engine.deps.jobLog.deleteOfInstance(processInstanceId);
+  await engine.deps.variableDetails.deleteOfInstance(processInstanceId);
   // The row on its end time (written once, when the instance ended).
   try {
     await items.deleteHistoricInstance(processInstanceId);

@@ -21,6 +21,37 @@ export const variableHistoryKeys = {
   ofInstance: (processInstanceId: string) => `HVIPI#${processInstanceId}`,
 };
 
+/** Historic details (Camunda's ACT_HI_DETAIL variable updates): one item per value a variable took. */
+export const variableDetailKeys = {
+  item: (id: string) => ({ pk: `HDE#${id}`, sk: 'DETAIL' }),
+  all: 'HDE',
+  ofInstance: (processInstanceId: string) => `HDEPI#${processInstanceId}`,
+};
+
+/** A variable update detail (Camunda's HistoricVariableUpdate). */
+export interface VariableDetailRecord {
+  id: string;
+  variableInstanceId: string;
+  variableName: string;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  processInstanceId: string;
+  rootProcessInstanceId: string;
+  executionId: string;
+  activityInstanceId: string;
+  taskId: string | null;
+  tenantId: string | null;
+  time: number;
+  /** The entry's place among the operation's details (for `occurrence`). */
+  occurrence: string;
+  value: TypedValue | null;
+  errorMessage: string | null;
+  /** Set when the instance started with the variable (Camunda's initial variables). */
+  initial: boolean;
+  /** 0 for the value a variable was created with; later values carry none (the count is not kept). */
+  revision: number | null;
+}
+
 /** A value larger than this is not kept in the history (an item holds at most 400 KB). */
 const MAX_VALUE_BYTES = 300 * 1024;
 
@@ -81,8 +112,8 @@ function valueFields(value: TypedValue): { value: TypedValue | null; errorMessag
   return bytes > MAX_VALUE_BYTES ? { value: { type: value.type, value: null }, errorMessage: `The value (${bytes} bytes) is too large to keep in the history` } : { value, errorMessage: null };
 }
 
-/** The items an operation's variable changes add to the variable history. */
-export function variableHistoryItems(before: ProcessInstanceState | undefined, after: ProcessInstanceState, _model: ProcessModel, layout: IndexLayout, now: number): Item[] {
+/** The items an operation's variable changes add to the variable history, and a detail per value. */
+export function variableHistoryItems(before: ProcessInstanceState | undefined, after: ProcessInstanceState, _model: ProcessModel, layout: IndexLayout, now: number, newId: () => string): Item[] {
   const previous = variablesOf(before);
   const current = variablesOf(after);
   if (previous.size === 0 && current.size === 0) return [];
@@ -102,6 +133,42 @@ export function variableHistoryItems(before: ProcessInstanceState | undefined, a
     };
   };
   const items: Item[] = [];
+  const detail = (variable: VariableAt, created: boolean): Item => {
+    const { value, errorMessage } = valueFields(variable.value);
+    const detailId = newId();
+    const occurrence = `${timeKey(now)}#${String(items.length).padStart(6, '0')}`;
+    const record: VariableDetailRecord = {
+      id: detailId,
+      variableInstanceId: variable.id,
+      variableName: variable.name,
+      processDefinitionKey: after.definitionKey,
+      processDefinitionId: after.definitionId,
+      processInstanceId: after.id,
+      rootProcessInstanceId: after.caller?.rootProcessInstanceId ?? after.id,
+      executionId: executionIdOf(variable.node, after.id),
+      activityInstanceId: variable.node.id,
+      taskId: variable.taskId,
+      tenantId: after.tenantId ?? null,
+      time: now,
+      occurrence,
+      value,
+      errorMessage,
+      // The variables an instance starts with (its first write): Camunda's initial flag.
+      initial: before === undefined && created && variable.node.id === after.id,
+      revision: created ? 0 : null,
+    };
+    return {
+      ...variableDetailKeys.item(detailId),
+      ...record,
+      kind: 'historicDetail',
+      // As JSON text: a value may nest deeper than the 32 levels DynamoDB allows in a map.
+      value: JSON.stringify(value),
+      gsi1pk: shardKey(variableDetailKeys.all, detailId, layout),
+      gsi1sk: `${occurrence}#${detailId}`,
+      gsi2pk: variableDetailKeys.ofInstance(after.id),
+      gsi2sk: `${occurrence}#${detailId}`,
+    };
+  };
   for (const [id, variable] of current) {
     const old = previous.get(id);
     if (!old) {
@@ -126,8 +193,10 @@ export function variableHistoryItems(before: ProcessInstanceState | undefined, a
         gsi2sk: `${created}#CREATE`,
       });
       items.push(valueItem(variable, 'CREATED'));
+      items.push(detail(variable, true));
     } else if (JSON.stringify(old.value) !== JSON.stringify(variable.value)) {
       items.push(valueItem(variable, 'CREATED'));
+      items.push(detail(variable, false));
     }
   }
   const removed = [...previous.values()].filter((variable) => !current.has(variable.id));
@@ -155,4 +224,9 @@ export function joinVariableHistory(create: Item, value: Item | undefined): Hist
     errorMessage: (value?.errorMessage as string | null | undefined) ?? null,
     state: (value?.state as 'CREATED' | 'DELETED' | undefined) ?? 'CREATED',
   };
+}
+
+export function variableDetailOf(item: Item): VariableDetailRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, value, ...record } = item;
+  return { ...(record as unknown as VariableDetailRecord), value: typeof value === 'string' ? (JSON.parse(value) as TypedValue | null) : null };
 }

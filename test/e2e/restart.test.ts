@@ -50,14 +50,24 @@ describe('restarting ended process instances (RestartProcessInstanceSyncTest sce
     expect((await api.delete(`/process-instance/${instance.id}`)).status).toBe(204);
   });
 
+  it('restarts with the values the instance started with, when asked (initialVariables)', async () => {
+    // when
+    expect((await restart({ processInstanceIds: [ended], initialVariables: true, instructions: atB })).status).toBe(204);
+
+    // then: amount was 10 at the start, 12 at the end
+    const [instance] = (await api.get('/process-instance?processDefinitionKey=restartable')).body;
+    expect((await api.get(`/process-instance/${instance.id}/variables`)).body).toEqual({ amount: { type: 'Integer', value: 10, valueInfo: {} } });
+    expect((await api.delete(`/process-instance/${instance.id}`)).status).toBe(204);
+  });
+
   it('selects by a historic query, and leaves the business key out when asked', async () => {
     // when
     const restarted = await restart({ historicProcessInstanceQuery: { processInstanceBusinessKey: 'order-7', finished: true }, withoutBusinessKey: true, instructions: atB });
 
-    // then: the first instance and the one the test before restarted (and deleted) both carried the key
+    // then: the first instance and the two the tests before restarted (and deleted) all carried the key
     expect(restarted.status).toBe(204);
     const running = (await api.get('/process-instance?processDefinitionKey=restartable')).body;
-    expect(running.map((instance: { businessKey: string | null }) => instance.businessKey)).toEqual([null, null]);
+    expect(running.map((instance: { businessKey: string | null }) => instance.businessKey)).toEqual([null, null, null]);
   });
 
   it("answers Camunda's errors and restarts nothing", async () => {
@@ -85,7 +95,6 @@ describe('restarting ended process instances (RestartProcessInstanceSyncTest sce
     );
     expect(await restart({ processInstanceIds: [ended], instructions: [{ type: 'startBeforeActivity', activityId: 'nope' }] })).toMatchObject({ status: 400 });
     expect(await restart({ processInstanceIds: [ended], instructions: [{ type: 'cancel', activityId: 'a' }] })).toMatchObject({ status: 400 });
-    expect(await restart({ processInstanceIds: [ended], initialVariables: true, instructions: atB })).toMatchObject({ status: 400 });
     expect(await restart({ processInstanceIds: [ended], instructions: atB }, 'no-such-definition')).toMatchObject({
       status: 500,
       body: { message: 'Process definition cannot be found: processDefinition is null' },

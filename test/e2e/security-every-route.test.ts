@@ -91,6 +91,8 @@ interface Fixture {
   historicVariableId: string;
   /** The creation of one of the instance's jobs, in the job log. */
   jobLogId: string;
+  /** A value a variable of the instance took. */
+  detailId: string;
   /** DECISION_KEY deployed without a tenant (and once more for TENANT), in the graph GRAPH_KEY. */
   decisionId: string;
   graphId: string;
@@ -457,6 +459,11 @@ function requests(f: Fixture): Record<string, Request> {
       path: `/process-definition/${f.definitionId}/restart`,
       body: { processInstanceIds: [pi], instructions: [{ type: 'startBeforeActivity', activityId: 'approve' }] },
     },
+    'GET /history/detail': { path: '/history/detail' },
+    'POST /history/detail': { path: '/history/detail', body: {} },
+    'GET /history/detail/count': { path: '/history/detail/count' },
+    'GET /history/detail/{id}': { path: `/history/detail/${f.detailId}` },
+    'GET /history/detail/{id}/data': { path: `/history/detail/${f.detailId}/data` },
     'GET /history/job-log': { path: '/history/job-log' },
     'POST /history/job-log': { path: '/history/job-log', body: {} },
     'GET /history/job-log/count': { path: '/history/job-log/count' },
@@ -680,6 +687,7 @@ describe('security of every route', () => {
     const [historicDecision] = await ok(asAdmin('GET', { path: `/history/decision-instance?decisionDefinitionKey=${DECISION_KEY}` }));
     const [historicVariable] = await ok(asAdmin('GET', { path: `/history/variable-instance?processInstanceId=${pi}` }));
     const [jobLog] = await ok(asAdmin('GET', { path: `/history/job-log?processInstanceId=${pi}&creationLog=true` }));
+    const [detail] = await ok(asAdmin('GET', { path: `/history/detail?processInstanceId=${pi}` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
       deploymentId: deployment.id,
@@ -702,6 +710,7 @@ describe('security of every route', () => {
       historicDecisionId: historicDecision.id,
       historicVariableId: historicVariable.id,
       jobLogId: jobLog.id,
+      detailId: detail.id,
       decisionId: Object.values<{ id: string; key: string }>(decisionDeployment.deployedDecisionDefinitions).find((d) => d.key === DECISION_KEY)!.id,
       graphId: Object.keys(decisionDeployment.deployedDecisionRequirementsDefinitions)[0]!,
       decisionDeploymentIds: [decisionDeployment.id, tenantDecisionDeployment.id],
@@ -780,7 +789,14 @@ describe('security of every route', () => {
 
         // The administrator gets data from every read: the empty answers above are filtering, not bad requests.
         // (A variable's binary data is a 400 for the fixture's variables, which are text.)
-        if (route.method === 'GET' && !isPublic && !key.endsWith('{varName}/data') && key !== 'GET /variable-instance/{id}/data' && key !== 'GET /history/variable-instance/{id}/data') {
+        if (
+          route.method === 'GET' &&
+          !isPublic &&
+          !key.endsWith('{varName}/data') &&
+          key !== 'GET /variable-instance/{id}/data' &&
+          key !== 'GET /history/variable-instance/{id}/data' &&
+          key !== 'GET /history/detail/{id}/data'
+        ) {
           const admin = await asAdmin('GET', request!);
           // The fixture's external task never failed: it has no error details (204, as in Camunda).
           // No password policy is configured (404); the fixture's external task and timer job never failed (no details, 204).

@@ -102,11 +102,25 @@ describe('historic task instances (HistoricTaskInstanceRestServiceQueryTest scen
     expect((await api.post('/history/task/count', { finished: true, taskDeleteReasonLike: 'del%' })).body).toEqual({ count: 1 });
   });
 
-  it("answers Camunda's errors for bad input, and refuses variable filters it cannot answer", async () => {
+  it('filters by the task’s and its process’s variables, from the variable history', async () => {
+    // given
+    expect((await api.put(`/process-instance/${first}/variables/amount`, { value: 50, type: 'Integer' })).status).toBe(204);
+    const [approve] = (await api.get(`/task?processInstanceId=${first}`)).body;
+    expect((await api.put(`/task/${approve.id}/localVariables/decision`, { value: 'ok', type: 'String' })).status).toBe(204);
+
+    // then
+    expect((await api.post('/history/task/count', { processVariables: [{ name: 'amount', operator: 'gt', value: 10 }] })).body).toEqual({ count: 2 });
+    expect((await api.post('/history/task/count', { processVariables: [{ name: 'amount', operator: 'lt', value: 10 }] })).body).toEqual({ count: 0 });
+    expect(await count('taskVariables=decision_eq_ok')).toBe(1);
+    expect(await count('taskVariables=DECISION_eq_OK&variableNamesIgnoreCase=true&variableValuesIgnoreCase=true')).toBe(1);
+    // A task variable is not a process variable.
+    expect(await count('processVariables=decision_eq_ok')).toBe(0);
+  });
+
+  it("answers Camunda's errors for bad input", async () => {
     expect((await api.get('/history/task?sortBy=nonsense&sortOrder=asc')).status).toBe(400);
     expect((await api.get('/history/task?finished=maybe')).status).toBe(400);
-    const refused = await api.get('/history/task?taskVariables=amount_gt_5');
-    expect(refused).toMatchObject({ status: 400, body: { type: 'BadUserRequestException' } });
-    expect(refused.body.message).toContain('the history of variables is not recorded');
+    expect(await api.get('/history/task?taskVariables=amount_gt_5')).toMatchObject({ status: 400, body: { type: 'InvalidRequestException', message: 'Invalid variable comparator specified: gt' } });
+    expect(await api.get('/history/task?processVariables=amount_between_5')).toMatchObject({ status: 400, body: { message: 'Invalid process variable comparator specified: between' } });
   });
 });

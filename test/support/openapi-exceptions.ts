@@ -85,6 +85,15 @@ export const KNOWN_SCHEMA_ERRORS: KnownSchemaError[] = [
       schemas.VariableValueDto.properties.valueInfo.nullable = true;
     },
   },
+  {
+    schema: 'HistoricDetailDto',
+    source: 'engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/dto/history/HistoricDetailDto.java',
+    why: 'A detail is a HistoricVariableUpdateDto (type variableUpdate: variable fields, a value of any type) or a HistoricFormFieldDto (type formField: fieldId, fieldValue); the document merges both into one schema and requires the form field properties of every detail.',
+    apply: (schemas) => {
+      schemas.HistoricDetailDto.required = (schemas.HistoricDetailDto.required ?? []).filter((name: string) => name !== 'fieldId' && name !== 'fieldValue');
+      delete schemas.HistoricDetailDto.properties.value.type;
+    },
+  },
   ...['HistoricDecisionInputInstanceDto', 'HistoricDecisionOutputInstanceDto'].map((schema) => ({
     schema,
     source: `engine-rest/engine-rest/src/main/java/org/camunda/bpm/engine/rest/dto/history/${schema}.java`,

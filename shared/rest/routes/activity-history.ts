@@ -2,7 +2,7 @@ import * as z from 'zod/v4';
 import { ACTIVITY_HISTORY_SORT_KEYS, type ActivityHistoryFilter, countActivityHistory, getActivityHistory, type HistoricActivityRecord, queryActivityHistory } from '../../app/activity-history.ts';
 import { formatDate, parseDate } from '../dates.ts';
 import { json } from '../http.ts';
-import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingOf, sortingParams } from '../query-params.ts';
+import { bodyFilters, dateBody, firstSorting, pagingParams, qs, readQuery, sorted, SortingList, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 const date = () => qs.of((raw) => parseDate(raw));
@@ -30,17 +30,6 @@ const FilterParams = z.object({
 });
 const ListParams = z.object({ ...sortingParams(ACTIVITY_HISTORY_SORT_KEYS), ...FilterParams.shape, ...pagingParams });
 const CountParams = z.object({ ...sortingParams(ACTIVITY_HISTORY_SORT_KEYS), ...FilterParams.shape });
-
-const dateBody = () =>
-  z
-    .string()
-    .nullish()
-    .transform((text, ctx) => {
-      if (text == null) return undefined;
-      const time = parseDate(text);
-      if (time === undefined) ctx.addIssue({ code: 'custom', message: 'a date' });
-      return time;
-    });
 
 const QueryBody = z
   .object({

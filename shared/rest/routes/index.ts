@@ -29,6 +29,7 @@ import { taskHistoryRoutes } from './task-history.ts';
 import { variableHistoryRoutes } from './variable-history.ts';
 import { jobLogRoutes } from './job-log.ts';
 import { restartRoutes } from './restart.ts';
+import { variableDetailRoutes } from './variable-details.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
 import { instanceBatchRoutes } from './instance-batches.ts';
 import { decisionDefinitionRoutes } from './decision-definition.ts';
@@ -68,6 +69,7 @@ export const allRoutes: Route[] = [
   ...variableHistoryRoutes,
   ...jobLogRoutes,
   ...restartRoutes,
+  ...variableDetailRoutes,
   ...bulkDeletionRoutes,
   ...instanceBatchRoutes,
   ...decisionDefinitionRoutes,

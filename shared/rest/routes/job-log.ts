@@ -2,7 +2,7 @@ import * as z from 'zod/v4';
 import { countJobLog, getJobLog, getJobLogStacktrace, JOB_LOG_SORT_KEYS, type JobLogFilter, type JobLogView, queryJobLog } from '../../app/job-log.ts';
 import { formatDate } from '../dates.ts';
 import { json, noContent } from '../http.ts';
-import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingOf, sortingParams } from '../query-params.ts';
+import { bodyFilters, fieldsOf, firstSorting, pagingParams, qs, readQuery, sorted, SortingList, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 /** Camunda's HistoricJobLogQueryDto, by the type of each parameter. */
@@ -23,23 +23,21 @@ const LISTS = ['activityIdIn', 'failedActivityIdIn', 'executionIdIn', 'tenantIdI
 const FLAGS = ['withoutTenantId', 'creationLog', 'failureLog', 'successLog', 'deletionLog'] as const;
 const NUMBERS = ['jobPriorityLowerThanOrEquals', 'jobPriorityHigherThanOrEquals'] as const;
 
-const fields = <T>(names: readonly string[], make: () => T) => Object.fromEntries(names.map((name) => [name, make()])) as Record<string, T>;
-
 const FilterParams = z.object({
-  ...fields(TEXT, qs.string),
-  ...fields(LISTS, qs.list),
-  ...fields(FLAGS, qs.boolean),
+  ...fieldsOf(TEXT, qs.string),
+  ...fieldsOf(LISTS, qs.list),
+  ...fieldsOf(FLAGS, qs.boolean),
   // Camunda's priorities are Java longs.
-  ...fields(NUMBERS, () => qs.of((raw) => (/^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined))),
+  ...fieldsOf(NUMBERS, () => qs.of((raw) => (/^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined))),
 });
 const ListParams = z.object({ ...sortingParams(JOB_LOG_SORT_KEYS), ...FilterParams.shape, ...pagingParams });
 const CountParams = z.object({ ...sortingParams(JOB_LOG_SORT_KEYS), ...FilterParams.shape });
 const QueryBody = z
   .object({
-    ...fields(TEXT, () => z.string().nullish()),
-    ...fields(LISTS, () => z.array(z.string()).nullish()),
-    ...fields(FLAGS, () => z.boolean().nullish()),
-    ...fields(NUMBERS, () => z.number().int().nullish()),
+    ...fieldsOf(TEXT, () => z.string().nullish()),
+    ...fieldsOf(LISTS, () => z.array(z.string()).nullish()),
+    ...fieldsOf(FLAGS, () => z.boolean().nullish()),
+    ...fieldsOf(NUMBERS, () => z.number().int().nullish()),
     sorting: SortingList,
   })
   .passthrough();

@@ -2,8 +2,9 @@ import * as z from 'zod/v4';
 import { countTaskHistory, type HistoricTaskRecord, queryTaskHistory, TASK_HISTORY_SORT_KEYS, type TaskHistoryFilter } from '../../app/task-history.ts';
 import { formatDate, parseDate } from '../dates.ts';
 import { json } from '../http.ts';
-import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingOf, sortingParams } from '../query-params.ts';
+import { bodyFilters, dateBody, fieldsOf, firstSorting, pagingParams, qs, readQuery, sorted, SortingList, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
+import { VariableConditionList, variableConditionsOfBody, variableConditionsOfQuery } from '../variable-conditions.ts';
 
 /** Camunda's HistoricTaskInstanceQueryDto, by the type of each parameter. */
 const TEXT = [
@@ -65,46 +66,45 @@ const DATES = [
   'finishedBefore',
   'finishedAfter',
 ] as const;
-/** Filters on variables (`name_operator_value` lists in a query string); refused by the use case. */
-const VARIABLES = ['taskVariables', 'processVariables'] as const;
-
-const fields = <T>(names: readonly string[], make: () => T) => Object.fromEntries(names.map((name) => [name, make()])) as Record<string, T>;
+/** HistoricTaskInstanceQueryDto#applyFilters: a task's variables compare for equality only, its process's in every way. */
+const TASK_OPERATORS = ['eq'] as const;
+const PROCESS_OPERATORS = ['eq', 'neq', 'gt', 'gteq', 'lt', 'lteq', 'like'] as const;
+const INVALID_TASK_VARIABLE = 'Invalid variable comparator specified';
+const INVALID_PROCESS_VARIABLE = 'Invalid process variable comparator specified';
 
 const FilterParams = z.object({
-  ...fields(TEXT, qs.string),
-  ...fields(LISTS, qs.list),
-  ...fields(FLAGS, qs.boolean),
-  ...fields(DATES, () => qs.of((raw) => parseDate(raw))),
-  ...fields(VARIABLES, qs.list),
+  ...fieldsOf(TEXT, qs.string),
+  ...fieldsOf(LISTS, qs.list),
+  ...fieldsOf(FLAGS, qs.boolean),
+  ...fieldsOf(DATES, () => qs.of((raw) => parseDate(raw))),
   taskPriority: qs.integer(),
 });
 const ListParams = z.object({ ...sortingParams(TASK_HISTORY_SORT_KEYS), ...FilterParams.shape, ...pagingParams });
 const CountParams = z.object({ ...sortingParams(TASK_HISTORY_SORT_KEYS), ...FilterParams.shape });
 
-const dateBody = () =>
-  z
-    .string()
-    .nullish()
-    .transform((text, ctx) => {
-      if (text == null) return undefined;
-      const time = parseDate(text);
-      if (time === undefined) ctx.addIssue({ code: 'custom', message: 'a date' });
-      return time;
-    });
-
 const QueryBody = z
   .object({
-    ...fields(TEXT, () => z.string().nullish()),
-    ...fields(LISTS, () => z.array(z.string()).nullish()),
-    ...fields(FLAGS, () => z.boolean().nullish()),
-    ...fields(DATES, dateBody),
-    ...fields(VARIABLES, () => z.array(z.unknown()).nullish()),
+    ...fieldsOf(TEXT, () => z.string().nullish()),
+    ...fieldsOf(LISTS, () => z.array(z.string()).nullish()),
+    ...fieldsOf(FLAGS, () => z.boolean().nullish()),
+    ...fieldsOf(DATES, dateBody),
+    taskVariables: VariableConditionList,
+    processVariables: VariableConditionList,
     taskPriority: z.number().int().nullish(),
     sorting: SortingList,
   })
   .passthrough();
 
-const filterOfBody = (body: z.infer<typeof QueryBody>) => bodyFilters<TaskHistoryFilter>(body, FilterParams.shape, true);
+const filterOfBody = (body: z.infer<typeof QueryBody>): TaskHistoryFilter => ({
+  ...bodyFilters<TaskHistoryFilter>(body, FilterParams.shape, true),
+  taskVariables: variableConditionsOfBody(body.taskVariables, TASK_OPERATORS, INVALID_TASK_VARIABLE),
+  processVariables: variableConditionsOfBody(body.processVariables, PROCESS_OPERATORS, INVALID_PROCESS_VARIABLE),
+});
+
+const variableFiltersOfQuery = (query: Record<string, string | undefined>) => ({
+  taskVariables: variableConditionsOfQuery(query, 'taskVariables', TASK_OPERATORS, INVALID_TASK_VARIABLE),
+  processVariables: variableConditionsOfQuery(query, 'processVariables', PROCESS_OPERATORS, INVALID_PROCESS_VARIABLE),
+});
 
 /** Camunda's HistoricTaskInstanceDto. */
 function historicTaskDto(record: HistoricTaskRecord) {
@@ -146,7 +146,12 @@ export const taskHistoryRoutes: Route[] = [
     handler: async (ctx) => {
       const { sortBy, sortOrder, firstResult, maxResults, ...filter } = readQuery(ctx.req, ListParams);
       const sort = sortingOf({ sortBy, sortOrder });
-      const found = await queryTaskHistory(ctx.app, ctx.auth, { filter: filter as TaskHistoryFilter, ...(sort ? { sort } : {}), firstResult, maxResults });
+      const found = await queryTaskHistory(ctx.app, ctx.auth, {
+        filter: { ...(filter as TaskHistoryFilter), ...variableFiltersOfQuery(ctx.req.query) },
+        ...(sort ? { sort } : {}),
+        firstResult,
+        maxResults,
+      });
       return json(200, found.map(historicTaskDto));
     },
   }),
@@ -166,7 +171,7 @@ export const taskHistoryRoutes: Route[] = [
     pattern: '/history/task/count',
     handler: async (ctx) => {
       const { sort: _sort, ...filter } = sorted(readQuery(ctx.req, CountParams));
-      return json(200, { count: await countTaskHistory(ctx.app, ctx.auth, filter as TaskHistoryFilter) });
+      return json(200, { count: await countTaskHistory(ctx.app, ctx.auth, { ...(filter as TaskHistoryFilter), ...variableFiltersOfQuery(ctx.req.query) }) });
     },
   }),
   route({

@@ -12,7 +12,7 @@ import {
 import { formatDate } from '../dates.ts';
 import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
-import { bodyFilters, firstSorting, pagingParams, qs, readQuery, SortingList, sorted, sortingOf, sortingParams } from '../query-params.ts';
+import { bodyFilters, fieldsOf, firstSorting, pagingParams, qs, readQuery, sorted, SortingList, sortingOf, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 import { binaryResponse } from '../variables-resource.ts';
 import { toVariableDto } from '../variables.ts';
@@ -22,18 +22,16 @@ const TEXT = ['variableName', 'variableNameLike', 'variableValue', 'processInsta
 const LISTS = ['variableTypeIn', 'processInstanceIdIn', 'executionIdIn', 'caseExecutionIdIn', 'caseActivityIdIn', 'taskIdIn', 'activityInstanceIdIn', 'tenantIdIn', 'variableNameIn'] as const;
 const FLAGS = ['variableNamesIgnoreCase', 'variableValuesIgnoreCase', 'includeDeleted', 'withoutTenantId'] as const;
 
-const fields = <T>(names: readonly string[], make: () => T) => Object.fromEntries(names.map((name) => [name, make()])) as Record<string, T>;
-
-const FilterParams = z.object({ ...fields(TEXT, qs.string), ...fields(LISTS, qs.list), ...fields(FLAGS, qs.boolean) });
+const FilterParams = z.object({ ...fieldsOf(TEXT, qs.string), ...fieldsOf(LISTS, qs.list), ...fieldsOf(FLAGS, qs.boolean) });
 const ListParams = z.object({ ...sortingParams(VARIABLE_HISTORY_SORT_KEYS), ...FilterParams.shape, ...pagingParams, deserializeValues: qs.boolean() });
 const CountParams = z.object({ ...sortingParams(VARIABLE_HISTORY_SORT_KEYS), ...FilterParams.shape });
 const QueryBody = z
   .object({
-    ...fields(TEXT, () => z.string().nullish()),
+    ...fieldsOf(TEXT, () => z.string().nullish()),
     // A JSON body may give the value to compare with as any scalar.
     variableValue: z.union([z.string(), z.number(), z.boolean()]).nullish(),
-    ...fields(LISTS, () => z.array(z.string()).nullish()),
-    ...fields(FLAGS, () => z.boolean().nullish()),
+    ...fieldsOf(LISTS, () => z.array(z.string()).nullish()),
+    ...fieldsOf(FLAGS, () => z.boolean().nullish()),
     sorting: SortingList,
   })
   .passthrough();
