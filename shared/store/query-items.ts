@@ -5,6 +5,9 @@ import { keys, timeKey } from './keys.ts';
 import { queryAllPages } from './paging.ts';
 import type { Item } from './projections.ts';
 import { activityHistoryKeys, type HistoricActivityRecord, joinActivityHistory } from './activity-history.ts';
+import { allPairedRecords, type PairedFamily, pairedRecord, pairedRecordsOfInstance } from './paired-history.ts';
+
+const ACTIVITY_PAIRS: PairedFamily<HistoricActivityRecord> = { first: 'START', second: 'END', secondKey: activityHistoryKeys.end, join: joinActivityHistory };
 
 /** Read access to the query items (tasks, external tasks, jobs, subscriptions, incidents, history). */
 export class QueryItemRepository {
@@ -125,15 +128,8 @@ export class QueryItemRepository {
   }
 
   /** The activity history of one instance, START and END items joined, by start time. */
-  async activityHistoryOfInstance(processInstanceId: string): Promise<HistoricActivityRecord[]> {
-    const items = await queryAllPages(this.doc, {
-      TableName: this.tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': activityHistoryKeys.ofInstance(processInstanceId) },
-    });
-    const ends = new Map(items.filter((item) => item.sk === 'END').map((item) => [item.id as string, item]));
-    return items.filter((item) => item.sk === 'START').map((start) => joinActivityHistory(start, ends.get(start.id as string)));
+  activityHistoryOfInstance(processInstanceId: string): Promise<HistoricActivityRecord[]> {
+    return pairedRecordsOfInstance(this.doc, this.tableName, activityHistoryKeys.ofInstance(processInstanceId), ACTIVITY_PAIRS);
   }
 
   /** Removes an instance's activity history (DELETE /history/process-instance/{id}). */
@@ -155,42 +151,13 @@ export class QueryItemRepository {
   }
 
   /** One historic activity instance, read consistently (its partition holds both items). */
-  async activityHistory(id: string): Promise<HistoricActivityRecord | undefined> {
-    const items = await queryAllPages(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': activityHistoryKeys.start(id).pk },
-      ConsistentRead: true,
-    });
-    const start = items.find((item) => item.sk === 'START');
-    return start
-      ? joinActivityHistory(
-          start,
-          items.find((item) => item.sk === 'END'),
-        )
-      : undefined;
+  activityHistory(id: string): Promise<HistoricActivityRecord | undefined> {
+    return pairedRecord(this.doc, this.tableName, activityHistoryKeys.start(id).pk, ACTIVITY_PAIRS);
   }
 
   /** Every historic activity instance, by start time, joined with its END item a page at a time. */
-  async *allActivityHistory(hint: ReadHint = {}): AsyncGenerator<HistoricActivityRecord> {
-    let batch: Item[] = [];
-    const flush = async () => {
-      const ends = new Map<string, Item>();
-      let keysToRead: Record<string, unknown>[] = batch.map((start) => activityHistoryKeys.end(start.id as string));
-      while (keysToRead.length > 0) {
-        const result = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keysToRead } } }));
-        for (const item of (result.Responses?.[this.tableName] ?? []) as Item[]) ends.set(item.id as string, item);
-        keysToRead = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-      const joined = batch.map((start) => joinActivityHistory(start, ends.get(start.id as string)));
-      batch = [];
-      return joined;
-    };
-    for await (const start of this.reader.ordered({ index: 'gsi1', partitions: allShards('HAI', this.layout) }, hint)) {
-      batch.push(start);
-      if (batch.length >= 100) yield* await flush();
-    }
-    if (batch.length > 0) yield* await flush();
+  allActivityHistory(hint: ReadHint = {}): AsyncGenerator<HistoricActivityRecord> {
+    return allPairedRecords(this.doc, this.tableName, this.reader, allShards('HAI', this.layout), ACTIVITY_PAIRS, hint);
   }
 
   /** Tasks by id, in the given order; a task deleted meanwhile is left out. */
