@@ -9,6 +9,7 @@ import type { HistoricDecisionRecord, HistoricDecisionValue } from '../store/dec
 import type { AppContext, UseCase } from './app-context.ts';
 import { notFoundRequest } from './errors.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { within } from '../query/filters.ts';
 import { sortKeepingTies } from '../query/sort.ts';
 
 export type { HistoricDecisionRecord, HistoricDecisionValue };
@@ -44,8 +45,6 @@ export interface DecisionHistoryFilter {
 
 export const DECISION_HISTORY_SORT_KEYS = ['evaluationTime', 'tenantId'] as const;
 type SortKey = (typeof DECISION_HISTORY_SORT_KEYS)[number];
-
-const within = (list: readonly string[] | undefined, value: string | null) => list === undefined || (value !== null && list.includes(value));
 
 function matches(record: HistoricDecisionRecord, filter: DecisionHistoryFilter): boolean {
   const equal = <K extends keyof HistoricDecisionRecord>(key: K, wanted: HistoricDecisionRecord[K] | undefined) => wanted === undefined || record[key] === wanted;

@@ -11,6 +11,7 @@ import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { jobDefinitionId } from './job-definitions.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { within } from '../query/filters.ts';
 import { sortKeepingTies } from '../query/sort.ts';
 
 /** A job log entry as shown: the record with its job definition and deployment. */
@@ -65,8 +66,6 @@ export const JOB_LOG_SORT_KEYS = [
   'tenantId',
 ] as const;
 type SortKey = (typeof JOB_LOG_SORT_KEYS)[number];
-
-const within = (list: readonly string[] | undefined, value: string | null) => list === undefined || (value !== null && list.includes(value));
 
 function matches(view: JobLogView, filter: JobLogFilter): boolean {
   const equal = <K extends keyof JobLogView>(key: K, wanted: JobLogView[K] | undefined) => wanted === undefined || view[key] === wanted;

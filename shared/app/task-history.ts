@@ -11,6 +11,7 @@ import { type VariableCondition, variableMatches } from './variable-conditions.t
 import { mayReadHistory } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { onceEach, within } from '../query/filters.ts';
 import { sortKeepingTies } from '../query/sort.ts';
 
 export type { HistoricTaskRecord };
@@ -104,7 +105,6 @@ export const TASK_HISTORY_SORT_KEYS = [
 ] as const;
 type SortKey = (typeof TASK_HISTORY_SORT_KEYS)[number];
 
-const within = (list: readonly string[] | undefined, value: string | null) => list === undefined || (value !== null && list.includes(value));
 const like = (pattern: string | undefined, value: string | null) => pattern === undefined || sqlLike(pattern)(value);
 const atMost = (bound: number | undefined, value: number | null) => bound === undefined || (value !== null && value <= bound);
 const atLeast = (bound: number | undefined, value: number | null) => bound === undefined || (value !== null && value >= bound);
@@ -182,15 +182,7 @@ function variablesMeet(variables: readonly HistoricVariableRecord[], conditions:
 async function find(app: AppContext, caller: AuthContext, filter: TaskHistoryFilter): Promise<HistoricTaskRecord[]> {
   const { taskHistory, items, variableHistory } = app.engine.deps;
   // Each instance's variable history, read once per query (only when variables are filtered on).
-  const variablesOf = new Map<string, Promise<HistoricVariableRecord[]>>();
-  const instanceVariables = (id: string) => {
-    let known = variablesOf.get(id);
-    if (!known) {
-      known = variableHistory.ofInstance(id);
-      variablesOf.set(id, known);
-    }
-    return known;
-  };
+  const instanceVariables = onceEach((id) => variableHistory.ofInstance(id));
   const variablesMatch = async (record: HistoricTaskRecord) => {
     if (!filter.taskVariables?.length && !filter.processVariables?.length) return true;
     const variables = await instanceVariables(record.processInstanceId);
@@ -212,15 +204,7 @@ async function find(app: AppContext, caller: AuthContext, filter: TaskHistoryFil
   else if (filter.processInstanceId) candidates = await taskHistory.ofInstance(filter.processInstanceId);
   else candidates = taskHistory.all();
   // Whether each instance has ended, read once per instance (processFinished / processUnfinished).
-  const ended = new Map<string, Promise<boolean>>();
-  const instanceEnded = (id: string) => {
-    let known = ended.get(id);
-    if (!known) {
-      known = items.getHistoricInstance(id).then((row) => row?.endTime !== null && row?.endTime !== undefined);
-      ended.set(id, known);
-    }
-    return known;
-  };
+  const instanceEnded = onceEach((id) => items.getHistoricInstance(id).then((row) => row?.endTime !== null && row?.endTime !== undefined));
   const found: HistoricTaskRecord[] = [];
   for await (const record of candidates) {
     if (!matches(record, filter)) continue;

@@ -10,6 +10,7 @@ import { mayReadHistory } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { within } from '../query/filters.ts';
 import { sortKeepingTies } from '../query/sort.ts';
 
 export type { VariableDetailRecord };
@@ -39,8 +40,6 @@ export interface VariableDetailFilter {
 
 export const VARIABLE_DETAIL_SORT_KEYS = ['processInstanceId', 'variableName', 'variableType', 'variableRevision', 'formPropertyId', 'time', 'occurrence', 'tenantId'] as const;
 type SortKey = (typeof VARIABLE_DETAIL_SORT_KEYS)[number];
-
-const within = (list: readonly string[] | undefined, value: string | null) => list === undefined || (value !== null && list.includes(value));
 
 function matches(record: VariableDetailRecord, filter: VariableDetailFilter): boolean {
   const equal = <K extends keyof VariableDetailRecord>(key: K, wanted: VariableDetailRecord[K] | undefined) => wanted === undefined || record[key] === wanted;

@@ -11,6 +11,7 @@ import { mayReadHistory } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
 import { ResourceNotFound } from './errors.ts';
 import { type Paging, pageOf } from './result-page.ts';
+import { within } from '../query/filters.ts';
 import { sortKeepingTies } from '../query/sort.ts';
 
 export type { HistoricVariableRecord };
@@ -41,8 +42,6 @@ export interface VariableHistoryFilter {
 
 export const VARIABLE_HISTORY_SORT_KEYS = ['instanceId', 'variableName', 'tenantId'] as const;
 type SortKey = (typeof VARIABLE_HISTORY_SORT_KEYS)[number];
-
-const within = (list: readonly string[] | undefined, value: string | null) => list === undefined || (value !== null && list.includes(value));
 
 function nameMatches(record: HistoricVariableRecord, filter: VariableHistoryFilter): boolean {
   const fold = (text: string) => (filter.variableNamesIgnoreCase ? text.toLowerCase() : text);

@@ -133,6 +133,17 @@ export function variableHistoryItems(before: ProcessInstanceState | undefined, a
     };
   };
   const items: Item[] = [];
+  /** What the history and the details say of where a variable lived. */
+  const whereItLived = (variable: VariableAt) => ({
+    processDefinitionKey: after.definitionKey,
+    processDefinitionId: after.definitionId,
+    processInstanceId: after.id,
+    rootProcessInstanceId: after.caller?.rootProcessInstanceId ?? after.id,
+    executionId: executionIdOf(variable.node, after.id),
+    activityInstanceId: variable.node.id,
+    taskId: variable.taskId,
+    tenantId: after.tenantId ?? null,
+  });
   const detail = (variable: VariableAt, created: boolean): Item => {
     const { value, errorMessage } = valueFields(variable.value);
     const detailId = newId();
@@ -141,14 +152,7 @@ export function variableHistoryItems(before: ProcessInstanceState | undefined, a
       id: detailId,
       variableInstanceId: variable.id,
       variableName: variable.name,
-      processDefinitionKey: after.definitionKey,
-      processDefinitionId: after.definitionId,
-      processInstanceId: after.id,
-      rootProcessInstanceId: after.caller?.rootProcessInstanceId ?? after.id,
-      executionId: executionIdOf(variable.node, after.id),
-      activityInstanceId: variable.node.id,
-      taskId: variable.taskId,
-      tenantId: after.tenantId ?? null,
+      ...whereItLived(variable),
       time: now,
       occurrence,
       value,
@@ -178,14 +182,7 @@ export function variableHistoryItems(before: ProcessInstanceState | undefined, a
         kind: 'historicVariable',
         id,
         name: variable.name,
-        processDefinitionKey: after.definitionKey,
-        processDefinitionId: after.definitionId,
-        processInstanceId: after.id,
-        rootProcessInstanceId: after.caller?.rootProcessInstanceId ?? after.id,
-        executionId: executionIdOf(variable.node, after.id),
-        activityInstanceId: variable.node.id,
-        taskId: variable.taskId,
-        tenantId: after.tenantId ?? null,
+        ...whereItLived(variable),
         createTime: now,
         gsi1pk: shardKey(variableHistoryKeys.all, id, layout),
         gsi1sk: created,
