@@ -2,6 +2,7 @@ import type { AuthContext } from '../auth/auth-context.ts';
 import { type Batch, type BatchStatistics, batchStatistics } from '../batch/batch.ts';
 import { canSeeBatch, filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { CATEGORY, type LoggedChange, logOperation, type PropertyChange, suspensionChange } from './operation-log.ts';
 import { notFoundRequest, RequestError } from './errors.ts';
 import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
 
@@ -124,6 +125,7 @@ export async function setBatchSuspended(app: AppContext, caller: AuthContext, in
   if (!batch || !caller.canSeeTenant(batch.tenantId)) throw new RequestError(400, `Unable to ${input.suspended ? 'suspend' : 'activate'} batch with id '${input.id}'`, 'InvalidRequestException', 0);
   await caller.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
   await app.batches.setSuspended(batch.id, input.suspended);
+  await logOperation(app, caller, batchOperation(batch, input.suspended ? 'SuspendBatch' : 'ActivateBatch', suspensionChange(input.suspended)));
 }
 
 /** Deletes a batch and its jobs, with its history on cascade (DELETE on Batch). */
@@ -132,4 +134,10 @@ export async function deleteBatch(app: AppContext, caller: AuthContext, input: {
   if (!batch || !caller.canSeeTenant(batch.tenantId)) throw new RequestError(400, `Unable to delete batch with id '${input.id}'`, 'InvalidRequestException', 0);
   await caller.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
   await app.batches.repository.remove(batch, app.engine.env.now(), input.cascade);
+  await logOperation(app, caller, batchOperation(batch, 'Delete', { property: 'cascadeToHistory', newValue: input.cascade }));
+}
+
+/** An operation on a batch: Camunda names only the batch and its tenant. */
+function batchOperation(batch: Batch, operationType: string, change: PropertyChange): LoggedChange {
+  return { operationType, entityType: 'Batch', category: CATEGORY.operator, context: { batchId: batch.id, tenantId: batch.tenantId }, changes: [change] };
 }

@@ -8,6 +8,7 @@
 import type { Batch, InstanceDeletion } from '../batch/batch.ts';
 import { badUserRequest } from '../engine/errors.ts';
 import type { UseCase } from './app-context.ts';
+import { CATEGORY, logOperation } from './operation-log.ts';
 import { findHistoricInstances, type HistoricInstanceFilter } from './history.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
 
@@ -24,10 +25,21 @@ export const deleteProcessInstancesAsync: UseCase<BulkDeletion, Batch> = async (
   if (ids.size === 0) throw badUserRequest('processInstanceIds is empty');
   await caller.require({ permission: 'CREATE_BATCH_DELETE_RUNNING_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
   const { deleteReason, skipCustomListeners, skipIoMappings, skipSubprocesses } = input;
-  return app.batches.startBatch({
+  const batch = await app.batches.startBatch({
     configuration: { processInstanceIds: [...ids], deletion: { deleteReason, skipCustomListeners, skipIoMappings, skipSubprocesses } },
     tenantId: null,
     createUserId: caller.userId,
     singleInstance: false,
   });
+  await logOperation(app, caller, {
+    operationType: 'Delete',
+    entityType: 'ProcessInstance',
+    category: CATEGORY.operator,
+    changes: [
+      { property: 'nrOfInstances', newValue: ids.size },
+      { property: 'async', newValue: true },
+      { property: 'deleteReason', newValue: deleteReason },
+    ],
+  });
+  return batch;
 };

@@ -85,10 +85,7 @@ const readable = async (caller: AuthContext, record: HistoricDecisionRecord) =>
 
 async function find(app: AppContext, caller: AuthContext, filter: DecisionHistoryFilter): Promise<HistoricDecisionRecord[]> {
   const history = app.engine.deps.decisionHistory;
-  let candidates: AsyncIterable<HistoricDecisionRecord> | HistoricDecisionRecord[];
-  if (filter.decisionInstanceId) candidates = [await history.get(filter.decisionInstanceId)].filter((r): r is HistoricDecisionRecord => r !== undefined);
-  else if (filter.processInstanceId) candidates = await history.ofInstance(filter.processInstanceId);
-  else candidates = history.all();
+  const candidates = await history.candidates({ id: filter.decisionInstanceId, processInstanceId: filter.processInstanceId });
   const found: HistoricDecisionRecord[] = [];
   for await (const record of candidates) if (matches(record, filter) && (await readable(caller, record))) found.push(record);
   return found;

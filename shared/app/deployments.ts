@@ -3,6 +3,7 @@ import { restoreStartEventsAfterDeletion } from '../service/start-event-registra
 import { deploy as deployResources, type DeploymentOutcome, type DeploymentRequest } from '../service/deployment-service.ts';
 import { filterAllowed, mayInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { CATEGORY, definitionContext, logOperation } from './operation-log.ts';
 import { notFoundRequest, RequestError } from './errors.ts';
 import type { DefinitionRecord, DeploymentRecord } from './read-models.ts';
 import type { ResourceRecord } from '../store/definition-repository.ts';
@@ -32,7 +33,17 @@ export async function deploy(app: AppContext, caller: AuthContext, input: { requ
     throw new RequestError(403, `Cannot deploy to tenant '${request.tenantId}': the user is not a member of it`);
   }
   if (request.resources.length === 0) throw new RequestError(400, 'No deployment resources contained in the form upload.');
-  return deployResources(app.engine.deps, app.engine.env, request);
+  const outcome = await deployResources(app.engine.deps, app.engine.env, request);
+  // Logged also when duplicate filtering returned an earlier deployment, naming that one (DeployCmd).
+  const filtering = request.enableDuplicateFiltering || request.deployChangedOnly;
+  await logOperation(app, caller, {
+    operationType: 'Create',
+    entityType: 'Deployment',
+    category: CATEGORY.operator,
+    context: { deploymentId: outcome.deployment.id, tenantId: outcome.deployment.tenantId ?? null },
+    changes: [{ property: 'duplicateFilterEnabled', newValue: filtering }, ...(filtering ? [{ property: 'deployChangedOnly', newValue: request.deployChangedOnly }] : [])],
+  });
+  return outcome;
 }
 
 export const DEPLOYMENT_SORT_KEYS = ['id', 'name', 'deploymentTime', 'tenantId'] as const;
@@ -99,6 +110,13 @@ export async function deleteDeployment(app: AppContext, caller: AuthContext, inp
   );
   engine.forgetDefinitions(definitions.map((d) => d.id));
   await restoreStartEventsAfterDeletion(engine, definitions);
+  await logOperation(app, caller, {
+    operationType: 'Delete',
+    entityType: 'Deployment',
+    category: CATEGORY.operator,
+    context: { deploymentId: deployment.id, tenantId: deployment.tenantId ?? null },
+    changes: [{ property: 'cascade', newValue: options.cascade }],
+  });
 }
 
 /**
@@ -137,6 +155,15 @@ export async function deleteProcessDefinitions(app: AppContext, caller: AuthCont
   await engine.deps.definitions.deleteDefinitions(ids);
   engine.forgetDefinitions(ids);
   await restoreStartEventsAfterDeletion(engine, [...input.definitions]);
+  // Camunda logs the cascade flag's change from a literal false.
+  const deleted = input.definitions.map((definition) => ({
+    operationType: 'Delete',
+    entityType: 'ProcessDefinition',
+    category: CATEGORY.operator,
+    context: definitionContext(definition),
+    changes: [{ property: 'cascade', orgValue: false, newValue: input.options.cascade }],
+  }));
+  await logOperation(app, caller, deleted);
 }
 
 /** GET /deployment/{id}/resources: READ on the deployment; none at all is Camunda's 404. */

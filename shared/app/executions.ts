@@ -12,6 +12,7 @@ import type { ExecutionNode } from '../engine/executions.ts';
 import type { IncidentState, ProcessInstanceState, Variables } from '../engine/state.ts';
 import { mayInstance, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { instanceOperation, instanceVariableOperation, loggedWithInstance, type VariableOperation } from './operation-log.ts';
 import { ResourceNotFound } from './errors.ts';
 import { findProcessInstances } from './process-instances.ts';
 import { type Paging, pageOf } from './result-page.ts';
@@ -182,7 +183,14 @@ async function requireVariableUpdate(caller: AuthContext, state: ProcessInstance
 }
 
 /** PUT/DELETE/POST local variables: set, then removed, on the execution itself. */
-export async function modifyExecutionVariables(app: AppContext, caller: AuthContext, executionId: string, modifications: Variables, deletions: readonly string[]): Promise<void> {
+export async function modifyExecutionVariables(
+  app: AppContext,
+  caller: AuthContext,
+  executionId: string,
+  modifications: Variables,
+  deletions: readonly string[],
+  operation: VariableOperation,
+): Promise<void> {
   const missing = () => doesNotExist(executionId);
   await app.engine.update(
     processInstanceOfExecution(executionId),
@@ -192,6 +200,7 @@ export async function modifyExecutionVariables(app: AppContext, caller: AuthCont
       return executions.modifyExecutionVariables(state, model, { executionId, modifications, deletions }, app.engine.env, missing);
     },
     missing,
+    loggedWithInstance(app, caller, instanceVariableOperation(operation)),
   );
 }
 
@@ -250,6 +259,14 @@ export const createIncident: UseCase<{ executionId: string; incidentType: string
       return created.state;
     },
     missing,
+    loggedWithInstance(
+      app,
+      caller,
+      instanceOperation('CreateIncident', [
+        { property: 'incidentType', newValue: input.incidentType },
+        { property: 'configuration', newValue: input.configuration },
+      ]),
+    ),
   );
   // The incident's item as the instance's transaction wrote it (a read of the index could still miss it).
   const incidentId = created!.incident.id;

@@ -8,6 +8,8 @@ import * as engine from '../engine/index.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { mayInstanceItem, requireInstanceItem } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { externalTaskOperation } from './job-operation-log.ts';
+import { type LoggedUpdate, loggedWithInstance } from './operation-log.ts';
 import { RequestError, ResourceNotFound } from './errors.ts';
 import { type ExternalTaskFilter, findExternalTasks } from './external-task-queries.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
@@ -30,11 +32,11 @@ async function readableItem(app: AppContext, caller: AuthContext, externalTaskId
   return item && (await mayInstanceItem(caller, item, 'READ')) ? item : undefined;
 }
 
-async function changeExternalTask(app: AppContext, caller: AuthContext, externalTaskId: string, change: (state: ProcessInstanceState) => ProcessInstanceState): Promise<void> {
+async function changeExternalTask(app: AppContext, caller: AuthContext, externalTaskId: string, change: (state: ProcessInstanceState) => ProcessInstanceState, logged: LoggedUpdate): Promise<void> {
   const item = await readableItem(app, caller, externalTaskId);
   if (!item) throw noSuchExternalTask(externalTaskId);
   await requireInstanceItem(caller, item, 'UPDATE');
-  await app.engine.update(item.processInstanceId as string, change, () => noSuchExternalTask(externalTaskId));
+  await app.engine.update(item.processInstanceId as string, change, () => noSuchExternalTask(externalTaskId), loggedWithInstance(app, caller, logged));
 }
 
 /** Camunda checks the count before it looks the task up. */
@@ -47,12 +49,24 @@ function requireRetries(retries: number | null | undefined, checkNegative = true
 /** PUT /external-task/{id}/retries. */
 export async function setExternalTaskRetries(app: AppContext, caller: AuthContext, input: { externalTaskId: string; retries: number | null | undefined }): Promise<void> {
   const retries = requireRetries(input.retries);
-  await changeExternalTask(app, caller, input.externalTaskId, (state) => engine.setExternalTaskRetries(state, input.externalTaskId, retries, app.engine.env));
+  await changeExternalTask(
+    app,
+    caller,
+    input.externalTaskId,
+    (state) => engine.setExternalTaskRetries(state, input.externalTaskId, retries, app.engine.env),
+    externalTaskOperation('SetExternalTaskRetries', input.externalTaskId, (task) => [{ property: 'retries', orgValue: task.retries, newValue: retries }]),
+  );
 }
 
 /** PUT /external-task/{id}/priority. */
 export async function setExternalTaskPriority(app: AppContext, caller: AuthContext, input: { externalTaskId: string; priority: number }): Promise<void> {
-  await changeExternalTask(app, caller, input.externalTaskId, (state) => engine.setExternalTaskPriority(state, input.externalTaskId, input.priority));
+  await changeExternalTask(
+    app,
+    caller,
+    input.externalTaskId,
+    (state) => engine.setExternalTaskPriority(state, input.externalTaskId, input.priority),
+    externalTaskOperation('SetPriority', input.externalTaskId, (task) => [{ property: 'priority', orgValue: task.priority, newValue: input.priority }]),
+  );
 }
 
 /** POST /external-task/{id}/lock: the input is checked before the task is looked up, as in LockExternalTaskCmd. */
@@ -61,7 +75,14 @@ export async function lockExternalTask(app: AppContext, caller: AuthContext, inp
   if (workerId === null || workerId === undefined) throw nullValue('workerId is null');
   if (lockDuration <= 0) throw new RequestError(400, 'lockDuration is not greater than 0', 'RestException');
   try {
-    await changeExternalTask(app, caller, externalTaskId, (state) => engine.lockExternalTaskFor(state, externalTaskId, workerId, lockDuration, app.engine.env));
+    // Camunda does not log a lock.
+    await changeExternalTask(
+      app,
+      caller,
+      externalTaskId,
+      (state) => engine.lockExternalTaskFor(state, externalTaskId, workerId, lockDuration, app.engine.env),
+      () => undefined,
+    );
   } catch (error) {
     throw asRestException(error);
   }

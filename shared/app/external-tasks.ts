@@ -5,6 +5,8 @@ import { handleExternalTaskBpmnError as handleBpmnErrorOfExternalTask } from '..
 import type { ProcessInstanceState, Variables } from '../engine/state.ts';
 import { mayInstanceItem, requireInstanceItem } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { externalTaskOperation } from './job-operation-log.ts';
+import { type LoggedUpdate, loggedWithInstance } from './operation-log.ts';
 import { ResourceNotFound } from './errors.ts';
 import type { QueryItem } from './read-models.ts';
 import type { InstanceUpdate } from '../service/engine-service.ts';
@@ -126,10 +128,10 @@ export const getExternalTask: UseCase<{ externalTaskId: string }, QueryItem> = a
 };
 
 /** Applies a change to a readable task's instance, which the caller must be allowed to update. */
-async function updateTask(app: AppContext, caller: AuthContext, externalTaskId: string, change: InstanceUpdate): Promise<void> {
+async function updateTask(app: AppContext, caller: AuthContext, externalTaskId: string, change: InstanceUpdate, logged?: LoggedUpdate): Promise<void> {
   const item = await getExternalTask(app, caller, { externalTaskId });
   await requireInstanceItem(caller, item, 'UPDATE');
-  await app.engine.update(item.processInstanceId as string, change, () => noSuchExternalTask(externalTaskId));
+  await app.engine.update(item.processInstanceId as string, change, () => noSuchExternalTask(externalTaskId), logged ? loggedWithInstance(app, caller, logged) : []);
 }
 
 export interface CompleteExternalTaskInput {
@@ -165,4 +167,4 @@ export const extendExternalTaskLock: UseCase<{ externalTaskId: string; workerId:
   updateTask(app, caller, externalTaskId, (s) => operations.extendExternalTaskLock(s, externalTaskId, workerId, newDuration, app.engine.env));
 
 export const unlockExternalTask: UseCase<{ externalTaskId: string }, void> = (app, caller, { externalTaskId }) =>
-  updateTask(app, caller, externalTaskId, (s) => operations.unlockExternalTask(s, externalTaskId));
+  updateTask(app, caller, externalTaskId, (s) => operations.unlockExternalTask(s, externalTaskId), externalTaskOperation('Unlock', externalTaskId));

@@ -3,6 +3,7 @@ import { type Sorting, sortItems } from '../query/sort.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import { filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { identityOperation, logOperation } from './operation-log.ts';
 import { createNew, identityNotFound } from './errors.ts';
 import { byId, deleteResourceAuthorizations, mayReadGroup, orNull, visibleGroup } from './identity-access.ts';
 import type { GroupRecord } from './read-models.ts';
@@ -58,6 +59,7 @@ export async function createGroup(app: AppContext, caller: AuthContext, input: G
   await caller.require({ permission: 'CREATE', resource: 'Group' });
   const group: GroupRecord = { id: input.id, name: orNull(input.name), type: orNull(input.type) };
   await createNew('Group', group.id, () => app.identities.saveGroup(group, true));
+  await logOperation(app, caller, identityOperation('Create', 'Group', { groupId: group.id }));
   return group;
 }
 
@@ -71,6 +73,7 @@ export async function updateGroup(app: AppContext, caller: AuthContext, input: G
   await caller.require({ permission: 'UPDATE', resource: 'Group', resourceId: group.id });
   const updated = { ...group, name: orNull(input.name), type: orNull(input.type) };
   await app.identities.saveGroup(updated, false);
+  await logOperation(app, caller, identityOperation('Update', 'Group', { groupId: group.id }));
   return updated;
 }
 
@@ -89,6 +92,7 @@ export async function deleteGroup(app: AppContext, caller: AuthContext, input: {
   );
   await deleteResourceAuthorizations(app, 'Group', id);
   await app.identities.deleteGroup(id);
+  await logOperation(app, caller, identityOperation('Delete', 'Group', { groupId: id }));
 }
 
 export interface GroupMembership {
@@ -101,9 +105,11 @@ export async function addGroupMember(app: AppContext, caller: AuthContext, input
   if (!(await app.identities.getGroup(input.groupId))) throw identityNotFound('Group', input.groupId);
   if (!(await app.identities.getUser(input.userId))) throw identityNotFound('User', input.userId);
   await app.identities.addGroupMember(input.groupId, input.userId);
+  await logOperation(app, caller, identityOperation('Create', 'Group membership', { userId: input.userId, groupId: input.groupId }));
 }
 
 export async function removeGroupMember(app: AppContext, caller: AuthContext, input: GroupMembership): Promise<void> {
   await caller.require({ permission: 'DELETE', resource: 'GroupMembership', resourceId: input.groupId });
   await app.identities.removeGroupMember(input.groupId, input.userId);
+  await logOperation(app, caller, identityOperation('Delete', 'Group membership', { userId: input.userId, groupId: input.groupId }));
 }

@@ -5,6 +5,7 @@ import { setIncidentAnnotation as setIncidentAnnotationOf } from '../engine/inci
 import { canSeeBatch, filterAllowed, mayInstanceItem, requireInstanceItem } from './access.ts';
 import { invalidRequest, ResourceNotFound } from './errors.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { CATEGORY, instanceOperation, loggedWithInstance } from './operation-log.ts';
 import type { QueryItem } from './read-models.ts';
 
 /** An incident as the caller sees it: an instance's (its query item) or a failed batch execution job. */
@@ -72,6 +73,7 @@ export const resolveIncident: UseCase<{ incidentId: string }, void> = async (app
     view.item.processInstanceId as string,
     (state) => resolveCustomIncident(state, incidentId) ?? state,
     () => noMatchingIncident(incidentId),
+    loggedWithInstance(app, caller, instanceOperation('Resolve', [{ property: 'incidentId', newValue: incidentId }])),
   );
 };
 
@@ -84,5 +86,13 @@ export const setIncidentAnnotation: UseCase<{ incidentId: string; annotation: st
     view.item.processInstanceId as string,
     (state) => setIncidentAnnotationOf(state, incidentId, annotation),
     () => noMatchingIncident(incidentId),
+    // Camunda names only the incident's tenant in this entry.
+    loggedWithInstance(app, caller, (before) => ({
+      operationType: annotation === null ? 'ClearAnnotation' : 'SetAnnotation',
+      entityType: 'Incident',
+      category: CATEGORY.operator,
+      context: { tenantId: before.tenantId ?? null },
+      changes: [{ property: 'incidentId', newValue: incidentId }],
+    })),
   );
 };

@@ -14,6 +14,7 @@ import { isCallHandOver } from '../store/hand-over-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { CATEGORY, logOperation, type PropertyChange } from './operation-log.ts';
 import { findHistoricInstances, type HistoricInstanceFilter } from './history.ts';
 import { type ExternalTaskFilter, findExternalTasks } from './external-task-queries.ts';
 import { type JobQuery, queryJobs } from './jobs.ts';
@@ -41,8 +42,24 @@ async function selectedInstances(app: AppContext, caller: AuthContext, selection
   return [...ids];
 }
 
-function startInstanceBatch(app: AppContext, caller: AuthContext, configuration: Parameters<AppContext['batches']['startBatch']>[0]['configuration']): Promise<Batch> {
-  return app.batches.startBatch({ configuration, tenantId: null, createUserId: caller.userId, singleInstance: false });
+/**
+ * Starts the batch, then logs its creation as Camunda's batch commands do: the operation, how many
+ * elements and `changes` particular to it, naming nothing else.
+ */
+async function startInstanceBatch(
+  app: AppContext,
+  caller: AuthContext,
+  configuration: Parameters<AppContext['batches']['startBatch']>[0]['configuration'],
+  logged: { operationType: string; entityType: string; changes?: readonly PropertyChange[] },
+): Promise<Batch> {
+  const batch = await app.batches.startBatch({ configuration, tenantId: null, createUserId: caller.userId, singleInstance: false });
+  await logOperation(app, caller, {
+    operationType: logged.operationType,
+    entityType: logged.entityType,
+    category: CATEGORY.operator,
+    changes: [{ property: 'nrOfInstances', newValue: configuration.processInstanceIds.length }, { property: 'async', newValue: true }, ...(logged.changes ?? [])],
+  });
+  return batch;
 }
 
 /**
@@ -53,7 +70,13 @@ export const suspendProcessInstancesAsync: UseCase<InstanceSelection & { suspend
   const ids = await selectedInstances(app, caller, input, false);
   if (ids.length === 0) throw badUserRequest('No process instance ids given: process Instance Ids is empty');
   await caller.require({ permission: 'CREATE_BATCH_UPDATE_PROCESS_INSTANCES_SUSPEND', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
-  return startInstanceBatch(app, caller, { processInstanceIds: ids, suspension: { suspended: input.suspended } });
+  // Camunda logs the suspension of many instances under the jobs' operation types.
+  return startInstanceBatch(
+    app,
+    caller,
+    { processInstanceIds: ids, suspension: { suspended: input.suspended } },
+    { operationType: input.suspended ? 'SuspendJob' : 'ActivateJob', entityType: 'ProcessInstance' },
+  );
 };
 
 /**
@@ -67,7 +90,12 @@ export const setVariablesAsync: UseCase<InstanceSelection & { variables: Variabl
   const ids = await selectedInstances(app, caller, input, true);
   if (ids.length === 0) throw badUserRequest('processInstanceIds is empty');
   await caller.require({ permission: 'CREATE_BATCH_SET_VARIABLES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
-  return startInstanceBatch(app, caller, { processInstanceIds: ids, variables: input.variables });
+  return startInstanceBatch(
+    app,
+    caller,
+    { processInstanceIds: ids, variables: input.variables },
+    { operationType: 'SetVariables', entityType: 'ProcessInstance', changes: [{ property: 'nrOfVariables', newValue: Object.keys(input.variables).length }] },
+  );
 };
 
 /** The job ids of a set-job-retries batch: in Camunda's order of checks, then the batch. */
@@ -75,7 +103,12 @@ async function startJobRetriesBatch(app: AppContext, caller: AuthContext, jobIds
   if (jobIds.length === 0) throw badUserRequest('jobIds is empty');
   if (change.retries < 0) throw processEngineError('Retries count is not greater than or equal to 0');
   await caller.require({ permission: 'CREATE_BATCH_SET_JOB_RETRIES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
-  return startInstanceBatch(app, caller, { processInstanceIds: [...jobIds], jobRetries: change });
+  return startInstanceBatch(
+    app,
+    caller,
+    { processInstanceIds: [...jobIds], jobRetries: change },
+    { operationType: 'SetJobRetries', entityType: 'Job', changes: [{ property: 'retries', newValue: change.retries }] },
+  );
 }
 
 /**
@@ -124,7 +157,12 @@ export const setExternalTaskRetriesAsync: UseCase<
   }
   if (ids.size === 0) throw badUserRequest('externalTaskIds is empty');
   await caller.require({ permission: 'CREATE_BATCH_SET_EXTERNAL_TASK_RETRIES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
-  return startInstanceBatch(app, caller, { processInstanceIds: [...ids], externalTaskRetries: { retries: input.retries } });
+  return startInstanceBatch(
+    app,
+    caller,
+    { processInstanceIds: [...ids], externalTaskRetries: { retries: input.retries } },
+    { operationType: 'SetExternalTaskRetries', entityType: 'ExternalTask', changes: [{ property: 'retries', newValue: input.retries }] },
+  );
 };
 
 /**
@@ -140,5 +178,10 @@ export const deleteHistoricProcessInstancesAsync: UseCase<
   if (input.historicProcessInstanceQuery) for (const item of await findHistoricInstances(app, caller, input.historicProcessInstanceQuery)) ids.add(item.id as string);
   if (ids.size === 0) throw badUserRequest('historicProcessInstanceIds is empty');
   await caller.require({ permission: 'CREATE_BATCH_DELETE_FINISHED_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
-  return startInstanceBatch(app, caller, { processInstanceIds: [...ids], historyDeletion: { deleteReason: input.deleteReason } });
+  return startInstanceBatch(
+    app,
+    caller,
+    { processInstanceIds: [...ids], historyDeletion: { deleteReason: input.deleteReason } },
+    { operationType: 'DeleteHistory', entityType: 'ProcessInstance', changes: [{ property: 'deleteReason', newValue: input.deleteReason }] },
+  );
 };

@@ -111,10 +111,7 @@ const readable = (caller: AuthContext, record: JobLogRecord) => mayReadHistory(c
 
 async function find(app: AppContext, caller: AuthContext, filter: JobLogFilter): Promise<JobLogView[]> {
   const log = app.engine.deps.jobLog;
-  let candidates: AsyncIterable<JobLogRecord> | JobLogRecord[];
-  if (filter.logId) candidates = [await log.get(filter.logId)].filter((r): r is JobLogRecord => r !== undefined);
-  else if (filter.processInstanceId) candidates = await log.ofInstance(filter.processInstanceId);
-  else candidates = log.all();
+  const candidates = await log.candidates({ id: filter.logId, processInstanceId: filter.processInstanceId });
   const found: JobLogView[] = [];
   for await (const record of candidates) {
     const view = await viewOf(app, record);

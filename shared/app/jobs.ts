@@ -12,7 +12,9 @@ import { isCallHandOver } from '../store/hand-over-items.ts';
 import { runTimerStartJob, setTimerStartJobRetries, updateTimerStartJob } from '../service/timer-start-jobs.ts';
 import * as jobOperations from '../engine/job-operations.ts';
 import { scheduleTimerStart } from '../engine/start-events.ts';
-import type { ProcessInstanceState } from '../engine/state.ts';
+import type { JobState, ProcessInstanceState } from '../engine/state.ts';
+import { jobOperation } from './job-operation-log.ts';
+import { type LoggedUpdate, loggedWithInstance, type PropertyChange } from './operation-log.ts';
 import type { ProcessModel, StartEventNode } from '../bpmn/model.ts';
 import type { TimerStartJobRecord } from '../store/start-event-items.ts';
 import { callerOf, retryHandOver } from '../service/call-hand-over.ts';
@@ -126,6 +128,8 @@ export const executeJob: UseCase<{ jobId: string }, void> = async (app, caller, 
       return result;
     },
     () => noSuchJob(jobId),
+    // Camunda's Execute entry is rolled back with a run that failed.
+    loggedWithInstance(app, caller, (before, after) => (failure ? undefined : jobOperation('Execute', jobId)(before, after))),
   );
   if (failure) throw failure instanceof EngineError ? failure : new EngineError('ProcessEngineException', failure.message);
 };
@@ -167,6 +171,11 @@ export const setJobRetries: UseCase<{ jobId: string; retries: number }, void> = 
     item.processInstanceId as string,
     (state) => operations.setJobRetries(state, jobId, retries, app.engine.env),
     () => noSuchJob(jobId),
+    loggedWithInstance(
+      app,
+      caller,
+      jobOperation('SetJobRetries', jobId, (job) => [{ property: 'retries', orgValue: job.retries, newValue: retries }]),
+    ),
   );
   await app.engine.sweepDueJobs();
 };
@@ -189,7 +198,12 @@ async function changeJob(
   caller: AuthContext,
   jobId: string,
   missing: () => Error,
-  change: { instance: (state: ProcessInstanceState, model: ProcessModel) => ProcessInstanceState; timerStart: (job: TimerStartJobRecord) => Promise<TimerStartJobRecord>; dueDateChanged: boolean },
+  change: {
+    instance: (state: ProcessInstanceState, model: ProcessModel) => ProcessInstanceState;
+    timerStart: (job: TimerStartJobRecord) => Promise<TimerStartJobRecord>;
+    dueDateChanged: boolean;
+    logged: LoggedUpdate;
+  },
 ): Promise<void> {
   const batchJob = await app.batches.repository.getJob(jobId);
   if (batchJob) {
@@ -206,9 +220,11 @@ async function changeJob(
     if (change.dueDateChanged) await app.engine.sweepDueJobs();
     return;
   }
-  const state = await app.engine.update(item.processInstanceId as string, (current, model) => change.instance(current, model), missing);
+  const state = await app.engine.update(item.processInstanceId as string, (current, model) => change.instance(current, model), missing, loggedWithInstance(app, caller, change.logged));
   if (change.dueDateChanged) await app.engine.queueDueJobsOf(state);
 }
+
+const dueDateChange = (before: JobState, after: JobState | undefined): PropertyChange[] => [{ property: 'duedate', orgValue: before.dueDate, newValue: after?.dueDate }];
 
 /** PUT /job/{id}/duedate: UPDATE on the instance or UPDATE_INSTANCE on its definition. */
 export const setJobDuedate: UseCase<{ jobId: string; dueDate: number | null; cascade: boolean }, void> = async (app, caller, { jobId, dueDate, cascade }) => {
@@ -217,6 +233,7 @@ export const setJobDuedate: UseCase<{ jobId: string; dueDate: number | null; cas
     // A timer start job always has a due date: none means now.
     timerStart: async (job) => ({ ...job, dueDate: dueDate ?? app.engine.env.now() }),
     dueDateChanged: true,
+    logged: jobOperation('SetDueDate', jobId, dueDateChange),
   });
 };
 
@@ -232,6 +249,7 @@ export const recalculateJobDuedate: UseCase<{ jobId: string; creationDateBased: 
       return { ...job, dueDate: scheduleTimerStart(node, base(job)).dueDate };
     },
     dueDateChanged: true,
+    logged: jobOperation('RecalculateDueDate', jobId, (before, after) => [...dueDateChange(before, after), { property: 'creationDateBased', newValue: creationDateBased }]),
   });
 };
 
@@ -241,5 +259,6 @@ export const setJobPriority: UseCase<{ jobId: string; priority: number }, void> 
     instance: (state) => jobOperations.setJobPriority(state, jobId, priority),
     timerStart: async (job) => ({ ...job, priority }),
     dueDateChanged: false,
+    logged: jobOperation('SetPriority', jobId, (job) => [{ property: 'priority', orgValue: job.priority ?? 0, newValue: priority }]),
   });
 };

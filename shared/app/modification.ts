@@ -12,11 +12,28 @@ import type { DefinitionRecord } from './read-models.ts';
 import { findHistoricInstances } from './history.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
 import { invalidRequest } from './errors.ts';
+import { CATEGORY, definitionContext, instanceOperation, type LoggedChange, loggedWithInstance, logOperation } from './operation-log.ts';
 
 interface ModificationOptions {
   instructions: ModificationInstruction[];
   skipCustomListeners: boolean;
   skipIoMappings: boolean;
+  /** Kept with the operation's user operation log entries. */
+  annotation?: string | null;
+}
+
+/** Camunda's ModifyProcessInstance entries: on one instance, or (many instances) their count and whether asynchronously. */
+const MODIFY = { operationType: 'ModifyProcessInstance', entityType: 'ProcessInstance', category: CATEGORY.operator } as const;
+
+function multipleModificationLogged(definition: DefinitionRecord, instances: number, async: boolean): LoggedChange {
+  return {
+    ...MODIFY,
+    context: definitionContext(definition),
+    changes: [
+      { property: 'nrOfInstances', newValue: instances },
+      { property: 'async', newValue: async },
+    ],
+  };
 }
 
 /** Camunda's permissions for creating a modification batch (either suffices). */
@@ -44,6 +61,7 @@ export const modifyProcessInstance: UseCase<{ processInstanceId: string } & Modi
       return result;
     },
     () => instanceCannotBeModified(id),
+    loggedWithInstance(app, caller, instanceOperation(MODIFY.operationType), input.annotation),
   );
   count(METRIC.instancesModified);
 };
@@ -58,7 +76,7 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
   const instance = await app.engine.summary(input.processInstanceId);
   if (!instance) throw instanceCannotBeModified(input.processInstanceId);
   await requireBatchCreation(caller);
-  return app.batches.startBatch({
+  const batch = await app.batches.startBatch({
     configuration: {
       processDefinitionId: instance.definitionId,
       processInstanceIds: [instance.id],
@@ -70,6 +88,10 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
     createUserId: caller.userId,
     singleInstance: true,
   });
+  const definition = await app.engine.definition(instance.definitionId);
+  const context = { processInstanceId: instance.id, processDefinitionId: instance.definitionId, processDefinitionKey: definition?.key ?? null, tenantId: instance.tenantId };
+  await logOperation(app, caller, { ...MODIFY, context }, input.annotation);
+  return batch;
 };
 
 /** Camunda's HistoricProcessInstanceQuery filters a bulk modification may select by. */
@@ -153,16 +175,19 @@ export const executeModification: UseCase<MultipleModification, void> = async (a
     }, app.engine.deps.conflictRetries);
     count(METRIC.instancesModified);
   }
+  await logOperation(app, caller, multipleModificationLogged(definition, processInstanceIds.length, false), input.annotation);
 };
 
 /** POST /modification/executeAsync: a batch over the selected instances. */
 export const executeModificationAsync: UseCase<MultipleModification, Batch> = async (app, caller, input) => {
   const { definition, processInstanceIds } = await resolveTargets(app, caller, input);
   await requireBatchCreation(caller);
-  return app.batches.startBatch({
+  const batch = await app.batches.startBatch({
     configuration: { processDefinitionId: definition.id, processInstanceIds, instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings },
     tenantId: definition.tenantId,
     createUserId: caller.userId,
     singleInstance: false,
   });
+  await logOperation(app, caller, multipleModificationLogged(definition, processInstanceIds.length, true), input.annotation);
+  return batch;
 };

@@ -6,6 +6,7 @@ import { EngineError } from '../engine/errors.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import { canSeeDefinition, filterAllowed, requireDefinition } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { CATEGORY, definitionContext, instanceContext, logOperation } from './operation-log.ts';
 import type { Deferred } from './deployments.ts';
 import { notFoundRequest, RequestError } from './errors.ts';
 import type { DefinitionRecord } from './read-models.ts';
@@ -46,6 +47,13 @@ export async function setProcessHistoryTimeToLive(app: AppContext, caller: AuthC
   if (days !== null && days < 0) throw new EngineError('BadUserRequestException', 'historyTimeToLive is not greater than or equal to 0');
   if (days === null) throw new EngineError('NotAllowedException', 'Null historyTimeToLive values are not allowed');
   await app.engine.deps.definitions.setHistoryTimeToLive(definition.id, days);
+  await logOperation(app, caller, {
+    operationType: 'UpdateHistoryTimeToLive',
+    entityType: 'ProcessDefinition',
+    category: CATEGORY.operator,
+    context: definitionContext(definition),
+    changes: [{ property: 'historyTimeToLive', orgValue: definition.historyTimeToLive, newValue: days }],
+  });
 }
 
 /** A definition's BPMN XML (READ on it). */
@@ -181,5 +189,6 @@ export async function startProcessInstance(
     : request.variables;
   const at = request.at?.(definition.id);
   const instance = await app.engine.start(definition, { variables, businessKey: request.businessKey }, [], at).catch(cannotInstantiate);
+  await logOperation(app, caller, { operationType: 'Create', entityType: 'ProcessInstance', category: CATEGORY.operator, context: instanceContext(instance) });
   return request.withVariablesInReturn ? { instance, variables: instance.root.variables ?? {} } : { instance };
 }

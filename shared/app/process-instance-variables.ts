@@ -4,6 +4,7 @@ import type { ProcessInstanceState, Variables } from '../engine/state.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { requireInstance } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { instanceVariableOperation, loggedWithInstance, type VariableOperation } from './operation-log.ts';
 
 /**
  * A process instance's own (root scope) variables, as Camunda's RuntimeService#getVariables and
@@ -32,7 +33,14 @@ async function requireVariableUpdate(caller: AuthContext, state: ProcessInstance
 }
 
 /** Sets then removes root variables, checked on the state the change applies to. */
-export async function modifyInstanceVariables(app: AppContext, caller: AuthContext, processInstanceId: string, modifications: Variables, deletions: readonly string[]): Promise<void> {
+export async function modifyInstanceVariables(
+  app: AppContext,
+  caller: AuthContext,
+  processInstanceId: string,
+  modifications: Variables,
+  deletions: readonly string[],
+  operation: VariableOperation,
+): Promise<void> {
   await app.engine.update(
     processInstanceId,
     async (state, model) => {
@@ -41,5 +49,6 @@ export async function modifyInstanceVariables(app: AppContext, caller: AuthConte
       return modifyVariables(state, model, modifications, deletions, app.engine.env);
     },
     () => doesNotExist(processInstanceId),
+    loggedWithInstance(app, caller, instanceVariableOperation(operation)),
   );
 }

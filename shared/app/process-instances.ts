@@ -6,6 +6,7 @@ import type { LoadedInstance } from '../service/engine-service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { mayInstance, requireInstance } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { instanceOperation, loggedWithInstance } from './operation-log.ts';
 import { ResourceNotFound } from './errors.ts';
 import { allOfStream, itemsNeeded, type Paging, pageOf, pageOfStream } from './result-page.ts';
 import { type InstanceListing, InstanceRepository } from '../store/instance-repository.ts';
@@ -204,5 +205,6 @@ export const deleteProcessInstance: UseCase<{ processInstanceId: string; skipCus
       return deleteInstanceOperation(state, model, app.engine.env, { skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings, skipSubprocesses: input.skipSubprocesses });
     },
     () => missingInstance(id),
+    loggedWithInstance(app, caller, instanceOperation('Delete')),
   );
 };

@@ -8,9 +8,10 @@
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { StartInstruction } from '../engine/modification/instantiate.ts';
 import { badUserRequest, processEngineError } from '../engine/errors.ts';
-import type { Variables } from '../engine/state.ts';
+import type { ProcessInstanceState, Variables } from '../engine/state.ts';
 import { requireDefinition } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { CATEGORY, definitionContext, instanceContext, logOperation } from './operation-log.ts';
 import { findHistoricInstances, type HistoricInstanceFilter } from './history.ts';
 
 export interface RestartRequest {
@@ -49,7 +50,22 @@ export async function restartProcessInstances(app: AppContext, caller: AuthConte
     restarts.push({ variables, businessKey: request.withoutBusinessKey ? undefined : ((historic.businessKey as string | null | undefined) ?? undefined) });
   }
   const at = { instructions: request.instructions, skipCustomListeners: request.skipCustomListeners, skipIoMappings: request.skipIoMappings };
-  for (const { variables, businessKey } of restarts) await app.engine.start(definition, { variables, businessKey }, [], at);
+  const started: ProcessInstanceState[] = [];
+  for (const { variables, businessKey } of restarts) started.push(await app.engine.start(definition, { variables, businessKey }, [], at));
+  // One operation: its count, and a Create entry per instance its nested starts logged (RestartProcessInstancesCmd).
+  await logOperation(app, caller, [
+    {
+      operationType: 'RestartProcessInstance',
+      entityType: 'ProcessInstance',
+      category: CATEGORY.operator,
+      context: definitionContext(definition),
+      changes: [
+        { property: 'nrOfInstances', newValue: started.length },
+        { property: 'async', newValue: false },
+      ],
+    },
+    ...started.map((state) => ({ operationType: 'Create', entityType: 'ProcessInstance', category: CATEGORY.operator, context: instanceContext(state) })),
+  ]);
 }
 
 /** A value too large to keep in the history cannot be restored: refused rather than restarted as null. */

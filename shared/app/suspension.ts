@@ -16,6 +16,7 @@ import { isSignalBroadcast } from '../store/signal-items.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
 import { mayInstance, mayInstanceItem, requireInstance, requireInstanceItem } from './access.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { CATEGORY, definitionContext, instanceContext, jobItemContext, logOperation, suspensionChange } from './operation-log.ts';
 import { queryJobs } from './jobs.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
 import type { DefinitionRecord, QueryItem } from './read-models.ts';
@@ -60,6 +61,13 @@ export const suspendProcessInstance: UseCase<{ processInstanceId: string; suspen
   if (!state) return;
   await requireInstance(caller, state, 'UPDATE', instanceSuspensionChecks(state));
   await applyToInstance(app, processInstanceId, suspended);
+  await logOperation(app, caller, {
+    operationType: suspended ? 'Suspend' : 'Activate',
+    entityType: 'ProcessInstance',
+    category: CATEGORY.operator,
+    context: instanceContext(state),
+    changes: [suspensionChange(suspended)],
+  });
 };
 
 /** The running instances of a definition (by id) or of every version of a key (and tenant). */
@@ -117,6 +125,13 @@ export const suspendJob: UseCase<{ jobId: string; suspended: boolean }, void> = 
   if (!item || isSignalBroadcast(item) || isCallHandOver(item) || !(await mayInstanceItem(caller, item, 'READ'))) return;
   await requireInstanceItem(caller, item, 'UPDATE');
   await applyToJobs(app, [item], suspended);
+  await logOperation(app, caller, {
+    operationType: suspended ? 'SuspendJob' : 'ActivateJob',
+    entityType: 'Job',
+    category: CATEGORY.operator,
+    context: jobItemContext(item),
+    changes: [suspensionChange(suspended)],
+  });
 };
 
 /** PUT /job/suspended: every job of a job definition, an instance, a definition or a key. */
@@ -167,5 +182,12 @@ export const suspendDefinitions: UseCase<{ definitions: readonly DefinitionRecor
     if (input.includeProcessInstances) {
       for (const id of await instancesOf(app, caller, { processDefinitionId: definition.id })) await applyToInstance(app, id, input.suspended);
     }
+    await logOperation(app, caller, {
+      operationType: input.suspended ? 'SuspendProcessDefinition' : 'ActivateProcessDefinition',
+      entityType: 'ProcessDefinition',
+      category: CATEGORY.operator,
+      context: definitionContext(definition),
+      changes: [suspensionChange(input.suspended), { property: 'includeProcessInstances', newValue: input.includeProcessInstances }],
+    });
   }
 };

@@ -12,6 +12,8 @@ import type { ProcessModel } from '../bpmn/model.ts';
 import { mayTask, requireTask, type TaskAction } from './access.ts';
 import { RequestError } from './errors.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { type LoggedUpdate, loggedWithInstance } from './operation-log.ts';
+import { identityLinkOperation, taskOperation } from './task-operation-log.ts';
 
 const cannotFind = (taskId: string) => `Cannot find task with id ${taskId}: task is null`;
 
@@ -23,24 +25,25 @@ async function changeTask(
   action: TaskAction,
   missing: (message: string) => EngineError,
   operation: (state: ProcessInstanceState, model: ProcessModel) => OperationResult,
+  logged: LoggedUpdate,
 ): Promise<void> {
   const item = await app.engine.deps.items.getTask(taskId);
   if (!item) throw missing(cannotFind(taskId));
   await requireTask(caller, item, action);
-  await app.engine.update(item.processInstanceId as string, operation, () => missing(cannotFind(taskId)));
+  await app.engine.update(item.processInstanceId as string, operation, () => missing(cannotFind(taskId)), loggedWithInstance(app, caller, logged));
 }
 
 /** POST /task/{id}/assignee: Camunda's AssignTaskCmd reports an unknown task as NotFoundException (400). */
 export const setTaskAssignee: UseCase<{ taskId: string; userId: string | null }, void> = (app, caller, { taskId, userId }) =>
-  changeTask(app, caller, taskId, 'ASSIGN', notFound, (state, model) => engine.setTaskAssignee(state, model, taskId, userId, app.engine.env));
+  changeTask(app, caller, taskId, 'ASSIGN', notFound, (state, model) => engine.setTaskAssignee(state, model, taskId, userId, app.engine.env), taskOperation('Assign', taskId));
 
 /** POST /task/{id}/delegate: an unknown task is EnsureUtil's NullValueException (500). */
 export const delegateTask: UseCase<{ taskId: string; userId: string | null }, void> = (app, caller, { taskId, userId }) =>
-  changeTask(app, caller, taskId, 'ASSIGN', nullValue, (state, model) => engine.delegateTask(state, model, taskId, userId, app.engine.env));
+  changeTask(app, caller, taskId, 'ASSIGN', nullValue, (state, model) => engine.delegateTask(state, model, taskId, userId, app.engine.env), taskOperation('Delegate', taskId));
 
 /** POST /task/{id}/resolve: Camunda's ResolveTaskCmd is a CompleteTaskCmd, hence TASK_WORK. */
 export const resolveTask: UseCase<{ taskId: string; variables: Variables }, void> = (app, caller, { taskId, variables }) =>
-  changeTask(app, caller, taskId, 'WORK', nullValue, (state, model) => engine.resolveTask(state, model, taskId, variables, app.engine.env));
+  changeTask(app, caller, taskId, 'WORK', nullValue, (state, model) => engine.resolveTask(state, model, taskId, variables, app.engine.env), taskOperation('Resolve', taskId));
 
 export interface IdentityLinkInput {
   taskId: string;
@@ -62,12 +65,20 @@ export async function taskIdentityLinks(app: AppContext, caller: AuthContext, in
 
 /** POST /task/{id}/identity-links: TASK_ASSIGN (or UPDATE); an unknown task is a NotFoundException (400). */
 export const addTaskIdentityLink: UseCase<IdentityLinkInput & { type: string }, void> = (app, caller, { taskId, ...link }) =>
-  changeTask(app, caller, taskId, 'ASSIGN', notFound, (state, model) => engine.addTaskIdentityLink(state, model, taskId, link, app.engine.env));
+  changeTask(app, caller, taskId, 'ASSIGN', notFound, (state, model) => engine.addTaskIdentityLink(state, model, taskId, link, app.engine.env), identityLinkOperation('Add', taskId, link));
 
 /** POST /task/{id}/identity-links/delete: the type is required; an unknown task is a NullValueException. */
 export const deleteTaskIdentityLink: UseCase<IdentityLinkInput, void> = async (app, caller, { taskId, type, ...link }) => {
   if (type === null) throw nullValue('type is required when adding a new task identity link: type is null');
-  await changeTask(app, caller, taskId, 'ASSIGN', nullValue, (state, model) => engine.deleteTaskIdentityLink(state, model, taskId, { ...link, type }, app.engine.env));
+  await changeTask(
+    app,
+    caller,
+    taskId,
+    'ASSIGN',
+    nullValue,
+    (state, model) => engine.deleteTaskIdentityLink(state, model, taskId, { ...link, type }, app.engine.env),
+    identityLinkOperation('Delete', taskId, { ...link, type }),
+  );
 };
 
 /**
@@ -87,5 +98,6 @@ export const updateTask: UseCase<{ taskId: string; changes: engine.TaskChanges }
       return engine.updateTask(state, model, taskId, changes, app.engine.env);
     },
     missing,
+    loggedWithInstance(app, caller, taskOperation('Update', taskId)),
   );
 };

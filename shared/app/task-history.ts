@@ -199,10 +199,7 @@ async function find(app: AppContext, caller: AuthContext, filter: TaskHistoryFil
       )
     );
   };
-  let candidates: AsyncIterable<HistoricTaskRecord> | HistoricTaskRecord[];
-  if (filter.taskId) candidates = [await taskHistory.get(filter.taskId)].filter((r): r is HistoricTaskRecord => r !== undefined);
-  else if (filter.processInstanceId) candidates = await taskHistory.ofInstance(filter.processInstanceId);
-  else candidates = taskHistory.all();
+  const candidates = await taskHistory.candidates({ id: filter.taskId, processInstanceId: filter.processInstanceId });
   // Whether each instance has ended, read once per instance (processFinished / processUnfinished).
   const instanceEnded = onceEach((id) => items.getHistoricInstance(id).then((row) => row?.endTime !== null && row?.endTime !== undefined));
   const found: HistoricTaskRecord[] = [];

@@ -8,6 +8,8 @@ import * as engine from '../engine/index.ts';
 import type { Variables } from '../engine/index.ts';
 import { requireTask } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { loggedWithInstance, type VariableOperation } from './operation-log.ts';
+import { taskVariableOperation } from './task-operation-log.ts';
 
 // Camunda's commands word a missing task differently: reading and setting (GetTaskVariablesCmd,
 // SetTaskVariablesCmd) say it "doesn't exist", removing (RemoveTaskVariablesCmd) "Cannot find".
@@ -29,9 +31,9 @@ export async function readTaskVariables(app: AppContext, caller: AuthContext, ta
 export async function modifyTaskVariables(
   app: AppContext,
   caller: AuthContext,
-  input: { taskId: string; modifications: Variables; deletions: readonly string[]; local: boolean; removing?: boolean },
+  input: { taskId: string; modifications: Variables; deletions: readonly string[]; local: boolean; operation: VariableOperation },
 ): Promise<void> {
-  const missing = () => (input.removing ? cannotFind(input.taskId) : doesNotExist(input.taskId));
+  const missing = () => (input.operation === 'RemoveVariable' ? cannotFind(input.taskId) : doesNotExist(input.taskId));
   const item = await app.engine.deps.items.getTask(input.taskId);
   if (!item) throw missing();
   await requireTask(caller, item, 'UPDATE_VARIABLE');
@@ -42,5 +44,6 @@ export async function modifyTaskVariables(
       return engine.modifyTaskVariables(state, model, input, app.engine.env);
     },
     missing,
+    loggedWithInstance(app, caller, taskVariableOperation(input.operation, input.taskId)),
   );
 }

@@ -3,6 +3,8 @@ import type { Variables } from '../engine/state.ts';
 import { mayTask, requireTask } from './access.ts';
 import { setTaskAssignee } from './task-commands.ts';
 import type { AppContext, UseCase } from './app-context.ts';
+import { loggedWithInstance } from './operation-log.ts';
+import { taskFormSubmission, taskOperation } from './task-operation-log.ts';
 import { ResourceNotFound } from './errors.ts';
 import { nullValue, processEngineError } from '../engine/errors.ts';
 import { submitTaskForm as submitTaskFormOperation } from '../engine/task-forms.ts';
@@ -120,6 +122,7 @@ export const claimTask: UseCase<{ taskId: string; userId?: string }, void> = asy
     taskOwner(item),
     (state, model) => operations.claimTask(state, model, taskId, userId, app.engine.env),
     () => noSuchTask(taskId),
+    loggedWithInstance(app, caller, taskOperation('Claim', taskId)),
   );
 };
 
@@ -137,6 +140,7 @@ export const completeTask: UseCase<{ taskId: string; variables: Variables }, Var
     taskOwner(item),
     (s, model) => operations.completeTask(s, model, taskId, variables, app.engine.env),
     () => noSuchTask(taskId),
+    loggedWithInstance(app, caller, taskOperation('Complete', taskId)),
   );
   return state.root.variables ?? {};
 };
@@ -151,7 +155,12 @@ export const submitTaskForm: UseCase<{ taskId: string; variables: Variables }, V
   const item = await app.engine.deps.items.getTask(taskId);
   if (!item || !(await mayTask(caller, item, 'READ'))) throw missing();
   await requireTask(caller, item, 'WORK');
-  const state = await app.engine.update(taskOwner(item), (s, model) => submitTaskFormOperation(s, model, taskId, variables, app.engine.env), missing);
+  const state = await app.engine.update(
+    taskOwner(item),
+    (s, model) => submitTaskFormOperation(s, model, taskId, variables, app.engine.env),
+    missing,
+    loggedWithInstance(app, caller, taskFormSubmission(taskId)),
+  );
   return state.root.variables ?? {};
 };
 

@@ -3,6 +3,7 @@ import { type Sorting, sortItems } from '../query/sort.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import { filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { identityOperation, logOperation } from './operation-log.ts';
 import { createNew, identityNotFound } from './errors.ts';
 import { byId, deleteResourceAuthorizations, mayReadTenant, orNull, visibleTenant } from './identity-access.ts';
 import type { TenantRecord } from './read-models.ts';
@@ -55,6 +56,7 @@ export async function createTenant(app: AppContext, caller: AuthContext, input: 
   await caller.require({ permission: 'CREATE', resource: 'Tenant' });
   const tenant: TenantRecord = { id: input.id, name: orNull(input.name) };
   await createNew('Tenant', tenant.id, () => app.identities.saveTenant(tenant, true));
+  await logOperation(app, caller, identityOperation('Create', 'Tenant', { tenantId: tenant.id }));
   return tenant;
 }
 
@@ -68,6 +70,7 @@ export async function updateTenant(app: AppContext, caller: AuthContext, input: 
   await caller.require({ permission: 'UPDATE', resource: 'Tenant', resourceId: tenant.id });
   const updated = { ...tenant, name: orNull(input.name) };
   await app.identities.saveTenant(updated, false);
+  await logOperation(app, caller, identityOperation('Update', 'Tenant', { tenantId: tenant.id }));
   return updated;
 }
 
@@ -80,6 +83,7 @@ export async function deleteTenant(app: AppContext, caller: AuthContext, input: 
   await Promise.all([...users.map((u) => app.identities.removeTenantUser(id, u)), ...groups.map((g) => app.identities.removeTenantGroup(id, g))]);
   await deleteResourceAuthorizations(app, 'Tenant', id);
   await app.identities.deleteTenant(id);
+  await logOperation(app, caller, identityOperation('Delete', 'Tenant', { tenantId: id }));
 }
 
 export interface TenantUserMembership {
@@ -99,11 +103,13 @@ export async function addTenantUserMember(app: AppContext, caller: AuthContext, 
   if (!(await app.identities.getTenant(input.tenantId))) throw identityNotFound('Tenant', input.tenantId);
   if (!(await app.identities.getUser(input.userId))) throw identityNotFound('User', input.userId);
   await app.identities.addTenantUser(input.tenantId, input.userId);
+  await logOperation(app, caller, identityOperation('Create', 'TenantMembership', { userId: input.userId, tenantId: input.tenantId }));
 }
 
 export async function removeTenantUserMember(app: AppContext, caller: AuthContext, input: TenantUserMembership): Promise<void> {
   await requireMembership(caller, 'DELETE', input.tenantId);
   await app.identities.removeTenantUser(input.tenantId, input.userId);
+  await logOperation(app, caller, identityOperation('Delete', 'TenantMembership', { userId: input.userId, tenantId: input.tenantId }));
 }
 
 export async function addTenantGroupMember(app: AppContext, caller: AuthContext, input: TenantGroupMembership): Promise<void> {
@@ -111,9 +117,11 @@ export async function addTenantGroupMember(app: AppContext, caller: AuthContext,
   if (!(await app.identities.getTenant(input.tenantId))) throw identityNotFound('Tenant', input.tenantId);
   if (!(await app.identities.getGroup(input.groupId))) throw identityNotFound('Group', input.groupId);
   await app.identities.addTenantGroup(input.tenantId, input.groupId);
+  await logOperation(app, caller, identityOperation('Create', 'TenantMembership', { groupId: input.groupId, tenantId: input.tenantId }));
 }
 
 export async function removeTenantGroupMember(app: AppContext, caller: AuthContext, input: TenantGroupMembership): Promise<void> {
   await requireMembership(caller, 'DELETE', input.tenantId);
   await app.identities.removeTenantGroup(input.tenantId, input.groupId);
+  await logOperation(app, caller, identityOperation('Delete', 'TenantMembership', { groupId: input.groupId, tenantId: input.tenantId }));
 }

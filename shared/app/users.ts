@@ -5,6 +5,7 @@ import { type Sorting, sortItems } from '../query/sort.ts';
 import { sqlLike } from '../query/sql-like.ts';
 import { filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
+import { identityOperation, logOperation } from './operation-log.ts';
 import { createNew, identityNotFound, invalidRequest } from './errors.ts';
 import { byId, deleteResourceAuthorizations, orNull, profileOf, visibleUser } from './identity-access.ts';
 import type { UserProfile } from './read-models.ts';
@@ -84,6 +85,7 @@ export async function createUser(app: AppContext, caller: AuthContext, input: Ne
     passwordHash: password === undefined || password === null ? '' : hashPassword(password),
   };
   await createNew('User', user.id, () => app.identities.saveUser(user, true));
+  await logOperation(app, caller, identityOperation('Create', 'User', { userId: user.id }));
   return profileOf(user);
 }
 
@@ -97,6 +99,7 @@ export async function updateUserProfile(app: AppContext, caller: AuthContext, in
   await caller.require({ permission: 'UPDATE', resource: 'User', resourceId: user.id });
   const updated = { ...user, firstName: orNull(input.firstName), lastName: orNull(input.lastName), email: orNull(input.email) };
   await app.identities.saveUser(updated, false);
+  await logOperation(app, caller, identityOperation('Update', 'User', { userId: user.id }));
   return profileOf(updated);
 }
 
@@ -119,6 +122,7 @@ export async function updateUserCredentials(app: AppContext, caller: AuthContext
   if (caller.userId !== user.id) await caller.require({ permission: 'UPDATE', resource: 'User', resourceId: user.id });
   if (input.password === undefined || input.password === null) throw invalidRequest('The password must not be null.');
   await app.identities.saveUser({ ...user, passwordHash: hashPassword(input.password) }, false);
+  await logOperation(app, caller, identityOperation('Update', 'User', { userId: user.id }));
 }
 
 /** Deletes the user with their memberships and the authorizations on them. */
@@ -136,6 +140,7 @@ export async function deleteUser(app: AppContext, caller: AuthContext, input: { 
   );
   await deleteResourceAuthorizations(app, 'User', id);
   await app.identities.deleteUser(id);
+  await logOperation(app, caller, identityOperation('Delete', 'User', { userId: id }));
 }
 
 /**

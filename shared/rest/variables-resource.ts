@@ -7,6 +7,7 @@
 import * as z from 'zod/v4';
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { AppContext } from '../app/app-context.ts';
+import type { VariableOperation } from '../app/operation-log.ts';
 import { EngineError } from '../engine/errors.ts';
 import { getOwn } from '../engine/own-properties.ts';
 import type { TypedValue, Variables } from '../engine/state.ts';
@@ -21,8 +22,11 @@ export interface VariableScopeAccess {
   /** As Camunda names the resource in its messages: `task`, `process instance`, `execution`. */
   typeName: string;
   read(app: AppContext, caller: AuthContext, id: string): Promise<Variables>;
-  /** `removing`: the DELETE of one variable (Camunda's remove commands word a missing scope their own way). */
-  modify(app: AppContext, caller: AuthContext, id: string, modifications: Variables, deletions: readonly string[], removing?: boolean): Promise<void>;
+  /**
+   * `operation`: how the user operation log names the change; RemoveVariable is the DELETE of one
+   * variable (Camunda's remove commands also word a missing scope their own way).
+   */
+  modify(app: AppContext, caller: AuthContext, id: string, modifications: Variables, deletions: readonly string[], operation: VariableOperation): Promise<void>;
 }
 
 const PatchVariables = z.object({ modifications: VariableMapDto.nullish(), deletions: z.array(z.string()).nullish() });
@@ -86,7 +90,7 @@ export function variablesResource(base: `/${string}`, segment: string, access: V
         const body = readBody(ctx.req, PatchVariables);
         const modifications = fromVariableMapAs(body.modifications, `Cannot modify variables for ${access.typeName}`);
         await rethrowing(
-          () => access.modify(ctx.app, ctx.auth, ctx.params.id, modifications, body.deletions ?? []),
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, modifications, body.deletions ?? [], 'ModifyVariable'),
           (error) => wrapEngineError(error, `Cannot modify variables for ${access.typeName} ${ctx.params.id}`),
         );
         return noContent();
@@ -103,7 +107,7 @@ export function variablesResource(base: `/${string}`, segment: string, access: V
           (error) => wrapConversionError(error, message),
         );
         await rethrowing(
-          () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, []),
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, [], 'SetVariable'),
           (error) => wrapEngineError(error, message, true),
         );
         return noContent();
@@ -114,7 +118,7 @@ export function variablesResource(base: `/${string}`, segment: string, access: V
       pattern: single,
       handler: async (ctx) => {
         await rethrowing(
-          () => access.modify(ctx.app, ctx.auth, ctx.params.id, {}, [ctx.params.varName], true),
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, {}, [ctx.params.varName], 'RemoveVariable'),
           (error) => wrapEngineError(error, `Cannot delete ${access.typeName} variable ${ctx.params.varName}`),
         );
         return noContent();
@@ -128,7 +132,7 @@ export function variablesResource(base: `/${string}`, segment: string, access: V
         const message = `Cannot put ${access.typeName} variable ${ctx.params.varName}`;
         const value = binaryVariableOf(ctx);
         await rethrowing(
-          () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, []),
+          () => access.modify(ctx.app, ctx.auth, ctx.params.id, { [ctx.params.varName]: value }, [], 'SetVariable'),
           (error) => wrapEngineError(error, message),
         );
         return noContent();

@@ -13,6 +13,7 @@ import { DecisionHistoryRepository } from '../store/decision-history-repository.
 import { TaskHistoryRepository } from '../store/task-history-repository.ts';
 import { VariableHistoryRepository } from '../store/variable-history-repository.ts';
 import { JobLogRepository } from '../store/job-log-repository.ts';
+import { UserOperationLogRepository } from '../store/user-operation-log-repository.ts';
 import { VariableDetailRepository } from '../store/variable-detail-repository.ts';
 import { MetricRepository } from '../store/metric-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
@@ -55,6 +56,7 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     taskHistory: new TaskHistoryRepository(doc, config.tableName, layout),
     variableHistory: new VariableHistoryRepository(doc, config.tableName, layout),
     jobLog: new JobLogRepository(doc, config.tableName, layout),
+    userOperations: new UserOperationLogRepository(doc, config.tableName, layout),
     variableDetails: new VariableDetailRepository(doc, config.tableName, layout),
     metrics: new MetricRepository(doc, config.tableName, layout),
     startEvents: new StartEventRepository(doc, config.tableName),

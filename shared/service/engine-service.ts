@@ -27,6 +27,7 @@ import type { TaskHistoryRepository } from '../store/task-history-repository.ts'
 import { variableHistoryItems } from '../store/variable-history.ts';
 import { jobLogItems } from '../store/job-log.ts';
 import type { JobLogRepository } from '../store/job-log-repository.ts';
+import type { UserOperationLogRepository } from '../store/user-operation-log-repository.ts';
 import type { VariableDetailRepository } from '../store/variable-detail-repository.ts';
 import type { VariableHistoryRepository } from '../store/variable-history-repository.ts';
 import type { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
@@ -59,6 +60,8 @@ export interface EngineServiceDeps {
   variableHistory: VariableHistoryRepository;
   /** What happened to the jobs of instances (Camunda's historic job log). */
   jobLog: JobLogRepository;
+  /** What authenticated users did (Camunda's user operation log). */
+  userOperations: UserOperationLogRepository;
   /** Every value a variable took (Camunda's historic details). */
   variableDetails: VariableDetailRepository;
   /** Where the engine's metrics are added up (absent: they are counted and dropped). */
@@ -289,15 +292,22 @@ export class EngineService {
    * Applies `update` to the stored instance. A concurrent writer makes the conditional write fail;
    * the update is then re-applied on the fresh state (it must be safe to repeat), and after the last
    * retry Camunda's OptimisticLockingException surfaces. `missing` builds the error for an unknown id.
+   * `extra` actions join the write; given as a function, they are made from the states before and
+   * after (a user operation log entry naming what the operation changed).
    */
-  async update(processInstanceId: string, update: InstanceUpdate, missing: () => Error, extra: WriteAction[] = []): Promise<ProcessInstanceState> {
+  async update(
+    processInstanceId: string,
+    update: InstanceUpdate,
+    missing: () => Error,
+    extra: WriteAction[] | ((before: ProcessInstanceState, after: ProcessInstanceState) => WriteAction[]) = [],
+  ): Promise<ProcessInstanceState> {
     return retryOnConflict(async () => {
       const loaded = await this.load(processInstanceId);
       if (!loaded) throw missing();
       const outcome = await update(loaded.stored.state, loaded.model);
       const next = 'state' in outcome && 'events' in outcome ? outcome.state : (outcome as ProcessInstanceState);
       if (next === loaded.stored.state) return next;
-      await this.saveResult(loaded.stored, outcome, loaded.model, extra);
+      await this.saveResult(loaded.stored, outcome, loaded.model, typeof extra === 'function' ? extra(loaded.stored.state, next) : extra);
       return next;
     }, this.deps.conflictRetries);
   }

@@ -63,6 +63,19 @@ export class HistoryFamilyReader<T> {
     );
   }
 
+  /**
+   * The records a query needs to look at: the one it names by id, else one instance's, else all
+   * (the narrowest read its filters allow).
+   */
+  async candidates(narrowest: { id?: string; processInstanceId?: string }): Promise<AsyncIterable<T> | T[]> {
+    if (narrowest.id) {
+      const record = await this.get(narrowest.id);
+      return record ? [record] : [];
+    }
+    if (narrowest.processInstanceId) return this.ofInstance(narrowest.processInstanceId);
+    return this.all();
+  }
+
   /** Every record, in gsi1 (time) order. */
   async *all(hint: ReadHint = {}): AsyncGenerator<T> {
     for await (const item of this.reader.ordered({ index: 'gsi1', partitions: allShards(this.family.all, this.layout) }, hint)) yield this.family.recordOf(item);

@@ -91,6 +91,7 @@ interface Fixture {
   historicVariableId: string;
   /** The creation of one of the instance's jobs, in the job log. */
   jobLogId: string;
+  operationId: string;
   /** A value a variable of the instance took. */
   detailId: string;
   /** DECISION_KEY deployed without a tenant (and once more for TENANT), in the graph GRAPH_KEY. */
@@ -470,6 +471,10 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /history/job-log/count': { path: '/history/job-log/count', body: {} },
     'GET /history/job-log/{id}': { path: `/history/job-log/${f.jobLogId}` },
     'GET /history/job-log/{id}/stacktrace': { path: `/history/job-log/${f.jobLogId}/stacktrace` },
+    'GET /history/user-operation': { path: `/history/user-operation?processInstanceId=${f.instanceId}` },
+    'GET /history/user-operation/count': { path: '/history/user-operation/count' },
+    'PUT /history/user-operation/{operationId}/set-annotation': { path: `/history/user-operation/${f.operationId}/set-annotation`, body: { annotation: 'mallory was here' } },
+    'PUT /history/user-operation/{operationId}/clear-annotation': { path: `/history/user-operation/${f.operationId}/clear-annotation` },
     'GET /history/decision-instance': { path: '/history/decision-instance' },
     'GET /history/decision-instance/count': { path: '/history/decision-instance/count' },
     'GET /history/decision-instance/{id}': { path: `/history/decision-instance/${f.historicDecisionId}?includeInputs=true&includeOutputs=true` },
@@ -687,6 +692,7 @@ describe('security of every route', () => {
     const [historicDecision] = await ok(asAdmin('GET', { path: `/history/decision-instance?decisionDefinitionKey=${DECISION_KEY}` }));
     const [historicVariable] = await ok(asAdmin('GET', { path: `/history/variable-instance?processInstanceId=${pi}` }));
     const [jobLog] = await ok(asAdmin('GET', { path: `/history/job-log?processInstanceId=${pi}&creationLog=true` }));
+    const [operation] = await ok(asAdmin('GET', { path: `/history/user-operation?processInstanceId=${pi}` }));
     const [detail] = await ok(asAdmin('GET', { path: `/history/detail?processInstanceId=${pi}` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
@@ -710,6 +716,7 @@ describe('security of every route', () => {
       historicDecisionId: historicDecision.id,
       historicVariableId: historicVariable.id,
       jobLogId: jobLog.id,
+      operationId: operation.operationId,
       detailId: detail.id,
       decisionId: Object.values<{ id: string; key: string }>(decisionDeployment.deployedDecisionDefinitions).find((d) => d.key === DECISION_KEY)!.id,
       graphId: Object.keys(decisionDeployment.deployedDecisionRequirementsDefinitions)[0]!,

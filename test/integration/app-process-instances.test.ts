@@ -197,7 +197,10 @@ describe('the authorization of the process instance use cases', () => {
     const modifications = { x: { type: 'String' as const, value: 'y' } };
 
     // when each of them sets a variable
-    const refusals = [await refusal(modifyInstanceVariables(app, stranger, pi, modifications, [])), await refusal(modifyInstanceVariables(app, reader, pi, modifications, []))];
+    const refusals = [
+      await refusal(modifyInstanceVariables(app, stranger, pi, modifications, [], 'ModifyVariable')),
+      await refusal(modifyInstanceVariables(app, reader, pi, modifications, [], 'ModifyVariable')),
+    ];
 
     // then both lack UPDATE_VARIABLE and UPDATE
     for (const refused of refusals) {
@@ -210,7 +213,7 @@ describe('the authorization of the process instance use cases', () => {
     }
     // and UPDATE_VARIABLE alone suffices
     const variableWriter = await caller('varWriter', [{ resource: 'ProcessInstance', permissions: ['UPDATE_VARIABLE'], resourceId: pi }]);
-    await modifyInstanceVariables(app, variableWriter, pi, modifications, []);
+    await modifyInstanceVariables(app, variableWriter, pi, modifications, [], 'ModifyVariable');
   });
 
   it('deletes an instance only for a caller with DELETE', async () => {

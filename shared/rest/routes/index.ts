@@ -28,6 +28,7 @@ import { decisionHistoryRoutes } from './decision-history.ts';
 import { taskHistoryRoutes } from './task-history.ts';
 import { variableHistoryRoutes } from './variable-history.ts';
 import { jobLogRoutes } from './job-log.ts';
+import { userOperationLogRoutes } from './user-operation-log.ts';
 import { restartRoutes } from './restart.ts';
 import { variableDetailRoutes } from './variable-details.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
@@ -68,6 +69,7 @@ export const allRoutes: Route[] = [
   ...taskHistoryRoutes,
   ...variableHistoryRoutes,
   ...jobLogRoutes,
+  ...userOperationLogRoutes,
   ...restartRoutes,
   ...variableDetailRoutes,
   ...bulkDeletionRoutes,

@@ -42,6 +42,7 @@ function readMultiple(ctx: RouteContext): MultipleModification {
     historicProcessInstanceQuery: body.historicProcessInstanceQuery,
     skipCustomListeners: body.skipCustomListeners ?? false,
     skipIoMappings: body.skipIoMappings ?? false,
+    annotation: body.annotation ?? null,
   };
 }
 
@@ -57,6 +58,7 @@ export const modificationRoutes: Route[] = [
         instructions,
         skipCustomListeners: body.skipCustomListeners ?? false,
         skipIoMappings: body.skipIoMappings ?? false,
+        annotation: body.annotation ?? null,
       });
       return json(200, batchDto(batch));
     },

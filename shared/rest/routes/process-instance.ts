@@ -117,6 +117,7 @@ export const processInstanceRoutes: Route[] = [
         instructions,
         skipCustomListeners: body.skipCustomListeners ?? false,
         skipIoMappings: body.skipIoMappings ?? false,
+        annotation: body.annotation ?? null,
       });
       return noContent();
     },

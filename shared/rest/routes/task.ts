@@ -202,12 +202,12 @@ export const taskRoutes: Route[] = [
   ...variablesResource('/task', 'variables', {
     typeName: 'task',
     read: (app, caller, id) => readTaskVariables(app, caller, id, false),
-    modify: (app, caller, id, modifications, deletions, removing) => modifyTaskVariables(app, caller, { taskId: id, modifications, deletions, local: false, removing }),
+    modify: (app, caller, id, modifications, deletions, operation) => modifyTaskVariables(app, caller, { taskId: id, modifications, deletions, local: false, operation }),
   }),
   ...variablesResource('/task', 'localVariables', {
     typeName: 'task',
     read: (app, caller, id) => readTaskVariables(app, caller, id, true),
-    modify: (app, caller, id, modifications, deletions, removing) => modifyTaskVariables(app, caller, { taskId: id, modifications, deletions, local: true, removing }),
+    modify: (app, caller, id, modifications, deletions, operation) => modifyTaskVariables(app, caller, { taskId: id, modifications, deletions, local: true, operation }),
   }),
   route({ method: 'GET', pattern: '/task/count', handler: async (ctx) => json(200, { count: await countTasks(ctx.app, ctx.auth, sorted(readQuery(ctx.req, TaskQueryParams))) }) }),
   route({ method: 'GET', pattern: '/task/{id}', handler: async (ctx) => json(200, taskDto(await getTask(ctx.app, ctx.auth, { taskId: ctx.params.id }))) }),
