@@ -19,6 +19,8 @@ export type EngineEvent =
   | { type: 'jobExecuted'; jobId: string }
   /** A job's run failed and was rolled back; `retries` are those it had before (Camunda's failure log entry). */
   | { type: 'jobFailed'; jobId: string; retries: number; message: string }
+  /** A worker reported an external task's failure (the external task log's failure entry). */
+  | { type: 'externalTaskFailed'; externalTaskId: string }
   /**
    * A business-rule task evaluated a decision: each evaluated decision (the decision itself first,
    * then those it requires) with the id its historic decision instance gets.

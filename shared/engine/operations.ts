@@ -233,8 +233,11 @@ export interface ExternalTaskFailure {
   retryTimeout: number;
 }
 
-/** Records a worker's failure; at 0 retries the task gets an incident and is no longer fetched. */
-export function failExternalTask(state: ProcessInstanceState, externalTaskId: string, failure: ExternalTaskFailure, env: EngineEnvironment): ProcessInstanceState {
+/**
+ * Records a worker's failure; at 0 retries the task gets an incident and is no longer fetched. Its
+ * event marks the failure for the external task log.
+ */
+export function failExternalTask(state: ProcessInstanceState, externalTaskId: string, failure: ExternalTaskFailure, env: EngineEnvironment): OperationResult {
   requireActive(state);
   const copy = cloneState(state);
   const owner = findExternalTaskOwner(new TreeIndex(copy.root), externalTaskId);
@@ -250,7 +253,7 @@ export function failExternalTask(state: ProcessInstanceState, externalTaskId: st
     if (!owner.incidents) owner.incidents = [];
     owner.incidents.push({ id: env.newId(), type: 'failedExternalTask', activityId: owner.activityId, message: failure.errorMessage, configuration: task.id, created: env.now() });
   }
-  return copy;
+  return { state: copy, events: [{ type: 'externalTaskFailed', externalTaskId }] };
 }
 
 export function unlockExternalTask(state: ProcessInstanceState, externalTaskId: string): ProcessInstanceState {

@@ -159,3 +159,28 @@ export const dateBody = () =>
       if (time === undefined) ctx.addIssue({ code: 'custom', message: 'a date' });
       return time;
     });
+
+/** A Java long as a query parameter. */
+const longParam = () => qs.of((raw) => (/^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined));
+
+/**
+ * A query DTO's filters by the type of each, as query parameters (`query`) and as the fields of
+ * its JSON body (`body`), so both forms of a resource know the same filters.
+ */
+export function typedFilters(names: { text?: readonly string[]; lists?: readonly string[]; flags?: readonly string[]; longs?: readonly string[]; dates?: readonly string[] }) {
+  const query = z.object({
+    ...fieldsOf(names.text ?? [], qs.string),
+    ...fieldsOf(names.lists ?? [], qs.list),
+    ...fieldsOf(names.flags ?? [], qs.boolean),
+    ...fieldsOf(names.longs ?? [], longParam),
+    ...fieldsOf(names.dates ?? [], () => qs.of((raw) => parseDate(raw))),
+  });
+  const body = {
+    ...fieldsOf(names.text ?? [], () => z.string().nullish()),
+    ...fieldsOf(names.lists ?? [], () => z.array(z.string()).nullish()),
+    ...fieldsOf(names.flags ?? [], () => z.boolean().nullish()),
+    ...fieldsOf(names.longs ?? [], () => z.number().int().nullish()),
+    ...fieldsOf(names.dates ?? [], dateBody),
+  };
+  return { query, body };
+}

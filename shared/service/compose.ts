@@ -14,6 +14,9 @@ import { TaskHistoryRepository } from '../store/task-history-repository.ts';
 import { VariableHistoryRepository } from '../store/variable-history-repository.ts';
 import { JobLogRepository } from '../store/job-log-repository.ts';
 import { UserOperationLogRepository } from '../store/user-operation-log-repository.ts';
+import { IncidentHistoryRepository } from '../store/incident-history-repository.ts';
+import { IdentityLinkLogRepository } from '../store/identity-link-log-repository.ts';
+import { ExternalTaskLogRepository } from '../store/external-task-log-repository.ts';
 import { VariableDetailRepository } from '../store/variable-detail-repository.ts';
 import { MetricRepository } from '../store/metric-repository.ts';
 import { InstanceRepository } from '../store/instance-repository.ts';
@@ -57,6 +60,9 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
     variableHistory: new VariableHistoryRepository(doc, config.tableName, layout),
     jobLog: new JobLogRepository(doc, config.tableName, layout),
     userOperations: new UserOperationLogRepository(doc, config.tableName, layout),
+    incidentHistory: new IncidentHistoryRepository(doc, config.tableName, layout),
+    identityLinkLog: new IdentityLinkLogRepository(doc, config.tableName, layout),
+    externalTaskLog: new ExternalTaskLogRepository(doc, config.tableName, layout),
     variableDetails: new VariableDetailRepository(doc, config.tableName, layout),
     metrics: new MetricRepository(doc, config.tableName, layout),
     startEvents: new StartEventRepository(doc, config.tableName),

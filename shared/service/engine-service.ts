@@ -28,6 +28,12 @@ import { variableHistoryItems } from '../store/variable-history.ts';
 import { jobLogItems } from '../store/job-log.ts';
 import type { JobLogRepository } from '../store/job-log-repository.ts';
 import type { UserOperationLogRepository } from '../store/user-operation-log-repository.ts';
+import type { IncidentHistoryRepository } from '../store/incident-history-repository.ts';
+import { incidentHistoryItems } from '../store/incident-history.ts';
+import type { IdentityLinkLogRepository } from '../store/identity-link-log-repository.ts';
+import { identityLinkLogItems } from '../store/identity-link-log.ts';
+import type { ExternalTaskLogRepository } from '../store/external-task-log-repository.ts';
+import { externalTaskLogItems } from '../store/external-task-log.ts';
 import type { VariableDetailRepository } from '../store/variable-detail-repository.ts';
 import type { VariableHistoryRepository } from '../store/variable-history-repository.ts';
 import type { DecisionHistoryRepository } from '../store/decision-history-repository.ts';
@@ -60,6 +66,12 @@ export interface EngineServiceDeps {
   variableHistory: VariableHistoryRepository;
   /** What happened to the jobs of instances (Camunda's historic job log). */
   jobLog: JobLogRepository;
+  /** Every incident of an instance, open or ended (Camunda's historic incidents). */
+  incidentHistory: IncidentHistoryRepository;
+  /** The identity links of user tasks added and deleted (Camunda's historic identity link log). */
+  identityLinkLog: IdentityLinkLogRepository;
+  /** What happened to the external tasks of instances (Camunda's historic external task log). */
+  externalTaskLog: ExternalTaskLogRepository;
   /** What authenticated users did (Camunda's user operation log). */
   userOperations: UserOperationLogRepository;
   /** Every value a variable took (Camunda's historic details). */
@@ -258,6 +270,9 @@ export class EngineService {
       ...taskHistoryItems(events, before, after, model, layout, this.env.now()),
       ...variableHistoryItems(before, after, model, layout, this.env.now(), this.env.newId),
       ...jobLogItems(events, before, after, layout, this.env.now(), this.env.newId),
+      ...incidentHistoryItems(events, before, after, layout, this.env.now()),
+      ...identityLinkLogItems(before, after, layout, this.env.now(), this.env.newId),
+      ...externalTaskLogItems(events, before, after, layout, this.env.now(), this.env.newId),
       ...decisionHistoryItems(events, after, layout, this.env.newId),
     ];
   }

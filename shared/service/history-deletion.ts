@@ -1,7 +1,7 @@
 /**
  * Deleting a finished instance's history (Camunda's DeleteHistoricProcessInstancesCmd, without its
  * checks): what hangs off it first (its comments, its activity, task and variable history, its job
- * log), its row last, so a
+ * log and incidents), its row last, so a
  * deletion that stops half-way leaves the row and a repetition finishes it. Safe to repeat.
  */
 import { isConditionalFailure } from '../store/errors.ts';
@@ -17,8 +17,12 @@ export async function deleteInstanceHistory(engine: EngineService, processInstan
   const owner = { kind: 'PI' as const, id: processInstanceId };
   for (const comment of await notes.comments(owner)) await notes.deleteComment([owner], comment.id);
   await items.deleteActivityHistoryOfInstance(processInstanceId);
-  // Camunda deletes the task and variable history and the job log with the instance; not its decisions.
+  // Camunda deletes the task and variable history, the job and external task logs, incidents and identity links with the instance;
+  // not its decisions, nor the user operation log (its removal time does).
   await engine.deps.taskHistory.deleteOfInstance(processInstanceId);
+  await engine.deps.incidentHistory.deleteOfInstance(processInstanceId);
+  await engine.deps.identityLinkLog.deleteOfInstance(processInstanceId);
+  await engine.deps.externalTaskLog.deleteOfInstance(processInstanceId);
   await engine.deps.variableHistory.deleteOfInstance(processInstanceId);
   await engine.deps.jobLog.deleteOfInstance(processInstanceId);
   await engine.deps.variableDetails.deleteOfInstance(processInstanceId);

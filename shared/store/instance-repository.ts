@@ -52,7 +52,7 @@ const TRANSACTION_LIMIT = 100;
 type WriteAction = Record<string, unknown>;
 
 /** History items rewritten whenever their subject changes: a later writer's copy must not be overwritten by an older one. */
-const SNAPSHOT_KINDS = new Set(['historicTask', 'historicVariableValue']);
+const SNAPSHOT_KINDS = new Set(['historicTask', 'historicVariableValue', 'historicIncident']);
 
 /**
  * Process instances: the engine state as one item with a version, plus its query items and its

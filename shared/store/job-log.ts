@@ -9,9 +9,10 @@
 import type { EngineEvent } from '../engine/events.ts';
 import { executionIdOf } from '../engine/execution-facade.ts';
 import type { ActivityInstanceState, JobState, ProcessInstanceState } from '../engine/state.ts';
-import { type IndexLayout, shardKey } from './index-layout.ts';
+import type { IndexLayout } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
+import { logEntryItem, logEntryOf } from './log-entries.ts';
 
 export const jobLogKeys = {
   item: (id: string) => ({ pk: `HJL#${id}`, sk: 'LOG' }),
@@ -101,20 +102,10 @@ export function jobLogItems(events: readonly EngineEvent[], before: ProcessInsta
       processDefinitionKey: state.definitionKey,
       tenantId: state.tenantId ?? null,
     };
-    return {
-      ...jobLogKeys.item(record.id),
-      ...record,
-      kind: 'jobLog',
-      logKind: record.kind,
-      gsi1pk: shardKey(jobLogKeys.all, record.id, layout),
-      gsi1sk: `${record.occurrence}#${record.id}`,
-      gsi2pk: jobLogKeys.ofInstance(record.processInstanceId),
-      gsi2sk: `${record.occurrence}#${record.id}`,
-    };
+    return logEntryItem(jobLogKeys, 'jobLog', record, layout);
   });
 }
 
 export function jobLogOf(item: Item): JobLogRecord {
-  const { pk: _pk, sk: _sk, kind: _kind, logKind, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
-  return { ...(record as unknown as Omit<JobLogRecord, 'kind'>), kind: logKind as JobLogKind };
+  return logEntryOf<JobLogRecord>(item);
 }

@@ -92,6 +92,7 @@ interface Fixture {
   /** The creation of one of the instance's jobs, in the job log. */
   jobLogId: string;
   operationId: string;
+  externalTaskLogId: string;
   /** A value a variable of the instance took. */
   detailId: string;
   /** DECISION_KEY deployed without a tenant (and once more for TENANT), in the graph GRAPH_KEY. */
@@ -471,6 +472,16 @@ function requests(f: Fixture): Record<string, Request> {
     'POST /history/job-log/count': { path: '/history/job-log/count', body: {} },
     'GET /history/job-log/{id}': { path: `/history/job-log/${f.jobLogId}` },
     'GET /history/job-log/{id}/stacktrace': { path: `/history/job-log/${f.jobLogId}/stacktrace` },
+    'GET /history/incident': { path: `/history/incident?processInstanceId=${f.instanceId}` },
+    'GET /history/incident/count': { path: '/history/incident/count' },
+    'GET /history/identity-link-log': { path: `/history/identity-link-log?taskId=${f.taskId}` },
+    'GET /history/identity-link-log/count': { path: '/history/identity-link-log/count' },
+    'GET /history/external-task-log': { path: `/history/external-task-log?processInstanceId=${f.instanceId}` },
+    'POST /history/external-task-log': { path: '/history/external-task-log', body: {} },
+    'GET /history/external-task-log/count': { path: '/history/external-task-log/count' },
+    'POST /history/external-task-log/count': { path: '/history/external-task-log/count', body: {} },
+    'GET /history/external-task-log/{id}': { path: `/history/external-task-log/${f.externalTaskLogId}` },
+    'GET /history/external-task-log/{id}/error-details': { path: `/history/external-task-log/${f.externalTaskLogId}/error-details` },
     'GET /history/user-operation': { path: `/history/user-operation?processInstanceId=${f.instanceId}` },
     'GET /history/user-operation/count': { path: '/history/user-operation/count' },
     'PUT /history/user-operation/{operationId}/set-annotation': { path: `/history/user-operation/${f.operationId}/set-annotation`, body: { annotation: 'mallory was here' } },
@@ -693,6 +704,7 @@ describe('security of every route', () => {
     const [historicVariable] = await ok(asAdmin('GET', { path: `/history/variable-instance?processInstanceId=${pi}` }));
     const [jobLog] = await ok(asAdmin('GET', { path: `/history/job-log?processInstanceId=${pi}&creationLog=true` }));
     const [operation] = await ok(asAdmin('GET', { path: `/history/user-operation?processInstanceId=${pi}` }));
+    const [externalTaskLog] = await ok(asAdmin('GET', { path: `/history/external-task-log?processInstanceId=${pi}&creationLog=true` }));
     const [detail] = await ok(asAdmin('GET', { path: `/history/detail?processInstanceId=${pi}` }));
     const attachment = await ok(asAdmin('POST', { path: `/task/${task.id}/attachment/create`, form: () => attachmentForm('sec-attachment.txt') }));
     fx = {
@@ -717,6 +729,7 @@ describe('security of every route', () => {
       historicVariableId: historicVariable.id,
       jobLogId: jobLog.id,
       operationId: operation.operationId,
+      externalTaskLogId: externalTaskLog.id,
       detailId: detail.id,
       decisionId: Object.values<{ id: string; key: string }>(decisionDeployment.deployedDecisionDefinitions).find((d) => d.key === DECISION_KEY)!.id,
       graphId: Object.keys(decisionDeployment.deployedDecisionRequirementsDefinitions)[0]!,
@@ -813,6 +826,7 @@ describe('security of every route', () => {
             'GET /job/{id}/stacktrace': 204,
             // A creation entry has no exception.
             'GET /history/job-log/{id}/stacktrace': 204,
+            'GET /history/external-task-log/{id}/error-details': 204,
             'GET /identity/password-policy': 404,
             'GET /process-definition/key/{key}/tenant-id/{tenantId}/diagram': 204,
             // Its start event and task name no form: Camunda's 400 "One of the attributes 'formKey' and 'camunda:formRef' …".

@@ -77,7 +77,7 @@ describe('query items in DynamoDB follow the stored instance state', () => {
    * index). The history (activities, tasks, variables, decisions, the job log) also names the
    * instance; it is kept after the instance.
    */
-  const HISTORY_KINDS = new Set(['historicActivity', 'historicTask', 'historicVariable', 'historicDetail', 'historicDecision', 'jobLog']);
+  const HISTORY_KINDS = new Set(['historicActivity', 'historicTask', 'historicVariable', 'historicDetail', 'historicDecision', 'jobLog', 'historicIncident', 'identityLinkLog', 'externalTaskLog']);
   const scanItemsOf = async (id: string): Promise<Item[]> => {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;

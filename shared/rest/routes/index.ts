@@ -29,6 +29,9 @@ import { taskHistoryRoutes } from './task-history.ts';
 import { variableHistoryRoutes } from './variable-history.ts';
 import { jobLogRoutes } from './job-log.ts';
 import { userOperationLogRoutes } from './user-operation-log.ts';
+import { incidentHistoryRoutes } from './incident-history.ts';
+import { identityLinkLogRoutes } from './identity-link-log.ts';
+import { externalTaskLogRoutes } from './external-task-log.ts';
 import { restartRoutes } from './restart.ts';
 import { variableDetailRoutes } from './variable-details.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
@@ -70,6 +73,9 @@ export const allRoutes: Route[] = [
   ...variableHistoryRoutes,
   ...jobLogRoutes,
   ...userOperationLogRoutes,
+  ...incidentHistoryRoutes,
+  ...identityLinkLogRoutes,
+  ...externalTaskLogRoutes,
   ...restartRoutes,
   ...variableDetailRoutes,
   ...bulkDeletionRoutes,

@@ -1,8 +1,9 @@
 import * as z from 'zod/v4';
-import { annotateUserOperation, countUserOperations, queryUserOperations, type UserOperationFilter, type UserOperationView } from '../../app/user-operation-log.ts';
-import { formatDate, parseDate } from '../dates.ts';
-import { json, noContent } from '../http.ts';
-import { fieldsOf, pagingParams, qs, readQuery, sortingOf, sortingParams } from '../query-params.ts';
+import { annotateUserOperation, countUserOperations, queryUserOperations, type UserOperationView } from '../../app/user-operation-log.ts';
+import { formatDate } from '../dates.ts';
+import { historyQueryRoutes } from '../history-query-routes.ts';
+import { noContent } from '../http.ts';
+import { typedFilters } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
 
 /** Camunda's UserOperationLogQueryDto (a GET query only), by the type of each parameter. */
@@ -30,19 +31,8 @@ const TEXT = [
 const LISTS = ['entityTypeIn', 'categoryIn'] as const;
 const SORT_KEYS = ['timestamp'] as const;
 
-const FilterParams = z.object({
-  ...fieldsOf(TEXT, qs.string),
-  ...fieldsOf(LISTS, qs.list),
-  afterTimestamp: qs.of((raw) => parseDate(raw)),
-  beforeTimestamp: qs.of((raw) => parseDate(raw)),
-});
-const ListParams = z.object({ ...sortingParams(SORT_KEYS), ...FilterParams.shape, ...pagingParams });
-const CountParams = z.object({ ...sortingParams(SORT_KEYS), ...FilterParams.shape });
+const FilterParams = typedFilters({ text: TEXT, lists: LISTS, dates: ['afterTimestamp', 'beforeTimestamp'] }).query;
 const AnnotationBody = z.object({ annotation: z.string().nullish() }).passthrough();
-
-function filterOf(params: z.infer<typeof FilterParams>): UserOperationFilter {
-  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as UserOperationFilter;
-}
 
 /** Camunda's UserOperationLogEntryDto. */
 function entryDto(view: UserOperationView) {
@@ -77,24 +67,7 @@ function entryDto(view: UserOperationView) {
 }
 
 export const userOperationLogRoutes: Route[] = [
-  route({
-    method: 'GET',
-    pattern: '/history/user-operation',
-    handler: async (ctx) => {
-      const { sortBy, sortOrder, firstResult, maxResults, ...filter } = readQuery(ctx.req, ListParams);
-      const sort = sortingOf({ sortBy, sortOrder });
-      const found = await queryUserOperations(ctx.app, ctx.auth, { filter: filterOf(filter), ...(sort ? { sort } : {}), firstResult, maxResults });
-      return json(200, found.map(entryDto));
-    },
-  }),
-  route({
-    method: 'GET',
-    pattern: '/history/user-operation/count',
-    handler: async (ctx) => {
-      const { sortBy: _by, sortOrder: _order, ...filter } = readQuery(ctx.req, CountParams);
-      return json(200, { count: await countUserOperations(ctx.app, ctx.auth, filterOf(filter)) });
-    },
-  }),
+  ...historyQueryRoutes({ path: '/history/user-operation', sortKeys: SORT_KEYS, filterParams: FilterParams, query: queryUserOperations, count: countUserOperations, dto: entryDto }),
   route({
     method: 'PUT',
     pattern: '/history/user-operation/{operationId}/set-annotation',

@@ -92,7 +92,7 @@ describe('external tasks', () => {
     driver.state = lockExternalTask(driver.state, externalTaskId, 'worker-1', 30_000, driver.env);
 
     // when
-    driver.state = failExternalTask(driver.state, externalTaskId, { workerId: 'worker-1', errorMessage: 'card declined', errorDetails: 'stack', retries: 1, retryTimeout: 5_000 }, driver.env);
+    driver.state = failExternalTask(driver.state, externalTaskId, { workerId: 'worker-1', errorMessage: 'card declined', errorDetails: 'stack', retries: 1, retryTimeout: 5_000 }, driver.env).state;
 
     // then
     const owner = () => driver.instancesOf('charge')[0]!;
@@ -100,7 +100,7 @@ describe('external tasks', () => {
     expect(owner().incidents).toBeUndefined();
 
     // when
-    driver.state = failExternalTask(driver.state, externalTaskId, { workerId: 'worker-1', errorMessage: 'card declined again', retries: 0, retryTimeout: 0 }, driver.env);
+    driver.state = failExternalTask(driver.state, externalTaskId, { workerId: 'worker-1', errorMessage: 'card declined again', retries: 0, retryTimeout: 0 }, driver.env).state;
 
     // then
     expect(owner().externalTask).toMatchObject({ retries: 0, errorMessage: 'card declined again' });
@@ -117,7 +117,7 @@ describe('external tasks', () => {
     // given
     const { model, driver, externalTaskId } = await started();
     driver.state = lockExternalTask(driver.state, externalTaskId, 'worker-1', 30_000, driver.env);
-    driver.state = failExternalTask(driver.state, externalTaskId, { workerId: 'worker-1', errorMessage: 'down', retries: 0, retryTimeout: 0 }, driver.env);
+    driver.state = failExternalTask(driver.state, externalTaskId, { workerId: 'worker-1', errorMessage: 'down', retries: 0, retryTimeout: 0 }, driver.env).state;
     driver.state = lockExternalTask(driver.state, externalTaskId, 'worker-1', 30_000, driver.env);
 
     // when
