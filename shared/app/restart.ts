@@ -6,91 +6,90 @@
  * instance needs, are required.
  */
 import type { AuthContext } from '../auth/auth-context.ts';
-import type { StartInstruction } from '../engine/modification/instantiate.ts';
+import type { Batch } from '../batch/batch.ts';
 import { badUserRequest, processEngineError } from '../engine/errors.ts';
-import type { ProcessInstanceState, Variables } from '../engine/state.ts';
+import type { ProcessInstanceState } from '../engine/state.ts';
+import { type RestartOptions, type RestartPlan, restartPlanOf, startRestarted } from '../service/restart.ts';
+import type { DefinitionRecord } from '../store/definition-repository.ts';
 import { requireDefinition } from './access.ts';
 import type { AppContext } from './app-context.ts';
-import { CATEGORY, definitionContext, instanceContext, logOperation } from './operation-log.ts';
+import { CATEGORY, definitionContext, instanceContext, type LoggedChange, logOperation } from './operation-log.ts';
 import { findHistoricInstances, type HistoricInstanceFilter } from './history.ts';
 
-export interface RestartRequest {
+export interface RestartRequest extends RestartOptions {
   processInstanceIds?: readonly string[];
   historicProcessInstanceQuery?: HistoricInstanceFilter;
-  instructions: readonly StartInstruction[];
-  skipCustomListeners: boolean;
-  skipIoMappings: boolean;
-  withoutBusinessKey: boolean;
-  initialVariables: boolean;
+}
+
+/** The instances a restart names and those its historic query finds (the caller's readable ones), each once. */
+async function selectedInstances(app: AppContext, caller: AuthContext, request: RestartRequest): Promise<string[]> {
+  const ids = new Set(request.processInstanceIds ?? []);
+  if (request.historicProcessInstanceQuery) for (const item of await findHistoricInstances(app, caller, request.historicProcessInstanceQuery)) ids.add(item.id as string);
+  return [...ids];
+}
+
+/** The operation's entries: how many instances restarted and whether asynchronously (AbstractRestartProcessInstanceCmd). */
+function restartLogged(definition: DefinitionRecord, instances: number, async: boolean): LoggedChange {
+  return {
+    operationType: 'RestartProcessInstance',
+    entityType: 'ProcessInstance',
+    category: CATEGORY.operator,
+    context: definitionContext(definition),
+    changes: [
+      { property: 'nrOfInstances', newValue: instances },
+      { property: 'async', newValue: async },
+    ],
+  };
 }
 
 export async function restartProcessInstances(app: AppContext, caller: AuthContext, input: { definitionId: string; request: RestartRequest }): Promise<void> {
   const { request } = input;
   if (request.instructions.length === 0) throw badUserRequest('Restart instructions cannot be empty: instructions is empty');
-  const ids = new Set(request.processInstanceIds ?? []);
-  if (request.historicProcessInstanceQuery) for (const item of await findHistoricInstances(app, caller, request.historicProcessInstanceQuery)) ids.add(item.id as string);
-  if (ids.size === 0) throw badUserRequest('Process instance ids cannot be empty: Process instance ids is empty');
+  const ids = await selectedInstances(app, caller, request);
+  if (ids.length === 0) throw badUserRequest('Process instance ids cannot be empty: Process instance ids is empty');
   const definition = await app.engine.definition(input.definitionId);
   if (!definition || !caller.canSeeTenant(definition.tenantId)) throw processEngineError('Process definition cannot be found: processDefinition is null');
   await requireDefinition(caller, definition, 'READ_HISTORY');
   await requireDefinition(caller, definition, 'CREATE_INSTANCE');
   await caller.require({ permission: 'CREATE', resource: 'ProcessInstance' });
   // Every instance is checked before any starts (Camunda restarts them in one transaction).
-  const restarts: { variables: Variables; businessKey: string | undefined }[] = [];
-  for (const id of ids) {
-    const historic = await app.engine.deps.items.getHistoricInstance(id);
-    if (!historic) throw badUserRequest('Historic process instance cannot be found: historicProcessInstanceId is null');
-    if (historic.endTime === null || historic.endTime === undefined) throw processEngineError(`ENGINE-13040 Historic process instance '${id}' cannot be restarted. It is not completed or terminated.`);
-    if (historic.processDefinitionId !== definition.id) {
-      throw processEngineError(
-        `ENGINE-13039 Historic process instance '${id}' cannot be restarted. Its process definition '${String(historic.processDefinitionId)}' does not match given process definition '${definition.id}'`,
-      );
-    }
-    const variables = request.initialVariables ? await initialVariables(app, id) : await lastVariables(app, id);
-    restarts.push({ variables, businessKey: request.withoutBusinessKey ? undefined : ((historic.businessKey as string | null | undefined) ?? undefined) });
-  }
-  const at = { instructions: request.instructions, skipCustomListeners: request.skipCustomListeners, skipIoMappings: request.skipIoMappings };
+  const plans: RestartPlan[] = [];
+  for (const id of ids) plans.push(await restartPlanOf(app.engine, definition, id, request));
   const started: ProcessInstanceState[] = [];
-  for (const { variables, businessKey } of restarts) started.push(await app.engine.start(definition, { variables, businessKey }, [], at));
+  for (const plan of plans) started.push(await startRestarted(app.engine, definition, plan, request));
   // One operation: its count, and a Create entry per instance its nested starts logged (RestartProcessInstancesCmd).
   await logOperation(app, caller, [
-    {
-      operationType: 'RestartProcessInstance',
-      entityType: 'ProcessInstance',
-      category: CATEGORY.operator,
-      context: definitionContext(definition),
-      changes: [
-        { property: 'nrOfInstances', newValue: started.length },
-        { property: 'async', newValue: false },
-      ],
-    },
+    restartLogged(definition, started.length, false),
     ...started.map((state) => ({ operationType: 'Create', entityType: 'ProcessInstance', category: CATEGORY.operator, context: instanceContext(state) })),
   ]);
 }
 
-/** A value too large to keep in the history cannot be restored: refused rather than restarted as null. */
-function restorable(id: string, name: string, value: { errorMessage: string | null }): void {
-  if (value.errorMessage) throw badUserRequest(`The variable '${name}' of historic process instance '${id}' cannot be restored: ${value.errorMessage}`);
-}
-
-/** Camunda's collectLastVariables: the process instance's own variables (its execution's), not removed ones. */
-async function lastVariables(app: AppContext, id: string): Promise<Variables> {
-  const variables: Variables = {};
-  for (const variable of await app.engine.deps.variableHistory.ofInstance(id)) {
-    if (variable.executionId !== id || variable.state !== 'CREATED' || !variable.value) continue;
-    restorable(id, variable.name, variable);
-    variables[variable.name] = variable.value;
+/**
+ * POST /process-definition/{id}/restart-async (RestartProcessInstancesBatchCmd): a batch of type
+ * instance-restart over the instances named or found; each job restarts its instances as the
+ * synchronous restart does, and one that cannot be restarted fails its job.
+ */
+export async function restartProcessInstancesAsync(app: AppContext, caller: AuthContext, input: { definitionId: string; request: RestartRequest }): Promise<Batch> {
+  const { request } = input;
+  const ids = await selectedInstances(app, caller, request);
+  if (request.instructions.length === 0) throw badUserRequest('Restart instructions cannot be empty: instructions is empty');
+  if (ids.length === 0) throw badUserRequest('Process instance ids cannot be empty: processInstanceIds is empty');
+  const definition = await app.engine.definition(input.definitionId);
+  if (!definition) throw badUserRequest('Process definition cannot be null is null');
+  if (!caller.canSeeTenant(definition.tenantId)) {
+    throw processEngineError(`ENGINE-13034 Cannot restart process instances of process definition '${definition.id}' because it belongs to no authenticated tenant.`);
   }
-  return variables;
-}
-
-/** Camunda's collectInitialVariables: the details of the values the instance started with. */
-async function initialVariables(app: AppContext, id: string): Promise<Variables> {
-  const variables: Variables = {};
-  for (const detail of await app.engine.deps.variableDetails.ofInstance(id)) {
-    if (!detail.initial || detail.executionId !== id || !detail.value) continue;
-    restorable(id, detail.variableName, detail);
-    variables[detail.variableName] = detail.value;
-  }
-  return variables;
+  await caller.require({ permission: 'CREATE_BATCH_RESTART_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
+  const { instructions, skipCustomListeners, skipIoMappings, withoutBusinessKey, initialVariables } = request;
+  const batch = await app.batches.startBatch({
+    configuration: {
+      processInstanceIds: ids,
+      restart: { processDefinitionId: definition.id, instructions: [...instructions], skipCustomListeners, skipIoMappings, withoutBusinessKey, initialVariables },
+    },
+    tenantId: definition.tenantId,
+    createUserId: caller.userId,
+    singleInstance: false,
+  });
+  await logOperation(app, caller, restartLogged(definition, ids.length, true));
+  return batch;
 }

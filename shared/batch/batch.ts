@@ -1,4 +1,5 @@
 import type { ModificationInstruction } from '../engine/modification/instructions.ts';
+import type { StartInstruction } from '../engine/modification/instantiate.ts';
 import type { Variables } from '../engine/state.ts';
 
 /** Camunda's batch type for process instance modification. */
@@ -20,7 +21,19 @@ export const SET_JOB_RETRIES = 'set-job-retries';
 export const SET_VARIABLES = 'set-variables';
 /** … and of POST /external-task/retries-async and POST /history/process-instance/delete. */
 export const SET_EXTERNAL_TASK_RETRIES = 'set-external-task-retries';
-export const HISTORIC_INSTANCE_DELETION = 'historic-process-instance-deletion';
+export const HISTORIC_INSTANCE_DELETION = 'historic-instance-deletion';
+/** … and of POST /process-definition/{id}/restart-async. */
+export const INSTANCE_RESTART = 'instance-restart';
+
+/** How a restart batch starts each ended instance again (Camunda's RestartProcessInstancesBatchConfiguration). */
+export interface InstanceRestart {
+  processDefinitionId: string;
+  instructions: StartInstruction[];
+  skipCustomListeners: boolean;
+  skipIoMappings: boolean;
+  withoutBusinessKey: boolean;
+  initialVariables: boolean;
+}
 
 /** A set-job-retries batch's change to each job (Camunda's SetJobRetriesBatchConfiguration). */
 export interface JobRetriesChange {
@@ -34,7 +47,8 @@ export interface JobRetriesChange {
  * What a batch does to each of its elements besides modifying an instance: exactly one of these.
  * The elements are process instance ids, except for `jobRetries` (job ids, as Camunda's
  * set-job-retries batch collects the jobs of the instances when it is created),
- * `externalTaskRetries` (external task ids) and `historyDeletion` (historic process instance ids).
+ * `externalTaskRetries` (external task ids), `historyDeletion` and `restart` (historic process
+ * instance ids).
  */
 export type InstanceOperation =
   | { deletion: InstanceDeletion }
@@ -44,7 +58,9 @@ export type InstanceOperation =
   | { variables: Variables }
   | { externalTaskRetries: { retries: number } }
   /** A finished instance's history goes; one that is gone is passed by (Camunda's failIfNotExists false). */
-  | { historyDeletion: { deleteReason: string | null } };
+  | { historyDeletion: { deleteReason: string | null } }
+  /** An ended instance starts again as a new one (its history stays). */
+  | { restart: InstanceRestart };
 
 /** A batch of one of those operations, as requested: its elements (see above), and the operation. */
 export type InstanceOperationBatchConfiguration = { processInstanceIds: string[] } & InstanceOperation;
@@ -79,6 +95,7 @@ export function batchTypeOf(configuration: BatchOperation): string {
   if ('jobRetries' in configuration) return SET_JOB_RETRIES;
   if ('externalTaskRetries' in configuration) return SET_EXTERNAL_TASK_RETRIES;
   if ('historyDeletion' in configuration) return HISTORIC_INSTANCE_DELETION;
+  if ('restart' in configuration) return INSTANCE_RESTART;
   return SET_VARIABLES;
 }
 

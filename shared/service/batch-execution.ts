@@ -1,8 +1,9 @@
-import type { Batch, BatchJob, JobRetriesChange } from '../batch/batch.ts';
+import type { Batch, BatchJob, InstanceRestart, JobRetriesChange } from '../batch/batch.ts';
 import { badUserRequest, EngineError } from '../engine/errors.ts';
 import type { ProcessInstanceState } from '../engine/state.ts';
 import { applyOperation, mayMakeJobsDue, missingElement, noExternalTaskFound, noJobFound } from './batch-operations.ts';
 import { deleteInstanceHistory } from './history-deletion.ts';
+import { restartPlanOf, startRestarted } from './restart.ts';
 import { isTimerStartJob } from '../store/start-event-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
@@ -158,6 +159,7 @@ export class BatchExecutionRun {
     const target = await this.targetOf(batch, elementId);
     if (target.kind === 'missing' && target.error) throw target.error;
     if (target.kind === 'history') await this.requireDeletableHistory(elementId);
+    if (target.kind === 'restart') await this.restartPlan(batch, elementId);
     if (target.kind === 'instance') applyOperation(batch.configuration, elementId, target.loaded.stored.state, target.loaded.model, this.deps.engine.env);
   }
 
@@ -171,6 +173,7 @@ export class BatchExecutionRun {
     let processInstanceId = elementId;
     const operation = batch.configuration;
     if ('historyDeletion' in operation) return { kind: 'history' };
+    if ('restart' in operation) return { kind: 'restart' };
     if ('jobRetries' in operation) {
       const item = await engine.deps.items.getJob(elementId);
       if (item && isTimerStartJob(item)) return { kind: 'timerStartJob' };
@@ -213,6 +216,13 @@ export class BatchExecutionRun {
           await repository.recordProgress(job, elementId);
           return true;
         }
+        if (target.kind === 'restart') {
+          // The new instance and the job's progress are one write: a repeated delivery starts nothing twice.
+          const { definition, plan } = await this.restartPlan(batch, elementId);
+          await startRestarted(engine, definition, plan, (batch.configuration as { restart: InstanceRestart }).restart, [repository.jobProgressAction(job, elementId)]);
+          count(METRIC.instancesModified);
+          return true;
+        }
         const { loaded } = target;
         const result = applyOperation(batch.configuration, elementId, loaded.stored.state, loaded.model, engine.env);
         await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, elementId)]);
@@ -229,6 +239,14 @@ export class BatchExecutionRun {
       }
     }
     throw new EngineError('OptimisticLockingException', `The target '${elementId}' kept changing while batch job '${job.id}' ran`, 1);
+  }
+
+  /** What restarting an ended instance starts with; the definition or the instance not fit for it fails the job. */
+  private async restartPlan(batch: Batch, historicInstanceId: string) {
+    const options = (batch.configuration as { restart: InstanceRestart }).restart;
+    const definition = await this.deps.engine.definition(options.processDefinitionId);
+    if (!definition) throw badUserRequest('Process definition cannot be null is null');
+    return { definition, plan: await restartPlanOf(this.deps.engine, definition, historicInstanceId, options) };
   }
 
   /** A historic instance whose process still runs fails the job before anything is deleted (one that is gone is passed by). */
@@ -261,7 +279,7 @@ export class BatchExecutionRun {
   }
 }
 
-type ElementTarget = { kind: 'instance'; loaded: LoadedInstance } | { kind: 'timerStartJob' } | { kind: 'history' } | { kind: 'missing'; error: Error | undefined };
+type ElementTarget = { kind: 'instance'; loaded: LoadedInstance } | { kind: 'timerStartJob' } | { kind: 'history' } | { kind: 'restart' } | { kind: 'missing'; error: Error | undefined };
 
 /** DeleteHistoricProcessInstancesCmd's refusal of an instance that has not ended. */
 const stillRunning = (processInstanceId: string) =>

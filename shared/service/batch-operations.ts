@@ -68,7 +68,7 @@ export function applyOperation(operation: BatchOperation, elementId: string, sta
     if (retries < 0) throw badUserRequest('The number of retries cannot be negative: retries is not greater than or equal to 0');
     return setExternalTaskRetries(state, elementId, retries, env);
   }
-  if ('historyDeletion' in operation) throw new Error('A history deletion changes no running instance');
+  if ('historyDeletion' in operation || 'restart' in operation) throw new Error('A history deletion or a restart changes no running instance');
   if (state.status !== 'ACTIVE') return state;
   if ('suspension' in operation) {
     return Boolean(state.suspended) === operation.suspension.suspended ? state : setInstanceSuspension(state, operation.suspension.suspended);

@@ -228,7 +228,7 @@ describe('batches that suspend, set variables and set job retries (ProcessInstan
         historicProcessInstanceQuery: { processInstanceId: b },
         deleteReason: 'cleanup',
       });
-      expect(response).toMatchObject({ status: 200, body: { type: 'historic-process-instance-deletion', totalJobs: 3 } });
+      expect(response).toMatchObject({ status: 200, body: { type: 'historic-instance-deletion', totalJobs: 3 } });
       expect((await completed(response.body.id)).endTime).toEqual(expect.any(String));
       for (const id of [a, b]) expect((await api.get(`/history/process-instance/${id}`)).status).toBe(404);
     });

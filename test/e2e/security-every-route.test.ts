@@ -461,6 +461,10 @@ function requests(f: Fixture): Record<string, Request> {
       path: `/process-definition/${f.definitionId}/restart`,
       body: { processInstanceIds: [pi], instructions: [{ type: 'startBeforeActivity', activityId: 'approve' }] },
     },
+    'POST /process-definition/{id}/restart-async': {
+      path: `/process-definition/${f.definitionId}/restart-async`,
+      body: { processInstanceIds: [pi], instructions: [{ type: 'startBeforeActivity', activityId: 'approve' }] },
+    },
     'GET /history/detail': { path: '/history/detail' },
     'POST /history/detail': { path: '/history/detail', body: {} },
     'GET /history/detail/count': { path: '/history/detail/count' },

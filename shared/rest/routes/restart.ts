@@ -1,13 +1,14 @@
 import * as z from 'zod/v4';
 import { RequestError } from '../../app/errors.ts';
-import { restartProcessInstances } from '../../app/restart.ts';
+import { type RestartRequest, restartProcessInstances, restartProcessInstancesAsync } from '../../app/restart.ts';
 import { EngineError } from '../../engine/errors.ts';
 import type { StartInstruction } from '../../engine/index.ts';
 import { invalidRequest } from '../errors.ts';
-import { noContent } from '../http.ts';
+import { batchDto } from '../batch-dto.ts';
+import { json, noContent } from '../http.ts';
 import { InstructionDto, toInstructions } from '../modification-dto.ts';
 import { onlyKnownFilters } from '../query-params.ts';
-import { readBody, route, type Route } from '../router.ts';
+import { readBody, route, type Route, type RouteContext } from '../router.ts';
 import { fromQueryBody, HistoryQueryBody } from './history.ts';
 
 /** Camunda's RestartProcessInstanceDto. */
@@ -29,32 +30,47 @@ function restartInstructions(dtos: readonly InstructionDto[]): StartInstruction[
   return toInstructions(dtos.map((dto) => ({ ...dto, ancestorActivityInstanceId: undefined, variables: undefined }))) as StartInstruction[];
 }
 
+/** The body as the use cases' request. */
+function restartRequest(ctx: RouteContext): RestartRequest {
+  const body = readBody(ctx.req, RestartBody);
+  const historic = body.historicProcessInstanceQuery ? onlyKnownFilters(body.historicProcessInstanceQuery, HistoryQueryBody.shape, 'historic process instance query') : undefined;
+  return {
+    ...(body.processInstanceIds ? { processInstanceIds: body.processInstanceIds } : {}),
+    ...(historic ? { historicProcessInstanceQuery: (({ sort: _sort, ...filter }) => filter)(fromQueryBody(historic)) } : {}),
+    instructions: restartInstructions(body.instructions ?? []),
+    skipCustomListeners: body.skipCustomListeners ?? false,
+    skipIoMappings: body.skipIoMappings ?? false,
+    withoutBusinessKey: body.withoutBusinessKey ?? false,
+    initialVariables: body.initialVariables ?? false,
+  };
+}
+
+/** ProcessDefinitionResourceImpl answers a BadUserRequestException (and its NotValidException) of either restart as a 400 InvalidRequestException. */
+async function asInvalidRequest<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof EngineError && (error.type === 'BadUserRequestException' || error.type === 'NotValidException')) throw new RequestError(400, error.message);
+    throw error;
+  }
+}
+
 export const restartRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/process-definition/{id}/restart',
     handler: async (ctx) => {
-      const body = readBody(ctx.req, RestartBody);
-      const historic = body.historicProcessInstanceQuery ? onlyKnownFilters(body.historicProcessInstanceQuery, HistoryQueryBody.shape, 'historic process instance query') : undefined;
-      try {
-        await restartProcessInstances(ctx.app, ctx.auth, {
-          definitionId: ctx.params.id,
-          request: {
-            ...(body.processInstanceIds ? { processInstanceIds: body.processInstanceIds } : {}),
-            ...(historic ? { historicProcessInstanceQuery: (({ sort: _sort, ...filter }) => filter)(fromQueryBody(historic)) } : {}),
-            instructions: restartInstructions(body.instructions ?? []),
-            skipCustomListeners: body.skipCustomListeners ?? false,
-            skipIoMappings: body.skipIoMappings ?? false,
-            withoutBusinessKey: body.withoutBusinessKey ?? false,
-            initialVariables: body.initialVariables ?? false,
-          },
-        });
-      } catch (error) {
-        // ProcessDefinitionResourceImpl#restartProcessInstance answers a BadUserRequestException (and its NotValidException) as a 400.
-        if (error instanceof EngineError && (error.type === 'BadUserRequestException' || error.type === 'NotValidException')) throw new RequestError(400, error.message);
-        throw error;
-      }
+      const request = restartRequest(ctx);
+      await asInvalidRequest(() => restartProcessInstances(ctx.app, ctx.auth, { definitionId: ctx.params.id, request }));
       return noContent();
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/process-definition/{id}/restart-async',
+    handler: async (ctx) => {
+      const request = restartRequest(ctx);
+      return json(200, batchDto(await asInvalidRequest(() => restartProcessInstancesAsync(ctx.app, ctx.auth, { definitionId: ctx.params.id, request }))));
     },
   }),
 ];
