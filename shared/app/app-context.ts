@@ -4,6 +4,7 @@ import type { BatchService } from '../service/batch-service.ts';
 import type { Services } from '../service/compose.ts';
 import type { EngineService } from '../service/engine-service.ts';
 import type { IdentityRepository, UserRecord } from '../store/identity-repository.ts';
+import type { IdempotencyKeys } from '../store/idempotency-keys.ts';
 
 /**
  * What the use cases work with: the engine and batch services and the identity store. Built once
@@ -16,10 +17,12 @@ export interface AppContext {
   readonly identities: IdentityRepository;
   /** What authentication and the checks read: the container's cache over `identities`. */
   readonly identityCache: IdentityCache<UserRecord>;
+  /** The Idempotency-Key records (shared/app/idempotency.ts). */
+  readonly idempotency: IdempotencyKeys;
 }
 
-export function appContext(services: Pick<Services, 'engine' | 'batches' | 'identities' | 'identityCache'>): AppContext {
-  return { engine: services.engine, batches: services.batches, identities: services.identities, identityCache: services.identityCache };
+export function appContext(services: Pick<Services, 'engine' | 'batches' | 'identities' | 'identityCache' | 'idempotency'>): AppContext {
+  return { engine: services.engine, batches: services.batches, identities: services.identities, identityCache: services.identityCache, idempotency: services.idempotency };
 }
 
 /** A use case: the application, who calls, and what they ask for. */

@@ -1,6 +1,7 @@
 import type * as z from 'zod/v4';
 import { type AppContext, appContext } from '../app/app-context.ts';
 import { AuthContext } from '../auth/auth-context.ts';
+import { answerIdempotently } from './idempotent-handler.ts';
 import type { Services } from '../service/compose.ts';
 import { withCorrelationId } from '../observability/correlation.ts';
 import { log } from '../observability/logger.ts';
@@ -26,10 +27,12 @@ export interface Route {
   method: string;
   pattern: string;
   handler: RouteHandler;
+  /** A creating route that honours the Idempotency-Key header (shared/rest/idempotent-handler.ts). */
+  idempotent?: boolean;
 }
 
 /** A route whose handler sees exactly the parameters its pattern names. */
-export function route<P extends string>(definition: { method: string; pattern: P; handler: RouteHandler<ParamNames<P>> }): Route {
+export function route<P extends string>(definition: { method: string; pattern: P; handler: RouteHandler<ParamNames<P>>; idempotent?: boolean }): Route {
   return definition as unknown as Route;
 }
 
@@ -132,7 +135,8 @@ export class Router {
       if (found === 'other method') throw new RestError(405, `Method ${req.method} is not allowed for ${req.path}`, 'RestException');
       if (!found) throw new RestError(404, `No resource found for path ${req.path}`, 'RestException');
       matched = `${found.route.method} ${found.route.pattern}`;
-      const response = await found.route.handler({ req, params: decodeParams(found.raw, req.path), app, auth });
+      const ctx = { req, params: decodeParams(found.raw, req.path), app, auth };
+      const response = found.route.idempotent ? await answerIdempotently(ctx, found.route.handler) : await found.route.handler(ctx);
       return { response, route: matched };
     } catch (error) {
       const { status, body } = toErrorResponse(error);

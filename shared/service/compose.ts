@@ -27,6 +27,10 @@ import { StartEventRepository } from '../store/start-event-items.ts';
 import { SignalRepository } from '../store/signal-items.ts';
 import { HandOverRepository } from '../store/hand-over-items.ts';
 import { IdentityRepository, type UserRecord } from '../store/identity-repository.ts';
+import { IdempotencyKeys } from '../store/idempotency-keys.ts';
+
+/** An Idempotency-Key's answer is kept a day unless configured otherwise. */
+const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 import { BatchService } from './batch-service.ts';
 import type { EngineConfig } from './config.ts';
 import { EngineService } from './engine-service.ts';
@@ -39,6 +43,8 @@ export interface Services {
   /** This container's users, memberships and authorizations, read through `identities`. */
   identityCache: IdentityCache<UserRecord>;
   authMode: 'off' | 'basic';
+  /** The Idempotency-Key records of creating requests. */
+  idempotency: IdempotencyKeys;
 }
 
 /**
@@ -94,5 +100,6 @@ export function createServices(config: EngineConfig, registry = new DelegateRegi
   );
   const identities = new IdentityRepository(doc, config.tableName);
   const identityCache = new IdentityCache(identities, { lifetimeMs: config.authCacheSeconds * 1000, now: env.now });
-  return { engine, batches, identities, identityCache, authMode: config.authMode };
+  const idempotency = new IdempotencyKeys(doc, config.tableName, config.idempotencyWindowSeconds ?? DEFAULT_IDEMPOTENCY_WINDOW_SECONDS);
+  return { engine, batches, identities, identityCache, authMode: config.authMode, idempotency };
 }

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   BPMN_MAX_ELEMENTS: whole(1, DEFAULT_BPMN_LIMITS.maxElements),
   BPMN_MAX_SCOPE_DEPTH: whole(1, DEFAULT_BPMN_LIMITS.maxScopeDepth),
   BPMN_MAX_EXPRESSION_LENGTH: whole(1, DEFAULT_BPMN_LIMITS.maxExpressionLength),
+  /** How long an Idempotency-Key keeps its first answer (docs/api.md). */
+  IDEMPOTENCY_WINDOW_SECONDS: whole(1, 24 * 60 * 60, 30 * 24 * 60 * 60),
   /** Limits of one script evaluation (shared/script/sandbox.ts). */
   SCRIPT_TIME_LIMIT_MS: whole(1, DEFAULT_SCRIPT_LIMITS.timeMs, 60_000),
   SCRIPT_MEMORY_LIMIT_MB: whole(1, DEFAULT_SCRIPT_LIMITS.memoryBytes / 1024 / 1024, 1024),
@@ -67,6 +69,8 @@ export interface EngineConfig {
   /** Limits on deployed models; the defaults when absent. */
   bpmnLimits?: BpmnLimits;
   scriptLimits?: ScriptLimits;
+  /** How long an Idempotency-Key keeps its first answer; a day when absent. */
+  idempotencyWindowSeconds?: number;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineConfig {
@@ -98,6 +102,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Eng
     authCacheSeconds: e.AUTH_CACHE_SECONDS,
     adminSecretArn: e.ADMIN_SECRET_ARN,
     indexShards: indexLayoutFrom(e.INDEX_SHARDS).shards,
+    idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
     scriptLimits: { timeMs: e.SCRIPT_TIME_LIMIT_MS, memoryBytes: e.SCRIPT_MEMORY_LIMIT_MB * 1024 * 1024 },
     bpmnLimits: { maxElements: e.BPMN_MAX_ELEMENTS, maxScopeDepth: e.BPMN_MAX_SCOPE_DEPTH, maxExpressionLength: e.BPMN_MAX_EXPRESSION_LENGTH },
   };

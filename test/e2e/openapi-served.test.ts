@@ -39,6 +39,20 @@ describe('the OpenAPI document of what this product implements (issue 16)', () =
     expect(body.components.schemas.VariableValueDto).toBeDefined();
   });
 
+  it('documents the Idempotency-Key header on the creating operations, marked as an extension', async () => {
+    const { body } = await api.get('/openapi.json');
+    const keyOf = (operation: { parameters?: { name: string; in: string; 'x-extension'?: boolean }[] }) => operation.parameters?.find((p) => p.name === 'Idempotency-Key');
+    for (const [path, method] of [
+      ['/process-instance/{id}/modification-async', 'post'],
+      ['/modification/executeAsync', 'post'],
+      ['/deployment/create', 'post'],
+      ['/message', 'post'],
+    ] as const) {
+      expect(keyOf(body.paths[path][method]), `${method} ${path}`).toMatchObject({ in: 'header', 'x-extension': true });
+    }
+    expect(keyOf(body.paths['/process-instance'].get)).toBeUndefined();
+  });
+
   it('reads as a page: every operation under its tag, extensions marked', async () => {
     const response = await fetch(`${runtime.url}/openapi.html`);
     expect(response.status).toBe(200);

@@ -50,6 +50,20 @@ function extensionOperation(route: Route): Json {
   };
 }
 
+/** A creating operation with this product's Idempotency-Key header parameter (marked as an extension). */
+function withIdempotencyKey(operation: Json): Json {
+  const header = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    'x-extension': true,
+    description:
+      'An extension of this product: the same key with the same request answers the first response again (header Idempotent-Replayed: true) for the configured window; the same key with another request is refused with 409 (docs/api.md).',
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+  };
+  return { ...operation, parameters: [...(operation.parameters ?? []), header] };
+}
+
 /** Camunda's document trimmed to the routed operations, with the product's own routes added and marked. */
 export function productDocument(source: Json, allRoutes: readonly Route[], serverUrl: string): Json {
   const router = new Router([...allRoutes]);
@@ -60,7 +74,9 @@ export function productDocument(source: Json, allRoutes: readonly Route[], serve
       if (!item[method]) continue;
       documented.add(`${method.toUpperCase()} ${shape(path)}`);
       if (!routes(router, method, path)) continue;
-      paths[path] = { ...(paths[path] ?? {}), [method]: item[method] };
+      const found = router.find(method.toUpperCase(), path.replace(/\{[^}]+\}/g, 'some-id'));
+      const idempotent = typeof found === 'object' && found.route.idempotent === true;
+      paths[path] = { ...(paths[path] ?? {}), [method]: idempotent ? withIdempotencyKey(item[method]) : item[method] };
     }
     if (paths[path] && item.parameters) paths[path].parameters = item.parameters;
   }

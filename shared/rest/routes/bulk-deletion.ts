@@ -51,6 +51,6 @@ async function deleteAsync(ctx: RouteContext, queryKind: 'runtime' | 'historic')
 }
 
 export const bulkDeletionRoutes: Route[] = [
-  route({ method: 'POST', pattern: '/process-instance/delete', handler: (ctx) => deleteAsync(ctx, 'runtime') }),
+  route({ method: 'POST', pattern: '/process-instance/delete', idempotent: true, handler: (ctx) => deleteAsync(ctx, 'runtime') }),
   route({ method: 'POST', pattern: '/process-instance/delete-historic-query-based', handler: (ctx) => deleteAsync(ctx, 'historic') }),
 ];

@@ -130,6 +130,7 @@ export const deploymentRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/deployment/create',
+    idempotent: true,
     handler: async ({ req, app, auth }) => {
       // The form is read only once the caller may deploy at all.
       return json(200, deploymentWithDefinitionsDto(await deploy(app, auth, { request: () => deploymentForm(req) }), req.baseUrl));

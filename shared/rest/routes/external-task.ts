@@ -188,7 +188,7 @@ export const externalTaskRoutes: Route[] = [
     handler: async (ctx) => json(200, { count: await countExternalTasks(ctx.app, ctx.auth, fromQueryBody(readBody(ctx.req, ExternalTaskQueryBody))) }),
   }),
   route({ method: 'GET', pattern: '/external-task/topic-names', handler: async (ctx) => json(200, await externalTaskTopicNames(ctx.app, ctx.auth, readQuery(ctx.req, TopicNameParams))) }),
-  route({ method: 'POST', pattern: '/external-task/retries-async', handler: retriesAsync }),
+  route({ method: 'POST', pattern: '/external-task/retries-async', idempotent: true, handler: retriesAsync }),
   route({
     method: 'PUT',
     pattern: '/external-task/retries',

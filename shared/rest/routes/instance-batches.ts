@@ -131,10 +131,10 @@ async function deleteHistoryAsync(ctx: RouteContext) {
 }
 
 export const instanceBatchRoutes: Route[] = [
-  route({ method: 'POST', pattern: '/history/process-instance/delete', handler: deleteHistoryAsync }),
-  route({ method: 'POST', pattern: '/process-instance/suspended-async', handler: suspendAsync }),
-  route({ method: 'POST', pattern: '/process-instance/variables-async', handler: variablesAsync }),
-  route({ method: 'POST', pattern: '/process-instance/job-retries', handler: (ctx) => jobRetriesByProcess(ctx, 'runtime') }),
-  route({ method: 'POST', pattern: '/process-instance/job-retries-historic-query-based', handler: (ctx) => jobRetriesByProcess(ctx, 'historic') }),
-  route({ method: 'POST', pattern: '/job/retries', handler: jobRetriesByJobs }),
+  route({ method: 'POST', pattern: '/history/process-instance/delete', idempotent: true, handler: deleteHistoryAsync }),
+  route({ method: 'POST', pattern: '/process-instance/suspended-async', idempotent: true, handler: suspendAsync }),
+  route({ method: 'POST', pattern: '/process-instance/variables-async', idempotent: true, handler: variablesAsync }),
+  route({ method: 'POST', pattern: '/process-instance/job-retries', idempotent: true, handler: (ctx) => jobRetriesByProcess(ctx, 'runtime') }),
+  route({ method: 'POST', pattern: '/process-instance/job-retries-historic-query-based', idempotent: true, handler: (ctx) => jobRetriesByProcess(ctx, 'historic') }),
+  route({ method: 'POST', pattern: '/job/retries', idempotent: true, handler: jobRetriesByJobs }),
 ];

@@ -23,6 +23,7 @@ export const messageRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/message',
+    idempotent: true,
     handler: async (ctx) => {
       const body = readBody(ctx.req, CorrelationMessage);
       const tenant = tenantSelection(body);

@@ -50,6 +50,7 @@ export const modificationRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/process-instance/{id}/modification-async',
+    idempotent: true,
     handler: async (ctx) => {
       const body = readBody(ctx.req, ModificationBody);
       const instructions = toInstructions(body.instructions ?? []);
@@ -63,10 +64,11 @@ export const modificationRoutes: Route[] = [
       return json(200, batchDto(batch));
     },
   }),
-  route({ method: 'POST', pattern: '/modification/executeAsync', handler: async (ctx) => json(200, batchDto(await executeModificationAsync(ctx.app, ctx.auth, readMultiple(ctx)))) }),
+  route({ method: 'POST', pattern: '/modification/executeAsync', idempotent: true, handler: async (ctx) => json(200, batchDto(await executeModificationAsync(ctx.app, ctx.auth, readMultiple(ctx)))) }),
   route({
     method: 'POST',
     pattern: '/modification/execute',
+    idempotent: true,
     handler: async (ctx) => {
       await executeModification(ctx.app, ctx.auth, readMultiple(ctx));
       return noContent();

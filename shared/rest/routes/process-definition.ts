@@ -229,13 +229,14 @@ export const processDefinitionRoutes: Route[] = [
     handler: async ({ params, app, auth }) => json(200, processDefinitionDto(await getProcessDefinition(app, auth, { key: params.key }))),
   }),
   route({ method: 'GET', pattern: '/process-definition/key/{key}/xml', handler: async (ctx) => xml(ctx, { key: ctx.params.key }) }),
-  route({ method: 'POST', pattern: '/process-definition/key/{key}/start', handler: async (ctx) => start(ctx, { key: ctx.params.key }) }),
+  route({ method: 'POST', pattern: '/process-definition/key/{key}/start', idempotent: true, handler: async (ctx) => start(ctx, { key: ctx.params.key }) }),
   route({
     method: 'POST',
     pattern: '/process-definition/key/{key}/tenant-id/{tenantId}/start',
+    idempotent: true,
     handler: async (ctx) => start(ctx, { key: ctx.params.key, tenantId: ctx.params.tenantId }),
   }),
   route({ method: 'GET', pattern: '/process-definition/{id}', handler: async ({ params, app, auth }) => json(200, processDefinitionDto(await getProcessDefinition(app, auth, { id: params.id }))) }),
   route({ method: 'GET', pattern: '/process-definition/{id}/xml', handler: async (ctx) => xml(ctx, { id: ctx.params.id }) }),
-  route({ method: 'POST', pattern: '/process-definition/{id}/start', handler: async (ctx) => start(ctx, { id: ctx.params.id }) }),
+  route({ method: 'POST', pattern: '/process-definition/{id}/start', idempotent: true, handler: async (ctx) => start(ctx, { id: ctx.params.id }) }),
 ];

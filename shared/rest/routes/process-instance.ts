@@ -109,6 +109,7 @@ export const processInstanceRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/process-instance/{id}/modification',
+    idempotent: true,
     handler: async (ctx) => {
       const body = readBody(ctx.req, ModificationBody);
       const instructions = toInstructions(body.instructions ?? []);

@@ -59,6 +59,7 @@ export const restartRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/process-definition/{id}/restart',
+    idempotent: true,
     handler: async (ctx) => {
       const request = restartRequest(ctx);
       await asInvalidRequest(() => restartProcessInstances(ctx.app, ctx.auth, { definitionId: ctx.params.id, request }));
@@ -68,6 +69,7 @@ export const restartRoutes: Route[] = [
   route({
     method: 'POST',
     pattern: '/process-definition/{id}/restart-async',
+    idempotent: true,
     handler: async (ctx) => {
       const request = restartRequest(ctx);
       return json(200, batchDto(await asInvalidRequest(() => restartProcessInstancesAsync(ctx.app, ctx.auth, { definitionId: ctx.params.id, request }))));
