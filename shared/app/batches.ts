@@ -1,5 +1,6 @@
 import type { AuthContext } from '../auth/auth-context.ts';
-import { type Batch, type BatchStatistics, batchStatistics } from '../batch/batch.ts';
+import { type Batch, type BatchStatistics, batchStatistics, SET_EXTERNAL_TASK_RETRIES, SET_JOB_RETRIES } from '../batch/batch.ts';
+import type { BatchElementOutcome } from '../store/batch-outcomes.ts';
 import { canSeeBatch, filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { CATEGORY, type LoggedChange, logOperation, type PropertyChange, suspensionChange } from './operation-log.ts';
@@ -89,7 +90,7 @@ async function consistentStatistics(app: AppContext, listed: Batch): Promise<Bat
     const jobs = await app.batches.repository.jobs(batch.id);
     const again = await app.batches.repository.get(batch.id);
     if (!again || again.jobsCreated === batch.jobsCreated || read === STATISTICS_READS) {
-      const stats = batchStatistics(again ?? batch, jobs);
+      const stats = batchStatistics(again ?? batch, jobs, await app.batches.repository.outcomes.counts(batch.id));
       return { batch: again ?? batch, stats: again && again.jobsCreated !== batch.jobsCreated ? clamp(stats, batch.totalJobs) : stats };
     }
     batch = again;
@@ -134,10 +135,34 @@ export async function deleteBatch(app: AppContext, caller: AuthContext, input: {
   if (!batch || !caller.canSeeTenant(batch.tenantId)) throw new RequestError(400, `Unable to delete batch with id '${input.id}'`, 'InvalidRequestException', 0);
   await caller.require({ permission: 'DELETE', resource: 'Batch', resourceId: batch.id });
   await app.batches.repository.remove(batch, app.engine.env.now(), input.cascade);
+  // Its failure report goes with its history.
+  if (input.cascade) await app.batches.repository.outcomes.deleteOf(batch.id);
   await logOperation(app, caller, batchOperation(batch, 'Delete', { property: 'cascadeToHistory', newValue: input.cascade }));
 }
 
 /** An operation on a batch: Camunda names only the batch and its tenant. */
 function batchOperation(batch: Batch, operationType: string, change: PropertyChange): LoggedChange {
   return { operationType, entityType: 'Batch', category: CATEGORY.operator, context: { batchId: batch.id, tenantId: batch.tenantId }, changes: [change] };
+}
+
+/** An element of a batch that failed or was skipped (docs/api.md, "Batch failure report"). */
+export type BatchElementReport = BatchElementOutcome & { elementsAreInstances: boolean };
+
+/**
+ * GET /batch/{id}/failures and /history/batch/{id}/failures (extensions): the batch's elements that
+ * failed (their latest failure, while it stands) and those skipped as ended, in element order,
+ * paged. READ on the batch, or READ_HISTORY on it for the historic form; an unknown or unreadable
+ * batch is the 404 of GET /batch/{id}.
+ */
+export async function batchFailures(app: AppContext, caller: AuthContext, input: { id: string; historic: boolean } & Paging): Promise<BatchElementReport[]> {
+  const { repository } = app.batches;
+  const batch = input.historic ? await repository.getHistoric(input.id) : await repository.get(input.id);
+  if (!batch || !(await canSeeBatch(caller, batch, input.historic ? 'READ_HISTORY' : 'READ'))) {
+    throw notFoundRequest(`${input.historic ? 'Historic batch' : 'Batch'} with id '${input.id}' does not exist`);
+  }
+  const elementsAreInstances = ![SET_JOB_RETRIES, SET_EXTERNAL_TASK_RETRIES].includes(batch.type);
+  return pageOf(
+    (await repository.outcomes.list(batch.id)).map((outcome) => ({ ...outcome, elementsAreInstances })),
+    input,
+  );
 }

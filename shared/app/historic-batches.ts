@@ -54,4 +54,5 @@ export async function deleteHistoricBatch(app: AppContext, caller: AuthContext, 
   if (!historic || !caller.canSeeTenant(historic.tenantId)) throw new RequestError(400, `Unable to delete historic batch with id '${input.id}'`, 'InvalidRequestException', 0);
   await caller.require({ permission: 'DELETE_HISTORY', resource: 'Batch', resourceId: historic.id });
   await app.batches.repository.deleteHistoric(historic.id);
+  await app.batches.repository.outcomes.deleteOf(historic.id);
 }

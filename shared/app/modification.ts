@@ -20,7 +20,12 @@ interface ModificationOptions {
   skipIoMappings: boolean;
   /** Kept with the operation's user operation log entries. */
   annotation?: string | null;
+  /** Asynchronous forms only (an extension): instances that ended before their job are skipped. */
+  skipEndedInstances?: boolean;
 }
+
+/** The extension's flag as the batch keeps it: absent unless asked for, so a batch is Camunda's otherwise. */
+const skipEnded = (input: ModificationOptions) => (input.skipEndedInstances ? { skipEndedInstances: true } : {});
 
 /** Camunda's ModifyProcessInstance entries: on one instance, or (many instances) their count and whether asynchronously. */
 const MODIFY = { operationType: 'ModifyProcessInstance', entityType: 'ProcessInstance', category: CATEGORY.operator } as const;
@@ -83,6 +88,7 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
       instructions: input.instructions,
       skipCustomListeners: input.skipCustomListeners,
       skipIoMappings: input.skipIoMappings,
+      ...skipEnded(input),
     },
     tenantId: instance.tenantId,
     createUserId: caller.userId,
@@ -183,7 +189,14 @@ export const executeModificationAsync: UseCase<MultipleModification, Batch> = as
   const { definition, processInstanceIds } = await resolveTargets(app, caller, input);
   await requireBatchCreation(caller);
   const batch = await app.batches.startBatch({
-    configuration: { processDefinitionId: definition.id, processInstanceIds, instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings },
+    configuration: {
+      processDefinitionId: definition.id,
+      processInstanceIds,
+      instructions: input.instructions,
+      skipCustomListeners: input.skipCustomListeners,
+      skipIoMappings: input.skipIoMappings,
+      ...skipEnded(input),
+    },
     tenantId: definition.tenantId,
     createUserId: caller.userId,
     singleInstance: false,

@@ -72,6 +72,11 @@ export interface ModificationBatchConfiguration {
   instructions: ModificationInstruction[];
   skipCustomListeners: boolean;
   skipIoMappings: boolean;
+  /**
+   * An extension (docs/api.md): an instance that ended before its job ran is passed by, counted
+   * and reported as skipped, instead of failing its job.
+   */
+  skipEndedInstances?: boolean;
 }
 
 /**
@@ -285,12 +290,35 @@ export interface BatchStatistics {
   remainingJobs: number;
   completedJobs: number;
   failedJobs: number;
+  /** Extensions (docs/api.md): the batch's elements done, passed by as ended, and failing now. */
+  instancesModified: number;
+  instancesSkipped: number;
+  instancesFailed: number;
+}
+
+/** What the statistics need of the batch's failure report. */
+export interface OutcomeCounts {
+  failed: number;
+  skipped: number;
 }
 
 /** Camunda's statistics: remaining = existing jobs + not yet created; failed = existing with 0 retries. */
-export function batchStatistics(batch: Batch, existingJobs: readonly Pick<BatchJob, 'retries'>[]): BatchStatistics {
+export function batchStatistics(batch: Batch, existingJobs: readonly Pick<BatchJob, 'retries' | 'index' | 'done'>[], outcomes: OutcomeCounts = { failed: 0, skipped: 0 }): BatchStatistics {
   const remainingJobs = existingJobs.length + (batch.totalJobs - batch.jobsCreated);
-  return { remainingJobs, completedJobs: batch.totalJobs - remainingJobs, failedJobs: existingJobs.filter((j) => j.retries === 0).length };
+  // A job is deleted once all its elements are done: the created jobs that are gone were done whole.
+  const existing = new Set(existingJobs.map((job) => job.index));
+  let processed = existingJobs.reduce((sum, job) => sum + job.done.length, 0);
+  for (let index = 0; index < batch.jobsCreated; index++) {
+    if (!existing.has(index)) processed += Math.min(batch.invocationsPerBatchJob, batch.targetCount - index * batch.invocationsPerBatchJob);
+  }
+  return {
+    remainingJobs,
+    completedJobs: batch.totalJobs - remainingJobs,
+    failedJobs: existingJobs.filter((j) => j.retries === 0).length,
+    instancesModified: Math.max(0, processed - outcomes.skipped),
+    instancesSkipped: outcomes.skipped,
+    instancesFailed: outcomes.failed,
+  };
 }
 
 /** A batch is complete once every job was created and none is left (a failed job keeps it open). */

@@ -1,3 +1,4 @@
+import type { BatchElementReport } from '../app/batches.ts';
 import type { Batch, BatchJob, BatchStatistics, HistoricBatch } from '../batch/batch.ts';
 import { formatDate } from './dates.ts';
 
@@ -83,5 +84,18 @@ export function batchJobIncidentDto(job: BatchJob, batch: Pick<Batch, 'batchJobD
     incidentMessage: job.exceptionMessage,
     jobDefinitionId: batch.batchJobDefinitionId,
     annotation: null,
+  };
+}
+
+/** An element of the batch failure report (an extension, docs/api.md). */
+export function batchElementReportDto(report: BatchElementReport) {
+  return {
+    elementId: report.elementId,
+    processInstanceId: report.elementsAreInstances ? report.elementId : null,
+    outcome: report.outcome,
+    jobId: report.jobId,
+    exceptionMessage: report.message,
+    time: formatDate(report.time),
+    retriesLeft: report.retriesLeft,
   };
 }

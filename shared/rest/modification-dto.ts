@@ -26,6 +26,8 @@ export const ModificationBody = z
     skipIoMappings: z.boolean().nullish(),
     instructions: z.array(InstructionDto).nullish(),
     annotation: z.string().nullish(),
+    /** An extension of the asynchronous forms (docs/api.md): instances that ended meanwhile are skipped. */
+    skipEndedInstances: z.boolean().nullish(),
   })
   .passthrough();
 export type ModificationBody = z.infer<typeof ModificationBody>;

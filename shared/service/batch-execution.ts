@@ -18,8 +18,8 @@ import { isInfrastructureFailure } from '../aws/service-failure.ts';
 import { count, METRIC } from '../observability/metrics.ts';
 import { CONFLICT_RETRIES } from './conflict-retry.ts';
 
-/** What an execution needs of a job: which instances, and which of them are already done. */
-type JobProgress = Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>;
+/** What an execution needs of a job: which instances, which of them are already done, and whether it failed before. */
+type JobProgress = Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'> & { retried?: boolean };
 
 type Outcome = 'completed' | 'failed' | 'skipped';
 
@@ -73,14 +73,20 @@ export class BatchExecutionRun {
     if (!batch || batch.suspended) return 'skipped';
     let job = await this.jobOf(reference);
     if (!job) return 'skipped';
+    // The element being worked on: a failure is reported as its.
+    let current = job.processInstanceIds[0]!;
     try {
       // A job over several instances fails as a whole before anything is written (Camunda runs it
       // in one transaction): every remaining instance must exist and take the modification.
       if (job.processInstanceIds.length - job.done.length > 1) {
-        for (const id of job.processInstanceIds) if (!job.done.includes(id)) await this.dryRun(batch, id);
+        for (const id of job.processInstanceIds) {
+          current = id;
+          if (!job.done.includes(id)) await this.dryRun(batch, id);
+        }
       }
       for (const processInstanceId of job.processInstanceIds) {
         if (job.done.includes(processInstanceId)) continue;
+        current = processInstanceId;
         const progressed = await this.applyToElement(batch, job, processInstanceId);
         if (!progressed) return 'skipped';
         job = { ...job, done: [...job.done, processInstanceId] };
@@ -91,10 +97,12 @@ export class BatchExecutionRun {
       if (isInfrastructureFailure(error) || (error instanceof EngineError && error.type === 'OptimisticLockingException')) throw error;
       // A job that is gone or has no retries left has nothing to re-send. If the failure cannot even
       // be recorded, the record fails and SQS delivers it again.
-      const retries = await this.deps.repository.recordFailure(job.id, (error as Error).message);
+      const message = (error as Error).message;
+      const retries = await this.deps.repository.recordFailure(job.id, message);
+      await this.deps.repository.outcomes.record({ batchId, elementId: current, outcome: 'failed', jobId: job.id, message, time: this.deps.engine.env.now(), retriesLeft: retries });
       count(METRIC.batchJobsFailed);
       log.warn('batch job failed', { batchId, jobId: job.id, retriesLeft: retries, error });
-      if (retries > 0) await this.deps.publisher.send(this.deps.queues.execute, executeMessages(batchId, [job]));
+      if (retries > 0) await this.deps.publisher.send(this.deps.queues.execute, executeMessages(batchId, [job], true));
       return 'failed';
     }
     count(METRIC.batchJobsCompleted);
@@ -149,15 +157,15 @@ export class BatchExecutionRun {
 
   /** A single-instance job from its message; otherwise the stored job (its `done` list matters), if it may run. */
   private async jobOf(reference: JobReference): Promise<JobProgress | undefined> {
-    if (reference.processInstanceIds?.length === 1) return { id: reference.jobId, processInstanceIds: reference.processInstanceIds, done: [] };
+    if (reference.processInstanceIds?.length === 1) return { id: reference.jobId, processInstanceIds: reference.processInstanceIds, done: [], retried: reference.retried === true };
     const job = await this.deps.repository.getJob(reference.jobId);
-    return job && job.retries > 0 ? job : undefined;
+    return job && job.retries > 0 ? { ...job, retried: reference.retried === true || job.exceptionMessage !== null } : undefined;
   }
 
   /** Loads, checks and applies the batch's operation to an element in memory only, to fail a job before any write. */
   private async dryRun(batch: Batch, elementId: string): Promise<void> {
     const target = await this.targetOf(batch, elementId);
-    if (target.kind === 'missing' && target.error) throw target.error;
+    if (target.kind === 'missing' && target.error && !skipsEnded(batch)) throw target.error;
     if (target.kind === 'history') await this.requireDeletableHistory(elementId);
     if (target.kind === 'restart') await this.restartPlan(batch, elementId);
     if (target.kind === 'instance') applyOperation(batch.configuration, elementId, target.loaded.stored.state, target.loaded.model, this.deps.engine.env);
@@ -199,33 +207,35 @@ export class BatchExecutionRun {
     // state decides whether another delivery already did the work.
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       const target = await this.targetOf(batch, elementId);
+      // The job's progress over the element, and the clearing of the element's earlier failure: one write with the change.
+      const progress = [repository.jobProgressAction(job, elementId), ...(job.retried ? [repository.outcomes.clearAction(batch.id, elementId)] : [])];
       try {
         if (target.kind === 'missing') {
-          if (target.error) throw target.error;
-          // Nothing to change: only the job's progress is written.
-          await repository.recordProgress(job, elementId);
+          if (target.error && !skipsEnded(batch)) throw target.error;
+          // Nothing to change: only the job's progress is written (and, when the batch skips ended instances, the skip).
+          await repository.recordProgress(target.error ? [progress[0]!, this.skipAction(batch, job, elementId, target.error)] : progress);
           return true;
         }
         if (target.kind === 'timerStartJob') {
-          await this.retryTimerStartJob(batch, job, elementId);
+          await this.retryTimerStartJob(batch, progress, elementId);
           return true;
         }
         if (target.kind === 'history') {
           // Idempotent: a repeated delivery finds the history gone and only records the progress.
           if ((await deleteInstanceHistory(engine, elementId)) === 'running') throw stillRunning(elementId);
-          await repository.recordProgress(job, elementId);
+          await repository.recordProgress(progress);
           return true;
         }
         if (target.kind === 'restart') {
           // The new instance and the job's progress are one write: a repeated delivery starts nothing twice.
           const { definition, plan } = await this.restartPlan(batch, elementId);
-          await startRestarted(engine, definition, plan, (batch.configuration as { restart: InstanceRestart }).restart, [repository.jobProgressAction(job, elementId)]);
+          await startRestarted(engine, definition, plan, (batch.configuration as { restart: InstanceRestart }).restart, progress);
           count(METRIC.instancesModified);
           return true;
         }
         const { loaded } = target;
         const result = applyOperation(batch.configuration, elementId, loaded.stored.state, loaded.model, engine.env);
-        await engine.saveResult(loaded.stored, result, loaded.model, [repository.jobProgressAction(job, elementId)]);
+        await engine.saveResult(loaded.stored, result, loaded.model, progress);
         count(METRIC.instancesModified);
         if (mayMakeJobsDue(batch.configuration)) await this.queueDueJobs('state' in result && 'events' in result ? result.state : result);
         return true;
@@ -255,15 +265,21 @@ export class BatchExecutionRun {
     if (item && (item.endTime === null || item.endTime === undefined)) throw stillRunning(processInstanceId);
   }
 
+  /** An element passed by because its instance ended (`skipEndedInstances`): reported with the job's progress. */
+  private skipAction(batch: Batch, job: JobProgress, elementId: string, reason: Error): Record<string, unknown> {
+    const outcome = { batchId: batch.id, elementId, outcome: 'skipped' as const, jobId: job.id, message: reason.message, time: this.deps.engine.env.now(), retriesLeft: 0 };
+    return this.deps.repository.outcomes.recordAction(outcome);
+  }
+
   /** Job retries on a timer start job: its item and the batch job's progress in one transaction. */
-  private async retryTimerStartJob(batch: Batch, job: JobProgress, jobId: string): Promise<void> {
-    const { engine, repository } = this.deps;
+  private async retryTimerStartJob(batch: Batch, progress: readonly Record<string, unknown>[], jobId: string): Promise<void> {
+    const { engine } = this.deps;
     const { retries, dueDate, dueDateSet } = (batch.configuration as { jobRetries: JobRetriesChange }).jobRetries;
     const { startEvents, layout } = engine.deps;
     const current = await startEvents.timerStartJob(jobId);
     if (!current) throw noJobFound(jobId);
     const next = { ...current, retries, ...(dueDateSet ? { dueDate: dueDate ?? engine.env.now() } : {}) };
-    await startEvents.write([startEvents.timerStartJobAction(current, next, layout), repository.jobProgressAction(job, jobId)]);
+    await startEvents.write([startEvents.timerStartJobAction(current, next, layout), ...progress]);
     // The sweeper queues a timer start job that became due.
     await this.queueDueJobs(undefined);
   }
@@ -284,3 +300,6 @@ type ElementTarget = { kind: 'instance'; loaded: LoadedInstance } | { kind: 'tim
 /** DeleteHistoricProcessInstancesCmd's refusal of an instance that has not ended. */
 const stillRunning = (processInstanceId: string) =>
   badUserRequest(`Process instance is still running, cannot delete historic process instance: HistoricProcessInstanceEntity[id=${processInstanceId}]: instance.getEndTime() is null`);
+
+/** Whether a batch passes instances that ended by (an extension of modification batches). */
+const skipsEnded = (batch: Batch) => 'instructions' in batch.configuration && batch.configuration.skipEndedInstances === true;

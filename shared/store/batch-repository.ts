@@ -5,6 +5,7 @@ import { IndexReader } from './index-reader.ts';
 import { withoutKeys } from './paging.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
+import { BatchOutcomeRepository } from './batch-outcomes.ts';
 import { isConditionalFailure, isTransactionConflict } from './errors.ts';
 
 export const batchKeys = {
@@ -45,12 +46,16 @@ export class BatchRepository {
    */
   private readonly targetChunks = new Map<string, string[]>();
 
+  /** The batches' failure reports (shared/store/batch-outcomes.ts). */
+  readonly outcomes: BatchOutcomeRepository;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly layout: IndexLayout,
   ) {
     this.reader = new IndexReader(doc, tableName);
+    this.outcomes = new BatchOutcomeRepository(doc, tableName);
   }
 
   batchItem(batch: Batch): Item {
@@ -218,9 +223,9 @@ export class BatchRepository {
         };
   }
 
-  /** The progress of a job over an element with nothing to write besides it (an instance the operation passes by). */
-  async recordProgress(job: Pick<BatchJob, 'id' | 'processInstanceIds' | 'done'>, elementId: string): Promise<void> {
-    await this.doc.send(new TransactWriteCommand({ TransactItems: [this.jobProgressAction(job, elementId)] as never }));
+  /** The progress of a job over an element with nothing else to write (an instance the operation passes by), and what goes with it. */
+  async recordProgress(actions: readonly Record<string, unknown>[]): Promise<void> {
+    await this.doc.send(new TransactWriteCommand({ TransactItems: actions as never }));
   }
 
   /**

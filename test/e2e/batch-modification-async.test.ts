@@ -888,8 +888,19 @@ describe('querying batches, batch statistics and historic batches (reference §1
     // then
     expect(statistics).toHaveLength(4);
     const of = (batch: Json) => statistics.find((s) => s.id === batch.id);
-    expect(of(failed)).toEqual({ ...(await api.get(`/batch/${failed.id}`)).body, remainingJobs: 1, completedJobs: 0, failedJobs: 1 });
-    for (const parked of [plain, tenant1, tenant2]) expect(of(parked)).toMatchObject({ id: parked.id, jobsCreated: 0, remainingJobs: 1, completedJobs: 0, failedJobs: 0 });
+    // Camunda's fields, and the extension's instance counts (docs/api.md)
+    expect(of(failed)).toEqual({
+      ...(await api.get(`/batch/${failed.id}`)).body,
+      remainingJobs: 1,
+      completedJobs: 0,
+      failedJobs: 1,
+      instancesModified: 0,
+      instancesSkipped: 0,
+      instancesFailed: 1,
+    });
+    for (const parked of [plain, tenant1, tenant2]) {
+      expect(of(parked)).toMatchObject({ id: parked.id, jobsCreated: 0, remainingJobs: 1, completedJobs: 0, failedJobs: 0, instancesModified: 0, instancesFailed: 0 });
+    }
     expect(of(tenant2)!.suspended).toBe(true);
   });
 

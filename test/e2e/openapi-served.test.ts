@@ -53,6 +53,16 @@ describe('the OpenAPI document of what this product implements (issue 16)', () =
     expect(keyOf(body.paths['/process-instance'].get)).toBeUndefined();
   });
 
+  it('marks the extension fields of Camunda’s schemas', async () => {
+    const { body } = await api.get('/openapi.json');
+    expect(body.components.schemas.BatchStatisticsDto.properties.instancesSkipped).toMatchObject({ type: 'integer', 'x-extension': true });
+    expect(body.components.schemas.ModificationDto.properties.skipEndedInstances).toMatchObject({ type: 'boolean', 'x-extension': true });
+    // Camunda's own fields stay as Camunda documents them (BatchStatisticsDto is an allOf of BatchDto and its counts).
+    const camundaFields = body.components.schemas.BatchStatisticsDto.allOf.find((part: { properties?: object }) => part.properties);
+    expect(camundaFields.properties.failedJobs).toBeDefined();
+    expect(camundaFields.properties.failedJobs['x-extension']).toBeUndefined();
+  });
+
   it('reads as a page: every operation under its tag, extensions marked', async () => {
     const response = await fetch(`${runtime.url}/openapi.html`);
     expect(response.status).toBe(200);

@@ -501,11 +501,13 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /batch/statistics': { path: '/batch/statistics' },
     'GET /batch/statistics/count': { path: '/batch/statistics/count' },
     'GET /batch/{id}': { path: `/batch/${f.batchId}` },
+    'GET /batch/{id}/failures': { path: `/batch/${f.batchId}/failures` },
     'PUT /batch/{id}/suspended': { path: `/batch/${f.batchId}/suspended`, body: { suspended: true } },
     'DELETE /batch/{id}': { path: `/batch/${f.batchId}` },
     'GET /history/batch': { path: '/history/batch' },
     'GET /history/batch/count': { path: '/history/batch/count' },
     'GET /history/batch/{id}': { path: `/history/batch/${f.batchId}` },
+    'GET /history/batch/{id}/failures': { path: `/history/batch/${f.batchId}/failures` },
     'DELETE /history/batch/{id}': { path: `/history/batch/${f.batchId}` },
     'GET /user': { path: '/user' },
     'GET /user/count': { path: '/user/count' },
@@ -856,6 +858,9 @@ describe('security of every route', () => {
             'GET /process-definition/key/{key}/tenant-id/{tenantId}/statistics',
             'GET /process-definition/{id}/static-called-process-definitions',
             'GET /history/process-instance/report',
+            // The fixture's batch has no failed or skipped instance.
+            'GET /batch/{id}/failures',
+            'GET /history/batch/{id}/failures',
           ];
           if (Array.isArray(admin.body) && !emptyForAdmin.includes(key)) expect(admin.body.length, `${key} as admin`).toBeGreaterThan(0);
           if (typeof admin.body?.count === 'number') expect(admin.body.count, `${key} as admin`).toBeGreaterThan(0);

@@ -64,6 +64,28 @@ function withIdempotencyKey(operation: Json): Json {
   return { ...operation, parameters: [...(operation.parameters ?? []), header] };
 }
 
+/** Camunda's schemas with this product's extension fields added, each marked `x-extension`. */
+function withExtensionFields(schemas: Record<string, Json>): Record<string, Json> {
+  const count = (description: string) => ({ type: 'integer', format: 'int64', 'x-extension': true, description });
+  const skipEnded = {
+    type: 'boolean',
+    nullable: true,
+    'x-extension': true,
+    description: 'An extension of this product: an instance that ended before its batch job ran is skipped, counted and reported instead of failing the job (docs/api.md).',
+  };
+  const addFields = (name: string, fields: Record<string, Json>) => (schemas[name] ? { [name]: { ...schemas[name], properties: { ...schemas[name].properties, ...fields } } } : {});
+  return {
+    ...schemas,
+    ...addFields('BatchStatisticsDto', {
+      instancesModified: count('An extension: the batch elements done (modified, deleted, …), skipped ones not counted.'),
+      instancesSkipped: count('An extension: the instances skipped because they ended (skipEndedInstances).'),
+      instancesFailed: count('An extension: the elements whose job failed and that have not succeeded since (GET /batch/{id}/failures).'),
+    }),
+    ...addFields('ModificationDto', { skipEndedInstances: skipEnded }),
+    ...addFields('ProcessInstanceModificationDto', { skipEndedInstances: skipEnded }),
+  };
+}
+
 /** Camunda's document trimmed to the routed operations, with the product's own routes added and marked. */
 export function productDocument(source: Json, allRoutes: readonly Route[], serverUrl: string): Json {
   const router = new Router([...allRoutes]);
@@ -93,6 +115,7 @@ export function productDocument(source: Json, allRoutes: readonly Route[], serve
       description: `${source.info?.description ?? ''}\n\nThe operations this product routes, as Camunda 7.24 documents them; operations marked \`x-extension\` are this product's own. Differences from Camunda are listed in docs/api.md.`,
     },
     servers: [{ url: serverUrl }],
+    components: { ...source.components, schemas: withExtensionFields(source.components?.schemas ?? {}) },
     tags: [...(source.tags ?? []), { name: 'Extensions', description: 'Operations of this product that Camunda 7 does not have.' }],
     paths,
   };

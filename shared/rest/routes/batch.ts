@@ -1,7 +1,18 @@
 import * as z from 'zod/v4';
-import { BATCH_SORT_KEYS, BATCH_STATISTICS_SORT_KEYS, countBatches, countBatchStatistics, deleteBatch, getBatch, queryBatches, queryBatchStatistics, setBatchSuspended } from '../../app/batches.ts';
+import {
+  BATCH_SORT_KEYS,
+  BATCH_STATISTICS_SORT_KEYS,
+  batchFailures,
+  countBatches,
+  countBatchStatistics,
+  deleteBatch,
+  getBatch,
+  queryBatches,
+  queryBatchStatistics,
+  setBatchSuspended,
+} from '../../app/batches.ts';
 import { countHistoricBatches, deleteHistoricBatch, getHistoricBatch, HISTORIC_BATCH_SORT_KEYS, queryHistoricBatches } from '../../app/historic-batches.ts';
-import { batchDto, batchStatisticsDto, historicBatchDto } from '../batch-dto.ts';
+import { batchDto, batchElementReportDto, batchStatisticsDto, historicBatchDto } from '../batch-dto.ts';
 import { parseDate } from '../dates.ts';
 import { json, noContent } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
@@ -93,6 +104,18 @@ export const batchRoutes: Route[] = [
     handler: async ({ req, app, auth }) => json(200, { count: await countHistoricBatches(app, auth, sorted(readQuery(req, HistoricQueryParams))) }),
   }),
   route({ method: 'GET', pattern: '/history/batch/{id}', handler: async ({ params, app, auth }) => json(200, historicBatchDto(await getHistoricBatch(app, auth, { id: params.id }))) }),
+  // Extensions (docs/api.md, "Batch failure report").
+  route({
+    method: 'GET',
+    pattern: '/batch/{id}/failures',
+    handler: async ({ req, params, app, auth }) =>
+      json(200, (await batchFailures(app, auth, { id: params.id, historic: false, ...readQuery(req, z.object(pagingParams)) })).map(batchElementReportDto)),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/history/batch/{id}/failures',
+    handler: async ({ req, params, app, auth }) => json(200, (await batchFailures(app, auth, { id: params.id, historic: true, ...readQuery(req, z.object(pagingParams)) })).map(batchElementReportDto)),
+  }),
   route({
     method: 'DELETE',
     pattern: '/history/batch/{id}',

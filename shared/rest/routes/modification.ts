@@ -27,6 +27,8 @@ const MultipleModificationBody = z
     skipCustomListeners: z.boolean().nullish(),
     skipIoMappings: z.boolean().nullish(),
     annotation: z.string().nullish(),
+    /** An extension of executeAsync (docs/api.md): instances that ended meanwhile are skipped. */
+    skipEndedInstances: z.boolean().nullish(),
   })
   .passthrough();
 
@@ -43,6 +45,7 @@ function readMultiple(ctx: RouteContext): MultipleModification {
     skipCustomListeners: body.skipCustomListeners ?? false,
     skipIoMappings: body.skipIoMappings ?? false,
     annotation: body.annotation ?? null,
+    skipEndedInstances: body.skipEndedInstances ?? false,
   };
 }
 
@@ -60,6 +63,7 @@ export const modificationRoutes: Route[] = [
         skipCustomListeners: body.skipCustomListeners ?? false,
         skipIoMappings: body.skipIoMappings ?? false,
         annotation: body.annotation ?? null,
+        skipEndedInstances: body.skipEndedInstances ?? false,
       });
       return json(200, batchDto(batch));
     },
