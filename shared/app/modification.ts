@@ -14,7 +14,7 @@ import { findProcessInstances, type ProcessInstanceFilter } from './process-inst
 import { invalidRequest } from './errors.ts';
 import { CATEGORY, definitionContext, instanceOperation, type LoggedChange, loggedWithInstance, logOperation } from './operation-log.ts';
 
-interface ModificationOptions {
+export interface ModificationOptions {
   instructions: ModificationInstruction[];
   skipCustomListeners: boolean;
   skipIoMappings: boolean;
@@ -42,7 +42,7 @@ function multipleModificationLogged(definition: DefinitionRecord, instances: num
 }
 
 /** Camunda's permissions for creating a modification batch (either suffices). */
-const requireBatchCreation = (caller: AuthContext) => caller.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
+export const requireBatchCreation = (caller: AuthContext) => caller.require({ permission: 'CREATE_BATCH_MODIFY_PROCESS_INSTANCES', resource: 'Batch' }, { permission: 'CREATE', resource: 'Batch' });
 
 /**
  * POST /process-instance/{id}/modification: UPDATE on the instance, and DELETE as well when the
@@ -123,7 +123,7 @@ interface Targets {
 }
 
 /** The builder's validation in Camunda's order, after selecting the instances the caller may see. */
-async function resolveTargets(app: AppContext, caller: AuthContext, input: MultipleModification): Promise<Targets> {
+export async function resolveTargets(app: AppContext, caller: AuthContext, input: MultipleModification): Promise<Targets> {
   if (input.instructions.length === 0) throw invalidRequest('Modification instructions cannot be empty is empty');
   const ids = new Set<string | null>(input.processInstanceIds ?? []);
   if (input.processInstanceQuery) for (const s of await findProcessInstances(app, caller, input.processInstanceQuery)) ids.add(s.id);
@@ -152,7 +152,7 @@ interface Planned {
 }
 
 /** One instance of a bulk modification, computed on its current state with the caller's checks. */
-async function plan(app: AppContext, caller: AuthContext, id: string, definition: DefinitionRecord, input: ModificationOptions): Promise<Planned> {
+export async function plan(app: AppContext, caller: AuthContext, id: string, definition: DefinitionRecord, input: ModificationOptions): Promise<Planned> {
   const loaded = await app.engine.load(id);
   if (!loaded) throw instanceCannotBeModified(id);
   const state = loaded.stored.state;

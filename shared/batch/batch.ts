@@ -22,6 +22,8 @@ export const SET_VARIABLES = 'set-variables';
 /** … and of POST /external-task/retries-async and POST /history/process-instance/delete. */
 export const SET_EXTERNAL_TASK_RETRIES = 'set-external-task-retries';
 export const HISTORIC_INSTANCE_DELETION = 'historic-instance-deletion';
+/** An extension's (POST /modification/validate over many instances): a dry run, nothing written. */
+export const MODIFICATION_VALIDATION = 'instance-modification-validation';
 /** … and of POST /process-definition/{id}/restart-async. */
 export const INSTANCE_RESTART = 'instance-restart';
 
@@ -60,7 +62,9 @@ export type InstanceOperation =
   /** A finished instance's history goes; one that is gone is passed by (Camunda's failIfNotExists false). */
   | { historyDeletion: { deleteReason: string | null } }
   /** An ended instance starts again as a new one (its history stays). */
-  | { restart: InstanceRestart };
+  | { restart: InstanceRestart }
+  /** The modification is applied in memory only; an instance it cannot take is reported (an extension). */
+  | { validation: Omit<ModificationBatchConfiguration, 'processInstanceIds' | 'skipEndedInstances'> };
 
 /** A batch of one of those operations, as requested: its elements (see above), and the operation. */
 export type InstanceOperationBatchConfiguration = { processInstanceIds: string[] } & InstanceOperation;
@@ -101,6 +105,7 @@ export function batchTypeOf(configuration: BatchOperation): string {
   if ('externalTaskRetries' in configuration) return SET_EXTERNAL_TASK_RETRIES;
   if ('historyDeletion' in configuration) return HISTORIC_INSTANCE_DELETION;
   if ('restart' in configuration) return INSTANCE_RESTART;
+  if ('validation' in configuration) return MODIFICATION_VALIDATION;
   return SET_VARIABLES;
 }
 
@@ -290,7 +295,10 @@ export interface BatchStatistics {
   remainingJobs: number;
   completedJobs: number;
   failedJobs: number;
-  /** Extensions (docs/api.md): the batch's elements done, passed by as ended, and failing now. */
+  /**
+   * Extensions (docs/api.md): the batch's elements done (for a validation batch: found valid),
+   * passed by as ended, and failing now (or found invalid).
+   */
   instancesModified: number;
   instancesSkipped: number;
   instancesFailed: number;
@@ -299,11 +307,13 @@ export interface BatchStatistics {
 /** What the statistics need of the batch's failure report. */
 export interface OutcomeCounts {
   failed: number;
+  /** Instances a validation batch found the modification would fail on (done, but not valid). */
+  invalid: number;
   skipped: number;
 }
 
 /** Camunda's statistics: remaining = existing jobs + not yet created; failed = existing with 0 retries. */
-export function batchStatistics(batch: Batch, existingJobs: readonly Pick<BatchJob, 'retries' | 'index' | 'done'>[], outcomes: OutcomeCounts = { failed: 0, skipped: 0 }): BatchStatistics {
+export function batchStatistics(batch: Batch, existingJobs: readonly Pick<BatchJob, 'retries' | 'index' | 'done'>[], outcomes: OutcomeCounts = { failed: 0, invalid: 0, skipped: 0 }): BatchStatistics {
   const remainingJobs = existingJobs.length + (batch.totalJobs - batch.jobsCreated);
   // A job is deleted once all its elements are done: the created jobs that are gone were done whole.
   const existing = new Set(existingJobs.map((job) => job.index));
@@ -315,9 +325,9 @@ export function batchStatistics(batch: Batch, existingJobs: readonly Pick<BatchJ
     remainingJobs,
     completedJobs: batch.totalJobs - remainingJobs,
     failedJobs: existingJobs.filter((j) => j.retries === 0).length,
-    instancesModified: Math.max(0, processed - outcomes.skipped),
+    instancesModified: Math.max(0, processed - outcomes.skipped - outcomes.invalid),
     instancesSkipped: outcomes.skipped,
-    instancesFailed: outcomes.failed,
+    instancesFailed: outcomes.failed + outcomes.invalid,
   };
 }
 

@@ -78,7 +78,7 @@ export class BatchExecutionRun {
     try {
       // A job over several instances fails as a whole before anything is written (Camunda runs it
       // in one transaction): every remaining instance must exist and take the modification.
-      if (job.processInstanceIds.length - job.done.length > 1) {
+      if (job.processInstanceIds.length - job.done.length > 1 && !isValidation(batch)) {
         for (const id of job.processInstanceIds) {
           current = id;
           if (!job.done.includes(id)) await this.dryRun(batch, id);
@@ -210,10 +210,21 @@ export class BatchExecutionRun {
       // The job's progress over the element, and the clearing of the element's earlier failure: one write with the change.
       const progress = [repository.jobProgressAction(job, elementId), ...(job.retried ? [repository.outcomes.clearAction(batch.id, elementId)] : [])];
       try {
+        if (isValidation(batch)) {
+          // A dry run: the modification in memory only; an instance it cannot take is reported, never written.
+          const invalid =
+            target.kind === 'instance'
+              ? refusalOf(() => applyOperation(batch.configuration, elementId, target.loaded.stored.state, target.loaded.model, engine.env))
+              : target.kind === 'missing'
+                ? target.error
+                : undefined;
+          await repository.recordProgress(invalid ? [progress[0]!, this.outcomeAction(batch, job, elementId, 'invalid', invalid)] : [progress[0]!]);
+          return true;
+        }
         if (target.kind === 'missing') {
           if (target.error && !skipsEnded(batch)) throw target.error;
           // Nothing to change: only the job's progress is written (and, when the batch skips ended instances, the skip).
-          await repository.recordProgress(target.error ? [progress[0]!, this.skipAction(batch, job, elementId, target.error)] : progress);
+          await repository.recordProgress(target.error ? [progress[0]!, this.outcomeAction(batch, job, elementId, 'skipped', target.error)] : progress);
           return true;
         }
         if (target.kind === 'timerStartJob') {
@@ -265,10 +276,9 @@ export class BatchExecutionRun {
     if (item && (item.endTime === null || item.endTime === undefined)) throw stillRunning(processInstanceId);
   }
 
-  /** An element passed by because its instance ended (`skipEndedInstances`): reported with the job's progress. */
-  private skipAction(batch: Batch, job: JobProgress, elementId: string, reason: Error): Record<string, unknown> {
-    const outcome = { batchId: batch.id, elementId, outcome: 'skipped' as const, jobId: job.id, message: reason.message, time: this.deps.engine.env.now(), retriesLeft: 0 };
-    return this.deps.repository.outcomes.recordAction(outcome);
+  /** An element passed by (its instance ended, `skipEndedInstances`) or found invalid (a validation batch): reported with the job's progress. */
+  private outcomeAction(batch: Batch, job: JobProgress, elementId: string, outcome: 'skipped' | 'invalid', reason: Error): Record<string, unknown> {
+    return this.deps.repository.outcomes.recordAction({ batchId: batch.id, elementId, outcome, jobId: job.id, message: reason.message, time: this.deps.engine.env.now(), retriesLeft: 0 });
   }
 
   /** Job retries on a timer start job: its item and the batch job's progress in one transaction. */
@@ -303,3 +313,16 @@ const stillRunning = (processInstanceId: string) =>
 
 /** Whether a batch passes instances that ended by (an extension of modification batches). */
 const skipsEnded = (batch: Batch) => 'instructions' in batch.configuration && batch.configuration.skipEndedInstances === true;
+
+/** Whether a batch is a dry run of a modification (POST /modification/validate over many instances). */
+const isValidation = (batch: Batch) => 'validation' in batch.configuration;
+
+/** The error an in-memory run raises, if any. */
+function refusalOf(run: () => unknown): Error | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}

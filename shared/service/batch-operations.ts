@@ -29,7 +29,7 @@ export const noJobFound = (jobId: string): Error => processEngineError(`ENGINE-1
  * (Camunda's commands update nothing and fail only if asked to), the others fail their job.
  */
 export function missingElement(operation: BatchOperation, elementId: string): Error | undefined {
-  if (isModification(operation)) return instanceCannotBeModified(elementId);
+  if (isModification(operation) || 'validation' in operation) return instanceCannotBeModified(elementId);
   if ('deletion' in operation) return notFound(`No process instance found for id '${elementId}'`);
   if ('jobRetries' in operation) return noJobFound(elementId);
   if ('externalTaskRetries' in operation) return noExternalTaskFound(elementId);
@@ -42,10 +42,12 @@ export function missingElement(operation: BatchOperation, elementId: string): Er
  * instance the operation passes by, an instance already in the requested suspension state).
  */
 export function applyOperation(operation: BatchOperation, elementId: string, state: ProcessInstanceState, model: ProcessModel, env: EngineEnvironment): OperationResult | ProcessInstanceState {
-  if (isModification(operation)) {
-    if (state.definitionId !== operation.processDefinitionId) throw definitionMismatch(elementId, state.definitionId, operation.processDefinitionId);
+  // A validation batch applies its modification as a modification batch does (its execution writes nothing).
+  const modification = isModification(operation) ? operation : 'validation' in operation ? operation.validation : undefined;
+  if (modification) {
+    if (state.definitionId !== modification.processDefinitionId) throw definitionMismatch(elementId, state.definitionId, modification.processDefinitionId);
     try {
-      const { instructions, skipCustomListeners, skipIoMappings } = operation;
+      const { instructions, skipCustomListeners, skipIoMappings } = modification;
       return modifyProcessInstance(state, model, { instructions, skipCustomListeners, skipIoMappings }, env);
     } catch (error) {
       const message = (error as Error).message;
@@ -73,7 +75,8 @@ export function applyOperation(operation: BatchOperation, elementId: string, sta
   if ('suspension' in operation) {
     return Boolean(state.suspended) === operation.suspension.suspended ? state : setInstanceSuspension(state, operation.suspension.suspended);
   }
-  return modifyVariables(state, model, operation.variables, [], env);
+  if ('variables' in operation) return modifyVariables(state, model, operation.variables, [], env);
+  throw new Error('A batch operation without an effect on an instance');
 }
 
 /** Whether applying the operation may have made jobs of the instance due (they are then queued). */

@@ -2,7 +2,8 @@
  * The per-element outcomes of a batch that did not simply succeed (an extension beside Camunda's
  * API, docs/api.md "Batch failure report"): each element whose job failed, with the failure's
  * message, its job and the retries left, and each element passed by because its instance had
- * ended (`skipEndedInstances`). One item per element under the batch's partition, so the report
+ * ended (`skipEndedInstances`), and each element a validation batch found the modification would
+ * fail on. One item per element under the batch's partition, so the report
  * is one paged query; it outlives the runtime batch and goes with its history.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +19,8 @@ export interface BatchElementOutcome {
   batchId: string;
   /** The process instance (for job and external task retries, the job or task) the outcome is of. */
   elementId: string;
-  outcome: 'failed' | 'skipped';
+  /** failed: its job failed; skipped: its instance had ended (skipEndedInstances); invalid: a validation batch found it would fail. */
+  outcome: 'failed' | 'skipped' | 'invalid';
   jobId: string;
   message: string;
   time: number;
@@ -57,16 +59,16 @@ export class BatchOutcomeRepository {
     return items.map(({ pk: _pk, sk: _sk, kind: _kind, ...outcome }) => outcome as unknown as BatchElementOutcome);
   }
 
-  /** How many of a batch's elements failed and were skipped (for its statistics). */
-  async counts(batchId: string): Promise<{ failed: number; skipped: number }> {
+  /** How many of a batch's elements failed (or were found invalid) and were skipped (for its statistics). */
+  async counts(batchId: string): Promise<{ failed: number; invalid: number; skipped: number }> {
     const items = await queryAllPages(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keysOf.partition(batchId) },
       ProjectionExpression: 'outcome',
     });
-    const skipped = items.filter((item) => item.outcome === 'skipped').length;
-    return { failed: items.length - skipped, skipped };
+    const counted = (outcome: BatchElementOutcome['outcome']) => items.filter((item) => item.outcome === outcome).length;
+    return { failed: counted('failed'), invalid: counted('invalid'), skipped: counted('skipped') };
   }
 
   /** Removes a batch's report (its history is deleted). */

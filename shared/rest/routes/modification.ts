@@ -1,7 +1,8 @@
 import * as z from 'zod/v4';
 import { executeModification, executeModificationAsync, type MultipleModification, modifyProcessInstanceAsync } from '../../app/modification.ts';
+import { validateModification, validateModifications, type ValidationResult } from '../../app/modification-validation.ts';
 import { batchDto } from '../batch-dto.ts';
-import { invalidRequest } from '../errors.ts';
+import { invalidRequest, toErrorResponse } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { InstructionDto, ModificationBody, toInstructions, toMultipleInstructions } from '../modification-dto.ts';
 import { readBody, route, type Route, type RouteContext } from '../router.ts';
@@ -49,7 +50,37 @@ function readMultiple(ctx: RouteContext): MultipleModification {
   };
 }
 
+/** A dry run's answer for one instance: valid, or the error the real run would raise with the status it would answer. */
+function validationDto(result: ValidationResult) {
+  if (result.valid) return { processInstanceId: result.processInstanceId, valid: true };
+  const { status, body } = toErrorResponse(result.error);
+  return { processInstanceId: result.processInstanceId, valid: false, status, error: body };
+}
+
 export const modificationRoutes: Route[] = [
+  // Extensions (docs/api.md, "Dry run"): the modification requests, applied in memory only.
+  route({
+    method: 'POST',
+    pattern: '/process-instance/{id}/modification/validate',
+    handler: async (ctx) => {
+      const body = readBody(ctx.req, ModificationBody);
+      const result = await validateModification(ctx.app, ctx.auth, {
+        processInstanceId: ctx.params.id,
+        instructions: toInstructions(body.instructions ?? []),
+        skipCustomListeners: body.skipCustomListeners ?? false,
+        skipIoMappings: body.skipIoMappings ?? false,
+      });
+      return json(200, result.valid ? { ...validationDto(result), activityInstanceTree: result.activityInstanceTree ?? null } : validationDto(result));
+    },
+  }),
+  route({
+    method: 'POST',
+    pattern: '/modification/validate',
+    handler: async (ctx) => {
+      const outcome = await validateModifications(ctx.app, ctx.auth, readMultiple(ctx));
+      return json(200, 'batch' in outcome ? batchDto(outcome.batch) : outcome.results.map(validationDto));
+    },
+  }),
   route({
     method: 'POST',
     pattern: '/process-instance/{id}/modification-async',
