@@ -30,10 +30,11 @@ const skipEnded = (input: ModificationOptions) => (input.skipEndedInstances ? { 
 /** Camunda's ModifyProcessInstance entries: on one instance, or (many instances) their count and whether asynchronously. */
 const MODIFY = { operationType: 'ModifyProcessInstance', entityType: 'ProcessInstance', category: CATEGORY.operator } as const;
 
-function multipleModificationLogged(definition: DefinitionRecord, instances: number, async: boolean): LoggedChange {
+/** `batchId`: the batch an asynchronous modification created (an extension: Camunda leaves it empty). */
+function multipleModificationLogged(definition: DefinitionRecord, instances: number, async: boolean, batchId: string | null = null): LoggedChange {
   return {
     ...MODIFY,
-    context: definitionContext(definition),
+    context: { ...definitionContext(definition), batchId },
     changes: [
       { property: 'nrOfInstances', newValue: instances },
       { property: 'async', newValue: async },
@@ -95,7 +96,8 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
     singleInstance: true,
   });
   const definition = await app.engine.definition(instance.definitionId);
-  const context = { processInstanceId: instance.id, processDefinitionId: instance.definitionId, processDefinitionKey: definition?.key ?? null, tenantId: instance.tenantId };
+  // The batch's id is an extension: Camunda leaves it empty (docs/api.md, "Trace").
+  const context = { processInstanceId: instance.id, processDefinitionId: instance.definitionId, processDefinitionKey: definition?.key ?? null, tenantId: instance.tenantId, batchId: batch.id };
   await logOperation(app, caller, { ...MODIFY, context }, input.annotation);
   return batch;
 };
@@ -201,6 +203,6 @@ export const executeModificationAsync: UseCase<MultipleModification, Batch> = as
     createUserId: caller.userId,
     singleInstance: false,
   });
-  await logOperation(app, caller, multipleModificationLogged(definition, processInstanceIds.length, true), input.annotation);
+  await logOperation(app, caller, multipleModificationLogged(definition, processInstanceIds.length, true, batch.id), input.annotation);
   return batch;
 };

@@ -4,6 +4,7 @@ import type { ProcessInstanceState } from '../engine/state.ts';
 import { applyOperation, mayMakeJobsDue, missingElement, noExternalTaskFound, noJobFound } from './batch-operations.ts';
 import { deleteInstanceHistory } from './history-deletion.ts';
 import { restartPlanOf, startRestarted } from './restart.ts';
+import { batchModificationLogActions } from './batch-operation-log.ts';
 import { isTimerStartJob } from '../store/start-event-items.ts';
 import { isSignalBroadcast } from '../store/signal-items.ts';
 import { isCallHandOver } from '../store/hand-over-items.ts';
@@ -246,7 +247,7 @@ export class BatchExecutionRun {
         }
         const { loaded } = target;
         const result = applyOperation(batch.configuration, elementId, loaded.stored.state, loaded.model, engine.env);
-        await engine.saveResult(loaded.stored, result, loaded.model, progress);
+        await engine.saveResult(loaded.stored, result, loaded.model, [...progress, ...batchModificationLogActions(engine, batch, loaded.stored.state)]);
         count(METRIC.instancesModified);
         if (mayMakeJobsDue(batch.configuration)) await this.queueDueJobs('state' in result && 'events' in result ? result.state : result);
         return true;

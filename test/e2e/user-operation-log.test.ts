@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { hashPassword } from '../../shared/auth/password.ts';
 import { AUTHORIZATION_TYPES, RESOURCE_TYPES, type ResourceName } from '../../shared/auth/resources.ts';
-import { stopAll } from '../support/batch-driving.ts';
+import { drain, stopAll } from '../support/batch-driving.ts';
 import { asUser, basicAuth, restClient, startTestRuntime } from '../support/runtime.ts';
 import { bpmnXml, userTaskChain } from './inline-bpmn.ts';
 
@@ -124,7 +124,7 @@ describe('the user operation log', () => {
     });
     expect(response.status).toBe(200);
 
-    // then two entries of one operation, naming the definition but no instance nor batch (as Camunda)
+    // then two entries of one operation, naming the definition but no instance (as Camunda), and the batch (the trace extension)
     const logged = await entries(admin, `processDefinitionId=${definitionId}&operationType=ModifyProcessInstance&property=nrOfInstances`);
     const operationId = logged.at(-1)!.operationId;
     const operation = await entries(admin, `operationId=${operationId}`);
@@ -132,7 +132,17 @@ describe('the user operation log', () => {
       ['nrOfInstances', null, '2'],
       ['async', null, 'true'],
     ]);
-    expect(operation.every((e) => e.processInstanceId === null && e.batchId === null && e.annotation === 'bulk' && e.processDefinitionKey === 'p1')).toBe(true);
+    expect(operation.every((e) => e.processInstanceId === null && e.batchId === response.body.id && e.annotation === 'bulk' && e.processDefinitionKey === 'p1')).toBe(true);
+
+    // when the batch runs
+    await drain(runtime);
+
+    // then each instance's log names the batch that changed it, with the batch's creator (the trace extension)
+    for (const pi of instances) {
+      const traced = await entries(admin, `processInstanceId=${pi}&batchId=${response.body.id}`);
+      expect(traced).toEqual([expect.objectContaining({ operationType: 'ModifyProcessInstance', entityType: 'ProcessInstance', userId: 'demo', processInstanceId: pi, batchId: response.body.id })]);
+    }
+    expect((await entries(admin, `batchId=${response.body.id}`)).length).toBe(4);
   });
 
   it('logs task work as TaskWorker entries, one per property that changed, and none when nothing did', async () => {
