@@ -21,6 +21,7 @@ const SCRIPTS = [
   'auth-overhead.bench.ts',
   'query-pages.bench.ts',
   'batch.bench.ts',
+  'batch-rate-limit.bench.ts',
   'npm-start.bench.ts',
   'emulator-queue.bench.ts',
   'bpmn-corpus.bench.ts',

@@ -4,7 +4,7 @@ import type { BatchElementOutcome } from '../store/batch-outcomes.ts';
 import { canSeeBatch, filterAllowed } from './access.ts';
 import type { AppContext } from './app-context.ts';
 import { CATEGORY, type LoggedChange, logOperation, type PropertyChange, suspensionChange } from './operation-log.ts';
-import { notFoundRequest, RequestError } from './errors.ts';
+import { checkedRateLimit, notFoundRequest, RequestError } from './errors.ts';
 import { type Paging, pageOf, type Sorting, sortItems } from './result-page.ts';
 
 /** The filters every batch query takes (Camunda's BatchQuery). */
@@ -165,4 +165,24 @@ export async function batchFailures(app: AppContext, caller: AuthContext, input:
     (await repository.outcomes.list(batch.id)).map((outcome) => ({ ...outcome, elementsAreInstances })),
     input,
   );
+}
+
+/**
+ * PUT /batch/{id}/rate-limit (an extension): sets (or with null lifts) the batch's rate limit while
+ * it runs; UPDATE on the batch. Executions see a new limit at their next element, a first limit
+ * from their next run.
+ */
+export async function setBatchRateLimit(app: AppContext, caller: AuthContext, input: { id: string; maxInstancesPerSecond: number | null }): Promise<void> {
+  const limit = input.maxInstancesPerSecond === null ? null : checkedRateLimit(input.maxInstancesPerSecond);
+  const batch = await app.batches.repository.get(input.id);
+  if (!batch || !(await canSeeBatch(caller, batch))) throw notFoundRequest(`Batch with id '${input.id}' does not exist`);
+  await caller.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
+  await app.batches.repository.rateLimits.set(batch.id, limit);
+  if (limit !== null && !batch.rateLimited) await app.batches.repository.markRateLimited(batch.id);
+}
+
+/** GET /batch/{id}/rate-limit (an extension): the batch's limit now, null when it has none; READ on the batch. */
+export async function getBatchRateLimit(app: AppContext, caller: AuthContext, input: { id: string }): Promise<number | null> {
+  const batch = await getBatch(app, caller, input);
+  return batch.rateLimited ? ((await app.batches.repository.rateLimits.limit(batch.id)) ?? null) : null;
 }

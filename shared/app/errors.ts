@@ -50,3 +50,13 @@ export async function createNew(kind: IdentityKind, id: string, save: () => Prom
     throw error;
   }
 }
+
+/** The bounds of a batch's rate limit (an extension, docs/api.md "Rate limit"). */
+export const MAX_RATE_LIMIT = 10_000;
+
+export function checkedRateLimit(maxInstancesPerSecond: number): number {
+  if (!Number.isFinite(maxInstancesPerSecond) || maxInstancesPerSecond <= 0 || maxInstancesPerSecond > MAX_RATE_LIMIT) {
+    throw invalidRequest(`maxInstancesPerSecond must be a number above 0 and at most ${MAX_RATE_LIMIT}`);
+  }
+  return maxInstancesPerSecond;
+}

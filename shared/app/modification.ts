@@ -11,7 +11,7 @@ import type { AppContext, UseCase } from './app-context.ts';
 import type { DefinitionRecord } from './read-models.ts';
 import { findHistoricInstances } from './history.ts';
 import { findProcessInstances, type ProcessInstanceFilter } from './process-instances.ts';
-import { invalidRequest } from './errors.ts';
+import { checkedRateLimit, invalidRequest } from './errors.ts';
 import { CATEGORY, definitionContext, instanceOperation, type LoggedChange, loggedWithInstance, logOperation } from './operation-log.ts';
 
 export interface ModificationOptions {
@@ -22,10 +22,18 @@ export interface ModificationOptions {
   annotation?: string | null;
   /** Asynchronous forms only (an extension): instances that ended before their job are skipped. */
   skipEndedInstances?: boolean;
+  /** Asynchronous forms only (an extension): at most this many instances modified per second. */
+  maxInstancesPerSecond?: number | null;
 }
 
 /** The extension's flag as the batch keeps it: absent unless asked for, so a batch is Camunda's otherwise. */
 const skipEnded = (input: ModificationOptions) => (input.skipEndedInstances ? { skipEndedInstances: true } : {});
+
+/** The rate limit a batch is created with, checked (an extension; none unless asked for). */
+function rateLimitOf(input: ModificationOptions): { maxInstancesPerSecond?: number } {
+  if (input.maxInstancesPerSecond === undefined || input.maxInstancesPerSecond === null) return {};
+  return { maxInstancesPerSecond: checkedRateLimit(input.maxInstancesPerSecond) };
+}
 
 /** Camunda's ModifyProcessInstance entries: on one instance, or (many instances) their count and whether asynchronously. */
 const MODIFY = { operationType: 'ModifyProcessInstance', entityType: 'ProcessInstance', category: CATEGORY.operator } as const;
@@ -94,6 +102,7 @@ export const modifyProcessInstanceAsync: UseCase<{ processInstanceId: string } &
     tenantId: instance.tenantId,
     createUserId: caller.userId,
     singleInstance: true,
+    ...rateLimitOf(input),
   });
   const definition = await app.engine.definition(instance.definitionId);
   // The batch's id is an extension: Camunda leaves it empty (docs/api.md, "Trace").
@@ -202,6 +211,7 @@ export const executeModificationAsync: UseCase<MultipleModification, Batch> = as
     tenantId: definition.tenantId,
     createUserId: caller.userId,
     singleInstance: false,
+    ...rateLimitOf(input),
   });
   await logOperation(app, caller, multipleModificationLogged(definition, processInstanceIds.length, true, batch.id), input.annotation);
   return batch;

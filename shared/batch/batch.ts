@@ -142,6 +142,8 @@ export interface Batch {
    * statistics come from the jobs themselves.
    */
   jobsCompleted?: number;
+  /** An extension: the batch has (or had) a rate limit, so its executions claim a slot per element (docs/api.md). */
+  rateLimited?: boolean;
 }
 
 /** The historic batch: a copy at creation, executionStartTime and endTime filled in later. */

@@ -28,6 +28,8 @@ export const ModificationBody = z
     annotation: z.string().nullish(),
     /** An extension of the asynchronous forms (docs/api.md): instances that ended meanwhile are skipped. */
     skipEndedInstances: z.boolean().nullish(),
+    /** An extension of the asynchronous forms (docs/api.md): the batch's rate limit. */
+    maxInstancesPerSecond: z.number().nullish(),
   })
   .passthrough();
 export type ModificationBody = z.infer<typeof ModificationBody>;

@@ -30,6 +30,11 @@ type Outcome = 'completed' | 'failed' | 'skipped';
  */
 const JOBS_IN_PARALLEL = 10;
 
+/** How long an element of a rate-limited batch may wait for its slot inside a run; a later slot sends its job again. */
+const RATE_HORIZON_MS = 5_000;
+/** SQS's longest message delay. */
+const MAX_SQS_DELAY_SECONDS = 900;
+
 export interface BatchExecutionDeps {
   engine: EngineService;
   repository: BatchRepository;
@@ -88,6 +93,7 @@ export class BatchExecutionRun {
       for (const processInstanceId of job.processInstanceIds) {
         if (job.done.includes(processInstanceId)) continue;
         current = processInstanceId;
+        if (batch.rateLimited && !(await this.awaitSlot(batch, job))) return 'skipped';
         const progressed = await this.applyToElement(batch, job, processInstanceId);
         if (!progressed) return 'skipped';
         job = { ...job, done: [...job.done, processInstanceId] };
@@ -111,6 +117,21 @@ export class BatchExecutionRun {
     if (completed) completed.count += 1;
     else this.completed.set(batch.id, { count: 1, first: this.deps.engine.env.now(), correlationId: currentCorrelationId() });
     return 'completed';
+  }
+
+  /**
+   * A rate-limited batch's element waits for its slot (docs/api.md "Rate limit"): at once, after a
+   * wait of at most RATE_HORIZON_MS within this run, or (false) the job is sent again to come back
+   * when its turn nears, keeping the run well within its Lambda's time.
+   */
+  private async awaitSlot(batch: Batch, job: JobProgress): Promise<boolean> {
+    const { engine, repository, publisher, queues } = this.deps;
+    const claim = await repository.rateLimits.claim(batch.id, () => engine.env.now(), RATE_HORIZON_MS);
+    if (claim.go === 'after') await new Promise((resolve) => setTimeout(resolve, claim.waitMs));
+    if (claim.go !== 'later') return true;
+    const delaySeconds = Math.min(MAX_SQS_DELAY_SECONDS, Math.max(1, Math.ceil(claim.delayMs / 1000)));
+    await publisher.send(queues.execute, executeMessages(batch.id, [job], job.retried), delaySeconds);
+    return false;
   }
 
   /** Runs `work` once fewer than JOBS_IN_PARALLEL jobs of this run are running. */

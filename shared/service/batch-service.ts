@@ -60,9 +60,11 @@ export class BatchService {
     tenantId: string | null;
     createUserId: string | null;
     singleInstance: boolean;
+    /** An extension: at most this many elements applied per second (docs/api.md). */
+    maxInstancesPerSecond?: number;
   }): Promise<Batch> {
     const env = this.engine.env;
-    const batch = createBatch({
+    const created = createBatch({
       id: env.newId(),
       jobDefinitionIds: [env.newId(), env.newId(), env.newId()],
       configuration: input.configuration,
@@ -72,8 +74,9 @@ export class BatchService {
       settings: this.settings,
       singleInstance: input.singleInstance,
     });
+    const batch = input.maxInstancesPerSecond !== undefined ? { ...created, rateLimited: true } : created;
     const [written, sent] = await Promise.allSettled([
-      this.repository.create(batch, historicBatchOf(batch), input.configuration.processInstanceIds),
+      this.repository.create(batch, historicBatchOf(batch), input.configuration.processInstanceIds, input.maxInstancesPerSecond),
       this.publisher.send(this.queues.seed, [{ batchId: batch.id, awaitCreation: SEED_AWAIT_CREATION_SECONDS } satisfies SeedMessage]),
     ]);
     const failure = [written, sent].find((result) => result.status === 'rejected');

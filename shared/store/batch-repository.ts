@@ -6,6 +6,7 @@ import { withoutKeys } from './paging.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
 import { BatchOutcomeRepository } from './batch-outcomes.ts';
+import { BatchRateLimiter } from './batch-rate-limit.ts';
 import { isConditionalFailure, isTransactionConflict } from './errors.ts';
 
 export const batchKeys = {
@@ -48,6 +49,8 @@ export class BatchRepository {
 
   /** The batches' failure reports (shared/store/batch-outcomes.ts). */
   readonly outcomes: BatchOutcomeRepository;
+  /** The batches' rate limits (shared/store/batch-rate-limit.ts). */
+  readonly rateLimits: BatchRateLimiter;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -56,6 +59,7 @@ export class BatchRepository {
   ) {
     this.reader = new IndexReader(doc, tableName);
     this.outcomes = new BatchOutcomeRepository(doc, tableName);
+    this.rateLimits = new BatchRateLimiter(doc, tableName);
   }
 
   batchItem(batch: Batch): Item {
@@ -92,10 +96,11 @@ export class BatchRepository {
    * request, at half the write capacity and latency of a transaction. Items DynamoDB leaves
    * unprocessed (throttling) are retried; if they still cannot be written the caller rolls back.
    */
-  async create(batch: Batch, historic: HistoricBatch, processInstanceIds: readonly string[]): Promise<void> {
+  async create(batch: Batch, historic: HistoricBatch, processInstanceIds: readonly string[], maxInstancesPerSecond?: number): Promise<void> {
     const items = [
       this.batchItem(batch),
       this.historicItem(historic),
+      ...(maxInstancesPerSecond !== undefined ? [this.rateLimits.item(batch.id, maxInstancesPerSecond)] : []),
       ...(batch.targetIds ? [] : targetChunks(processInstanceIds).map((ids, n) => ({ ...batchKeys.targets(batch.id, n), kind: 'batchTargets', ids }))),
     ];
     const requests = [];
@@ -313,6 +318,19 @@ export class BatchRepository {
     );
   }
 
+  /** Marks a running batch as rate limited (its executions claim slots from the next run on). */
+  async markRateLimited(batchId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: batchKeys.batch(batchId),
+        UpdateExpression: 'SET rateLimited = :yes',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
+  }
+
   async setSuspended(batchId: string, suspended: boolean): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
@@ -326,10 +344,11 @@ export class BatchRepository {
   }
 
   /** Removes the runtime batch, its instance ids and its jobs; the historic batch gets its end time (or goes too, with cascade). */
-  async remove(batch: Pick<Batch, 'id' | 'targetCount' | 'targetIds'>, endTime: number, deleteHistory: boolean, knownJobs?: BatchJob[]): Promise<void> {
+  async remove(batch: Pick<Batch, 'id' | 'targetCount' | 'targetIds' | 'rateLimited'>, endTime: number, deleteHistory: boolean, knownJobs?: BatchJob[]): Promise<void> {
     const batchId = batch.id;
     const jobs = knownJobs ?? (await this.jobs(batchId));
     const actions: Record<string, unknown>[] = [{ Delete: { TableName: this.tableName, Key: batchKeys.batch(batchId) } }];
+    if (batch.rateLimited) actions.push(this.rateLimits.deleteAction(batchId));
     const chunks = batch.targetIds ? 0 : Math.ceil(batch.targetCount / TARGET_CHUNK_SIZE);
     for (let n = 0; n < chunks; n++) actions.push({ Delete: { TableName: this.tableName, Key: batchKeys.targets(batchId, n) } });
     if (deleteHistory) actions.push({ Delete: { TableName: this.tableName, Key: batchKeys.historic(batchId) } });

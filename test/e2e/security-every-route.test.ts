@@ -504,6 +504,8 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /batch/statistics/count': { path: '/batch/statistics/count' },
     'GET /batch/{id}': { path: `/batch/${f.batchId}` },
     'GET /batch/{id}/failures': { path: `/batch/${f.batchId}/failures` },
+    'GET /batch/{id}/rate-limit': { path: `/batch/${f.batchId}/rate-limit` },
+    'PUT /batch/{id}/rate-limit': { path: `/batch/${f.batchId}/rate-limit`, body: { maxInstancesPerSecond: 1 } },
     'PUT /batch/{id}/suspended': { path: `/batch/${f.batchId}/suspended`, body: { suspended: true } },
     'DELETE /batch/{id}': { path: `/batch/${f.batchId}` },
     'GET /history/batch': { path: '/history/batch' },

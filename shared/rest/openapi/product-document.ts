@@ -73,6 +73,12 @@ function withExtensionFields(schemas: Record<string, Json>): Record<string, Json
     'x-extension': true,
     description: 'An extension of this product: an instance that ended before its batch job ran is skipped, counted and reported instead of failing the job (docs/api.md).',
   };
+  const rateLimit = {
+    type: 'number',
+    nullable: true,
+    'x-extension': true,
+    description: 'An extension of this product: the batch modifies at most this many instances per second (changeable with PUT /batch/{id}/rate-limit; docs/api.md).',
+  };
   const addFields = (name: string, fields: Record<string, Json>) => (schemas[name] ? { [name]: { ...schemas[name], properties: { ...schemas[name].properties, ...fields } } } : {});
   return {
     ...schemas,
@@ -81,8 +87,8 @@ function withExtensionFields(schemas: Record<string, Json>): Record<string, Json
       instancesSkipped: count('An extension: the instances skipped because they ended (skipEndedInstances).'),
       instancesFailed: count('An extension: the elements whose job failed and that have not succeeded since (GET /batch/{id}/failures).'),
     }),
-    ...addFields('ModificationDto', { skipEndedInstances: skipEnded }),
-    ...addFields('ProcessInstanceModificationDto', { skipEndedInstances: skipEnded }),
+    ...addFields('ModificationDto', { skipEndedInstances: skipEnded, maxInstancesPerSecond: rateLimit }),
+    ...addFields('ProcessInstanceModificationDto', { skipEndedInstances: skipEnded, maxInstancesPerSecond: rateLimit }),
   };
 }
 

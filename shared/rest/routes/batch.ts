@@ -7,16 +7,22 @@ import {
   countBatchStatistics,
   deleteBatch,
   getBatch,
+  getBatchRateLimit,
   queryBatches,
   queryBatchStatistics,
+  setBatchRateLimit,
   setBatchSuspended,
 } from '../../app/batches.ts';
 import { countHistoricBatches, deleteHistoricBatch, getHistoricBatch, HISTORIC_BATCH_SORT_KEYS, queryHistoricBatches } from '../../app/historic-batches.ts';
 import { batchDto, batchElementReportDto, batchStatisticsDto, historicBatchDto } from '../batch-dto.ts';
 import { parseDate } from '../dates.ts';
+import { invalidRequest } from '../errors.ts';
 import { json, noContent } from '../http.ts';
 import { pagingParams, qs, readQuery, sorted, sortingParams } from '../query-params.ts';
 import { readBody, route, type Route } from '../router.ts';
+
+/** The body of PUT /batch/{id}/rate-limit: a number, or null to lift the limit. */
+const RateLimitBody = z.object({ maxInstancesPerSecond: z.number().nullable().optional() }).passthrough();
 
 const Suspension = z.object({ suspended: z.boolean().nullish() });
 
@@ -104,6 +110,22 @@ export const batchRoutes: Route[] = [
     handler: async ({ req, app, auth }) => json(200, { count: await countHistoricBatches(app, auth, sorted(readQuery(req, HistoricQueryParams))) }),
   }),
   route({ method: 'GET', pattern: '/history/batch/{id}', handler: async ({ params, app, auth }) => json(200, historicBatchDto(await getHistoricBatch(app, auth, { id: params.id }))) }),
+  // Extensions (docs/api.md, "Rate limit").
+  route({
+    method: 'GET',
+    pattern: '/batch/{id}/rate-limit',
+    handler: async ({ params, app, auth }) => json(200, { maxInstancesPerSecond: await getBatchRateLimit(app, auth, { id: params.id }) }),
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/batch/{id}/rate-limit',
+    handler: async ({ req, params, app, auth }) => {
+      const { maxInstancesPerSecond } = readBody(req, RateLimitBody);
+      if (maxInstancesPerSecond === undefined) throw invalidRequest('maxInstancesPerSecond is required (null lifts the limit)');
+      await setBatchRateLimit(app, auth, { id: params.id, maxInstancesPerSecond });
+      return noContent();
+    },
+  }),
   // Extensions (docs/api.md, "Batch failure report").
   route({
     method: 'GET',

@@ -30,6 +30,8 @@ const MultipleModificationBody = z
     annotation: z.string().nullish(),
     /** An extension of executeAsync (docs/api.md): instances that ended meanwhile are skipped. */
     skipEndedInstances: z.boolean().nullish(),
+    /** An extension of executeAsync (docs/api.md): the batch's rate limit. */
+    maxInstancesPerSecond: z.number().nullish(),
   })
   .passthrough();
 
@@ -47,6 +49,7 @@ function readMultiple(ctx: RouteContext): MultipleModification {
     skipIoMappings: body.skipIoMappings ?? false,
     annotation: body.annotation ?? null,
     skipEndedInstances: body.skipEndedInstances ?? false,
+    maxInstancesPerSecond: body.maxInstancesPerSecond ?? null,
   };
 }
 
@@ -95,6 +98,7 @@ export const modificationRoutes: Route[] = [
         skipIoMappings: body.skipIoMappings ?? false,
         annotation: body.annotation ?? null,
         skipEndedInstances: body.skipEndedInstances ?? false,
+        maxInstancesPerSecond: body.maxInstancesPerSecond ?? null,
       });
       return json(200, batchDto(batch));
     },
