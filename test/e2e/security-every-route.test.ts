@@ -44,8 +44,8 @@ const EVENT_STARTED_MODEL = bpmnXml(
 const MODEL = fourWaitStatesModel(KEY, { topic: TOPIC, messageName: MESSAGE, taskName: 'Sec approve name' });
 
 const basic = basicAuth;
-/** The routes that describe the API itself. */
-const DESCRIPTIONS = ['GET /openapi.json', 'GET /openapi.html'];
+/** The routes that describe the API itself, and the static progress page (it reads through the API). */
+const DESCRIPTIONS = ['GET /openapi.json', 'GET /openapi.html', 'GET /batch-progress'];
 const PUBLIC = ['GET /engine', 'GET /version'];
 
 interface Request {
@@ -401,6 +401,7 @@ function requests(f: Fixture): Record<string, Request> {
     'GET /metrics/{name}/sum': { path: '/metrics/activity-instance-start/sum' },
     'GET /openapi.json': { path: '/openapi.json' },
     'GET /openapi.html': { path: '/openapi.html' },
+    'GET /batch-progress': { path: '/batch-progress' },
     'POST /external-task/retries-async': { path: '/external-task/retries-async', body: { externalTaskIds: [f.externalTaskId], retries: 0 } },
     'POST /history/process-instance/delete': { path: '/history/process-instance/delete', body: { historicProcessInstanceIds: [pi] } },
     'POST /process-instance/suspended-async': { path: '/process-instance/suspended-async', body: { processInstanceIds: [pi], suspended: true } },
@@ -588,6 +589,8 @@ function expectedPlainAnswer(key: string): unknown {
     case 'GET /openapi.json':
       return expect.objectContaining({ openapi: expect.any(String), paths: expect.any(Object) });
     case 'GET /openapi.html':
+    // The progress page is static: what it shows, it reads through the API with the caller's credentials.
+    case 'GET /batch-progress':
       return expect.stringContaining('<!doctype html>');
     // Camunda's metrics query checks no permission: counts of the whole engine, naming no object.
     case 'GET /metrics/{name}/sum':

@@ -19,11 +19,11 @@ export async function freePort(): Promise<number> {
  * is not passed on). Resolves with its REST URL once it prints it. Stop it with
  * `process.kill(-child.pid, signal)`.
  */
-export async function startNpmStart(options: { emulatorPort: number; prefix: string }): Promise<{ child: ChildProcess; url: string }> {
+export async function startNpmStart(options: { emulatorPort: number; prefix: string; env?: Record<string, string> }): Promise<{ child: ChildProcess; url: string }> {
   const { AWS_ENDPOINT_URL: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: ROOT,
-    env: { ...env, PORT: String(await freePort()), EMULATOR_PORT: String(options.emulatorPort), RESOURCE_PREFIX: options.prefix },
+    env: { ...env, ...options.env, PORT: String(await freePort()), EMULATOR_PORT: String(options.emulatorPort), RESOURCE_PREFIX: options.prefix },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -32,6 +32,7 @@ import { userOperationLogRoutes } from './user-operation-log.ts';
 import { incidentHistoryRoutes } from './incident-history.ts';
 import { identityLinkLogRoutes } from './identity-link-log.ts';
 import { externalTaskLogRoutes } from './external-task-log.ts';
+import { batchProgressPageRoutes } from './batch-progress-page.ts';
 import { restartRoutes } from './restart.ts';
 import { variableDetailRoutes } from './variable-details.ts';
 import { bulkDeletionRoutes } from './bulk-deletion.ts';
@@ -76,6 +77,7 @@ export const allRoutes: Route[] = [
   ...incidentHistoryRoutes,
   ...identityLinkLogRoutes,
   ...externalTaskLogRoutes,
+  ...batchProgressPageRoutes,
   ...restartRoutes,
   ...variableDetailRoutes,
   ...bulkDeletionRoutes,
