@@ -2,19 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { drain, stopAll } from '../support/batch-driving.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
-import { bpmnXml } from './inline-bpmn.ts';
-
-/** user1 → user2, where user2 reads the variable `needed` (an input mapping): starting it fails without. */
-const MODEL = bpmnXml(
-  'p1',
-  `<startEvent id="start"/>
-   <userTask id="user1"/>
-   <userTask id="user2"><extensionElements><camunda:inputOutput><camunda:inputParameter name="copy">\${needed}</camunda:inputParameter></camunda:inputOutput></extensionElements></userTask>
-   <endEvent id="end"/>
-   <sequenceFlow id="f1" sourceRef="start" targetRef="user1"/>
-   <sequenceFlow id="f2" sourceRef="user1" targetRef="user2"/>
-   <sequenceFlow id="f3" sourceRef="user2" targetRef="end"/>`,
-);
+import { needsVariableModel } from './inline-bpmn.ts';
 
 type Json = Record<string, any>;
 
@@ -42,7 +30,7 @@ describe('the batch failure report', () => {
     // Workers off: the tests drive the batches, so an instance can end between creation and run.
     runtime = await startTestRuntime({ startWorkers: false, config: { batchPollTimeSeconds: 1 } });
     api = restClient(runtime.url);
-    expect((await api.deploy({ 'p1.bpmn': MODEL })).status).toBe(200);
+    expect((await api.deploy({ 'p1.bpmn': needsVariableModel('p1') })).status).toBe(200);
     definitionId = (await api.get('/process-definition/key/p1')).body.id;
   });
   afterAll(() => stopAll(runtime));

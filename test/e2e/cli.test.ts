@@ -6,19 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startNpmStart } from '../support/npm-start.ts';
 import { restClient } from '../support/runtime.ts';
-import { bpmnXml, userTaskChain } from './inline-bpmn.ts';
+import { needsVariableModel, userTaskChain } from './inline-bpmn.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** user1 → user2, where user2 reads the variable `needed`: a modification starting user2 fails without it. */
-const NEEDY = bpmnXml(
-  'needy',
-  `<startEvent id="start"/>
-   <userTask id="user1"/>
-   <userTask id="user2"><extensionElements><camunda:inputOutput><camunda:inputParameter name="copy">\${needed}</camunda:inputParameter></camunda:inputOutput></extensionElements></userTask>
-   <sequenceFlow id="f1" sourceRef="start" targetRef="user1"/>
-   <sequenceFlow id="f2" sourceRef="user1" targetRef="user2"/>`,
-);
 
 /**
  * The command line of the batch extensions (docs/api.md "CLI"), run as its binary against
@@ -47,7 +37,7 @@ describe('the CLI against npm start', () => {
   beforeAll(async () => {
     ({ child, url } = await startNpmStart({ emulatorPort: await freePort(), prefix: 'cli' }));
     api = restClient(url);
-    expect((await api.deploy({ 'p1.bpmn': userTaskChain('p1', ['user1', 'user2']), 'needy.bpmn': NEEDY })).status).toBe(200);
+    expect((await api.deploy({ 'p1.bpmn': userTaskChain('p1', ['user1', 'user2']), 'needy.bpmn': needsVariableModel('needy') })).status).toBe(200);
   }, 90_000);
   afterAll(() => {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');

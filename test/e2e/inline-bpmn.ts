@@ -78,3 +78,21 @@ export function fourWaitStatesModel(key: string, options: { topic: string; messa
     `<message id="waitMsgMessage" name="${options.messageName}"/>`,
   );
 }
+
+/**
+ * start → user1 → user2, where user2 reads the variable `needed` (an input mapping): a
+ * modification starting user2 fails on an instance without it, and succeeds once it is set (a
+ * batch job that fails, then can be mended).
+ */
+export function needsVariableModel(processId: string): string {
+  return bpmnXml(
+    processId,
+    `<startEvent id="start"/>
+     <userTask id="user1"/>
+     <userTask id="user2"><extensionElements><camunda:inputOutput><camunda:inputParameter name="copy">\${needed}</camunda:inputParameter></camunda:inputOutput></extensionElements></userTask>
+     <endEvent id="end"/>
+     <sequenceFlow id="f1" sourceRef="start" targetRef="user1"/>
+     <sequenceFlow id="f2" sourceRef="user1" targetRef="user2"/>
+     <sequenceFlow id="f3" sourceRef="user2" targetRef="end"/>`,
+  );
+}
