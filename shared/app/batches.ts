@@ -177,7 +177,7 @@ export async function setBatchRateLimit(app: AppContext, caller: AuthContext, in
   const batch = await app.batches.repository.get(input.id);
   if (!batch || !(await canSeeBatch(caller, batch))) throw notFoundRequest(`Batch with id '${input.id}' does not exist`);
   await caller.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
-  await app.batches.repository.rateLimits.set(batch.id, limit);
+  await app.batches.repository.rateLimits.set(batch.id, limit, app.engine.env.now());
   if (limit !== null && !batch.rateLimited) await app.batches.repository.markRateLimited(batch.id);
 }
 

@@ -20,6 +20,8 @@ const JobReference = z.object({
   processInstanceIds: z.optional(z.array(id()).check(z.minLength(1))),
   /** The job failed before: an element it now completes has a failure to clear from the batch's report. */
   retried: z.optional(z.boolean()),
+  /** A rate-limited job sent back to wait: the slot (epoch ms) its next element holds already. */
+  notBefore: z.optional(z.number()),
 });
 
 /** Jobs per execute message: SQS requests (and the emulator's work) per job fall tenfold. */
@@ -34,16 +36,26 @@ export type JobReference = z.infer<typeof JobReference>;
 
 /** The jobs an execute message names, in either form. */
 export function jobsOfMessage(message: ExecuteMessage): JobReference[] {
-  return 'jobs' in message ? message.jobs : [{ jobId: message.jobId, processInstanceIds: message.processInstanceIds, ...(message.retried ? { retried: true } : {}) }];
+  if ('jobs' in message) return message.jobs;
+  const { batchId: _batchId, correlationId: _correlationId, ...reference } = message;
+  return [reference];
 }
 
 /** Execute messages for jobs of one batch: one job alone, several grouped by JOBS_PER_EXECUTE_MESSAGE. */
-export function executeMessages(batchId: string, jobs: readonly { id: string; processInstanceIds: string[]; exceptionMessage?: string | null }[], retried = false): ExecuteMessage[] {
+export function executeMessages(
+  batchId: string,
+  jobs: readonly { id: string; processInstanceIds: string[]; exceptionMessage?: string | null }[],
+  retried = false,
+  notBefore?: number,
+): ExecuteMessage[] {
   const messages: ExecuteMessage[] = [];
   for (let i = 0; i < jobs.length; i += JOBS_PER_EXECUTE_MESSAGE) {
-    const group = jobs
-      .slice(i, i + JOBS_PER_EXECUTE_MESSAGE)
-      .map((job) => ({ jobId: job.id, processInstanceIds: job.processInstanceIds, ...(retried || job.exceptionMessage ? { retried: true } : {}) }));
+    const group = jobs.slice(i, i + JOBS_PER_EXECUTE_MESSAGE).map((job) => ({
+      jobId: job.id,
+      processInstanceIds: job.processInstanceIds,
+      ...(retried || job.exceptionMessage ? { retried: true } : {}),
+      ...(notBefore !== undefined ? { notBefore } : {}),
+    }));
     messages.push(group.length === 1 ? { batchId, ...group[0]! } : { batchId, jobs: group });
   }
   return messages;

@@ -90,10 +90,13 @@ export class BatchExecutionRun {
           if (!job.done.includes(id)) await this.dryRun(batch, id);
         }
       }
+      // A job sent back to wait holds the slot of its next element already.
+      let held = reference.notBefore;
       for (const processInstanceId of job.processInstanceIds) {
         if (job.done.includes(processInstanceId)) continue;
         current = processInstanceId;
-        if (batch.rateLimited && !(await this.awaitSlot(batch, job))) return 'skipped';
+        if (batch.rateLimited && !(await this.awaitSlot(batch, job, held))) return 'skipped';
+        held = undefined;
         const progressed = await this.applyToElement(batch, job, processInstanceId);
         if (!progressed) return 'skipped';
         job = { ...job, done: [...job.done, processInstanceId] };
@@ -124,13 +127,15 @@ export class BatchExecutionRun {
    * wait of at most RATE_HORIZON_MS within this run, or (false) the job is sent again to come back
    * when its turn nears, keeping the run well within its Lambda's time.
    */
-  private async awaitSlot(batch: Batch, job: JobProgress): Promise<boolean> {
+  private async awaitSlot(batch: Batch, job: JobProgress, held: number | undefined): Promise<boolean> {
     const { engine, repository, publisher, queues } = this.deps;
-    const claim = await repository.rateLimits.claim(batch.id, () => engine.env.now(), RATE_HORIZON_MS);
+    const { rateLimits } = repository;
+    const claim = held !== undefined ? rateLimits.when(held, engine.env.now(), RATE_HORIZON_MS) : await rateLimits.claim(batch.id, () => engine.env.now(), RATE_HORIZON_MS);
     if (claim.go === 'after') await new Promise((resolve) => setTimeout(resolve, claim.waitMs));
     if (claim.go !== 'later') return true;
-    const delaySeconds = Math.min(MAX_SQS_DELAY_SECONDS, Math.max(1, Math.ceil(claim.delayMs / 1000)));
-    await publisher.send(queues.execute, executeMessages(batch.id, [job], job.retried), delaySeconds);
+    // Back a little before the slot (it stays this job's), to wait the rest within a run.
+    const delaySeconds = Math.min(MAX_SQS_DELAY_SECONDS, Math.max(1, Math.floor((claim.slotAt - engine.env.now() - RATE_HORIZON_MS / 2) / 1000)));
+    await publisher.send(queues.execute, executeMessages(batch.id, [job], job.retried, claim.slotAt), delaySeconds);
     return false;
   }
 

@@ -11,7 +11,7 @@ import {
   seedChunkNumbers,
 } from '../batch/batch.ts';
 import { processEngineError } from '../engine/errors.ts';
-import { executeMessages, type MonitorMessage, type SeedMessage } from '../queue/batch-messages.ts';
+import { executeMessages, JOBS_PER_EXECUTE_MESSAGE, type MonitorMessage, type SeedMessage } from '../queue/batch-messages.ts';
 import type { QueuePublisher } from '../queue/publisher.ts';
 import type { BatchRepository } from '../store/batch-repository.ts';
 import { BatchExecutionRun } from './batch-execution.ts';
@@ -108,14 +108,29 @@ export class BatchService {
       const plan = planSeed(batch, targets, this.engine.env.now(), this.settings.defaultRetries);
       await this.repository.createJobs(batch, plan.jobs, plan.jobsCreated);
       // Sent even when a redelivered seed found the chunk created: execution is idempotent.
-      await this.publisher.send(this.queues.execute, executeMessages(batch.id, plan.jobs));
+      const pacing = batch.rateLimited ? await this.repository.rateLimits.pacing(batch.id, this.engine.env.now()) : undefined;
+      if (!pacing) await this.publisher.send(this.queues.execute, executeMessages(batch.id, plan.jobs));
+      else await this.sendPaced(batch, plan.jobs, pacing);
       if (plan.more) {
-        await this.publisher.send(this.queues.seed, [{ batchId: batch.id } satisfies SeedMessage]);
+        // A rate-limited batch's next chunk is created when this one's turn nears, not at once.
+        const chunkMs = pacing ? pacing.nextSlotInMs + plan.jobs.length * batch.invocationsPerBatchJob * pacing.intervalMs : 0;
+        await this.publisher.send(this.queues.seed, [{ batchId: batch.id } satisfies SeedMessage], pacedDelaySeconds(chunkMs - SEED_LEAD_MS));
         return;
       }
     }
     // The monitor's polling chain starts here, once seeding is done.
     await this.publisher.send(this.queues.monitor, [{ batchId: batch.id } satisfies MonitorMessage]);
+  }
+
+  /**
+   * The execute messages of a rate-limited batch's new jobs, each delayed until its jobs' slots near
+   * (the executions still claim each slot: the delays only spare them coming too early).
+   */
+  private async sendPaced(batch: Batch, jobs: BatchJob[], pacing: { intervalMs: number; nextSlotInMs: number }): Promise<void> {
+    for (let i = 0; i < jobs.length; i += JOBS_PER_EXECUTE_MESSAGE) {
+      const firstSlotMs = pacing.nextSlotInMs + i * batch.invocationsPerBatchJob * pacing.intervalMs;
+      await this.publisher.send(this.queues.execute, executeMessages(batch.id, jobs.slice(i, i + JOBS_PER_EXECUTE_MESSAGE)), pacedDelaySeconds(firstSlotMs));
+    }
   }
 
   /** A run of execution messages (one execute-Lambda invocation): see BatchExecutionRun. */
@@ -172,4 +187,12 @@ export class BatchService {
     const batch = await this.repository.get(job.batchId);
     if (batch) await this.publisher.send(this.queues.monitor, [{ batchId: batch.id, once: true } satisfies MonitorMessage]);
   }
+}
+
+/** How long before a rate-limited chunk's turn its seed creates the next chunk. */
+const SEED_LEAD_MS = 10_000;
+
+/** An SQS delay for something due in `ms` (SQS delays at most 15 minutes). */
+function pacedDelaySeconds(ms: number): number {
+  return Math.min(900, Math.max(0, Math.floor(ms / 1000)));
 }

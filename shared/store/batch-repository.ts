@@ -100,7 +100,7 @@ export class BatchRepository {
     const items = [
       this.batchItem(batch),
       this.historicItem(historic),
-      ...(maxInstancesPerSecond !== undefined ? [this.rateLimits.item(batch.id, maxInstancesPerSecond)] : []),
+      ...(maxInstancesPerSecond !== undefined ? [this.rateLimits.item(batch.id, maxInstancesPerSecond, batch.startTime)] : []),
       ...(batch.targetIds ? [] : targetChunks(processInstanceIds).map((ids, n) => ({ ...batchKeys.targets(batch.id, n), kind: 'batchTargets', ids }))),
     ];
     const requests = [];
