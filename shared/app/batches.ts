@@ -178,7 +178,11 @@ export async function setBatchRateLimit(app: AppContext, caller: AuthContext, in
   if (!batch || !(await canSeeBatch(caller, batch))) throw notFoundRequest(`Batch with id '${input.id}' does not exist`);
   await caller.require({ permission: 'UPDATE', resource: 'Batch', resourceId: batch.id });
   await app.batches.repository.rateLimits.set(batch.id, limit, app.engine.env.now());
-  if (limit !== null && !batch.rateLimited) await app.batches.repository.markRateLimited(batch.id);
+  if (limit !== null && !batch.rateLimited && !(await app.batches.repository.markRateLimited(batch.id))) {
+    // The batch ended meanwhile: its limit goes with it.
+    await app.batches.repository.rateLimits.set(batch.id, null, app.engine.env.now());
+    throw notFoundRequest(`Batch with id '${input.id}' does not exist`);
+  }
 }
 
 /** GET /batch/{id}/rate-limit (an extension): the batch's limit now, null when it has none; READ on the batch. */

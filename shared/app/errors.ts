@@ -51,12 +51,17 @@ export async function createNew(kind: IdentityKind, id: string, save: () => Prom
   }
 }
 
-/** The bounds of a batch's rate limit (an extension, docs/api.md "Rate limit"). */
-export const MAX_RATE_LIMIT = 10_000;
+/**
+ * The bounds of a batch's rate limit (an extension, docs/api.md "Rate limit"): its slots are one
+ * item, which takes about 1,000 writes a second; below one instance in about 17 minutes a limit is
+ * a suspension.
+ */
+export const MAX_RATE_LIMIT = 1_000;
+export const MIN_RATE_LIMIT = 0.001;
 
 export function checkedRateLimit(maxInstancesPerSecond: number): number {
-  if (!Number.isFinite(maxInstancesPerSecond) || maxInstancesPerSecond <= 0 || maxInstancesPerSecond > MAX_RATE_LIMIT) {
-    throw invalidRequest(`maxInstancesPerSecond must be a number above 0 and at most ${MAX_RATE_LIMIT}`);
+  if (!Number.isFinite(maxInstancesPerSecond) || maxInstancesPerSecond < MIN_RATE_LIMIT || maxInstancesPerSecond > MAX_RATE_LIMIT) {
+    throw invalidRequest(`maxInstancesPerSecond must be a number from ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT}`);
   }
   return maxInstancesPerSecond;
 }

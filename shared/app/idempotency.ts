@@ -9,7 +9,7 @@ import { log } from '../observability/logger.ts';
 import type { AppContext } from './app-context.ts';
 import { RequestError } from './errors.ts';
 
-/** How long a duplicate waits for the first request with its key, and how often it looks. */
+/** How long a duplicate waits for the first request with its key, and how often it looks (a claim abandoned after a minute is taken over). */
 const WAIT_MS = 20_000;
 const POLL_MS = 50;
 /** RFC-draft keys are short opaque strings; this bounds what is stored per key. */

@@ -51,12 +51,13 @@ export const validateModification: UseCase<{ processInstanceId: string } & Modif
     const loaded = await app.engine.load(id);
     if (!loaded) throw instanceCannotBeModified(id);
     const { state } = loaded.stored;
+    // Checked first, whatever the instructions: the tree is shown only to who may modify the instance.
+    await requireInstance(caller, state, 'UPDATE');
     // As the real run: no instructions change nothing.
     if (input.instructions.length === 0) {
       tree = buildActivityInstanceTree(state, loaded.model);
       return;
     }
-    await requireInstance(caller, state, 'UPDATE');
     const options = { instructions: input.instructions, skipCustomListeners: input.skipCustomListeners, skipIoMappings: input.skipIoMappings, externallyTerminated: true };
     const modified = modify(state, loaded.model, options, app.engine.env);
     if (modified.state.status !== 'ACTIVE') await requireInstance(caller, state, 'DELETE');

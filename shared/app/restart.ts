@@ -57,11 +57,11 @@ export async function restartProcessInstances(app: AppContext, caller: AuthConte
   for (const id of ids) plans.push(await restartPlanOf(app.engine, definition, id, request));
   const started: ProcessInstanceState[] = [];
   for (const plan of plans) started.push(await startRestarted(app.engine, definition, plan, request));
-  // One operation: its count, and a Create entry per instance its nested starts logged (RestartProcessInstancesCmd).
-  await logOperation(app, caller, [
-    restartLogged(definition, started.length, false),
-    ...started.map((state) => ({ operationType: 'Create', entityType: 'ProcessInstance', category: CATEGORY.operator, context: instanceContext(state) })),
-  ]);
+  // Its count, and a Create entry per instance its nested starts logged (RestartProcessInstancesCmd).
+  // Camunda gives them one operation id; here each Create is an operation of its own, so the log's
+  // filter by instance finds it (an operation is indexed under one instance at most).
+  await logOperation(app, caller, restartLogged(definition, started.length, false));
+  for (const state of started) await logOperation(app, caller, { operationType: 'Create', entityType: 'ProcessInstance', category: CATEGORY.operator, context: instanceContext(state) });
 }
 
 /**

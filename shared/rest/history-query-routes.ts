@@ -10,7 +10,6 @@ import type { AppContext } from '../app/app-context.ts';
 import type { Sorting } from '../query/sort.ts';
 import { json } from './http.ts';
 import { bodyFilters, firstSorting, pagingParams, readQuery, SortingList, sortingOf, sortingParams } from './query-params.ts';
-import type { RestRequest } from './http.ts';
 import { readBody, route, type Route } from './router.ts';
 
 export interface HistoryQuerySpec<F, V, K extends string> {
@@ -20,8 +19,6 @@ export interface HistoryQuerySpec<F, V, K extends string> {
   filterParams: z.ZodObject;
   /** The JSON body's filters, when Camunda offers `POST <path>`; `sorting` is added here. */
   bodyFilters?: z.ZodRawShape;
-  /** Filters a query string carries beyond its parameters (variable conditions). */
-  extraQueryFilters?: (req: RestRequest) => Partial<F>;
   query(app: AppContext, caller: AuthContext, input: { filter: F; sort?: Sorting<K>; firstResult?: number; maxResults?: number }): Promise<V[]>;
   count(app: AppContext, caller: AuthContext, filter: F): Promise<number>;
   dto(view: V): unknown;
@@ -33,7 +30,7 @@ const given = <F>(params: Record<string, unknown>) => Object.fromEntries(Object.
 export function historyQueryRoutes<F, V, K extends string>(spec: HistoryQuerySpec<F, V, K>): Route[] {
   const ListParams = z.object({ ...sortingParams(spec.sortKeys), ...spec.filterParams.shape, ...pagingParams });
   const CountParams = z.object({ ...sortingParams(spec.sortKeys), ...spec.filterParams.shape });
-  const fromQuery = (req: RestRequest, params: Record<string, unknown>): F => ({ ...given<F>(params), ...spec.extraQueryFilters?.(req) });
+  const fromQuery = (params: Record<string, unknown>): F => given<F>(params);
   const routes: Route[] = [
     route({
       method: 'GET',
@@ -46,7 +43,7 @@ export function historyQueryRoutes<F, V, K extends string>(spec: HistoryQuerySpe
           maxResults?: number;
         };
         const sort = sortingOf({ sortBy, sortOrder });
-        const found = await spec.query(ctx.app, ctx.auth, { filter: fromQuery(ctx.req, filter), ...(sort ? { sort } : {}), firstResult, maxResults });
+        const found = await spec.query(ctx.app, ctx.auth, { filter: fromQuery(filter), ...(sort ? { sort } : {}), firstResult, maxResults });
         return json(200, found.map(spec.dto));
       },
     }),
@@ -55,7 +52,7 @@ export function historyQueryRoutes<F, V, K extends string>(spec: HistoryQuerySpe
       pattern: `${spec.path}/count`,
       handler: async (ctx) => {
         const { sortBy: _by, sortOrder: _order, ...filter } = readQuery(ctx.req, CountParams) as Record<string, unknown>;
-        return json(200, { count: await spec.count(ctx.app, ctx.auth, fromQuery(ctx.req, filter)) });
+        return json(200, { count: await spec.count(ctx.app, ctx.auth, fromQuery(filter)) });
       },
     }),
   ];

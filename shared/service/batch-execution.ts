@@ -109,6 +109,8 @@ export class BatchExecutionRun {
       // be recorded, the record fails and SQS delivers it again.
       const message = (error as Error).message;
       const retries = await this.deps.repository.recordFailure(job.id, message);
+      // A redelivery of a job another delivery completed fails on the state it left: no failure of the batch's.
+      if (retries === undefined) return 'skipped';
       await this.deps.repository.outcomes.record({ batchId, elementId: current, outcome: 'failed', jobId: job.id, message, time: this.deps.engine.env.now(), retriesLeft: retries });
       count(METRIC.batchJobsFailed);
       log.warn('batch job failed', { batchId, jobId: job.id, retriesLeft: retries, error });

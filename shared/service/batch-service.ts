@@ -156,15 +156,16 @@ export class BatchService {
         return 'completed';
       }
       if (message.once) return 'waiting';
-      if (!batch.suspended) await this.redrive(batch, jobs, false);
+      // A rate-limited batch's jobs wait for their slots on delayed messages: sent again, each would claim another.
+      if (!batch.suspended) await this.redrive(batch, jobs, false, !batch.rateLimited);
     }
     await this.publisher.send(this.queues.monitor, [{ batchId: batch.id, jobsCompleted } satisfies MonitorMessage], Math.min(MAX_DELAY_SECONDS, this.settings.batchPollTimeSeconds));
     return 'waiting';
   }
 
   /** Re-sends what drives an unfinished batch: the seed if jobs are missing, executions with retries left. */
-  async redrive(batch: Batch, jobs?: BatchJob[], includeMonitor = true): Promise<void> {
-    const pending = (jobs ?? (await this.repository.jobs(batch.id))).filter((job) => job.retries > 0);
+  async redrive(batch: Batch, jobs?: BatchJob[], includeMonitor = true, includeExecutions = true): Promise<void> {
+    const pending = includeExecutions ? (jobs ?? (await this.repository.jobs(batch.id))).filter((job) => job.retries > 0) : [];
     if (batch.jobsCreated < batch.totalJobs) await this.publisher.send(this.queues.seed, [{ batchId: batch.id } satisfies SeedMessage]);
     if (pending.length > 0) await this.publisher.send(this.queues.execute, executeMessages(batch.id, pending));
     if (includeMonitor) await this.publisher.send(this.queues.monitor, [{ batchId: batch.id, once: true } satisfies MonitorMessage]);

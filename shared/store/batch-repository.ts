@@ -286,7 +286,7 @@ export class BatchRepository {
   }
 
   /** Records a failed attempt: retries down by one (never below 0), the message kept; returns the retries left. */
-  async recordFailure(jobId: string, message: string): Promise<number> {
+  async recordFailure(jobId: string, message: string): Promise<number | undefined> {
     try {
       const result = await this.doc.send(
         new UpdateCommand({
@@ -300,8 +300,8 @@ export class BatchRepository {
       );
       return result.Attributes?.retries as number;
     } catch (error) {
-      // The job is gone, or already failed: nothing is left to retry.
-      if (isConditionalFailure(error)) return 0;
+      // The job is gone (done by another delivery, deleted) or already out of retries: nothing is left to retry or report.
+      if (isConditionalFailure(error)) return undefined;
       throw error;
     }
   }
@@ -318,17 +318,23 @@ export class BatchRepository {
     );
   }
 
-  /** Marks a running batch as rate limited (its executions claim slots from the next run on). */
-  async markRateLimited(batchId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: batchKeys.batch(batchId),
-        UpdateExpression: 'SET rateLimited = :yes',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':yes': true },
-      }),
-    );
+  /** Marks a running batch as rate limited (its executions claim slots from the next run on); false when it has ended meanwhile. */
+  async markRateLimited(batchId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: batchKeys.batch(batchId),
+          UpdateExpression: 'SET rateLimited = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
   }
 
   async setSuspended(batchId: string, suspended: boolean): Promise<void> {

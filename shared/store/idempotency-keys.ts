@@ -7,7 +7,11 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalFailure } from './errors.ts';
 
-const keyOf = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
+/** The scope's length first, so no user id and key can be read as another pair (ids may hold '#'). */
+const keyOf = (scope: string, key: string) => ({ pk: `IDEM#${scope.length}:${scope}#${key}`, sk: 'IDEM' });
+
+/** API Gateway ends a request after 29 s: a claim without an answer after a minute was abandoned. */
+const ABANDONED_AFTER_MS = 60_000;
 
 export interface IdempotencyRecord {
   fingerprint: string;
@@ -24,16 +28,20 @@ export class IdempotencyKeys {
     readonly windowSeconds: number,
   ) {}
 
-  /** Takes the key for a request (true), unless a live record holds it already (false). */
+  /**
+   * Takes the key for a request (true), unless a live record holds it already (false). A claim left
+   * without an answer for ABANDONED_AFTER_MS (its request's process died: no API request runs that
+   * long) is taken over.
+   */
   async claim(scope: string, key: string, fingerprint: string, nowMillis: number): Promise<boolean> {
     const now = Math.floor(nowMillis / 1000);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keyOf(scope, key), kind: 'idempotencyKey', fingerprint, expiresAt: now + this.windowSeconds },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': now },
+          Item: { ...keyOf(scope, key), kind: 'idempotencyKey', fingerprint, claimedAt: nowMillis, expiresAt: now + this.windowSeconds },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (attribute_not_exists(answer) AND claimedAt < :abandoned)',
+          ExpressionAttributeValues: { ':now': now, ':abandoned': nowMillis - ABANDONED_AFTER_MS },
         }),
       );
       return true;

@@ -2,10 +2,9 @@
  * The historic incidents (Camunda's ACT_HI_INCIDENT): each incident of an instance from its
  * creation to its end, put again in the instance's own transaction whenever an operation creates,
  * changes (its annotation) or ends it, from the incidents as the states before and after hold them.
- * An incident that vanished because its activity instance was cancelled (a modification, an
- * interrupting event, the instance's deletion) was deleted; any other was resolved (its job got
- * retries or ran, its external task succeeded, a client resolved it), as Camunda's history tells
- * them apart.
+ * An incident that vanished with its activity instance cancelled (a modification, an interrupting
+ * event, the instance's deletion) was deleted; one resolved by new retries, its job or external task
+ * succeeding or a client was resolved, as Camunda's history tells them apart (vanishedState).
  */
 import type { EngineEvent } from '../engine/events.ts';
 import { executionIdOf } from '../engine/execution-facade.ts';
@@ -54,15 +53,34 @@ function incidentsOf(state: ProcessInstanceState | undefined): Map<string, Incid
   return new Map(activeNodes(state).flatMap((owner) => (owner.incidents ?? []).map((incident) => [incident.id, { owner, incident }] as const)));
 }
 
-/** The activity instances the operation cancelled, and whether it cancelled the whole instance. */
-function cancelled(events: readonly EngineEvent[]): { activityInstances: Set<string>; instance: boolean } {
-  const activityInstances = new Set<string>();
-  let instance = false;
+/**
+ * How the operation ended what it ended: the activity instances it cancelled or completed, the
+ * jobs it ran, and whether it terminated the whole instance.
+ */
+function endings(events: readonly EngineEvent[]) {
+  const cancelled = new Set<string>();
+  const completed = new Set<string>();
+  const executedJobs = new Set<string>();
+  let instanceTerminated = false;
   for (const event of events) {
-    if (event.type === 'activityEnd' && event.canceled) activityInstances.add(event.activityInstanceId);
-    else if (event.type === 'processEnd' && event.status !== 'COMPLETED') instance = true;
+    if (event.type === 'activityEnd') (event.canceled ? cancelled : completed).add(event.activityInstanceId);
+    else if (event.type === 'jobExecuted') executedJobs.add(event.jobId);
+    else if (event.type === 'processEnd' && event.status !== 'COMPLETED') instanceTerminated = true;
   }
-  return { activityInstances, instance };
+  return { cancelled, completed, executedJobs, instanceTerminated };
+}
+
+/**
+ * A vanished incident was resolved when its activity instance lives on (new retries, a client's
+ * resolution), completed, or its job ran; it was deleted when its activity instance was cancelled,
+ * its instance terminated, or its activity instance went otherwise (a cancelled async continuation,
+ * whose transition instance ends without an event of its own).
+ */
+function vanishedState(at: IncidentAt, after: ProcessInstanceState, ended: ReturnType<typeof endings>): IncidentHistoryState {
+  if (ended.instanceTerminated || ended.cancelled.has(at.owner.id)) return 'deleted';
+  if (activeNodes(after).some((node) => node.id === at.owner.id)) return 'resolved';
+  if (ended.completed.has(at.owner.id) || (at.incident.configuration !== undefined && ended.executedJobs.has(at.incident.configuration))) return 'resolved';
+  return 'deleted';
 }
 
 function recordOf(at: IncidentAt, state: ProcessInstanceState, ended: { time: number; state: IncidentHistoryState } | undefined): HistoricIncidentRecord {
@@ -97,11 +115,10 @@ export function incidentHistoryItems(events: readonly EngineEvent[], before: Pro
   const current = incidentsOf(after);
   if (previous.size === 0 && current.size === 0) return [];
   const records: HistoricIncidentRecord[] = [];
-  const ended = cancelled(events);
+  const ended = endings(events);
   for (const [id, at] of previous) {
     if (current.has(id)) continue;
-    const deleted = ended.instance || ended.activityInstances.has(at.owner.id);
-    records.push(recordOf(at, before!, { time: now, state: deleted ? 'deleted' : 'resolved' }));
+    records.push(recordOf(at, before!, { time: now, state: vanishedState(at, after, ended) }));
   }
   for (const [id, at] of current) {
     const old = previous.get(id);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { stopAll } from '../support/batch-driving.ts';
+import { drain, stopAll } from '../support/batch-driving.ts';
 import { eventually, restClient, startTestRuntime } from '../support/runtime.ts';
 import { userTaskChain } from './inline-bpmn.ts';
 
@@ -54,31 +54,11 @@ describe('the rate limit of a batch', () => {
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1_600);
   });
 
-  it('takes a new limit while the batch runs, and lifts it', async () => {
-    // given a batch at one instance per second
-    const ids = await startMany(12);
-    const created = await api.post('/modification/executeAsync', { processDefinitionId: definitionId, processInstanceIds: ids, instructions: toUser2, maxInstancesPerSecond: 1 });
-    const batchId = created.body.id as string;
-    await eventually(async () => ((await modifiedAt(ids.slice(0, 1)).catch(() => [])).length > 0 ? true : undefined), 30_000);
-
-    // when the limit is raised, then lifted
-    expect((await api.put(`/batch/${batchId}/rate-limit`, { maxInstancesPerSecond: 100 })).status).toBe(204);
-    expect((await api.get(`/batch/${batchId}/rate-limit`)).body).toEqual({ maxInstancesPerSecond: 100 });
-    expect((await api.put(`/batch/${batchId}/rate-limit`, { maxInstancesPerSecond: null })).status).toBe(204);
-
-    // then the batch finishes well before the 11 s the first limit would take
-    const started = Date.now();
-    await eventually(async () => (await api.get(`/batch/${batchId}`)).status === 404, 60_000);
-    const times = await modifiedAt(ids);
-    expect(times.length).toBe(12);
-    expect(Date.now() - started).toBeLessThan(9_000);
-  });
-
   it('answers bad limits with 400 and an unknown batch with 404', async () => {
     const [pi] = await startMany(1);
-    for (const bad of [0, -1, 10_001]) {
+    for (const bad of [0, -1, 1e-320, 1_001]) {
       const created = await api.post(`/process-instance/${pi}/modification-async`, { instructions: toUser2, maxInstancesPerSecond: bad });
-      expect(created).toMatchObject({ status: 400, body: { type: 'InvalidRequestException', message: 'maxInstancesPerSecond must be a number above 0 and at most 10000' } });
+      expect(created).toMatchObject({ status: 400, body: { type: 'InvalidRequestException', message: 'maxInstancesPerSecond must be a number from 0.001 to 1000' } });
     }
     expect((await api.post(`/process-instance/${pi}/modification-async`, { instructions: toUser2, maxInstancesPerSecond: 'fast' })).status).toBe(400);
     // a batch to change
@@ -88,5 +68,47 @@ describe('the rate limit of a batch', () => {
     expect((await api.put(`/batch/${batch.id}/rate-limit`, { maxInstancesPerSecond: 'x' })).status).toBe(400);
     expect(await api.put('/batch/no-such-batch/rate-limit', { maxInstancesPerSecond: 1 })).toMatchObject({ status: 404, body: { message: "Batch with id 'no-such-batch' does not exist" } });
     expect((await api.get('/batch/no-such-batch/rate-limit')).status).toBe(404);
+  });
+});
+
+describe('a changed rate limit', () => {
+  let runtime: LocalRuntime;
+  let api: ReturnType<typeof restClient>;
+
+  beforeAll(async () => {
+    // Workers off: the batch is driven by hand, after its limit changed.
+    runtime = await startTestRuntime({ startWorkers: false });
+    api = restClient(runtime.url);
+    expect((await api.deploy({ 'p1.bpmn': userTaskChain('p1', ['user1', 'user2']) })).status).toBe(200);
+  });
+  afterAll(() => stopAll(runtime));
+
+  it('applies to the slots handed out after it, and a lifted limit holds nothing back', async () => {
+    // given a batch at one instance every two seconds (its 6 instances would take 10 s)
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await api.post('/process-definition/key/p1/start', {})).body.id as string);
+    const definitionId = (await api.get('/process-definition/key/p1')).body.id as string;
+    const created = await api.post('/modification/executeAsync', {
+      processDefinitionId: definitionId,
+      processInstanceIds: ids,
+      instructions: [{ type: 'startBeforeActivity', activityId: 'user2' }],
+      maxInstancesPerSecond: 0.5,
+    });
+    const batchId = created.body.id as string;
+
+    // when it is raised, then lifted, before its jobs claim their slots
+    expect((await api.put(`/batch/${batchId}/rate-limit`, { maxInstancesPerSecond: 100 })).status).toBe(204);
+    expect((await api.get(`/batch/${batchId}/rate-limit`)).body).toEqual({ maxInstancesPerSecond: 100 });
+    expect((await api.put(`/batch/${batchId}/rate-limit`, { maxInstancesPerSecond: null })).status).toBe(204);
+    expect((await api.get(`/batch/${batchId}/rate-limit`)).body).toEqual({ maxInstancesPerSecond: null });
+
+    // then the batch runs through at once
+    const started = Date.now();
+    await drain(runtime);
+    await eventually(async () => {
+      await drain(runtime);
+      return (await api.get(`/batch/${batchId}`)).status === 404;
+    }, 30_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 });

@@ -334,6 +334,10 @@ function generate(rng: Random, real: { instanceId: string; taskId: string; defin
     if (key === 'GET /metrics/{name}/sum') request.accepts = (status, body) => status === 200 && (body as { result?: unknown })?.result === 0;
     // Suspending an unknown instance, job or definition changes nothing and is no error (Camunda's bulk updates).
     if (['PUT /process-instance/{id}/suspended', 'PUT /job/{id}/suspended', 'PUT /process-definition/{id}/suspended'].includes(key)) request.accepts = (status) => status === 204;
+    // A dry run answers what the real run would (an unknown instance's ENGINE-13036) as its result; a body it cannot read is a 400.
+    if (key === 'POST /process-instance/{id}/modification/validate') {
+      request.accepts = (status, body) => (status === 200 && (body as { valid?: unknown })?.valid === false) || status === 400;
+    }
     const engineAnswer = unknownScopeAnswer(key, path);
     if (engineAnswer) request.documented = toErrorResponse(engineAnswer);
     if (route.method === 'POST' || route.method === 'PUT') {

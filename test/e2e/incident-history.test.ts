@@ -74,6 +74,27 @@ describe('the historic incidents (HistoricIncidentRestServiceQueryTest scenarios
     expect((await api.get(`/incident?processInstanceId=${pi}`)).body).toEqual([]);
   });
 
+  it('keeps a failed async continuation’s incident as deleted when a modification cancels the continuation', async () => {
+    // given a job out of retries, its incident open
+    const pi = (await api.post('/process-definition/key/failingWork/start', {})).body.id as string;
+    const job = (await api.get(`/job?processInstanceId=${pi}`)).body[0];
+    expect((await api.put(`/job/${job.id}/retries`, { retries: 1 })).status).toBe(204);
+    expect((await api.post(`/job/${job.id}/execute`, {})).status).toBe(500);
+    expect((await history(`processInstanceId=${pi}`)).map((i) => i.open)).toEqual([true]);
+
+    // when the continuation is cancelled and the instance moved on
+    const modified = await api.post(`/process-instance/${pi}/modification`, {
+      instructions: [
+        { type: 'cancel', activityId: 'work' },
+        { type: 'startBeforeActivity', activityId: 'wait' },
+      ],
+    });
+    expect(modified.status).toBe(204);
+
+    // then
+    expect((await history(`processInstanceId=${pi}`)).map((i) => [i.open, i.resolved, i.deleted])).toEqual([[false, false, true]]);
+  });
+
   it('tells a resolved incident from one deleted with its activity, and keeps an annotation', async () => {
     // given two custom incidents
     const pi = (await api.post('/process-definition/key/p1/start', {})).body.id as string;
