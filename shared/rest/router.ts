@@ -56,8 +56,20 @@ function checkNesting(value: unknown): void {
   }
 }
 
-/** Reads the JSON body against its zod schema; malformed JSON and wrong shapes are 400s. */
+/** JSON's media types (application/json, application/…+json), with or without parameters. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Reads the JSON body against its zod schema; malformed JSON and wrong shapes are 400s. A body
+ * declared as another media type is refused with 415, as Camunda's JAX-RS resources refuse it: a
+ * browser may send text/plain or a form across sites without asking (a "simple" request), so only
+ * JSON is read, never what another site's page could have a browser post with its credentials.
+ */
 export function readBody<S extends z.ZodType>(req: RestRequest, schema: S): z.infer<S> {
+  const contentType = req.headers['content-type'];
+  if (req.body.length > 0 && contentType !== undefined && contentType.trim() !== '' && !JSON_MEDIA_TYPE.test(contentType.trim())) {
+    throw new RestError(415, `Unsupported media type '${contentType.slice(0, 100)}': the request body must be application/json`, 'RestException');
+  }
   const text = req.body.toString('utf8');
   let parsed: unknown;
   if (text.trim() === '') parsed = {};
