@@ -13,16 +13,12 @@ import type { ActivityInstanceState, ExternalTaskState, ProcessInstanceState } f
 import type { IndexLayout } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
-import { logEntryItem, logEntryOf } from './log-entries.ts';
+import { logEntryItem, logEntryOf, type LogKind, logKeysOf } from './log-entries.ts';
 import { activeNodes } from './state-walk.ts';
 
-export const externalTaskLogKeys = {
-  item: (id: string) => ({ pk: `HETL#${id}`, sk: 'LOG' }),
-  all: 'HETL',
-  ofInstance: (processInstanceId: string) => `HETLPI#${processInstanceId}`,
-};
+export const externalTaskLogKeys = logKeysOf('HETL');
 
-export type ExternalTaskLogKind = 'creation' | 'failure' | 'success' | 'deletion';
+export type ExternalTaskLogKind = LogKind;
 
 /** What a historic external task log entry shows (Camunda's HistoricExternalTaskLogDto). */
 export interface ExternalTaskLogRecord {

@@ -12,15 +12,11 @@ import type { ActivityInstanceState, JobState, ProcessInstanceState } from '../e
 import type { IndexLayout } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
-import { logEntryItem, logEntryOf } from './log-entries.ts';
+import { logEntryItem, logEntryOf, type LogKind, logKeysOf } from './log-entries.ts';
 
-export const jobLogKeys = {
-  item: (id: string) => ({ pk: `HJL#${id}`, sk: 'LOG' }),
-  all: 'HJL',
-  ofInstance: (processInstanceId: string) => `HJLPI#${processInstanceId}`,
-};
+export const jobLogKeys = logKeysOf('HJL');
 
-export type JobLogKind = 'creation' | 'failure' | 'success' | 'deletion';
+export type JobLogKind = LogKind;
 
 /** What a historic job log entry shows (Camunda's HistoricJobLogDto, without derived fields). */
 export interface JobLogRecord {

@@ -6,6 +6,18 @@
 import { type IndexLayout, shardKey } from './index-layout.ts';
 import type { Item } from './projections.ts';
 
+/** What happened to a job or an external task (the kinds of their logs' entries). */
+export type LogKind = 'creation' | 'failure' | 'success' | 'deletion';
+
+/** The keys of a log whose items are `<prefix>#<id>` / `LOG`, indexed under `<prefix>` and `<prefix>PI#<instance>`. */
+export function logKeysOf(prefix: string): LogKeys {
+  return {
+    item: (id: string) => ({ pk: `${prefix}#${id}`, sk: 'LOG' }),
+    all: prefix,
+    ofInstance: (processInstanceId: string) => `${prefix}PI#${processInstanceId}`,
+  };
+}
+
 export interface LogKeys {
   item(id: string): { pk: string; sk: string };
   all: string;
