@@ -14,7 +14,7 @@ import type { IndexLayout } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
 import { logEntryItem, logEntryOf, type LogKind, logKeysOf } from './log-entries.ts';
-import { activeNodes } from './state-walk.ts';
+import { activeNodes, instanceFieldsOf } from './state-walk.ts';
 
 export const externalTaskLogKeys = logKeysOf('HETL');
 
@@ -95,11 +95,7 @@ export function externalTaskLogItems(
       activityId: owner.activityId,
       activityInstanceId: owner.id,
       executionId: executionIdOf(owner, state.id),
-      processInstanceId: state.id,
-      rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
-      processDefinitionId: state.definitionId,
-      processDefinitionKey: state.definitionKey,
-      tenantId: state.tenantId ?? null,
+      ...instanceFieldsOf(state),
     };
     return logEntryItem(externalTaskLogKeys, 'externalTaskLog', record, layout);
   });

@@ -11,7 +11,7 @@ import type { IndexLayout } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
 import { logEntryItem, logEntryOf } from './log-entries.ts';
-import { activeNodes } from './state-walk.ts';
+import { activeNodes, instanceFieldsOf } from './state-walk.ts';
 
 export const identityLinkLogKeys = {
   item: (id: string) => ({ pk: `HIL#${id}`, sk: 'LINK' }),
@@ -82,11 +82,7 @@ export function identityLinkLogItems(before: ProcessInstanceState | undefined, a
       ...link,
       taskId: task.id,
       operationType,
-      processInstanceId: after.id,
-      rootProcessInstanceId: after.caller?.rootProcessInstanceId ?? after.id,
-      processDefinitionId: after.definitionId,
-      processDefinitionKey: after.definitionKey,
-      tenantId: after.tenantId ?? null,
+      ...instanceFieldsOf(after),
     };
     return logEntryItem(identityLinkLogKeys, 'identityLinkLog', record, layout);
   });

@@ -12,7 +12,7 @@ import type { ActivityInstanceState, IncidentState, ProcessInstanceState } from 
 import { type IndexLayout, shardKey } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
-import { activeNodes } from './state-walk.ts';
+import { activeNodes, instanceFieldsOf } from './state-walk.ts';
 
 export const incidentHistoryKeys = {
   item: (id: string) => ({ pk: `HINC#${id}`, sk: 'INCIDENT' }),
@@ -99,11 +99,7 @@ function recordOf(at: IncidentAt, state: ProcessInstanceState, ended: { time: nu
     endTime: ended?.time ?? null,
     state: ended?.state ?? 'open',
     annotation: incident.annotation ?? null,
-    processInstanceId: state.id,
-    rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
-    processDefinitionId: state.definitionId,
-    processDefinitionKey: state.definitionKey,
-    tenantId: state.tenantId ?? null,
+    ...instanceFieldsOf(state),
   };
 }
 

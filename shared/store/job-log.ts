@@ -12,6 +12,7 @@ import type { ActivityInstanceState, JobState, ProcessInstanceState } from '../e
 import type { IndexLayout } from './index-layout.ts';
 import { timeKey } from './keys.ts';
 import type { Item } from './projections.ts';
+import { instanceFieldsOf } from './state-walk.ts';
 import { logEntryItem, logEntryOf, type LogKind, logKeysOf } from './log-entries.ts';
 
 export const jobLogKeys = logKeysOf('HJL');
@@ -92,11 +93,7 @@ export function jobLogItems(events: readonly EngineEvent[], before: ProcessInsta
       jobExceptionMessage: kind === 'failure' ? (job.exceptionMessage ?? null) : null,
       activityId: job.activityId,
       executionId: executionIdOf(owner, state.id),
-      processInstanceId: state.id,
-      rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
-      processDefinitionId: state.definitionId,
-      processDefinitionKey: state.definitionKey,
-      tenantId: state.tenantId ?? null,
+      ...instanceFieldsOf(state),
     };
     return logEntryItem(jobLogKeys, 'jobLog', record, layout);
   });

@@ -12,3 +12,14 @@ export function activeNodes(state: ProcessInstanceState | undefined): ActivityIn
   }
   return nodes;
 }
+
+/** What a history record names of its process instance (its root: itself unless a call activity started it). */
+export function instanceFieldsOf(state: ProcessInstanceState) {
+  return {
+    processInstanceId: state.id,
+    rootProcessInstanceId: state.caller?.rootProcessInstanceId ?? state.id,
+    processDefinitionId: state.definitionId,
+    processDefinitionKey: state.definitionKey,
+    tenantId: state.tenantId ?? null,
+  };
+}
